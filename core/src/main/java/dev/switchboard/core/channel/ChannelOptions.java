@@ -1,0 +1,276 @@
+package dev.switchboard.core.channel;
+
+import java.time.Duration;
+
+/**
+ * Options of a channel namespace: what a channel keeps and what its clients may do.
+ *
+ * <p>Immutable; build with {@link #builder()} and change a copy with {@link #toBuilder()}.
+ *
+ * <pre>{@code
+ * ChannelOptions chat = ChannelOptions.builder()
+ *     .historySize(100).historyTtl(Duration.ofMinutes(5)).forceRecovery(true)
+ *     .presence(true).joinLeave(true)
+ *     .build();
+ * }</pre>
+ */
+public final class ChannelOptions {
+
+    /** Default {@link #historySize()}: no history kept. */
+    public static final int DEFAULT_HISTORY_SIZE = 0;
+    /** Default {@link #historyTtl()}: zero, meaning no history kept. */
+    public static final Duration DEFAULT_HISTORY_TTL = Duration.ZERO;
+    /**
+     * Default {@link #historyMetaTtl()}: how long a channel's stream position (epoch and top offset)
+     * outlives its last publication. Recovery needs the position, so this is long.
+     */
+    public static final Duration DEFAULT_HISTORY_META_TTL = Duration.ofDays(30);
+    /** Default {@link #recoveryMaxPublicationLimit()}: at most this many publications are recovered. */
+    public static final int DEFAULT_RECOVERY_MAX_PUBLICATION_LIMIT = 0;
+
+    private final int historySize;
+    private final Duration historyTtl;
+    private final Duration historyMetaTtl;
+    private final boolean forceRecovery;
+    private final boolean allowRecovery;
+    private final boolean forcePositioning;
+    private final boolean allowPositioning;
+    private final int recoveryMaxPublicationLimit;
+    private final boolean presence;
+    private final boolean joinLeave;
+    private final boolean forcePushJoinLeave;
+    private final boolean allowPublishForSubscriber;
+    private final boolean allowPublishForClient;
+    private final boolean allowSubscribeForClient;
+    private final boolean allowSubscribeForAnonymous;
+    private final boolean allowPresenceForSubscriber;
+    private final boolean allowPresenceForClient;
+    private final boolean allowHistoryForSubscriber;
+    private final boolean allowHistoryForClient;
+    private final boolean allowUserLimitedChannels;
+
+    private ChannelOptions(Builder b) {
+        this.historySize = b.historySize;
+        this.historyTtl = b.historyTtl;
+        this.historyMetaTtl = b.historyMetaTtl;
+        this.forceRecovery = b.forceRecovery;
+        this.allowRecovery = b.allowRecovery;
+        this.forcePositioning = b.forcePositioning;
+        this.allowPositioning = b.allowPositioning;
+        this.recoveryMaxPublicationLimit = b.recoveryMaxPublicationLimit;
+        this.presence = b.presence;
+        this.joinLeave = b.joinLeave;
+        this.forcePushJoinLeave = b.forcePushJoinLeave;
+        this.allowPublishForSubscriber = b.allowPublishForSubscriber;
+        this.allowPublishForClient = b.allowPublishForClient;
+        this.allowSubscribeForClient = b.allowSubscribeForClient;
+        this.allowSubscribeForAnonymous = b.allowSubscribeForAnonymous;
+        this.allowPresenceForSubscriber = b.allowPresenceForSubscriber;
+        this.allowPresenceForClient = b.allowPresenceForClient;
+        this.allowHistoryForSubscriber = b.allowHistoryForSubscriber;
+        this.allowHistoryForClient = b.allowHistoryForClient;
+        this.allowUserLimitedChannels = b.allowUserLimitedChannels;
+    }
+
+    /** Options with every default: no history, no presence, clients may do nothing but receive. */
+    public static ChannelOptions defaults() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** Publications kept per channel; {@code 0} keeps none (then history and recovery are off). */
+    public int historySize() { return historySize; }
+
+    /** How long a publication stays in history; {@code 0} keeps none. */
+    public Duration historyTtl() { return historyTtl; }
+
+    /** How long a stream's epoch and offset are kept after its last publication. */
+    public Duration historyMetaTtl() { return historyMetaTtl; }
+
+    /** True when history is on: both a size and a TTL are set. */
+    public boolean historyEnabled() { return historySize > 0 && !historyTtl.isZero(); }
+
+    /** Every subscription is recoverable, whatever the client asked. Needs history. */
+    public boolean forceRecovery() { return forceRecovery; }
+
+    /** A client may ask for a recoverable subscription ({@code recoverable: true}). Needs history. */
+    public boolean allowRecovery() { return allowRecovery; }
+
+    /** Every subscription is positioned: an offset gap unsubscribes it with code 2500. */
+    public boolean forcePositioning() { return forcePositioning; }
+
+    /** A client may ask for a positioned subscription ({@code positioned: true}). */
+    public boolean allowPositioning() { return allowPositioning; }
+
+    /**
+     * The most publications one recovery returns; a larger gap is reported as
+     * {@code recovered: false}. {@code 0} means the history size bounds it.
+     */
+    public int recoveryMaxPublicationLimit() { return recoveryMaxPublicationLimit; }
+
+    /** Channel presence is kept (who is subscribed). */
+    public boolean presence() { return presence; }
+
+    /** Join and leave pushes are sent to subscribers that ask for them ({@code join_leave: true}). */
+    public boolean joinLeave() { return joinLeave; }
+
+    /** Join and leave pushes are sent to every subscriber, asked or not. */
+    public boolean forcePushJoinLeave() { return forcePushJoinLeave; }
+
+    /** Subscribers of a channel may publish into it. */
+    public boolean allowPublishForSubscriber() { return allowPublishForSubscriber; }
+
+    /** Any connected client may publish, subscribed or not. */
+    public boolean allowPublishForClient() { return allowPublishForClient; }
+
+    /**
+     * Any authenticated client may subscribe without a subscription token. When false, a
+     * subscription token is required (unless the channel is user-limited and names the user).
+     */
+    public boolean allowSubscribeForClient() { return allowSubscribeForClient; }
+
+    /** Anonymous clients (empty user) may subscribe too when {@link #allowSubscribeForClient()}. */
+    public boolean allowSubscribeForAnonymous() { return allowSubscribeForAnonymous; }
+
+    /** Subscribers may call {@code presence} and {@code presence_stats}. */
+    public boolean allowPresenceForSubscriber() { return allowPresenceForSubscriber; }
+
+    /** Any connected client may call {@code presence} and {@code presence_stats}. */
+    public boolean allowPresenceForClient() { return allowPresenceForClient; }
+
+    /** Subscribers may call {@code history}. */
+    public boolean allowHistoryForSubscriber() { return allowHistoryForSubscriber; }
+
+    /** Any connected client may call {@code history}. */
+    public boolean allowHistoryForClient() { return allowHistoryForClient; }
+
+    /** Channels like {@code dm:#42,43} may be subscribed only by the users listed after {@code #}. */
+    public boolean allowUserLimitedChannels() { return allowUserLimitedChannels; }
+
+    @Override
+    public String toString() {
+        return "ChannelOptions{historySize=" + historySize + ", historyTtl=" + historyTtl
+            + ", forceRecovery=" + forceRecovery + ", presence=" + presence + ", joinLeave=" + joinLeave + '}';
+    }
+
+    /** Builder of {@link ChannelOptions}; every field starts at its documented default. */
+    public static final class Builder {
+        private int historySize = DEFAULT_HISTORY_SIZE;
+        private Duration historyTtl = DEFAULT_HISTORY_TTL;
+        private Duration historyMetaTtl = DEFAULT_HISTORY_META_TTL;
+        private boolean forceRecovery;
+        private boolean allowRecovery;
+        private boolean forcePositioning;
+        private boolean allowPositioning;
+        private int recoveryMaxPublicationLimit = DEFAULT_RECOVERY_MAX_PUBLICATION_LIMIT;
+        private boolean presence;
+        private boolean joinLeave;
+        private boolean forcePushJoinLeave;
+        private boolean allowPublishForSubscriber;
+        private boolean allowPublishForClient;
+        private boolean allowSubscribeForClient;
+        private boolean allowSubscribeForAnonymous;
+        private boolean allowPresenceForSubscriber;
+        private boolean allowPresenceForClient;
+        private boolean allowHistoryForSubscriber;
+        private boolean allowHistoryForClient;
+        private boolean allowUserLimitedChannels;
+
+        private Builder() {
+        }
+
+        private Builder(ChannelOptions o) {
+            historySize = o.historySize;
+            historyTtl = o.historyTtl;
+            historyMetaTtl = o.historyMetaTtl;
+            forceRecovery = o.forceRecovery;
+            allowRecovery = o.allowRecovery;
+            forcePositioning = o.forcePositioning;
+            allowPositioning = o.allowPositioning;
+            recoveryMaxPublicationLimit = o.recoveryMaxPublicationLimit;
+            presence = o.presence;
+            joinLeave = o.joinLeave;
+            forcePushJoinLeave = o.forcePushJoinLeave;
+            allowPublishForSubscriber = o.allowPublishForSubscriber;
+            allowPublishForClient = o.allowPublishForClient;
+            allowSubscribeForClient = o.allowSubscribeForClient;
+            allowSubscribeForAnonymous = o.allowSubscribeForAnonymous;
+            allowPresenceForSubscriber = o.allowPresenceForSubscriber;
+            allowPresenceForClient = o.allowPresenceForClient;
+            allowHistoryForSubscriber = o.allowHistoryForSubscriber;
+            allowHistoryForClient = o.allowHistoryForClient;
+            allowUserLimitedChannels = o.allowUserLimitedChannels;
+        }
+
+        public Builder historySize(int v) {
+            if (v < 0) {
+                throw new IllegalArgumentException("history_size must be >= 0, got " + v);
+            }
+            historySize = v;
+            return this;
+        }
+
+        public Builder historyTtl(Duration v) {
+            if (v == null || v.isNegative()) {
+                throw new IllegalArgumentException("history_ttl must be >= 0");
+            }
+            historyTtl = v;
+            return this;
+        }
+
+        public Builder historyMetaTtl(Duration v) {
+            if (v == null || v.isNegative()) {
+                throw new IllegalArgumentException("history_meta_ttl must be >= 0");
+            }
+            historyMetaTtl = v;
+            return this;
+        }
+
+        public Builder forceRecovery(boolean v) { forceRecovery = v; return this; }
+        public Builder allowRecovery(boolean v) { allowRecovery = v; return this; }
+        public Builder forcePositioning(boolean v) { forcePositioning = v; return this; }
+        public Builder allowPositioning(boolean v) { allowPositioning = v; return this; }
+
+        public Builder recoveryMaxPublicationLimit(int v) {
+            if (v < 0) {
+                throw new IllegalArgumentException("recovery_max_publication_limit must be >= 0, got " + v);
+            }
+            recoveryMaxPublicationLimit = v;
+            return this;
+        }
+
+        public Builder presence(boolean v) { presence = v; return this; }
+        public Builder joinLeave(boolean v) { joinLeave = v; return this; }
+        public Builder forcePushJoinLeave(boolean v) { forcePushJoinLeave = v; return this; }
+        public Builder allowPublishForSubscriber(boolean v) { allowPublishForSubscriber = v; return this; }
+        public Builder allowPublishForClient(boolean v) { allowPublishForClient = v; return this; }
+        public Builder allowSubscribeForClient(boolean v) { allowSubscribeForClient = v; return this; }
+        public Builder allowSubscribeForAnonymous(boolean v) { allowSubscribeForAnonymous = v; return this; }
+        public Builder allowPresenceForSubscriber(boolean v) { allowPresenceForSubscriber = v; return this; }
+        public Builder allowPresenceForClient(boolean v) { allowPresenceForClient = v; return this; }
+        public Builder allowHistoryForSubscriber(boolean v) { allowHistoryForSubscriber = v; return this; }
+        public Builder allowHistoryForClient(boolean v) { allowHistoryForClient = v; return this; }
+        public Builder allowUserLimitedChannels(boolean v) { allowUserLimitedChannels = v; return this; }
+
+        /**
+         * Builds the options.
+         *
+         * @throws IllegalArgumentException when recovery is asked for without history
+         */
+        public ChannelOptions build() {
+            boolean history = historySize > 0 && !historyTtl.isZero();
+            if ((forceRecovery || allowRecovery) && !history) {
+                throw new IllegalArgumentException(
+                    "force_recovery/allow_recovery need history: set history_size > 0 and history_ttl > 0");
+            }
+            return new ChannelOptions(this);
+        }
+    }
+}

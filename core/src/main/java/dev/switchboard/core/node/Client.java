@@ -1,0 +1,392 @@
+package dev.switchboard.core.node;
+
+import dev.switchboard.core.engine.ClientInfo;
+import dev.switchboard.core.protocol.Command;
+import dev.switchboard.core.protocol.Disconnect;
+import dev.switchboard.core.protocol.ProtocolCodec;
+import dev.switchboard.core.protocol.ProtocolError;
+import dev.switchboard.core.protocol.ProtocolException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection's protocol session: it decodes commands, runs them against the node and
+ * writes replies and pushes through its {@link Transport}.
+ *
+ * <p>Threading: {@link #handleFrame(byte[])} is called by one thread at a time (the transport's
+ * I/O thread); deliveries and async completions come from any thread. Subscription state is
+ * guarded by this object's monitor, held only for in-memory work and non-blocking writes, so
+ * what is written under it keeps its order.
+ */
+public final class Client {
+
+    private static final Logger log = LoggerFactory.getLogger(Client.class);
+
+    enum State { CONNECTING, CONNECTED, CLOSED }
+
+    final Node node;
+    final Transport transport;
+    private final String id;
+    private volatile State state = State.CONNECTING;
+    private volatile boolean connectStarted;
+    private volatile String userId = "";
+    private volatile ClientInfo info;
+    private volatile long expireAt;
+    private volatile String routingKey;
+    final Map<String, ClientSubscription> subs = new HashMap<>();
+    private final AtomicInteger inflight = new AtomicInteger();
+    private final long connectDeadline;
+    private volatile long nextPingAt;
+    private volatile long pongDeadline;
+    private double tokens;
+    private long tokensAt;
+    private final Commands commands;
+    private final Subscriptions subscriptions;
+
+    Client(Node node, Transport transport, String id, long nowMillis) {
+        this.node = node;
+        this.transport = transport;
+        this.id = id;
+        this.info = new ClientInfo(id, "", null, null);
+        this.connectDeadline = nowMillis + node.options().connectTimeout().toMillis();
+        this.tokens = node.options().commandBurst();
+        this.tokensAt = System.nanoTime();
+        this.subscriptions = new Subscriptions(this);
+        this.commands = new Commands(this, subscriptions);
+    }
+
+    /** The unique id of this connection. */
+    public String id() {
+        return id;
+    }
+
+    /** The authenticated user, {@code ""} for anonymous or before connect. */
+    public String userId() {
+        return userId;
+    }
+
+    /** How others see this client. */
+    public ClientInfo info() {
+        return info;
+    }
+
+    /** The routing key the connection was given on connect, or {@code null}. */
+    public String routingKey() {
+        return routingKey;
+    }
+
+    /** True once {@code connect} succeeded and until the connection ends. */
+    public boolean isConnected() {
+        return state == State.CONNECTED;
+    }
+
+    boolean isClosed() {
+        return state == State.CLOSED;
+    }
+
+    long expireAt() {
+        return expireAt;
+    }
+
+    void expireAt(long v) {
+        expireAt = v;
+    }
+
+    Subscriptions subscriptions() {
+        return subscriptions;
+    }
+
+    /** Channels this client is subscribed to, live or in progress. */
+    public synchronized List<String> channels() {
+        return new ArrayList<>(subs.keySet());
+    }
+
+    // ---- inbound ----
+
+    /**
+     * Handles one inbound text frame: one or more newline-separated commands.
+     * Bad input closes this connection with a protocol disconnect code; nothing is thrown.
+     */
+    public void handleFrame(byte[] frame) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        List<Command> cmds;
+        try {
+            cmds = ProtocolCodec.decode(frame);
+        } catch (ProtocolException e) {
+            log.debug("client {}: bad frame: {}", id, e.getMessage());
+            close(Disconnect.BAD_REQUEST);
+            return;
+        }
+        for (Command cmd : cmds) {
+            if (state == State.CLOSED) {
+                return;
+            }
+            if (!takeToken()) {
+                node.metrics().commandRejected("rate_limit");
+                close(Disconnect.TOO_MANY_REQUESTS);
+                return;
+            }
+            try {
+                dispatch(cmd);
+            } catch (DisconnectException e) {
+                close(e.disconnect());
+            } catch (RuntimeException e) {
+                log.warn("client {}: command failed", id, e);
+                close(Disconnect.SERVER_ERROR);
+            }
+        }
+    }
+
+    private boolean takeToken() {
+        int rate = node.options().commandRateLimit();
+        if (rate <= 0) {
+            return true;
+        }
+        long now = System.nanoTime();
+        tokens = Math.min(node.options().commandBurst(), tokens + (now - tokensAt) * rate / 1e9);
+        tokensAt = now;
+        if (tokens < 1) {
+            return false;
+        }
+        tokens -= 1;
+        return true;
+    }
+
+    private void dispatch(Command cmd) {
+        if (cmd.isPong()) {
+            if (ProtocolCodec.isUnknown(cmd)) {
+                if (cmd.id() > 0) {
+                    write(ProtocolCodec.error(cmd.id(), ProtocolError.METHOD_NOT_FOUND));
+                    return;
+                }
+                throw new DisconnectException(Disconnect.BAD_REQUEST);
+            }
+            pongDeadline = 0;
+            return;
+        }
+        if (cmd.method() != Command.Method.SEND && cmd.id() == 0) {
+            throw new DisconnectException(Disconnect.BAD_REQUEST);
+        }
+        node.metrics().command(cmd.method().field());
+        if (cmd.method() == Command.Method.CONNECT) {
+            if (connectStarted) {
+                throw new DisconnectException(Disconnect.BAD_REQUEST);
+            }
+            connectStarted = true;
+            track(cmd, new Connector(this, subscriptions).connect(cmd));
+            return;
+        }
+        if (state != State.CONNECTED) {
+            throw new DisconnectException(Disconnect.BAD_REQUEST);
+        }
+        if (cmd.method() == Command.Method.SEND) {
+            commands.send(cmd);
+            return;
+        }
+        if (cmd.method() == Command.Method.PING) {
+            write(ProtocolCodec.reply(cmd.id(), "ping", null));
+            return;
+        }
+        if (inflight.get() >= node.options().maxPendingCommands()) {
+            write(ProtocolCodec.error(cmd.id(), ProtocolError.TOO_MANY_REQUESTS));
+            return;
+        }
+        track(cmd, commands.run(cmd));
+    }
+
+    /**
+     * Sends the reply when the command's work completes. A stage completing with {@code null}
+     * means the command wrote its own reply (subscribe and connect must, to order it before
+     * buffered publications).
+     */
+    private void track(Command cmd, CompletionStage<byte[]> work) {
+        inflight.incrementAndGet();
+        work.whenComplete((reply, err) -> {
+            inflight.decrementAndGet();
+            if (err == null) {
+                if (reply != null) {
+                    write(reply);
+                }
+                return;
+            }
+            if (cmd.method() == Command.Method.CONNECT) {
+                connectFailed(cmd, err);
+            } else {
+                replyError(cmd, err);
+            }
+        });
+    }
+
+    /**
+     * A refused connect (expired token, hook said no) gets its error and may be retried on the
+     * same connection; a failure after the client was registered closes it.
+     */
+    private void connectFailed(Command cmd, Throwable err) {
+        Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+        if (state == State.CONNECTED && !(cause instanceof DisconnectException)) {
+            log.warn("client {}: connect failed after registration", id, cause);
+            close(Disconnect.SERVER_ERROR);
+            return;
+        }
+        connectStarted = false;
+        replyError(cmd, cause);
+    }
+
+    void replyError(Command cmd, Throwable err) {
+        Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+        if (cause instanceof ProtocolError pe) {
+            write(ProtocolCodec.error(cmd.id(), pe));
+        } else if (cause instanceof DisconnectException de) {
+            close(de.disconnect());
+        } else {
+            log.warn("client {}: {} failed", id, cmd.method().field(), cause);
+            write(ProtocolCodec.error(cmd.id(), ProtocolError.INTERNAL));
+        }
+    }
+
+    // ---- connection state, set by Connector ----
+
+    void becomeConnected(String user, ClientInfo clientInfo, long exp, String key) {
+        this.userId = user;
+        this.info = clientInfo;
+        this.expireAt = exp;
+        this.routingKey = key;
+        long now = System.currentTimeMillis();
+        this.nextPingAt = now + node.options().pingInterval().toMillis();
+        this.state = State.CONNECTED;
+    }
+
+    // ---- outbound ----
+
+    void write(byte[] message) {
+        if (state != State.CLOSED) {
+            transport.write(message);
+        }
+    }
+
+    /** Delivers a publication push to this client, honouring its subscription's state. */
+    void deliverPublication(String channel, long offset, byte[] push) {
+        synchronized (this) {
+            ClientSubscription sub = subs.get(channel);
+            if (sub == null) {
+                return;
+            }
+            if (sub.subscribing) {
+                sub.buffer.add(new ClientSubscription.Buffered(offset, push));
+                return;
+            }
+            if (!subscriptions.accept(sub, offset)) {
+                return;
+            }
+            write(push);
+        }
+    }
+
+    /** Delivers a join or leave push to this client if its subscription asked for them. */
+    void deliverJoinLeave(String channel, byte[] push) {
+        synchronized (this) {
+            ClientSubscription sub = subs.get(channel);
+            if (sub != null && !sub.subscribing && (sub.joinLeave || sub.options.forcePushJoinLeave())) {
+                write(push);
+            }
+        }
+    }
+
+    /** Sends a {@code message} push with raw JSON data. */
+    public void sendMessage(byte[] data) {
+        write(ProtocolCodec.messagePush(data));
+    }
+
+    // ---- timers ----
+
+    /** Periodic housekeeping: connect timeout, pings, pong timeout, token expiry. */
+    void tick(long now) {
+        State s = state;
+        if (s == State.CONNECTING) {
+            if (now > connectDeadline) {
+                close(Disconnect.STALE);
+            }
+            return;
+        }
+        if (s != State.CONNECTED) {
+            return;
+        }
+        long pd = pongDeadline;
+        if (pd != 0 && now > pd) {
+            close(Disconnect.NO_PONG);
+            return;
+        }
+        if (now >= nextPingAt) {
+            nextPingAt = now + node.options().pingInterval().toMillis();
+            if (pd == 0) {
+                pongDeadline = now + node.options().pongTimeout().toMillis();
+            }
+            write(ProtocolCodec.PING);
+        }
+        long grace = node.options().clientExpiredCloseDelay().toMillis();
+        if (expireAt > 0 && now > expireAt * 1000 + grace) {
+            close(Disconnect.EXPIRED);
+            return;
+        }
+        if (subscriptions.anyExpired(now, grace)) {
+            close(Disconnect.SUB_EXPIRED);
+        }
+    }
+
+    // ---- closing ----
+
+    /** Closes the connection with a disconnect code and cleans up its subscriptions. */
+    public void close(Disconnect disconnect) {
+        if (markClosed()) {
+            transport.close(disconnect);
+            cleanup(disconnect);
+        }
+    }
+
+    /** Called by the transport when the connection ended on its side. */
+    public void transportClosed(Disconnect disconnect) {
+        if (markClosed()) {
+            cleanup(disconnect == null ? Disconnect.CONNECTION_CLOSED : disconnect);
+        }
+    }
+
+    private boolean markClosed() {
+        synchronized (this) {
+            if (state == State.CLOSED) {
+                return false;
+            }
+            boolean wasConnected = state == State.CONNECTED;
+            state = State.CLOSED;
+            wasConnectedAtClose = wasConnected;
+            return true;
+        }
+    }
+
+    private boolean wasConnectedAtClose;
+
+    private void cleanup(Disconnect disconnect) {
+        Map<String, ClientSubscription> all;
+        synchronized (this) {
+            all = new HashMap<>(subs);
+            subs.clear();
+        }
+        for (ClientSubscription sub : all.values()) {
+            subscriptions.afterRemoved(sub);
+        }
+        node.removeClient(this, wasConnectedAtClose, disconnect);
+    }
+
+    static CompletableFuture<byte[]> failed(Throwable t) {
+        return CompletableFuture.failedFuture(t);
+    }
+}

@@ -1,0 +1,49 @@
+package dev.switchboard.core.node;
+
+import dev.switchboard.core.channel.ChannelOptions;
+import dev.switchboard.core.engine.ClientInfo;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One subscription of one client. Guarded by its {@link Client}'s lock.
+ *
+ * <p>While {@link #subscribing}, publications that arrive are buffered; when the subscribe
+ * reply goes out, those after the reply's position are delivered in order and the rest dropped,
+ * so a subscriber sees no duplicate and no hole.
+ */
+final class ClientSubscription {
+
+    record Buffered(long offset, byte[] push) {
+    }
+
+    final String channel;
+    final ChannelOptions options;
+    final boolean serverSide;
+    final boolean recoverable;
+    final boolean positioned;
+    final boolean joinLeave;
+    final ClientInfo info;
+    boolean subscribing = true;
+    long offset;
+    String epoch = "";
+    long expireAt;
+    List<Buffered> buffer = new ArrayList<>(0);
+
+    ClientSubscription(String channel, ChannelOptions options, boolean serverSide, boolean recoverable,
+                       boolean positioned, boolean joinLeave, ClientInfo info, long expireAt) {
+        this.channel = channel;
+        this.options = options;
+        this.serverSide = serverSide;
+        this.recoverable = recoverable;
+        this.positioned = positioned;
+        this.joinLeave = joinLeave;
+        this.info = info;
+        this.expireAt = expireAt;
+    }
+
+    /** True when offsets are checked for gaps and duplicates on delivery. */
+    boolean tracksOffsets() {
+        return positioned || recoverable;
+    }
+}

@@ -1,0 +1,142 @@
+package dev.switchboard.core.node;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.core.auth.ConnectToken;
+import dev.switchboard.core.auth.TokenException;
+import dev.switchboard.core.channel.ChannelOptions;
+import dev.switchboard.core.engine.ClientInfo;
+import dev.switchboard.core.hook.ConnectDecision;
+import dev.switchboard.core.hook.ConnectHandler;
+import dev.switchboard.core.hook.ConnectRequest;
+import dev.switchboard.core.protocol.Command;
+import dev.switchboard.core.protocol.Disconnect;
+import dev.switchboard.core.protocol.ProtocolCodec;
+import dev.switchboard.core.protocol.ProtocolError;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Runs a client's {@code connect}: authentication, the connect hook, limits and server-side subscriptions. */
+final class Connector {
+
+    private static final Logger log = LoggerFactory.getLogger(Connector.class);
+
+    private final Client client;
+    private final Subscriptions subscriptions;
+    private final Node node;
+
+    Connector(Client client, Subscriptions subscriptions) {
+        this.client = client;
+        this.subscriptions = subscriptions;
+        this.node = client.node;
+    }
+
+    /** Completes with {@code null}: the connect reply is written by {@link Subscriptions#commit}. */
+    CompletionStage<byte[]> connect(Command cmd) {
+        String token = cmd.text("token");
+        ConnectToken claims = null;
+        if (!token.isEmpty()) {
+            try {
+                claims = node.tokenVerifier().verifyConnectToken(token);
+            } catch (TokenException e) {
+                log.debug("client {}: connect token refused: {}", client.id(), e.getMessage());
+                return e.reason() == TokenException.Reason.EXPIRED
+                    ? Client.failed(ProtocolError.TOKEN_EXPIRED)
+                    : Client.failed(new DisconnectException(Disconnect.INVALID_TOKEN));
+            }
+        }
+        JsonNode data = cmd.json("data");
+        ConnectHandler handler = node.connectHandler();
+        ConnectToken verified = claims;
+        CompletionStage<ConnectDecision> decision = handler == null
+            ? CompletableFuture.completedFuture(null)
+            : handler.onConnect(new ConnectRequest(client.id(), claims == null ? "" : claims.userId(), claims != null,
+                data == null ? null : ProtocolCodec.toBytes(data), cmd.text("name"), cmd.text("version"),
+                client.transport.name()));
+        return decision.thenCompose(d -> finish(cmd, verified, d));
+    }
+
+    private CompletionStage<byte[]> finish(Command cmd, ConnectToken claims, ConnectDecision d) {
+        if (d != null && d.disconnect() != null) {
+            throw new DisconnectException(d.disconnect());
+        }
+        if (d != null && d.error() != null) {
+            throw d.error();
+        }
+        boolean authenticated = claims != null || (d != null && d.userId() != null);
+        if (!authenticated && !node.options().allowAnonymous() && node.connectHandler() == null) {
+            // Reply first so SDKs report "unauthorized" to the app, then close the socket.
+            client.write(ProtocolCodec.error(cmd.id(), ProtocolError.UNAUTHORIZED));
+            throw new DisconnectException(Disconnect.PERMISSION_DENIED);
+        }
+        String user = d != null && d.userId() != null ? d.userId() : claims != null ? claims.userId() : "";
+        byte[] connInfo = d != null && d.info() != null ? d.info() : claims != null ? claims.info() : null;
+        long exp = claims != null ? claims.expireAt() : 0;
+        int limit = node.options().userConnectionLimit();
+        if (limit > 0 && !user.isEmpty() && node.userConnectionCount(user) >= limit) {
+            throw new DisconnectException(Disconnect.CONNECTION_LIMIT);
+        }
+        ClientInfo info = new ClientInfo(client.id(), user, connInfo, null);
+        client.becomeConnected(user, info, exp, d == null ? null : d.routingKey());
+        node.addClient(client);
+
+        Set<String> channels = new LinkedHashSet<>(node.options().serverSideChannels());
+        if (claims != null) {
+            channels.addAll(claims.channels());
+        }
+        if (d != null) {
+            channels.addAll(d.channels());
+        }
+        JsonNode subsReq = cmd.json("subs");
+        List<CompletableFuture<PreparedSubscription>> prepared = new ArrayList<>();
+        for (String ch : channels) {
+            Optional<ChannelOptions> opts = node.options().channelRules().isValidName(ch)
+                ? node.options().channelRules().optionsFor(ch) : Optional.empty();
+            if (opts.isEmpty()) {
+                log.warn("client {}: server-side channel {} is invalid or in an unknown namespace, skipped", client.id(), ch);
+                continue;
+            }
+            JsonNode r = subsReq == null ? null : subsReq.get(ch);
+            SubscribeParams p = r == null || !r.isObject() ? SubscribeParams.NONE
+                : new SubscribeParams(r.path("recover").asBoolean(false), r.path("epoch").asText(""),
+                    r.path("offset").asLong(0), false, false, false);
+            prepared.add(subscriptions.prepare(ch, opts.get(), p, true, info, 0, null));
+        }
+        byte[] replyData = d == null ? null : d.data();
+        return CompletableFuture.allOf(prepared.toArray(CompletableFuture[]::new)).thenApply(v -> {
+            List<PreparedSubscription> ps = new ArrayList<>(prepared.size());
+            prepared.forEach(f -> ps.add(f.join()));
+            long now = System.currentTimeMillis() / 1000;
+            byte[] reply = ProtocolCodec.reply(cmd.id(), "connect", g -> {
+                g.writeStringField("client", client.id());
+                g.writeStringField("version", node.options().version());
+                if (exp > 0) {
+                    g.writeBooleanField("expires", true);
+                    g.writeNumberField("ttl", Math.max(0, exp - now));
+                }
+                ProtocolCodec.writeRaw(g, "data", replyData);
+                if (!ps.isEmpty()) {
+                    g.writeObjectFieldStart("subs");
+                    for (PreparedSubscription p : ps) {
+                        g.writeObjectFieldStart(p.sub.channel);
+                        p.writeResult(g, now);
+                        g.writeEndObject();
+                    }
+                    g.writeEndObject();
+                }
+                g.writeNumberField("ping", Math.max(1, node.options().pingInterval().toSeconds()));
+                g.writeBooleanField("pong", true);
+                g.writeStringField("node", node.options().id());
+            });
+            subscriptions.commit(ps, reply);
+            node.metrics().connected();
+            return null;
+        });
+    }
+}

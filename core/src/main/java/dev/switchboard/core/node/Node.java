@@ -1,0 +1,494 @@
+package dev.switchboard.core.node;
+
+import dev.switchboard.core.auth.TokenVerifier;
+import dev.switchboard.core.channel.ChannelOptions;
+import dev.switchboard.core.engine.Broker;
+import dev.switchboard.core.engine.BrokerEventHandler;
+import dev.switchboard.core.engine.ClientInfo;
+import dev.switchboard.core.engine.HistoryFilter;
+import dev.switchboard.core.engine.HistoryResult;
+import dev.switchboard.core.engine.PresenceManager;
+import dev.switchboard.core.engine.PresenceStats;
+import dev.switchboard.core.engine.PublishOptions;
+import dev.switchboard.core.engine.Publication;
+import dev.switchboard.core.engine.StreamPosition;
+import dev.switchboard.core.engine.memory.MemoryBroker;
+import dev.switchboard.core.engine.memory.MemoryPresenceManager;
+import dev.switchboard.core.hook.ConnectHandler;
+import dev.switchboard.core.hook.DisconnectListener;
+import dev.switchboard.core.hook.PublishHandler;
+import dev.switchboard.core.hook.RpcHandler;
+import dev.switchboard.core.hook.SendHandler;
+import dev.switchboard.core.hook.SubscribeHandler;
+import dev.switchboard.core.protocol.Disconnect;
+import dev.switchboard.core.protocol.ProtocolCodec;
+import dev.switchboard.core.protocol.ProtocolError;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Switchboard node: channels, subscriptions, history, presence and client sessions, on top of
+ * an engine ({@link Broker} and {@link PresenceManager}). Transports create a {@link Client} per
+ * connection with {@link #newClient(Transport)}; application code publishes and manages
+ * connections through the methods here.
+ *
+ * <pre>{@code
+ * Node node = Node.builder()
+ *     .options(NodeOptions.builder().channelRules(rules).build())
+ *     .tokenVerifier(verifier)
+ *     .rpc("echo", req -> CompletableFuture.completedFuture(req.data()))
+ *     .build();
+ * node.start();
+ * node.publish("news", "{\"title\":\"hello\"}".getBytes(UTF_8), PublishParams.DEFAULT).join();
+ * node.close();
+ * }</pre>
+ */
+public final class Node implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Node.class);
+    /** How often the memory engine drops expired streams and presence entries. */
+    private static final Duration SWEEP_INTERVAL = Duration.ofSeconds(30);
+    private static final int STRIPES = 64;
+
+    private final NodeOptions options;
+    private final Broker broker;
+    private final PresenceManager presenceManager;
+    private final TokenVerifier tokenVerifier;
+    private final ConnectHandler connectHandler;
+    private final SubscribeHandler subscribeHandler;
+    private final PublishHandler publishHandler;
+    private final SendHandler sendHandler;
+    private final DisconnectListener disconnectListener;
+    private final Map<String, RpcHandler> rpcHandlers;
+    private final NodeMetrics metrics;
+    private final Hub hub = new Hub();
+    private final Object[] stripes = new Object[STRIPES];
+    private final Map<String, CompletableFuture<Void>> brokerSubscriptions = new ConcurrentHashMap<>();
+    private final ScheduledThreadPoolExecutor scheduler;
+    private final NodeControl control;
+    private final long startedAt = System.currentTimeMillis();
+    private volatile boolean closed;
+    /** Connections not yet in the hub, ticked for their connect timeout. */
+    private final Set<Client> connecting = ConcurrentHashMap.newKeySet();
+
+    private Node(Builder b) {
+        this.options = b.options;
+        this.broker = b.broker != null ? b.broker : new MemoryBroker();
+        this.presenceManager = b.presenceManager != null ? b.presenceManager : new MemoryPresenceManager();
+        this.tokenVerifier = b.tokenVerifier;
+        this.connectHandler = b.connectHandler;
+        this.subscribeHandler = b.subscribeHandler;
+        this.publishHandler = b.publishHandler;
+        this.sendHandler = b.sendHandler;
+        this.disconnectListener = b.disconnectListener;
+        this.rpcHandlers = Map.copyOf(b.rpcHandlers);
+        this.metrics = b.metrics;
+        for (int i = 0; i < STRIPES; i++) {
+            stripes[i] = new Object();
+        }
+        this.scheduler = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "switchboard-node-" + options.name());
+            t.setDaemon(true);
+            return t;
+        });
+        this.scheduler.setRemoveOnCancelPolicy(true);
+        this.control = new NodeControl(this);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Starts the engine and the node's timers. */
+    public Node start() {
+        broker.start(new EventHandler());
+        long tick = Math.max(50, Math.min(1000, options.pongTimeout().toMillis() / 4));
+        scheduler.scheduleWithFixedDelay(this::tick, tick, tick, TimeUnit.MILLISECONDS);
+        long presence = options.presenceUpdateInterval().toMillis();
+        scheduler.scheduleWithFixedDelay(this::refreshPresence, presence, presence, TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(this::sweep, SWEEP_INTERVAL.toMillis(), SWEEP_INTERVAL.toMillis(),
+            TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    // ---- accessors used by the session classes ----
+
+    public NodeOptions options() { return options; }
+    Broker broker() { return broker; }
+    PresenceManager presenceManager() { return presenceManager; }
+    TokenVerifier tokenVerifier() { return tokenVerifier; }
+    ConnectHandler connectHandler() { return connectHandler; }
+    SubscribeHandler subscribeHandler() { return subscribeHandler; }
+    PublishHandler publishHandler() { return publishHandler; }
+    SendHandler sendHandler() { return sendHandler; }
+    RpcHandler rpcHandler(String method) { return rpcHandlers.get(method); }
+    NodeMetrics metrics() { return metrics; }
+    Executor executor() { return scheduler; }
+    Hub hub() { return hub; }
+
+    // ---- connections ----
+
+    /**
+     * Creates the session for a new transport connection. The transport feeds it frames with
+     * {@link Client#handleFrame(byte[])} and reports its end with {@link Client#transportClosed}.
+     */
+    public Client newClient(Transport transport) {
+        Client c = new Client(this, transport, UUID.randomUUID().toString(), System.currentTimeMillis());
+        if (closed) {
+            c.close(Disconnect.SHUTDOWN);
+        } else {
+            connecting.add(c);
+        }
+        return c;
+    }
+
+    void addClient(Client c) {
+        hub.addClient(c);
+    }
+
+    void removeClient(Client c, boolean wasConnected, Disconnect disconnect) {
+        hub.removeClient(c);
+        if (wasConnected) {
+            metrics.disconnected(disconnect.code());
+            if (disconnectListener != null) {
+                try {
+                    disconnectListener.onDisconnect(c.info(), disconnect);
+                } catch (RuntimeException e) {
+                    log.warn("disconnect listener failed", e);
+                }
+            }
+        }
+    }
+
+    int userConnectionCount(String user) {
+        return hub.userClients(user).size();
+    }
+
+    private Object stripe(String channel) {
+        return stripes[(channel.hashCode() & 0x7fffffff) % STRIPES];
+    }
+
+    /** Adds a local subscriber; the first one subscribes this node in the engine. */
+    CompletableFuture<Void> addSubscriber(String channel, Client c) {
+        synchronized (stripe(channel)) {
+            boolean first = hub.addSubscriber(channel, c);
+            CompletableFuture<Void> f = brokerSubscriptions.get(channel);
+            if (first || f == null || f.isCompletedExceptionally()) {
+                f = broker.subscribe(channel);
+                brokerSubscriptions.put(channel, f);
+            }
+            return f;
+        }
+    }
+
+    /** Removes a local subscriber; the last one unsubscribes this node in the engine. */
+    void removeSubscriber(String channel, Client c) {
+        synchronized (stripe(channel)) {
+            if (hub.removeSubscriber(channel, c)) {
+                brokerSubscriptions.remove(channel);
+                broker.unsubscribe(channel).exceptionally(e -> {
+                    log.warn("engine unsubscribe from {} failed", channel, e);
+                    return null;
+                });
+            }
+        }
+    }
+
+    // ---- application API ----
+
+    /**
+     * Publishes raw JSON data into a channel with the channel's history settings.
+     *
+     * @return the publication's stream position; fails with {@link ProtocolError#UNKNOWN_CHANNEL}
+     *     for a channel of an unknown namespace, or a temporary error when the engine is down
+     */
+    public CompletableFuture<StreamPosition> publish(String channel, byte[] data, PublishParams params) {
+        ChannelOptions opts;
+        try {
+            opts = channelOptions(channel);
+        } catch (ProtocolError e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        boolean history = opts.historyEnabled() && !params.skipHistory();
+        PublishOptions po = new PublishOptions(history ? opts.historySize() : 0,
+            history ? opts.historyTtl() : Duration.ZERO, opts.historyMetaTtl(), params.info(), params.tags(),
+            params.idempotencyKey(), null);
+        return broker.publish(channel, data, po);
+    }
+
+    /** Publishes raw JSON data into a channel with default parameters. */
+    public CompletableFuture<StreamPosition> publish(String channel, byte[] data) {
+        return publish(channel, data, PublishParams.DEFAULT);
+    }
+
+    /**
+     * Reads a channel's history.
+     *
+     * @return fails with {@link ProtocolError#NOT_AVAILABLE} when the channel keeps no history and
+     *     {@link ProtocolError#UNRECOVERABLE_POSITION} when {@code since} names another epoch
+     */
+    public CompletableFuture<HistoryResult> history(String channel, HistoryFilter filter) {
+        try {
+            if (!channelOptions(channel).historyEnabled()) {
+                throw ProtocolError.NOT_AVAILABLE;
+            }
+        } catch (ProtocolError e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return broker.history(channel, filter).thenApply(h -> {
+            StreamPosition since = filter.since();
+            if (since != null && !since.epoch().isEmpty() && !since.epoch().equals(h.position().epoch())) {
+                throw ProtocolError.UNRECOVERABLE_POSITION;
+            }
+            return h;
+        });
+    }
+
+    /** Removes a channel's history; its stream position is kept. */
+    public CompletableFuture<Void> removeHistory(String channel) {
+        try {
+            channelOptions(channel);
+        } catch (ProtocolError e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return broker.removeHistory(channel);
+    }
+
+    /** Who is in a channel, by client id. Fails with 108 when the channel keeps no presence. */
+    public CompletableFuture<Map<String, ClientInfo>> presence(String channel) {
+        try {
+            if (!channelOptions(channel).presence()) {
+                throw ProtocolError.NOT_AVAILABLE;
+            }
+        } catch (ProtocolError e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return presenceManager.presence(channel);
+    }
+
+    /** Counts of a channel's presence. Fails with 108 when the channel keeps no presence. */
+    public CompletableFuture<PresenceStats> presenceStats(String channel) {
+        try {
+            if (!channelOptions(channel).presence()) {
+                throw ProtocolError.NOT_AVAILABLE;
+            }
+        } catch (ProtocolError e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return presenceManager.presenceStats(channel);
+    }
+
+    /** Disconnects a user's connections (or one of them, by client id) on every node. */
+    public CompletableFuture<Void> disconnect(String user, String clientId, Disconnect disconnect) {
+        return broker.publishControl(NodeControl.disconnect(user, clientId, disconnect));
+    }
+
+    /** Ends a user's subscription to a channel (optionally one connection's) on every node. */
+    public CompletableFuture<Void> unsubscribe(String user, String channel, String clientId) {
+        return broker.publishControl(NodeControl.unsubscribe(user, channel, clientId));
+    }
+
+    /** Subscribes a user's connections (optionally one) to a channel on every node, server-side. */
+    public CompletableFuture<Void> subscribe(String user, String channel, String clientId) {
+        try {
+            channelOptions(channel);
+        } catch (ProtocolError e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return broker.publishControl(NodeControl.subscribe(user, channel, clientId));
+    }
+
+    /**
+     * Changes the expiry of a user's connections on every node: {@code expired} disconnects
+     * them (3005), otherwise {@code expireAt} (Unix seconds, {@code 0} for never) is set.
+     */
+    public CompletableFuture<Void> refresh(String user, String clientId, boolean expired, long expireAt) {
+        return broker.publishControl(NodeControl.refresh(user, clientId, expired, expireAt));
+    }
+
+    /** Sends a {@code message} push to a user's connections (or one of them) on this node. */
+    public int sendLocal(String user, String clientId, byte[] data) {
+        byte[] push = ProtocolCodec.messagePush(data);
+        int n = 0;
+        for (Client c : control.targets(user, clientId)) {
+            c.write(push);
+            n++;
+        }
+        return n;
+    }
+
+    /** Channels with subscribers on this node and their subscriber counts, filtered by a glob-like pattern. */
+    public Map<String, Integer> channels(String pattern) {
+        Pattern p = pattern == null || pattern.isEmpty() ? null
+            : Pattern.compile(Pattern.quote(pattern).replace("*", "\\E.*\\Q"));
+        Map<String, Integer> out = new TreeMap<>();
+        for (Map.Entry<String, Set<Client>> e : hub.channels().entrySet()) {
+            if (p == null || p.matcher(e.getKey()).matches()) {
+                out.put(e.getKey(), e.getValue().size());
+            }
+        }
+        return out;
+    }
+
+    /** This node's identity and counts. */
+    public NodeInfo info() {
+        return new NodeInfo(options.id(), options.name(), options.version(), hub.clientCount(), hub.userCount(),
+            hub.subscriptionCount(), hub.channelCount(), (System.currentTimeMillis() - startedAt) / 1000);
+    }
+
+    /** The options of a channel, or 102/107 for unknown or invalid names. */
+    public ChannelOptions channelOptions(String channel) {
+        if (!options.channelRules().isValidName(channel)) {
+            throw ProtocolError.BAD_REQUEST.withMessage("invalid channel name");
+        }
+        return options.channelRules().optionsFor(channel).orElseThrow(() -> ProtocolError.UNKNOWN_CHANNEL);
+    }
+
+    // ---- timers ----
+
+    private void tick() {
+        long now = System.currentTimeMillis();
+        for (Client c : hub.clients()) {
+            c.tick(now);
+        }
+        pendingTick(now);
+    }
+
+    private void pendingTick(long now) {
+        connecting.removeIf(c -> c.isConnected() || c.isClosed());
+        for (Client c : connecting) {
+            c.tick(now);
+        }
+    }
+
+    private void refreshPresence() {
+        for (Client c : hub.clients()) {
+            c.subscriptions().refreshPresence();
+        }
+    }
+
+    private void sweep() {
+        if (broker instanceof MemoryBroker mb) {
+            mb.sweep();
+        }
+        if (presenceManager instanceof MemoryPresenceManager mp) {
+            mp.sweep();
+        }
+    }
+
+    /** True once {@link #close()} began. */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * Disconnects every client with {@link Disconnect#SHUTDOWN} (so SDKs reconnect elsewhere),
+     * stops timers and closes the engine.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (Client c : hub.clients()) {
+            c.close(Disconnect.SHUTDOWN);
+        }
+        for (Client c : connecting) {
+            c.close(Disconnect.SHUTDOWN);
+        }
+        scheduler.shutdownNow();
+        broker.close();
+        presenceManager.close();
+    }
+
+    private final class EventHandler implements BrokerEventHandler {
+        @Override
+        public void handlePublication(String channel, Publication publication, StreamPosition position) {
+            Set<Client> subs = hub.subscribers(channel);
+            if (subs.isEmpty()) {
+                return;
+            }
+            byte[] push = ProtocolCodec.publicationPush(channel, publication);
+            for (Client c : subs) {
+                c.deliverPublication(channel, publication.offset(), push);
+            }
+            metrics.delivered(subs.size());
+        }
+
+        @Override
+        public void handleJoin(String channel, ClientInfo info) {
+            Set<Client> subs = hub.subscribers(channel);
+            if (!subs.isEmpty()) {
+                byte[] push = ProtocolCodec.joinPush(channel, info);
+                subs.forEach(c -> c.deliverJoinLeave(channel, push));
+            }
+        }
+
+        @Override
+        public void handleLeave(String channel, ClientInfo info) {
+            Set<Client> subs = hub.subscribers(channel);
+            if (!subs.isEmpty()) {
+                byte[] push = ProtocolCodec.leavePush(channel, info);
+                subs.forEach(c -> c.deliverJoinLeave(channel, push));
+            }
+        }
+
+        @Override
+        public void handleControl(byte[] message) {
+            control.apply(message);
+        }
+    }
+
+    /** Builder of {@link Node}. The memory engine is used unless another is given. */
+    public static final class Builder {
+        private NodeOptions options = NodeOptions.builder().build();
+        private Broker broker;
+        private PresenceManager presenceManager;
+        private TokenVerifier tokenVerifier = TokenVerifier.REJECT_ALL;
+        private ConnectHandler connectHandler;
+        private SubscribeHandler subscribeHandler;
+        private PublishHandler publishHandler;
+        private SendHandler sendHandler;
+        private DisconnectListener disconnectListener;
+        private final Map<String, RpcHandler> rpcHandlers = new ConcurrentHashMap<>();
+        private NodeMetrics metrics = NodeMetrics.NOOP;
+
+        private Builder() {
+        }
+
+        public Builder options(NodeOptions v) { options = Objects.requireNonNull(v); return this; }
+        public Builder broker(Broker v) { broker = v; return this; }
+        public Builder presenceManager(PresenceManager v) { presenceManager = v; return this; }
+        public Builder tokenVerifier(TokenVerifier v) { tokenVerifier = Objects.requireNonNull(v); return this; }
+        public Builder onConnect(ConnectHandler v) { connectHandler = v; return this; }
+        public Builder onSubscribe(SubscribeHandler v) { subscribeHandler = v; return this; }
+        public Builder onPublish(PublishHandler v) { publishHandler = v; return this; }
+        public Builder onSend(SendHandler v) { sendHandler = v; return this; }
+        public Builder onDisconnect(DisconnectListener v) { disconnectListener = v; return this; }
+        public Builder metrics(NodeMetrics v) { metrics = Objects.requireNonNull(v); return this; }
+
+        /** Registers the handler of an RPC method clients call with {@code rpc}. */
+        public Builder rpc(String method, RpcHandler handler) {
+            rpcHandlers.put(Objects.requireNonNull(method), Objects.requireNonNull(handler));
+            return this;
+        }
+
+        public Node build() {
+            return new Node(this);
+        }
+    }
+}

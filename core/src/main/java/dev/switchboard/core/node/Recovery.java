@@ -1,0 +1,62 @@
+package dev.switchboard.core.node;
+
+import dev.switchboard.core.engine.HistoryResult;
+import dev.switchboard.core.engine.Publication;
+import dev.switchboard.core.engine.StreamPosition;
+import java.util.List;
+
+/**
+ * The recovery rule: a client asking to resume a channel from {@code (epoch, offset)} gets
+ * every publication after that offset, or none and {@code recovered: false} — never a
+ * partial set.
+ */
+final class Recovery {
+
+    /**
+     * The outcome of one recovery.
+     *
+     * @param recovered true when {@link #publications} is exactly what the client missed
+     * @param publications what the client missed, oldest first; empty when not recovered
+     * @param position the stream's top at the time of the read
+     */
+    record Outcome(boolean recovered, List<Publication> publications, StreamPosition position) {
+    }
+
+    private Recovery() {
+    }
+
+    /**
+     * Applies the rule to a history read made with {@code since = offset} and a limit of
+     * {@code maxPublications + 1}.
+     *
+     * @param epoch the client's epoch; empty matches any epoch (SDKs send none before they know one)
+     * @param offset the last offset the client saw
+     * @param maxPublications the most publications one recovery may return
+     * @param read the history read
+     */
+    static Outcome apply(String epoch, long offset, int maxPublications, HistoryResult read) {
+        StreamPosition top = read.position();
+        List<Publication> pubs = read.publications();
+        boolean epochOk = epoch == null || epoch.isEmpty() || epoch.equals(top.epoch());
+        boolean recovered;
+        if (!epochOk || pubs.size() > maxPublications || offset > top.offset()) {
+            recovered = false;
+        } else if (pubs.isEmpty()) {
+            recovered = top.offset() == offset;
+        } else {
+            recovered = pubs.get(0).offset() == offset + 1
+                && pubs.get(pubs.size() - 1).offset() == top.offset()
+                && contiguous(pubs);
+        }
+        return new Outcome(recovered, recovered ? pubs : List.of(), top);
+    }
+
+    private static boolean contiguous(List<Publication> pubs) {
+        for (int i = 1; i < pubs.size(); i++) {
+            if (pubs.get(i).offset() != pubs.get(i - 1).offset() + 1) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

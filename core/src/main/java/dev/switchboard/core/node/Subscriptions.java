@@ -1,0 +1,236 @@
+package dev.switchboard.core.node;
+
+import dev.switchboard.core.channel.ChannelOptions;
+import dev.switchboard.core.engine.ClientInfo;
+import dev.switchboard.core.engine.HistoryFilter;
+import dev.switchboard.core.engine.StreamPosition;
+import dev.switchboard.core.protocol.Disconnect;
+import dev.switchboard.core.protocol.ProtocolCodec;
+import dev.switchboard.core.protocol.ProtocolError;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A client's subscriptions: registering one (with recovery), committing its reply, checking
+ * offsets on delivery and ending one.
+ */
+final class Subscriptions {
+
+    /** Unsubscribe push code: the server ended the subscription. */
+    static final int UNSUBSCRIBE_SERVER = 2000;
+    /** Unsubscribe push code: the stream had a hole; SDKs resubscribe and recover. */
+    static final int UNSUBSCRIBE_INSUFFICIENT_STATE = 2500;
+
+    private final Client client;
+
+    Subscriptions(Client client) {
+        this.client = client;
+    }
+
+    /**
+     * Registers a subscription and reads its position or missed publications. Publications that
+     * arrive meanwhile are buffered until {@link #commit}.
+     */
+    CompletableFuture<PreparedSubscription> prepare(String channel, ChannelOptions opts, SubscribeParams p,
+                                                    boolean serverSide, ClientInfo subInfo, long subExpireAt,
+                                                    byte[] replyData) {
+        boolean history = opts.historyEnabled();
+        boolean recoverable = history && (opts.forceRecovery() || (opts.allowRecovery() && p.recoverable()));
+        boolean positioned = history
+            && (recoverable || opts.forcePositioning() || (opts.allowPositioning() && p.positioned()));
+        boolean joinLeave = opts.joinLeave() && (p.joinLeave() || opts.forcePushJoinLeave());
+        ClientSubscription sub = new ClientSubscription(channel, opts, serverSide, recoverable, positioned,
+            joinLeave, subInfo, subExpireAt);
+        synchronized (client) {
+            if (client.isClosed()) {
+                return CompletableFuture.failedFuture(new DisconnectException(Disconnect.CONNECTION_CLOSED));
+            }
+            if (client.subs.containsKey(channel)) {
+                return CompletableFuture.failedFuture(ProtocolError.ALREADY_SUBSCRIBED);
+            }
+            if (client.subs.size() >= client.node.options().clientChannelLimit()) {
+                return CompletableFuture.failedFuture(ProtocolError.LIMIT_EXCEEDED);
+            }
+            client.subs.put(channel, sub);
+        }
+        Node node = client.node;
+        CompletableFuture<PreparedSubscription> f = node.addSubscriber(channel, client)
+            .thenCompose(v -> opts.presence()
+                ? node.presenceManager().addPresence(channel, subInfo, node.options().presenceTtl())
+                : CompletableFuture.completedFuture(null))
+            .thenCompose(v -> read(sub, p, replyData));
+        return f.whenComplete((r, err) -> {
+            if (err != null) {
+                remove(sub);
+            }
+        });
+    }
+
+    private CompletableFuture<PreparedSubscription> read(ClientSubscription sub, SubscribeParams p, byte[] data) {
+        Node node = client.node;
+        if (!sub.positioned) {
+            return CompletableFuture.completedFuture(
+                new PreparedSubscription(sub, false, false, List.of(), null, data));
+        }
+        if (sub.recoverable && p.recover()) {
+            ChannelOptions opts = sub.options;
+            int max = opts.recoveryMaxPublicationLimit() > 0 ? opts.recoveryMaxPublicationLimit() : opts.historySize();
+            HistoryFilter filter = new HistoryFilter(new StreamPosition(p.offset(), p.epoch()), max + 1, false);
+            return node.broker().history(sub.channel, filter).thenApply(h -> {
+                Recovery.Outcome o = Recovery.apply(p.epoch(), p.offset(), max, h);
+                node.metrics().recovery(o.recovered());
+                return new PreparedSubscription(sub, true, o.recovered(), o.publications(), o.position(), data);
+            });
+        }
+        return node.broker().history(sub.channel, HistoryFilter.POSITION_ONLY).thenApply(h ->
+            new PreparedSubscription(sub, false, false, List.of(), h.position(), data));
+    }
+
+    /**
+     * Writes the reply that completes the given subscriptions, then what they buffered after
+     * the reply's position, then lets live delivery through. All under the client's lock so
+     * nothing slips between.
+     */
+    void commit(List<PreparedSubscription> prepared, byte[] reply) {
+        List<ClientSubscription> joined = new ArrayList<>(prepared.size());
+        synchronized (client) {
+            if (client.isClosed()) {
+                return;
+            }
+            client.write(reply);
+            for (PreparedSubscription p : prepared) {
+                ClientSubscription sub = p.sub;
+                if (client.subs.get(sub.channel) != sub) {
+                    continue;
+                }
+                sub.subscribing = false;
+                sub.offset = p.replyTop();
+                sub.epoch = p.position == null ? "" : p.position.epoch();
+                List<ClientSubscription.Buffered> buffered = sub.buffer;
+                sub.buffer = List.of();
+                for (ClientSubscription.Buffered b : buffered) {
+                    if (accept(sub, b.offset())) {
+                        client.write(b.push());
+                    }
+                }
+                if (sub.options.joinLeave()) {
+                    joined.add(sub);
+                }
+            }
+        }
+        for (ClientSubscription sub : joined) {
+            client.node.broker().publishJoin(sub.channel, sub.info);
+        }
+    }
+
+    /**
+     * Decides whether a publication at {@code offset} goes out, advancing the subscriber's
+     * position. Duplicates are dropped; a hole ends the subscription with insufficient state.
+     * Called under the client's lock.
+     */
+    boolean accept(ClientSubscription sub, long offset) {
+        if (!sub.tracksOffsets() || offset == 0) {
+            return true;
+        }
+        if (offset <= sub.offset) {
+            return false;
+        }
+        if (offset != sub.offset + 1) {
+            client.node.metrics().insufficientState();
+            // Ending the subscription touches node-wide locks: do it off the delivery path.
+            client.node.executor().execute(() -> insufficientState(sub));
+            sub.offset = Long.MAX_VALUE;
+            return false;
+        }
+        sub.offset = offset;
+        return true;
+    }
+
+    private void insufficientState(ClientSubscription sub) {
+        if (sub.serverSide) {
+            client.close(Disconnect.INSUFFICIENT_STATE);
+        } else {
+            unsubscribe(sub.channel, UNSUBSCRIBE_INSUFFICIENT_STATE, "insufficient state");
+        }
+    }
+
+    /**
+     * Ends a subscription.
+     *
+     * @param pushCode when {@code > 0}, an unsubscribe push with this code tells the client
+     * @return true when the client was subscribed
+     */
+    boolean unsubscribe(String channel, int pushCode, String reason) {
+        ClientSubscription sub;
+        synchronized (client) {
+            sub = client.subs.remove(channel);
+            if (sub != null && pushCode > 0) {
+                client.write(ProtocolCodec.unsubscribePush(channel, pushCode, reason));
+            }
+        }
+        if (sub != null) {
+            afterRemoved(sub);
+        }
+        return sub != null;
+    }
+
+    /** Releases what a removed subscription held: hub entry, presence, and tells others it left. */
+    void afterRemoved(ClientSubscription sub) {
+        Node node = client.node;
+        node.removeSubscriber(sub.channel, client);
+        if (sub.options.presence()) {
+            node.presenceManager().removePresence(sub.channel, client.id(), client.userId());
+        }
+        if (sub.options.joinLeave() && !sub.subscribing) {
+            node.broker().publishLeave(sub.channel, sub.info);
+        }
+    }
+
+    private void remove(ClientSubscription sub) {
+        boolean removed;
+        synchronized (client) {
+            removed = client.subs.remove(sub.channel, sub);
+        }
+        if (removed) {
+            afterRemoved(sub);
+        }
+    }
+
+    ClientSubscription get(String channel) {
+        synchronized (client) {
+            return client.subs.get(channel);
+        }
+    }
+
+    boolean isSubscribed(String channel) {
+        ClientSubscription s = get(channel);
+        return s != null && !s.subscribing;
+    }
+
+    boolean anyExpired(long nowMillis, long graceMillis) {
+        synchronized (client) {
+            for (ClientSubscription s : client.subs.values()) {
+                if (s.expireAt > 0 && nowMillis > s.expireAt * 1000 + graceMillis) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /** Presence refresh: re-adds this client's entries so they do not expire while it is here. */
+    void refreshPresence() {
+        List<ClientSubscription> withPresence = new ArrayList<>();
+        synchronized (client) {
+            for (ClientSubscription s : client.subs.values()) {
+                if (s.options.presence() && !s.subscribing) {
+                    withPresence.add(s);
+                }
+            }
+        }
+        for (ClientSubscription s : withPresence) {
+            client.node.presenceManager().addPresence(s.channel, s.info, client.node.options().presenceTtl());
+        }
+    }
+}

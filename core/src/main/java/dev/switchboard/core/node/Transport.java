@@ -1,0 +1,26 @@
+package dev.switchboard.core.node;
+
+import dev.switchboard.core.protocol.Disconnect;
+
+/**
+ * What the node needs from a connection's transport: write encoded messages and close.
+ * Implemented by the server's WebSocket handler; the node never sees sockets or frames.
+ *
+ * <p>Both methods are called from any thread and must not block. A transport bounds what it
+ * buffers: when a client reads too slowly it closes itself with {@link Disconnect#SLOW} and
+ * reports that through {@link Client#transportClosed(Disconnect)}.
+ */
+public interface Transport {
+
+    /** Short name shown in stats and hooks, e.g. {@code "websocket"}. */
+    String name();
+
+    /**
+     * Queues one encoded protocol message (a reply or push) for the client. The array may be
+     * shared with other connections and must not be modified.
+     */
+    void write(byte[] message);
+
+    /** Flushes what is queued, sends the disconnect code and closes. Idempotent. */
+    void close(Disconnect disconnect);
+}

@@ -1,0 +1,296 @@
+package dev.switchboard.core.protocol;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.core.engine.ClientInfo;
+import dev.switchboard.core.engine.Publication;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * JSON encoding of the Centrifugo client protocol v2: decodes command frames (newline-separated
+ * batches) and encodes replies and pushes.
+ *
+ * <p>Thread-safe. Payloads ({@code data}, {@code info}) travel as raw JSON bytes and are copied
+ * into output verbatim.
+ *
+ * <pre>{@code
+ * List<Command> commands = ProtocolCodec.decode(frameBytes);
+ * byte[] reply = ProtocolCodec.reply(cmd.id(), "rpc", g -> ProtocolCodec.writeRaw(g, "data", result));
+ * }</pre>
+ */
+public final class ProtocolCodec {
+
+    /** The server's ping and the client's pong: an empty object. */
+    public static final byte[] PING = "{}".getBytes(StandardCharsets.UTF_8);
+
+    /** Nesting deeper than this is refused, so a hostile frame cannot exhaust the stack. */
+    public static final int MAX_NESTING_DEPTH = 64;
+
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+        .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build())
+        .build();
+    private static final ObjectMapper MAPPER = new ObjectMapper(FACTORY);
+
+    /** Writes the body of a reply result or push object. */
+    @FunctionalInterface
+    public interface Body {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    private ProtocolCodec() {
+    }
+
+    /** The shared mapper configured with this codec's limits. */
+    public static ObjectMapper mapper() {
+        return MAPPER;
+    }
+
+    /**
+     * Decodes one frame holding one command per line.
+     *
+     * @throws ProtocolException when a line is not a JSON object or names no known command
+     */
+    public static List<Command> decode(byte[] frame) throws ProtocolException {
+        List<Command> out = new ArrayList<>(1);
+        int start = 0;
+        for (int i = 0; i <= frame.length; i++) {
+            if (i == frame.length || frame[i] == '\n') {
+                if (hasContent(frame, start, i)) {
+                    out.add(decodeOne(frame, start, i - start));
+                }
+                start = i + 1;
+            }
+        }
+        if (out.isEmpty()) {
+            throw new ProtocolException("empty frame");
+        }
+        return out;
+    }
+
+    private static boolean hasContent(byte[] b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (b[i] != ' ' && b[i] != '\r' && b[i] != '\t') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Command decodeOne(byte[] frame, int off, int len) throws ProtocolException {
+        JsonNode node;
+        try {
+            node = MAPPER.readTree(frame, off, len);
+        } catch (IOException e) {
+            throw new ProtocolException("malformed JSON");
+        }
+        if (node == null || !node.isObject()) {
+            throw new ProtocolException("command is not a JSON object");
+        }
+        if (node.isEmpty()) {
+            return Command.PONG;
+        }
+        long id = 0;
+        Command.Method method = null;
+        JsonNode params = null;
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if ("id".equals(e.getKey())) {
+                if (!e.getValue().canConvertToLong() || e.getValue().asLong() < 0) {
+                    throw new ProtocolException("id must be a non-negative integer");
+                }
+                id = e.getValue().asLong();
+                continue;
+            }
+            Command.Method m = Command.Method.ofField(e.getKey());
+            if (m == null) {
+                continue;
+            }
+            if (method != null) {
+                throw new ProtocolException("more than one method in a command");
+            }
+            if (!e.getValue().isObject()) {
+                throw new ProtocolException(m.field() + " must be an object");
+            }
+            method = m;
+            params = e.getValue();
+        }
+        if (method == null) {
+            return new Command(id, null, unknownMarker());
+        }
+        return new Command(id, method, params);
+    }
+
+    private static JsonNode unknownMarker() {
+        ObjectNode n = MAPPER.createObjectNode();
+        n.put("unknown", true);
+        return n;
+    }
+
+    /** True for a decoded command that named no method we know (as opposed to a pong). */
+    public static boolean isUnknown(Command c) {
+        return c.method() == null && c.params().has("unknown");
+    }
+
+    /** The raw JSON bytes of a parsed value. */
+    public static byte[] toBytes(JsonNode node) {
+        try {
+            return MAPPER.writeValueAsBytes(node);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    // ---- encoding ----
+
+    private static byte[] encode(Body body) {
+        try (ByteArrayBuilder buf = new ByteArrayBuilder(256);
+             JsonGenerator g = FACTORY.createGenerator(buf)) {
+            g.writeStartObject();
+            body.write(g);
+            g.writeEndObject();
+            g.flush();
+            return buf.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A successful reply: {@code {"id":id,"<field>":{...}}}. */
+    public static byte[] reply(long id, String field, Body result) {
+        return encode(g -> {
+            g.writeNumberField("id", id);
+            g.writeObjectFieldStart(field);
+            if (result != null) {
+                result.write(g);
+            }
+            g.writeEndObject();
+        });
+    }
+
+    /** An error reply: {@code {"id":id,"error":{"code":..,"message":..}}}. */
+    public static byte[] error(long id, ProtocolError error) {
+        return encode(g -> {
+            g.writeNumberField("id", id);
+            g.writeObjectFieldStart("error");
+            g.writeNumberField("code", error.code());
+            g.writeStringField("message", error.getMessage());
+            if (error.temporary()) {
+                g.writeBooleanField("temporary", true);
+            }
+            g.writeEndObject();
+        });
+    }
+
+    /** A push: {@code {"push":{"channel":..,"<field>":{...}}}}. */
+    public static byte[] push(String channel, String field, Body body) {
+        return encode(g -> {
+            g.writeObjectFieldStart("push");
+            if (channel != null && !channel.isEmpty()) {
+                g.writeStringField("channel", channel);
+            }
+            g.writeObjectFieldStart(field);
+            if (body != null) {
+                body.write(g);
+            }
+            g.writeEndObject();
+            g.writeEndObject();
+        });
+    }
+
+    /** The {@code pub} push of a publication; encoded once and shared by every local subscriber. */
+    public static byte[] publicationPush(String channel, Publication pub) {
+        return push(channel, "pub", g -> writePublicationFields(g, pub));
+    }
+
+    /** A {@code join} push. */
+    public static byte[] joinPush(String channel, ClientInfo info) {
+        return push(channel, "join", g -> writeInfoField(g, "info", info));
+    }
+
+    /** A {@code leave} push. */
+    public static byte[] leavePush(String channel, ClientInfo info) {
+        return push(channel, "leave", g -> writeInfoField(g, "info", info));
+    }
+
+    /** An {@code unsubscribe} push: the server ended a subscription. */
+    public static byte[] unsubscribePush(String channel, int code, String reason) {
+        return push(channel, "unsubscribe", g -> {
+            g.writeNumberField("code", code);
+            g.writeStringField("reason", reason);
+        });
+    }
+
+    /** A {@code message} push carrying raw JSON data. */
+    public static byte[] messagePush(byte[] data) {
+        return push(null, "message", g -> writeRaw(g, "data", data));
+    }
+
+    /** A {@code disconnect} push, sent just before a close frame for transports without close codes. */
+    public static byte[] disconnectPush(Disconnect d) {
+        return push(null, "disconnect", g -> {
+            g.writeNumberField("code", d.code());
+            g.writeStringField("reason", d.reason());
+            g.writeBooleanField("reconnect", d.reconnect());
+        });
+    }
+
+    /** Writes a raw JSON field when the value is not {@code null}. */
+    public static void writeRaw(JsonGenerator g, String field, byte[] json) throws IOException {
+        if (json != null) {
+            g.writeFieldName(field);
+            g.writeRawValue(new RawJson(json));
+        }
+    }
+
+    /** Writes the fields of a publication object (without braces). */
+    public static void writePublicationFields(JsonGenerator g, Publication pub) throws IOException {
+        writeRaw(g, "data", pub.data());
+        if (pub.info() != null) {
+            writeInfoField(g, "info", pub.info());
+        }
+        if (pub.offset() > 0) {
+            g.writeNumberField("offset", pub.offset());
+        }
+        if (!pub.tags().isEmpty()) {
+            g.writeObjectFieldStart("tags");
+            for (Map.Entry<String, String> t : pub.tags().entrySet()) {
+                g.writeStringField(t.getKey(), t.getValue());
+            }
+            g.writeEndObject();
+        }
+    }
+
+    /** Writes a publication as a JSON object. */
+    public static void writePublication(JsonGenerator g, Publication pub) throws IOException {
+        g.writeStartObject();
+        writePublicationFields(g, pub);
+        g.writeEndObject();
+    }
+
+    /** Writes a client info object under a field name. */
+    public static void writeInfoField(JsonGenerator g, String field, ClientInfo info) throws IOException {
+        g.writeFieldName(field);
+        writeInfo(g, info);
+    }
+
+    /** Writes a client info object: {@code {"user","client","conn_info","chan_info"}}. */
+    public static void writeInfo(JsonGenerator g, ClientInfo info) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("user", info.user());
+        g.writeStringField("client", info.client());
+        writeRaw(g, "conn_info", info.connInfo());
+        writeRaw(g, "chan_info", info.chanInfo());
+        g.writeEndObject();
+    }
+}

@@ -1,0 +1,316 @@
+package dev.switchboard.server.config;
+
+import dev.switchboard.core.channel.ChannelRules;
+import dev.switchboard.core.node.NodeOptions;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * The whole configuration of a Switchboard server node, as read from YAML and the environment
+ * by {@link ConfigLoader}, or built in code.
+ *
+ * <p>Immutable. Every default is a named constant here or in the section classes
+ * ({@link TokenConfig}, {@link ClientConfig}, {@link ChannelConfig}). Builders check each value
+ * as it is set and throw {@link ConfigException} naming the key; {@link #validate()} adds the
+ * checks that depend on this build and the file system (engine availability, key files).
+ *
+ * <pre>{@code
+ * ServerConfig config = ServerConfig.builder()
+ *     .port(0)                                   // any free port, handy in tests
+ *     .token(TokenConfig.builder().hmacSecret(secret).build())
+ *     .apiKey(apiKey)
+ *     .build();
+ * NodeOptions options = config.toNodeOptions();
+ * }</pre>
+ */
+public final class ServerConfig {
+
+    /** Default {@code port}: TCP port for WebSocket, HTTP API, metrics and health. */
+    public static final int DEFAULT_PORT = 8000;
+    /** Default {@code address}: bind on every interface. */
+    public static final String DEFAULT_ADDRESS = "0.0.0.0";
+    /** Default {@code engine}: the in-memory engine, one node and nothing else to run. */
+    public static final Engine DEFAULT_ENGINE = Engine.MEMORY;
+    /** Default {@code redis.url}: a Redis on this machine. Used only with {@code engine: redis}. */
+    public static final String DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
+    /** Default {@code allow_anonymous_connect}: clients must present a connection token. */
+    public static final boolean DEFAULT_ALLOW_ANONYMOUS_CONNECT = false;
+    /** Default {@code presence.ttl}: a presence entry not refreshed within this disappears. */
+    public static final Duration DEFAULT_PRESENCE_TTL = NodeOptions.DEFAULT_PRESENCE_TTL;
+    /** Default {@code presence.update_interval}: how often a node refreshes its clients' presence. */
+    public static final Duration DEFAULT_PRESENCE_UPDATE_INTERVAL = NodeOptions.DEFAULT_PRESENCE_UPDATE_INTERVAL;
+    /** Default {@code http_api.enabled}: the HTTP server API at {@code /api} is served (it needs {@code api_key}). */
+    public static final boolean DEFAULT_HTTP_API_ENABLED = true;
+    /** Default {@code metrics.enabled}: Prometheus metrics at {@code /metrics}. */
+    public static final boolean DEFAULT_METRICS_ENABLED = true;
+    /** Default {@code health.enabled}: health JSON at {@code /health}. */
+    public static final boolean DEFAULT_HEALTH_ENABLED = true;
+    /** Default {@code shutdown_timeout}: how long a graceful stop may take before the process exits anyway. */
+    public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
+
+    /** URL schemes accepted in {@code redis.url}. */
+    public static final Set<String> REDIS_SCHEMES = Set.of("redis", "rediss", "redis-sentinel");
+
+    private static final ServerConfig DEFAULTS = builder().build();
+
+    private final int port;
+    private final String address;
+    private final String nodeName;
+    private final Engine engine;
+    private final String redisUrl;
+    private final TokenConfig token;
+    private final String apiKey;
+    private final boolean allowAnonymousConnect;
+    private final ClientConfig client;
+    private final ChannelConfig channel;
+    private final Duration presenceTtl;
+    private final Duration presenceUpdateInterval;
+    private final boolean httpApiEnabled;
+    private final boolean metricsEnabled;
+    private final boolean healthEnabled;
+    private final Duration shutdownTimeout;
+
+    private ServerConfig(Builder b) {
+        port = b.port;
+        address = b.address;
+        nodeName = b.nodeName;
+        engine = b.engine;
+        redisUrl = b.redisUrl;
+        token = b.token;
+        apiKey = b.apiKey;
+        allowAnonymousConnect = b.allowAnonymousConnect;
+        client = b.client;
+        channel = b.channel;
+        presenceTtl = b.presenceTtl;
+        presenceUpdateInterval = b.presenceUpdateInterval;
+        httpApiEnabled = b.httpApiEnabled;
+        metricsEnabled = b.metricsEnabled;
+        healthEnabled = b.healthEnabled;
+        shutdownTimeout = b.shutdownTimeout;
+    }
+
+    /** Every default: what a node runs with when there is no config file and no environment. */
+    public static ServerConfig defaults() {
+        return DEFAULTS;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** {@code port}; {@code 0} picks a free port (the server reports the real one). */
+    public int port() { return port; }
+    /** {@code address}: the interface to bind. */
+    public String address() { return address; }
+    /** {@code node_name}, or {@code null} to use the host name. */
+    public String nodeName() { return nodeName; }
+    /** {@code engine}. */
+    public Engine engine() { return engine; }
+    /** {@code redis.url}. */
+    public String redisUrl() { return redisUrl; }
+    /** {@code token}. */
+    public TokenConfig token() { return token; }
+    /** {@code api_key}: key for the HTTP server API ({@code Authorization: apikey <key>}), or {@code null}. Never log it. */
+    public String apiKey() { return apiKey; }
+    /** {@code allow_anonymous_connect}: clients may connect without a token, as user {@code ""}. */
+    public boolean allowAnonymousConnect() { return allowAnonymousConnect; }
+    /** {@code client}. */
+    public ClientConfig client() { return client; }
+    /** {@code channel}. */
+    public ChannelConfig channel() { return channel; }
+    /** {@code presence.ttl}. */
+    public Duration presenceTtl() { return presenceTtl; }
+    /** {@code presence.update_interval}. */
+    public Duration presenceUpdateInterval() { return presenceUpdateInterval; }
+    /** {@code http_api.enabled}. */
+    public boolean httpApiEnabled() { return httpApiEnabled; }
+    /** {@code metrics.enabled}. */
+    public boolean metricsEnabled() { return metricsEnabled; }
+    /** {@code health.enabled}. */
+    public boolean healthEnabled() { return healthEnabled; }
+    /** {@code shutdown_timeout}. */
+    public Duration shutdownTimeout() { return shutdownTimeout; }
+
+    /**
+     * Checks what depends on this build and this machine: that the engine is available and that
+     * key files exist. {@link ConfigLoader} calls it; call it yourself for configs built in code.
+     *
+     * @return this config
+     * @throws ConfigException naming the key
+     */
+    public ServerConfig validate() {
+        ConfigValidator.validate(this);
+        return this;
+    }
+
+    /** The core channel rules ({@code channel} section). @throws ConfigException naming the key */
+    public ChannelRules toChannelRules() {
+        return channel.toChannelRules();
+    }
+
+    /**
+     * The core node options for this config.
+     *
+     * @throws ConfigException naming the key, should the core refuse a value
+     */
+    public NodeOptions toNodeOptions() {
+        ChannelRules rules = toChannelRules();
+        List<String> serverSide = client.subscribeToChannels();
+        for (int i = 0; i < serverSide.size(); i++) {
+            String ch = serverSide.get(i);
+            String key = "client.subscribe_to_channels[" + i + "]";
+            if (!rules.isValidName(ch)) {
+                throw new ConfigException(key, "\"" + ch + "\" is not a valid channel name (channel.pattern,"
+                    + " channel.max_length)");
+            }
+            if (rules.optionsFor(ch).isEmpty()) {
+                throw new ConfigException(key, "namespace \"" + ChannelRules.namespaceOf(ch)
+                    + "\" of channel \"" + ch + "\" is not configured in channel.namespaces");
+            }
+        }
+        NodeOptions.Builder b = NodeOptions.builder().channelRules(rules).allowAnonymous(allowAnonymousConnect);
+        set("node_name", b, x -> { if (nodeName != null) x.name(nodeName); });
+        set("client.ping_interval", b, x -> x.pingInterval(client.pingInterval()));
+        set("client.pong_timeout", b, x -> x.pongTimeout(client.pongTimeout()));
+        set("client.queue_max_bytes", b, x -> x.clientQueueMaxBytes(client.queueMaxBytes()));
+        set("client.channel_limit", b, x -> x.clientChannelLimit(client.channelLimit()));
+        set("client.user_connection_limit", b, x -> x.userConnectionLimit(client.userConnectionLimit()));
+        set("client.connect_timeout", b, x -> x.connectTimeout(client.connectTimeout()));
+        set("client.command_rate_limit", b, x -> x.commandRateLimit(client.commandRateLimit()));
+        set("client.command_burst", b, x -> x.commandBurst(client.commandBurst()));
+        set("client.max_pending_commands", b, x -> x.maxPendingCommands(client.maxPendingCommands()));
+        set("client.expired_close_delay", b, x -> x.clientExpiredCloseDelay(client.expiredCloseDelay()));
+        set("client.subscribe_to_channels", b, x -> x.serverSideChannels(serverSide));
+        set("presence.update_interval", b, x -> x.presenceUpdateInterval(presenceUpdateInterval));
+        set("presence.ttl", b, x -> x.presenceTtl(presenceTtl));
+        try {
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            // The core's cross-field checks (pong vs ping, presence ttl vs interval) name their keys.
+            String msg = e.getMessage();
+            String key = msg.startsWith("pong_timeout") ? "client.pong_timeout"
+                : msg.startsWith("presence_ttl") ? "presence.ttl" : "client";
+            throw new ConfigException(key, msg, e);
+        }
+    }
+
+    private static void set(String key, NodeOptions.Builder b, Consumer<NodeOptions.Builder> setter) {
+        try {
+            setter.accept(b);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(key, e.getMessage(), e);
+        }
+    }
+
+    /** A summary safe to log: secrets are shown as set or unset, never their values. */
+    @Override
+    public String toString() {
+        return "ServerConfig{port=" + port + ", address=" + address + ", nodeName=" + nodeName + ", engine="
+            + engine.configName() + ", token=" + token + ", apiKey=" + (apiKey == null ? "unset" : "<redacted>")
+            + ", allowAnonymousConnect=" + allowAnonymousConnect + ", client=" + client + ", channel=" + channel
+            + ", httpApi=" + httpApiEnabled + ", metrics=" + metricsEnabled + ", health=" + healthEnabled + '}';
+    }
+
+    /** Builder of {@link ServerConfig}; every field starts at its default. */
+    public static final class Builder {
+        private int port = DEFAULT_PORT;
+        private String address = DEFAULT_ADDRESS;
+        private String nodeName;
+        private Engine engine = DEFAULT_ENGINE;
+        private String redisUrl = DEFAULT_REDIS_URL;
+        private TokenConfig token = TokenConfig.empty();
+        private String apiKey;
+        private boolean allowAnonymousConnect = DEFAULT_ALLOW_ANONYMOUS_CONNECT;
+        private ClientConfig client = ClientConfig.defaults();
+        private ChannelConfig channel = ChannelConfig.defaults();
+        private Duration presenceTtl = DEFAULT_PRESENCE_TTL;
+        private Duration presenceUpdateInterval = DEFAULT_PRESENCE_UPDATE_INTERVAL;
+        private boolean httpApiEnabled = DEFAULT_HTTP_API_ENABLED;
+        private boolean metricsEnabled = DEFAULT_METRICS_ENABLED;
+        private boolean healthEnabled = DEFAULT_HEALTH_ENABLED;
+        private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
+
+        private Builder() {
+        }
+
+        private Builder(ServerConfig c) {
+            port = c.port;
+            address = c.address;
+            nodeName = c.nodeName;
+            engine = c.engine;
+            redisUrl = c.redisUrl;
+            token = c.token;
+            apiKey = c.apiKey;
+            allowAnonymousConnect = c.allowAnonymousConnect;
+            client = c.client;
+            channel = c.channel;
+            presenceTtl = c.presenceTtl;
+            presenceUpdateInterval = c.presenceUpdateInterval;
+            httpApiEnabled = c.httpApiEnabled;
+            metricsEnabled = c.metricsEnabled;
+            healthEnabled = c.healthEnabled;
+            shutdownTimeout = c.shutdownTimeout;
+        }
+
+        public Builder port(int v) { port = Check.between("port", v, 0, 65_535); return this; }
+        public Builder address(String v) { address = Check.requiredText("address", v); return this; }
+        /** {@code null} or blank: use the host name. */
+        public Builder nodeName(String v) { nodeName = Check.optionalText(v); return this; }
+        public Builder engine(Engine v) { engine = Objects.requireNonNull(v, "engine"); return this; }
+
+        /** @throws ConfigException unless a {@code redis://}, {@code rediss://} or {@code redis-sentinel://} URL */
+        public Builder redisUrl(String v) {
+            String url = Check.requiredText("redis.url", v);
+            String scheme;
+            try {
+                scheme = new URI(url).getScheme();
+            } catch (URISyntaxException e) {
+                // The URL may hold a password: describe the problem without echoing it.
+                throw new ConfigException("redis.url", "is not a valid URL (" + e.getReason() + ")");
+            }
+            if (scheme == null || !REDIS_SCHEMES.contains(scheme)) {
+                throw new ConfigException("redis.url", "must start with redis://, rediss:// or redis-sentinel://");
+            }
+            redisUrl = url;
+            return this;
+        }
+
+        public Builder token(TokenConfig v) { token = Objects.requireNonNull(v, "token"); return this; }
+        /** {@code null} or blank: no HTTP API key (the HTTP API then refuses every call). */
+        public Builder apiKey(String v) { apiKey = v == null || v.isBlank() ? null : v.trim(); return this; }
+        public Builder allowAnonymousConnect(boolean v) { allowAnonymousConnect = v; return this; }
+        public Builder client(ClientConfig v) { client = Objects.requireNonNull(v, "client"); return this; }
+        public Builder channel(ChannelConfig v) { channel = Objects.requireNonNull(v, "channel"); return this; }
+        public Builder presenceTtl(Duration v) { presenceTtl = Check.positive("presence.ttl", v); return this; }
+        public Builder presenceUpdateInterval(Duration v) {
+            presenceUpdateInterval = Check.positive("presence.update_interval", v);
+            return this;
+        }
+        public Builder httpApiEnabled(boolean v) { httpApiEnabled = v; return this; }
+        public Builder metricsEnabled(boolean v) { metricsEnabled = v; return this; }
+        public Builder healthEnabled(boolean v) { healthEnabled = v; return this; }
+        public Builder shutdownTimeout(Duration v) { shutdownTimeout = Check.positive("shutdown_timeout", v); return this; }
+
+        /**
+         * Builds the config.
+         *
+         * @throws ConfigException when {@code presence.ttl} is not longer than {@code presence.update_interval}
+         */
+        public ServerConfig build() {
+            if (presenceTtl.compareTo(presenceUpdateInterval) <= 0) {
+                throw new ConfigException("presence.ttl", "must be longer than presence.update_interval ("
+                    + Durations.format(presenceUpdateInterval) + "), got " + Durations.format(presenceTtl));
+            }
+            return new ServerConfig(this);
+        }
+    }
+}
