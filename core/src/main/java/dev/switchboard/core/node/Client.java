@@ -49,6 +49,9 @@ public final class Client {
     private double tokens;
     private long tokensAt;
     private final Commands commands;
+    private final java.util.ArrayDeque<Command> deferred = new java.util.ArrayDeque<>();
+    private boolean awaitingConnect;
+    private boolean draining;
     private final Subscriptions subscriptions;
 
     Client(Node node, Transport transport, String id, long nowMillis) {
@@ -137,12 +140,56 @@ public final class Client {
                 return;
             }
             try {
-                dispatch(cmd);
+                if (!deferWhileConnecting(cmd)) {
+                    safeDispatch(cmd);
+                }
             } catch (DisconnectException e) {
                 close(e.disconnect());
-            } catch (RuntimeException e) {
-                log.warn("client {}: command failed", id, e);
-                close(Disconnect.SERVER_ERROR);
+            }
+        }
+    }
+
+    private void safeDispatch(Command cmd) {
+        try {
+            dispatch(cmd);
+        } catch (DisconnectException e) {
+            close(e.disconnect());
+        } catch (RuntimeException e) {
+            log.warn("client {}: command failed", id, e);
+            close(Disconnect.SERVER_ERROR);
+        }
+    }
+
+    /**
+     * SDKs send {@code connect} and their subscribes in one frame, before the connect reply.
+     * Commands that arrive while an asynchronous connect runs wait for it, in order.
+     */
+    private boolean deferWhileConnecting(Command cmd) {
+        synchronized (deferred) {
+            if (awaitingConnect || draining || !deferred.isEmpty()) {
+                if (deferred.size() >= node.options().maxPendingCommands()) {
+                    throw new DisconnectException(Disconnect.TOO_MANY_REQUESTS);
+                }
+                deferred.add(cmd);
+                return true;
+            }
+            return false;
+        }
+    }
+
+    private void connectSettled(boolean ok) {
+        while (true) {
+            Command next;
+            synchronized (deferred) {
+                awaitingConnect = false;
+                next = deferred.poll();
+                draining = next != null;
+                if (next == null) {
+                    return;
+                }
+            }
+            if (ok) {
+                safeDispatch(next);
             }
         }
     }
@@ -183,7 +230,12 @@ public final class Client {
                 throw new DisconnectException(Disconnect.BAD_REQUEST);
             }
             connectStarted = true;
-            track(cmd, new Connector(this, subscriptions).connect(cmd));
+            synchronized (deferred) {
+                awaitingConnect = true;
+            }
+            CompletionStage<byte[]> work = new Connector(this, subscriptions).connect(cmd);
+            track(cmd, work);
+            work.whenComplete((r, e) -> connectSettled(e == null));
             return;
         }
         if (state != State.CONNECTED) {

@@ -1,0 +1,329 @@
+package dev.switchboard.core.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.core.channel.ChannelOptions;
+import dev.switchboard.core.channel.ChannelRules;
+import dev.switchboard.core.engine.HistoryFilter;
+import dev.switchboard.core.protocol.Disconnect;
+import dev.switchboard.core.protocol.ProtocolError;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class ClientSessionTest {
+
+    static final ChannelOptions HISTORY = ChannelOptions.builder()
+        .historySize(100).historyTtl(Duration.ofMinutes(5)).forceRecovery(true)
+        .presence(true).joinLeave(true)
+        .allowSubscribeForClient(true).allowPublishForSubscriber(true)
+        .allowPresenceForSubscriber(true).allowHistoryForSubscriber(true)
+        .build();
+
+    static ChannelRules rules() {
+        return ChannelRules.builder()
+            .defaultOptions(HISTORY)
+            .namespace("small", HISTORY.toBuilder().historySize(3).build())
+            .namespace("private", ChannelOptions.builder().build())
+            .namespace("plain", ChannelOptions.builder().allowSubscribeForClient(true).build())
+            .build();
+    }
+
+    private Node node = newNode(NodeOptions.builder().channelRules(rules()).build());
+
+    private static Node newNode(NodeOptions options) {
+        return Node.builder().options(options).tokenVerifier(new TestTokens())
+            .rpc("echo", req -> CompletableFuture.completedFuture(req.data()))
+            .rpc("fail", req -> CompletableFuture.failedFuture(ProtocolError.of(4001, "nope", false)))
+            .build().start();
+    }
+
+    @AfterEach
+    void stop() {
+        node.close();
+    }
+
+    private static byte[] b(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private RecordingTransport connect(String user) {
+        RecordingTransport t = new RecordingTransport();
+        Client c = node.newClient(t);
+        transports.put(t, c);
+        c.handleFrame(b("{\"id\":1,\"connect\":{\"token\":\"user:" + user + "\"}}"));
+        assertThat(t.reply(1).has("connect")).as("connect reply %s", t.json()).isTrue();
+        return t;
+    }
+
+    private final java.util.Map<RecordingTransport, Client> transports = new java.util.HashMap<>();
+
+    private void send(RecordingTransport t, String frame) {
+        transports.get(t).handleFrame(b(frame));
+    }
+
+    private void publish(String ch, int n) {
+        for (int i = 0; i < n; i++) {
+            node.publish(ch, b("{\"n\":" + i + "}")).join();
+        }
+    }
+
+    @Test
+    void connectReplyCarriesClientIdPingAndPong() {
+        RecordingTransport t = connect("alice");
+        JsonNode r = t.reply(1).get("connect");
+        assertThat(r.get("client").asText()).isNotEmpty();
+        assertThat(r.get("ping").asInt()).isEqualTo(25);
+        assertThat(r.get("pong").asBoolean()).isTrue();
+    }
+
+    @Test
+    void subscriberReceivesPublicationsInOrderWithOffsets() {
+        RecordingTransport t = connect("alice");
+        send(t, "{\"id\":2,\"subscribe\":{\"channel\":\"news\"}}");
+        assertThat(t.reply(2).at("/subscribe/recoverable").asBoolean()).isTrue();
+        publish("news", 3);
+        assertThat(t.pushes("news", "pub")).extracting(p -> p.get("offset").asLong()).containsExactly(1L, 2L, 3L);
+    }
+
+    @Test
+    void resubscribeRecoversExactlyWhatWasMissed() {
+        RecordingTransport t = connect("alice");
+        send(t, "{\"id\":2,\"subscribe\":{\"channel\":\"news\"}}");
+        publish("news", 2);
+        String epoch = t.reply(2).at("/subscribe/epoch").asText();
+        send(t, "{\"id\":3,\"unsubscribe\":{\"channel\":\"news\"}}");
+        publish("news", 5);
+        send(t, "{\"id\":4,\"subscribe\":{\"channel\":\"news\",\"recover\":true,\"epoch\":\"" + epoch + "\",\"offset\":2}}");
+        JsonNode r = t.reply(4).get("subscribe");
+        assertThat(r.get("recovered").asBoolean()).isTrue();
+        assertThat(r.get("was_recovering").asBoolean()).isTrue();
+        assertThat(r.get("publications")).extracting(p -> p.get("offset").asLong()).containsExactly(3L, 4L, 5L, 6L, 7L);
+    }
+
+    @Test
+    void gapLargerThanHistoryIsNotRecoveredAndReturnsNothing() {
+        RecordingTransport t = connect("alice");
+        send(t, "{\"id\":2,\"subscribe\":{\"channel\":\"small:x\"}}");
+        publish("small:x", 1);
+        String epoch = t.reply(2).at("/subscribe/epoch").asText();
+        send(t, "{\"id\":3,\"unsubscribe\":{\"channel\":\"small:x\"}}");
+        publish("small:x", 10);
+        send(t, "{\"id\":4,\"subscribe\":{\"channel\":\"small:x\",\"recover\":true,\"epoch\":\"" + epoch + "\",\"offset\":1}}");
+        JsonNode r = t.reply(4).get("subscribe");
+        assertThat(r.get("recovered").asBoolean()).isFalse();
+        assertThat(r.has("publications")).isFalse();
+        assertThat(r.get("offset").asLong()).isEqualTo(11);
+    }
+
+    @Test
+    void publicationsDuringARecoveringSubscribeAreMergedWithoutDuplicateOrHole() {
+        // An engine whose subscribe completes later: publications arrive while the client's
+        // subscribe is in flight and must be merged with what history returns.
+        DelayedSubscribeBroker broker = new DelayedSubscribeBroker();
+        node.close();
+        node = Node.builder().options(NodeOptions.builder().channelRules(rules()).build()).broker(broker)
+            .tokenVerifier(new TestTokens()).build().start();
+        publish("news", 2);
+        String epoch = node.history("news", HistoryFilter.POSITION_ONLY).join().position().epoch();
+        RecordingTransport t = connect("alice");
+        send(t, "{\"id\":2,\"subscribe\":{\"channel\":\"news\",\"recover\":true,\"epoch\":\"" + epoch + "\",\"offset\":1}}");
+        publish("news", 3); // offsets 3..5 arrive live while subscribing
+        assertThat(t.json()).noneMatch(n -> n.path("id").asLong() == 2);
+        broker.completeSubscribe();
+        publish("news", 2); // 6..7 after the reply
+        List<Long> seen = new java.util.ArrayList<>();
+        t.reply(2).at("/subscribe/publications").forEach(p -> seen.add(p.get("offset").asLong()));
+        t.pushes("news", "pub").forEach(p -> seen.add(p.get("offset").asLong()));
+        assertThat(t.reply(2).at("/subscribe/recovered").asBoolean()).isTrue();
+        assertThat(seen).containsExactly(2L, 3L, 4L, 5L, 6L, 7L);
+    }
+
+    @Test
+    void subscribeAndConnectInOneFrameAreProcessedInOrder() {
+        RecordingTransport t = new RecordingTransport();
+        Client c = node.newClient(t);
+        c.handleFrame(b("{\"id\":1,\"connect\":{\"token\":\"user:bob\"}}\n{\"id\":2,\"subscribe\":{\"channel\":\"news\"}}"));
+        assertThat(t.reply(1).has("connect")).isTrue();
+        assertThat(t.reply(2).has("subscribe")).isTrue();
+    }
+
+    @Test
+    void unknownNamespaceIsError102AndTokenChannelsNeedAToken() {
+        RecordingTransport t = connect("alice");
+        send(t, "{\"id\":2,\"subscribe\":{\"channel\":\"nope:x\"}}");
+        assertThat(t.reply(2).at("/error/code").asInt()).isEqualTo(102);
+        send(t, "{\"id\":3,\"subscribe\":{\"channel\":\"private:x\"}}");
+        assertThat(t.reply(3).at("/error/code").asInt()).isEqualTo(103);
+        send(t, "{\"id\":4,\"subscribe\":{\"channel\":\"private:x\",\"token\":\"sub:alice:private:x\"}}");
+        assertThat(t.reply(4).has("subscribe")).isTrue();
+    }
+
+    @Test
+    void subscriptionTokenForAnotherUserDisconnectsWithInvalidToken() {
+        RecordingTransport t = connect("alice");
+        send(t, "{\"id\":2,\"subscribe\":{\"channel\":\"private:x\",\"token\":\"sub:mallory:private:x\"}}");
+        assertThat(t.closed).isEqualTo(Disconnect.INVALID_TOKEN);
+    }
+
+    @Test
+    void alreadySubscribedIsError105() {
+        RecordingTransport t = connect("alice");
+        send(t, "{\"id\":2,\"subscribe\":{\"channel\":\"news\"}}");
+        send(t, "{\"id\":3,\"subscribe\":{\"channel\":\"news\"}}");
+        assertThat(t.reply(3).at("/error/code").asInt()).isEqualTo(105);
+    }
+
+    @Test
+    void publishNeedsASubscriptionWhenOnlySubscribersMayPublish() {
+        RecordingTransport t = connect("alice");
+        send(t, "{\"id\":2,\"publish\":{\"channel\":\"news\",\"data\":{\"a\":1}}}");
+        assertThat(t.reply(2).at("/error/code").asInt()).isEqualTo(103);
+        send(t, "{\"id\":3,\"subscribe\":{\"channel\":\"news\"}}");
+        send(t, "{\"id\":4,\"publish\":{\"channel\":\"news\",\"data\":{\"a\":1}}}");
+        assertThat(t.reply(4).has("publish")).isTrue();
+        assertThat(t.pushes("news", "pub")).hasSize(1);
+        assertThat(t.pushes("news", "pub").get(0).at("/info/user").asText()).isEqualTo("alice");
+    }
+
+    @Test
+    void presenceHistoryAndJoinLeave() {
+        RecordingTransport a = connect("alice");
+        send(a, "{\"id\":2,\"subscribe\":{\"channel\":\"room\",\"join_leave\":true}}");
+        RecordingTransport b = connect("bob");
+        send(b, "{\"id\":2,\"subscribe\":{\"channel\":\"room\"}}");
+        assertThat(a.pushes("room", "join")).extracting(j -> j.at("/info/user").asText()).contains("bob");
+        send(a, "{\"id\":3,\"presence\":{\"channel\":\"room\"}}");
+        assertThat(a.reply(3).at("/presence/presence").size()).isEqualTo(2);
+        send(a, "{\"id\":4,\"presence_stats\":{\"channel\":\"room\"}}");
+        assertThat(a.reply(4).at("/presence_stats/num_users").asInt()).isEqualTo(2);
+        publish("room", 4);
+        send(a, "{\"id\":5,\"history\":{\"channel\":\"room\",\"limit\":2,\"reverse\":true}}");
+        assertThat(a.reply(5).at("/history/publications")).extracting(p -> p.get("offset").asLong()).containsExactly(4L, 3L);
+        send(b, "{\"id\":3,\"unsubscribe\":{\"channel\":\"room\"}}");
+        assertThat(a.pushes("room", "leave")).extracting(j -> j.at("/info/user").asText()).contains("bob");
+    }
+
+    @Test
+    void historyOnAChannelWithoutHistoryIsNotAvailable() {
+        RecordingTransport t = connect("alice");
+        send(t, "{\"id\":2,\"subscribe\":{\"channel\":\"plain:x\"}}");
+        send(t, "{\"id\":3,\"history\":{\"channel\":\"plain:x\"}}");
+        assertThat(t.reply(3).at("/error/code").asInt()).isEqualTo(108);
+    }
+
+    @Test
+    void rpcCallsTheRegisteredHandler() {
+        RecordingTransport t = connect("alice");
+        send(t, "{\"id\":2,\"rpc\":{\"method\":\"echo\",\"data\":{\"x\":[1,2]}}}");
+        assertThat(t.reply(2).at("/rpc/data/x/1").asInt()).isEqualTo(2);
+        send(t, "{\"id\":3,\"rpc\":{\"method\":\"missing\"}}");
+        assertThat(t.reply(3).at("/error/code").asInt()).isEqualTo(104);
+        send(t, "{\"id\":4,\"rpc\":{\"method\":\"fail\"}}");
+        assertThat(t.reply(4).at("/error/code").asInt()).isEqualTo(4001);
+        assertThat(t.reply(4).at("/error/message").asText()).isEqualTo("nope");
+    }
+
+    @Test
+    void badInputClosesOnlyThatClientWithItsCode() {
+        RecordingTransport good = connect("alice");
+        send(good, "{\"id\":2,\"subscribe\":{\"channel\":\"news\"}}");
+
+        RecordingTransport malformed = connect("m");
+        send(malformed, "{not json");
+        assertThat(malformed.closed).isEqualTo(Disconnect.BAD_REQUEST);
+
+        RecordingTransport noId = connect("n");
+        send(noId, "{\"subscribe\":{\"channel\":\"news\"}}");
+        assertThat(noId.closed).isEqualTo(Disconnect.BAD_REQUEST);
+
+        RecordingTransport unknown = connect("u");
+        send(unknown, "{\"id\":5,\"teleport\":{}}");
+        assertThat(unknown.reply(5).at("/error/code").asInt()).isEqualTo(104);
+        assertThat(unknown.closed).isNull();
+
+        RecordingTransport beforeConnect = new RecordingTransport();
+        Client c = node.newClient(beforeConnect);
+        c.handleFrame(b("{\"id\":1,\"subscribe\":{\"channel\":\"news\"}}"));
+        assertThat(beforeConnect.closed).isEqualTo(Disconnect.BAD_REQUEST);
+
+        publish("news", 1);
+        assertThat(good.pushes("news", "pub")).hasSize(1);
+        assertThat(good.closed).isNull();
+    }
+
+    @Test
+    void invalidTokenDisconnectsAndExpiredTokenIsError109() {
+        RecordingTransport invalid = new RecordingTransport();
+        node.newClient(invalid).handleFrame(b("{\"id\":1,\"connect\":{\"token\":\"garbage\"}}"));
+        assertThat(invalid.closed).isEqualTo(Disconnect.INVALID_TOKEN);
+
+        RecordingTransport expired = new RecordingTransport();
+        node.newClient(expired).handleFrame(b("{\"id\":1,\"connect\":{\"token\":\"user:a:exp=1000\"}}"));
+        assertThat(expired.reply(1).at("/error/code").asInt()).isEqualTo(109);
+        assertThat(expired.closed).isNull();
+    }
+
+    @Test
+    void noTokenWithoutAnonymousAccessIsUnauthorized() {
+        RecordingTransport t = new RecordingTransport();
+        node.newClient(t).handleFrame(b("{\"id\":1,\"connect\":{}}"));
+        assertThat(t.reply(1).at("/error/code").asInt()).isEqualTo(101);
+        assertThat(t.closed).isEqualTo(Disconnect.PERMISSION_DENIED);
+    }
+
+    @Test
+    void commandFloodDisconnectsWithTooManyRequests() {
+        node.close();
+        node = newNode(NodeOptions.builder().channelRules(rules()).commandRateLimit(10).commandBurst(20).build());
+        RecordingTransport t = connect("alice");
+        StringBuilder flood = new StringBuilder();
+        for (int i = 0; i < 100; i++) {
+            flood.append("{\"id\":").append(i + 2).append(",\"presence_stats\":{\"channel\":\"news\"}}\n");
+        }
+        send(t, flood.toString());
+        assertThat(t.closed).isEqualTo(Disconnect.TOO_MANY_REQUESTS);
+    }
+
+    @Test
+    void clientThatNeverPongsIsDisconnectedWithNoPong() {
+        node.close();
+        node = newNode(NodeOptions.builder().channelRules(rules())
+            .pingInterval(Duration.ofMillis(300)).pongTimeout(Duration.ofMillis(200)).build());
+        RecordingTransport silent = connect("alice");
+        RecordingTransport answering = connect("bob");
+        await().atMost(Duration.ofSeconds(3)).untilAsserted(() -> {
+            if (!answering.messages.isEmpty()) {
+                send(answering, "{}");
+            }
+            assertThat(silent.closed).isEqualTo(Disconnect.NO_PONG);
+        });
+        assertThat(answering.closed).isNull();
+    }
+
+    @Test
+    void serverSideChannelsAreSubscribedOnConnect() {
+        node.close();
+        node = newNode(NodeOptions.builder().channelRules(rules()).serverSideChannels(List.of("alerts")).build());
+        RecordingTransport t = connect("alice");
+        assertThat(t.reply(1).at("/connect/subs").has("alerts")).isTrue();
+        publish("alerts", 1);
+        assertThat(t.pushes("alerts", "pub")).hasSize(1);
+    }
+
+    @Test
+    void apiDisconnectAndUnsubscribeReachTheUsersConnections() {
+        RecordingTransport t = connect("alice");
+        send(t, "{\"id\":2,\"subscribe\":{\"channel\":\"news\"}}");
+        node.unsubscribe("alice", "news", null).join();
+        assertThat(t.pushes("news", "unsubscribe")).extracting(u -> u.get("code").asInt()).containsExactly(2000);
+        node.disconnect("alice", null, new Disconnect(4500, "bye")).join();
+        assertThat(t.closed).isEqualTo(new Disconnect(4500, "bye"));
+        assertThat(node.info().numClients()).isZero();
+    }
+}
