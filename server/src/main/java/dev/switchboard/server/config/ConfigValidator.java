@@ -1,14 +1,11 @@
 package dev.switchboard.server.config;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.InvalidPathException;
 import java.util.EnumSet;
 import java.util.Set;
 
 /**
  * Checks that need more than the values themselves: which engines this build can run, whether
- * key files exist, and a dry run of the mapping to the core options. Runs before anything
+ * key files exist and hold usable keys, and a dry run of the mapping to the core options. Runs before anything
  * starts so that a bad config never leaves a half-started node.
  *
  * <pre>{@code
@@ -33,10 +30,7 @@ public final class ConfigValidator {
      */
     public static void validate(ServerConfig config) {
         checkEngine(config.engine());
-        TokenConfig token = config.token();
-        checkKeyFile("token.rsa_public_key", token.rsaPublicKey());
-        checkKeyFile("token.ecdsa_public_key", token.ecdsaPublicKey());
-        checkKeyFile("token.jwks_file", token.jwksFile());
+        config.token().checkPublicKeys();
         config.toNodeOptions();
     }
 
@@ -47,24 +41,6 @@ public final class ConfigValidator {
                 .collect(java.util.stream.Collectors.joining(", "));
             throw new ConfigException("engine", "engine " + engine.configName() + " is not available in this build"
                 + " (available: " + available + ")");
-        }
-    }
-
-    private static void checkKeyFile(String key, String value) {
-        if (value == null || TokenConfig.isInlinePem(value)) {
-            return;
-        }
-        Path path;
-        try {
-            path = Path.of(value);
-        } catch (InvalidPathException e) {
-            throw new ConfigException(key, "is neither inline PEM nor a valid file path");
-        }
-        if (!Files.isRegularFile(path)) {
-            throw new ConfigException(key, "file " + path.toAbsolutePath() + " does not exist");
-        }
-        if (!Files.isReadable(path)) {
-            throw new ConfigException(key, "file " + path.toAbsolutePath() + " is not readable");
         }
     }
 }

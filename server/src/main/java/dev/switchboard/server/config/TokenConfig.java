@@ -1,6 +1,11 @@
 package dev.switchboard.server.config;
 
-import java.nio.charset.StandardCharsets;
+import dev.switchboard.core.auth.TokenVerifier;
+import dev.switchboard.server.auth.JwtTokenVerifier;
+import java.io.IOException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 
 /**
  * How connection and subscription tokens (JWT) are verified: the {@code token} section.
@@ -17,9 +22,6 @@ import java.nio.charset.StandardCharsets;
  * }</pre>
  */
 public final class TokenConfig {
-
-    /** HS256 needs a key of at least 256 bits (nimbus-jose-jwt refuses shorter ones). */
-    public static final int MIN_HMAC_SECRET_BYTES = 32;
 
     private static final TokenConfig EMPTY = builder().build();
 
@@ -75,6 +77,63 @@ public final class TokenConfig {
         return hmacSecret != null || rsaPublicKey != null || ecdsaPublicKey != null || jwksFile != null;
     }
 
+    /**
+     * The verifier for these settings: {@link TokenVerifier#REJECT_ALL} when no key is set.
+     *
+     * @throws ConfigException naming the key whose PEM or JWKS cannot be read or used
+     */
+    public TokenVerifier toVerifier() {
+        return hasAnyKey() ? verifierBuilder(true).build() : TokenVerifier.REJECT_ALL;
+    }
+
+    /** Reads every public key and JWKS once, so a bad one fails validation, naming its key. */
+    void checkPublicKeys() {
+        verifierBuilder(false);
+    }
+
+    private JwtTokenVerifier.Builder verifierBuilder(boolean withHmac) {
+        JwtTokenVerifier.Builder b = JwtTokenVerifier.builder().audience(audience).issuer(issuer);
+        if (withHmac && hmacSecret != null) {
+            b.hmacSecret(hmacSecret);
+        }
+        addKey("token.rsa_public_key", rsaPublicKey, b);
+        addKey("token.ecdsa_public_key", ecdsaPublicKey, b);
+        if (jwksFile != null) {
+            readKey("token.jwks_file", jwksFile, () -> b.jwksFile(Path.of(jwksFile)));
+        }
+        return b;
+    }
+
+    private static void addKey(String key, String value, JwtTokenVerifier.Builder b) {
+        if (value == null) {
+            return;
+        }
+        if (isInlinePem(value)) {
+            readKey(key, "inline PEM", () -> b.publicKeyPem(value));
+        } else {
+            readKey(key, value, () -> b.publicKeyPemFile(Path.of(value)));
+        }
+    }
+
+    private interface KeyRead {
+        void run() throws IOException;
+    }
+
+    private static void readKey(String key, String source, KeyRead read) {
+        try {
+            read.run();
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(key, "file " + Path.of(source).toAbsolutePath() + " does not exist");
+        } catch (IOException e) {
+            throw new ConfigException(key, "cannot read " + source + ": " + e.getMessage(), e);
+        } catch (InvalidPathException e) {
+            throw new ConfigException(key, "is neither inline PEM nor a valid file path");
+        } catch (IllegalArgumentException e) {
+            // The auth classes never quote key material in their messages.
+            throw new ConfigException(key, source + ": " + e.getMessage(), e);
+        }
+    }
+
     /** True when {@code value} is inline PEM text rather than a file path. */
     public static boolean isInlinePem(String value) {
         return value != null && value.contains("-----BEGIN");
@@ -114,20 +173,12 @@ public final class TokenConfig {
         }
 
         /**
-         * Sets the HMAC secret.
-         *
-         * @throws ConfigException when shorter than {@link #MIN_HMAC_SECRET_BYTES} bytes; the
-         *     message gives the length only
+         * Sets the HMAC secret. Short secrets are accepted for Centrifugo compatibility (the
+         * verifier logs them as weak); {@code genconfig} writes 256 random bits.
          */
         public Builder hmacSecret(String v) {
-            // Not trimmed beyond blank check: a secret is used byte for byte as configured.
-            String s = v == null || v.isBlank() ? null : v;
-            if (s != null && s.getBytes(StandardCharsets.UTF_8).length < MIN_HMAC_SECRET_BYTES) {
-                throw new ConfigException("token.hmac_secret", "must be at least " + MIN_HMAC_SECRET_BYTES
-                    + " bytes (256 bits) for HS256, got " + s.getBytes(StandardCharsets.UTF_8).length
-                    + " bytes; `switchboard genconfig` writes a good one");
-            }
-            hmacSecret = s;
+            // Not trimmed: a secret is used byte for byte as configured.
+            hmacSecret = v == null || v.isBlank() ? null : v;
             return this;
         }
 

@@ -99,8 +99,8 @@ final class YamlSection {
                 // reported below
             }
         }
-        throw new ConfigException(key(name), "must be a whole number between " + Integer.MIN_VALUE + " and "
-            + Integer.MAX_VALUE + ", got " + show(v));
+        throw new ConfigException(key(name), "must be a whole number"
+            + (v.isIntegralNumber() ? " below 2^31" : "") + ", got " + show(v));
     }
 
     /** A byte count: a whole number, or one with a {@code KiB}/{@code MiB}/{@code GiB} suffix. */

@@ -1,0 +1,241 @@
+package dev.switchboard.server;
+
+import dev.switchboard.core.engine.Broker;
+import dev.switchboard.core.engine.PresenceManager;
+import dev.switchboard.core.hook.ConnectHandler;
+import dev.switchboard.core.hook.DisconnectListener;
+import dev.switchboard.core.hook.PublishHandler;
+import dev.switchboard.core.hook.RpcHandler;
+import dev.switchboard.core.hook.SendHandler;
+import dev.switchboard.core.hook.SubscribeHandler;
+import dev.switchboard.core.node.Node;
+import dev.switchboard.server.api.ApiExecutor;
+import dev.switchboard.server.auth.TokenVerifiers;
+import dev.switchboard.server.config.ConfigException;
+import dev.switchboard.server.config.Engine;
+import dev.switchboard.server.config.ServerConfig;
+import dev.switchboard.server.http.HealthReport;
+import dev.switchboard.server.http.HttpRouter;
+import dev.switchboard.server.metrics.MicrometerNodeMetrics;
+import dev.switchboard.server.transport.WebSocketUpgrade;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Switchboard node served over HTTP and WebSocket: clients connect at
+ * {@code /connection/websocket}, backends call {@code /api/<method>}, operators read
+ * {@code /health} and {@code /metrics}.
+ *
+ * <p>Embed it in an application:
+ * <pre>{@code
+ * SwitchboardServer server = SwitchboardServer.builder()
+ *     .config(ServerConfig.builder().port(8000).apiKey(key).token(TokenConfig.builder().hmacSecret(secret).build()).build())
+ *     .rpc("getProfile", req -> CompletableFuture.supplyAsync(() -> profiles.load(req.client().user()), appExecutor))
+ *     .onSubscribe(req -> CompletableFuture.completedFuture(acl.check(req)))
+ *     .build();
+ * server.start();
+ * server.node().publish("news", json, PublishParams.DEFAULT);
+ * server.close();
+ * }</pre>
+ */
+public final class SwitchboardServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(SwitchboardServer.class);
+    /** Largest HTTP request body the server API accepts. */
+    public static final int MAX_HTTP_BODY_BYTES = 4 * 1024 * 1024;
+
+    private final ServerConfig config;
+    private final Node node;
+    private final PrometheusMeterRegistry registry;
+    private final EventLoopGroup boss = new NioEventLoopGroup(1);
+    private final EventLoopGroup workers = new NioEventLoopGroup();
+    private volatile Channel serverChannel;
+    private volatile boolean closed;
+
+    private SwitchboardServer(Builder b) {
+        this.config = b.config;
+        this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        if (config.engine() != Engine.MEMORY && b.broker == null) {
+            throw new ConfigException("engine", "engine " + config.engine() + " is not available in this build");
+        }
+        Node.Builder nb = Node.builder()
+            .options(config.toNodeOptions())
+            .tokenVerifier(TokenVerifiers.fromConfig(config.token()))
+            .broker(b.broker)
+            .presenceManager(b.presenceManager)
+            .metrics(new MicrometerNodeMetrics(registry))
+            .onConnect(b.connectHandler)
+            .onSubscribe(b.subscribeHandler)
+            .onPublish(b.publishHandler)
+            .onSend(b.sendHandler)
+            .onDisconnect(b.disconnectListener);
+        b.rpc.forEach(nb::rpc);
+        this.node = nb.build();
+        registry.gauge("switchboard_clients", node, n -> n.info().numClients());
+        registry.gauge("switchboard_channels", node, n -> n.info().numChannels());
+        registry.gauge("switchboard_subscriptions", node, n -> n.info().numSubs());
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Starts the node and binds the port.
+     *
+     * @throws IllegalStateException when the port cannot be bound (the message says which)
+     */
+    public SwitchboardServer start() {
+        node.start();
+        WebSocketUpgrade upgrade = new WebSocketUpgrade(node, config.client().maxMessageSize(),
+            config.client().queueMaxBytes());
+        ApiExecutor api = config.httpApiEnabled() ? new ApiExecutor(node) : null;
+        ServerBootstrap bootstrap = new ServerBootstrap()
+            .group(boss, workers)
+            .channel(NioServerSocketChannel.class)
+            .option(ChannelOption.SO_BACKLOG, 4096)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childHandler(new ChannelInitializer<SocketChannel>() {
+                @Override
+                protected void initChannel(SocketChannel ch) {
+                    ch.pipeline()
+                        .addLast("http", new HttpServerCodec())
+                        .addLast("aggregator", new HttpObjectAggregator(MAX_HTTP_BODY_BYTES))
+                        .addLast("router", new HttpRouter(upgrade, api, config.apiKey(),
+                            config.healthEnabled() ? SwitchboardServer.this::health : null,
+                            config.metricsEnabled() ? registry::scrape : null));
+                }
+            });
+        try {
+            serverChannel = bootstrap.bind(config.address(), config.port()).syncUninterruptibly().channel();
+        } catch (Exception e) {
+            node.close();
+            shutdownLoops();
+            String why = e instanceof BindException ? "address in use or not available" : e.toString();
+            throw new IllegalStateException("cannot listen on " + config.address() + ":" + config.port() + ": " + why, e);
+        }
+        log.info("node {} listening on {}:{} (engine {})", node.options().name(), config.address(), port(),
+            config.engine());
+        return this;
+    }
+
+    /** The bound port (useful with port 0). */
+    public int port() {
+        return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    }
+
+    /** The node, for publishing and managing connections from application code. */
+    public Node node() {
+        return node;
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    /** The metrics registry, to add application meters. */
+    public PrometheusMeterRegistry meterRegistry() {
+        return registry;
+    }
+
+    /** The health report served at {@code /health}. */
+    public HealthReport health() {
+        var info = node.info();
+        return new HealthReport(!closed, info.name(), config.engine().name().toLowerCase(), true, info.numClients(),
+            info.uptimeSeconds());
+    }
+
+    /** Summary used by {@code info} and the CLI banner. */
+    public Map<String, Object> describe() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("websocket", "ws://" + displayHost() + ":" + port() + WebSocketUpgrade.PATH);
+        m.put("api", "http://" + displayHost() + ":" + port() + HttpRouter.API_PREFIX);
+        return m;
+    }
+
+    private String displayHost() {
+        String a = config.address();
+        return a.equals("0.0.0.0") || a.equals("::") ? "127.0.0.1" : a;
+    }
+
+    /**
+     * Graceful stop: no new connections, clients told to reconnect elsewhere (3001), engine
+     * closed last.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (serverChannel != null) {
+            serverChannel.close().syncUninterruptibly();
+        }
+        node.close();
+        shutdownLoops();
+        registry.close();
+    }
+
+    private void shutdownLoops() {
+        long quiet = 100;
+        long timeout = Math.max(quiet, config.shutdownTimeout().toMillis());
+        boss.shutdownGracefully(0, timeout, TimeUnit.MILLISECONDS);
+        workers.shutdownGracefully(quiet, timeout, TimeUnit.MILLISECONDS).syncUninterruptibly();
+    }
+
+    /** Builder of {@link SwitchboardServer}. */
+    public static final class Builder {
+        private ServerConfig config = ServerConfig.defaults();
+        private Broker broker;
+        private PresenceManager presenceManager;
+        private ConnectHandler connectHandler;
+        private SubscribeHandler subscribeHandler;
+        private PublishHandler publishHandler;
+        private SendHandler sendHandler;
+        private DisconnectListener disconnectListener;
+        private final Map<String, RpcHandler> rpc = new LinkedHashMap<>();
+
+        private Builder() {
+        }
+
+        public Builder config(ServerConfig v) { config = Objects.requireNonNull(v); return this; }
+        /** Uses another engine than the one the config names. */
+        public Builder engine(Broker b, PresenceManager p) { broker = b; presenceManager = p; return this; }
+        public Builder onConnect(ConnectHandler v) { connectHandler = v; return this; }
+        public Builder onSubscribe(SubscribeHandler v) { subscribeHandler = v; return this; }
+        public Builder onPublish(PublishHandler v) { publishHandler = v; return this; }
+        public Builder onSend(SendHandler v) { sendHandler = v; return this; }
+        public Builder onDisconnect(DisconnectListener v) { disconnectListener = v; return this; }
+        public Builder rpc(String method, RpcHandler handler) { rpc.put(method, handler); return this; }
+
+        public SwitchboardServer build() {
+            return new SwitchboardServer(this);
+        }
+    }
+}

@@ -1,0 +1,210 @@
+package dev.switchboard.server.cli;
+
+import dev.switchboard.server.config.ConfigException;
+import dev.switchboard.server.config.DevSecrets;
+import dev.switchboard.server.config.ServerConfig;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/**
+ * {@code serve [--config FILE]}: validates the configuration, starts a node, prints where to
+ * connect and how to get a token, and runs until SIGTERM or SIGINT, then stops gracefully
+ * (clients are told to reconnect) within {@code shutdown_timeout}.
+ *
+ * <p>With neither a token key nor an API key configured, it uses {@link DevSecrets} so a first
+ * run works with no setup; the secrets' file path is printed, never the values.
+ *
+ * <pre>{@code
+ * $ java -jar switchboard.jar serve
+ * $ SWITCHBOARD_PORT=9000 java -jar switchboard.jar serve --config switchboard.yaml
+ * }</pre>
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+    description = "Start a node and run until SIGTERM/SIGINT (Ctrl+C), then stop gracefully.")
+public final class ServeCommand implements Callable<Integer> {
+
+    /** Path of the WebSocket endpoint that Centrifugo client SDKs connect to. */
+    public static final String WEBSOCKET_PATH = "/connection/websocket";
+    /** Path of the HTTP server API. */
+    public static final String HTTP_API_PATH = "/api";
+
+    private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
+
+    /** A started server, as far as {@code serve} needs to know it. */
+    public interface RunningServer {
+        /** The port actually bound (differs from the configured one when that was 0). */
+        int port();
+
+        /** Stops gracefully: clients are disconnected with 3001 so they reconnect elsewhere. */
+        void close();
+    }
+
+    /** Starts a server; tests replace it to run {@code serve} without binding sockets. */
+    @FunctionalInterface
+    public interface Launcher {
+        /**
+         * Builds and starts a server, which is bound when this returns.
+         *
+         * @throws Exception when it cannot start (port in use...); nothing is left running then
+         */
+        RunningServer start(ServerConfig config) throws Exception;
+    }
+
+    /** Waits until the node should stop, then stops it. */
+    @FunctionalInterface
+    public interface StopSignal {
+        /** Blocks until SIGTERM/SIGINT; the server is closed from the JVM shutdown hook. */
+        StopSignal JVM_SHUTDOWN = (server, timeout) -> {
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    closeWithin(server, timeout);
+                } finally {
+                    stopped.countDown();
+                }
+            }, "switchboard-shutdown"));
+            stopped.await();
+        };
+
+        /** Blocks until it is time to stop, then closes {@code server} (use {@link #closeWithin}). */
+        void awaitAndStop(RunningServer server, Duration timeout) throws InterruptedException;
+    }
+
+    private final CliContext ctx;
+
+    @Mixin
+    ConfigOption config;
+
+    ServeCommand(CliContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PrintWriter out = ctx.out();
+        ServerConfig cfg;
+        DevSecrets dev = null;
+        try {
+            cfg = config.load(ctx);
+            if (DevSecrets.needed(cfg)) {
+                dev = DevSecrets.loadOrCreate(ctx.workDir());
+                cfg = dev.applyTo(cfg);
+            }
+        } catch (ConfigException e) {
+            ctx.err().println("config error: " + e.getMessage());
+            return Main.EXIT_FAILURE;
+        }
+        RunningServer server;
+        try {
+            server = ctx.launcher().start(cfg);
+        } catch (Exception e) {
+            ctx.err().println("failed to start: " + e.getMessage());
+            return Main.EXIT_FAILURE;
+        }
+        printBanner(out, cfg, dev, server.port());
+        ctx.stopSignal().awaitAndStop(server, cfg.shutdownTimeout());
+        return Main.EXIT_OK;
+    }
+
+    private void printBanner(PrintWriter out, ServerConfig cfg, DevSecrets dev, int port) {
+        String host = displayHost(cfg.address());
+        out.println("Switchboard is running: engine " + cfg.engine().configName() + ", port " + port);
+        out.println("  WebSocket: ws://" + host + ":" + port + WEBSOCKET_PATH);
+        if (!cfg.httpApiEnabled()) {
+            out.println("  HTTP API:  disabled (http_api.enabled: false)");
+        } else {
+            out.println("  HTTP API:  http://" + host + ":" + port + HTTP_API_PATH
+                + (cfg.apiKey() == null ? "  (no api_key configured: every call is refused)"
+                : "  (header \"Authorization: apikey <api_key>\")"));
+        }
+        if (dev != null) {
+            out.println("  Dev secrets " + (dev.created() ? "created" : "reused") + ": " + dev.file()
+                + " (token secret and api_key; for development only)");
+        }
+        if (cfg.token().hmacSecret() != null) {
+            out.println("  Dev token: " + genTokenCommand());
+        } else if (!cfg.token().hasAnyKey()) {
+            out.println("  No token key configured: " + (cfg.allowAnonymousConnect()
+                ? "only anonymous connections are accepted" : "every connection is refused"));
+        } else {
+            out.println("  Tokens: sign them with the private key matching token.*_public_key");
+        }
+        out.println("Stop with Ctrl+C (SIGINT) or SIGTERM.");
+        out.flush();
+    }
+
+    /** The exact command that mints a token this node accepts. */
+    private String genTokenCommand() {
+        String given = config.asGiven();
+        return selfCommand() + " gentoken --user alice" + (given == null ? "" : " --config " + given);
+    }
+
+    /** How the user invoked us: {@code java -jar <jar>} when run from a jar, else {@code switchboard}. */
+    static String selfCommand() {
+        String override = System.getProperty("switchboard.command");
+        if (override != null && !override.isBlank()) {
+            return override;
+        }
+        try {
+            Path jar = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            if (jar.getFileName() != null && jar.getFileName().toString().endsWith(".jar")) {
+                Path cwd = Path.of("").toAbsolutePath();
+                Path shown = jar.startsWith(cwd) ? cwd.relativize(jar) : jar;
+                return "java -jar " + shown;
+            }
+        } catch (Exception e) {
+            // fall through: any launcher name is better than none
+        }
+        return "switchboard";
+    }
+
+    /** Wildcard bind addresses are not connectable; show {@code localhost} for them. */
+    static String displayHost(String address) {
+        if (address.equals("0.0.0.0") || address.equals("::") || address.equals("[::]")) {
+            return "localhost";
+        }
+        return address.contains(":") && !address.startsWith("[") ? "[" + address + "]" : address;
+    }
+
+    /**
+     * Closes the server, giving up after {@code timeout} so a stuck client cannot keep the
+     * process alive past {@code shutdown_timeout}.
+     */
+    public static void closeWithin(RunningServer server, Duration timeout) {
+        Thread closer = new Thread(() -> {
+            try {
+                server.close();
+            } catch (RuntimeException e) {
+                LOG.warn("error while stopping: {}", e.toString());
+            }
+        }, "switchboard-close");
+        closer.setDaemon(true);
+        closer.start();
+        try {
+            closer.join(timeout.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (closer.isAlive()) {
+            LOG.warn("graceful stop did not finish within shutdown_timeout ({} ms); exiting anyway", timeout.toMillis());
+        } else {
+            LOG.info("stopped");
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // The only code that touches dev.switchboard.server.SwitchboardServer.
+    // ---------------------------------------------------------------------------------------
+
+    /** The real {@link Launcher}: builds and starts a {@code SwitchboardServer}. */
+    static RunningServer startSwitchboardServer(ServerConfig config) throws Exception {
+        throw new IllegalStateException("SwitchboardServer is not part of this build yet");
+    }
+}

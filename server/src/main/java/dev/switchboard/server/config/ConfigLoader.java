@@ -1,0 +1,211 @@
+package dev.switchboard.server.config;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads a {@link ServerConfig} from an optional YAML file plus environment overrides, and
+ * validates all of it before returning, so that nothing starts on a bad config.
+ *
+ * <p>Precedence, highest first: environment variable, config file, built-in default. An empty
+ * environment variable counts as unset. The environment is a parameter so that tests (and
+ * embedders) never depend on the real process environment.
+ *
+ * <pre>{@code
+ * ServerConfig config = ConfigLoader.load(Path.of("switchboard.yaml"), System.getenv());
+ * ServerConfig envOnly = ConfigLoader.load(null, System.getenv());
+ * }</pre>
+ */
+public final class ConfigLoader {
+
+    /** Prefix of every Switchboard environment variable. */
+    public static final String ENV_PREFIX = "SWITCHBOARD_";
+    /** Environment variable naming the config file when no {@code --config} is given. */
+    public static final String ENV_CONFIG_FILE = "SWITCHBOARD_CONFIG";
+
+    /** Environment variables that override config keys, and the key each one sets. */
+    public static final Map<String, String> ENV_KEYS = envKeys();
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConfigLoader.class);
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+        .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
+    private ConfigLoader() {
+    }
+
+    private static Map<String, String> envKeys() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("SWITCHBOARD_PORT", "port");
+        m.put("SWITCHBOARD_ADDRESS", "address");
+        m.put("SWITCHBOARD_NODE_NAME", "node_name");
+        m.put("SWITCHBOARD_ENGINE", "engine");
+        m.put("SWITCHBOARD_REDIS_URL", "redis.url");
+        m.put("SWITCHBOARD_TOKEN_HMAC_SECRET", "token.hmac_secret");
+        m.put("SWITCHBOARD_TOKEN_RSA_PUBLIC_KEY", "token.rsa_public_key");
+        m.put("SWITCHBOARD_TOKEN_ECDSA_PUBLIC_KEY", "token.ecdsa_public_key");
+        m.put("SWITCHBOARD_TOKEN_JWKS_FILE", "token.jwks_file");
+        m.put("SWITCHBOARD_TOKEN_AUDIENCE", "token.audience");
+        m.put("SWITCHBOARD_TOKEN_ISSUER", "token.issuer");
+        m.put("SWITCHBOARD_API_KEY", "api_key");
+        m.put("SWITCHBOARD_ALLOW_ANONYMOUS_CONNECT", "allow_anonymous_connect");
+        m.put("SWITCHBOARD_CLIENT_PING_INTERVAL", "client.ping_interval");
+        m.put("SWITCHBOARD_CLIENT_PONG_TIMEOUT", "client.pong_timeout");
+        m.put("SWITCHBOARD_CLIENT_QUEUE_MAX_BYTES", "client.queue_max_bytes");
+        m.put("SWITCHBOARD_CLIENT_CHANNEL_LIMIT", "client.channel_limit");
+        m.put("SWITCHBOARD_CLIENT_USER_CONNECTION_LIMIT", "client.user_connection_limit");
+        m.put("SWITCHBOARD_CLIENT_COMMAND_RATE_LIMIT", "client.command_rate_limit");
+        m.put("SWITCHBOARD_CLIENT_MAX_MESSAGE_SIZE", "client.max_message_size");
+        m.put("SWITCHBOARD_CLIENT_SUBSCRIBE_TO_CHANNELS", "client.subscribe_to_channels");
+        m.put("SWITCHBOARD_HTTP_API_ENABLED", "http_api.enabled");
+        m.put("SWITCHBOARD_METRICS_ENABLED", "metrics.enabled");
+        m.put("SWITCHBOARD_HEALTH_ENABLED", "health.enabled");
+        m.put("SWITCHBOARD_SHUTDOWN_TIMEOUT", "shutdown_timeout");
+        return java.util.Collections.unmodifiableMap(m);
+    }
+
+    /**
+     * Which config file to read: {@code cliOption} when given, else {@code SWITCHBOARD_CONFIG},
+     * else none.
+     */
+    public static Path configFile(Path cliOption, Map<String, String> env) {
+        if (cliOption != null) {
+            return cliOption;
+        }
+        String fromEnv = env.get(ENV_CONFIG_FILE);
+        return fromEnv == null || fromEnv.isBlank() ? null : Path.of(fromEnv.trim());
+    }
+
+    /**
+     * Loads and validates the configuration.
+     *
+     * @param file the YAML file, or {@code null} for defaults plus environment only
+     * @param env the environment, usually {@code System.getenv()}
+     * @throws ConfigException for an unreadable file, broken YAML or any bad value, naming the key
+     */
+    public static ServerConfig load(Path file, Map<String, String> env) {
+        if (file == null) {
+            return loadYaml("", "defaults", env);
+        }
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(null, "config file " + file + " does not exist");
+        } catch (IOException e) {
+            throw new ConfigException(null, "cannot read config file " + file + ": " + e.getMessage(), e);
+        }
+        return loadYaml(text, file.toString(), env);
+    }
+
+    /**
+     * Loads and validates configuration given as YAML text.
+     *
+     * @param yaml the YAML document; empty for all defaults
+     * @param source a name for error messages, such as the file name
+     * @param env the environment
+     * @throws ConfigException as {@link #load(Path, Map)}
+     */
+    public static ServerConfig loadYaml(String yaml, String source, Map<String, String> env) {
+        ObjectNode tree = parse(yaml, source);
+        Map<String, String> fromEnv = overlay(tree, env);
+        try {
+            return ConfigBinder.bind(new YamlSection(tree, "")).validate();
+        } catch (ConfigException e) {
+            String variable = e.key() == null ? null : fromEnv.get(e.key());
+            throw variable == null ? e : e.fromEnvironment(variable);
+        }
+    }
+
+    /** Parses YAML into a mapping; an empty document is an empty mapping. */
+    static ObjectNode parse(String yaml, String source) {
+        JsonNode root;
+        try {
+            root = YAML.readTree(yaml);
+        } catch (JsonProcessingException e) {
+            throw new ConfigException(null, source + ": " + describe(e), e);
+        }
+        if (root == null || root.isMissingNode() || root.isNull()) {
+            return JsonNodeFactory.instance.objectNode();
+        }
+        if (!root.isObject()) {
+            throw new ConfigException(null, source + ": the top level must be a mapping of keys (like \"port: 8000\")");
+        }
+        return (ObjectNode) root;
+    }
+
+    /**
+     * Describes a YAML error by position only. SnakeYAML's own message quotes the offending
+     * line, which may be the line holding a secret, so it is not used.
+     */
+    private static String describe(JsonProcessingException e) {
+        String problem = e.getOriginalMessage();
+        if (e.getCause() instanceof org.yaml.snakeyaml.error.MarkedYAMLException m) {
+            problem = (m.getContext() == null ? "" : m.getContext() + ": ") + m.getProblem();
+            if (m.getProblemMark() != null) {
+                return "invalid YAML at line " + (m.getProblemMark().getLine() + 1) + ", column "
+                    + (m.getProblemMark().getColumn() + 1) + ": " + problem;
+            }
+        }
+        JsonLocation loc = e.getLocation();
+        String where = loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
+        if (problem != null && problem.startsWith("Duplicate field")) {
+            return "duplicate key" + problem.substring("Duplicate field".length()) + where;
+        }
+        return "invalid YAML" + where + ": " + (problem == null ? "" : problem.lines().findFirst().orElse(""));
+    }
+
+    /**
+     * Writes environment overrides into the tree as strings, so they go through exactly the same
+     * conversion and checks as file values.
+     *
+     * @return key path to the variable that set it, for error messages
+     */
+    private static Map<String, String> overlay(ObjectNode tree, Map<String, String> env) {
+        Map<String, String> applied = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : ENV_KEYS.entrySet()) {
+            String value = env.get(e.getKey());
+            if (value == null || value.isBlank()) {
+                continue;
+            }
+            String[] parts = e.getValue().split("\\.");
+            ObjectNode target = tree;
+            for (int i = 0; i < parts.length - 1; i++) {
+                JsonNode child = target.get(parts[i]);
+                if (child == null || child.isNull()) {
+                    child = target.putObject(parts[i]);
+                }
+                if (!child.isObject()) {
+                    throw new ConfigException(e.getValue(), "cannot apply " + e.getKey() + ": " + parts[i]
+                        + " in the config file is not a mapping");
+                }
+                target = (ObjectNode) child;
+            }
+            target.set(parts[parts.length - 1], TextNode.valueOf(value));
+            applied.put(e.getValue(), e.getKey());
+        }
+        for (String name : env.keySet()) {
+            if (name.startsWith(ENV_PREFIX) && !ENV_KEYS.containsKey(name) && !name.equals(ENV_CONFIG_FILE)) {
+                // Likely a typo (SWITCHBOARD_PROT); its value is never logged, it may be a secret.
+                LOG.warn("ignoring unknown environment variable {}", name);
+            }
+        }
+        return applied;
+    }
+}

@@ -1,0 +1,167 @@
+package dev.switchboard.server.http;
+
+import dev.switchboard.server.api.ApiExecutor;
+import dev.switchboard.server.transport.WebSocketUpgrade;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Routes plain HTTP requests: the WebSocket upgrade, the server API under {@code /api/},
+ * {@code /health} and {@code /metrics}. One instance per connection (it is cheap).
+ */
+public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
+
+    private static final Logger log = LoggerFactory.getLogger(HttpRouter.class);
+    /** Prefix of server API methods: {@code POST /api/publish}. */
+    public static final String API_PREFIX = "/api/";
+    private static final String JSON = "application/json";
+
+    private final WebSocketUpgrade upgrade;
+    private final ApiExecutor api;
+    private final byte[] apiKey;
+    private final Supplier<HealthReport> health;
+    private final Supplier<String> metrics;
+
+    /**
+     * @param upgrade serves the WebSocket path
+     * @param api the server API, or {@code null} when disabled
+     * @param apiKey the key API callers must present, or {@code null} (then the API refuses all)
+     * @param health the health report, or {@code null} when disabled
+     * @param metrics Prometheus text, or {@code null} when disabled
+     */
+    public HttpRouter(WebSocketUpgrade upgrade, ApiExecutor api, String apiKey, Supplier<HealthReport> health,
+                      Supplier<String> metrics) {
+        this.upgrade = upgrade;
+        this.api = api;
+        this.apiKey = apiKey == null ? null : apiKey.getBytes(StandardCharsets.UTF_8);
+        this.health = health;
+        this.metrics = metrics;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+        if (!req.decoderResult().isSuccess()) {
+            respond(ctx, req, HttpResponseStatus.BAD_REQUEST, "text/plain", bytes("bad request\n"));
+            return;
+        }
+        String path = req.uri();
+        int q = path.indexOf('?');
+        if (q >= 0) {
+            path = path.substring(0, q);
+        }
+        if (path.equals(WebSocketUpgrade.PATH)) {
+            if (req.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
+                upgrade.upgrade(ctx, req);
+            } else {
+                respond(ctx, req, HttpResponseStatus.BAD_REQUEST, "text/plain", bytes("expected a WebSocket upgrade\n"));
+            }
+            return;
+        }
+        if (path.startsWith(API_PREFIX) && api != null) {
+            api(ctx, req, path.substring(API_PREFIX.length()));
+            return;
+        }
+        if (path.equals("/health") && health != null) {
+            HealthReport h = health.get();
+            respond(ctx, req, h.ok() ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE, JSON, h.toJson());
+            return;
+        }
+        if (path.equals("/metrics") && metrics != null) {
+            respond(ctx, req, HttpResponseStatus.OK, "text/plain; version=0.0.4; charset=utf-8", bytes(metrics.get()));
+            return;
+        }
+        respond(ctx, req, HttpResponseStatus.NOT_FOUND, "text/plain", bytes("not found\n"));
+    }
+
+    private void api(ChannelHandlerContext ctx, FullHttpRequest req, String method) {
+        if (!authorized(req)) {
+            respond(ctx, req, HttpResponseStatus.UNAUTHORIZED, JSON,
+                bytes("{\"error\":{\"code\":401,\"message\":\"unauthorized: missing or wrong API key\"}}"));
+            return;
+        }
+        if (req.method() != HttpMethod.POST) {
+            respond(ctx, req, HttpResponseStatus.METHOD_NOT_ALLOWED, JSON,
+                bytes("{\"error\":{\"code\":405,\"message\":\"use POST\"}}"));
+            return;
+        }
+        byte[] body = ByteBufUtil.getBytes(req.content());
+        boolean keepAlive = HttpUtil.isKeepAlive(req);
+        api.execute(method, body).whenComplete((r, err) -> {
+            if (err != null) {
+                log.warn("API {} failed", method, err);
+                respond(ctx, keepAlive, HttpResponseStatus.INTERNAL_SERVER_ERROR, JSON,
+                    bytes("{\"error\":{\"code\":100,\"message\":\"internal server error\"}}"));
+            } else {
+                respond(ctx, keepAlive, HttpResponseStatus.valueOf(r.httpStatus()), JSON, r.json());
+            }
+        });
+    }
+
+    private boolean authorized(FullHttpRequest req) {
+        if (apiKey == null) {
+            return false;
+        }
+        String given = req.headers().get("X-API-Key");
+        if (given == null) {
+            String auth = req.headers().get(HttpHeaderNames.AUTHORIZATION);
+            if (auth != null && auth.regionMatches(true, 0, "apikey ", 0, 7)) {
+                given = auth.substring(7).trim();
+            }
+        }
+        return given != null && MessageDigest.isEqual(apiKey, given.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void respond(ChannelHandlerContext ctx, FullHttpRequest req, HttpResponseStatus status, String type,
+                                byte[] body) {
+        respond(ctx, HttpUtil.isKeepAlive(req), status, type, body);
+    }
+
+    private static void respond(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, String type,
+                                byte[] body) {
+        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
+        res.headers().set(HttpHeaderNames.CONTENT_TYPE, type);
+        HttpUtil.setContentLength(res, body.length);
+        HttpUtil.setKeepAlive(res, keepAlive);
+        if (ctx.executor().inEventLoop()) {
+            write(ctx, res, keepAlive);
+        } else {
+            ctx.executor().execute(() -> write(ctx, res, keepAlive));
+        }
+    }
+
+    private static void write(ChannelHandlerContext ctx, FullHttpResponse res, boolean keepAlive) {
+        if (keepAlive) {
+            ctx.writeAndFlush(res);
+        } else {
+            ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("HTTP connection error: {}", cause.toString());
+        ctx.close();
+    }
+}

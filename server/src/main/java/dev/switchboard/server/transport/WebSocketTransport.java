@@ -1,0 +1,150 @@
+package dev.switchboard.server.transport;
+
+import dev.switchboard.core.node.Transport;
+import dev.switchboard.core.protocol.Disconnect;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The node's view of one WebSocket connection.
+ *
+ * <p>Writes from any thread go into a lock-free queue; one task on the channel's event loop
+ * drains it, joining queued messages with newlines into as few frames as possible and flushing
+ * once. Messages are wrapped, not copied, so one encoded publication is shared by every
+ * connection. Bytes queued or in Netty's outbound buffer are counted; past the limit the client
+ * is too slow and is disconnected with 3008 instead of growing memory.
+ */
+final class WebSocketTransport implements Transport {
+
+    /** Largest frame a batch of messages is joined into. */
+    static final int MAX_BATCH_BYTES = 64 * 1024;
+    /** How long a closing connection may take to flush its close frame before it is cut. */
+    static final long CLOSE_GRACE_MILLIS = 1000;
+
+    private static final byte[] NEWLINE = {'\n'};
+
+    private final Channel channel;
+    private final long maxQueuedBytes;
+    private final Queue<byte[]> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicLong queuedBytes = new AtomicLong();
+    private final AtomicBoolean flushScheduled = new AtomicBoolean();
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private volatile Disconnect closedWith;
+
+    WebSocketTransport(Channel channel, long maxQueuedBytes) {
+        this.channel = channel;
+        this.maxQueuedBytes = maxQueuedBytes;
+    }
+
+    @Override
+    public String name() {
+        return "websocket";
+    }
+
+    /** The disconnect this side closed with, or {@code null} when the peer went away first. */
+    Disconnect closedWith() {
+        return closedWith;
+    }
+
+    @Override
+    public void write(byte[] message) {
+        if (closing.get()) {
+            return;
+        }
+        if (queuedBytes.addAndGet(message.length) > maxQueuedBytes) {
+            close(Disconnect.SLOW);
+            return;
+        }
+        queue.add(message);
+        if (flushScheduled.compareAndSet(false, true)) {
+            channel.eventLoop().execute(this::drain);
+        }
+    }
+
+    private void drain() {
+        flushScheduled.set(false);
+        boolean wrote = false;
+        List<byte[]> batch = new ArrayList<>();
+        int batchBytes = 0;
+        byte[] m;
+        while ((m = queue.poll()) != null) {
+            if (!batch.isEmpty() && batchBytes + m.length + 1 > MAX_BATCH_BYTES) {
+                writeBatch(batch, batchBytes);
+                wrote = true;
+                batch = new ArrayList<>();
+                batchBytes = 0;
+            }
+            batch.add(m);
+            batchBytes += m.length + (batch.size() > 1 ? 1 : 0);
+        }
+        if (!batch.isEmpty()) {
+            writeBatch(batch, batchBytes);
+            wrote = true;
+        }
+        if (wrote) {
+            channel.flush();
+        }
+    }
+
+    private void writeBatch(List<byte[]> batch, int bytes) {
+        ByteBuf buf;
+        long counted = 0;
+        if (batch.size() == 1) {
+            buf = Unpooled.wrappedBuffer(batch.get(0));
+            counted = batch.get(0).length;
+        } else {
+            byte[][] parts = new byte[batch.size() * 2 - 1][];
+            for (int i = 0; i < batch.size(); i++) {
+                parts[i * 2] = batch.get(i);
+                counted += batch.get(i).length;
+                if (i > 0) {
+                    parts[i * 2 - 1] = NEWLINE;
+                }
+            }
+            buf = Unpooled.wrappedBuffer(parts);
+        }
+        long release = counted;
+        channel.write(new TextWebSocketFrame(buf)).addListener(f -> queuedBytes.addAndGet(-release));
+    }
+
+    @Override
+    public void close(Disconnect disconnect) {
+        if (!closing.compareAndSet(false, true)) {
+            return;
+        }
+        closedWith = disconnect;
+        channel.eventLoop().execute(() -> {
+            if (disconnect != Disconnect.SLOW) {
+                drain();
+            }
+            queue.clear();
+            channel.writeAndFlush(new CloseWebSocketFrame(disconnect.code(), truncate(disconnect.reason())))
+                .addListener(ChannelFutureListener.CLOSE);
+            // A peer that never reads keeps the close frame stuck in the buffer: cut it.
+            channel.eventLoop().schedule(() -> {
+                channel.close();
+            }, CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+        });
+    }
+
+    /** A close frame's reason must fit in 123 bytes. */
+    static String truncate(String reason) {
+        byte[] b = reason.getBytes(StandardCharsets.UTF_8);
+        if (b.length <= 123) {
+            return reason;
+        }
+        return new String(b, 0, 123, StandardCharsets.UTF_8);
+    }
+}

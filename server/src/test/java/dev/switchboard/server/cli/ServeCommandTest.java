@@ -1,0 +1,120 @@
+package dev.switchboard.server.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.server.config.DevSecrets;
+import dev.switchboard.server.config.ServerConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ServeCommandTest {
+
+    @TempDir
+    Path work;
+
+    @Test
+    void firstRunWithNoConfigCreatesDevSecretsAndPrintsUrlsAndTokenCommand() {
+        CliRunner cli = new CliRunner(work);
+        cli.fakePort = 18_123;
+        assertThat(cli.run("serve")).isZero();
+
+        DevSecrets dev = DevSecrets.read(work).orElseThrow();
+        ServerConfig started = cli.started.get(0);
+        assertThat(started.token().hmacSecret()).isEqualTo(dev.hmacSecret());
+        assertThat(started.apiKey()).isEqualTo(dev.apiKey());
+        assertThat(cli.out())
+            .contains("ws://localhost:18123/connection/websocket")
+            .contains("http://localhost:18123/api")
+            .contains(dev.file().toString())
+            .contains("gentoken --user alice")
+            .doesNotContain(dev.hmacSecret())
+            .doesNotContain(dev.apiKey());
+        assertThat(cli.err()).doesNotContain(dev.hmacSecret()).doesNotContain(dev.apiKey());
+        assertThat(cli.closed).isTrue();
+    }
+
+    @Test
+    void secondRunReusesTheDevSecrets() {
+        new CliRunner(work).run("serve");
+        String first = DevSecrets.read(work).orElseThrow().hmacSecret();
+        CliRunner again = new CliRunner(work);
+        assertThat(again.run("serve")).isZero();
+        assertThat(again.started.get(0).token().hmacSecret()).isEqualTo(first);
+        assertThat(again.out()).contains("reused");
+    }
+
+    @Test
+    void configuredSecretsAreUsedAndNoDevSecretsAreCreated() throws Exception {
+        Files.writeString(work.resolve("sb.yaml"), "address: 127.0.0.1\napi_key: k\n");
+        CliRunner cli = new CliRunner(work, Map.of("SWITCHBOARD_TOKEN_HMAC_SECRET", "0123456789abcdef0123456789abcdef"));
+        assertThat(cli.run("serve", "--config", "sb.yaml")).isZero();
+        assertThat(work.resolve(".switchboard")).doesNotExist();
+        assertThat(cli.out()).contains("ws://127.0.0.1:18000/connection/websocket")
+            .contains("gentoken --user alice --config sb.yaml")
+            .doesNotContain("0123456789abcdef0123456789abcdef");
+    }
+
+    @Test
+    void badConfigFailsBeforeAnythingStarts() throws Exception {
+        Files.writeString(work.resolve("sb.yaml"), "client: {pong_timeout: 1m}\n");
+        CliRunner cli = new CliRunner(work);
+        assertThat(cli.run("serve", "--config", "sb.yaml")).isEqualTo(Main.EXIT_FAILURE);
+        assertThat(cli.err()).contains("client.pong_timeout");
+        assertThat(cli.started).isEmpty();
+        assertThat(work.resolve(".switchboard")).as("no dev secrets for a config that cannot start").doesNotExist();
+    }
+
+    @Test
+    void redisEngineFailsBeforeAnythingStarts() {
+        CliRunner cli = new CliRunner(work, Map.of("SWITCHBOARD_ENGINE", "redis"));
+        assertThat(cli.run("serve")).isEqualTo(Main.EXIT_FAILURE);
+        assertThat(cli.err()).contains("engine redis is not available in this build");
+        assertThat(cli.started).isEmpty();
+    }
+
+    @Test
+    void startFailureIsReportedAndExitsOne() {
+        CliRunner cli = new CliRunner(work, Map.of("SWITCHBOARD_API_KEY", "k"));
+        cli.startFailure = new java.net.BindException("port 8000 is already in use");
+        assertThat(cli.run("serve")).isEqualTo(Main.EXIT_FAILURE);
+        assertThat(cli.err()).contains("failed to start: port 8000 is already in use");
+        assertThat(cli.out()).doesNotContain("ws://");
+    }
+
+    @Test
+    void closeWithinGivesUpAfterTheTimeout() throws Exception {
+        CountDownLatch never = new CountDownLatch(1);
+        ServeCommand.RunningServer stuck = new ServeCommand.RunningServer() {
+            @Override
+            public int port() {
+                return 1;
+            }
+
+            @Override
+            public void close() {
+                try {
+                    never.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        long t0 = System.nanoTime();
+        ServeCommand.closeWithin(stuck, Duration.ofMillis(200));
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
+        never.countDown();
+    }
+
+    @Test
+    void wildcardAddressesAreShownAsLocalhost() {
+        assertThat(ServeCommand.displayHost("0.0.0.0")).isEqualTo("localhost");
+        assertThat(ServeCommand.displayHost("::")).isEqualTo("localhost");
+        assertThat(ServeCommand.displayHost("10.0.0.5")).isEqualTo("10.0.0.5");
+        assertThat(ServeCommand.displayHost("fe80::1")).isEqualTo("[fe80::1]");
+    }
+}
