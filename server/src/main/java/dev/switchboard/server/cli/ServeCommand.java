@@ -1,5 +1,6 @@
 package dev.switchboard.server.cli;
 
+import dev.switchboard.server.SwitchboardServer;
 import dev.switchboard.server.config.ConfigException;
 import dev.switchboard.server.config.DevSecrets;
 import dev.switchboard.server.config.ServerConfig;
@@ -204,7 +205,19 @@ public final class ServeCommand implements Callable<Integer> {
     // ---------------------------------------------------------------------------------------
 
     /** The real {@link Launcher}: builds and starts a {@code SwitchboardServer}. */
-    static RunningServer startSwitchboardServer(ServerConfig config) throws Exception {
-        throw new IllegalStateException("SwitchboardServer is not part of this build yet");
+    static RunningServer startSwitchboardServer(ServerConfig config) {
+        // start() releases what it took when binding fails, so nothing is left running on error.
+        SwitchboardServer server = SwitchboardServer.builder().config(config).build().start();
+        return new RunningServer() {
+            @Override
+            public int port() {
+                return server.port();
+            }
+
+            @Override
+            public void close() {
+                server.close();
+            }
+        };
     }
 }

@@ -1,6 +1,5 @@
 package dev.switchboard.server.config;
 
-import dev.switchboard.core.auth.TokenVerifier;
 import dev.switchboard.server.auth.JwtTokenVerifier;
 import java.io.IOException;
 import java.nio.file.InvalidPathException;
@@ -77,31 +76,15 @@ public final class TokenConfig {
         return hmacSecret != null || rsaPublicKey != null || ecdsaPublicKey != null || jwksFile != null;
     }
 
-    /**
-     * The verifier for these settings: {@link TokenVerifier#REJECT_ALL} when no key is set.
-     *
-     * @throws ConfigException naming the key whose PEM or JWKS cannot be read or used
-     */
-    public TokenVerifier toVerifier() {
-        return hasAnyKey() ? verifierBuilder(true).build() : TokenVerifier.REJECT_ALL;
-    }
-
     /** Reads every public key and JWKS once, so a bad one fails validation, naming its key. */
     void checkPublicKeys() {
-        verifierBuilder(false);
-    }
-
-    private JwtTokenVerifier.Builder verifierBuilder(boolean withHmac) {
-        JwtTokenVerifier.Builder b = JwtTokenVerifier.builder().audience(audience).issuer(issuer);
-        if (withHmac && hmacSecret != null) {
-            b.hmacSecret(hmacSecret);
-        }
+        // The node's verifier is built by auth.TokenVerifiers; this dry run only proves the keys load.
+        JwtTokenVerifier.Builder b = JwtTokenVerifier.builder();
         addKey("token.rsa_public_key", rsaPublicKey, b);
         addKey("token.ecdsa_public_key", ecdsaPublicKey, b);
         if (jwksFile != null) {
             readKey("token.jwks_file", jwksFile, () -> b.jwksFile(Path.of(jwksFile)));
         }
-        return b;
     }
 
     private static void addKey(String key, String value, JwtTokenVerifier.Builder b) {

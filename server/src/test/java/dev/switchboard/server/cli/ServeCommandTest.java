@@ -4,11 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.server.config.DevSecrets;
 import dev.switchboard.server.config.ServerConfig;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -84,6 +93,32 @@ class ServeCommandTest {
         assertThat(cli.run("serve")).isEqualTo(Main.EXIT_FAILURE);
         assertThat(cli.err()).contains("failed to start: port 8000 is already in use");
         assertThat(cli.out()).doesNotContain("ws://");
+    }
+
+    @Test
+    void servesARealNodeUntilStoppedThenClosesIt() throws Exception {
+        StringWriter out = new StringWriter();
+        AtomicInteger healthStatus = new AtomicInteger();
+        CliContext ctx = new CliContext(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true),
+            Map.of("SWITCHBOARD_PORT", "0", "SWITCHBOARD_ADDRESS", "127.0.0.1"), work,
+            ServeCommand::startSwitchboardServer,
+            (server, timeout) -> {
+                // While "running": the node answers on the port it reported.
+                try {
+                    HttpResponse<String> health = HttpClient.newHttpClient().send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/health")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                    healthStatus.set(health.statusCode());
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                } finally {
+                    ServeCommand.closeWithin(server, timeout);
+                }
+            });
+        assertThat(Main.run(ctx, "serve")).isZero();
+        assertThat(healthStatus.get()).isEqualTo(200);
+        assertThat(out.toString()).containsPattern("ws://127\\.0\\.0\\.1:\\d+/connection/websocket")
+            .doesNotContain(":0/");
     }
 
     @Test

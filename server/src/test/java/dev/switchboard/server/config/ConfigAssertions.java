@@ -19,7 +19,7 @@ import java.util.Set;
 public final class ConfigAssertions {
 
     private static final Set<String> NOT_SETTINGS = Set.of("toBuilder", "toNodeOptions", "toChannelRules", "validate",
-        "toVerifier", "hashCode", "toString", "getClass");
+        "hashCode", "toString", "getClass");
 
     private ConfigAssertions() {
     }
