@@ -127,8 +127,9 @@ final class Commands {
             }
             throw new DisconnectException(Disconnect.INVALID_TOKEN);
         }
+        // A genuine token issued for someone else or another channel: refuse this subscribe only.
         if (!claims.channel().equals(channel) || !claims.userId().equals(client.userId())) {
-            throw new DisconnectException(Disconnect.INVALID_TOKEN);
+            throw ProtocolError.PERMISSION_DENIED;
         }
         return claims;
     }

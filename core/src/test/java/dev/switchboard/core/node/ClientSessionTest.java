@@ -165,9 +165,13 @@ class ClientSessionTest {
     }
 
     @Test
-    void subscriptionTokenForAnotherUserDisconnectsWithInvalidToken() {
+    void subscriptionTokenForAnotherUserOrChannelIsPermissionDenied() {
         RecordingTransport t = connect("alice");
         send(t, "{\"id\":2,\"subscribe\":{\"channel\":\"private:x\",\"token\":\"sub:mallory:private:x\"}}");
+        assertThat(t.reply(2).at("/error/code").asInt()).isEqualTo(103);
+        send(t, "{\"id\":3,\"subscribe\":{\"channel\":\"private:x\",\"token\":\"sub:alice:private:y\"}}");
+        assertThat(t.reply(3).at("/error/code").asInt()).isEqualTo(103);
+        send(t, "{\"id\":4,\"subscribe\":{\"channel\":\"private:x\",\"token\":\"garbage\"}}");
         assertThat(t.closed).isEqualTo(Disconnect.INVALID_TOKEN);
     }
 

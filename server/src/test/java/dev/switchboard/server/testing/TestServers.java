@@ -49,6 +49,12 @@ public final class TestServers {
         return customize.apply(SwitchboardServer.builder().config(config)).build().start();
     }
 
+    /** Loads a whole YAML config (not {@link #CONFIG_YAML}) with the test secret and API key in the environment. */
+    public static ServerConfig config(String yaml) {
+        return dev.switchboard.server.config.ConfigLoader.loadYaml(yaml, "test",
+            java.util.Map.of("SWITCHBOARD_TOKEN_HMAC_SECRET", SECRET, "SWITCHBOARD_API_KEY", API_KEY));
+    }
+
     public static SwitchboardServer start() {
         return start("", b -> b);
     }

@@ -168,6 +168,11 @@ public final class WsTestClient implements AutoCloseable {
         }
     }
 
+    /** Starts a normal WebSocket close from the client side with a code and reason. */
+    public void sendClose(int code, String reason) {
+        ws.sendClose(code, reason).join();
+    }
+
     public String closeReason() {
         return closeReason.getNow(null);
     }
