@@ -10,9 +10,6 @@ import dev.switchboard.core.hook.SendHandler;
 import dev.switchboard.core.hook.SubscribeHandler;
 import dev.switchboard.core.node.Node;
 import dev.switchboard.server.api.ApiExecutor;
-import dev.switchboard.server.auth.TokenVerifiers;
-import dev.switchboard.server.config.ConfigException;
-import dev.switchboard.server.config.Engine;
 import dev.switchboard.server.config.ServerConfig;
 import dev.switchboard.server.http.HealthReport;
 import dev.switchboard.server.http.HttpRouter;
@@ -81,12 +78,12 @@ public final class SwitchboardServer implements AutoCloseable {
         new JvmGcMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
-        if (config.engine() != Engine.MEMORY && b.broker == null) {
-            throw new ConfigException("engine", "engine " + config.engine() + " is not available in this build");
+        if (b.broker == null) {
+            config.validate();
         }
         Node.Builder nb = Node.builder()
             .options(config.toNodeOptions())
-            .tokenVerifier(TokenVerifiers.fromConfig(config.token()))
+            .tokenVerifier(config.token().toVerifier())
             .broker(b.broker)
             .presenceManager(b.presenceManager)
             .metrics(new MicrometerNodeMetrics(registry))

@@ -1,5 +1,6 @@
 package dev.switchboard.server.config;
 
+import dev.switchboard.core.auth.TokenVerifier;
 import dev.switchboard.server.auth.JwtTokenVerifier;
 import java.io.IOException;
 import java.nio.file.InvalidPathException;
@@ -78,13 +79,35 @@ public final class TokenConfig {
 
     /** Reads every public key and JWKS once, so a bad one fails validation, naming its key. */
     void checkPublicKeys() {
-        // The node's verifier is built by auth.TokenVerifiers; this dry run only proves the keys load.
+        toVerifier();
+    }
+
+    /**
+     * The node's token verifier for this section; {@link TokenVerifier#REJECT_ALL} when no key
+     * is configured.
+     *
+     * @throws ConfigException naming the key whose file or PEM cannot be read
+     */
+    public TokenVerifier toVerifier() {
+        if (!hasAnyKey()) {
+            return TokenVerifier.REJECT_ALL;
+        }
         JwtTokenVerifier.Builder b = JwtTokenVerifier.builder();
+        if (hmacSecret != null) {
+            b.hmacSecret(hmacSecret);
+        }
         addKey("token.rsa_public_key", rsaPublicKey, b);
         addKey("token.ecdsa_public_key", ecdsaPublicKey, b);
         if (jwksFile != null) {
             readKey("token.jwks_file", jwksFile, () -> b.jwksFile(Path.of(jwksFile)));
         }
+        if (audience != null) {
+            b.audience(audience);
+        }
+        if (issuer != null) {
+            b.issuer(issuer);
+        }
+        return b.build();
     }
 
     private static void addKey(String key, String value, JwtTokenVerifier.Builder b) {
