@@ -137,6 +137,7 @@ public final class SwitchboardServer implements AutoCloseable {
             String why = e instanceof BindException ? "address in use or not available" : e.toString();
             throw new IllegalStateException("cannot listen on " + config.address() + ":" + config.port() + ": " + why, e);
         }
+        node.advertiseAddress(displayHost() + ":" + port());
         log.info("node {} listening on {}:{} (engine {})", node.options().name(), config.address(), port(),
             config.engine());
         return this;
@@ -164,8 +165,9 @@ public final class SwitchboardServer implements AutoCloseable {
     /** The health report served at {@code /health}. */
     public HealthReport health() {
         var info = node.info();
-        return new HealthReport(!closed, info.name(), config.engine().name().toLowerCase(), true, info.numClients(),
-            info.uptimeSeconds());
+        boolean engineOk = node.engineHealthy();
+        return new HealthReport(!closed && engineOk, info.name(), config.engine().name().toLowerCase(), engineOk,
+            info.numClients(), info.uptimeSeconds());
     }
 
     /** Summary used by {@code info} and the CLI banner. */

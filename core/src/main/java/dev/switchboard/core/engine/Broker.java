@@ -53,6 +53,14 @@ public interface Broker extends AutoCloseable {
     /** Removes the channel's history; the stream position is kept. */
     CompletableFuture<Void> removeHistory(String channel);
 
+    /**
+     * Whether the engine is reachable right now, for health checks. A broker that is down fails
+     * calls fast with a temporary error.
+     */
+    default boolean healthy() {
+        return true;
+    }
+
     /** Stops the broker and releases its resources. */
     @Override
     void close();

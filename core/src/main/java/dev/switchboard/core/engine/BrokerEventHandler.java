@@ -15,6 +15,13 @@ public interface BrokerEventHandler {
     /** A client left a channel this node is subscribed to. */
     void handleLeave(String channel, ClientInfo info);
 
+    /**
+     * The engine lost publications of a channel that it could not restore (the stream no longer
+     * holds them, or the stream's epoch changed). Subscribers that track positions must
+     * resubscribe and recover.
+     */
+    void handleInsufficientState(String channel);
+
     /** A control message for all nodes (cluster-wide disconnect, unsubscribe, ...). */
     void handleControl(byte[] message);
 }

@@ -7,12 +7,15 @@ import dev.switchboard.core.engine.BrokerEventHandler;
 import dev.switchboard.core.engine.ClientInfo;
 import dev.switchboard.core.engine.HistoryFilter;
 import dev.switchboard.core.engine.HistoryResult;
+import dev.switchboard.core.engine.NodeInfo;
+import dev.switchboard.core.engine.NodeRegistry;
 import dev.switchboard.core.engine.PresenceManager;
 import dev.switchboard.core.engine.PresenceStats;
 import dev.switchboard.core.engine.PublishOptions;
 import dev.switchboard.core.engine.Publication;
 import dev.switchboard.core.engine.StreamPosition;
 import dev.switchboard.core.engine.memory.MemoryBroker;
+import dev.switchboard.core.engine.memory.MemoryNodeRegistry;
 import dev.switchboard.core.engine.memory.MemoryPresenceManager;
 import dev.switchboard.core.hook.ConnectHandler;
 import dev.switchboard.core.hook.DisconnectListener;
@@ -24,6 +27,7 @@ import dev.switchboard.core.protocol.Disconnect;
 import dev.switchboard.core.protocol.ProtocolCodec;
 import dev.switchboard.core.protocol.ProtocolError;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -66,6 +70,8 @@ public final class Node implements AutoCloseable {
     private final NodeOptions options;
     private final Broker broker;
     private final PresenceManager presenceManager;
+    private final NodeRegistry registry;
+    private volatile String address = "";
     private final TokenVerifier tokenVerifier;
     private final ConnectHandler connectHandler;
     private final SubscribeHandler subscribeHandler;
@@ -88,6 +94,7 @@ public final class Node implements AutoCloseable {
         this.options = b.options;
         this.broker = b.broker != null ? b.broker : new MemoryBroker();
         this.presenceManager = b.presenceManager != null ? b.presenceManager : new MemoryPresenceManager();
+        this.registry = b.registry != null ? b.registry : new MemoryNodeRegistry();
         this.tokenVerifier = b.tokenVerifier;
         this.connectHandler = b.connectHandler;
         this.subscribeHandler = b.subscribeHandler;
@@ -121,7 +128,26 @@ public final class Node implements AutoCloseable {
         scheduler.scheduleWithFixedDelay(this::refreshPresence, presence, presence, TimeUnit.MILLISECONDS);
         scheduler.scheduleWithFixedDelay(this::sweep, SWEEP_INTERVAL.toMillis(), SWEEP_INTERVAL.toMillis(),
             TimeUnit.MILLISECONDS);
+        heartbeat();
+        long hb = options.heartbeatInterval().toMillis();
+        scheduler.scheduleWithFixedDelay(this::heartbeat, hb, hb, TimeUnit.MILLISECONDS);
         return this;
+    }
+
+    /** Sets the address other members see for this node, e.g. once the server has bound its port. */
+    public void advertiseAddress(String hostPort) {
+        this.address = hostPort == null ? "" : hostPort;
+        heartbeat();
+    }
+
+    private void heartbeat() {
+        if (closed) {
+            return;
+        }
+        registry.heartbeat(info()).exceptionally(e -> {
+            log.debug("heartbeat failed: {}", e.toString());
+            return null;
+        });
     }
 
     // ---- accessors used by the session classes ----
@@ -345,8 +371,28 @@ public final class Node implements AutoCloseable {
 
     /** This node's identity and counts. */
     public NodeInfo info() {
-        return new NodeInfo(options.id(), options.name(), options.version(), hub.clientCount(), hub.userCount(),
-            hub.subscriptionCount(), hub.channelCount(), (System.currentTimeMillis() - startedAt) / 1000);
+        return new NodeInfo(options.id(), options.name(), options.version(), address, hub.clientCount(),
+            hub.userCount(), hub.subscriptionCount(), hub.channelCount(), (System.currentTimeMillis() - startedAt) / 1000);
+    }
+
+    /** Every live node of the cluster, this one included, as of their last heartbeats. */
+    public CompletableFuture<List<NodeInfo>> nodes() {
+        // This node's own counts are read live; the others' are as of their last heartbeat.
+        return registry.nodes().thenApply(all -> {
+            List<NodeInfo> out = new java.util.ArrayList<>(all.size() + 1);
+            out.add(info());
+            for (NodeInfo n : all) {
+                if (!n.id().equals(options.id())) {
+                    out.add(n);
+                }
+            }
+            return out;
+        });
+    }
+
+    /** Whether the engine is reachable. */
+    public boolean engineHealthy() {
+        return broker.healthy();
     }
 
     /** The options of a channel, or 102/107 for unknown or invalid names. */
@@ -411,8 +457,14 @@ public final class Node implements AutoCloseable {
             c.close(Disconnect.SHUTDOWN);
         }
         scheduler.shutdownNow();
-        broker.close();
+        try {
+            registry.leave(options.id()).get(1, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.debug("could not leave the registry: {}", e.toString());
+        }
+        registry.close();
         presenceManager.close();
+        broker.close();
     }
 
     private final class EventHandler implements BrokerEventHandler {
@@ -448,6 +500,13 @@ public final class Node implements AutoCloseable {
         }
 
         @Override
+        public void handleInsufficientState(String channel) {
+            for (Client c : hub.subscribers(channel)) {
+                c.subscriptions().insufficientState(channel);
+            }
+        }
+
+        @Override
         public void handleControl(byte[] message) {
             control.apply(message);
         }
@@ -458,6 +517,7 @@ public final class Node implements AutoCloseable {
         private NodeOptions options = NodeOptions.builder().build();
         private Broker broker;
         private PresenceManager presenceManager;
+        private NodeRegistry registry;
         private TokenVerifier tokenVerifier = TokenVerifier.REJECT_ALL;
         private ConnectHandler connectHandler;
         private SubscribeHandler subscribeHandler;
@@ -473,6 +533,7 @@ public final class Node implements AutoCloseable {
         public Builder options(NodeOptions v) { options = Objects.requireNonNull(v); return this; }
         public Builder broker(Broker v) { broker = v; return this; }
         public Builder presenceManager(PresenceManager v) { presenceManager = v; return this; }
+        public Builder nodeRegistry(NodeRegistry v) { registry = v; return this; }
         public Builder tokenVerifier(TokenVerifier v) { tokenVerifier = Objects.requireNonNull(v); return this; }
         public Builder onConnect(ConnectHandler v) { connectHandler = v; return this; }
         public Builder onSubscribe(SubscribeHandler v) { subscribeHandler = v; return this; }

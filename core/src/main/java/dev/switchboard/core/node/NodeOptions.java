@@ -47,6 +47,8 @@ public final class NodeOptions {
     public static final Duration DEFAULT_PRESENCE_UPDATE_INTERVAL = Duration.ofSeconds(25);
     /** Default {@link #presenceTtl()}: a presence entry not refreshed within this disappears. */
     public static final Duration DEFAULT_PRESENCE_TTL = Duration.ofSeconds(60);
+    /** Default {@link #heartbeatInterval()}: how often the node heartbeats into the registry. */
+    public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(1);
     /** Default {@link #version()}: reported to clients in the connect reply. */
     public static final String DEFAULT_VERSION = "0.1.0";
 
@@ -69,6 +71,7 @@ public final class NodeOptions {
     private final Duration presenceUpdateInterval;
     private final Duration presenceTtl;
     private final List<String> serverSideChannels;
+    private final Duration heartbeatInterval;
 
     private NodeOptions(Builder b) {
         this.name = b.name;
@@ -90,6 +93,7 @@ public final class NodeOptions {
         this.presenceUpdateInterval = b.presenceUpdateInterval;
         this.presenceTtl = b.presenceTtl;
         this.serverSideChannels = b.serverSideChannels;
+        this.heartbeatInterval = b.heartbeatInterval;
     }
 
     public static Builder builder() {
@@ -139,6 +143,9 @@ public final class NodeOptions {
     /** Channels every connection is subscribed to by the server on connect. */
     public List<String> serverSideChannels() { return serverSideChannels; }
 
+    /** How often the node heartbeats its identity and counts into the registry. */
+    public Duration heartbeatInterval() { return heartbeatInterval; }
+
     /** Builder of {@link NodeOptions}; every field starts at its documented default. */
     public static final class Builder {
         private String name = defaultName();
@@ -160,6 +167,7 @@ public final class NodeOptions {
         private Duration presenceUpdateInterval = DEFAULT_PRESENCE_UPDATE_INTERVAL;
         private Duration presenceTtl = DEFAULT_PRESENCE_TTL;
         private List<String> serverSideChannels = List.of();
+        private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
 
         private Builder() {
         }
@@ -191,6 +199,7 @@ public final class NodeOptions {
         public Builder presenceUpdateInterval(Duration v) { presenceUpdateInterval = positive(v, "presence_update_interval"); return this; }
         public Builder presenceTtl(Duration v) { presenceTtl = positive(v, "presence_ttl"); return this; }
         public Builder serverSideChannels(List<String> v) { serverSideChannels = List.copyOf(v); return this; }
+        public Builder heartbeatInterval(Duration v) { heartbeatInterval = positive(v, "heartbeat_interval"); return this; }
 
         /**
          * Builds the options.

@@ -147,6 +147,15 @@ final class Subscriptions {
         return true;
     }
 
+    /** The engine lost part of a channel's stream: positioned subscribers must recover. */
+    void insufficientState(String channel) {
+        ClientSubscription sub = get(channel);
+        if (sub != null && sub.tracksOffsets()) {
+            client.node.metrics().insufficientState();
+            insufficientState(sub);
+        }
+    }
+
     private void insufficientState(ClientSubscription sub) {
         if (sub.serverSide) {
             client.close(Disconnect.INSUFFICIENT_STATE);

@@ -12,7 +12,7 @@ import dev.switchboard.core.engine.PresenceStats;
 import dev.switchboard.core.engine.Publication;
 import dev.switchboard.core.engine.StreamPosition;
 import dev.switchboard.core.node.Node;
-import dev.switchboard.core.node.NodeInfo;
+import dev.switchboard.core.engine.NodeInfo;
 import dev.switchboard.core.node.PublishParams;
 import dev.switchboard.core.protocol.Disconnect;
 import dev.switchboard.core.protocol.ProtocolCodec;
@@ -457,19 +457,23 @@ public final class ApiExecutor {
     }
 
     private CompletableFuture<ProtocolCodec.Body> info(Params p) {
-        NodeInfo n = node.info();
-        return CompletableFuture.completedFuture(g -> {
+        return node.nodes().thenApply(nodes -> g -> {
             g.writeArrayFieldStart("nodes");
-            g.writeStartObject();
-            g.writeStringField("uid", n.id());
-            g.writeStringField("name", n.name());
-            g.writeStringField("version", n.version());
-            g.writeNumberField("num_clients", n.numClients());
-            g.writeNumberField("num_users", n.numUsers());
-            g.writeNumberField("num_subs", n.numSubs());
-            g.writeNumberField("num_channels", n.numChannels());
-            g.writeNumberField("uptime", n.uptimeSeconds());
-            g.writeEndObject();
+            for (NodeInfo n : nodes) {
+                g.writeStartObject();
+                g.writeStringField("uid", n.id());
+                g.writeStringField("name", n.name());
+                g.writeStringField("version", n.version());
+                if (!n.address().isEmpty()) {
+                    g.writeStringField("address", n.address());
+                }
+                g.writeNumberField("num_clients", n.numClients());
+                g.writeNumberField("num_users", n.numUsers());
+                g.writeNumberField("num_subs", n.numSubs());
+                g.writeNumberField("num_channels", n.numChannels());
+                g.writeNumberField("uptime", n.uptimeSeconds());
+                g.writeEndObject();
+            }
             g.writeEndArray();
         });
     }

@@ -65,6 +65,10 @@ class MemoryBrokerTest {
             }
 
             @Override
+            public void handleInsufficientState(String channel) {
+            }
+
+            @Override
             public void handleControl(byte[] message) {
             }
         });
