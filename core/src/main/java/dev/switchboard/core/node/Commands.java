@@ -53,7 +53,9 @@ final class Commands {
                 case SUB_REFRESH -> subRefresh(cmd);
                 default -> CompletableFuture.failedFuture(ProtocolError.METHOD_NOT_FOUND);
             };
-        } catch (ProtocolError | DisconnectException e) {
+        } catch (RuntimeException e) {
+            // Includes application hooks that throw instead of returning a failed stage: the
+            // command fails (100 unless it is a ProtocolError), the connection stays.
             return CompletableFuture.failedFuture(e);
         }
     }

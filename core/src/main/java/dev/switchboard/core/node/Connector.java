@@ -54,11 +54,23 @@ final class Connector {
         JsonNode data = cmd.json("data");
         ConnectHandler handler = node.connectHandler();
         ConnectToken verified = claims;
-        CompletionStage<ConnectDecision> decision = handler == null
-            ? CompletableFuture.completedFuture(null)
-            : handler.onConnect(new ConnectRequest(client.id(), claims == null ? "" : claims.userId(), claims != null,
-                data == null ? null : ProtocolCodec.toBytes(data), cmd.text("name"), cmd.text("version"),
-                client.transport.name()));
+        CompletionStage<ConnectDecision> decision;
+        if (handler == null) {
+            decision = CompletableFuture.completedFuture(null);
+        } else {
+            ConnectRequest request = new ConnectRequest(client.id(), claims == null ? "" : claims.userId(),
+                claims != null, data == null ? null : ProtocolCodec.toBytes(data), cmd.text("name"),
+                cmd.text("version"), client.transport.name());
+            try {
+                decision = handler.onConnect(request);
+            } catch (RuntimeException e) {
+                // A hook that throws instead of failing its stage refuses this connect only.
+                decision = CompletableFuture.failedFuture(e);
+            }
+            if (decision == null) {
+                decision = CompletableFuture.failedFuture(new IllegalStateException("connect hook returned null"));
+            }
+        }
         return decision.thenCompose(d -> finish(cmd, verified, d));
     }
 

@@ -15,7 +15,7 @@ final class ConfigBinder {
 
     static final List<String> TOP_KEYS = List.of("port", "address", "node_name", "engine", "redis", "token", "api_key",
         "allow_anonymous_connect", "client", "channel", "presence", "http_api", "metrics", "health", "shutdown_timeout");
-    static final List<String> REDIS_KEYS = List.of("url");
+    static final List<String> REDIS_KEYS = List.of("url", "prefix");
     static final List<String> TOKEN_KEYS = List.of("hmac_secret", "rsa_public_key", "ecdsa_public_key", "jwks_file",
         "audience", "issuer");
     static final List<String> CLIENT_KEYS = List.of("ping_interval", "pong_timeout", "queue_max_bytes", "channel_limit",
@@ -55,6 +55,7 @@ final class ConfigBinder {
         if (redis != null) {
             redis.allowOnly(Set.copyOf(REDIS_KEYS));
             redis.text("url", b::redisUrl);
+            redis.text("prefix", b::redisPrefix);
         }
         YamlSection token = root.section("token");
         if (token != null) {

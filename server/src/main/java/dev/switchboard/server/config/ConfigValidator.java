@@ -18,7 +18,7 @@ public final class ConfigValidator {
      * Engines this build can run. This is the single place to change when the Redis engine
      * module lands (add {@link Engine#REDIS}, or replace with a ServiceLoader lookup).
      */
-    public static final Set<Engine> AVAILABLE_ENGINES = Set.copyOf(EnumSet.of(Engine.MEMORY));
+    public static final Set<Engine> AVAILABLE_ENGINES = Set.copyOf(EnumSet.of(Engine.MEMORY, Engine.REDIS));
 
     private ConfigValidator() {
     }

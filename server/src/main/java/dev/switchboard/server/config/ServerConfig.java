@@ -54,7 +54,9 @@ public final class ServerConfig {
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
 
     /** URL schemes accepted in {@code redis.url}. */
-    public static final Set<String> REDIS_SCHEMES = Set.of("redis", "rediss", "redis-sentinel");
+    public static final Set<String> REDIS_SCHEMES = Set.of("redis", "rediss", "redis-sentinel", "redis+sentinel");
+    /** Default {@code redis.prefix}: every Redis key and pub/sub channel of this deployment starts with it. */
+    public static final String DEFAULT_REDIS_PREFIX = "sb";
 
     private static final ServerConfig DEFAULTS = builder().build();
 
@@ -63,6 +65,7 @@ public final class ServerConfig {
     private final String nodeName;
     private final Engine engine;
     private final String redisUrl;
+    private final String redisPrefix;
     private final TokenConfig token;
     private final String apiKey;
     private final boolean allowAnonymousConnect;
@@ -81,6 +84,7 @@ public final class ServerConfig {
         nodeName = b.nodeName;
         engine = b.engine;
         redisUrl = b.redisUrl;
+        redisPrefix = b.redisPrefix;
         token = b.token;
         apiKey = b.apiKey;
         allowAnonymousConnect = b.allowAnonymousConnect;
@@ -117,6 +121,9 @@ public final class ServerConfig {
     public Engine engine() { return engine; }
     /** {@code redis.url}. */
     public String redisUrl() { return redisUrl; }
+
+    /** {@code redis.prefix}. */
+    public String redisPrefix() { return redisPrefix; }
     /** {@code token}. */
     public TokenConfig token() { return token; }
     /** {@code api_key}: key for the HTTP server API ({@code Authorization: apikey <key>}), or {@code null}. Never log it. */
@@ -227,6 +234,7 @@ public final class ServerConfig {
         private String nodeName;
         private Engine engine = DEFAULT_ENGINE;
         private String redisUrl = DEFAULT_REDIS_URL;
+        private String redisPrefix = DEFAULT_REDIS_PREFIX;
         private TokenConfig token = TokenConfig.empty();
         private String apiKey;
         private boolean allowAnonymousConnect = DEFAULT_ALLOW_ANONYMOUS_CONNECT;
@@ -248,6 +256,7 @@ public final class ServerConfig {
             nodeName = c.nodeName;
             engine = c.engine;
             redisUrl = c.redisUrl;
+            redisPrefix = c.redisPrefix;
             token = c.token;
             apiKey = c.apiKey;
             allowAnonymousConnect = c.allowAnonymousConnect;
@@ -278,9 +287,20 @@ public final class ServerConfig {
                 throw new ConfigException("redis.url", "is not a valid URL (" + e.getReason() + ")");
             }
             if (scheme == null || !REDIS_SCHEMES.contains(scheme)) {
-                throw new ConfigException("redis.url", "must start with redis://, rediss:// or redis-sentinel://");
+                throw new ConfigException("redis.url",
+                    "must start with redis://, rediss://, redis+sentinel:// or redis-sentinel://");
             }
             redisUrl = url;
+            return this;
+        }
+
+        /** @throws ConfigException unless 1-32 of {@code [A-Za-z0-9_.-]} */
+        public Builder redisPrefix(String v) {
+            String p = Check.requiredText("redis.prefix", v);
+            if (!p.matches("[A-Za-z0-9_.\\-]{1,32}")) {
+                throw new ConfigException("redis.prefix", "must be 1-32 of [A-Za-z0-9_.-]");
+            }
+            redisPrefix = p;
             return this;
         }
 

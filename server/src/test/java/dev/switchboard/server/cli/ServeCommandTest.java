@@ -79,10 +79,10 @@ class ServeCommandTest {
     }
 
     @Test
-    void redisEngineFailsBeforeAnythingStarts() {
-        CliRunner cli = new CliRunner(work, Map.of("SWITCHBOARD_ENGINE", "redis"));
+    void badRedisUrlFailsBeforeAnythingStarts() {
+        CliRunner cli = new CliRunner(work, Map.of("SWITCHBOARD_ENGINE", "redis", "SWITCHBOARD_REDIS_URL", "http://x"));
         assertThat(cli.run("serve")).isEqualTo(Main.EXIT_FAILURE);
-        assertThat(cli.err()).contains("engine redis is not available in this build");
+        assertThat(cli.err()).contains("redis.url (from SWITCHBOARD_REDIS_URL)");
         assertThat(cli.started).isEmpty();
     }
 

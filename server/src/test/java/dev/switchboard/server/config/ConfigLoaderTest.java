@@ -236,11 +236,15 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void redisEngineIsAcceptedInTheFileButRejectedClearly() {
-        assertFails("engine: redis\nredis: {url: 'redis://cache:6379'}\n")
-            .hasMessageStartingWith("engine: engine redis is not available in this build");
-        assertFails("", Map.of("SWITCHBOARD_ENGINE", "redis"))
-            .hasMessageStartingWith("engine (from SWITCHBOARD_ENGINE): engine redis is not available in this build");
+    void redisEngineIsSelectedWithItsUrlAndPrefix() {
+        ServerConfig c = ConfigLoader.loadYaml(
+            "engine: redis\nredis: {url: 'redis+sentinel://s1:26379,s2:26379/0#main', prefix: app1}\n", "t", Map.of());
+        assertThat(c.engine()).isEqualTo(Engine.REDIS);
+        assertThat(c.redisUrl()).startsWith("redis+sentinel://");
+        assertThat(c.redisPrefix()).isEqualTo("app1");
+        assertFails("engine: redis\nredis: {prefix: 'has space'}\n").hasMessageStartingWith("redis.prefix:");
+        assertFails("", Map.of("SWITCHBOARD_ENGINE", "redis", "SWITCHBOARD_REDIS_URL", "http://cache"))
+            .hasMessageStartingWith("redis.url (from SWITCHBOARD_REDIS_URL):");
     }
 
     @Test

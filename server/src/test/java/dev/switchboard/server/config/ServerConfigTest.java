@@ -150,11 +150,12 @@ class ServerConfigTest {
     }
 
     @Test
-    void redisEngineIsRejectedAtValidationWithAClearMessage() {
+    void redisEngineValidatesWithTheDefaultUrl() {
         ServerConfig c = ServerConfig.builder().engine(Engine.REDIS).build();
-        assertThatThrownBy(c::validate).isInstanceOf(ConfigException.class)
-            .hasMessageContaining("engine redis is not available in this build")
-            .extracting(e -> ((ConfigException) e).key()).isEqualTo("engine");
-        assertThat(ServerConfig.defaults().validate()).isSameAs(ServerConfig.defaults());
+        assertThat(c.validate()).isSameAs(c);
+        assertThat(c.redisUrl()).isEqualTo(ServerConfig.DEFAULT_REDIS_URL);
+        assertThat(c.redisPrefix()).isEqualTo(ServerConfig.DEFAULT_REDIS_PREFIX);
+        assertThatThrownBy(() -> ServerConfig.builder().redisUrl("http://x")).isInstanceOf(ConfigException.class)
+            .extracting(e -> ((ConfigException) e).key()).isEqualTo("redis.url");
     }
 }

@@ -103,6 +103,9 @@ class EmbeddingIT {
                     }
                     connectSawToken.add(false);
                     String session = req.data() == null ? "" : json(req.data()).path("session").asText("");
+                    if (session.equals("s-crash")) {
+                        throw new IllegalStateException("bug in the app's connect hook");
+                    }
                     return CompletableFuture.supplyAsync(() -> {
                         lookupThreads.add(Thread.currentThread().getName());
                         Account a = sessions.get(session);
@@ -142,6 +145,9 @@ class EmbeddingIT {
                 }, db))
                 .rpc("quota", req -> CompletableFuture.failedFuture(ProtocolError.of(4029, "quota exceeded", false)))
                 .rpc("broken", req -> CompletableFuture.failedFuture(new IllegalStateException("bug in the app")))
+                .rpc("throws", req -> {
+                    throw new IllegalStateException("bug in the app, thrown instead of returned");
+                })
                 .onSend((client, data) -> sent.add(new Sent(client, json(data))))
                 .onDisconnect((client, reason) -> ended.add(new Ended(client.user(), reason)));
         }
@@ -319,6 +325,30 @@ class EmbeddingIT {
         }
     }
 
+    /**
+     * A handler that throws instead of returning a failed stage is an app bug; it must fail only
+     * that command (error 100), like a failed stage does, not close the connection with 3004.
+     */
+    @Test
+    void rpcHandlerThrowingSynchronouslyFailsOnlyThatCallWithInternalError() {
+        try (WsTestClient alice = connected("s-alice")) {
+            alice.send("{\"id\":2,\"rpc\":{\"method\":\"throws\"}}");
+            assertThat(replyOrCloseCode(alice, 2).at("/error/code").asInt()).isEqualTo(100);
+            alice.send("{\"id\":3,\"rpc\":{\"method\":\"profile\"}}");
+            assertThat(alice.reply(3).at("/rpc/data/user").asText()).isEqualTo("alice");
+        }
+    }
+
+    @Test
+    void connectHookThrowingSynchronouslyRefusesTheConnectWithInternalErrorAndKeepsTheSocket() {
+        try (WsTestClient c = open()) {
+            c.send("{\"id\":1,\"connect\":{\"data\":{\"session\":\"s-crash\"}}}");
+            JsonNode r = replyOrCloseCode(c, 1);
+            assertThat(r.at("/error/code").asInt()).isEqualTo(100);
+            assertThat(connectWithSession(c, 2, "s-alice").has("connect")).isTrue();
+        }
+    }
+
     @Test
     void sendHandlerReceivesTheClientsAsynchronousMessage() throws InterruptedException {
         try (WsTestClient alice = connected("s-alice")) {
@@ -425,6 +455,19 @@ class EmbeddingIT {
     private static JsonNode connectWithSession(WsTestClient c, int id, String session) {
         c.send("{\"id\":" + id + ",\"connect\":{\"data\":{\"session\":\"" + session + "\"},\"name\":\"test\"}}");
         return c.reply(id);
+    }
+
+    /** The reply to a command; when the server closed the connection instead, fails naming the close code. */
+    private static JsonNode replyOrCloseCode(WsTestClient c, int id) {
+        try {
+            return c.reply(id);
+        } catch (AssertionError e) {
+            if (!c.isOpen()) {
+                throw new AssertionError("no reply to command " + id + ": the server closed the connection with "
+                    + c.awaitClose() + " (" + c.closeReason() + ")", e);
+            }
+            throw e;
+        }
     }
 
     private static JsonNode subscribe(WsTestClient c, int id, String channel) {

@@ -1,0 +1,156 @@
+package dev.switchboard.redis;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Options of the Redis engine. Immutable; build with {@link #builder(String)}.
+ *
+ * <pre>{@code
+ * RedisEngineOptions options = RedisEngineOptions.builder("redis://127.0.0.1:6379")
+ *     .prefix("myapp")
+ *     .commandTimeout(Duration.ofSeconds(2))
+ *     .build();
+ * }</pre>
+ */
+public final class RedisEngineOptions {
+
+    /** Default {@link #prefix()}: every key and pub/sub channel starts with it. */
+    public static final String DEFAULT_PREFIX = "sb";
+    /** Default {@link #commandTimeout()}: a command not answered within this fails (temporary error). */
+    public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(3);
+    /**
+     * Default {@link #requestQueueSize()}: commands queued per connection before new ones are
+     * refused. Lettuce's own default is unbounded, which turns an outage into a memory leak.
+     */
+    public static final int DEFAULT_REQUEST_QUEUE_SIZE = 10_000;
+    /** Default {@link #reconnectMinDelay()}: first reconnect attempt after this (with full jitter). */
+    public static final Duration DEFAULT_RECONNECT_MIN_DELAY = Duration.ofMillis(50);
+    /** Default {@link #reconnectMaxDelay()}: reconnect attempts back off up to this (with full jitter). */
+    public static final Duration DEFAULT_RECONNECT_MAX_DELAY = Duration.ofSeconds(2);
+    /** Default {@link #probeInterval()}: how often the pub/sub connection is probed for deafness. */
+    public static final Duration DEFAULT_PROBE_INTERVAL = Duration.ofSeconds(2);
+    /** Default {@link #probeTimeout()}: a probe not back within this restarts the pub/sub connection. */
+    public static final Duration DEFAULT_PROBE_TIMEOUT = Duration.ofSeconds(2);
+    /** Default {@link #nodeTimeout()}: a node whose last heartbeat is older than this is evicted. */
+    public static final Duration DEFAULT_NODE_TIMEOUT = Duration.ofSeconds(3);
+    /** Default {@link #gapFillLimit()}: the most publications one gap fill reads; a larger hole is insufficient state. */
+    public static final int DEFAULT_GAP_FILL_LIMIT = 10_000;
+
+    private final String url;
+    private final String prefix;
+    private final Duration commandTimeout;
+    private final int requestQueueSize;
+    private final Duration reconnectMinDelay;
+    private final Duration reconnectMaxDelay;
+    private final Duration probeInterval;
+    private final Duration probeTimeout;
+    private final Duration nodeTimeout;
+    private final int gapFillLimit;
+
+    private RedisEngineOptions(Builder b) {
+        this.url = b.url;
+        this.prefix = b.prefix;
+        this.commandTimeout = b.commandTimeout;
+        this.requestQueueSize = b.requestQueueSize;
+        this.reconnectMinDelay = b.reconnectMinDelay;
+        this.reconnectMaxDelay = b.reconnectMaxDelay;
+        this.probeInterval = b.probeInterval;
+        this.probeTimeout = b.probeTimeout;
+        this.nodeTimeout = b.nodeTimeout;
+        this.gapFillLimit = b.gapFillLimit;
+    }
+
+    /**
+     * Options for a Redis URL: {@code redis://[:password@]host[:port][/db]}, {@code rediss://} for
+     * TLS, or {@code redis+sentinel://[:password@]host[:port][,host2[:port2]][/db]#masterName}.
+     */
+    public static Builder builder(String url) {
+        return new Builder(url);
+    }
+
+    /** The Redis URL, possibly holding a password: never log it, use {@link #redactedUrl()}. */
+    public String url() { return url; }
+
+    /** The URL with any password replaced, safe to log. */
+    public String redactedUrl() {
+        return url.replaceAll("//[^@/]*@", "//***@");
+    }
+
+    public String prefix() { return prefix; }
+    public Duration commandTimeout() { return commandTimeout; }
+    public int requestQueueSize() { return requestQueueSize; }
+    public Duration reconnectMinDelay() { return reconnectMinDelay; }
+    public Duration reconnectMaxDelay() { return reconnectMaxDelay; }
+    public Duration probeInterval() { return probeInterval; }
+    public Duration probeTimeout() { return probeTimeout; }
+    public Duration nodeTimeout() { return nodeTimeout; }
+    public int gapFillLimit() { return gapFillLimit; }
+
+    /** Builder of {@link RedisEngineOptions}. */
+    public static final class Builder {
+        private final String url;
+        private String prefix = DEFAULT_PREFIX;
+        private Duration commandTimeout = DEFAULT_COMMAND_TIMEOUT;
+        private int requestQueueSize = DEFAULT_REQUEST_QUEUE_SIZE;
+        private Duration reconnectMinDelay = DEFAULT_RECONNECT_MIN_DELAY;
+        private Duration reconnectMaxDelay = DEFAULT_RECONNECT_MAX_DELAY;
+        private Duration probeInterval = DEFAULT_PROBE_INTERVAL;
+        private Duration probeTimeout = DEFAULT_PROBE_TIMEOUT;
+        private Duration nodeTimeout = DEFAULT_NODE_TIMEOUT;
+        private int gapFillLimit = DEFAULT_GAP_FILL_LIMIT;
+
+        private Builder(String url) {
+            this.url = Objects.requireNonNull(url, "url");
+            if (!url.matches("(?i)(redis|rediss|redis\\+sentinel|redis-sentinel)://.*")) {
+                throw new IllegalArgumentException("redis url must start with redis://, rediss:// or redis+sentinel://");
+            }
+        }
+
+        public Builder prefix(String v) {
+            if (v == null || !v.matches("[A-Za-z0-9_.\\-]{1,32}")) {
+                throw new IllegalArgumentException("redis prefix must be 1-32 of [A-Za-z0-9_.-]");
+            }
+            prefix = v;
+            return this;
+        }
+
+        public Builder commandTimeout(Duration v) { commandTimeout = positive(v, "command_timeout"); return this; }
+
+        public Builder requestQueueSize(int v) {
+            if (v <= 0) {
+                throw new IllegalArgumentException("request_queue_size must be > 0");
+            }
+            requestQueueSize = v;
+            return this;
+        }
+
+        public Builder reconnectMinDelay(Duration v) { reconnectMinDelay = positive(v, "reconnect_min_delay"); return this; }
+        public Builder reconnectMaxDelay(Duration v) { reconnectMaxDelay = positive(v, "reconnect_max_delay"); return this; }
+        public Builder probeInterval(Duration v) { probeInterval = positive(v, "probe_interval"); return this; }
+        public Builder probeTimeout(Duration v) { probeTimeout = positive(v, "probe_timeout"); return this; }
+        public Builder nodeTimeout(Duration v) { nodeTimeout = positive(v, "node_timeout"); return this; }
+
+        public Builder gapFillLimit(int v) {
+            if (v <= 0) {
+                throw new IllegalArgumentException("gap_fill_limit must be > 0");
+            }
+            gapFillLimit = v;
+            return this;
+        }
+
+        public RedisEngineOptions build() {
+            if (reconnectMaxDelay.compareTo(reconnectMinDelay) < 0) {
+                throw new IllegalArgumentException("reconnect_max_delay must be >= reconnect_min_delay");
+            }
+            return new RedisEngineOptions(this);
+        }
+
+        private static Duration positive(Duration v, String key) {
+            if (v == null || v.isZero() || v.isNegative()) {
+                throw new IllegalArgumentException(key + " must be > 0");
+            }
+            return v;
+        }
+    }
+}
