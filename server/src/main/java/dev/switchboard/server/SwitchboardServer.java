@@ -1,6 +1,7 @@
 package dev.switchboard.server;
 
 import dev.switchboard.core.engine.Broker;
+import dev.switchboard.core.engine.NodeRegistry;
 import dev.switchboard.core.engine.PresenceManager;
 import dev.switchboard.core.hook.ConnectHandler;
 import dev.switchboard.core.hook.DisconnectListener;
@@ -9,6 +10,10 @@ import dev.switchboard.core.hook.RpcHandler;
 import dev.switchboard.core.hook.SendHandler;
 import dev.switchboard.core.hook.SubscribeHandler;
 import dev.switchboard.core.node.Node;
+import dev.switchboard.core.node.NodeOptions;
+import dev.switchboard.redis.RedisEngine;
+import dev.switchboard.redis.RedisEngineOptions;
+import dev.switchboard.server.config.Engine;
 import dev.switchboard.server.api.ApiExecutor;
 import dev.switchboard.server.config.ServerConfig;
 import dev.switchboard.server.http.HealthReport;
@@ -65,6 +70,8 @@ public final class SwitchboardServer implements AutoCloseable {
 
     private final ServerConfig config;
     private final Node node;
+    /** The Redis engine's connections when this server opened them; closed after the node. */
+    private final RedisEngine redisEngine;
     private final PrometheusMeterRegistry registry;
     private final EventLoopGroup boss = new NioEventLoopGroup(1);
     private final EventLoopGroup workers = new NioEventLoopGroup();
@@ -81,11 +88,25 @@ public final class SwitchboardServer implements AutoCloseable {
         if (b.broker == null) {
             config.validate();
         }
+        NodeOptions options = config.toNodeOptions();
+        Broker broker = b.broker;
+        PresenceManager presence = b.presenceManager;
+        NodeRegistry nodeRegistry = b.nodeRegistry;
+        if (broker == null && config.engine() == Engine.REDIS) {
+            redisEngine = RedisEngine.connect(RedisEngineOptions.builder(config.redisUrl())
+                .prefix(config.redisPrefix()).build(), options.id());
+            broker = redisEngine.broker();
+            presence = redisEngine.presenceManager();
+            nodeRegistry = redisEngine.nodeRegistry();
+        } else {
+            redisEngine = null;
+        }
         Node.Builder nb = Node.builder()
-            .options(config.toNodeOptions())
+            .options(options)
             .tokenVerifier(config.token().toVerifier())
-            .broker(b.broker)
-            .presenceManager(b.presenceManager)
+            .broker(broker)
+            .presenceManager(presence)
+            .nodeRegistry(nodeRegistry)
             .metrics(new MicrometerNodeMetrics(registry))
             .onConnect(b.connectHandler)
             .onSubscribe(b.subscribeHandler)
@@ -133,6 +154,7 @@ public final class SwitchboardServer implements AutoCloseable {
             serverChannel = bootstrap.bind(config.address(), config.port()).syncUninterruptibly().channel();
         } catch (Exception e) {
             node.close();
+            closeEngine();
             shutdownLoops();
             String why = e instanceof BindException ? "address in use or not available" : e.toString();
             throw new IllegalStateException("cannot listen on " + config.address() + ":" + config.port() + ": " + why, e);
@@ -198,7 +220,14 @@ public final class SwitchboardServer implements AutoCloseable {
         }
         node.close();
         shutdownLoops();
+        closeEngine();
         registry.close();
+    }
+
+    private void closeEngine() {
+        if (redisEngine != null) {
+            redisEngine.close();
+        }
     }
 
     private void shutdownLoops() {
@@ -213,6 +242,7 @@ public final class SwitchboardServer implements AutoCloseable {
         private ServerConfig config = ServerConfig.defaults();
         private Broker broker;
         private PresenceManager presenceManager;
+        private NodeRegistry nodeRegistry;
         private ConnectHandler connectHandler;
         private SubscribeHandler subscribeHandler;
         private PublishHandler publishHandler;
@@ -224,8 +254,13 @@ public final class SwitchboardServer implements AutoCloseable {
         }
 
         public Builder config(ServerConfig v) { config = Objects.requireNonNull(v); return this; }
-        /** Uses another engine than the one the config names. */
-        public Builder engine(Broker b, PresenceManager p) { broker = b; presenceManager = p; return this; }
+        /** Uses another engine than the one the config names (the registry may be {@code null}). */
+        public Builder engine(Broker b, PresenceManager p, NodeRegistry r) {
+            broker = b;
+            presenceManager = p;
+            nodeRegistry = r;
+            return this;
+        }
         public Builder onConnect(ConnectHandler v) { connectHandler = v; return this; }
         public Builder onSubscribe(SubscribeHandler v) { subscribeHandler = v; return this; }
         public Builder onPublish(PublishHandler v) { publishHandler = v; return this; }

@@ -129,9 +129,9 @@ final class Commands {
             }
             throw new DisconnectException(Disconnect.INVALID_TOKEN);
         }
-        // A genuine token issued for someone else or another channel: refuse this subscribe only.
+        // A token issued for someone else or another channel is treated as invalid, as Centrifugo does.
         if (!claims.channel().equals(channel) || !claims.userId().equals(client.userId())) {
-            throw ProtocolError.PERMISSION_DENIED;
+            throw new DisconnectException(Disconnect.INVALID_TOKEN);
         }
         return claims;
     }

@@ -31,7 +31,7 @@ public final class NodeOptions {
     public static final int DEFAULT_CLIENT_CHANNEL_LIMIT = 128;
     /** Default {@link #userConnectionLimit()}: {@code 0}, no limit on connections per user on a node. */
     public static final int DEFAULT_USER_CONNECTION_LIMIT = 0;
-    /** Default {@link #connectTimeout()}: a transport that sends no {@code connect} within this is closed (3007 stale). */
+    /** Default {@link #connectTimeout()}: a transport that sends no {@code connect} within this is closed (3502 stale). */
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     /** Default {@link #commandRateLimit()}: commands per second one client may send, {@code 0} for no limit. */
     public static final int DEFAULT_COMMAND_RATE_LIMIT = 1000;
