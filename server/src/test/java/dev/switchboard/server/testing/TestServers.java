@@ -20,7 +20,7 @@ public final class TestServers {
         "address: 127.0.0.1",
         "port: 0",
         "channel:",
-        "  history_size: 100",
+        "  history_size: 10000",
         "  history_ttl: 300s",
         "  force_recovery: true",
         "  presence: true",
