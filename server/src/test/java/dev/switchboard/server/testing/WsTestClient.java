@@ -151,6 +151,19 @@ public final class WsTestClient implements AutoCloseable {
         }
     }
 
+    /** The next message not yet taken, waiting at most {@code wait}; {@code null} if none came. */
+    public synchronized JsonNode poll(Duration wait) {
+        if (!seen.isEmpty()) {
+            return seen.remove(0);
+        }
+        try {
+            return inbox.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
     /** Every message received so far that no await took, then clears them. */
     public synchronized List<JsonNode> drain() {
         inbox.drainTo(seen);
