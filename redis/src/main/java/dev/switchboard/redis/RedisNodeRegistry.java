@@ -10,20 +10,37 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The cluster's nodes in Redis: a hash of node infos and a sorted set of last heartbeats (Redis
- * time). A node whose last heartbeat is older than {@link RedisEngineOptions#nodeTimeout()}
- * is evicted on the next heartbeat or listing of any node.
+ * The cluster's nodes in Redis: a hash ({@link RedisKeys#nodes}: node id to NodeInfo JSON) and a
+ * sorted set ({@link RedisKeys#nodesAlive}: node id scored by its last heartbeat). Heartbeat and
+ * listing are one Lua script each, timed by the Redis server clock, and both evict nodes whose
+ * last heartbeat is older than {@link RedisEngineOptions#nodeTimeout()}.
+ *
+ * <p><b>Bound for a dead node.</b> A node that stops heartbeating is absent from
+ * {@link #nodes()} once its last heartbeat is more than {@code nodeTimeout} old (default 3 s,
+ * {@link RedisEngineOptions#DEFAULT_NODE_TIMEOUT}), on the Redis clock; {@link #leave} removes it
+ * at once. Every failure completes the future with a temporary
+ * {@link RedisConnections#toProtocolError ProtocolError} within the command timeout.
+ *
+ * <p>NodeInfo JSON: {@code {"id","name","version","address","num_clients","num_users","num_subs",
+ * "num_channels","uptime"}}.
  *
  * <pre>{@code
  * NodeRegistry registry = new RedisNodeRegistry(connections);
- * registry.heartbeat(node.info());
+ * registry.heartbeat(node.info()).join();          // every heartbeat interval
+ * List<NodeInfo> live = registry.nodes().join();
+ * registry.leave(node.id()).join();                // on graceful shutdown
  * }</pre>
  */
 public final class RedisNodeRegistry implements NodeRegistry {
+
+    private static final Logger log = LoggerFactory.getLogger(RedisNodeRegistry.class);
 
     private static final LuaScript HEARTBEAT = LuaScript.load("node_heartbeat.lua");
     private static final LuaScript LIST = LuaScript.load("node_list.lua");
@@ -32,14 +49,46 @@ public final class RedisNodeRegistry implements NodeRegistry {
     private final RedisKeys keys;
     private final byte[] timeoutMillis;
 
+    /** A registry on the engine's shared connection; the connections stay owned by the caller. */
     public RedisNodeRegistry(RedisConnections redis) {
-        this.redis = redis;
+        this.redis = Objects.requireNonNull(redis, "redis");
         this.keys = new RedisKeys(redis.options().prefix());
-        this.timeoutMillis = Long.toString(redis.options().nodeTimeout().toMillis()).getBytes(StandardCharsets.US_ASCII);
+        this.timeoutMillis = Long.toString(redis.options().nodeTimeout().toMillis())
+            .getBytes(StandardCharsets.US_ASCII);
     }
 
-    private static <T> T rethrow(Throwable e) {
-        throw new CompletionException(RedisConnections.toProtocolError(e));
+    @Override
+    public CompletableFuture<Void> heartbeat(NodeInfo info) {
+        byte[] json = encode(info);
+        CompletableFuture<Long> f = call(() -> HEARTBEAT.run(redis.async(), ScriptOutputType.INTEGER, registryKeys(),
+            utf8(info.id()), json, timeoutMillis));
+        return f.thenApply(evicted -> null);
+    }
+
+    @Override
+    public CompletableFuture<List<NodeInfo>> nodes() {
+        CompletableFuture<List<Object>> f = call(() -> LIST.run(redis.async(), ScriptOutputType.MULTI, registryKeys(),
+            timeoutMillis));
+        return f.thenApply(RedisNodeRegistry::decodeAll);
+    }
+
+    @Override
+    public CompletableFuture<Void> leave(String nodeId) {
+        byte[] id = utf8(nodeId);
+        // Two commands, not a script: should the second fail, the listing skips a liveness entry
+        // without info and the next heartbeat of any node evicts it after the timeout.
+        CompletableFuture<Long> info = call(() -> redis.async().hdel(keys.nodes(), id).toCompletableFuture());
+        CompletableFuture<Long> alive = call(() -> redis.async().zrem(keys.nodesAlive(), id).toCompletableFuture());
+        return CompletableFuture.allOf(info, alive);
+    }
+
+    @Override
+    public void close() {
+        // The connections belong to the RedisEngine, which closes them last.
+    }
+
+    private byte[][] registryKeys() {
+        return new byte[][] {keys.nodes(), keys.nodesAlive()};
     }
 
     static byte[] encode(NodeInfo n) {
@@ -63,46 +112,33 @@ public final class RedisNodeRegistry implements NodeRegistry {
             o.path("num_subs").asInt(), o.path("num_channels").asInt(), o.path("uptime").asLong());
     }
 
-    @Override
-    public CompletableFuture<Void> heartbeat(NodeInfo info) {
-        CompletableFuture<Long> f = HEARTBEAT.run(redis.async(), ScriptOutputType.INTEGER,
-            new byte[][] {keys.nodes(), keys.nodesAlive()},
-            info.id().getBytes(StandardCharsets.UTF_8), encode(info), timeoutMillis);
-        return f.handle((r, e) -> e != null ? rethrow(e) : null);
-    }
-
-    @Override
-    public CompletableFuture<List<NodeInfo>> nodes() {
-        CompletableFuture<List<Object>> f = LIST.run(redis.async(), ScriptOutputType.MULTI,
-            new byte[][] {keys.nodes(), keys.nodesAlive()}, timeoutMillis);
-        return f.handle((list, e) -> {
-            if (e != null) {
-                return rethrow(e);
-            }
-            List<NodeInfo> out = new ArrayList<>(list.size());
-            for (Object o : list) {
-                if (o instanceof byte[] b) {
-                    try {
-                        out.add(decode(b));
-                    } catch (IOException ex) {
-                        // skip an unreadable entry
-                    }
+    private static List<NodeInfo> decodeAll(List<Object> infos) {
+        List<NodeInfo> out = new ArrayList<>(infos.size());
+        for (Object o : infos) {
+            if (o instanceof byte[] b) {
+                try {
+                    out.add(decode(b));
+                } catch (IOException e) {
+                    // One corrupt entry (say, written by a newer version) must not hide the cluster.
+                    log.warn("skipping unreadable node info: {}", e.toString());
                 }
             }
-            return out;
-        });
+        }
+        return out;
     }
 
-    @Override
-    public CompletableFuture<Void> leave(String nodeId) {
-        byte[] id = nodeId.getBytes(StandardCharsets.UTF_8);
-        CompletableFuture<Long> a = redis.async().hdel(keys.nodes(), id).toCompletableFuture();
-        CompletableFuture<Long> b = redis.async().zrem(keys.nodesAlive(), id).toCompletableFuture();
-        return CompletableFuture.allOf(a, b).handle((r, e) -> e != null ? rethrow(e) : null);
+    /** Runs a Redis call so that every failure, even a synchronous one, is a temporary ProtocolError. */
+    private static <T> CompletableFuture<T> call(Supplier<CompletableFuture<T>> command) {
+        CompletableFuture<T> f;
+        try {
+            f = command.get();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(RedisConnections.toProtocolError(e));
+        }
+        return f.exceptionallyCompose(e -> CompletableFuture.failedFuture(RedisConnections.toProtocolError(e)));
     }
 
-    @Override
-    public void close() {
-        // The connections belong to the RedisEngine.
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
     }
 }

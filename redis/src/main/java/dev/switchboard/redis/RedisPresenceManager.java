@@ -11,86 +11,132 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Presence in Redis: per channel a hash of client infos and a sorted set of their expiries
- * (Redis time). Nodes refresh their clients' entries every presence update interval, so the
- * entries of a node that died vanish at most one presence TTL after its last refresh.
+ * Presence in Redis, shared by every node. Per channel a hash ({@link RedisKeys#presence}:
+ * client id to {@link ClientInfo} JSON) and a sorted set ({@link RedisKeys#presenceExpiry}:
+ * client id scored by its expiry). Every operation is one Lua script, and expiries are computed
+ * from Redis server time inside the scripts, so the clocks of the nodes do not matter.
+ *
+ * <p><b>Bound for a dead node.</b> An entry exists at most {@code ttl} (the one passed to
+ * {@link #addPresence}, i.e. the node's presence TTL) after its last refresh, measured on the
+ * Redis clock. Live nodes refresh their clients' entries well within the TTL; a node that dies
+ * stops refreshing, so its entries disappear from every read at most one presence TTL after
+ * its last refresh (default 60 s, {@code NodeOptions.DEFAULT_PRESENCE_TTL}). Reads drop expired
+ * entries first, and both keys carry a Redis expiry at the latest entry's expiry, so an idle
+ * channel's keys vanish by themselves.
+ *
+ * <p>Every failure (Redis down, command timeout, request queue full) completes the future with
+ * {@link RedisConnections#toProtocolError} — a temporary error — within the command timeout.
  *
  * <pre>{@code
  * PresenceManager presence = new RedisPresenceManager(connections);
+ * presence.addPresence("chat:lobby", info, Duration.ofSeconds(60)).join();
+ * Map<String, ClientInfo> who = presence.presence("chat:lobby").join();
  * }</pre>
  */
 public final class RedisPresenceManager implements PresenceManager {
 
+    private static final Logger log = LoggerFactory.getLogger(RedisPresenceManager.class);
+
     private static final LuaScript ADD = LuaScript.load("presence_add.lua");
+    private static final LuaScript REMOVE = LuaScript.load("presence_remove.lua");
     private static final LuaScript GET = LuaScript.load("presence_get.lua");
 
     private final RedisConnections redis;
     private final RedisKeys keys;
 
+    /** Presence on the engine's shared connection; the connections stay owned by the caller. */
     public RedisPresenceManager(RedisConnections redis) {
-        this.redis = redis;
+        this.redis = Objects.requireNonNull(redis, "redis");
         this.keys = new RedisKeys(redis.options().prefix());
-    }
-
-    private static <T> T rethrow(Throwable e) {
-        throw new CompletionException(RedisConnections.toProtocolError(e));
     }
 
     @Override
     public CompletableFuture<Map<String, ClientInfo>> presence(String channel) {
-        CompletableFuture<List<Object>> f = GET.run(redis.async(), ScriptOutputType.MULTI,
-            new byte[][] {keys.presence(channel), keys.presenceExpiry(channel)});
-        return f.handle((flat, e) -> {
-            if (e != null) {
-                return rethrow(e);
-            }
-            Map<String, ClientInfo> out = new HashMap<>();
-            for (int i = 0; i + 1 < flat.size(); i += 2) {
-                try {
-                    out.put(new String((byte[]) flat.get(i), StandardCharsets.UTF_8),
-                        PublicationCodec.decodeInfo((byte[]) flat.get(i + 1), 0));
-                } catch (IOException ex) {
-                    // An entry we cannot read is skipped rather than failing the whole answer.
-                }
-            }
-            return out;
-        });
+        CompletableFuture<List<Object>> flat = call(() -> GET.run(redis.async(), ScriptOutputType.MULTI,
+            keysOf(channel)));
+        return flat.thenApply(RedisPresenceManager::decode);
     }
 
     @Override
     public CompletableFuture<PresenceStats> presenceStats(String channel) {
-        return presence(channel).thenApply(m -> {
+        // Distinct users need the infos anyway; a channel's presence is small next to a round trip.
+        return presence(channel).thenApply(map -> {
             Set<String> users = new HashSet<>();
-            m.values().forEach(i -> users.add(i.user()));
-            return new PresenceStats(m.size(), users.size());
+            map.values().forEach(i -> users.add(i.user()));
+            return new PresenceStats(map.size(), users.size());
         });
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalArgumentException if {@code ttl} is not positive
+     */
     @Override
     public CompletableFuture<Void> addPresence(String channel, ClientInfo info, Duration ttl) {
-        long seconds = Math.max(1, (ttl.toMillis() + 999) / 1000);
-        CompletableFuture<Long> f = ADD.run(redis.async(), ScriptOutputType.INTEGER,
-            new byte[][] {keys.presence(channel), keys.presenceExpiry(channel)},
-            info.client().getBytes(StandardCharsets.UTF_8), PublicationCodec.encodeInfo(info),
-            Long.toString(seconds).getBytes(StandardCharsets.US_ASCII));
-        return f.handle((r, e) -> e != null ? rethrow(e) : null);
+        if (ttl == null || ttl.isZero() || ttl.isNegative()) {
+            throw new IllegalArgumentException("presence ttl must be > 0");
+        }
+        byte[] json = PublicationCodec.encodeInfo(info);
+        CompletableFuture<Long> f = call(() -> ADD.run(redis.async(), ScriptOutputType.INTEGER, keysOf(channel),
+            utf8(info.client()), json, ascii(ttl.toMillis())));
+        return f.thenApply(dropped -> null);
     }
 
     @Override
     public CompletableFuture<Void> removePresence(String channel, String clientId, String userId) {
-        byte[] id = clientId.getBytes(StandardCharsets.UTF_8);
-        CompletableFuture<Long> a = redis.async().hdel(keys.presence(channel), id).toCompletableFuture();
-        CompletableFuture<Long> b = redis.async().zrem(keys.presenceExpiry(channel), id).toCompletableFuture();
-        return CompletableFuture.allOf(a, b).handle((r, e) -> e != null ? rethrow(e) : null);
+        CompletableFuture<Long> f = call(() -> REMOVE.run(redis.async(), ScriptOutputType.INTEGER, keysOf(channel),
+            utf8(clientId)));
+        return f.thenApply(removed -> null);
     }
 
     @Override
     public void close() {
-        // The connections belong to the RedisEngine.
+        // The connections belong to the RedisEngine, which closes them last.
+    }
+
+    private byte[][] keysOf(String channel) {
+        return new byte[][] {keys.presence(channel), keys.presenceExpiry(channel)};
+    }
+
+    private static Map<String, ClientInfo> decode(List<Object> flat) {
+        Map<String, ClientInfo> out = new HashMap<>(flat.size());
+        for (int i = 0; i + 1 < flat.size(); i += 2) {
+            String id = new String((byte[]) flat.get(i), StandardCharsets.UTF_8);
+            try {
+                out.put(id, PublicationCodec.decodeInfo((byte[]) flat.get(i + 1), 0));
+            } catch (IOException e) {
+                // One corrupt entry must not hide the whole channel's presence.
+                log.warn("skipping unreadable presence entry of client {}: {}", id, e.toString());
+            }
+        }
+        return out;
+    }
+
+    /** Runs a Redis call so that every failure, even a synchronous one, is a temporary ProtocolError. */
+    private static <T> CompletableFuture<T> call(Supplier<CompletableFuture<T>> command) {
+        CompletableFuture<T> f;
+        try {
+            f = command.get();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(RedisConnections.toProtocolError(e));
+        }
+        return f.exceptionallyCompose(e -> CompletableFuture.failedFuture(RedisConnections.toProtocolError(e)));
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] ascii(long n) {
+        return Long.toString(n).getBytes(StandardCharsets.US_ASCII);
     }
 }

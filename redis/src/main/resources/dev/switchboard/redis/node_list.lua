@@ -1,14 +1,22 @@
 -- Evicts nodes whose last heartbeat is too old and returns the infos of the others.
--- KEYS[1] nodes hash, KEYS[2] liveness zset; ARGV[1] timeout (ms)
-local t = redis.call('time')
+-- KEYS[1] nodes hash, KEYS[2] liveness sorted set (Redis server time, ms); ARGV[1] node timeout in ms
+-- A node is live while its last heartbeat is at most the timeout old (same bound as node_heartbeat.lua).
+local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local oldest = now - tonumber(ARGV[1])
-for _, id in ipairs(redis.call('zrangebyscore', KEYS[2], '-inf', '(' .. oldest)) do
-  redis.call('hdel', KEYS[1], id)
+local stale = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', '(' .. oldest)
+for _, id in ipairs(stale) do
+  redis.call('HDEL', KEYS[1], id)
 end
-redis.call('zremrangebyscore', KEYS[2], '-inf', '(' .. oldest)
-local ids = redis.call('zrange', KEYS[2], 0, -1)
-if #ids == 0 then
-  return {}
+if #stale > 0 then
+  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. oldest)
 end
-return redis.call('hmget', KEYS[1], unpack(ids))
+local out = {}
+for _, id in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
+  local info = redis.call('HGET', KEYS[1], id)
+  -- A liveness entry without info (a leave that half-failed) is skipped, not returned as nil.
+  if info then
+    out[#out + 1] = info
+  end
+end
+return out

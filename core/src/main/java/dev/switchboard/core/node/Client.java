@@ -177,7 +177,11 @@ public final class Client {
         }
     }
 
-    private void connectSettled(boolean ok) {
+    /**
+     * Runs what waited for the connect, in order, whatever its outcome: after a refused connect
+     * a retried connect must still be served, and anything else is refused as usual.
+     */
+    private void connectSettled() {
         while (true) {
             Command next;
             synchronized (deferred) {
@@ -188,9 +192,7 @@ public final class Client {
                     return;
                 }
             }
-            if (ok) {
-                safeDispatch(next);
-            }
+            safeDispatch(next);
         }
     }
 
@@ -235,7 +237,7 @@ public final class Client {
             }
             CompletionStage<byte[]> work = new Connector(this, subscriptions).connect(cmd);
             track(cmd, work);
-            work.whenComplete((r, e) -> connectSettled(e == null));
+            work.whenComplete((r, e) -> connectSettled());
             return;
         }
         if (state != State.CONNECTED) {

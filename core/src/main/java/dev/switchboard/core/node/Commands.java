@@ -245,7 +245,12 @@ final class Commands {
             throw new DisconnectException(Disconnect.NOT_AVAILABLE);
         }
         JsonNode data = cmd.json("data");
-        handler.onSend(client.info(), data == null ? null : ProtocolCodec.toBytes(data));
+        try {
+            handler.onSend(client.info(), data == null ? null : ProtocolCodec.toBytes(data));
+        } catch (RuntimeException e) {
+            // The client gets no reply to send; a failing handler is the app's problem, not a reason to drop it.
+            org.slf4j.LoggerFactory.getLogger(Commands.class).warn("send handler failed", e);
+        }
     }
 
     // ---- token refresh ----

@@ -154,6 +154,42 @@ class ClientSessionTest {
     }
 
     @Test
+    void commandsBatchedWithAnAsynchronousConnectWaitForItInOrder() {
+        CompletableFuture<dev.switchboard.core.hook.ConnectDecision> decision = new CompletableFuture<>();
+        node.close();
+        node = Node.builder().options(NodeOptions.builder().channelRules(rules()).build())
+            .tokenVerifier(new TestTokens()).onConnect(req -> decision).build().start();
+        RecordingTransport t = new RecordingTransport();
+        Client c = node.newClient(t);
+        c.handleFrame(b("{\"id\":1,\"connect\":{\"token\":\"user:bob\"}}\n{\"id\":2,\"subscribe\":{\"channel\":\"news\"}}"));
+        c.handleFrame(b("{\"id\":3,\"presence_stats\":{\"channel\":\"news\"}}"));
+        assertThat(t.messages).isEmpty();
+        decision.complete(dev.switchboard.core.hook.ConnectDecision.allow());
+        assertThat(t.json()).extracting(n -> n.path("id").asLong()).containsExactly(1L, 2L, 3L);
+        assertThat(t.reply(2).has("subscribe")).isTrue();
+    }
+
+    @Test
+    void aRefusedAsynchronousConnectMayBeRetriedOnTheSameConnection() {
+        java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
+        node.close();
+        node = Node.builder().options(NodeOptions.builder().channelRules(rules()).build())
+            .tokenVerifier(new TestTokens())
+            .onConnect(req -> CompletableFuture.supplyAsync(() -> attempts.incrementAndGet() == 1
+                ? dev.switchboard.core.hook.ConnectDecision.deny(ProtocolError.UNAUTHORIZED)
+                : dev.switchboard.core.hook.ConnectDecision.allowAs("bob", null)))
+            .build().start();
+        RecordingTransport t = new RecordingTransport();
+        Client c = node.newClient(t);
+        c.handleFrame(b("{\"id\":1,\"connect\":{}}"));
+        c.handleFrame(b("{\"id\":2,\"connect\":{}}"));
+        await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> assertThat(t.messages).hasSize(2));
+        assertThat(t.reply(1).at("/error/code").asInt()).isEqualTo(101);
+        assertThat(t.reply(2).at("/connect/client").asText()).isEqualTo(c.id());
+        assertThat(t.closed).isNull();
+    }
+
+    @Test
     void unknownNamespaceIsError102AndTokenChannelsNeedAToken() {
         RecordingTransport t = connect("alice");
         send(t, "{\"id\":2,\"subscribe\":{\"channel\":\"nope:x\"}}");

@@ -141,10 +141,22 @@ final class WebSocketTransport implements Transport {
 
     /** A close frame's reason must fit in 123 bytes. */
     static String truncate(String reason) {
-        byte[] b = reason.getBytes(StandardCharsets.UTF_8);
-        if (b.length <= 123) {
+        if (reason.getBytes(StandardCharsets.UTF_8).length <= 123) {
             return reason;
         }
-        return new String(b, 0, 123, StandardCharsets.UTF_8);
+        // Cut on a code point boundary: a split character would be replaced by three bytes.
+        StringBuilder out = new StringBuilder();
+        int bytes = 0;
+        for (int i = 0; i < reason.length(); ) {
+            int cp = reason.codePointAt(i);
+            int n = new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8).length;
+            if (bytes + n > 123) {
+                break;
+            }
+            out.appendCodePoint(cp);
+            bytes += n;
+            i += Character.charCount(cp);
+        }
+        return out.toString();
     }
 }

@@ -14,6 +14,9 @@ import java.util.function.Supplier;
  */
 public final class RecoveringClient implements AutoCloseable {
 
+    /** Longest one {@link #pump(Duration)} call keeps processing a busy stream. */
+    static final Duration PUMP_BUDGET = Duration.ofMillis(250);
+
     private final Supplier<String> nextUrl;
     private final String token;
     private final String channel;
@@ -84,7 +87,9 @@ public final class RecoveringClient implements AutoCloseable {
      * resubscribing as needed.
      */
     public void pump(Duration idle) {
-        while (true) {
+        // Bounded, so a caller pumping several clients in turn is not held by a busy stream.
+        long end = System.nanoTime() + Math.max(idle.toNanos(), PUMP_BUDGET.toNanos());
+        while (System.nanoTime() < end) {
             JsonNode n = ws.poll(idle);
             if (n == null) {
                 if (!ws.isOpen()) {

@@ -33,6 +33,8 @@ class BadInputIT {
             "  queue_max_bytes: 65536",
             "  command_rate_limit: 50",
             "  command_burst: 50",
+            "  ping_interval: 1s",
+            "  pong_timeout: 500ms",
             ""), b -> b);
         api = new ApiClient(TestServers.apiUrl(server), TestServers.API_KEY);
     }
@@ -66,6 +68,15 @@ class BadInputIT {
 
     private static String b64(String s) {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void clientThatNeverAnswersPingsIsDisconnectedWithNoPong() {
+        try (WsTestClient silent = WsTestClient.openSilent(TestServers.wsUrl(server))) {
+            assertThat(silent.connect(TestServers.token("quiet")).at("/connect/ping").asInt()).isEqualTo(1);
+            assertThat(silent.await(n -> n.isEmpty())).as("a server ping").isNotNull();
+            assertThat(silent.awaitClose()).isEqualTo(3012);
+        }
     }
 
     @Test
@@ -176,6 +187,8 @@ class BadInputIT {
                 api.publish("firehose", big);
             }
             assertThat(server.node().channels("firehose")).as("stuck client still subscribed").isEmpty();
+            // The stuck client cannot read its close frame; the server's own count says why it went.
+            assertThat(server.meterRegistry().scrape()).contains("switchboard_client_disconnects_total{code=\"3008\"}");
         }
     }
 }

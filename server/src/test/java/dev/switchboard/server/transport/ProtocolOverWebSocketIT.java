@@ -98,7 +98,7 @@ class ProtocolOverWebSocketIT {
     }
 
     @Test
-    void serverSendsPingsAndHealthAndMetricsAnswer() throws Exception {
+    void healthAndMetricsAnswer() throws Exception {
         var http = java.net.http.HttpClient.newHttpClient();
         var health = http.send(java.net.http.HttpRequest.newBuilder(
             java.net.URI.create("http://127.0.0.1:" + server.port() + "/health")).build(),

@@ -1,0 +1,136 @@
+package dev.switchboard.server.cluster;
+
+import dev.switchboard.server.testing.TestServers;
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A node as its own JVM process, started from the runnable jar the build produced, so a test
+ * can SIGKILL it (a crash) or SIGTERM it (a graceful drain) like an operator would.
+ */
+final class NodeProcess implements AutoCloseable {
+
+    static final Path JAR = Path.of("target", "switchboard.jar");
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+
+    final int port;
+    private final Path config;
+    private final Path log;
+    private Process process;
+
+    NodeProcess(int port, String redisUrl, String prefix, Path dir) throws IOException {
+        this.port = port;
+        this.config = dir.resolve("node-" + port + ".yaml");
+        this.log = dir.resolve("node-" + port + ".log");
+        Files.writeString(config, TestServers.CONFIG_YAML.replace("port: 0", "port: " + port) + String.join("\n",
+            "engine: redis",
+            "redis:",
+            "  url: " + redisUrl,
+            "  prefix: " + prefix,
+            "presence:",
+            "  ttl: 3s",
+            "  update_interval: 1s",
+            ""));
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    static void requireJar() {
+        if (!Files.exists(JAR)) {
+            throw new IllegalStateException(JAR.toAbsolutePath() + " is missing: run the package phase first");
+        }
+    }
+
+    void start() throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(List.of(java, "-Xmx256m", "-jar", JAR.toString(), "serve",
+            "--config", config.toString()))
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        pb.environment().put("SWITCHBOARD_TOKEN_HMAC_SECRET", TestServers.SECRET);
+        pb.environment().put("SWITCHBOARD_API_KEY", TestServers.API_KEY);
+        process = pb.start();
+        long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < end) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("node on port " + port + " exited; log:\n" + Files.readString(log));
+            }
+            if (healthy()) {
+                return;
+            }
+            sleep(50);
+        }
+        throw new IllegalStateException("node on port " + port + " did not become healthy; log:\n" + Files.readString(log));
+    }
+
+    boolean healthy() {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
+                .timeout(Duration.ofSeconds(1)).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    boolean alive() {
+        return process != null && process.isAlive();
+    }
+
+    String wsUrl() {
+        return "ws://127.0.0.1:" + port + "/connection/websocket";
+    }
+
+    String apiUrl() {
+        return "http://127.0.0.1:" + port + "/api";
+    }
+
+    /** A crash: SIGKILL, no chance to clean up. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /** An orderly stop: SIGTERM, which drains the node. */
+    void terminate() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (process != null) {
+            process.destroyForcibly();
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static File logOf(Path dir, int port) {
+        return dir.resolve("node-" + port + ".log").toFile();
+    }
+}

@@ -1,0 +1,186 @@
+package dev.switchboard.server.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.redis.testing.RedisServerExtension;
+import dev.switchboard.server.testing.ApiClient;
+import dev.switchboard.server.testing.RecoveringClient;
+import dev.switchboard.server.testing.TestServers;
+import dev.switchboard.server.testing.WsTestClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Nodes as separate processes: a crash and a rolling restart under continuous publishing. */
+class NodeProcessIT {
+
+    @RegisterExtension
+    static RedisServerExtension redis = RedisServerExtension.create();
+
+    @TempDir
+    Path dir;
+
+    final List<NodeProcess> nodes = new ArrayList<>();
+    final List<RecoveringClient> clients = new ArrayList<>();
+    final String prefix = "p" + Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36);
+    int next;
+
+    @BeforeEach
+    void start() throws Exception {
+        NodeProcess.requireJar();
+        for (int i = 0; i < 3; i++) {
+            NodeProcess n = new NodeProcess(NodeProcess.freePort(), redis.url(), prefix, dir);
+            n.start();
+            nodes.add(n);
+            apis.add(new ApiClient(n.apiUrl(), TestServers.API_KEY));
+        }
+    }
+
+    @AfterEach
+    void stop() {
+        clients.forEach(RecoveringClient::close);
+        nodes.forEach(NodeProcess::close);
+    }
+
+    /** Round-robin over nodes that are up, as a load balancer with health checks would. */
+    private synchronized String nextUrl() {
+        for (int i = 0; i < nodes.size(); i++) {
+            NodeProcess n = nodes.get(next++ % nodes.size());
+            if (n.alive()) {
+                return n.wsUrl();
+            }
+        }
+        return nodes.get(0).wsUrl();
+    }
+
+    private final List<ApiClient> apis = new ArrayList<>();
+
+    private ApiClient anyApi() {
+        return apis.get(ThreadLocalRandom.current().nextInt(apis.size()));
+    }
+
+    /** Publishes until stopped, each publication retried on any node with one idempotency key. */
+    private Thread publisher(String channel, AtomicBoolean stop, AtomicInteger published, int max) {
+        Thread t = new Thread(() -> {
+            while (!stop.get() && published.get() < max) {
+                String key = UUID.randomUUID().toString();
+                while (true) {
+                    try {
+                        ApiClient.Response r = anyApi().call("publish", "{\"channel\":\"" + channel
+                            + "\",\"data\":{},\"idempotency_key\":\"" + key + "\"}");
+                        if (r.status() == 200 && !r.body().has("error")) {
+                            break;
+                        }
+                    } catch (AssertionError e) {
+                        // that node is down: try another
+                    }
+                }
+                published.incrementAndGet();
+                sleepQuietly(3);
+            }
+        }, "publisher");
+        t.start();
+        return t;
+    }
+
+    private static List<Long> oneTo(int n) {
+        List<Long> out = new ArrayList<>();
+        for (long o = 1; o <= n; o++) {
+            out.add(o);
+        }
+        return out;
+    }
+
+    private void subscribeClients(String channel, int n) {
+        for (int i = 0; i < n; i++) {
+            clients.add(new RecoveringClient(this::nextUrl, TestServers.token("u" + i), channel));
+        }
+    }
+
+    @Test
+    void crashedNodesClientsRecoverEverythingElsewhereAndItsEntriesVanish() throws Exception {
+        subscribeClients("crash", 6);
+        WsTestClient ghost = WsTestClient.open(nodes.get(0).wsUrl());
+        ghost.connect(TestServers.token("ghost"));
+        ghost.send("{\"id\":2,\"subscribe\":{\"channel\":\"crash\"}}");
+        ghost.reply(2);
+        ApiClient observer = new ApiClient(nodes.get(1).apiUrl(), TestServers.API_KEY);
+
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicInteger published = new AtomicInteger();
+        Thread pub = publisher("crash", stop, published, 4_000);
+        clients.forEach(c -> c.pump(Duration.ofMillis(300)));
+        nodes.get(0).kill();
+        long killedAt = System.nanoTime();
+
+        long registryGoneMs = -1;
+        long presenceGoneMs = -1;
+        while ((registryGoneMs < 0 || presenceGoneMs < 0) && System.nanoTime() - killedAt < Duration.ofSeconds(15).toNanos()) {
+            clients.forEach(c -> c.pump(Duration.ofMillis(20)));
+            long ms = (System.nanoTime() - killedAt) / 1_000_000;
+            if (registryGoneMs < 0 && observer.call("info", "{}").body().at("/result/nodes").size() == 2) {
+                registryGoneMs = ms;
+            }
+            if (presenceGoneMs < 0 && !observer.call("presence", "{\"channel\":\"crash\"}").body().toString().contains("\"ghost\"")) {
+                presenceGoneMs = ms;
+            }
+        }
+        stop.set(true);
+        pub.join(20_000);
+        int total = published.get();
+        System.out.printf("node crash: %d publications, dead node left the registry after %d ms and presence after %d ms;"
+            + " reconnects %s%n", total, registryGoneMs, presenceGoneMs, clients.stream().map(RecoveringClient::reconnects).toList());
+        assertThat(registryGoneMs).as("dead node evicted from the registry (ms)").isBetween(0L, 5_000L);
+        assertThat(presenceGoneMs).as("dead node's presence gone (ms)").isBetween(0L, 5_000L);
+        for (RecoveringClient c : clients) {
+            c.pumpUntil(total, Duration.ofSeconds(20));
+            assertThat(c.offsets()).isEqualTo(oneTo(total));
+            assertThat(c.recoveries()).doesNotContain(false);
+        }
+        ghost.close();
+    }
+
+    @Test
+    void rollingRestartOfEveryNodeUnderContinuousPublishingLosesNothing() throws Exception {
+        subscribeClients("rolling", 6);
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicInteger published = new AtomicInteger();
+        Thread pub = publisher("rolling", stop, published, 6_000);
+        for (NodeProcess n : nodes) {
+            clients.forEach(c -> c.pump(Duration.ofMillis(100)));
+            n.terminate();
+            clients.forEach(c -> c.pump(Duration.ofMillis(100)));
+            n.start();
+        }
+        clients.forEach(c -> c.pump(Duration.ofMillis(200)));
+        stop.set(true);
+        pub.join(20_000);
+        int total = published.get();
+        System.out.printf("rolling restart: %d publications, reconnects %s%n", total,
+            clients.stream().map(RecoveringClient::reconnects).toList());
+        for (RecoveringClient c : clients) {
+            c.pumpUntil(total, Duration.ofSeconds(20));
+            assertThat(c.offsets()).isEqualTo(oneTo(total));
+            assertThat(c.recoveries()).doesNotContain(false);
+            assertThat(c.reconnects()).isGreaterThanOrEqualTo(1);
+        }
+    }
+
+    private static void sleepQuietly(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
