@@ -37,6 +37,7 @@ public final class RedisBroker implements Broker {
     private static final Logger log = LoggerFactory.getLogger(RedisBroker.class);
     private static final LuaScript PUBLISH = LuaScript.load("publish.lua");
     private static final LuaScript HISTORY = LuaScript.load("history.lua");
+    private static final LuaScript EPOCH_RESET = LuaScript.load("epoch_reset.lua");
     /** Messages a tracker queues while it fills a gap. */
     static final int MAX_PENDING_PER_CHANNEL = 10_000;
 
@@ -149,7 +150,7 @@ public final class RedisBroker implements Broker {
      */
     @Override
     public CompletableFuture<Void> subscribe(String channel) {
-        StreamTracker t = new StreamTracker(channel, handler, this::readAfter, pubsub::retryLater,
+        StreamTracker t = new StreamTracker(channel, handler, readers, pubsub::retryLater,
             redis.options().gapFillLimit(), MAX_PENDING_PER_CHANNEL);
         StreamTracker previous = trackers.put(channel, t);
         if (previous != null) {
@@ -178,6 +179,25 @@ public final class RedisBroker implements Broker {
         }
         return pubsub.unsubscribe(keys.pubSub(channel));
     }
+
+    private final StreamTracker.Reader readers = new StreamTracker.Reader() {
+        @Override
+        public CompletableFuture<HistoryResult> readAfter(String channel, long offset, int limit) {
+            return RedisBroker.this.readAfter(channel, offset, limit);
+        }
+
+        @Override
+        public CompletableFuture<Void> resetEpoch(String channel, String rolledBackEpoch) {
+            CompletableFuture<byte[]> f = EPOCH_RESET.run(redis.async(), ScriptOutputType.VALUE,
+                new byte[][] {keys.stream(channel), keys.meta(channel)}, b(rolledBackEpoch), b(newEpoch()));
+            return f.handle((r, e) -> {
+                if (e != null) {
+                    log.warn("channel {}: could not start a new epoch: {}", channel, e.toString());
+                }
+                return null;
+            });
+        }
+    };
 
     /** Reads publications after an offset, for gap fills. */
     CompletableFuture<HistoryResult> readAfter(String channel, long offset, int limit) {

@@ -27,6 +27,9 @@ final class StreamTracker {
     /** Reads a channel's stream after an offset. */
     interface Reader {
         CompletableFuture<HistoryResult> readAfter(String channel, long offset, int limit);
+
+        /** Moves a rolled-back stream to a new epoch, so no offset is reused for other data. */
+        CompletableFuture<Void> resetEpoch(String channel, String rolledBackEpoch);
     }
 
     /** Delays a retry of a failed read. */
@@ -191,6 +194,15 @@ final class StreamTracker {
     private void applyFill(long from, HistoryResult h) {
         StreamPosition top = h.position();
         boolean sameEpoch = epoch == null || epoch.equals(top.epoch());
+        if (sameEpoch && epoch != null && top.offset() < from) {
+            // The stream is behind what this node delivered: Redis lost acknowledged writes.
+            log.warn("channel {}: stream went back from offset {} to {}; starting a new epoch, subscribers must recover",
+                channel, from, top.offset());
+            reader.resetEpoch(channel, epoch);
+            last = top.offset();
+            handler.handleInsufficientState(channel);
+            return;
+        }
         boolean complete = sameEpoch && h.publications().size() <= fillLimit
             && (h.publications().isEmpty() ? top.offset() <= from : h.publications().get(0).offset() == from + 1);
         if (!complete) {

@@ -46,11 +46,22 @@ class StreamTrackerTest {
         }
     };
 
-    private final StreamTracker tracker = new StreamTracker("c", handler, (ch, from, limit) -> {
-        CompletableFuture<HistoryResult> f = new CompletableFuture<>();
-        reads.add(f);
-        readFrom.add(from);
-        return f;
+    private final List<String> resets = new ArrayList<>();
+
+    private final StreamTracker tracker = new StreamTracker("c", handler, new StreamTracker.Reader() {
+        @Override
+        public CompletableFuture<HistoryResult> readAfter(String ch, long from, int limit) {
+            CompletableFuture<HistoryResult> f = new CompletableFuture<>();
+            reads.add(f);
+            readFrom.add(from);
+            return f;
+        }
+
+        @Override
+        public CompletableFuture<Void> resetEpoch(String ch, String rolledBackEpoch) {
+            resets.add(rolledBackEpoch);
+            return CompletableFuture.completedFuture(null);
+        }
     }, retries::add, 100, 1000);
 
     private static byte[] msg(long offset, String epoch) {
@@ -131,6 +142,18 @@ class StreamTrackerTest {
         retries.get(0).run();
         reads.get(1).complete(stream(1, 4, 4, "e"));
         assertThat(delivered).containsExactly(1L, 2L, 3L, 4L);
+    }
+
+    @Test
+    void aStreamThatWentBackInTimeGetsANewEpochAndSubscribersRecover() {
+        tracker.start("e", 0);
+        for (long o = 1; o <= 5; o++) {
+            tracker.onMessage(msg(o, "e"));
+        }
+        tracker.resync();
+        reads.get(0).complete(stream(1, 0, 3, "e"));
+        assertThat(resets).containsExactly("e");
+        assertThat(insufficient).isEqualTo(1);
     }
 
     @Test
