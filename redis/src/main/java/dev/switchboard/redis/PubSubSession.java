@@ -208,6 +208,10 @@ final class PubSubSession {
                 return;
             }
             if (Arrays.equals(channel, nodeChannel)) {
+                if (message.length > 0 && message[0] == 'm') {
+                    broker.handler().handleNodeMessage(Arrays.copyOfRange(message, 1, message.length));
+                    return;
+                }
                 String s = new String(message, StandardCharsets.US_ASCII);
                 if (s.startsWith(PROBE)) {
                     probeSeen.accumulateAndGet(Long.parseLong(s.substring(PROBE.length())), Math::max);

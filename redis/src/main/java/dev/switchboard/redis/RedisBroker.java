@@ -139,6 +139,11 @@ public final class RedisBroker implements Broker {
     }
 
     @Override
+    public CompletableFuture<Void> publishToNode(String nodeId, byte[] message) {
+        return publishRaw(keys.node(nodeId), tagged('m', message));
+    }
+
+    @Override
     public CompletableFuture<Void> publishControl(byte[] message) {
         return publishRaw(keys.control(), message);
     }

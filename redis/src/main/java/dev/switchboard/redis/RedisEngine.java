@@ -11,7 +11,7 @@ import dev.switchboard.core.engine.PresenceManager;
  * <pre>{@code
  * RedisEngine engine = RedisEngine.connect(RedisEngineOptions.builder("redis://127.0.0.1:6379").build(), nodeId);
  * Node node = Node.builder().broker(engine.broker()).presenceManager(engine.presenceManager())
- *     .nodeRegistry(engine.nodeRegistry()).build().start();
+ *     .nodeRegistry(engine.nodeRegistry()).connectionRegistry(engine.connectionRegistry()).build().start();
  * ...
  * node.close();
  * engine.close();
@@ -23,12 +23,14 @@ public final class RedisEngine implements AutoCloseable {
     private final RedisBroker broker;
     private final RedisPresenceManager presence;
     private final RedisNodeRegistry registry;
+    private final RedisConnectionRegistry connectionRegistry;
 
     private RedisEngine(RedisConnections connections, String nodeId) {
         this.connections = connections;
         this.broker = new RedisBroker(connections, nodeId);
         this.presence = new RedisPresenceManager(connections);
         this.registry = new RedisNodeRegistry(connections);
+        this.connectionRegistry = new RedisConnectionRegistry(connections);
     }
 
     /**
@@ -51,6 +53,10 @@ public final class RedisEngine implements AutoCloseable {
 
     public NodeRegistry nodeRegistry() {
         return registry;
+    }
+
+    public RedisConnectionRegistry connectionRegistry() {
+        return connectionRegistry;
     }
 
     /** The broker as the SPI type. */

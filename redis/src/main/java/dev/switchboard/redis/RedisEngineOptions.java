@@ -32,8 +32,12 @@ public final class RedisEngineOptions {
     public static final Duration DEFAULT_PROBE_INTERVAL = Duration.ofSeconds(2);
     /** Default {@link #probeTimeout()}: a probe not back within this restarts the pub/sub connection. */
     public static final Duration DEFAULT_PROBE_TIMEOUT = Duration.ofSeconds(2);
-    /** Default {@link #nodeTimeout()}: a node whose last heartbeat is older than this is evicted. */
-    public static final Duration DEFAULT_NODE_TIMEOUT = Duration.ofSeconds(3);
+    /**
+     * Default {@link #nodeTimeout()}: a node whose last heartbeat is older than this is evicted,
+     * with its connections; two and a half of the default one-second heartbeats, so a dead node
+     * is noticed within ~2 heartbeat intervals.
+     */
+    public static final Duration DEFAULT_NODE_TIMEOUT = Duration.ofMillis(2500);
     /** Default {@link #gapFillLimit()}: the most publications one gap fill reads; a larger hole is insufficient state. */
     public static final int DEFAULT_GAP_FILL_LIMIT = 10_000;
 

@@ -61,14 +61,14 @@ public final class RedisNodeRegistry implements NodeRegistry {
     public CompletableFuture<Void> heartbeat(NodeInfo info) {
         byte[] json = encode(info);
         CompletableFuture<Long> f = call(() -> HEARTBEAT.run(redis.async(), ScriptOutputType.INTEGER, registryKeys(),
-            utf8(info.id()), json, timeoutMillis));
+            utf8(info.id()), json, timeoutMillis, utf8(redis.options().prefix())));
         return f.thenApply(evicted -> null);
     }
 
     @Override
     public CompletableFuture<List<NodeInfo>> nodes() {
         CompletableFuture<List<Object>> f = call(() -> LIST.run(redis.async(), ScriptOutputType.MULTI, registryKeys(),
-            timeoutMillis));
+            timeoutMillis, utf8(redis.options().prefix())));
         return f.thenApply(RedisNodeRegistry::decodeAll);
     }
 

@@ -47,6 +47,10 @@ class DeafPubSubIT {
         }
 
         @Override
+        public void handleNodeMessage(byte[] message) {
+        }
+
+        @Override
         public void handleControl(byte[] message) {
         }
     };

@@ -49,6 +49,10 @@ class StreamRollbackIT {
             }
 
             @Override
+            public void handleNodeMessage(byte[] message) {
+            }
+
+            @Override
             public void handleControl(byte[] message) {
             }
         };

@@ -42,6 +42,10 @@ class StreamTrackerTest {
         }
 
         @Override
+        public void handleNodeMessage(byte[] message) {
+        }
+
+        @Override
         public void handleControl(byte[] message) {
         }
     };

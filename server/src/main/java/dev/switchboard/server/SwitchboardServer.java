@@ -1,6 +1,7 @@
 package dev.switchboard.server;
 
 import dev.switchboard.core.engine.Broker;
+import dev.switchboard.core.engine.ConnectionRegistry;
 import dev.switchboard.core.engine.NodeRegistry;
 import dev.switchboard.core.engine.PresenceManager;
 import dev.switchboard.core.hook.ConnectHandler;
@@ -92,12 +93,14 @@ public final class SwitchboardServer implements AutoCloseable {
         Broker broker = b.broker;
         PresenceManager presence = b.presenceManager;
         NodeRegistry nodeRegistry = b.nodeRegistry;
+        ConnectionRegistry connectionRegistry = null;
         if (broker == null && config.engine() == Engine.REDIS) {
             redisEngine = RedisEngine.connect(RedisEngineOptions.builder(config.redisUrl())
                 .prefix(config.redisPrefix()).build(), options.id());
             broker = redisEngine.broker();
             presence = redisEngine.presenceManager();
             nodeRegistry = redisEngine.nodeRegistry();
+            connectionRegistry = redisEngine.connectionRegistry();
         } else {
             redisEngine = null;
         }
@@ -107,6 +110,7 @@ public final class SwitchboardServer implements AutoCloseable {
             .broker(broker)
             .presenceManager(presence)
             .nodeRegistry(nodeRegistry)
+            .connectionRegistry(connectionRegistry)
             .metrics(new MicrometerNodeMetrics(registry))
             .onConnect(b.connectHandler)
             .onSubscribe(b.subscribeHandler)

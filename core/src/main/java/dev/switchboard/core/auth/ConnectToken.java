@@ -12,8 +12,17 @@ import java.util.Objects;
  *     clients in presence, join/leave and publications
  * @param channels the {@code channels} claim: channels the server subscribes the connection to
  * @param meta the {@code meta} claim as raw JSON bytes, or {@code null}; never shown to clients
+ * @param routingKey the {@code routing_key} claim, e.g. {@code project:environment}: the key the
+ *     connection can be found and invoked by across the cluster, or {@code null}
  */
-public record ConnectToken(String userId, long expireAt, byte[] info, List<String> channels, byte[] meta) {
+public record ConnectToken(String userId, long expireAt, byte[] info, List<String> channels, byte[] meta,
+                           String routingKey) {
+
+    /** Claims without a routing key. */
+    public ConnectToken(String userId, long expireAt, byte[] info, List<String> channels, byte[] meta) {
+        this(userId, expireAt, info, channels, meta, null);
+    }
+
     public ConnectToken {
         Objects.requireNonNull(userId, "userId");
         channels = channels == null ? List.of() : List.copyOf(channels);

@@ -35,6 +35,12 @@ public interface Broker extends AutoCloseable {
     /** Delivers a leave event to nodes subscribed to the channel. */
     CompletableFuture<Void> publishLeave(String channel, ClientInfo info);
 
+    /**
+     * Delivers a message to one node only (its own channel), for invocations and their replies.
+     * Nodes that are gone drop it; callers detect that through the node registry.
+     */
+    CompletableFuture<Void> publishToNode(String nodeId, byte[] message);
+
     /** Delivers a control message to every node, this one included. */
     CompletableFuture<Void> publishControl(byte[] message);
 

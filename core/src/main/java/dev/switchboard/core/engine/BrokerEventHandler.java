@@ -22,6 +22,9 @@ public interface BrokerEventHandler {
      */
     void handleInsufficientState(String channel);
 
+    /** A message addressed to this node alone ({@link Broker#publishToNode}). */
+    void handleNodeMessage(byte[] message);
+
     /** A control message for all nodes (cluster-wide disconnect, unsubscribe, ...). */
     void handleControl(byte[] message);
 }

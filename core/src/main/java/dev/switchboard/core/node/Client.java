@@ -41,6 +41,7 @@ public final class Client {
     private volatile ClientInfo info;
     private volatile long expireAt;
     private volatile String routingKey;
+    private volatile long connectedAt;
     final Map<String, ClientSubscription> subs = new HashMap<>();
     private final AtomicInteger inflight = new AtomicInteger();
     private final long connectDeadline;
@@ -84,6 +85,11 @@ public final class Client {
     /** The routing key the connection was given on connect, or {@code null}. */
     public String routingKey() {
         return routingKey;
+    }
+
+    /** When {@code connect} succeeded, Unix milliseconds. */
+    public long connectedAt() {
+        return connectedAt;
     }
 
     /** True once {@code connect} succeeded and until the connection ends. */
@@ -316,6 +322,7 @@ public final class Client {
         this.expireAt = exp;
         this.routingKey = key;
         long now = System.currentTimeMillis();
+        this.connectedAt = now;
         this.nextPingAt = now + node.options().pingInterval().toMillis();
         this.state = State.CONNECTED;
     }

@@ -240,6 +240,9 @@ final class Commands {
     }
 
     void send(Command cmd) {
+        if (node.invocations().handleClientSend(client, cmd.json("data"))) {
+            return;
+        }
         SendHandler handler = node.sendHandler();
         if (handler == null) {
             throw new DisconnectException(Disconnect.NOT_AVAILABLE);

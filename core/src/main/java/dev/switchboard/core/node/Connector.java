@@ -95,7 +95,8 @@ final class Connector {
             throw new DisconnectException(Disconnect.CONNECTION_LIMIT);
         }
         ClientInfo info = new ClientInfo(client.id(), user, connInfo, null);
-        client.becomeConnected(user, info, exp, d == null ? null : d.routingKey());
+        String routingKey = d != null && d.routingKey() != null ? d.routingKey() : claims != null ? claims.routingKey() : null;
+        client.becomeConnected(user, info, exp, routingKey);
         node.addClient(client);
 
         Set<String> channels = new LinkedHashSet<>(node.options().serverSideChannels());

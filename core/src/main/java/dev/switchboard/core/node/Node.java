@@ -5,6 +5,8 @@ import dev.switchboard.core.channel.ChannelOptions;
 import dev.switchboard.core.engine.Broker;
 import dev.switchboard.core.engine.BrokerEventHandler;
 import dev.switchboard.core.engine.ClientInfo;
+import dev.switchboard.core.engine.ConnectionEntry;
+import dev.switchboard.core.engine.ConnectionRegistry;
 import dev.switchboard.core.engine.HistoryFilter;
 import dev.switchboard.core.engine.HistoryResult;
 import dev.switchboard.core.engine.NodeInfo;
@@ -15,6 +17,7 @@ import dev.switchboard.core.engine.PublishOptions;
 import dev.switchboard.core.engine.Publication;
 import dev.switchboard.core.engine.StreamPosition;
 import dev.switchboard.core.engine.memory.MemoryBroker;
+import dev.switchboard.core.engine.memory.MemoryConnectionRegistry;
 import dev.switchboard.core.engine.memory.MemoryNodeRegistry;
 import dev.switchboard.core.engine.memory.MemoryPresenceManager;
 import dev.switchboard.core.hook.ConnectHandler;
@@ -26,9 +29,14 @@ import dev.switchboard.core.hook.SubscribeHandler;
 import dev.switchboard.core.protocol.Disconnect;
 import dev.switchboard.core.protocol.ProtocolCodec;
 import dev.switchboard.core.protocol.ProtocolError;
+import dev.switchboard.core.rpc.InvokeException;
+import dev.switchboard.core.rpc.InvokeResult;
+import dev.switchboard.core.rpc.InvokeTarget;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
@@ -71,6 +79,8 @@ public final class Node implements AutoCloseable {
     private final Broker broker;
     private final PresenceManager presenceManager;
     private final NodeRegistry registry;
+    private final ConnectionRegistry connections;
+    private final Invocations invocations;
     private volatile String address = "";
     private final TokenVerifier tokenVerifier;
     private final ConnectHandler connectHandler;
@@ -95,6 +105,7 @@ public final class Node implements AutoCloseable {
         this.broker = b.broker != null ? b.broker : new MemoryBroker();
         this.presenceManager = b.presenceManager != null ? b.presenceManager : new MemoryPresenceManager();
         this.registry = b.registry != null ? b.registry : new MemoryNodeRegistry();
+        this.connections = b.connections != null ? b.connections : new MemoryConnectionRegistry();
         this.tokenVerifier = b.tokenVerifier;
         this.connectHandler = b.connectHandler;
         this.subscribeHandler = b.subscribeHandler;
@@ -113,6 +124,7 @@ public final class Node implements AutoCloseable {
         });
         this.scheduler.setRemoveOnCancelPolicy(true);
         this.control = new NodeControl(this);
+        this.invocations = new Invocations(this, options.maxPendingInvocations());
     }
 
     public static Builder builder() {
@@ -128,6 +140,7 @@ public final class Node implements AutoCloseable {
         scheduler.scheduleWithFixedDelay(this::refreshPresence, presence, presence, TimeUnit.MILLISECONDS);
         scheduler.scheduleWithFixedDelay(this::sweep, SWEEP_INTERVAL.toMillis(), SWEEP_INTERVAL.toMillis(),
             TimeUnit.MILLISECONDS);
+        invocations.start();
         heartbeat();
         long hb = options.heartbeatInterval().toMillis();
         scheduler.scheduleWithFixedDelay(this::heartbeat, hb, hb, TimeUnit.MILLISECONDS);
@@ -163,6 +176,9 @@ public final class Node implements AutoCloseable {
     RpcHandler rpcHandler(String method) { return rpcHandlers.get(method); }
     NodeMetrics metrics() { return metrics; }
     Executor executor() { return scheduler; }
+    ScheduledExecutorService scheduler() { return scheduler; }
+    ConnectionRegistry connections() { return connections; }
+    Invocations invocations() { return invocations; }
     Hub hub() { return hub; }
 
     // ---- connections ----
@@ -183,11 +199,21 @@ public final class Node implements AutoCloseable {
 
     void addClient(Client c) {
         hub.addClient(c);
+        connections.add(entryOf(c)).exceptionally(e -> {
+            log.warn("could not register connection {}: {}", c.id(), e.toString());
+            return null;
+        });
+    }
+
+    private ConnectionEntry entryOf(Client c) {
+        return new ConnectionEntry(c.id(), c.userId(), c.routingKey(), options.id(), c.connectedAt());
     }
 
     void removeClient(Client c, boolean wasConnected, Disconnect disconnect) {
         hub.removeClient(c);
         if (wasConnected) {
+            connections.remove(entryOf(c)).exceptionally(e -> null);
+            invocations.clientGone(c.id());
             metrics.disconnected(disconnect.code());
             if (disconnectListener != null) {
                 try {
@@ -390,6 +416,62 @@ public final class Node implements AutoCloseable {
         });
     }
 
+    // ---- invocations ----
+
+    /**
+     * Invokes a method on one connected client, wherever its socket is, and waits for its
+     * answer. Fails with an {@link InvokeException} naming why: not connected, disconnected
+     * during the call, its node died, timeout, the client's own error, too many pending calls.
+     * Cancelling the returned future abandons the call.
+     *
+     * <pre>{@code
+     * node.invoke(InvokeTarget.routingKey("proj-1:staging"), "runTest", args, Duration.ofSeconds(30))
+     *     .thenAccept(result -> ...);
+     * }</pre>
+     *
+     * @param data raw JSON arguments, or {@code null}
+     * @return the raw JSON result
+     */
+    public CompletableFuture<byte[]> invoke(InvokeTarget target, String method, byte[] data, Duration timeout) {
+        return invocations.invoke(target, method, data, timeout);
+    }
+
+    /** Invokes a method on every connection of a user and gathers each answer. */
+    public CompletableFuture<List<InvokeResult>> invokeAll(String user, String method, byte[] data, Duration timeout) {
+        return connections.byUser(user).thenCompose(entries -> {
+            List<CompletableFuture<InvokeResult>> calls = new ArrayList<>();
+            for (ConnectionEntry e : entries) {
+                calls.add(invocations.invokeEntry(e, method, data, timeout).handle((r, err) -> {
+                    Throwable c = err instanceof java.util.concurrent.CompletionException && err.getCause() != null
+                        ? err.getCause() : err;
+                    return new InvokeResult(e.clientId(), r, c == null ? null : c instanceof InvokeException ie ? ie
+                        : new InvokeException(InvokeException.Reason.ENGINE_UNAVAILABLE, String.valueOf(c)));
+                }));
+            }
+            return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new))
+                .thenApply(v -> calls.stream().map(CompletableFuture::join).toList());
+        });
+    }
+
+    /** Where a target's connection is in the cluster, if it is connected. */
+    public CompletableFuture<Optional<ConnectionEntry>> connection(InvokeTarget target) {
+        return invocations.resolve(target).handle((e, err) -> Optional.ofNullable(err == null ? e : null));
+    }
+
+    /** The cluster's connections, filtered by user and/or routing key ({@code null} for any). */
+    public CompletableFuture<List<ConnectionEntry>> connections(String user, String routingKey) {
+        CompletableFuture<List<ConnectionEntry>> base = user != null ? connections.byUser(user)
+            : routingKey != null ? connections.byRoutingKey(routingKey) : connections.all();
+        return base.thenApply(list -> list.stream()
+            .filter(e -> routingKey == null || routingKey.equals(e.routingKey()))
+            .filter(e -> user == null || user.equals(e.user())).toList());
+    }
+
+    /** Invocations this node is waiting on, and calls it delivered to its clients that are unanswered. */
+    public int pendingInvocations() {
+        return invocations.pendingCount() + invocations.deliveredCount();
+    }
+
     /** Whether the engine is reachable. */
     public boolean engineHealthy() {
         return broker.healthy();
@@ -450,6 +532,7 @@ public final class Node implements AutoCloseable {
             return;
         }
         closed = true;
+        invocations.closeAll();
         for (Client c : hub.clients()) {
             c.close(Disconnect.SHUTDOWN);
         }
@@ -463,6 +546,7 @@ public final class Node implements AutoCloseable {
             log.debug("could not leave the registry: {}", e.toString());
         }
         registry.close();
+        connections.close();
         presenceManager.close();
         broker.close();
     }
@@ -507,6 +591,11 @@ public final class Node implements AutoCloseable {
         }
 
         @Override
+        public void handleNodeMessage(byte[] message) {
+            invocations.handleNodeMessage(message);
+        }
+
+        @Override
         public void handleControl(byte[] message) {
             control.apply(message);
         }
@@ -518,6 +607,7 @@ public final class Node implements AutoCloseable {
         private Broker broker;
         private PresenceManager presenceManager;
         private NodeRegistry registry;
+        private ConnectionRegistry connections;
         private TokenVerifier tokenVerifier = TokenVerifier.REJECT_ALL;
         private ConnectHandler connectHandler;
         private SubscribeHandler subscribeHandler;
@@ -534,6 +624,7 @@ public final class Node implements AutoCloseable {
         public Builder broker(Broker v) { broker = v; return this; }
         public Builder presenceManager(PresenceManager v) { presenceManager = v; return this; }
         public Builder nodeRegistry(NodeRegistry v) { registry = v; return this; }
+        public Builder connectionRegistry(ConnectionRegistry v) { connections = v; return this; }
         public Builder tokenVerifier(TokenVerifier v) { tokenVerifier = Objects.requireNonNull(v); return this; }
         public Builder onConnect(ConnectHandler v) { connectHandler = v; return this; }
         public Builder onSubscribe(SubscribeHandler v) { subscribeHandler = v; return this; }

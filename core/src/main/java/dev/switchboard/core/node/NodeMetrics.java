@@ -34,6 +34,15 @@ public interface NodeMetrics {
     default void recovery(boolean recovered) {
     }
 
+    /**
+     * An invocation ended.
+     *
+     * @param path {@code local}, {@code remote} or {@code rejected}
+     * @param outcome {@code ok} or the failure reason ({@code timeout}, {@code not_connected}, ...)
+     */
+    default void invocation(String path, String outcome, long nanos) {
+    }
+
     /** A subscriber's stream had a hole and was ended with insufficient state. */
     default void insufficientState() {
     }

@@ -49,6 +49,8 @@ public final class NodeOptions {
     public static final Duration DEFAULT_PRESENCE_TTL = Duration.ofSeconds(60);
     /** Default {@link #heartbeatInterval()}: how often the node heartbeats into the registry. */
     public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(1);
+    /** Default {@link #maxPendingInvocations()}: invocations one node may wait on at once. */
+    public static final int DEFAULT_MAX_PENDING_INVOCATIONS = 10_000;
     /** Default {@link #version()}: reported to clients in the connect reply. */
     public static final String DEFAULT_VERSION = "0.1.0";
 
@@ -72,6 +74,7 @@ public final class NodeOptions {
     private final Duration presenceTtl;
     private final List<String> serverSideChannels;
     private final Duration heartbeatInterval;
+    private final int maxPendingInvocations;
 
     private NodeOptions(Builder b) {
         this.name = b.name;
@@ -94,6 +97,7 @@ public final class NodeOptions {
         this.presenceTtl = b.presenceTtl;
         this.serverSideChannels = b.serverSideChannels;
         this.heartbeatInterval = b.heartbeatInterval;
+        this.maxPendingInvocations = b.maxPendingInvocations;
     }
 
     public static Builder builder() {
@@ -146,6 +150,9 @@ public final class NodeOptions {
     /** How often the node heartbeats its identity and counts into the registry. */
     public Duration heartbeatInterval() { return heartbeatInterval; }
 
+    /** Invocations this node may wait on at once; more fail with too many pending. */
+    public int maxPendingInvocations() { return maxPendingInvocations; }
+
     /** Builder of {@link NodeOptions}; every field starts at its documented default. */
     public static final class Builder {
         private String name = defaultName();
@@ -168,6 +175,7 @@ public final class NodeOptions {
         private Duration presenceTtl = DEFAULT_PRESENCE_TTL;
         private List<String> serverSideChannels = List.of();
         private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
+        private int maxPendingInvocations = DEFAULT_MAX_PENDING_INVOCATIONS;
 
         private Builder() {
         }
@@ -200,6 +208,7 @@ public final class NodeOptions {
         public Builder presenceTtl(Duration v) { presenceTtl = positive(v, "presence_ttl"); return this; }
         public Builder serverSideChannels(List<String> v) { serverSideChannels = List.copyOf(v); return this; }
         public Builder heartbeatInterval(Duration v) { heartbeatInterval = positive(v, "heartbeat_interval"); return this; }
+        public Builder maxPendingInvocations(int v) { maxPendingInvocations = positive(v, "max_pending_invocations"); return this; }
 
         /**
          * Builds the options.

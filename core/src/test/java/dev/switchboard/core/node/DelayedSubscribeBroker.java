@@ -44,6 +44,11 @@ final class DelayedSubscribeBroker implements Broker {
     }
 
     @Override
+    public CompletableFuture<Void> publishToNode(String nodeId, byte[] message) {
+        return delegate.publishToNode(nodeId, message);
+    }
+
+    @Override
     public CompletableFuture<Void> publishControl(byte[] message) {
         return delegate.publishControl(message);
     }

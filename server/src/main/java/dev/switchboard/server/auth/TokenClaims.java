@@ -73,7 +73,11 @@ final class TokenClaims {
         List<String> channels = channels(claims);
         byte[] meta = present(claims, "meta") ? json(claims.get("meta")) : null;
         long expireAt = checkTimes(claims);
-        return new ConnectToken(user, expireAt, info, channels, meta);
+        JsonNode key = claims.get("routing_key");
+        if (key != null && !key.isNull() && (!key.isTextual() || key.textValue().isEmpty())) {
+            throw invalid("routing_key claim must be a non-empty string");
+        }
+        return new ConnectToken(user, expireAt, info, channels, meta, key == null || key.isNull() ? null : key.textValue());
     }
 
     SubscriptionToken subscriptionToken(JsonNode claims) throws TokenException {

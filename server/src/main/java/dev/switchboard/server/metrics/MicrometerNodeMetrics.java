@@ -3,6 +3,8 @@ package dev.switchboard.server.metrics;
 import dev.switchboard.core.node.NodeMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.TimeUnit;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -17,6 +19,7 @@ public final class MicrometerNodeMetrics implements NodeMetrics {
     private final Map<String, Counter> commands = new ConcurrentHashMap<>();
     private final Map<String, Counter> rejected = new ConcurrentHashMap<>();
     private final Map<Integer, Counter> disconnects = new ConcurrentHashMap<>();
+    private final Map<String, Timer> invocations = new ConcurrentHashMap<>();
     private final Counter connects;
     private final Counter delivered;
     private final Counter publications;
@@ -72,6 +75,15 @@ public final class MicrometerNodeMetrics implements NodeMetrics {
     @Override
     public void recovery(boolean ok) {
         (ok ? recovered : notRecovered).increment();
+    }
+
+    @Override
+    public void invocation(String path, String outcome, long nanos) {
+        invocations.computeIfAbsent(path + '/' + outcome, k -> Timer.builder("switchboard_invocations")
+            .tag("path", path).tag("outcome", outcome)
+            .description("Server to client invocations by path (local, remote, rejected) and outcome")
+            .publishPercentileHistogram()
+            .register(registry)).record(nanos, TimeUnit.NANOSECONDS);
     }
 
     @Override

@@ -114,6 +114,11 @@ final class ApiTestSupport {
         }
 
         @Override
+        public CompletableFuture<Void> publishToNode(String nodeId, byte[] message) {
+            return delegate.publishToNode(nodeId, message);
+        }
+
+        @Override
         public CompletableFuture<Void> subscribe(String channel) {
             return delegate.subscribe(channel);
         }

@@ -129,6 +129,13 @@ public final class MemoryBroker implements Broker {
     }
 
     @Override
+    public CompletableFuture<Void> publishToNode(String nodeId, byte[] message) {
+        // One node: every message is for this one.
+        handler.handleNodeMessage(message);
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
     public CompletableFuture<Void> publishControl(byte[] message) {
         handler.handleControl(message);
         return CompletableFuture.completedFuture(null);

@@ -69,6 +69,10 @@ class MemoryBrokerTest {
             }
 
             @Override
+            public void handleNodeMessage(byte[] message) {
+            }
+
+            @Override
             public void handleControl(byte[] message) {
             }
         });

@@ -1,0 +1,38 @@
+package dev.switchboard.core.engine;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Which connections exist in the cluster and on which node: by client id, by user, by routing
+ * key. Every node gives the same answer. Entries of a node that died are dropped once the node
+ * registry evicts it.
+ *
+ * <pre>{@code
+ * Optional<ConnectionEntry> where = registry.byClient(clientId).join();
+ * List<ConnectionEntry> agents = registry.byRoutingKey("proj-1:staging").join();
+ * }</pre>
+ */
+public interface ConnectionRegistry extends AutoCloseable {
+
+    /** Records a connection. */
+    CompletableFuture<Void> add(ConnectionEntry entry);
+
+    /** Forgets a connection. */
+    CompletableFuture<Void> remove(ConnectionEntry entry);
+
+    CompletableFuture<Optional<ConnectionEntry>> byClient(String clientId);
+
+    /** A user's connections, oldest first. */
+    CompletableFuture<List<ConnectionEntry>> byUser(String user);
+
+    /** Connections with a routing key, oldest first. */
+    CompletableFuture<List<ConnectionEntry>> byRoutingKey(String routingKey);
+
+    /** All connections, for listing; oldest first. */
+    CompletableFuture<List<ConnectionEntry>> all();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,60 @@
+package dev.switchboard.core.engine.memory;
+
+import dev.switchboard.core.engine.ConnectionEntry;
+import dev.switchboard.core.engine.ConnectionRegistry;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+
+/** The connection registry of a single node, in memory. */
+public final class MemoryConnectionRegistry implements ConnectionRegistry {
+
+    private final Map<String, ConnectionEntry> entries = new ConcurrentHashMap<>();
+
+    @Override
+    public CompletableFuture<Void> add(ConnectionEntry entry) {
+        entries.put(entry.clientId(), entry);
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public CompletableFuture<Void> remove(ConnectionEntry entry) {
+        entries.remove(entry.clientId(), entry);
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public CompletableFuture<Optional<ConnectionEntry>> byClient(String clientId) {
+        return CompletableFuture.completedFuture(Optional.ofNullable(entries.get(clientId)));
+    }
+
+    private CompletableFuture<List<ConnectionEntry>> filter(Predicate<ConnectionEntry> p) {
+        return CompletableFuture.completedFuture(entries.values().stream().filter(p)
+            .sorted(Comparator.comparingLong(ConnectionEntry::connectedAt)).toList());
+    }
+
+    @Override
+    public CompletableFuture<List<ConnectionEntry>> byUser(String user) {
+        return filter(e -> e.user().equals(user));
+    }
+
+    @Override
+    public CompletableFuture<List<ConnectionEntry>> byRoutingKey(String routingKey) {
+        return filter(e -> Objects.equals(e.routingKey(), routingKey));
+    }
+
+    @Override
+    public CompletableFuture<List<ConnectionEntry>> all() {
+        return filter(e -> true);
+    }
+
+    @Override
+    public void close() {
+        entries.clear();
+    }
+}

@@ -1,0 +1,333 @@
+package dev.switchboard.core.node;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.core.engine.ConnectionEntry;
+import dev.switchboard.core.engine.NodeInfo;
+import dev.switchboard.core.protocol.ProtocolCodec;
+import dev.switchboard.core.rpc.InvokeException;
+import dev.switchboard.core.rpc.InvokeException.Reason;
+import dev.switchboard.core.rpc.InvokeTarget;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Server → client invocations: routing to the node that holds the socket, the pending calls of
+ * this node, and the calls this node delivered to its own clients on behalf of callers.
+ *
+ * <p>Wire convention with clients: the request is a {@code message} push
+ * {@code {"sb_invoke":{"id","method","data"}}}; the client answers with a {@code send} of
+ * {@code {"sb_result":{"id","data"}}} or {@code {"sb_result":{"id","error":{"code","message"}}}}.
+ * Between nodes: one message to the owning node's channel, one reply to the caller's.
+ */
+final class Invocations {
+
+    private static final Logger log = LoggerFactory.getLogger(Invocations.class);
+    /** How often pending remote calls are checked against the live node list. */
+    static final long NODE_CHECK_MILLIS = 250;
+    static final String REQUEST_KEY = "sb_invoke";
+    static final String RESULT_KEY = "sb_result";
+
+    /** A call this node is waiting on. */
+    private record Pending(CompletableFuture<byte[]> future, String nodeId, String clientId, String method,
+                           String path, long startedNanos, ScheduledFuture<?> timeout) {
+    }
+
+    /** A call this node pushed to one of its clients; {@code replyTo} is the caller node, or null when local. */
+    private record Delivered(String clientId, String replyTo, ScheduledFuture<?> expiry) {
+    }
+
+    private final Node node;
+    private final int maxPending;
+    private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+    private final Map<String, Delivered> delivered = new ConcurrentHashMap<>();
+    private final AtomicInteger remotePending = new AtomicInteger();
+
+    Invocations(Node node, int maxPending) {
+        this.node = node;
+        this.maxPending = maxPending;
+    }
+
+    void start() {
+        node.scheduler().scheduleWithFixedDelay(this::checkNodes, NODE_CHECK_MILLIS, NODE_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    int pendingCount() {
+        return pending.size();
+    }
+
+    int deliveredCount() {
+        return delivered.size();
+    }
+
+    // ---- caller side ----
+
+    CompletableFuture<byte[]> invoke(InvokeTarget target, String method, byte[] data, Duration timeout) {
+        return resolve(target).thenCompose(entry -> invokeEntry(entry, method, data, timeout));
+    }
+
+    CompletableFuture<ConnectionEntry> resolve(InvokeTarget target) {
+        CompletableFuture<List<ConnectionEntry>> candidates = switch (target.kind()) {
+            case CLIENT -> node.connections().byClient(target.value()).thenApply(o -> o.map(List::of).orElse(List.of()));
+            case ROUTING_KEY -> node.connections().byRoutingKey(target.value());
+            case USER -> node.connections().byUser(target.value());
+        };
+        return candidates.handle((list, err) -> {
+            if (err != null) {
+                throw new InvokeException(Reason.ENGINE_UNAVAILABLE, "connection registry unavailable");
+            }
+            if (list.isEmpty()) {
+                throw new InvokeException(Reason.NOT_CONNECTED, "no connection for " + target.kind().name().toLowerCase()
+                    + " " + target.value());
+            }
+            // Newest wins; a local one is as good and saves a hop.
+            ConnectionEntry best = list.get(list.size() - 1);
+            for (ConnectionEntry e : list) {
+                if (e.nodeId().equals(node.options().id()) && e.connectedAt() >= best.connectedAt()) {
+                    best = e;
+                }
+            }
+            return best;
+        });
+    }
+
+    CompletableFuture<byte[]> invokeEntry(ConnectionEntry entry, String method, byte[] data, Duration timeout) {
+        if (pending.size() >= maxPending) {
+            node.metrics().invocation("rejected", Reason.TOO_MANY_PENDING.wireName(), 0);
+            return CompletableFuture.failedFuture(new InvokeException(Reason.TOO_MANY_PENDING,
+                "too many pending invocations on this node (" + maxPending + ")"));
+        }
+        String id = UUID.randomUUID().toString();
+        boolean local = entry.nodeId().equals(node.options().id());
+        CompletableFuture<byte[]> future = new CompletableFuture<>();
+        ScheduledFuture<?> t = node.scheduler().schedule(() -> fail(id, new InvokeException(Reason.TIMEOUT,
+            "no answer within " + timeout.toMillis() + " ms")), timeout.toMillis(), TimeUnit.MILLISECONDS);
+        Pending p = new Pending(future, entry.nodeId(), entry.clientId(), method, local ? "local" : "remote",
+            System.nanoTime(), t);
+        pending.put(id, p);
+        if (!local) {
+            remotePending.incrementAndGet();
+        }
+        // Cancellation by the caller (or any completion) always cleans up.
+        future.whenComplete((r, e) -> cleanup(id));
+        if (local) {
+            if (!deliverToLocalClient(id, entry.clientId(), method, data, null, timeout)) {
+                fail(id, new InvokeException(Reason.NOT_CONNECTED, "client " + entry.clientId() + " is not connected"));
+            }
+        } else {
+            ObjectNode msg = ProtocolCodec.mapper().createObjectNode();
+            msg.put("t", "inv");
+            msg.put("id", id);
+            msg.put("from", node.options().id());
+            msg.put("client", entry.clientId());
+            msg.put("method", method);
+            msg.put("timeout", timeout.toMillis());
+            putRaw(msg, "data", data);
+            node.broker().publishToNode(entry.nodeId(), ProtocolCodec.toBytes(msg)).whenComplete((v, e) -> {
+                if (e != null) {
+                    fail(id, new InvokeException(Reason.ENGINE_UNAVAILABLE, "engine unavailable"));
+                }
+            });
+        }
+        return future;
+    }
+
+    private void cleanup(String id) {
+        Pending p = pending.remove(id);
+        if (p == null) {
+            return;
+        }
+        p.timeout().cancel(false);
+        if (!"local".equals(p.path())) {
+            remotePending.decrementAndGet();
+        }
+        Throwable err = null;
+        try {
+            p.future().getNow(null);
+        } catch (Exception e) {
+            err = e.getCause() != null ? e.getCause() : e;
+        }
+        String outcome = err == null ? "ok" : err instanceof InvokeException ie ? ie.reason().wireName()
+            : p.future().isCancelled() ? Reason.CANCELLED.wireName() : "error";
+        node.metrics().invocation(p.path(), outcome, System.nanoTime() - p.startedNanos());
+    }
+
+    private void complete(String id, byte[] data) {
+        Pending p = pending.get(id);
+        if (p != null) {
+            p.future().complete(data);
+        }
+    }
+
+    private void fail(String id, InvokeException e) {
+        Pending p = pending.get(id);
+        if (p != null) {
+            p.future().completeExceptionally(e);
+        }
+    }
+
+    /** Fails remote calls whose node left the registry, well before their timeout. */
+    private void checkNodes() {
+        if (remotePending.get() == 0) {
+            return;
+        }
+        node.nodes().whenComplete((nodes, err) -> {
+            if (err != null) {
+                return;
+            }
+            Set<String> live = new HashSet<>();
+            for (NodeInfo n : nodes) {
+                live.add(n.id());
+            }
+            pending.forEach((id, p) -> {
+                if (!"local".equals(p.path()) && !live.contains(p.nodeId())) {
+                    fail(id, new InvokeException(Reason.NODE_UNAVAILABLE, "node " + p.nodeId() + " is unavailable"));
+                }
+            });
+        });
+    }
+
+    // ---- owning side ----
+
+    private boolean deliverToLocalClient(String id, String clientId, String method, byte[] data, String replyTo,
+                                         Duration timeout) {
+        Client c = node.hub().client(clientId);
+        if (c == null || !c.isConnected()) {
+            return false;
+        }
+        ScheduledFuture<?> expiry = node.scheduler().schedule(() -> delivered.remove(id), timeout.toMillis() + 1000,
+            TimeUnit.MILLISECONDS);
+        delivered.put(id, new Delivered(clientId, replyTo, expiry));
+        ObjectNode inner = ProtocolCodec.mapper().createObjectNode();
+        inner.put("id", id);
+        inner.put("method", method);
+        putRaw(inner, "data", data);
+        ObjectNode wrapper = ProtocolCodec.mapper().createObjectNode();
+        wrapper.set(REQUEST_KEY, inner);
+        c.sendMessage(ProtocolCodec.toBytes(wrapper));
+        return true;
+    }
+
+    /** A node message: an invocation for one of our clients, or a reply to one of our calls. */
+    void handleNodeMessage(byte[] message) {
+        JsonNode n;
+        try {
+            n = ProtocolCodec.mapper().readTree(message);
+        } catch (IOException e) {
+            log.warn("dropping malformed node message");
+            return;
+        }
+        String type = n.path("t").asText("");
+        if (type.equals("inv")) {
+            String id = n.path("id").asText();
+            String from = n.path("from").asText();
+            Duration timeout = Duration.ofMillis(Math.max(1, n.path("timeout").asLong(30_000)));
+            JsonNode data = n.get("data");
+            if (!deliverToLocalClient(id, n.path("client").asText(), n.path("method").asText(),
+                data == null ? null : ProtocolCodec.toBytes(data), from, timeout)) {
+                reply(from, id, null, Reason.NOT_CONNECTED, 0, "client is not connected");
+            }
+        } else if (type.equals("res")) {
+            String id = n.path("id").asText();
+            JsonNode err = n.get("error");
+            if (err == null) {
+                JsonNode data = n.get("data");
+                complete(id, data == null ? null : ProtocolCodec.toBytes(data));
+            } else {
+                fail(id, new InvokeException(Reason.ofWireName(err.path("reason").asText("client_error")),
+                    err.path("code").asInt(0), err.path("message").asText("")));
+            }
+        }
+    }
+
+    private void reply(String to, String id, byte[] data, Reason reason, int code, String message) {
+        ObjectNode msg = ProtocolCodec.mapper().createObjectNode();
+        msg.put("t", "res");
+        msg.put("id", id);
+        if (reason == null) {
+            putRaw(msg, "data", data);
+        } else {
+            ObjectNode e = msg.putObject("error");
+            e.put("reason", reason.wireName());
+            e.put("code", code);
+            e.put("message", message);
+        }
+        node.broker().publishToNode(to, ProtocolCodec.toBytes(msg));
+    }
+
+    /**
+     * A client's {@code send}: when it answers an invocation, routes the answer and returns true;
+     * otherwise returns false and the app's send handler gets it.
+     */
+    boolean handleClientSend(Client client, JsonNode data) {
+        if (data == null || !data.isObject() || !data.has(RESULT_KEY)) {
+            return false;
+        }
+        JsonNode r = data.get(RESULT_KEY);
+        String id = r.path("id").asText("");
+        Delivered d = delivered.get(id);
+        if (d == null || !d.clientId().equals(client.id())) {
+            return true; // late, unknown, or not this client's to answer: dropped
+        }
+        delivered.remove(id);
+        d.expiry().cancel(false);
+        JsonNode err = r.get("error");
+        JsonNode result = r.get("data");
+        byte[] bytes = result == null ? null : ProtocolCodec.toBytes(result);
+        if (d.replyTo() == null) {
+            if (err != null) {
+                fail(id, new InvokeException(Reason.CLIENT_ERROR, err.path("code").asInt(0), err.path("message").asText("")));
+            } else {
+                complete(id, bytes);
+            }
+        } else if (err != null) {
+            reply(d.replyTo(), id, null, Reason.CLIENT_ERROR, err.path("code").asInt(0), err.path("message").asText(""));
+        } else {
+            reply(d.replyTo(), id, bytes, null, 0, null);
+        }
+        return true;
+    }
+
+    /** A client left: calls it had not answered fail at once instead of waiting for their timeout. */
+    void clientGone(String clientId) {
+        delivered.forEach((id, d) -> {
+            if (d.clientId().equals(clientId) && delivered.remove(id, d)) {
+                d.expiry().cancel(false);
+                if (d.replyTo() == null) {
+                    fail(id, new InvokeException(Reason.CLIENT_DISCONNECTED, "client disconnected during the call"));
+                } else {
+                    reply(d.replyTo(), id, null, Reason.CLIENT_DISCONNECTED, 0, "client disconnected during the call");
+                }
+            }
+        });
+    }
+
+    private static void putRaw(ObjectNode n, String field, byte[] json) {
+        if (json == null) {
+            return;
+        }
+        try {
+            n.set(field, ProtocolCodec.mapper().readTree(json));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("invocation data is not valid JSON");
+        }
+    }
+
+    /** Fails every pending call (node shutting down). */
+    void closeAll() {
+        pending.keySet().forEach(id -> fail(id, new InvokeException(Reason.NODE_UNAVAILABLE, "node shutting down")));
+    }
+
+}

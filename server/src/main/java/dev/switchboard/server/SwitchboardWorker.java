@@ -1,0 +1,65 @@
+package dev.switchboard.server;
+
+import dev.switchboard.core.node.Node;
+import dev.switchboard.redis.RedisEngine;
+import dev.switchboard.redis.RedisEngineOptions;
+import dev.switchboard.server.config.ConfigException;
+import dev.switchboard.server.config.Engine;
+import dev.switchboard.server.config.ServerConfig;
+import java.util.Objects;
+
+/**
+ * A headless cluster member: no sockets, but the same {@link Node} API as a server node —
+ * publish, read history and presence, look up connections and invoke methods on connected
+ * clients wherever they are. For background jobs and services that hold no client connections.
+ *
+ * <pre>{@code
+ * try (SwitchboardWorker worker = SwitchboardWorker.start(ConfigLoader.load(Path.of("switchboard.yaml"), System.getenv()))) {
+ *     byte[] result = worker.node()
+ *         .invoke(InvokeTarget.routingKey("proj-1:staging"), "runTest", args, Duration.ofSeconds(30))
+ *         .join();
+ * }
+ * }</pre>
+ *
+ * <p>It uses the same configuration as the nodes (engine, Redis, channel namespaces); the
+ * engine must be {@code redis}, since a worker with an in-memory engine would be alone.
+ */
+public final class SwitchboardWorker implements AutoCloseable {
+
+    private final RedisEngine engine;
+    private final Node node;
+
+    private SwitchboardWorker(ServerConfig config) {
+        if (config.engine() != Engine.REDIS) {
+            throw new ConfigException("engine", "a worker needs engine: redis to reach the cluster");
+        }
+        config.validate();
+        var options = config.toNodeOptions();
+        this.engine = RedisEngine.connect(RedisEngineOptions.builder(config.redisUrl()).prefix(config.redisPrefix())
+            .build(), options.id());
+        this.node = Node.builder().options(options)
+            .broker(engine.broker())
+            .presenceManager(engine.presenceManager())
+            .nodeRegistry(engine.nodeRegistry())
+            .connectionRegistry(engine.connectionRegistry())
+            .build()
+            .start();
+    }
+
+    /** Joins the cluster described by the config. */
+    public static SwitchboardWorker start(ServerConfig config) {
+        return new SwitchboardWorker(Objects.requireNonNull(config));
+    }
+
+    /** The worker's node: publish, history, presence, connections, invoke. */
+    public Node node() {
+        return node;
+    }
+
+    /** Leaves the cluster: pending invocations fail, the registry forgets this member, Redis is closed last. */
+    @Override
+    public void close() {
+        node.close();
+        engine.close();
+    }
+}
