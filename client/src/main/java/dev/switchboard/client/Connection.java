@@ -14,7 +14,6 @@ import java.util.concurrent.ScheduledFuture;
  */
 final class Connection {
 
-    final Transport.Handler handler;
     Transport transport;
     /** True once the server accepted {@code connect}. */
     boolean connected;
@@ -25,10 +24,6 @@ final class Connection {
     long lastReceivedNanos = System.nanoTime();
     ScheduledFuture<?> watchdog;
     private final Map<Integer, Call> pending = new HashMap<>();
-
-    Connection(Transport.Handler handler) {
-        this.handler = handler;
-    }
 
     /** Registers calls under the given ids and sends their commands in one frame, {@code \n}-separated. */
     void sendBatch(List<Call> calls, List<Integer> ids) {

@@ -42,6 +42,7 @@ final class Transport {
     private final AtomicBoolean finished = new AtomicBoolean();
     private final StringBuilder partial = new StringBuilder();
     private volatile WebSocket ws;
+    private CompletableFuture<Transport> opened;
     private CompletableFuture<?> sendTail = CompletableFuture.completedFuture(null);
 
     private Transport(Handler handler, int maxMessageSize) {
@@ -50,19 +51,24 @@ final class Transport {
     }
 
     /**
-     * Opens a WebSocket; the returned transport receives nothing until the future completes and
-     * its owner sends something.
+     * Starts opening a WebSocket; {@link #opened()} completes when the handshake is done. Nothing
+     * may be sent before that.
      */
-    static CompletableFuture<Transport> open(HttpClient http, URI uri, Duration timeout, int maxMessageSize,
-            Handler handler) {
+    static Transport open(HttpClient http, URI uri, Duration timeout, int maxMessageSize, Handler handler) {
         Transport t = new Transport(handler, maxMessageSize);
-        return http.newWebSocketBuilder()
+        t.opened = http.newWebSocketBuilder()
             .connectTimeout(timeout)
             .buildAsync(uri, t.new Listener())
             .thenApply(ws -> {
                 t.ws = ws;
                 return t;
             });
+        return t;
+    }
+
+    /** Completes when the opening handshake succeeded, fails when it did not. */
+    CompletableFuture<Transport> opened() {
+        return opened;
     }
 
     /** Sends one text frame after every frame sent before it. Failures close the transport. */
@@ -106,6 +112,8 @@ final class Transport {
         WebSocket w = ws;
         if (w != null) {
             w.abort();
+        } else {
+            opened.thenAccept(t -> t.ws.abort());
         }
     }
 
@@ -122,6 +130,7 @@ final class Transport {
     private final class Listener implements WebSocket.Listener {
         @Override
         public void onOpen(WebSocket webSocket) {
+            ws = webSocket;
             webSocket.request(1);
         }
 

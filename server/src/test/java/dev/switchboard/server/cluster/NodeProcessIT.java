@@ -1,8 +1,17 @@
 package dev.switchboard.server.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import dev.switchboard.core.rpc.InvokeException;
+import dev.switchboard.core.rpc.InvokeTarget;
 import dev.switchboard.redis.testing.RedisServerExtension;
+import dev.switchboard.server.SwitchboardWorker;
+import dev.switchboard.server.config.ConfigLoader;
+import dev.switchboard.server.testing.TestAgent;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import dev.switchboard.server.testing.ApiClient;
 import dev.switchboard.server.testing.RecoveringClient;
 import dev.switchboard.server.testing.TestServers;
@@ -148,6 +157,28 @@ class NodeProcessIT {
             assertThat(c.recoveries()).doesNotContain(false);
         }
         ghost.close();
+    }
+
+    @Test
+    void invokeInFlightWhenTheOwningNodeIsKilledFailsWithNodeUnavailableWellBeforeTheTimeout() throws Exception {
+        String yaml = TestServers.CONFIG_YAML + String.join("\n", "engine: redis", "redis:", "  url: " + redis.url(),
+            "  prefix: " + prefix, "");
+        try (SwitchboardWorker caller = SwitchboardWorker.start(ConfigLoader.loadYaml(yaml, "worker", Map.of()));
+             TestAgent agent = new TestAgent(nodes.get(0).wsUrl(), "sdk", "proj-9:prod", "doomed")) {
+            InvokeTarget target = InvokeTarget.routingKey("proj-9:prod");
+            await().atMost(Duration.ofSeconds(3)).until(() -> caller.node().connection(target).join().isPresent());
+            CompletableFuture<byte[]> call = caller.node().invoke(target, "hang", null, Duration.ofSeconds(30));
+            Thread.sleep(300);
+            nodes.get(0).kill();
+            long killedAt = System.nanoTime();
+            assertThatThrownBy(call::join).cause().isInstanceOfSatisfying(InvokeException.class,
+                e -> assertThat(e.reason()).isEqualTo(InvokeException.Reason.NODE_UNAVAILABLE));
+            long ms = (System.nanoTime() - killedAt) / 1_000_000;
+            System.out.printf("invoke to a SIGKILLed node failed with node_unavailable after %d ms (timeout 30 s)%n", ms);
+            assertThat(ms).isLessThan(3000);
+            assertThat(caller.node().pendingInvocations()).isZero();
+            assertThat(caller.node().connection(target).join()).as("its connections left the registry").isEmpty();
+        }
     }
 
     @Test
