@@ -122,6 +122,15 @@ public final class SwitchboardServer implements AutoCloseable {
         registry.gauge("switchboard_clients", node, n -> n.info().numClients());
         registry.gauge("switchboard_channels", node, n -> n.info().numChannels());
         registry.gauge("switchboard_subscriptions", node, n -> n.info().numSubs());
+        registry.gauge("switchboard_pending_invocations", node, Node::pendingInvocations);
+        if (redisEngine != null) {
+            var rb = redisEngine.broker();
+            registry.more().counter("switchboard_redis_gap_filled_publications", java.util.List.of(), rb,
+                x -> x.gapFilledCount());
+            registry.more().counter("switchboard_redis_pubsub_restarts", java.util.List.of(), rb,
+                x -> x.pubSubRestarts());
+            registry.gauge("switchboard_engine_up", node, n -> n.engineHealthy() ? 1 : 0);
+        }
     }
 
     public static Builder builder() {

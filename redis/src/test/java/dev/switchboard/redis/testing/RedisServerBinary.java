@@ -4,7 +4,7 @@ import java.io.File;
 import java.util.Optional;
 
 /** Finds the {@code redis-server} executable: {@code $REDIS_SERVER}, else the {@code PATH}. */
-final class RedisServerBinary {
+public final class RedisServerBinary {
 
     /** Environment variable naming the binary explicitly. */
     static final String ENV = "REDIS_SERVER";
@@ -20,7 +20,7 @@ final class RedisServerBinary {
      * @throws IllegalStateException if {@code $REDIS_SERVER} is set but not executable: a
      *     misconfiguration to report, not a reason to skip quietly
      */
-    static Optional<String> find() {
+    public static Optional<String> find() {
         String explicit = System.getenv(ENV);
         if (explicit != null && !explicit.isBlank()) {
             if (!new File(explicit).canExecute()) {
