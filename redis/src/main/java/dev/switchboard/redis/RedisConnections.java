@@ -15,7 +15,9 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -108,6 +110,17 @@ public final class RedisConnections implements AutoCloseable {
             return ProtocolError.INTERNAL.withMessage("engine unavailable");
         }
         return ProtocolError.INTERNAL;
+    }
+
+    /** Runs a Redis call so that every failure, even a synchronous one, is a temporary ProtocolError. */
+    public static <T> CompletableFuture<T> call(Supplier<CompletableFuture<T>> command) {
+        CompletableFuture<T> f;
+        try {
+            f = command.get();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(toProtocolError(e));
+        }
+        return f.exceptionallyCompose(e -> CompletableFuture.failedFuture(toProtocolError(e)));
     }
 
     private static String rootMessage(Throwable t) {

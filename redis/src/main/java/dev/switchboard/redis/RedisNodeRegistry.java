@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,8 +41,7 @@ public final class RedisNodeRegistry implements NodeRegistry {
 
     private static final Logger log = LoggerFactory.getLogger(RedisNodeRegistry.class);
 
-    private static final LuaScript HEARTBEAT = LuaScript.load("node_heartbeat.lua");
-    private static final LuaScript LIST = LuaScript.load("node_list.lua");
+    private static final LuaScript NODES = LuaScript.load("nodes.lua");
 
     private final RedisConnections redis;
     private final RedisKeys keys;
@@ -60,15 +58,15 @@ public final class RedisNodeRegistry implements NodeRegistry {
     @Override
     public CompletableFuture<Void> heartbeat(NodeInfo info) {
         byte[] json = encode(info);
-        CompletableFuture<Long> f = call(() -> HEARTBEAT.run(redis.async(), ScriptOutputType.INTEGER, registryKeys(),
-            utf8(info.id()), json, timeoutMillis, utf8(redis.options().prefix())));
+        CompletableFuture<Long> f = RedisConnections.call(() -> NODES.run(redis.async(), ScriptOutputType.INTEGER,
+            registryKeys(), timeoutMillis, utf8(redis.options().prefix()), utf8("beat"), utf8(info.id()), json));
         return f.thenApply(evicted -> null);
     }
 
     @Override
     public CompletableFuture<List<NodeInfo>> nodes() {
-        CompletableFuture<List<Object>> f = call(() -> LIST.run(redis.async(), ScriptOutputType.MULTI, registryKeys(),
-            timeoutMillis, utf8(redis.options().prefix())));
+        CompletableFuture<List<Object>> f = RedisConnections.call(() -> NODES.run(redis.async(), ScriptOutputType.MULTI,
+            registryKeys(), timeoutMillis, utf8(redis.options().prefix()), utf8("list")));
         return f.thenApply(RedisNodeRegistry::decodeAll);
     }
 
@@ -77,8 +75,8 @@ public final class RedisNodeRegistry implements NodeRegistry {
         byte[] id = utf8(nodeId);
         // Two commands, not a script: should the second fail, the listing skips a liveness entry
         // without info and the next heartbeat of any node evicts it after the timeout.
-        CompletableFuture<Long> info = call(() -> redis.async().hdel(keys.nodes(), id).toCompletableFuture());
-        CompletableFuture<Long> alive = call(() -> redis.async().zrem(keys.nodesAlive(), id).toCompletableFuture());
+        CompletableFuture<Long> info = RedisConnections.call(() -> redis.async().hdel(keys.nodes(), id).toCompletableFuture());
+        CompletableFuture<Long> alive = RedisConnections.call(() -> redis.async().zrem(keys.nodesAlive(), id).toCompletableFuture());
         return CompletableFuture.allOf(info, alive);
     }
 
@@ -125,17 +123,6 @@ public final class RedisNodeRegistry implements NodeRegistry {
             }
         }
         return out;
-    }
-
-    /** Runs a Redis call so that every failure, even a synchronous one, is a temporary ProtocolError. */
-    private static <T> CompletableFuture<T> call(Supplier<CompletableFuture<T>> command) {
-        CompletableFuture<T> f;
-        try {
-            f = command.get();
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(RedisConnections.toProtocolError(e));
-        }
-        return f.exceptionallyCompose(e -> CompletableFuture.failedFuture(RedisConnections.toProtocolError(e)));
     }
 
     private static byte[] utf8(String s) {

@@ -8,13 +8,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,7 +57,7 @@ public final class RedisPresenceManager implements PresenceManager {
 
     @Override
     public CompletableFuture<Map<String, ClientInfo>> presence(String channel) {
-        CompletableFuture<List<Object>> flat = call(() -> GET.run(redis.async(), ScriptOutputType.MULTI,
+        CompletableFuture<List<Object>> flat = RedisConnections.call(() -> GET.run(redis.async(), ScriptOutputType.MULTI,
             keysOf(channel)));
         return flat.thenApply(RedisPresenceManager::decode);
     }
@@ -68,11 +65,7 @@ public final class RedisPresenceManager implements PresenceManager {
     @Override
     public CompletableFuture<PresenceStats> presenceStats(String channel) {
         // Distinct users need the infos anyway; a channel's presence is small next to a round trip.
-        return presence(channel).thenApply(map -> {
-            Set<String> users = new HashSet<>();
-            map.values().forEach(i -> users.add(i.user()));
-            return new PresenceStats(map.size(), users.size());
-        });
+        return presence(channel).thenApply(PresenceStats::of);
     }
 
     /**
@@ -86,14 +79,14 @@ public final class RedisPresenceManager implements PresenceManager {
             throw new IllegalArgumentException("presence ttl must be > 0");
         }
         byte[] json = PublicationCodec.encodeInfo(info);
-        CompletableFuture<Long> f = call(() -> ADD.run(redis.async(), ScriptOutputType.INTEGER, keysOf(channel),
+        CompletableFuture<Long> f = RedisConnections.call(() -> ADD.run(redis.async(), ScriptOutputType.INTEGER, keysOf(channel),
             utf8(info.client()), json, ascii(ttl.toMillis())));
         return f.thenApply(dropped -> null);
     }
 
     @Override
     public CompletableFuture<Void> removePresence(String channel, String clientId, String userId) {
-        CompletableFuture<Long> f = call(() -> REMOVE.run(redis.async(), ScriptOutputType.INTEGER, keysOf(channel),
+        CompletableFuture<Long> f = RedisConnections.call(() -> REMOVE.run(redis.async(), ScriptOutputType.INTEGER, keysOf(channel),
             utf8(clientId)));
         return f.thenApply(removed -> null);
     }
@@ -119,17 +112,6 @@ public final class RedisPresenceManager implements PresenceManager {
             }
         }
         return out;
-    }
-
-    /** Runs a Redis call so that every failure, even a synchronous one, is a temporary ProtocolError. */
-    private static <T> CompletableFuture<T> call(Supplier<CompletableFuture<T>> command) {
-        CompletableFuture<T> f;
-        try {
-            f = command.get();
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(RedisConnections.toProtocolError(e));
-        }
-        return f.exceptionallyCompose(e -> CompletableFuture.failedFuture(RedisConnections.toProtocolError(e)));
     }
 
     private static byte[] utf8(String s) {

@@ -6,9 +6,7 @@ import dev.switchboard.core.engine.PresenceStats;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -53,11 +51,7 @@ public final class MemoryPresenceManager implements PresenceManager {
 
     @Override
     public CompletableFuture<PresenceStats> presenceStats(String channel) {
-        return presence(channel).thenApply(map -> {
-            Set<String> users = new HashSet<>();
-            map.values().forEach(i -> users.add(i.user()));
-            return new PresenceStats(map.size(), users.size());
-        });
+        return presence(channel).thenApply(PresenceStats::of);
     }
 
     @Override

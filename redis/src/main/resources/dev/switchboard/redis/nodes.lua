@@ -1,6 +1,8 @@
--- Evicts nodes whose last heartbeat is too old and returns the infos of the others.
--- KEYS[1] nodes hash, KEYS[2] liveness sorted set (Redis server time, ms); ARGV[1] node timeout in ms, ARGV[2] key prefix
--- A node is live while its last heartbeat is at most the timeout old (same bound as node_heartbeat.lua).
+-- The node registry, atomically, with Redis time so node clocks don't matter: evicts nodes whose
+-- last heartbeat is older than the timeout (and their connections), then either records a
+-- heartbeat or lists the live nodes' infos.
+-- KEYS[1] nodes hash (node id -> NodeInfo JSON), KEYS[2] liveness sorted set (node id by last heartbeat, ms)
+-- ARGV[1] node timeout (ms), ARGV[2] key prefix, ARGV[3] 'beat' or 'list', ARGV[4] node id, ARGV[5] NodeInfo JSON
 local prefix = ARGV[2]
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -27,6 +29,14 @@ for _, id in ipairs(stale) do
 end
 if #stale > 0 then
   redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. oldest)
+end
+if ARGV[3] == 'beat' then
+  redis.call('HSET', KEYS[1], ARGV[4], ARGV[5])
+  redis.call('ZADD', KEYS[2], now, ARGV[4])
+  -- When every node is gone nobody evicts anymore: let the keys themselves expire then.
+  redis.call('PEXPIRE', KEYS[1], ARGV[1])
+  redis.call('PEXPIRE', KEYS[2], ARGV[1])
+  return #stale
 end
 local out = {}
 for _, id in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
