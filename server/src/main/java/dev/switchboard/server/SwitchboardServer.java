@@ -104,7 +104,7 @@ public final class SwitchboardServer implements AutoCloseable {
         } else {
             redisEngine = null;
         }
-        Node.Builder nb = Node.builder()
+        var nb = Node.builder()
             .options(options)
             .tokenVerifier(config.token().toVerifier())
             .broker(broker)

@@ -3,7 +3,6 @@ package dev.switchboard.core.node;
 import dev.switchboard.core.auth.TokenVerifier;
 import dev.switchboard.core.channel.ChannelOptions;
 import dev.switchboard.core.engine.Broker;
-import dev.switchboard.core.engine.BrokerEventHandler;
 import dev.switchboard.core.engine.ClientInfo;
 import dev.switchboard.core.engine.ConnectionEntry;
 import dev.switchboard.core.engine.ConnectionRegistry;
@@ -14,7 +13,6 @@ import dev.switchboard.core.engine.NodeRegistry;
 import dev.switchboard.core.engine.PresenceManager;
 import dev.switchboard.core.engine.PresenceStats;
 import dev.switchboard.core.engine.PublishOptions;
-import dev.switchboard.core.engine.Publication;
 import dev.switchboard.core.engine.StreamPosition;
 import dev.switchboard.core.engine.memory.MemoryBroker;
 import dev.switchboard.core.engine.memory.MemoryConnectionRegistry;
@@ -37,7 +35,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -100,7 +97,7 @@ public final class Node implements AutoCloseable {
     /** Connections not yet in the hub, ticked for their connect timeout. */
     private final Set<Client> connecting = ConcurrentHashMap.newKeySet();
 
-    private Node(Builder b) {
+    Node(NodeBuilder b) {
         this.options = b.options;
         this.broker = b.broker != null ? b.broker : new MemoryBroker();
         this.presenceManager = b.presenceManager != null ? b.presenceManager : new MemoryPresenceManager();
@@ -127,13 +124,13 @@ public final class Node implements AutoCloseable {
         this.invocations = new Invocations(this, options.maxPendingInvocations());
     }
 
-    public static Builder builder() {
-        return new Builder();
+    public static NodeBuilder builder() {
+        return new NodeBuilder();
     }
 
     /** Starts the engine and the node's timers. */
     public Node start() {
-        broker.start(new EventHandler());
+        broker.start(new NodeEvents(this));
         long tick = Math.max(50, Math.min(1000, options.pongTimeout().toMillis() / 4));
         scheduler.scheduleWithFixedDelay(this::tick, tick, tick, TimeUnit.MILLISECONDS);
         long presence = options.presenceUpdateInterval().toMillis();
@@ -175,6 +172,7 @@ public final class Node implements AutoCloseable {
     SendHandler sendHandler() { return sendHandler; }
     RpcHandler rpcHandler(String method) { return rpcHandlers.get(method); }
     NodeMetrics metrics() { return metrics; }
+    NodeControl control() { return control; }
     Executor executor() { return scheduler; }
     ScheduledExecutorService scheduler() { return scheduler; }
     ConnectionRegistry connections() { return connections; }
@@ -551,96 +549,4 @@ public final class Node implements AutoCloseable {
         broker.close();
     }
 
-    private final class EventHandler implements BrokerEventHandler {
-        @Override
-        public void handlePublication(String channel, Publication publication, StreamPosition position) {
-            Set<Client> subs = hub.subscribers(channel);
-            if (subs.isEmpty()) {
-                return;
-            }
-            byte[] push = ProtocolCodec.publicationPush(channel, publication);
-            for (Client c : subs) {
-                c.deliverPublication(channel, publication.offset(), push);
-            }
-            metrics.delivered(subs.size());
-        }
-
-        @Override
-        public void handleJoin(String channel, ClientInfo info) {
-            Set<Client> subs = hub.subscribers(channel);
-            if (!subs.isEmpty()) {
-                byte[] push = ProtocolCodec.joinPush(channel, info);
-                subs.forEach(c -> c.deliverJoinLeave(channel, push));
-            }
-        }
-
-        @Override
-        public void handleLeave(String channel, ClientInfo info) {
-            Set<Client> subs = hub.subscribers(channel);
-            if (!subs.isEmpty()) {
-                byte[] push = ProtocolCodec.leavePush(channel, info);
-                subs.forEach(c -> c.deliverJoinLeave(channel, push));
-            }
-        }
-
-        @Override
-        public void handleInsufficientState(String channel) {
-            for (Client c : hub.subscribers(channel)) {
-                c.subscriptions().insufficientState(channel);
-            }
-        }
-
-        @Override
-        public void handleNodeMessage(byte[] message) {
-            invocations.handleNodeMessage(message);
-        }
-
-        @Override
-        public void handleControl(byte[] message) {
-            control.apply(message);
-        }
-    }
-
-    /** Builder of {@link Node}. The memory engine is used unless another is given. */
-    public static final class Builder {
-        private NodeOptions options = NodeOptions.builder().build();
-        private Broker broker;
-        private PresenceManager presenceManager;
-        private NodeRegistry registry;
-        private ConnectionRegistry connections;
-        private TokenVerifier tokenVerifier = TokenVerifier.REJECT_ALL;
-        private ConnectHandler connectHandler;
-        private SubscribeHandler subscribeHandler;
-        private PublishHandler publishHandler;
-        private SendHandler sendHandler;
-        private DisconnectListener disconnectListener;
-        private final Map<String, RpcHandler> rpcHandlers = new ConcurrentHashMap<>();
-        private NodeMetrics metrics = NodeMetrics.NOOP;
-
-        private Builder() {
-        }
-
-        public Builder options(NodeOptions v) { options = Objects.requireNonNull(v); return this; }
-        public Builder broker(Broker v) { broker = v; return this; }
-        public Builder presenceManager(PresenceManager v) { presenceManager = v; return this; }
-        public Builder nodeRegistry(NodeRegistry v) { registry = v; return this; }
-        public Builder connectionRegistry(ConnectionRegistry v) { connections = v; return this; }
-        public Builder tokenVerifier(TokenVerifier v) { tokenVerifier = Objects.requireNonNull(v); return this; }
-        public Builder onConnect(ConnectHandler v) { connectHandler = v; return this; }
-        public Builder onSubscribe(SubscribeHandler v) { subscribeHandler = v; return this; }
-        public Builder onPublish(PublishHandler v) { publishHandler = v; return this; }
-        public Builder onSend(SendHandler v) { sendHandler = v; return this; }
-        public Builder onDisconnect(DisconnectListener v) { disconnectListener = v; return this; }
-        public Builder metrics(NodeMetrics v) { metrics = Objects.requireNonNull(v); return this; }
-
-        /** Registers the handler of an RPC method clients call with {@code rpc}. */
-        public Builder rpc(String method, RpcHandler handler) {
-            rpcHandlers.put(Objects.requireNonNull(method), Objects.requireNonNull(handler));
-            return this;
-        }
-
-        public Node build() {
-            return new Node(this);
-        }
-    }
 }
