@@ -39,11 +39,15 @@ export function nowSeconds() {
   return Math.floor(Date.now() / 1000);
 }
 
-/** Connection token: `sub`, `exp`, optional `channels` (server-side subs) and `info`. */
-export function connectToken(user, { ttlSeconds = 3600, exp, channels, info } = {}) {
+/**
+ * Connection token: `sub`, `exp`, optional `channels` (server-side subs), `info` and
+ * `routingKey` (the `routing_key` claim: the key server → client invocations find it by).
+ */
+export function connectToken(user, { ttlSeconds = 3600, exp, channels, info, routingKey } = {}) {
   const claims = { sub: user, exp: exp ?? nowSeconds() + ttlSeconds };
   if (channels) claims.channels = channels;
   if (info) claims.info = info;
+  if (routingKey) claims.routing_key = routingKey;
   return signJwt(claims);
 }
 

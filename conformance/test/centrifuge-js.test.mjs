@@ -24,7 +24,8 @@
 //   - no namespace named `nosuchns`
 //   - an RPC method `echo` (registered by the embedding app) that returns its request data as is
 //   - connection JWTs (HS256, SWITCHBOARD_HMAC_SECRET): `sub`, `exp`, optional `channels`
-//     (server-side subscriptions) and `info` (becomes conn_info);
+//     (server-side subscriptions), `info` (becomes conn_info) and `routing_key` (the key
+//     server → client invocations find the connection by; see docs/rpc.md);
 //     subscription JWTs: `sub`, `channel`, `exp`.
 //
 // Each test uses fresh, unique channel and user names, so the suite can run repeatedly against
@@ -44,6 +45,7 @@ import {
   sleep,
   subscriptionToken,
   uniqueChannel,
+  uniqueSuffix,
   uniqueUser,
 } from '../lib/harness.mjs';
 
@@ -501,4 +503,80 @@ test('12. server-side subscription from the token `channels` claim', { timeout: 
   const received = h.waitEvent(client, 'publication', { filter: (p) => p.channel === channel });
   await apiPublish(channel, { to: 'server-side' });
   assert.deepEqual((await received).data, { to: 'server-side' });
+});
+
+// 13 -----------------------------------------------------------------------------------------
+// Server → client invocations (docs/rpc.md). The server pushes `{"sb_invoke":{id,method,data}}`
+// as a `message`; a stock client answers with `send({"sb_result":{id,data}})`, or
+// `send({"sb_result":{id,error:{code,message}}})`. This is the handler docs/rpc.md shows.
+
+function answerInvocations(client, handlers) {
+  client.on('message', async (ctx) => {
+    const inv = ctx.data && ctx.data.sb_invoke;
+    if (!inv) return;
+    try {
+      const data = await handlers[inv.method](inv.data);
+      await client.send({ sb_result: { id: inv.id, data } });
+    } catch (e) {
+      await client.send({ sb_result: { id: inv.id, error: { code: e.code || 500, message: String(e.message || e) } } });
+    }
+  });
+}
+
+/** Connects a client whose token carries `routing_key` and waits until the API can find it. */
+async function invocable(h, prefix) {
+  const user = uniqueUser(prefix);
+  const routingKey = `proj-${uniqueSuffix()}:staging`;
+  const { client, ctx } = await h.connected(user, { token: connectToken(user, { routingKey }) });
+  // The memory engine registers the connection before the connect reply; a Redis engine does it
+  // asynchronously, so poll (the suite may be run by hand against a cluster).
+  const deadline = Date.now() + 3000;
+  let where = await api('connection', { routing_key: routingKey });
+  while (!where.connected && Date.now() < deadline) {
+    await sleep(50);
+    where = await api('connection', { routing_key: routingKey });
+  }
+  assert.equal(where.connected, true, `connection with routing_key ${routingKey} must be registered`);
+  return { user, routingKey, client, clientId: ctx.client, where };
+}
+
+test('13. server → client invoke: /api/invoke by routing_key reaches a stock client, which answers', { timeout: TEST_TIMEOUT }, async (t) => {
+  const h = harness(t);
+  const { user, routingKey, client, clientId, where } = await invocable(h, 'agent');
+  assert.deepEqual(
+    { client: where.connection.client, user: where.connection.user, routing_key: where.connection.routing_key },
+    { client: clientId, user, routing_key: routingKey },
+    'connection: the token `routing_key` claim finds this connection',
+  );
+
+  const calls = [];
+  answerInvocations(client, {
+    echo: async (data) => {
+      calls.push(data);
+      return data;
+    },
+  });
+
+  const data = { n: 7, text: 'héllo', nested: { list: [1, 'two', null, true], ok: false } };
+  const { status, json, text } = await apiRaw('invoke', { routing_key: routingKey, method: 'echo', data, timeout: 4000 });
+  assert.equal(status, 200, `invoke answered HTTP ${status}: ${text}`);
+  assert.deepEqual(json, { result: { data } }, 'the client\'s answer comes back as result.data');
+  assert.deepEqual(calls, [data], 'the client got the method\'s data once, unchanged');
+  assert.equal(client.state, 'connected', 'answering with send keeps the connection (no send handler needed)');
+});
+
+test('13b. server → client invoke: the client\'s error answer → HTTP 502 with its code', { timeout: TEST_TIMEOUT }, async (t) => {
+  const h = harness(t);
+  const { routingKey, client } = await invocable(h, 'agent-err');
+  answerInvocations(client, {
+    echo: async () => {
+      throw { code: 4001, message: 'nope' };
+    },
+  });
+
+  const { status, json, text } = await apiRaw('invoke', { routing_key: routingKey, method: 'echo', data: { x: 1 }, timeout: 4000 });
+  assert.equal(status, 502, `client_error must be 502, got ${status}: ${text}`);
+  assert.equal(json?.error?.code, 4001, 'the error carries the client\'s own code');
+  assert.equal(json.error.message, 'client_error: nope', 'message is "<reason>: <client message>"');
+  assert.equal(client.state, 'connected');
 });

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * last heartbeat is older than {@link RedisEngineOptions#nodeTimeout()}.
  *
  * <p><b>Bound for a dead node.</b> A node that stops heartbeating is absent from
- * {@link #nodes()} once its last heartbeat is more than {@code nodeTimeout} old (default 3 s,
+ * {@link #nodes()} once its last heartbeat is more than {@code nodeTimeout} old (default 2.5 s,
  * {@link RedisEngineOptions#DEFAULT_NODE_TIMEOUT}), on the Redis clock; {@link #leave} removes it
  * at once. Every failure completes the future with a temporary
  * {@link RedisConnections#toProtocolError ProtocolError} within the command timeout.

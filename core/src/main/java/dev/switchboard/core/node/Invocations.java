@@ -92,14 +92,8 @@ final class Invocations {
                 throw new InvokeException(Reason.NOT_CONNECTED, "no connection for " + target.kind().name().toLowerCase()
                     + " " + target.value());
             }
-            // Newest wins; a local one is as good and saves a hop.
-            ConnectionEntry best = list.get(list.size() - 1);
-            for (ConnectionEntry e : list) {
-                if (e.nodeId().equals(node.options().id()) && e.connectedAt() >= best.connectedAt()) {
-                    best = e;
-                }
-            }
-            return best;
+            // Newest wins: an SDK that reconnected is the live one, older entries are on their way out.
+            return list.get(list.size() - 1);
         });
     }
 
@@ -108,6 +102,9 @@ final class Invocations {
             node.metrics().invocation("rejected", Reason.TOO_MANY_PENDING.wireName(), 0);
             return CompletableFuture.failedFuture(new InvokeException(Reason.TOO_MANY_PENDING,
                 "too many pending invocations on this node (" + maxPending + ")"));
+        }
+        if (data != null && !isJson(data)) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("invocation data is not valid JSON"));
         }
         String id = UUID.randomUUID().toString();
         boolean local = entry.nodeId().equals(node.options().id());
@@ -277,23 +274,25 @@ final class Invocations {
         }
         JsonNode r = data.get(RESULT_KEY);
         String id = r.path("id").asText("");
+        JsonNode errNode = r.get("error");
         Delivered d = delivered.get(id);
         if (d == null || !d.clientId().equals(client.id())) {
             return true; // late, unknown, or not this client's to answer: dropped
         }
         delivered.remove(id);
         d.expiry().cancel(false);
-        JsonNode err = r.get("error");
+        // "error": null means no error; an error without a code is reported as 500.
+        JsonNode err = errNode == null || errNode.isNull() ? null : errNode;
         JsonNode result = r.get("data");
         byte[] bytes = result == null ? null : ProtocolCodec.toBytes(result);
         if (d.replyTo() == null) {
             if (err != null) {
-                fail(id, new InvokeException(Reason.CLIENT_ERROR, err.path("code").asInt(0), err.path("message").asText("")));
+                fail(id, new InvokeException(Reason.CLIENT_ERROR, err.path("code").asInt(500), err.path("message").asText("")));
             } else {
                 complete(id, bytes);
             }
         } else if (err != null) {
-            reply(d.replyTo(), id, null, Reason.CLIENT_ERROR, err.path("code").asInt(0), err.path("message").asText(""));
+            reply(d.replyTo(), id, null, Reason.CLIENT_ERROR, err.path("code").asInt(500), err.path("message").asText(""));
         } else {
             reply(d.replyTo(), id, bytes, null, 0, null);
         }
@@ -312,6 +311,15 @@ final class Invocations {
                 }
             }
         });
+    }
+
+    private static boolean isJson(byte[] data) {
+        try {
+            ProtocolCodec.mapper().readTree(data);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static void putRaw(ObjectNode n, String field, byte[] json) {

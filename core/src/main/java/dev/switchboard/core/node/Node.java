@@ -453,7 +453,16 @@ public final class Node implements AutoCloseable {
 
     /** Where a target's connection is in the cluster, if it is connected. */
     public CompletableFuture<Optional<ConnectionEntry>> connection(InvokeTarget target) {
-        return invocations.resolve(target).handle((e, err) -> Optional.ofNullable(err == null ? e : null));
+        return invocations.resolve(target).handle((e, err) -> {
+            Throwable c = err instanceof java.util.concurrent.CompletionException && err.getCause() != null ? err.getCause() : err;
+            if (c == null) {
+                return Optional.of(e);
+            }
+            if (c instanceof InvokeException ie && ie.reason() == InvokeException.Reason.NOT_CONNECTED) {
+                return Optional.empty();
+            }
+            throw new java.util.concurrent.CompletionException(c);
+        });
     }
 
     /** The cluster's connections, filtered by user and/or routing key ({@code null} for any). */
