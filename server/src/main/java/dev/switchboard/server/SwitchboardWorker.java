@@ -1,6 +1,9 @@
 package dev.switchboard.server;
 
 import dev.switchboard.core.node.Node;
+import dev.switchboard.core.node.NodeMetrics;
+import dev.switchboard.server.metrics.MicrometerNodeMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import dev.switchboard.redis.RedisEngine;
 import dev.switchboard.redis.RedisEngineOptions;
 import dev.switchboard.server.config.ConfigException;
@@ -29,7 +32,7 @@ public final class SwitchboardWorker implements AutoCloseable {
     private final RedisEngine engine;
     private final Node node;
 
-    private SwitchboardWorker(ServerConfig config) {
+    private SwitchboardWorker(ServerConfig config, MeterRegistry meters) {
         if (config.engine() != Engine.REDIS) {
             throw new ConfigException("engine", "a worker needs engine: redis to reach the cluster");
         }
@@ -42,13 +45,22 @@ public final class SwitchboardWorker implements AutoCloseable {
             .presenceManager(engine.presenceManager())
             .nodeRegistry(engine.nodeRegistry())
             .connectionRegistry(engine.connectionRegistry())
+            .metrics(meters == null ? NodeMetrics.NOOP : new MicrometerNodeMetrics(meters, true))
             .build()
             .start();
     }
 
     /** Joins the cluster described by the config. */
     public static SwitchboardWorker start(ServerConfig config) {
-        return new SwitchboardWorker(Objects.requireNonNull(config));
+        return new SwitchboardWorker(Objects.requireNonNull(config), null);
+    }
+
+    /**
+     * Joins the cluster and records the worker's metrics (invocations tagged {@code path=worker})
+     * into the application's registry.
+     */
+    public static SwitchboardWorker start(ServerConfig config, MeterRegistry meters) {
+        return new SwitchboardWorker(Objects.requireNonNull(config), Objects.requireNonNull(meters));
     }
 
     /** The worker's node: publish, history, presence, connections, invoke. */

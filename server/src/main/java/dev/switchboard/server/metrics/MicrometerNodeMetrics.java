@@ -27,7 +27,19 @@ public final class MicrometerNodeMetrics implements NodeMetrics {
     private final Counter notRecovered;
     private final Counter insufficientState;
 
+    /** Set for a worker: its invocations are all reported under the path {@code worker}. */
+    private final boolean worker;
+
     public MicrometerNodeMetrics(MeterRegistry registry) {
+        this(registry, false);
+    }
+
+    /**
+     * @param worker true for a {@link dev.switchboard.server.SwitchboardWorker}, whose calls are
+     *     tagged {@code path=worker} so they can be told from nodes' local and remote calls
+     */
+    public MicrometerNodeMetrics(MeterRegistry registry, boolean worker) {
+        this.worker = worker;
         this.registry = registry;
         this.connects = Counter.builder("switchboard_client_connects").description("Connections that completed connect")
             .register(registry);
@@ -79,8 +91,9 @@ public final class MicrometerNodeMetrics implements NodeMetrics {
 
     @Override
     public void invocation(String path, String outcome, long nanos) {
-        invocations.computeIfAbsent(path + '/' + outcome, k -> Timer.builder("switchboard_invocations")
-            .tag("path", path).tag("outcome", outcome)
+        String p = worker && !"rejected".equals(path) ? "worker" : path;
+        invocations.computeIfAbsent(p + '/' + outcome, k -> Timer.builder("switchboard_invocations")
+            .tag("path", p).tag("outcome", outcome)
             .description("Server to client invocations by path (local, remote, rejected) and outcome")
             .publishPercentileHistogram()
             .register(registry)).record(nanos, TimeUnit.NANOSECONDS);

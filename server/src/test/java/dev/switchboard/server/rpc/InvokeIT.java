@@ -37,6 +37,8 @@ class InvokeIT {
     final List<TestAgent> agents = new ArrayList<>();
     final String prefix = "r" + Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36);
     SwitchboardWorker worker;
+    final io.micrometer.core.instrument.simple.SimpleMeterRegistry workerMeters =
+        new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
 
     private String clusterYaml() {
         return String.join("\n", "engine: redis", "redis:", "  url: " + redis.url(), "  prefix: " + prefix, "");
@@ -48,7 +50,7 @@ class InvokeIT {
             nodes.add(TestServers.start(clusterYaml(), b -> b));
         }
         worker = SwitchboardWorker.start(ConfigLoader.loadYaml(TestServers.CONFIG_YAML + clusterYaml(), "worker",
-            Map.of("SWITCHBOARD_TOKEN_HMAC_SECRET", TestServers.SECRET)));
+            Map.of("SWITCHBOARD_TOKEN_HMAC_SECRET", TestServers.SECRET)), workerMeters);
     }
 
     @AfterEach
@@ -94,6 +96,13 @@ class InvokeIT {
             .isEqualTo("{\"n\":3}");
         assertThat(text(nodes.get(0).node().invoke(target, "whoami", null, Duration.ofSeconds(5)).join()))
             .isEqualTo("\"agent-A\"");
+
+        // Each path is measured: the owning node's local call, another node's remote one, the worker's.
+        assertThat(workerMeters.timer("switchboard_invocations", "path", "worker", "outcome", "ok").count()).isEqualTo(1);
+        assertThat(nodes.get(0).meterRegistry().scrape())
+            .contains("switchboard_invocations_seconds_count{outcome=\"ok\",path=\"local\"} 1");
+        assertThat(nodes.get(2).meterRegistry().scrape())
+            .contains("switchboard_invocations_seconds_count{outcome=\"ok\",path=\"remote\"} 1");
     }
 
     @Test
