@@ -32,7 +32,7 @@ final class Backoff {
 
     /** {@code min(max, min * 2^(attempt+1))} without overflow. */
     static long ceilingMillis(int attempt, long min, long max) {
-        int shift = Math.min(Math.max(attempt, 0) + 1, 40);
+        int shift = attempt >= 39 ? 40 : Math.max(attempt, 0) + 1;
         long c = min << shift;
         if (c < 0 || (c >> shift) != min) {
             return max;

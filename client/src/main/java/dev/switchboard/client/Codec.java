@@ -88,6 +88,20 @@ final class Codec {
         return c;
     }
 
+    /** The {@code connect} command's body. */
+    static ObjectNode connect(ClientOptions options, String token) {
+        ObjectNode p = object();
+        if (token != null) {
+            p.put("token", token);
+        }
+        options.data().ifPresent(d -> p.set("data", d));
+        p.put("name", options.name());
+        if (!options.version().isEmpty()) {
+            p.put("version", options.version());
+        }
+        return p;
+    }
+
     static SwitchboardException error(JsonNode err) {
         return new SwitchboardException(err.path("code").asInt(0), err.path("message").asText(""),
             err.path("temporary").asBoolean(false));

@@ -38,13 +38,20 @@ final class Connection {
             frame.append(Codec.encode(c.command(id)));
         }
         if (frame.length() > 0) {
-            transport.send(frame.toString());
+            send(frame.toString());
         }
     }
 
     /** Sends a frame that expects no reply. */
     void sendRaw(JsonNode message) {
-        transport.send(Codec.encode(message));
+        send(Codec.encode(message));
+    }
+
+    private void send(String frame) {
+        if (EventLoop.log.isTraceEnabled()) {
+            EventLoop.log.trace("switchboard client -> {}", frame);
+        }
+        transport.send(frame);
     }
 
     /** The call waiting for this id, removed; {@code null} when unknown (timed out, or bogus). */

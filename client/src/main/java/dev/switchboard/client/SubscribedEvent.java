@@ -13,7 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  *     {@code wasRecovering} means some were lost and the app should reload its state
  * @param recoverable whether the channel's stream is recoverable (the client will recover on the next resubscribe)
  * @param positioned whether the server tracks the subscription's stream position
- * @param position the stream position after the reply (before recovered publications), or
+ * @param position the stream's top as the reply reports it (recovered publications end there), or
  *     {@code null} when the subscription is neither positioned nor recoverable
  * @param recoveredPublications how many publications the reply carried
  * @param data the subscribe hook's data, or {@code null}

@@ -23,6 +23,8 @@ public record SubscriptionStateEvent(String channel, SubscriptionState state, in
     public static final int TRANSPORT_CLOSED = 1;
     /** UNSUBSCRIBED 0: {@code unsubscribe()} was called. */
     public static final int UNSUBSCRIBE_CALLED = 0;
+    /** UNSUBSCRIBED 1: the subscription token supplier returned no token (null or empty). */
+    public static final int UNAUTHORIZED = 1;
 
     public SubscriptionStateEvent {
         reason = reason == null ? "" : reason;

@@ -98,6 +98,7 @@ final class Transport {
         finished.set(true);
         WebSocket w = ws;
         if (w == null) {
+            opened.thenAccept(t -> t.ws.abort());
             return;
         }
         sendTail.handle((r, e) -> null)
