@@ -117,8 +117,12 @@ final class Invocations {
         if (!local) {
             remotePending.incrementAndGet();
         }
-        // Cancellation by the caller (or any completion) always cleans up.
-        future.whenComplete((r, e) -> cleanup(id));
+        // A caller that cancels abandons the call: it is forgotten at once.
+        future.whenComplete((r, e) -> {
+            if (future.isCancelled()) {
+                finish(id, null, new InvokeException(Reason.CANCELLED, "cancelled by the caller"));
+            }
+        });
         if (local) {
             if (!deliverToLocalClient(id, entry.clientId(), method, data, null, timeout)) {
                 fail(id, new InvokeException(Reason.NOT_CONNECTED, "client " + entry.clientId() + " is not connected"));
@@ -141,7 +145,11 @@ final class Invocations {
         return future;
     }
 
-    private void cleanup(String id) {
+    /**
+     * Ends a call: forgets it, records it, then completes its future, in that order, so nothing is
+     * pending any more once a caller sees the outcome. A second end (a late reply) does nothing.
+     */
+    private void finish(String id, byte[] data, Throwable err) {
         Pending p = pending.remove(id);
         if (p == null) {
             return;
@@ -150,29 +158,21 @@ final class Invocations {
         if (!"local".equals(p.path())) {
             remotePending.decrementAndGet();
         }
-        Throwable err = null;
-        try {
-            p.future().getNow(null);
-        } catch (Exception e) {
-            err = e.getCause() != null ? e.getCause() : e;
-        }
-        String outcome = err == null ? "ok" : err instanceof InvokeException ie ? ie.reason().wireName()
-            : p.future().isCancelled() ? Reason.CANCELLED.wireName() : "error";
+        String outcome = err == null ? "ok" : err instanceof InvokeException ie ? ie.reason().wireName() : "error";
         node.metrics().invocation(p.path(), outcome, System.nanoTime() - p.startedNanos());
+        if (err == null) {
+            p.future().complete(data);
+        } else {
+            p.future().completeExceptionally(err);
+        }
     }
 
     private void complete(String id, byte[] data) {
-        Pending p = pending.get(id);
-        if (p != null) {
-            p.future().complete(data);
-        }
+        finish(id, data, null);
     }
 
     private void fail(String id, InvokeException e) {
-        Pending p = pending.get(id);
-        if (p != null) {
-            p.future().completeExceptionally(e);
-        }
+        finish(id, null, e);
     }
 
     /** Fails remote calls whose node left the registry, well before their timeout. */
