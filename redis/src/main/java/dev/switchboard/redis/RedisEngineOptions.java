@@ -34,8 +34,8 @@ public final class RedisEngineOptions {
     public static final Duration DEFAULT_PROBE_TIMEOUT = Duration.ofSeconds(2);
     /**
      * Default {@link #nodeTimeout()}: a node whose last heartbeat is older than this is evicted,
-     * with its connections; two and a half of the default one-second heartbeats, so a dead node
-     * is noticed within ~2 heartbeat intervals.
+     * with its connections: five of the default 500 ms heartbeats, so a busy node is not evicted for
+     * one late heartbeat, and an in-flight call to a dead node still fails in under 3 s.
      */
     public static final Duration DEFAULT_NODE_TIMEOUT = Duration.ofMillis(2500);
     /** Default {@link #gapFillLimit()}: the most publications one gap fill reads; a larger hole is insufficient state. */

@@ -91,6 +91,7 @@ public final class Node implements AutoCloseable {
     private final Object[] stripes = new Object[STRIPES];
     private final Map<String, CompletableFuture<Void>> brokerSubscriptions = new ConcurrentHashMap<>();
     private final ScheduledThreadPoolExecutor scheduler;
+    private final ScheduledThreadPoolExecutor heartbeats;
     private final NodeControl control;
     private final long startedAt = System.currentTimeMillis();
     private volatile boolean closed;
@@ -120,6 +121,11 @@ public final class Node implements AutoCloseable {
             return t;
         });
         this.scheduler.setRemoveOnCancelPolicy(true);
+        this.heartbeats = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "switchboard-heartbeat-" + options.name());
+            t.setDaemon(true);
+            return t;
+        });
         this.control = new NodeControl(this);
         this.invocations = new Invocations(this, options.maxPendingInvocations());
     }
@@ -140,7 +146,8 @@ public final class Node implements AutoCloseable {
         invocations.start();
         heartbeat();
         long hb = options.heartbeatInterval().toMillis();
-        scheduler.scheduleWithFixedDelay(this::heartbeat, hb, hb, TimeUnit.MILLISECONDS);
+        // Its own thread: a node busy with timers and client ticks must still look alive.
+        heartbeats.scheduleAtFixedRate(this::heartbeat, hb, hb, TimeUnit.MILLISECONDS);
         return this;
     }
 
@@ -547,6 +554,7 @@ public final class Node implements AutoCloseable {
             c.close(Disconnect.SHUTDOWN);
         }
         scheduler.shutdownNow();
+        heartbeats.shutdownNow();
         try {
             registry.leave(options.id()).get(1, TimeUnit.SECONDS);
         } catch (Exception e) {

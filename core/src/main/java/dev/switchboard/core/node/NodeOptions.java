@@ -47,8 +47,12 @@ public final class NodeOptions {
     public static final Duration DEFAULT_PRESENCE_UPDATE_INTERVAL = Duration.ofSeconds(25);
     /** Default {@link #presenceTtl()}: a presence entry not refreshed within this disappears. */
     public static final Duration DEFAULT_PRESENCE_TTL = Duration.ofSeconds(60);
-    /** Default {@link #heartbeatInterval()}: how often the node heartbeats into the registry. */
-    public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(1);
+    /**
+     * Default {@link #heartbeatInterval()}: how often the node heartbeats into the registry. Well
+     * below the registry's timeout, so one late heartbeat (a GC pause, a busy CPU) does not get a
+     * live node evicted.
+     */
+    public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofMillis(500);
     /** Default {@link #maxPendingInvocations()}: invocations one node may wait on at once. */
     public static final int DEFAULT_MAX_PENDING_INVOCATIONS = 10_000;
     /** Default {@link #version()}: reported to clients in the connect reply. */
