@@ -48,6 +48,7 @@ final class HttpLane extends SimpleChannelInboundHandler<FullHttpResponse> {
         });
         (local == null ? b.connect(remote) : b.connect(remote, local)).addListener(x -> {
             if (x.isSuccess()) {
+                channel = ((io.netty.channel.ChannelFuture) x).channel();
                 f.complete(this);
             } else {
                 f.completeExceptionally(x.cause());

@@ -30,6 +30,10 @@ public final class IdleCommand extends ScenarioCommand {
     @Option(names = "--hold", defaultValue = "20000", description = "Measurement at rest, ms (default: ${DEFAULT-VALUE}).")
     long holdMs;
 
+    @Option(names = "--settle", defaultValue = "15000",
+        description = "Pause after the last connection before measuring (lets the JIT finish), ms (default: ${DEFAULT-VALUE}).")
+    long settleMs;
+
     @Override
     public String name() {
         return "idle";
@@ -38,7 +42,7 @@ public final class IdleCommand extends ScenarioCommand {
     @Override
     protected ObjectNode params() {
         return Json.object().put("nodes", 1).put("connections", connections).put("channels", channels)
-            .put("holdMs", holdMs).put("openFileLimit", openFileLimit());
+            .put("holdMs", holdMs).put("settleMs", settleMs).put("openFileLimit", openFileLimit());
     }
 
     static long openFileLimit() {
@@ -56,7 +60,7 @@ public final class IdleCommand extends ScenarioCommand {
 
     @Override
     protected ObjectNode run(BenchContext ctx, String system) throws Exception {
-        long budget = 180 + connections / 200 + holdMs / 1000;
+        long budget = 180 + connections / 200 + (holdMs + settleMs) / 1000;
         ObjectNode out = Json.object();
         try (Cluster cl = Cluster.start(ctx, system, name(), 1, FanoutCommand.channelYaml(false), budget)) {
             Managed node = cl.nodes().get(0);
@@ -74,7 +78,7 @@ public final class IdleCommand extends ScenarioCommand {
             }
             List<LoadGenProcess> lgs = Runs.start(ctx, name(), specs, budget, 60_000 + connections * 10L);
             try {
-                Thread.sleep(5000);
+                Thread.sleep(settleMs);
                 long[] after = memory(cl, node);
                 long from = Micros.now() + 500_000;
                 ObjectNode cpu = CpuMeter.measure(Runs.roles(cl, lgs), from, from + holdMs * 1000).join();
