@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -19,6 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * folder, JVM options, secrets, and the source addresses handed to each load generator.
  */
 public final class BenchContext {
+
+    private static final Set<Integer> ISSUED_PORTS = ConcurrentHashMap.newKeySet();
 
     private final Path root;
     private final Path out;
@@ -32,9 +36,10 @@ public final class BenchContext {
     private final String apiKey;
     private final AtomicInteger loadgens = new AtomicInteger();
     private final boolean verbose;
+    private final int nodeIoThreads;
 
     public BenchContext(Path root, Path out, Path serverJar, Path peerDir, String nodeJvmOpts, String loadgenJvmOpts,
-            boolean jfr, boolean verbose) {
+            int nodeIoThreads, boolean jfr, boolean verbose) {
         this.root = root.toAbsolutePath().normalize();
         this.out = out.toAbsolutePath().normalize();
         this.runDir = this.out.resolve("run");
@@ -43,6 +48,7 @@ public final class BenchContext {
         this.loadgenJvmOpts = split(loadgenJvmOpts);
         this.jfr = jfr;
         this.verbose = verbose;
+        this.nodeIoThreads = nodeIoThreads;
         SecureRandom r = new SecureRandom();
         byte[] s = new byte[32];
         r.nextBytes(s);
@@ -113,6 +119,11 @@ public final class BenchContext {
 
     public List<String> nodeJvmOpts() {
         return nodeJvmOpts;
+    }
+
+    /** {@code io_threads} of each Switchboard node (0: the node's default, one per processor). */
+    public int nodeIoThreads() {
+        return nodeIoThreads;
     }
 
     public boolean jfr() {
@@ -193,12 +204,21 @@ public final class BenchContext {
         return System.getProperty("java.class.path");
     }
 
+    /**
+     * A free port never handed out before in this run: a process started a moment ago may not
+     * have bound its port yet, and the kernel would offer the same one again.
+     */
     public static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        while (true) {
+            try (ServerSocket s = new ServerSocket(0)) {
+                s.setReuseAddress(true);
+                int port = s.getLocalPort();
+                if (ISSUED_PORTS.add(port)) {
+                    return port;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 

@@ -41,7 +41,7 @@ class BenchSmokeIT {
         assertThat(BenchMain.run(fanout.toArray(String[]::new))).isZero();
 
         List<String> rpc = new ArrayList<>(List.of("rpc", "--agents", "1", "--rate", "50", "--lanes", "1",
-            "--modes", "local,cross", "--warmup", "300", "--measure", "1500"));
+            "--modes", "local,cross", "--prewarm", "0", "--warmup", "300", "--measure", "1500"));
         rpc.addAll(common);
         // The Switchboard part must work; the peer's rpc is covered by fanout starting it.
         rpc.set(rpc.indexOf("--systems") + 1, "switchboard");

@@ -75,12 +75,13 @@ public final class SwitchboardServer implements AutoCloseable {
     private final RedisEngine redisEngine;
     private final PrometheusMeterRegistry registry;
     private final EventLoopGroup boss = new NioEventLoopGroup(1);
-    private final EventLoopGroup workers = new NioEventLoopGroup();
+    private final EventLoopGroup workers;
     private volatile Channel serverChannel;
     private volatile boolean closed;
 
     private SwitchboardServer(Builder b) {
         this.config = b.config;
+        this.workers = new NioEventLoopGroup(config.effectiveIoThreads());
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);

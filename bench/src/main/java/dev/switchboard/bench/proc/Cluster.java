@@ -86,6 +86,7 @@ public final class Cluster implements AutoCloseable {
                     env.put("SWITCHBOARD_ENGINE", "redis");
                     env.put("SWITCHBOARD_REDIS_URL", redis.url());
                     env.put("SWITCHBOARD_NODE_NAME", name);
+                    env.put("SWITCHBOARD_IO_THREADS", Integer.toString(ctx.nodeIoThreads()));
                     m = Managed.start(name, cmd, env, ctx.runDir(), log, maxSeconds, false);
                 } else {
                     List<String> cmd = List.of("node", "--expose-gc", "--max-old-space-size=4096", "server.js",

@@ -26,6 +26,10 @@ public final class CommonOptions {
         description = "JVM options of Switchboard nodes (default: ${DEFAULT-VALUE}).")
     String nodeJvmOpts;
 
+    @Option(names = "--node-io-threads", defaultValue = "0",
+        description = "io_threads of each Switchboard node; 0 = the node's default, one per processor (default: ${DEFAULT-VALUE}).")
+    int nodeIoThreads;
+
     @Option(names = "--loadgen-jvm-opts", defaultValue = "-Xms1g -Xmx4g -XX:+UseParallelGC",
         description = "JVM options of load generators (default: ${DEFAULT-VALUE}).")
     String loadgenJvmOpts;
@@ -45,7 +49,7 @@ public final class CommonOptions {
                 out != null ? out : root.resolve("bench").resolve("results"),
                 serverJar != null ? serverJar : root.resolve("server").resolve("target").resolve("switchboard.jar"),
                 peerDir != null ? peerDir : root.resolve("bench").resolve("peer"),
-                nodeJvmOpts, loadgenJvmOpts, jfr, verbose);
+                nodeJvmOpts, loadgenJvmOpts, nodeIoThreads, jfr, verbose);
         }
         return context;
     }

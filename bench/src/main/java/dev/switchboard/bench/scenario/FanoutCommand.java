@@ -8,17 +8,17 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "fanout", mixinStandardHelpOptions = true,
-    description = "N subscribers over K nodes, C channels, fixed publish rates stepped up until a step fails: "
+    description = "N subscribers over K nodes, C channels, fixed publish rates stepped up until one is overloaded (under 99% delivered): "
         + "delivered messages/s and publish->deliver latency.")
 public final class FanoutCommand extends ScenarioCommand {
 
     @Option(names = "--nodes", defaultValue = "2", description = "Nodes (default: ${DEFAULT-VALUE}).")
     int nodes;
 
-    @Option(names = "--subscribers", defaultValue = "10000", description = "Subscriber connections (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--subscribers", defaultValue = "1000", description = "Subscriber connections (default: ${DEFAULT-VALUE}).")
     int subscribers;
 
-    @Option(names = "--channels", defaultValue = "100", description = "Channels (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--channels", defaultValue = "10", description = "Channels (default: ${DEFAULT-VALUE}).")
     int channels;
 
     @Option(names = "--size", defaultValue = "100", description = "Publication data size in bytes (default: ${DEFAULT-VALUE}).")
@@ -27,8 +27,8 @@ public final class FanoutCommand extends ScenarioCommand {
     @Option(names = "--publishers", defaultValue = "4", description = "Publisher connections, spread over the nodes (default: ${DEFAULT-VALUE}).")
     int publishers;
 
-    @Option(names = "--rates", split = ",", defaultValue = "500,1000,2000,3000,4000,5000",
-        description = "Publish rates in publications/s, tried in order until one fails (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--rates", split = ",", defaultValue = "250,500,1000,2000,3000,4000,5000",
+        description = "Publish rates in publications/s, tried in order until one is overloaded (default: ${DEFAULT-VALUE}).")
     List<Double> rates;
 
     @Option(names = "--warmup", defaultValue = "2000", description = "Warm-up per step, ms (default: ${DEFAULT-VALUE}).")
@@ -47,7 +47,9 @@ public final class FanoutCommand extends ScenarioCommand {
         description = "JIT warm-up before the first step, ms, not measured (default: ${DEFAULT-VALUE}).")
     long prewarmMs;
 
-    @Option(names = "--prewarm-rate", defaultValue = "1000", description = "Publications/s during warm-up (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--prewarm-rate", defaultValue = "250",
+        description = "Publications/s during warm-up; keep it below every system's capacity, or the first step starts "
+            + "with a backlog (default: ${DEFAULT-VALUE}).")
     double prewarmRate;
 
     @Option(names = "--loadgen-threads", defaultValue = "2", description = "Event loop threads per load generator (default: ${DEFAULT-VALUE}).")

@@ -142,8 +142,13 @@ final class PubSub {
                     if (pass && (best == null || step.path("deliveredPerSec").asLong() > best.path("deliveredPerSec").asLong())) {
                         best = step;
                     }
-                    if (!pass && p.stopOnFail) {
+                    if (!pass && !out.has("firstFailure")) {
                         out.set("firstFailure", step.deepCopy().without("curve"));
+                    }
+                    // Only an overloaded step ends the climb: its backlog would spill into the next. A step
+                    // that just misses the p99 limit goes on, since higher rates batch more per write.
+                    boolean overloaded = completeness < p.minCompleteness || pubErr > 0;
+                    if (overloaded && p.stopOnFail) {
                         break;
                     }
                     if (closed > 0) {

@@ -14,7 +14,8 @@ import java.util.Set;
 final class ConfigBinder {
 
     static final List<String> TOP_KEYS = List.of("port", "address", "node_name", "engine", "redis", "token", "api_key",
-        "allow_anonymous_connect", "client", "channel", "presence", "http_api", "metrics", "health", "shutdown_timeout");
+        "allow_anonymous_connect", "client", "channel", "presence", "http_api", "metrics", "health", "shutdown_timeout",
+        "io_threads");
     static final List<String> REDIS_KEYS = List.of("url", "prefix");
     static final List<String> TOKEN_KEYS = List.of("hmac_secret", "rsa_public_key", "ecdsa_public_key", "jwks_file",
         "audience", "issuer");
@@ -81,6 +82,7 @@ final class ConfigBinder {
         enabled(root, "metrics", b::metricsEnabled);
         enabled(root, "health", b::healthEnabled);
         root.duration("shutdown_timeout", b::shutdownTimeout);
+        root.integer("io_threads", b::ioThreads);
         return b.build();
     }
 

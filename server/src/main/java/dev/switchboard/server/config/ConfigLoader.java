@@ -77,6 +77,7 @@ public final class ConfigLoader {
         m.put("SWITCHBOARD_METRICS_ENABLED", "metrics.enabled");
         m.put("SWITCHBOARD_HEALTH_ENABLED", "health.enabled");
         m.put("SWITCHBOARD_SHUTDOWN_TIMEOUT", "shutdown_timeout");
+        m.put("SWITCHBOARD_IO_THREADS", "io_threads");
         return java.util.Collections.unmodifiableMap(m);
     }
 

@@ -53,6 +53,15 @@ public final class ServerConfig {
     /** Default {@code shutdown_timeout}: how long a graceful stop may take before the process exits anyway. */
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
 
+    /**
+     * Default {@code io_threads}: {@code 0}, one WebSocket and HTTP I/O thread per available
+     * processor. Netty's own default is twice that, sized for handlers that may block; ours never
+     * do, and every extra thread is another wake-up per burst of messages.
+     */
+    public static final int DEFAULT_IO_THREADS = 0;
+    /** Largest {@code io_threads} accepted. */
+    public static final int MAX_IO_THREADS = 1024;
+
     /** URL schemes accepted in {@code redis.url}. */
     public static final Set<String> REDIS_SCHEMES = Set.of("redis", "rediss", "redis-sentinel", "redis+sentinel");
     /** Default {@code redis.prefix}: every Redis key and pub/sub channel of this deployment starts with it. */
@@ -77,6 +86,7 @@ public final class ServerConfig {
     private final boolean metricsEnabled;
     private final boolean healthEnabled;
     private final Duration shutdownTimeout;
+    private final int ioThreads;
 
     private ServerConfig(Builder b) {
         port = b.port;
@@ -96,6 +106,7 @@ public final class ServerConfig {
         metricsEnabled = b.metricsEnabled;
         healthEnabled = b.healthEnabled;
         shutdownTimeout = b.shutdownTimeout;
+        ioThreads = b.ioThreads;
     }
 
     /** Every default: what a node runs with when there is no config file and no environment. */
@@ -144,6 +155,14 @@ public final class ServerConfig {
     public boolean metricsEnabled() { return metricsEnabled; }
     /** {@code health.enabled}. */
     public boolean healthEnabled() { return healthEnabled; }
+    /** {@code io_threads} as configured; {@code 0} means one per available processor. */
+    public int ioThreads() { return ioThreads; }
+
+    /** The number of I/O threads to start: {@link #ioThreads()}, or the processor count when that is 0. */
+    public int effectiveIoThreads() {
+        return ioThreads > 0 ? ioThreads : Runtime.getRuntime().availableProcessors();
+    }
+
     /** {@code shutdown_timeout}. */
     public Duration shutdownTimeout() { return shutdownTimeout; }
 
@@ -246,6 +265,7 @@ public final class ServerConfig {
         private boolean metricsEnabled = DEFAULT_METRICS_ENABLED;
         private boolean healthEnabled = DEFAULT_HEALTH_ENABLED;
         private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
+        private int ioThreads = DEFAULT_IO_THREADS;
 
         private Builder() {
         }
@@ -268,6 +288,7 @@ public final class ServerConfig {
             metricsEnabled = c.metricsEnabled;
             healthEnabled = c.healthEnabled;
             shutdownTimeout = c.shutdownTimeout;
+            ioThreads = c.ioThreads;
         }
 
         public Builder port(int v) { port = Check.between("port", v, 0, 65_535); return this; }
@@ -318,6 +339,8 @@ public final class ServerConfig {
         public Builder httpApiEnabled(boolean v) { httpApiEnabled = v; return this; }
         public Builder metricsEnabled(boolean v) { metricsEnabled = v; return this; }
         public Builder healthEnabled(boolean v) { healthEnabled = v; return this; }
+        /** {@code 0}: one per available processor. */
+        public Builder ioThreads(int v) { ioThreads = Check.between("io_threads", v, 0, MAX_IO_THREADS); return this; }
         public Builder shutdownTimeout(Duration v) { shutdownTimeout = Check.positive("shutdown_timeout", v); return this; }
 
         /**

@@ -58,8 +58,11 @@ class ConfigLoaderTest {
             metrics: {enabled: false}
             health: {enabled: false}
             shutdown_timeout: 1m
+            io_threads: 3
             """);
         assertThat(c.port()).isEqualTo(9000);
+        assertThat(c.ioThreads()).isEqualTo(3);
+        assertThat(c.effectiveIoThreads()).isEqualTo(3);
         assertThat(c.address()).isEqualTo("127.0.0.1");
         assertThat(c.nodeName()).isEqualTo("edge-1");
         assertThat(c.apiKey()).isEqualTo("k");
@@ -199,6 +202,12 @@ class ConfigLoaderTest {
         assertFails("channel: {namespaces: [{name: a, history_ttl: -5}]}\n")
             .hasMessage("channel.namespaces[0].history_ttl: must not be negative, got -5");
         assertFails("shutdown_timeout: 0s\n").hasMessageStartingWith("shutdown_timeout: must be > 0");
+    }
+
+    @Test
+    void ioThreadsDefaultToOnePerProcessorAndRefuseNegatives() {
+        assertThat(ServerConfig.defaults().effectiveIoThreads()).isEqualTo(Runtime.getRuntime().availableProcessors());
+        assertFails("io_threads: -1\n").hasMessageStartingWith("io_threads:");
     }
 
     @Test
