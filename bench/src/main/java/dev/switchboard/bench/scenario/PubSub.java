@@ -25,7 +25,7 @@ final class PubSub {
 
     record Params(int nodes, int subscribers, int channels, int size, List<Integer> subscriberNodes,
             List<Integer> publisherNodes, int publishers, List<Double> rates, long warmupMs, long measureMs,
-            long drainMs, double maxP99Ms, double minCompleteness, int threads, boolean stopOnFail,
+            long drainMs, double maxP99Ms, double minCompleteness, int threads, boolean stopWhenOverloaded,
             String channelYaml, long prewarmMs, double prewarmRate) {
 
         ObjectNode toJson() {
@@ -148,7 +148,7 @@ final class PubSub {
                     // Only an overloaded step ends the climb: its backlog would spill into the next. A step
                     // that just misses the p99 limit goes on, since higher rates batch more per write.
                     boolean overloaded = completeness < p.minCompleteness || pubErr > 0;
-                    if (overloaded && p.stopOnFail) {
+                    if (overloaded && p.stopWhenOverloaded) {
                         break;
                     }
                     if (closed > 0) {
