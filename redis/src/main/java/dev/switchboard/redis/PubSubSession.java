@@ -38,6 +38,8 @@ final class PubSubSession {
     private final RedisBroker broker;
     private final byte[] nodeChannel;
     private final byte[] controlChannel;
+    private final byte[] changesChannel;
+    private final RoutingKeyCache routingKeys;
     private final Set<String> channels = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService scheduler;
     private final AtomicLong probeSent = new AtomicLong();
@@ -55,6 +57,8 @@ final class PubSubSession {
         this.broker = broker;
         this.nodeChannel = keys.node(nodeId);
         this.controlChannel = keys.control();
+        this.changesChannel = keys.connectionChanges();
+        this.routingKeys = broker.routingKeyCache();
         ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "switchboard-redis-pubsub");
             t.setDaemon(true);
@@ -67,7 +71,8 @@ final class PubSubSession {
     void start() {
         redis.client().addListener(stateListener);
         conn = open();
-        conn.sync().subscribe(controlChannel, nodeChannel);
+        conn.sync().subscribe(controlChannel, nodeChannel, changesChannel);
+        routingKeys.feedUp();
         long every = redis.options().probeInterval().toMillis();
         scheduler.scheduleWithFixedDelay(this::probe, every, every, TimeUnit.MILLISECONDS);
     }
@@ -120,15 +125,17 @@ final class PubSubSession {
                 retryLater(() -> resubscribeAndResync(c));
                 return;
             }
+            routingKeys.feedUp();
             broker.trackers().values().forEach(StreamTracker::resync);
         });
     }
 
     private byte[][] allChannels() {
-        byte[][] all = new byte[channels.size() + 2][];
+        byte[][] all = new byte[channels.size() + 3][];
         int i = 0;
         all[i++] = controlChannel;
         all[i++] = nodeChannel;
+        all[i++] = changesChannel;
         for (String ch : channels) {
             if (i == all.length) {
                 break;
@@ -175,6 +182,7 @@ final class PubSubSession {
             return;
         }
         restarts.incrementAndGet();
+        routingKeys.feedDown();
         StatefulRedisPubSubConnection<byte[], byte[]> old = conn;
         try {
             StatefulRedisPubSubConnection<byte[], byte[]> fresh = open();
@@ -205,6 +213,10 @@ final class PubSubSession {
         public void message(byte[] channel, byte[] message) {
             if (Arrays.equals(channel, controlChannel)) {
                 broker.handler().handleControl(message);
+                return;
+            }
+            if (Arrays.equals(channel, changesChannel)) {
+                routingKeys.changed(new String(message, StandardCharsets.UTF_8));
                 return;
             }
             if (Arrays.equals(channel, nodeChannel)) {
@@ -239,6 +251,7 @@ final class PubSubSession {
         @Override
         public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
             if (connection == conn && !closed) {
+                routingKeys.feedDown();
                 log.warn("pub/sub connection lost; reconnecting");
             }
         }

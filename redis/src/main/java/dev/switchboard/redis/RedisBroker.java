@@ -46,12 +46,19 @@ public final class RedisBroker implements Broker {
     private final String nodeId;
     private final Map<String, StreamTracker> trackers = new ConcurrentHashMap<>();
     private volatile BrokerEventHandler handler;
+    private final RoutingKeyCache routingKeyCache;
     private volatile PubSubSession pubsub;
 
     public RedisBroker(RedisConnections redis, String nodeId) {
+        this(redis, nodeId, new RoutingKeyCache());
+    }
+
+    /** With the cache this node's {@link RedisConnectionRegistry} routes through, fed by this broker's pub/sub. */
+    RedisBroker(RedisConnections redis, String nodeId, RoutingKeyCache routingKeyCache) {
         this.redis = redis;
         this.keys = new RedisKeys(redis.options().prefix());
         this.nodeId = nodeId;
+        this.routingKeyCache = routingKeyCache;
     }
 
     @Override
@@ -63,6 +70,10 @@ public final class RedisBroker implements Broker {
 
     RedisKeys keys() {
         return keys;
+    }
+
+    RoutingKeyCache routingKeyCache() {
+        return routingKeyCache;
     }
 
     BrokerEventHandler handler() {

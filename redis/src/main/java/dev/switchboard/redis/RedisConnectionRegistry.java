@@ -34,10 +34,18 @@ public final class RedisConnectionRegistry implements ConnectionRegistry {
 
     private final RedisConnections redis;
     private final byte[] prefix;
+    private final RoutingKeyCache routingKeys;
 
+    /** A registry that always asks Redis. */
     public RedisConnectionRegistry(RedisConnections redis) {
+        this(redis, null);
+    }
+
+    /** A registry that routes through {@code routingKeys}, kept fresh by the node's broker. */
+    RedisConnectionRegistry(RedisConnections redis, RoutingKeyCache routingKeys) {
         this.redis = redis;
         this.prefix = b(redis.options().prefix());
+        this.routingKeys = routingKeys;
     }
 
     private static byte[] b(String s) {
@@ -124,6 +132,22 @@ public final class RedisConnectionRegistry implements ConnectionRegistry {
     @Override
     public CompletableFuture<List<ConnectionEntry>> byRoutingKey(String routingKey) {
         return find("key", routingKey);
+    }
+
+    @Override
+    public CompletableFuture<List<ConnectionEntry>> routesByRoutingKey(String routingKey) {
+        if (routingKeys == null) {
+            return byRoutingKey(routingKey);
+        }
+        List<ConnectionEntry> cached = routingKeys.get(routingKey);
+        if (cached != null) {
+            return CompletableFuture.completedFuture(cached);
+        }
+        long generation = routingKeys.generation();
+        return byRoutingKey(routingKey).thenApply(list -> {
+            routingKeys.put(routingKey, list, generation);
+            return list;
+        });
     }
 
     @Override

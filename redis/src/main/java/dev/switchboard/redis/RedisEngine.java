@@ -27,10 +27,12 @@ public final class RedisEngine implements AutoCloseable {
 
     private RedisEngine(RedisConnections connections, String nodeId) {
         this.connections = connections;
-        this.broker = new RedisBroker(connections, nodeId);
+        // The registry routes through lookups the broker's pub/sub keeps fresh.
+        RoutingKeyCache routingKeys = new RoutingKeyCache();
+        this.broker = new RedisBroker(connections, nodeId, routingKeys);
         this.presence = new RedisPresenceManager(connections);
         this.registry = new RedisNodeRegistry(connections);
-        this.connectionRegistry = new RedisConnectionRegistry(connections);
+        this.connectionRegistry = new RedisConnectionRegistry(connections, routingKeys);
     }
 
     /**

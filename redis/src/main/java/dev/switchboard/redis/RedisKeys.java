@@ -52,6 +52,9 @@ public final class RedisKeys {
     /** Control messages for every node. */
     public byte[] control() { return (prefix + ":control").getBytes(StandardCharsets.UTF_8); }
 
+    /** Routing keys whose connections changed, published by the connection registry's scripts. */
+    public byte[] connectionChanges() { return (prefix + ":conns-changed").getBytes(StandardCharsets.UTF_8); }
+
     /** A node's own pub/sub channel (probes, and messages addressed to that node). */
     public byte[] node(String nodeId) { return (prefix + ":node:" + nodeId).getBytes(StandardCharsets.UTF_8); }
 

@@ -8,6 +8,7 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local oldest = now - tonumber(ARGV[1])
 local stale = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', '(' .. oldest)
+local keysChanged = false
 for _, id in ipairs(stale) do
   redis.call('HDEL', KEYS[1], id)
   -- The dead node's connections go with it.
@@ -21,11 +22,16 @@ for _, id in ipairs(stale) do
         redis.call('ZREM', prefix .. ':conns-user:' .. e.user, cid)
         if e.key then
           redis.call('ZREM', prefix .. ':conns-key:' .. e.key, cid)
+          keysChanged = true
         end
       end
     end
   end
   redis.call('DEL', nodeSet)
+end
+if keysChanged then
+  -- Nodes drop every cached routing-key lookup (RoutingKeyCache).
+  redis.call('PUBLISH', prefix .. ':conns-changed', '*')
 end
 if #stale > 0 then
   redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. oldest)

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.core.engine.BrokerEventHandler;
-import dev.switchboard.core.engine.ClientInfo;
-import dev.switchboard.core.engine.PublishOptions;
 import dev.switchboard.core.engine.Publication;
+import dev.switchboard.core.engine.PublishOptions;
 import dev.switchboard.core.engine.StreamPosition;
+import dev.switchboard.redis.testing.BrokerEventsAdapter;
 import dev.switchboard.redis.testing.FreezingProxy;
 import dev.switchboard.redis.testing.RedisServerExtension;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +25,7 @@ class DeafPubSubIT {
 
     private final List<Long> delivered = new ArrayList<>();
 
-    private final BrokerEventHandler handler = new BrokerEventHandler() {
+    private final BrokerEventHandler handler = new BrokerEventsAdapter() {
         @Override
         public synchronized void handlePublication(String channel, Publication publication, StreamPosition position) {
             synchronized (delivered) {
@@ -34,24 +34,8 @@ class DeafPubSubIT {
         }
 
         @Override
-        public void handleJoin(String channel, ClientInfo info) {
-        }
-
-        @Override
-        public void handleLeave(String channel, ClientInfo info) {
-        }
-
-        @Override
         public void handleInsufficientState(String channel) {
             throw new AssertionError("no insufficient state expected");
-        }
-
-        @Override
-        public void handleNodeMessage(byte[] message) {
-        }
-
-        @Override
-        public void handleControl(byte[] message) {
         }
     };
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.switchboard.core.engine.HistoryFilter;
 import dev.switchboard.core.engine.HistoryResult;
 import dev.switchboard.core.engine.PublishOptions;
+import dev.switchboard.redis.testing.BrokerEventsAdapter;
 import dev.switchboard.redis.testing.RedisServerExtension;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -44,26 +45,7 @@ class SentinelIT {
                 .prefix("sentinel").build();
             try (RedisConnections conns = new RedisConnections(options)) {
                 RedisBroker broker = new RedisBroker(conns, "s1");
-                broker.start(new dev.switchboard.core.engine.BrokerEventHandler() {
-                    public void handlePublication(String c, dev.switchboard.core.engine.Publication p,
-                                                  dev.switchboard.core.engine.StreamPosition sp) {
-                    }
-
-                    public void handleJoin(String c, dev.switchboard.core.engine.ClientInfo i) {
-                    }
-
-                    public void handleLeave(String c, dev.switchboard.core.engine.ClientInfo i) {
-                    }
-
-                    public void handleInsufficientState(String c) {
-                    }
-
-                    public void handleNodeMessage(byte[] m) {
-                    }
-
-                    public void handleControl(byte[] m) {
-                    }
-                });
+                broker.start(new BrokerEventsAdapter());
                 PublishOptions o = new PublishOptions(10, Duration.ofMinutes(1), Duration.ofHours(1), null, null, null, null);
                 broker.publish("c", "{\"via\":\"sentinel\"}".getBytes(StandardCharsets.UTF_8), o).join();
                 HistoryResult h = broker.history("c", new HistoryFilter(null, -1, false)).join();

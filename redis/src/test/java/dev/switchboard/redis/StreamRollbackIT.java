@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.core.engine.BrokerEventHandler;
-import dev.switchboard.core.engine.ClientInfo;
-import dev.switchboard.core.engine.PublishOptions;
 import dev.switchboard.core.engine.Publication;
+import dev.switchboard.core.engine.PublishOptions;
 import dev.switchboard.core.engine.StreamPosition;
+import dev.switchboard.redis.testing.BrokerEventsAdapter;
 import dev.switchboard.redis.testing.RedisServerExtension;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -29,31 +29,15 @@ class StreamRollbackIT {
     void streamThatWentBackInTimeGetsANewEpochAndSubscribersAreTold() {
         AtomicInteger insufficient = new AtomicInteger();
         AtomicInteger delivered = new AtomicInteger();
-        BrokerEventHandler handler = new BrokerEventHandler() {
+        BrokerEventHandler handler = new BrokerEventsAdapter() {
             @Override
             public void handlePublication(String channel, Publication publication, StreamPosition position) {
                 delivered.incrementAndGet();
             }
 
             @Override
-            public void handleJoin(String channel, ClientInfo info) {
-            }
-
-            @Override
-            public void handleLeave(String channel, ClientInfo info) {
-            }
-
-            @Override
             public void handleInsufficientState(String channel) {
                 insufficient.incrementAndGet();
-            }
-
-            @Override
-            public void handleNodeMessage(byte[] message) {
-            }
-
-            @Override
-            public void handleControl(byte[] message) {
             }
         };
         try (RedisConnections conns = new RedisConnections(RedisEngineOptions.builder(redis.url()).prefix("rb").build())) {

@@ -3,10 +3,10 @@ package dev.switchboard.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.core.engine.BrokerEventHandler;
-import dev.switchboard.core.engine.ClientInfo;
 import dev.switchboard.core.engine.HistoryResult;
 import dev.switchboard.core.engine.Publication;
 import dev.switchboard.core.engine.StreamPosition;
+import dev.switchboard.redis.testing.BrokerEventsAdapter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,31 +22,15 @@ class StreamTrackerTest {
     private final List<Long> readFrom = new ArrayList<>();
     private final List<Runnable> retries = new ArrayList<>();
 
-    private final BrokerEventHandler handler = new BrokerEventHandler() {
+    private final BrokerEventHandler handler = new BrokerEventsAdapter() {
         @Override
         public void handlePublication(String channel, Publication publication, StreamPosition position) {
             delivered.add(publication.offset());
         }
 
         @Override
-        public void handleJoin(String channel, ClientInfo info) {
-        }
-
-        @Override
-        public void handleLeave(String channel, ClientInfo info) {
-        }
-
-        @Override
         public void handleInsufficientState(String channel) {
             insufficient++;
-        }
-
-        @Override
-        public void handleNodeMessage(byte[] message) {
-        }
-
-        @Override
-        public void handleControl(byte[] message) {
         }
     };
 

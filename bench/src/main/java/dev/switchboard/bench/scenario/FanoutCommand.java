@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "fanout", mixinStandardHelpOptions = true,
-    description = "N subscribers over K nodes, C channels, fixed publish rates stepped up until one is overloaded (under 99% delivered): "
+    description = "N subscribers over K nodes, C channels, fixed publish rates stepped up until one is overloaded (under 99%% delivered): "
         + "delivered messages/s and publish->deliver latency.")
 public final class FanoutCommand extends ScenarioCommand {
 

@@ -30,6 +30,16 @@ public interface ConnectionRegistry extends AutoCloseable {
     /** Connections with a routing key, oldest first. */
     CompletableFuture<List<ConnectionEntry>> byRoutingKey(String routingKey);
 
+    /**
+     * Connections with a routing key, oldest first, for routing a call rather than for listing:
+     * an engine may answer from a short-lived cache that registry changes invalidate, so a
+     * change made on another node may show up a moment later. By default the same as
+     * {@link #byRoutingKey}.
+     */
+    default CompletableFuture<List<ConnectionEntry>> routesByRoutingKey(String routingKey) {
+        return byRoutingKey(routingKey);
+    }
+
     /** All connections, for listing; oldest first. */
     CompletableFuture<List<ConnectionEntry>> all();
 

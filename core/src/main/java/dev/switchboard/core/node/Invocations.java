@@ -79,9 +79,16 @@ final class Invocations {
     }
 
     CompletableFuture<ConnectionEntry> resolve(InvokeTarget target) {
+        if (target.kind() == InvokeTarget.Kind.CLIENT) {
+            // Client ids are unique in the cluster: one of ours needs no registry round trip.
+            Client local = node.hub().client(target.value());
+            if (local != null && local.isConnected()) {
+                return CompletableFuture.completedFuture(node.entryOf(local));
+            }
+        }
         CompletableFuture<List<ConnectionEntry>> candidates = switch (target.kind()) {
             case CLIENT -> node.connections().byClient(target.value()).thenApply(o -> o.map(List::of).orElse(List.of()));
-            case ROUTING_KEY -> node.connections().byRoutingKey(target.value());
+            case ROUTING_KEY -> node.connections().routesByRoutingKey(target.value());
             case USER -> node.connections().byUser(target.value());
         };
         return candidates.handle((list, err) -> {

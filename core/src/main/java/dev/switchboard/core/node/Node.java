@@ -210,7 +210,7 @@ public final class Node implements AutoCloseable {
         });
     }
 
-    private ConnectionEntry entryOf(Client c) {
+    ConnectionEntry entryOf(Client c) {
         return new ConnectionEntry(c.id(), c.userId(), c.routingKey(), options.id(), c.connectedAt());
     }
 
