@@ -22,7 +22,7 @@ public final class CommonOptions {
         description = "Systems to run: switchboard, socketio (default: ${DEFAULT-VALUE}).")
     List<String> systems = new ArrayList<>(List.of("switchboard", "socketio"));
 
-    @Option(names = "--node-jvm-opts", defaultValue = "-Xmx2g",
+    @Option(names = "--node-jvm-opts", defaultValue = "-Xmx2g -XX:MaxHeapFreeRatio=20 -XX:MinHeapFreeRatio=10",
         description = "JVM options of Switchboard nodes (default: ${DEFAULT-VALUE}).")
     String nodeJvmOpts;
 
