@@ -202,6 +202,25 @@ public final class Client {
         }
     }
 
+    /**
+     * Counts a transport control frame the peer sent (a WebSocket ping) against this client's
+     * command rate, since answering it costs as much as a command. Over the limit the client is
+     * closed with 3013.
+     *
+     * @return true when the frame may be answered
+     */
+    public boolean acceptControlFrame() {
+        if (state == State.CLOSED) {
+            return false;
+        }
+        if (!takeToken()) {
+            node.metrics().commandRejected("rate_limit");
+            close(Disconnect.TOO_MANY_REQUESTS);
+            return false;
+        }
+        return true;
+    }
+
     private boolean takeToken() {
         int rate = node.options().commandRateLimit();
         if (rate <= 0) {
@@ -395,13 +414,21 @@ public final class Client {
             write(ProtocolCodec.PING);
         }
         long grace = node.options().clientExpiredCloseDelay().toMillis();
-        if (expireAt > 0 && now > expireAt * 1000 + grace) {
+        if (isPast(expireAt, now, grace)) {
             close(Disconnect.EXPIRED);
             return;
         }
         if (subscriptions.anyExpired(now, grace)) {
             close(Disconnect.SUB_EXPIRED);
         }
+    }
+
+    /**
+     * True when {@code expireAtSeconds} (0: never) plus the grace lies before {@code nowMillis};
+     * written without multiplying the expiry, which a far-future value would overflow.
+     */
+    static boolean isPast(long expireAtSeconds, long nowMillis, long graceMillis) {
+        return expireAtSeconds > 0 && expireAtSeconds <= Math.floorDiv(nowMillis - graceMillis - 1, 1000);
     }
 
     // ---- closing ----

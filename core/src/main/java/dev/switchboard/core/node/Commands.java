@@ -8,7 +8,6 @@ import dev.switchboard.core.channel.ChannelOptions;
 import dev.switchboard.core.channel.ChannelRules;
 import dev.switchboard.core.engine.ClientInfo;
 import dev.switchboard.core.engine.HistoryFilter;
-import dev.switchboard.core.engine.Publication;
 import dev.switchboard.core.engine.StreamPosition;
 import dev.switchboard.core.hook.PublishDecision;
 import dev.switchboard.core.hook.PublishRequest;
@@ -215,15 +214,8 @@ final class Commands {
             : new StreamPosition(since.path("offset").asLong(0), since.path("epoch").asText(""));
         HistoryFilter filter = new HistoryFilter(sp, limit < 0 ? HistoryFilter.NO_LIMIT : (int) Math.min(limit, Integer.MAX_VALUE),
             cmd.flag("reverse"));
-        return node.history(channel, filter).thenApply(h -> ProtocolCodec.reply(cmd.id(), "history", g -> {
-            g.writeArrayFieldStart("publications");
-            for (Publication p : h.publications()) {
-                ProtocolCodec.writePublication(g, p);
-            }
-            g.writeEndArray();
-            g.writeStringField("epoch", h.position().epoch());
-            g.writeNumberField("offset", h.position().offset());
-        }));
+        return node.history(channel, filter).thenApply(h -> ProtocolCodec.reply(cmd.id(), "history",
+            g -> ProtocolCodec.writeHistoryFields(g, h)));
     }
 
     // ---- rpc / send ----

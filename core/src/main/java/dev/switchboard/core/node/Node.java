@@ -1,6 +1,7 @@
 package dev.switchboard.core.node;
 
 import dev.switchboard.core.auth.TokenVerifier;
+import dev.switchboard.core.channel.ChannelGlob;
 import dev.switchboard.core.channel.ChannelOptions;
 import dev.switchboard.core.engine.Broker;
 import dev.switchboard.core.engine.ClientInfo;
@@ -27,6 +28,7 @@ import dev.switchboard.core.hook.SubscribeHandler;
 import dev.switchboard.core.protocol.Disconnect;
 import dev.switchboard.core.protocol.ProtocolCodec;
 import dev.switchboard.core.protocol.ProtocolError;
+import dev.switchboard.core.protocol.Utf8;
 import dev.switchboard.core.rpc.InvokeException;
 import dev.switchboard.core.rpc.InvokeResult;
 import dev.switchboard.core.rpc.InvokeTarget;
@@ -44,7 +46,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -279,6 +280,13 @@ public final class Node implements AutoCloseable {
         } catch (ProtocolError e) {
             return CompletableFuture.failedFuture(e);
         }
+        if (data.length > options.maxPublicationSize()) {
+            return CompletableFuture.failedFuture(ProtocolError.BAD_REQUEST.withMessage(publicationTooLarge(data.length)));
+        }
+        if (!Utf8.isValid(data)) {
+            // Stored, it would reach every subscriber in a text frame their client must reject.
+            return CompletableFuture.failedFuture(ProtocolError.BAD_REQUEST.withMessage("publication data is not valid UTF-8"));
+        }
         boolean history = opts.historyEnabled() && !params.skipHistory();
         PublishOptions po = new PublishOptions(history ? opts.historySize() : 0,
             history ? opts.historyTtl() : Duration.ZERO, opts.historyMetaTtl(), params.info(), params.tags(),
@@ -287,12 +295,19 @@ public final class Node implements AutoCloseable {
     }
 
     /** Publishes raw JSON data into a channel with default parameters. */
+    /** Why a publication of {@code size} bytes is refused, naming the limit. */
+    public String publicationTooLarge(int size) {
+        return "publication data is " + size + " bytes, more than max_publication_size (" + options.maxPublicationSize()
+            + ")";
+    }
+
     public CompletableFuture<StreamPosition> publish(String channel, byte[] data) {
         return publish(channel, data, PublishParams.DEFAULT);
     }
 
     /**
-     * Reads a channel's history.
+     * Reads a channel's history, at most {@link NodeOptions#historyMaxPublicationLimit()}
+     * publications whatever the filter's limit.
      *
      * @return fails with {@link ProtocolError#NOT_AVAILABLE} when the channel keeps no history and
      *     {@link ProtocolError#UNRECOVERABLE_POSITION} when {@code since} names another epoch
@@ -305,8 +320,13 @@ public final class Node implements AutoCloseable {
         } catch (ProtocolError e) {
             return CompletableFuture.failedFuture(e);
         }
+        // Asking for everything must not mean everything: a reply is held whole in memory.
+        int cap = options.historyMaxPublicationLimit();
+        if (filter.limit() == HistoryFilter.NO_LIMIT || filter.limit() > cap) {
+            filter = new HistoryFilter(filter.since(), cap, filter.reverse());
+        }
+        StreamPosition since = filter.since();
         return broker.history(channel, filter).thenApply(h -> {
-            StreamPosition since = filter.since();
             if (since != null && !since.epoch().isEmpty() && !since.epoch().equals(h.position().epoch())) {
                 throw ProtocolError.UNRECOVERABLE_POSITION;
             }
@@ -387,13 +407,17 @@ public final class Node implements AutoCloseable {
         return n;
     }
 
-    /** Channels with subscribers on this node and their subscriber counts, filtered by a glob-like pattern. */
+    /**
+     * Channels with subscribers on this node and their subscriber counts, filtered by a pattern
+     * where {@code *} matches any characters ({@link ChannelGlob}).
+     *
+     * @throws IllegalArgumentException when the pattern is longer than {@link ChannelGlob#MAX_PATTERN_LENGTH}
+     */
     public Map<String, Integer> channels(String pattern) {
-        Pattern p = pattern == null || pattern.isEmpty() ? null
-            : Pattern.compile(Pattern.quote(pattern).replace("*", "\\E.*\\Q"));
+        ChannelGlob p = pattern == null || pattern.isEmpty() ? null : ChannelGlob.compile(pattern);
         Map<String, Integer> out = new TreeMap<>();
         for (Map.Entry<String, Set<Client>> e : hub.channels().entrySet()) {
-            if (p == null || p.matcher(e.getKey()).matches()) {
+            if (p == null || p.matches(e.getKey())) {
                 out.put(e.getKey(), e.getValue().size());
             }
         }

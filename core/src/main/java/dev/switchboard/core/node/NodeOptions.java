@@ -55,6 +55,18 @@ public final class NodeOptions {
     public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofMillis(500);
     /** Default {@link #maxPendingInvocations()}: invocations one node may wait on at once. */
     public static final int DEFAULT_MAX_PENDING_INVOCATIONS = 10_000;
+    /**
+     * Default {@link #maxPublicationSize()}: 64 KiB of {@code data}, the same as the largest
+     * message a WebSocket client may send, and well below {@link #DEFAULT_CLIENT_QUEUE_MAX_BYTES}
+     * so every subscriber can take a publication that was accepted.
+     */
+    public static final int DEFAULT_MAX_PUBLICATION_SIZE = 65_536;
+    /**
+     * Default {@link #historyMaxPublicationLimit()}: a history read returns at most this many
+     * publications, also when it asks for all of them ({@code limit: -1}); as Centrifugo's
+     * {@code client.history_max_publication_limit}.
+     */
+    public static final int DEFAULT_HISTORY_MAX_PUBLICATION_LIMIT = 300;
     /** Default {@link #version()}: reported to clients in the connect reply. */
     public static final String DEFAULT_VERSION = "0.1.0";
 
@@ -79,6 +91,8 @@ public final class NodeOptions {
     private final List<String> serverSideChannels;
     private final Duration heartbeatInterval;
     private final int maxPendingInvocations;
+    private final int maxPublicationSize;
+    private final int historyMaxPublicationLimit;
 
     private NodeOptions(Builder b) {
         this.name = b.name;
@@ -102,6 +116,8 @@ public final class NodeOptions {
         this.serverSideChannels = b.serverSideChannels;
         this.heartbeatInterval = b.heartbeatInterval;
         this.maxPendingInvocations = b.maxPendingInvocations;
+        this.maxPublicationSize = b.maxPublicationSize;
+        this.historyMaxPublicationLimit = b.historyMaxPublicationLimit;
     }
 
     public static Builder builder() {
@@ -157,6 +173,12 @@ public final class NodeOptions {
     /** Invocations this node may wait on at once; more fail with too many pending. */
     public int maxPendingInvocations() { return maxPendingInvocations; }
 
+    /** Largest publication {@code data} accepted, in bytes; a larger publish is refused (107). */
+    public int maxPublicationSize() { return maxPublicationSize; }
+
+    /** Most publications one history read returns, whatever limit it asked for. */
+    public int historyMaxPublicationLimit() { return historyMaxPublicationLimit; }
+
     /** Builder of {@link NodeOptions}; every field starts at its documented default. */
     public static final class Builder {
         private String name = defaultName();
@@ -180,6 +202,8 @@ public final class NodeOptions {
         private List<String> serverSideChannels = List.of();
         private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
         private int maxPendingInvocations = DEFAULT_MAX_PENDING_INVOCATIONS;
+        private int maxPublicationSize = DEFAULT_MAX_PUBLICATION_SIZE;
+        private int historyMaxPublicationLimit = DEFAULT_HISTORY_MAX_PUBLICATION_LIMIT;
 
         private Builder() {
         }
@@ -213,13 +237,24 @@ public final class NodeOptions {
         public Builder serverSideChannels(List<String> v) { serverSideChannels = List.copyOf(v); return this; }
         public Builder heartbeatInterval(Duration v) { heartbeatInterval = positive(v, "heartbeat_interval"); return this; }
         public Builder maxPendingInvocations(int v) { maxPendingInvocations = positive(v, "max_pending_invocations"); return this; }
+        public Builder maxPublicationSize(int v) { maxPublicationSize = positive(v, "max_publication_size"); return this; }
+        public Builder historyMaxPublicationLimit(int v) {
+            historyMaxPublicationLimit = positive(v, "history_max_publication_limit");
+            return this;
+        }
 
         /**
          * Builds the options.
          *
-         * @throws IllegalArgumentException when the pong timeout is not shorter than the ping interval
+         * @throws IllegalArgumentException when the pong timeout is not shorter than the ping interval,
+         *     or a publication of the largest size could not fit a client's queue
          */
         public NodeOptions build() {
+            if (maxPublicationSize >= clientQueueMaxBytes) {
+                throw new IllegalArgumentException("max_publication_size (" + maxPublicationSize
+                    + ") must be smaller than client_queue_max_size (" + clientQueueMaxBytes
+                    + "), or subscribers would be disconnected as slow for every such publication");
+            }
             if (pongTimeout.compareTo(pingInterval) >= 0) {
                 throw new IllegalArgumentException("pong_timeout (" + pongTimeout + ") must be shorter than ping_interval ("
                     + pingInterval + ")");

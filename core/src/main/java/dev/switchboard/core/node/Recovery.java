@@ -35,11 +35,21 @@ final class Recovery {
      * @param read the history read
      */
     static Outcome apply(String epoch, long offset, int maxPublications, HistoryResult read) {
+        return apply(epoch, offset, maxPublications, Long.MAX_VALUE, read);
+    }
+
+    /**
+     * As {@link #apply(String, long, int, HistoryResult)}, also refusing a recovery whose
+     * publications hold more than {@code maxBytes} of data: the subscribe reply carrying them would
+     * overflow the client's queue, close it as slow (3008) and, as the SDK reconnects and asks
+     * again, do so forever. {@code recovered: false} lets the client reset its state instead.
+     */
+    static Outcome apply(String epoch, long offset, int maxPublications, long maxBytes, HistoryResult read) {
         StreamPosition top = read.position();
         List<Publication> pubs = read.publications();
         boolean epochOk = epoch == null || epoch.isEmpty() || epoch.equals(top.epoch());
         boolean recovered;
-        if (!epochOk || pubs.size() > maxPublications || offset > top.offset()) {
+        if (!epochOk || pubs.size() > maxPublications || offset > top.offset() || dataBytes(pubs) > maxBytes) {
             recovered = false;
         } else if (pubs.isEmpty()) {
             recovered = top.offset() == offset;
@@ -49,6 +59,14 @@ final class Recovery {
                 && contiguous(pubs);
         }
         return new Outcome(recovered, recovered ? pubs : List.of(), top);
+    }
+
+    private static long dataBytes(List<Publication> pubs) {
+        long n = 0;
+        for (Publication p : pubs) {
+            n += p.data().length;
+        }
+        return n;
     }
 
     private static boolean contiguous(List<Publication> pubs) {

@@ -78,7 +78,8 @@ final class Subscriptions {
             int max = opts.recoveryMaxPublicationLimit() > 0 ? opts.recoveryMaxPublicationLimit() : opts.historySize();
             HistoryFilter filter = new HistoryFilter(new StreamPosition(p.offset(), p.epoch()), max + 1, false);
             return node.broker().history(sub.channel, filter).thenApply(h -> {
-                Recovery.Outcome o = Recovery.apply(p.epoch(), p.offset(), max, h);
+                // Half the queue: the reply also carries the envelope, and pushes may be queued already.
+                Recovery.Outcome o = Recovery.apply(p.epoch(), p.offset(), max, node.options().clientQueueMaxBytes() / 2, h);
                 node.metrics().recovery(o.recovered());
                 return new PreparedSubscription(sub, true, o.recovered(), o.publications(), o.position(), data);
             });
@@ -220,7 +221,7 @@ final class Subscriptions {
     boolean anyExpired(long nowMillis, long graceMillis) {
         synchronized (client) {
             for (ClientSubscription s : client.subs.values()) {
-                if (s.expireAt > 0 && nowMillis > s.expireAt * 1000 + graceMillis) {
+                if (Client.isPast(s.expireAt, nowMillis, graceMillis)) {
                     return true;
                 }
             }

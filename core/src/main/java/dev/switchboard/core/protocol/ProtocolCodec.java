@@ -3,11 +3,13 @@ package dev.switchboard.core.protocol;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.engine.ClientInfo;
+import dev.switchboard.core.engine.HistoryResult;
 import dev.switchboard.core.engine.Publication;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -37,8 +39,14 @@ public final class ProtocolCodec {
     /** Nesting deeper than this is refused, so a hostile frame cannot exhaust the stack. */
     public static final int MAX_NESTING_DEPTH = 64;
 
+    /** Largest command id: the protocol's {@code id} is a uint32. */
+    public static final long MAX_COMMAND_ID = 0xFFFF_FFFFL;
+
+    // A repeated key would otherwise be resolved silently (last one wins), so two parties reading
+    // the same bytes could disagree on what was asked.
     private static final JsonFactory FACTORY = JsonFactory.builder()
         .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build())
+        .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
         .build();
     private static final ObjectMapper MAPPER = new ObjectMapper(FACTORY);
 
@@ -106,8 +114,9 @@ public final class ProtocolCodec {
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             if ("id".equals(e.getKey())) {
-                if (!e.getValue().canConvertToLong() || e.getValue().asLong() < 0) {
-                    throw new ProtocolException("id must be a non-negative integer");
+                JsonNode v = e.getValue();
+                if (!v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < 0 || v.asLong() > MAX_COMMAND_ID) {
+                    throw new ProtocolException("id must be an integer from 0 to " + MAX_COMMAND_ID);
                 }
                 id = e.getValue().asLong();
                 continue;
@@ -153,7 +162,8 @@ public final class ProtocolCodec {
 
     // ---- encoding ----
 
-    private static byte[] encode(Body body) {
+    /** A JSON object holding what {@code body} writes. */
+    public static byte[] encode(Body body) {
         try (ByteArrayBuilder buf = new ByteArrayBuilder(256);
              JsonGenerator g = FACTORY.createGenerator(buf)) {
             g.writeStartObject();
@@ -269,6 +279,17 @@ public final class ProtocolCodec {
             }
             g.writeEndObject();
         }
+    }
+
+    /** Writes a history read's fields: {@code publications}, {@code epoch} and {@code offset}. */
+    public static void writeHistoryFields(JsonGenerator g, HistoryResult h) throws IOException {
+        g.writeArrayFieldStart("publications");
+        for (Publication p : h.publications()) {
+            writePublication(g, p);
+        }
+        g.writeEndArray();
+        g.writeStringField("epoch", h.position().epoch());
+        g.writeNumberField("offset", h.position().offset());
     }
 
     /** Writes a publication as a JSON object. */

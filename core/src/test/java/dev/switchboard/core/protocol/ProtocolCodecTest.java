@@ -10,6 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ProtocolCodecTest {
 
@@ -51,6 +53,27 @@ class ProtocolCodecTest {
         assertThatThrownBy(() -> ProtocolCodec.decode(b("   "))).isInstanceOf(ProtocolException.class);
         assertThatThrownBy(() -> ProtocolCodec.decode(b("{\"id\":\"x\",\"rpc\":{}}"))).isInstanceOf(ProtocolException.class);
         assertThatThrownBy(() -> ProtocolCodec.decode(b("{\"id\":1,\"rpc\":5}"))).isInstanceOf(ProtocolException.class);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "{\"id\":1.5,\"presence\":{\"channel\":\"a\"}}",
+        "{\"id\":1e0,\"presence\":{\"channel\":\"a\"}}",
+        "{\"id\":\"1\",\"presence\":{\"channel\":\"a\"}}",
+        "{\"id\":-1,\"presence\":{\"channel\":\"a\"}}",
+        "{\"id\":4294967296,\"presence\":{\"channel\":\"a\"}}",
+        "{\"id\":2,\"publish\":{\"channel\":\"a\",\"data\":1},\"publish\":{\"channel\":\"b\",\"data\":2}}",
+        "{\"id\":2,\"id\":3,\"presence\":{\"channel\":\"a\"}}",
+        "{\"id\":2,\"publish\":{\"channel\":\"a\",\"channel\":\"b\",\"data\":1}}"
+    })
+    void anIdThatIsNoUint32OrARepeatedKeyIsRefused(String frame) {
+        assertThatThrownBy(() -> ProtocolCodec.decode(b(frame))).isInstanceOf(ProtocolException.class);
+    }
+
+    @Test
+    void theLargestUint32IdIsAccepted() throws Exception {
+        assertThat(ProtocolCodec.decode(b("{\"id\":4294967295,\"presence\":{\"channel\":\"a\"}}")).get(0).id())
+            .isEqualTo(4294967295L);
     }
 
     @Test

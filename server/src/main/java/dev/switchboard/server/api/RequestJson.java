@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.POJONode;
 import dev.switchboard.core.protocol.ProtocolCodec;
+import dev.switchboard.core.protocol.Utf8;
 import java.io.IOException;
 import java.util.Arrays;
 
@@ -32,11 +33,15 @@ final class RequestJson {
     /**
      * Parses a request body that must be one JSON object; an empty body reads as {@code {}}.
      *
-     * @throws BadRequestException when the body is not a single JSON object
+     * @throws BadRequestException when the body is not valid UTF-8 or not a single JSON object
      */
     static ObjectNode readObject(byte[] body) {
         if (body == null || isBlank(body)) {
             return JsonNodeFactory.instance.objectNode();
+        }
+        if (!Utf8.isValid(body)) {
+            // The JSON parser lets overlong forms and encoded surrogates through into payloads.
+            throw new BadRequestException("request body is not valid UTF-8");
         }
         try (JsonParser p = ProtocolCodec.mapper().getFactory().createParser(body)) {
             JsonToken first = p.nextToken();

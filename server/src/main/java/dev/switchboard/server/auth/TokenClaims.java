@@ -27,6 +27,9 @@ import java.util.List;
  */
 final class TokenClaims {
 
+    /** Latest {@code exp} accepted: 9999-12-31T23:59:59Z, in milliseconds; later is refused as invalid. */
+    static final long MAX_EXPIRY_MILLIS = 253_402_300_799_000L;
+
     /**
      * Shared by verifier and generator. Duplicate claims are refused because two JWT libraries may
      * pick different copies; exact decimals keep {@code info}/{@code meta} numbers as written.
@@ -109,6 +112,10 @@ final class TokenClaims {
         Long exp = numericDateMillis(claims, "exp");
         if (exp == null) {
             return 0;
+        }
+        if (exp > MAX_EXPIRY_MILLIS) {
+            // 1e300 would otherwise saturate, overflow later arithmetic and expire the connection at once.
+            throw invalid("exp claim is after the year 9999");
         }
         if (now >= saturatedAdd(exp, skewMillis)) {
             throw new TokenException(Reason.EXPIRED, "token expired");

@@ -29,7 +29,8 @@ final class ConfigBinder {
         "allow_subscribe_for_client", "allow_subscribe_for_anonymous", "allow_presence_for_subscriber",
         "allow_presence_for_client", "allow_history_for_subscriber", "allow_history_for_client",
         "allow_user_limited_channels");
-    static final List<String> CHANNEL_KEYS = concat(List.of("max_length", "pattern", "namespaces"), CHANNEL_OPTION_KEYS);
+    static final List<String> CHANNEL_KEYS = concat(List.of("max_length", "pattern", "max_publication_size",
+        "history_max_publication_limit", "namespaces"), CHANNEL_OPTION_KEYS);
     static final List<String> NAMESPACE_KEYS = concat(List.of("name"), CHANNEL_OPTION_KEYS);
     static final List<String> PRESENCE_KEYS = List.of("ttl", "update_interval");
     static final List<String> ENABLED_KEYS = List.of("enabled");
@@ -129,6 +130,8 @@ final class ConfigBinder {
         ChannelConfig.Builder b = ChannelConfig.builder();
         s.integer("max_length", b::maxLength);
         s.text("pattern", b::pattern);
+        s.bytes("max_publication_size", b::maxPublicationSize);
+        s.integer("history_max_publication_limit", b::historyMaxPublicationLimit);
         b.defaultOptions(bindOptions(s));
         for (YamlSection ns : s.sections("namespaces")) {
             ns.allowOnly(Set.copyOf(NAMESPACE_KEYS));

@@ -73,6 +73,8 @@ public final class ConfigLoader {
         m.put("SWITCHBOARD_CLIENT_COMMAND_RATE_LIMIT", "client.command_rate_limit");
         m.put("SWITCHBOARD_CLIENT_MAX_MESSAGE_SIZE", "client.max_message_size");
         m.put("SWITCHBOARD_CLIENT_SUBSCRIBE_TO_CHANNELS", "client.subscribe_to_channels");
+        m.put("SWITCHBOARD_CHANNEL_MAX_PUBLICATION_SIZE", "channel.max_publication_size");
+        m.put("SWITCHBOARD_CHANNEL_HISTORY_MAX_PUBLICATION_LIMIT", "channel.history_max_publication_limit");
         m.put("SWITCHBOARD_HTTP_API_ENABLED", "http_api.enabled");
         m.put("SWITCHBOARD_METRICS_ENABLED", "metrics.enabled");
         m.put("SWITCHBOARD_HEALTH_ENABLED", "health.enabled");

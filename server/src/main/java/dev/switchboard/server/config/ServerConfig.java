@@ -218,13 +218,17 @@ public final class ServerConfig {
         set("client.subscribe_to_channels", b, x -> x.serverSideChannels(serverSide));
         set("presence.update_interval", b, x -> x.presenceUpdateInterval(presenceUpdateInterval));
         set("presence.ttl", b, x -> x.presenceTtl(presenceTtl));
+        set("channel.max_publication_size", b, x -> x.maxPublicationSize(channel.maxPublicationSize()));
+        set("channel.history_max_publication_limit", b,
+            x -> x.historyMaxPublicationLimit(channel.historyMaxPublicationLimit()));
         try {
             return b.build();
         } catch (IllegalArgumentException e) {
             // The core's cross-field checks (pong vs ping, presence ttl vs interval) name their keys.
             String msg = e.getMessage();
             String key = msg.startsWith("pong_timeout") ? "client.pong_timeout"
-                : msg.startsWith("presence_ttl") ? "presence.ttl" : "client";
+                : msg.startsWith("presence_ttl") ? "presence.ttl"
+                : msg.startsWith("max_publication_size") ? "channel.max_publication_size" : "client";
             throw new ConfigException(key, msg, e);
         }
     }

@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.TooLongFrameException;
 import org.slf4j.Logger;
@@ -51,10 +52,12 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
         } else if (frame instanceof BinaryWebSocketFrame) {
             client.close(Disconnect.INAPPROPRIATE_PROTOCOL);
         } else if (frame instanceof PingWebSocketFrame) {
-            ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
-        } else if (frame instanceof CloseWebSocketFrame) {
-            ctx.writeAndFlush(new CloseWebSocketFrame(frame.isFinalFragment(), frame.rsv(), frame.content().retain()))
-                .addListener(f -> ctx.close());
+            // Pings are rate-limited like commands and their pongs count against the queue bound.
+            if (client.acceptControlFrame()) {
+                transport.writeControl(new PongWebSocketFrame(frame.content().retain()));
+            }
+        } else if (frame instanceof CloseWebSocketFrame close) {
+            transport.peerClosed(close);
         }
     }
 
@@ -66,9 +69,15 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof CorruptedWebSocketFrameException || cause instanceof TooLongFrameException
-            || cause instanceof CorruptedFrameException) {
-            // Netty's decoder already answers with a close frame (1009 for too big, 1002 otherwise).
+        if (cause instanceof TooLongFrameException) {
+            // The aggregator refused a fragmented message over the limit; unlike the frame decoder
+            // it sends no close frame, and the client would see 1006 instead of 1009.
+            log.debug("closing connection on a too big message: {}", cause.getMessage());
+            transport.closeWithStatus(WebSocketCloseStatus.MESSAGE_TOO_BIG.code(), "message too big");
+            return;
+        }
+        if (cause instanceof CorruptedWebSocketFrameException || cause instanceof CorruptedFrameException) {
+            // The decoder or the UTF-8 validator already answered with a close frame (1009, 1007, 1002).
             log.debug("closing connection on bad frame: {}", cause.getMessage());
         } else {
             log.debug("connection error: {}", cause.toString());

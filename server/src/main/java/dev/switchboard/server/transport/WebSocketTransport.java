@@ -8,6 +8,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +31,11 @@ final class WebSocketTransport implements Transport {
 
     /** Largest frame a batch of messages is joined into. */
     static final int MAX_BATCH_BYTES = 64 * 1024;
+    /**
+     * Bytes a control frame is counted for beyond its payload: its header, plus our bookkeeping,
+     * so that empty pings are not free.
+     */
+    static final int CONTROL_FRAME_OVERHEAD = 64;
     /** How long a closing connection may take to flush its close frame before it is cut. */
     static final long CLOSE_GRACE_MILLIS = 1000;
 
@@ -125,18 +131,66 @@ final class WebSocketTransport implements Transport {
             return;
         }
         closedWith = disconnect;
-        channel.eventLoop().execute(() -> {
-            if (disconnect != Disconnect.SLOW) {
-                drain();
-            }
-            queue.clear();
-            channel.writeAndFlush(new CloseWebSocketFrame(disconnect.code(), truncate(disconnect.reason())))
-                .addListener(ChannelFutureListener.CLOSE);
-            // A peer that never reads keeps the close frame stuck in the buffer: cut it.
-            channel.eventLoop().schedule(() -> {
-                channel.close();
-            }, CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
-        });
+        boolean flushQueued = disconnect != Disconnect.SLOW;
+        channel.eventLoop().execute(() -> sendCloseFrame(disconnect.code(), disconnect.reason(), flushQueued));
+    }
+
+    /**
+     * Closes with a WebSocket-level status the node has no {@link Disconnect} for (1009 message
+     * too big). Must run on the event loop.
+     */
+    void closeWithStatus(int status, String reason) {
+        if (closing.compareAndSet(false, true)) {
+            sendCloseFrame(status, reason, false);
+        }
+    }
+
+    /**
+     * The peer sent a close frame: echo it and close (RFC 6455 §5.5.1), on the same bounded
+     * terms as our own close. Must run on the event loop.
+     */
+    void peerClosed(CloseWebSocketFrame frame) {
+        if (!closing.compareAndSet(false, true)) {
+            channel.close();
+            return;
+        }
+        queue.clear();
+        writeClose(new CloseWebSocketFrame(true, 0, frame.content().retain()));
+    }
+
+    private void sendCloseFrame(int status, String reason, boolean flushQueued) {
+        if (flushQueued) {
+            drain();
+        }
+        queue.clear();
+        writeClose(new CloseWebSocketFrame(status, truncate(reason)));
+    }
+
+    private void writeClose(CloseWebSocketFrame frame) {
+        channel.writeAndFlush(frame).addListener(ChannelFutureListener.CLOSE);
+        // A peer that never reads keeps the close frame stuck in the buffer: cut it.
+        channel.eventLoop().schedule(() -> {
+            channel.close();
+        }, CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Writes a control frame (a pong) under the same byte bound as messages: a peer that sends
+     * pings but never reads the pongs is disconnected as slow (3008) instead of growing our
+     * outbound buffer. Must run on the event loop; takes ownership of the frame.
+     */
+    void writeControl(WebSocketFrame frame) {
+        long size = frame.content().readableBytes() + CONTROL_FRAME_OVERHEAD;
+        if (closing.get()) {
+            frame.release();
+            return;
+        }
+        if (queuedBytes.addAndGet(size) > maxQueuedBytes) {
+            frame.release();
+            close(Disconnect.SLOW);
+            return;
+        }
+        channel.writeAndFlush(frame).addListener(f -> queuedBytes.addAndGet(-size));
     }
 
     /** A close frame's reason must fit in 123 bytes. */

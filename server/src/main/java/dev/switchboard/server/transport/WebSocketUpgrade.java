@@ -4,6 +4,7 @@ import dev.switchboard.core.node.Node;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
@@ -51,6 +52,8 @@ public final class WebSocketUpgrade {
         }
         // Frame handlers go in before the handshake so no frame can reach the HTTP router.
         ChannelPipeline p = ctx.pipeline();
+        // Text frames must be valid UTF-8 (RFC 6455 §8.1): 1007 otherwise, before any JSON parser sees them.
+        p.addLast("ws-utf8", new Utf8FrameValidator(true));
         p.addLast("ws-aggregator", new WebSocketFrameAggregator(maxMessageSize));
         p.addLast("ws-handler", new WebSocketFrameHandler(node, maxQueuedBytes));
         p.remove(ctx.handler());

@@ -77,6 +77,17 @@ class TokenClaimsTest {
         assertInvalid(verifier, generator.signClaims(claims));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"1e300", "253402300800", "9223372036854775807"})
+    void refusesAnExpiryBeyondTheYear9999AsInvalidNotAsAnImmediateExpiry(String exp) {
+        assertInvalid(verifier, generator.signClaims("{\"sub\":\"u1\",\"exp\":" + exp + "}"));
+    }
+
+    @Test
+    void acceptsTheLastSecondOfTheYear9999() throws Exception {
+        assertThat(connect("{\"exp\":253402300799}").expireAt()).isEqualTo(253402300799L);
+    }
+
     @Test
     void acceptsFractionalNumericDates() throws Exception {
         assertThat(connect("{\"exp\":4102444800.75,\"iat\":1700000000.5}").expireAt()).isEqualTo(4102444800L);

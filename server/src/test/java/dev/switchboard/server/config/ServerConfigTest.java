@@ -51,6 +51,8 @@ class ServerConfigTest {
         assertThat(mapped.clientExpiredCloseDelay()).isEqualTo(core.clientExpiredCloseDelay());
         assertThat(mapped.presenceTtl()).isEqualTo(core.presenceTtl());
         assertThat(mapped.presenceUpdateInterval()).isEqualTo(core.presenceUpdateInterval());
+        assertThat(mapped.maxPublicationSize()).isEqualTo(core.maxPublicationSize());
+        assertThat(mapped.historyMaxPublicationLimit()).isEqualTo(core.historyMaxPublicationLimit());
         assertThat(mapped.allowAnonymous()).isFalse();
         assertThat(mapped.name()).isEqualTo(core.name());
         ChannelRules rules = ServerConfig.defaults().toChannelRules();
@@ -72,6 +74,8 @@ class ServerConfigTest {
                 .build())
             .channel(ChannelConfig.builder()
                 .maxLength(100)
+                .maxPublicationSize(1024)
+                .historyMaxPublicationLimit(42)
                 .namespace("chat", ChannelOptions.builder().presence(true).build())
                 .build())
             .presenceTtl(Duration.ofSeconds(30)).presenceUpdateInterval(Duration.ofSeconds(10))
@@ -93,7 +97,18 @@ class ServerConfigTest {
         assertThat(o.presenceTtl()).isEqualTo(Duration.ofSeconds(30));
         assertThat(o.presenceUpdateInterval()).isEqualTo(Duration.ofSeconds(10));
         assertThat(o.channelRules().maxChannelLength()).isEqualTo(100);
+        assertThat(o.maxPublicationSize()).isEqualTo(1024);
+        assertThat(o.historyMaxPublicationLimit()).isEqualTo(42);
         assertThat(o.channelRules().optionsFor("chat:x")).get().extracting(ChannelOptions::presence).isEqualTo(true);
+    }
+
+    @Test
+    void aPublicationLimitNoClientQueueCouldTakeIsRefusedNamingTheKey() {
+        ServerConfig c = ServerConfig.builder()
+            .client(ClientConfig.builder().queueMaxBytes(4096).build())
+            .build();
+        assertThatThrownBy(c::toNodeOptions).isInstanceOf(ConfigException.class)
+            .hasMessageStartingWith("channel.max_publication_size: max_publication_size (65536) must be smaller than");
     }
 
     @Test

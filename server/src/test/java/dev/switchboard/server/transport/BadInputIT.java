@@ -30,7 +30,7 @@ class BadInputIT {
         server = TestServers.start(String.join("\n",
             "client:",
             "  max_message_size: 4096",
-            "  queue_max_bytes: 65536",
+            "  queue_max_bytes: 131072",
             "  command_rate_limit: 50",
             "  command_burst: 50",
 
