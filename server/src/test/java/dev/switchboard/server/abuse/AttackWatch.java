@@ -219,7 +219,7 @@ final class AttackWatch implements AutoCloseable {
 
     /**
      * Ends the attack window: stops publishing, waits for the last publications, takes the
-     * "after" sample once the node answers again (at most 5 s) and prints the report line.
+     * "after" sample once the node answers again (at most 3 s) and prints the report line.
      */
     void stop() {
         if (stopped) {
@@ -227,16 +227,16 @@ final class AttackWatch implements AutoCloseable {
         }
         stopped = true;
         attacking = false;
-        awaitDelivered(Duration.ofSeconds(5));
+        awaitDelivered(Duration.ofSeconds(3));
         receiving = false;
         for (Thread t : threads) {
             try {
-                t.join(3000);
+                t.join(2500);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
-        long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        long end = System.nanoTime() + Duration.ofSeconds(3).toNanos();
         while (System.nanoTime() < end && node.alive() && node.healthStatus(Duration.ofSeconds(1)) != 200) {
             HostileNode.sleep(100);
         }

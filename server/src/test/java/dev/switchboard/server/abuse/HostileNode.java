@@ -138,20 +138,21 @@ final class HostileNode implements AutoCloseable {
         return process.pid();
     }
 
+    /** Whether the process still runs (it may be alive and wedged: see {@link #healthStatus}). */
     boolean alive() {
         return process != null && process.isAlive();
     }
 
-    String wsUrl() {
-        return "ws://127.0.0.1:" + port + "/connection/websocket";
+    String baseUrl() {
+        return "http://127.0.0.1:" + port;
     }
 
     String apiUrl() {
-        return "http://127.0.0.1:" + port + "/api";
+        return baseUrl() + "/api";
     }
 
-    String baseUrl() {
-        return "http://127.0.0.1:" + port;
+    String wsUrl() {
+        return baseUrl().replace("http:", "ws:") + "/connection/websocket";
     }
 
     /** GET /health status, or -1 when it did not answer within {@code timeout}. */

@@ -8,6 +8,8 @@ import dev.switchboard.server.testing.WsTestClient;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -65,52 +67,45 @@ class PublicationPayloadAttackIT {
         }
     }
 
-    @Test
-    void publicationsThatAreNotValidUtf8AreRefusedAtTheDoor() {
+    /**
+     * Publishes a valid publication, then each refused body (must answer 400 with error 107), then
+     * another valid one, which must be the next publication the subscriber sees, at the next offset.
+     */
+    private void refusedAtTheDoor(String row, String channel, Map<String, byte[]> refused) {
         HostileNode node = NODE.node();
         ApiClient api = new ApiClient(node.apiUrl(), TestServers.API_KEY);
-        try (AttackWatch watch = AttackWatch.start(node, "row5-invalid-utf8");
-             WsTestClient victim = subscriber(node, "utf8")) {
-            long offset = api.publish("utf8", "{\"n\":1}").path("offset").asLong();
-            JsonNode first = victim.push("utf8", "pub");
+        try (AttackWatch watch = AttackWatch.start(node, row); WsTestClient victim = subscriber(node, channel)) {
+            long offset = api.publish(channel, "{\"n\":1}").path("offset").asLong();
             SoftAssertions s = new SoftAssertions();
-            s.assertThat(first.at("/data/n").asInt()).isEqualTo(1);
-            byte[][] bad = {
-                {(byte) 0xc0, (byte) 0xaf},             // overlong '/'
-                {(byte) 0xed, (byte) 0xa0, (byte) 0x80}, // CESU-8 surrogate half
-            };
-            for (byte[] b : bad) {
-                RawHttp.Response r = RawHttp.api(node, "publish", publishBody("utf8", b), Duration.ofSeconds(5), 1 << 20);
-                AttackWatch.report("ATTACK row5-invalid-utf8 bytes=" + hex(b) + " -> " + r);
-                s.assertThat(r.status()).as("publish with %s in data: %s", hex(b), r).isEqualTo(400);
-                s.assertThat(errorCode(r)).as("error code for %s in data: %s", hex(b), r).isEqualTo(107);
-            }
-            api.publish("utf8", "{\"n\":2}");
-            nextPublicationIs(s, victim, "utf8", 2, offset);
+            s.assertThat(victim.push(channel, "pub").at("/data/n").asInt()).isEqualTo(1);
+            refused.forEach((label, body) -> {
+                RawHttp.Response r = RawHttp.api(node, "publish", body, Duration.ofSeconds(10), 1 << 20);
+                AttackWatch.report("ATTACK " + row + " " + label + " -> " + r);
+                s.assertThat(r.status()).as("publish with %s: %s", label, r).isEqualTo(400);
+                s.assertThat(errorCode(r)).as("error code of a publish with %s: %s", label, r).isEqualTo(107);
+            });
+            api.publish(channel, "{\"n\":2}");
+            nextPublicationIs(s, victim, channel, 2, offset);
             watch.assertUnaffected(s);
             s.assertAll();
         }
     }
 
     @Test
+    void publicationsThatAreNotValidUtf8AreRefusedAtTheDoor() {
+        byte[] overlong = {(byte) 0xc0, (byte) 0xaf};
+        byte[] cesuSurrogate = {(byte) 0xed, (byte) 0xa0, (byte) 0x80};
+        Map<String, byte[]> bodies = new LinkedHashMap<>();
+        bodies.put("overlong " + hex(overlong) + " in data", publishBody("utf8", overlong));
+        bodies.put("CESU-8 surrogate " + hex(cesuSurrogate) + " in data", publishBody("utf8", cesuSurrogate));
+        refusedAtTheDoor("row5-invalid-utf8", "utf8", bodies);
+    }
+
+    @Test
     void publicationOverTheSizeLimitIsRefusedAndSubscribersStayConnected() {
-        HostileNode node = NODE.node();
-        ApiClient api = new ApiClient(node.apiUrl(), TestServers.API_KEY);
-        try (AttackWatch watch = AttackWatch.start(node, "row6-oversized-publication");
-             WsTestClient victim = subscriber(node, "bulky")) {
-            long offset = api.publish("bulky", "{\"n\":1}").path("offset").asLong();
-            victim.push("bulky", "pub");
-            String huge = "{\"channel\":\"bulky\",\"data\":\"" + "x".repeat(1_500_000) + "\"}";
-            RawHttp.Response r = RawHttp.api(node, "publish", huge, Duration.ofSeconds(10));
-            AttackWatch.report("ATTACK row6-oversized-publication -> " + r);
-            SoftAssertions s = new SoftAssertions();
-            s.assertThat(r.status()).as("publish of 1.5 MB: %s", r).isEqualTo(400);
-            s.assertThat(errorCode(r)).as("error code of a 1.5 MB publish: %s", r).isEqualTo(107);
-            api.publish("bulky", "{\"n\":2}");
-            nextPublicationIs(s, victim, "bulky", 2, offset);
-            watch.assertUnaffected(s);
-            s.assertAll();
-        }
+        String huge = "{\"channel\":\"bulky\",\"data\":\"" + "x".repeat(1_500_000) + "\"}";
+        refusedAtTheDoor("row6-oversized-publication", "bulky",
+            Map.of("1.5 MB of data", huge.getBytes(StandardCharsets.UTF_8)));
     }
 
     private static String hex(byte[] b) {

@@ -73,6 +73,30 @@ class SlowlorisAttackIT {
         return closedAfter;
     }
 
+    /**
+     * Opens {@code count} connections from 127.0.0.2, each sending {@code request} (and reading its
+     * response when asked); returns how many were answered 200. Connections the node refuses at
+     * accept stay in the list (they count as closed at once).
+     */
+    private static int openFromTheAttackerAddress(HostileNode node, List<Socket> sockets, int count, String request,
+                                                  boolean readResponse) throws IOException {
+        byte[] bytes = request.getBytes(StandardCharsets.US_ASCII);
+        int answered = 0;
+        for (int i = 0; i < count; i++) {
+            Socket s = RawHttp.connect(node, attackerAddress());
+            sockets.add(s);
+            try {
+                s.getOutputStream().write(bytes);
+                if (readResponse && RawHttp.readStatus(s, Duration.ofSeconds(2)) == 200) {
+                    answered++;
+                }
+            } catch (IOException refusedAtAccept) {
+                // over the per-IP limit
+            }
+        }
+        return answered;
+    }
+
     private static void closeAll(List<Socket> sockets) {
         for (Socket s : sockets) {
             try {
@@ -103,16 +127,8 @@ class SlowlorisAttackIT {
         HostileNode node = NODE.node();
         List<Socket> sockets = new ArrayList<>();
         try (AttackWatch watch = AttackWatch.start(node, "row4-slowloris-headers")) {
-            byte[] start = "GET /health HTTP/1.1\r\nHost: switchboard\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII);
-            for (int i = 0; i < SLOW_SOCKETS; i++) {
-                Socket s = RawHttp.connect(node, attackerAddress());
-                sockets.add(s);
-                try {
-                    s.getOutputStream().write(start);
-                } catch (IOException refusedAtAccept) {
-                    // the per-IP limit may already have closed it
-                }
-            }
+            openFromTheAttackerAddress(node, sockets, SLOW_SOCKETS,
+                "GET /health HTTP/1.1\r\nHost: switchboard\r\nX-Slow: ", false);
             SoftAssertions s = new SoftAssertions();
             newClientsStillConnect(node, s);
             long[] closedAfter = dripUntilClosed(sockets, true);
@@ -134,19 +150,8 @@ class SlowlorisAttackIT {
         List<Socket> sockets = new ArrayList<>();
         int answered = 0;
         try (AttackWatch watch = AttackWatch.start(node, "row4-slowloris-idle")) {
-            byte[] request = "GET /health HTTP/1.1\r\nHost: switchboard\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
-            for (int i = 0; i < IDLE_SOCKETS; i++) {
-                Socket s = RawHttp.connect(node, attackerAddress());
-                sockets.add(s);
-                try {
-                    s.getOutputStream().write(request);
-                    if (RawHttp.readStatus(s, Duration.ofSeconds(2)) == 200) {
-                        answered++;
-                    }
-                } catch (IOException refusedAtAccept) {
-                    // over the per-IP limit
-                }
-            }
+            answered = openFromTheAttackerAddress(node, sockets, IDLE_SOCKETS,
+                "GET /health HTTP/1.1\r\nHost: switchboard\r\n\r\n", true);
             SoftAssertions s = new SoftAssertions();
             newClientsStillConnect(node, s);
             long[] closedAfter = dripUntilClosed(sockets, false);

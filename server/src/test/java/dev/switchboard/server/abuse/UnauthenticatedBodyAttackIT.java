@@ -82,9 +82,8 @@ class UnauthenticatedBodyAttackIT {
                 + " rss_growth=" + AttackWatch.mib(watch.rssGrowth()));
             s.assertThat(status).as("status each unauthenticated chunked upload saw within " + ANSWERED_WITHIN
                 + " (401, or -1: closed; 0: nothing yet) [" + watch.summary() + "]").containsOnly(401, -1);
-            s.assertThat(answeredAfter).as("ms until each upload was answered or closed")
-                .allSatisfy(ms -> org.assertj.core.api.Assertions.assertThat(ms)
-                    .isLessThanOrEqualTo(ANSWERED_WITHIN.toMillis()));
+            s.assertThat(Arrays.stream(answeredAfter).max().orElse(0)).as("ms until the last upload was answered or closed")
+                .isLessThanOrEqualTo(ANSWERED_WITHIN.toMillis());
             s.assertThat(watch.rssGrowth()).as("node RSS growth, bytes [" + watch.summary() + "]")
                 .isLessThanOrEqualTo(RSS_GROWTH_BOUND);
             s.assertAll();
