@@ -3,7 +3,7 @@ package dev.switchboard.server.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.protocol.ProtocolError;
-import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -32,6 +32,9 @@ final class ApiBatch {
     /** A command resolved to its method, or the error that stands in its reply. */
     private record Command(String name, ApiOutcome.Method method, Params params, ProtocolError error) {
     }
+
+    private static final byte[] OPEN = "{\"replies\":[".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CLOSE = "]}".getBytes(StandardCharsets.US_ASCII);
 
     private final List<Command> commands;
     private final boolean parallel;
@@ -182,17 +185,28 @@ final class ApiBatch {
         if (finished < commands.size()) {
             return false;
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(Integer.MAX_VALUE - 64, used + 64));
-        out.writeBytes("{\"replies\":[".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        // One copy into the final body; the replies were counted against the budget already.
+        int size = OPEN.length + CLOSE.length + Math.max(0, replies.length - 1);
+        for (byte[] r : replies) {
+            size += r.length;
+        }
+        byte[] out = new byte[size];
+        int at = put(out, 0, OPEN);
         for (int i = 0; i < replies.length; i++) {
             if (i > 0) {
-                out.write(',');
+                out[at++] = ',';
             }
-            out.writeBytes(replies[i]);
+            at = put(out, at, replies[i]);
+            replies[i] = null;
         }
-        out.writeBytes("]}".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-        done.complete(new ApiResponse(200, out.toByteArray()));
+        put(out, at, CLOSE);
+        done.complete(new ApiResponse(200, out));
         return true;
+    }
+
+    private static int put(byte[] out, int at, byte[] part) {
+        System.arraycopy(part, 0, out, at, part.length);
+        return at + part.length;
     }
 
     private static byte[] encode(Command c, ApiOutcome o) {

@@ -4,7 +4,12 @@ import dev.switchboard.core.node.Node;
 import dev.switchboard.core.protocol.ProtocolError;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,7 +49,7 @@ import org.slf4j.LoggerFactory;
  *    .thenAccept(r -> respond(r.httpStatus(), r.json()));
  * }</pre>
  */
-public final class ApiExecutor {
+public final class ApiExecutor implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ApiExecutor.class);
 
@@ -54,15 +59,22 @@ public final class ApiExecutor {
         "invoke", "connection", "connections", "batch");
 
     /**
-     * Default largest response body: 16 MiB. Four times the largest request body, and far above
-     * what a history of {@code history_max_publication_limit} ordinary publications needs.
+     * Default largest response body: 4 MiB, as large as the largest request body and far above
+     * what a history of {@code history_max_publication_limit} publications of a few KB needs.
+     * A node holds a response whole while it is written, so this bounds what one caller costs.
      */
-    public static final long DEFAULT_MAX_RESPONSE_BYTES = 16L * 1024 * 1024;
+    public static final long DEFAULT_MAX_RESPONSE_BYTES = 4L * 1024 * 1024;
+
+    /** Threads that run {@code batch} calls, so a long batch never holds an I/O thread. */
+    static final int BATCH_THREADS = 2;
+    /** Batches waiting for a thread; more are refused with 429 (error 111) at once. */
+    static final int BATCH_QUEUE = 64;
 
     private static final int MAX_ECHOED_METHOD_LENGTH = 64;
 
     private final ApiMethods methods;
     private final long maxResponseBytes;
+    private final ThreadPoolExecutor batches;
 
     /** An executor with {@link #DEFAULT_MAX_RESPONSE_BYTES}. */
     public ApiExecutor(Node node) {
@@ -79,6 +91,14 @@ public final class ApiExecutor {
             throw new IllegalArgumentException("maxResponseBytes must be at least 1024, got " + maxResponseBytes);
         }
         this.maxResponseBytes = maxResponseBytes;
+        // Threads time out when idle, so an executor that sees no batch holds none.
+        this.batches = new ThreadPoolExecutor(BATCH_THREADS, BATCH_THREADS, 30, TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(BATCH_QUEUE), r -> {
+                Thread t = new Thread(r, "switchboard-api-batch");
+                t.setDaemon(true);
+                return t;
+            });
+        this.batches.allowCoreThreadTimeOut(true);
     }
 
     /**
@@ -90,7 +110,7 @@ public final class ApiExecutor {
      */
     public CompletableFuture<ApiResponse> execute(String method, byte[] body) {
         if ("batch".equals(method)) {
-            return ApiBatch.run(body, methods, maxResponseBytes);
+            return batch(body);
         }
         ApiOutcome.Method m = methods.get(method);
         if (m == null) {
@@ -104,6 +124,27 @@ public final class ApiExecutor {
             return CompletableFuture.completedFuture(new ApiResponse(400, ApiJson.encodeError(ApiOutcome.badRequest(e))));
         }
         return ApiOutcome.invoke(m, params).thenApply(this::respond);
+    }
+
+    /**
+     * A batch runs up to thousands of commands and builds a reply of up to the response budget:
+     * on a thread of its own, not the caller's (an I/O thread that serves other connections).
+     */
+    private CompletableFuture<ApiResponse> batch(byte[] body) {
+        try {
+            return CompletableFuture.supplyAsync(() -> ApiBatch.run(body, methods, maxResponseBytes), batches)
+                .thenCompose(Function.identity());
+        } catch (RejectedExecutionException e) {
+            ProtocolError busy = ProtocolError.TOO_MANY_REQUESTS.withMessage("too many requests: "
+                + BATCH_QUEUE + " batches are waiting already; retry later");
+            return CompletableFuture.completedFuture(new ApiResponse(429, ApiJson.encodeError(busy)));
+        }
+    }
+
+    /** Stops the batch threads; calls in flight finish. */
+    @Override
+    public void close() {
+        batches.shutdown();
     }
 
     private ApiResponse respond(ApiOutcome o) {

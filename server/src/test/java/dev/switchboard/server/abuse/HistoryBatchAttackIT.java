@@ -11,15 +11,15 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Row 7: a ~92 KB {@code POST /api/batch} of 2,000 {@code history} calls with {@code limit: -1} on
  * a channel holding 100 publications of 30 KB (a 6 GB answer if built). History {@code limit: -1}
- * must be capped and the batch response bounded by {@code http_api.max_response_size} (16 MiB by
- * default): 200 with per-command errors (107) past the budget, or 400 — never an OOM, and a
- * concurrent innocent API call still succeeds.
+ * must be capped and the batch response bounded by the API's response budget (4 MiB,
+ * {@code ApiExecutor.DEFAULT_MAX_RESPONSE_BYTES}): 200 with per-command errors 106 (limit
+ * exceeded) past the budget, or 400 — never an OOM, and an innocent API call still succeeds.
  */
 class HistoryBatchAttackIT {
 
     @RegisterExtension
     static final HostileNodeExtension NODE = new HostileNodeExtension();
-    static final long MAX_RESPONSE = 16L << 20;
+    static final long MAX_RESPONSE = 4L << 20;
 
     @Test
     void batchOfUnlimitedHistoryReadsIsBoundedAndSparesOtherCalls() {
@@ -41,11 +41,11 @@ class HistoryBatchAttackIT {
             AttackWatch.report("ATTACK row7-history-batch request_bytes=" + body.length + " -> " + r);
             SoftAssertions s = new SoftAssertions();
             s.assertThat(r.status()).as("batch answer: %s", r).isIn(200, 400);
-            s.assertThat(r.bodyBytes()).as("batch response size, bytes (max_response_size 16 MiB): %s", r)
+            s.assertThat(r.bodyBytes()).as("batch response size, bytes (response budget 4 MiB): %s", r)
                 .isLessThanOrEqualTo(MAX_RESPONSE + 65536);
             if (r.status() == 200) {
-                s.assertThat(r.text()).as("a 200 batch answer carries per-command errors 107 past the budget")
-                    .contains("\"code\":107");
+                s.assertThat(r.text()).as("a 200 batch answer carries per-command errors 106 past the budget")
+                    .contains("\"code\":106");
             }
             s.assertThat(concurrent.status()).as("an innocent publish right after the batch: %s", concurrent)
                 .isEqualTo(200);
