@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
  * <p>While a request is served, and while the channel is not writable, the connection is not
  * read ({@code AUTO_READ} off): the peer's further requests wait in its own socket. Requests
  * already decoded from bytes read before wait here, at most {@link #MAX_PIPELINED_REQUESTS};
- * one more closes the connection. The next request is served, or reading resumes, when the
- * response's write completes. Sits after the aggregator, before the router; leaves the pipeline
+ * one more closes the connection. The next request is served, or reading resumes, in a task
+ * after the response's write completes. Sits after the aggregator, before the router; leaves the pipeline
  * before a WebSocket upgrade, turning reading back on for the WebSocket.
  */
 final class HttpPipelining extends ChannelDuplexHandler {
@@ -84,9 +84,21 @@ final class HttpPipelining extends ChannelDuplexHandler {
         if (removed) {
             return;
         }
-        serving = false;
         if (!f.isSuccess() || lastResponse || !ctx.channel().isActive()) {
+            serving = false;
             releaseWaiting(); // the router closes the connection (or it closed): nothing more to answer
+            return;
+        }
+        // Not now: a write often completes while the codec is still decoding the same read, and serving
+        // the next request here would serve a whole read's worth of pipelined requests in one go,
+        // holding the event loop from every other connection. Until the task runs, requests decoded
+        // meanwhile wait (and overflow), and other connections get their turn.
+        ctx.executor().execute(() -> serveNext(ctx));
+    }
+
+    private void serveNext(ChannelHandlerContext ctx) {
+        serving = false;
+        if (removed || !ctx.channel().isActive()) {
             return;
         }
         FullHttpRequest next = waiting == null ? null : waiting.poll();

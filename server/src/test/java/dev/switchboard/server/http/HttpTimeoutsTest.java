@@ -126,6 +126,20 @@ class HttpTimeoutsTest {
     }
 
     @Test
+    void responseTheWriteOfWhichNeverCompletesIsCutAfterTheIdleTimeout() {
+        send("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n");
+        // Written but never flushed: to the handler it is a response the peer does not take.
+        app.ctx.write(HttpResponses.of(io.netty.handler.codec.http.HttpResponseStatus.OK, HttpResponses.TEXT,
+            HttpResponses.bytes("big"), true));
+        assertThat(timeouts.phase()).isEqualTo(HttpTimeouts.Phase.WRITE);
+        advance(IDLE_MS - 1);
+        assertThat(ch.isOpen()).isTrue();
+        advance(1);
+        assertThat(ch.isOpen()).isFalse();
+        app.received.forEach(FullHttpRequest::release);
+    }
+
+    @Test
     void leavingForAWebSocketStopsEveryTimer() {
         send("GET /connection/websocket HTTP/1.1\r\nHost: x\r\n\r\n");
         ch.pipeline().remove(timeouts.bytesWatcher());
