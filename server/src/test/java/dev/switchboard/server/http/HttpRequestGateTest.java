@@ -2,8 +2,6 @@ package dev.switchboard.server.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpObjectAggregator;
@@ -22,17 +20,11 @@ class HttpRequestGateTest {
         new HttpRequestGate(new ApiKey(KEY), true, MAX_BODY), new HttpObjectAggregator(MAX_BODY), app);
 
     private void send(String text) {
-        ch.writeInbound(Unpooled.copiedBuffer(text, StandardCharsets.ISO_8859_1));
+        EmbeddedHttp.send(ch, text);
     }
 
-    /** Everything the node wrote, as text. */
     private String written() {
-        StringBuilder out = new StringBuilder();
-        for (ByteBuf b = ch.readOutbound(); b != null; b = ch.readOutbound()) {
-            out.append(b.toString(StandardCharsets.ISO_8859_1));
-            b.release();
-        }
-        return out.toString();
+        return EmbeddedHttp.written(ch);
     }
 
     @Test
@@ -108,7 +100,7 @@ class HttpRequestGateTest {
         HttpPipeliningTest.App router = new HttpPipeliningTest.App();
         EmbeddedChannel noApi = new EmbeddedChannel(new HttpServerCodec(), new HttpRequestGate(new ApiKey(null), false,
             MAX_BODY), new HttpObjectAggregator(MAX_BODY), router);
-        noApi.writeInbound(Unpooled.copiedBuffer("GET /api/info HTTP/1.1\r\nHost: x\r\n\r\n", StandardCharsets.ISO_8859_1));
+        EmbeddedHttp.send(noApi, "GET /api/info HTTP/1.1\r\nHost: x\r\n\r\n");
         assertThat(router.received).hasSize(1);
         router.received.forEach(FullHttpRequest::release);
     }

@@ -3,13 +3,10 @@ package dev.switchboard.server.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.server.config.HttpConfig;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -33,7 +30,7 @@ class HttpTimeoutsTest {
     }
 
     private void send(String text) {
-        ch.writeInbound(Unpooled.copiedBuffer(text, StandardCharsets.ISO_8859_1));
+        EmbeddedHttp.send(ch, text);
     }
 
     private void advance(long millis) {
@@ -43,12 +40,7 @@ class HttpTimeoutsTest {
     }
 
     private String written() {
-        StringBuilder out = new StringBuilder();
-        for (ByteBuf b = ch.readOutbound(); b != null; b = ch.readOutbound()) {
-            out.append(b.toString(StandardCharsets.ISO_8859_1));
-            b.release();
-        }
-        return out.toString();
+        return EmbeddedHttp.written(ch);
     }
 
     /** A complete GET answered at once, leaving the connection idle. */
