@@ -17,7 +17,9 @@ import dev.switchboard.redis.RedisEngineOptions;
 import dev.switchboard.server.config.Engine;
 import dev.switchboard.server.api.ApiExecutor;
 import dev.switchboard.server.config.ServerConfig;
+import dev.switchboard.server.config.HttpConfig;
 import dev.switchboard.server.http.HealthReport;
+import dev.switchboard.server.http.HttpChannelInitializer;
 import dev.switchboard.server.http.HttpRouter;
 import dev.switchboard.server.metrics.MicrometerNodeMetrics;
 import dev.switchboard.server.transport.WebSocketUpgrade;
@@ -29,14 +31,10 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
@@ -66,8 +64,8 @@ import org.slf4j.LoggerFactory;
 public final class SwitchboardServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(SwitchboardServer.class);
-    /** Largest HTTP request body the server API accepts. */
-    public static final int MAX_HTTP_BODY_BYTES = 4 * 1024 * 1024;
+    /** Largest HTTP request body the server API accepts by default: see {@code http.max_body_size}. */
+    public static final int MAX_HTTP_BODY_BYTES = HttpConfig.DEFAULT_MAX_BODY_SIZE;
 
     private final ServerConfig config;
     private final Node node;
@@ -153,17 +151,9 @@ public final class SwitchboardServer implements AutoCloseable {
             .channel(NioServerSocketChannel.class)
             .option(ChannelOption.SO_BACKLOG, 4096)
             .childOption(ChannelOption.TCP_NODELAY, true)
-            .childHandler(new ChannelInitializer<SocketChannel>() {
-                @Override
-                protected void initChannel(SocketChannel ch) {
-                    ch.pipeline()
-                        .addLast("http", new HttpServerCodec())
-                        .addLast("aggregator", new HttpObjectAggregator(MAX_HTTP_BODY_BYTES))
-                        .addLast("router", new HttpRouter(upgrade, api, config.apiKey(),
-                            config.healthEnabled() ? SwitchboardServer.this::health : null,
-                            config.metricsEnabled() ? registry::scrape : null));
-                }
-            });
+            .childHandler(new HttpChannelInitializer(config.http(), upgrade, api, config.apiKey(),
+                config.healthEnabled() ? this::health : null,
+                config.metricsEnabled() ? registry::scrape : null));
         try {
             serverChannel = bootstrap.bind(config.address(), config.port()).syncUninterruptibly().channel();
         } catch (Exception e) {

@@ -15,7 +15,7 @@ final class ConfigBinder {
 
     static final List<String> TOP_KEYS = List.of("port", "address", "node_name", "engine", "redis", "token", "api_key",
         "allow_anonymous_connect", "client", "channel", "presence", "http_api", "metrics", "health", "shutdown_timeout",
-        "io_threads");
+        "io_threads", "http");
     static final List<String> REDIS_KEYS = List.of("url", "prefix");
     static final List<String> TOKEN_KEYS = List.of("hmac_secret", "rsa_public_key", "ecdsa_public_key", "jwks_file",
         "audience", "issuer");
@@ -34,6 +34,8 @@ final class ConfigBinder {
     static final List<String> NAMESPACE_KEYS = concat(List.of("name"), CHANNEL_OPTION_KEYS);
     static final List<String> PRESENCE_KEYS = List.of("ttl", "update_interval");
     static final List<String> ENABLED_KEYS = List.of("enabled");
+    static final List<String> HTTP_KEYS = List.of("header_timeout", "body_timeout", "idle_timeout",
+        "max_connections_per_ip", "max_body_size");
 
     private ConfigBinder() {
     }
@@ -84,6 +86,10 @@ final class ConfigBinder {
         enabled(root, "health", b::healthEnabled);
         root.duration("shutdown_timeout", b::shutdownTimeout);
         root.integer("io_threads", b::ioThreads);
+        YamlSection http = root.section("http");
+        if (http != null) {
+            b.http(bindHttp(http));
+        }
         return b.build();
     }
 
@@ -122,6 +128,17 @@ final class ConfigBinder {
         s.duration("expired_close_delay", b::expiredCloseDelay);
         s.bytes("max_message_size", b::maxMessageSize);
         s.strings("subscribe_to_channels", b::subscribeToChannels);
+        return b.build();
+    }
+
+    private static HttpConfig bindHttp(YamlSection s) {
+        s.allowOnly(Set.copyOf(HTTP_KEYS));
+        HttpConfig.Builder b = HttpConfig.builder();
+        s.duration("header_timeout", b::headerTimeout);
+        s.duration("body_timeout", b::bodyTimeout);
+        s.duration("idle_timeout", b::idleTimeout);
+        s.integer("max_connections_per_ip", b::maxConnectionsPerIp);
+        s.bytes("max_body_size", b::maxBodySize);
         return b.build();
     }
 

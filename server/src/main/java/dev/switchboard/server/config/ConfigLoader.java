@@ -80,6 +80,11 @@ public final class ConfigLoader {
         m.put("SWITCHBOARD_HEALTH_ENABLED", "health.enabled");
         m.put("SWITCHBOARD_SHUTDOWN_TIMEOUT", "shutdown_timeout");
         m.put("SWITCHBOARD_IO_THREADS", "io_threads");
+        m.put("SWITCHBOARD_HTTP_HEADER_TIMEOUT", "http.header_timeout");
+        m.put("SWITCHBOARD_HTTP_BODY_TIMEOUT", "http.body_timeout");
+        m.put("SWITCHBOARD_HTTP_IDLE_TIMEOUT", "http.idle_timeout");
+        m.put("SWITCHBOARD_HTTP_MAX_CONNECTIONS_PER_IP", "http.max_connections_per_ip");
+        m.put("SWITCHBOARD_HTTP_MAX_BODY_SIZE", "http.max_body_size");
         return java.util.Collections.unmodifiableMap(m);
     }
 

@@ -15,7 +15,7 @@ import java.util.function.Consumer;
  * by {@link ConfigLoader}, or built in code.
  *
  * <p>Immutable. Every default is a named constant here or in the section classes
- * ({@link TokenConfig}, {@link ClientConfig}, {@link ChannelConfig}). Builders check each value
+ * ({@link TokenConfig}, {@link ClientConfig}, {@link ChannelConfig}, {@link HttpConfig}). Builders check each value
  * as it is set and throw {@link ConfigException} naming the key; {@link #validate()} adds the
  * checks that depend on this build and the file system (engine availability, key files).
  *
@@ -87,6 +87,7 @@ public final class ServerConfig {
     private final boolean healthEnabled;
     private final Duration shutdownTimeout;
     private final int ioThreads;
+    private final HttpConfig http;
 
     private ServerConfig(Builder b) {
         port = b.port;
@@ -107,6 +108,7 @@ public final class ServerConfig {
         healthEnabled = b.healthEnabled;
         shutdownTimeout = b.shutdownTimeout;
         ioThreads = b.ioThreads;
+        http = b.http;
     }
 
     /** Every default: what a node runs with when there is no config file and no environment. */
@@ -165,6 +167,8 @@ public final class ServerConfig {
 
     /** {@code shutdown_timeout}. */
     public Duration shutdownTimeout() { return shutdownTimeout; }
+    /** {@code http}: timeouts and limits of plain HTTP connections. */
+    public HttpConfig http() { return http; }
 
     /**
      * Checks what depends on this build and this machine: that the engine is available and that
@@ -247,7 +251,8 @@ public final class ServerConfig {
         return "ServerConfig{port=" + port + ", address=" + address + ", nodeName=" + nodeName + ", engine="
             + engine.configName() + ", token=" + token + ", apiKey=" + (apiKey == null ? "unset" : "<redacted>")
             + ", allowAnonymousConnect=" + allowAnonymousConnect + ", client=" + client + ", channel=" + channel
-            + ", httpApi=" + httpApiEnabled + ", metrics=" + metricsEnabled + ", health=" + healthEnabled + '}';
+            + ", httpApi=" + httpApiEnabled + ", metrics=" + metricsEnabled + ", health=" + healthEnabled
+            + ", http=" + http + '}';
     }
 
     /** Builder of {@link ServerConfig}; every field starts at its default. */
@@ -270,6 +275,7 @@ public final class ServerConfig {
         private boolean healthEnabled = DEFAULT_HEALTH_ENABLED;
         private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
         private int ioThreads = DEFAULT_IO_THREADS;
+        private HttpConfig http = HttpConfig.defaults();
 
         private Builder() {
         }
@@ -293,6 +299,7 @@ public final class ServerConfig {
             healthEnabled = c.healthEnabled;
             shutdownTimeout = c.shutdownTimeout;
             ioThreads = c.ioThreads;
+            http = c.http;
         }
 
         public Builder port(int v) { port = Check.between("port", v, 0, 65_535); return this; }
@@ -346,6 +353,7 @@ public final class ServerConfig {
         /** {@code 0}: one per available processor. */
         public Builder ioThreads(int v) { ioThreads = Check.between("io_threads", v, 0, MAX_IO_THREADS); return this; }
         public Builder shutdownTimeout(Duration v) { shutdownTimeout = Check.positive("shutdown_timeout", v); return this; }
+        public Builder http(HttpConfig v) { http = Objects.requireNonNull(v, "http"); return this; }
 
         /**
          * Builds the config.

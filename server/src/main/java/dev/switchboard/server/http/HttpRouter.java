@@ -5,10 +5,8 @@ import dev.switchboard.server.transport.WebSocketUpgrade;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -16,42 +14,41 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Routes plain HTTP requests: the WebSocket upgrade, the server API under {@code /api/},
- * {@code /health} and {@code /metrics}. One instance per connection (it is cheap).
+ * {@code /health} and {@code /metrics}. One instance per connection (it is cheap), last in the
+ * pipeline {@link HttpChannelInitializer} sets up, which has bounded and authenticated the request
+ * before it gets here.
  */
 public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private static final Logger log = LoggerFactory.getLogger(HttpRouter.class);
     /** Prefix of server API methods: {@code POST /api/publish}. */
     public static final String API_PREFIX = "/api/";
-    private static final String JSON = "application/json";
+    private static final String JSON = HttpResponses.JSON;
 
     private final WebSocketUpgrade upgrade;
     private final ApiExecutor api;
-    private final byte[] apiKey;
+    private final ApiKey apiKey;
     private final Supplier<HealthReport> health;
     private final Supplier<String> metrics;
 
     /**
      * @param upgrade serves the WebSocket path
      * @param api the server API, or {@code null} when disabled
-     * @param apiKey the key API callers must present, or {@code null} (then the API refuses all)
+     * @param apiKey the key API callers must present
      * @param health the health report, or {@code null} when disabled
      * @param metrics Prometheus text, or {@code null} when disabled
      */
-    public HttpRouter(WebSocketUpgrade upgrade, ApiExecutor api, String apiKey, Supplier<HealthReport> health,
+    public HttpRouter(WebSocketUpgrade upgrade, ApiExecutor api, ApiKey apiKey, Supplier<HealthReport> health,
                       Supplier<String> metrics) {
         this.upgrade = upgrade;
         this.api = api;
-        this.apiKey = apiKey == null ? null : apiKey.getBytes(StandardCharsets.UTF_8);
+        this.apiKey = apiKey;
         this.health = health;
         this.metrics = metrics;
     }
@@ -59,17 +56,20 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
         if (!req.decoderResult().isSuccess()) {
-            respond(ctx, req, HttpResponseStatus.BAD_REQUEST, "text/plain", bytes("bad request\n"));
+            // The codec ignores everything after a request it cannot parse: this connection is done.
+            respond(ctx, false, HttpResponseStatus.BAD_REQUEST, "text/plain", bytes("bad request\n"));
             return;
         }
-        String path = req.uri();
-        int q = path.indexOf('?');
-        if (q >= 0) {
-            path = path.substring(0, q);
-        }
+        String path = pathOf(req.uri());
         if (path.equals(WebSocketUpgrade.PATH)) {
             if (req.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
+                // HTTP timeouts and pipelining must not outlive the request: the WebSocket lives for hours.
+                HttpChannelInitializer.leaveHttp(ctx.pipeline());
                 upgrade.upgrade(ctx, req);
+                if (!ctx.isRemoved()) {
+                    // Handshake refused (unsupported version, answered): without its HTTP limits, end the connection.
+                    ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+                }
             } else {
                 respond(ctx, req, HttpResponseStatus.BAD_REQUEST, "text/plain", bytes("expected a WebSocket upgrade\n"));
             }
@@ -91,10 +91,16 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
         respond(ctx, req, HttpResponseStatus.NOT_FOUND, "text/plain", bytes("not found\n"));
     }
 
+    /** The path of a request URI, without its query. */
+    static String pathOf(String uri) {
+        int q = uri.indexOf('?');
+        return q >= 0 ? uri.substring(0, q) : uri;
+    }
+
     private void api(ChannelHandlerContext ctx, FullHttpRequest req, String method) {
-        if (!authorized(req)) {
-            respond(ctx, req, HttpResponseStatus.UNAUTHORIZED, JSON,
-                bytes("{\"error\":{\"code\":401,\"message\":\"unauthorized: missing or wrong API key\"}}"));
+        // HttpRequestGate refused keyless calls before their body was read; checked again so the router is safe alone.
+        if (!apiKey.matches(req.headers())) {
+            respond(ctx, false, HttpResponseStatus.UNAUTHORIZED, JSON, bytes(ApiKey.UNAUTHORIZED_JSON));
             return;
         }
         if (req.method() != HttpMethod.POST) {
@@ -115,22 +121,8 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
         });
     }
 
-    private boolean authorized(FullHttpRequest req) {
-        if (apiKey == null) {
-            return false;
-        }
-        String given = req.headers().get("X-API-Key");
-        if (given == null) {
-            String auth = req.headers().get(HttpHeaderNames.AUTHORIZATION);
-            if (auth != null && auth.regionMatches(true, 0, "apikey ", 0, 7)) {
-                given = auth.substring(7).trim();
-            }
-        }
-        return given != null && MessageDigest.isEqual(apiKey, given.getBytes(StandardCharsets.UTF_8));
-    }
-
     private static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
+        return HttpResponses.bytes(s);
     }
 
     private static void respond(ChannelHandlerContext ctx, FullHttpRequest req, HttpResponseStatus status, String type,
@@ -140,10 +132,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
 
     private static void respond(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, String type,
                                 byte[] body) {
-        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
-        res.headers().set(HttpHeaderNames.CONTENT_TYPE, type);
-        HttpUtil.setContentLength(res, body.length);
-        HttpUtil.setKeepAlive(res, keepAlive);
+        FullHttpResponse res = HttpResponses.of(status, type, body, keepAlive);
         if (ctx.executor().inEventLoop()) {
             write(ctx, res, keepAlive);
         } else {

@@ -30,7 +30,8 @@ class SampleConfigTest {
         Map<String, List<String>> sections = Map.of("redis", ConfigBinder.REDIS_KEYS, "token", ConfigBinder.TOKEN_KEYS,
             "client", ConfigBinder.CLIENT_KEYS, "channel", ConfigBinder.CHANNEL_KEYS,
             "presence", ConfigBinder.PRESENCE_KEYS, "http_api", ConfigBinder.ENABLED_KEYS,
-            "metrics", ConfigBinder.ENABLED_KEYS, "health", ConfigBinder.ENABLED_KEYS);
+            "metrics", ConfigBinder.ENABLED_KEYS, "health", ConfigBinder.ENABLED_KEYS,
+            "http", ConfigBinder.HTTP_KEYS);
         for (String top : ConfigBinder.TOP_KEYS) {
             if (sections.containsKey(top)) {
                 sections.get(top).forEach(k -> out.add(top + "." + k));
