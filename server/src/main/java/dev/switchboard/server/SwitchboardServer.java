@@ -75,6 +75,8 @@ public final class SwitchboardServer implements AutoCloseable {
     private final EventLoopGroup boss = new NioEventLoopGroup(1);
     private final EventLoopGroup workers;
     private volatile Channel serverChannel;
+    /** The server API, once started and when enabled; its batch threads stop with the server. */
+    private volatile ApiExecutor api;
     private volatile boolean closed;
 
     private SwitchboardServer(Builder b) {
@@ -146,6 +148,7 @@ public final class SwitchboardServer implements AutoCloseable {
         WebSocketUpgrade upgrade = new WebSocketUpgrade(node, config.client().maxMessageSize(),
             config.client().queueMaxBytes());
         ApiExecutor api = config.httpApiEnabled() ? new ApiExecutor(node) : null;
+        this.api = api;
         ServerBootstrap bootstrap = new ServerBootstrap()
             .group(boss, workers)
             .channel(NioServerSocketChannel.class)
@@ -224,6 +227,9 @@ public final class SwitchboardServer implements AutoCloseable {
         }
         node.close();
         shutdownLoops();
+        if (api != null) {
+            api.close();
+        }
         closeEngine();
         registry.close();
     }
