@@ -294,7 +294,7 @@ public final class Client {
             inflight.decrementAndGet();
             if (err == null) {
                 if (reply != null) {
-                    write(reply);
+                    write(fitting(cmd, reply));
                 }
                 return;
             }
@@ -304,6 +304,20 @@ public final class Client {
                 replyError(cmd, err);
             }
         });
+    }
+
+    /**
+     * The reply, or error 106 when it would take more than half of this client's queue: sent, it
+     * would close the client as slow (3008) for asking, e.g. a {@code history} of many large
+     * publications or the {@code presence} of a crowded channel.
+     */
+    private byte[] fitting(Command cmd, byte[] reply) {
+        int max = node.options().clientQueueMaxBytes() / 2;
+        if (reply.length <= max) {
+            return reply;
+        }
+        return ProtocolCodec.error(cmd.id(), ProtocolError.LIMIT_EXCEEDED.withMessage("reply of " + reply.length
+            + " bytes is larger than " + max + " (half of client.queue_max_bytes); ask for less"));
     }
 
     /**

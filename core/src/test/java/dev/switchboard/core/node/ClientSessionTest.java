@@ -74,6 +74,23 @@ class ClientSessionTest {
     }
 
     @Test
+    void aReplyLargerThanHalfTheQueueIsLimitExceededNotASlowDisconnect() {
+        node.close();
+        node = newNode(NodeOptions.builder().channelRules(rules()).clientQueueMaxBytes(16 * 1024)
+            .maxPublicationSize(4 * 1024).build());
+        RecordingTransport t = connect("alice");
+        send(t, "{\"id\":2,\"subscribe\":{\"channel\":\"news\"}}");
+        for (int i = 0; i < 4; i++) {
+            node.publish("news", b("\"" + "x".repeat(3000) + "\"")).join();
+        }
+        send(t, "{\"id\":3,\"history\":{\"channel\":\"news\",\"limit\":2}}");
+        assertThat(t.reply(3).at("/history/publications").size()).isEqualTo(2);
+        send(t, "{\"id\":4,\"history\":{\"channel\":\"news\",\"limit\":-1}}");
+        assertThat(t.reply(4).at("/error/code").asInt()).isEqualTo(106);
+        assertThat(t.closed).as("the client stays connected").isNull();
+    }
+
+    @Test
     void connectReplyCarriesClientIdPingAndPong() {
         RecordingTransport t = connect("alice");
         JsonNode r = t.reply(1).get("connect");

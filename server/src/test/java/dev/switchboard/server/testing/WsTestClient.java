@@ -86,15 +86,16 @@ public final class WsTestClient implements AutoCloseable {
 
         @Override
         public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-            closed.complete(new int[] {statusCode});
+            // The reason first: a caller that saw the code may read the reason at once.
             closeReason.complete(reason);
+            closed.complete(new int[] {statusCode});
             return null;
         }
 
         @Override
         public void onError(WebSocket webSocket, Throwable error) {
-            closed.complete(new int[] {-1});
             closeReason.complete(error.toString());
+            closed.complete(new int[] {-1});
         }
     }
 
