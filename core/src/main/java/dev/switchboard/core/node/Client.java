@@ -47,8 +47,7 @@ public final class Client {
     private final long connectDeadline;
     private volatile long nextPingAt;
     private volatile long pongDeadline;
-    private double tokens;
-    private long tokensAt;
+    private final CommandRate rate;
     private final Commands commands;
     private final java.util.ArrayDeque<Command> deferred = new java.util.ArrayDeque<>();
     private boolean awaitingConnect;
@@ -61,8 +60,7 @@ public final class Client {
         this.id = id;
         this.info = new ClientInfo(id, "", null, null);
         this.connectDeadline = nowMillis + node.options().connectTimeout().toMillis();
-        this.tokens = node.options().commandBurst();
-        this.tokensAt = System.nanoTime();
+        this.rate = new CommandRate(node.options().commandRateLimit(), node.options().commandBurst(), System.nanoTime());
         this.subscriptions = new Subscriptions(this);
         this.commands = new Commands(this, subscriptions);
     }
@@ -222,18 +220,7 @@ public final class Client {
     }
 
     private boolean takeToken() {
-        int rate = node.options().commandRateLimit();
-        if (rate <= 0) {
-            return true;
-        }
-        long now = System.nanoTime();
-        tokens = Math.min(node.options().commandBurst(), tokens + (now - tokensAt) * rate / 1e9);
-        tokensAt = now;
-        if (tokens < 1) {
-            return false;
-        }
-        tokens -= 1;
-        return true;
+        return rate.take(System.nanoTime());
     }
 
     private void dispatch(Command cmd) {
