@@ -9,6 +9,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +38,8 @@ final class ApiBatch {
     private static final byte[] CLOSE = "]}".getBytes(StandardCharsets.US_ASCII);
 
     private final List<Command> commands;
+    /** Where a command's completion continues: never the engine's or the network's threads. */
+    private final Executor continuations;
     private final boolean parallel;
     private final long maxResponseBytes;
     private final byte[][] replies;
@@ -48,8 +51,9 @@ final class ApiBatch {
     private int finished;
     private boolean exhausted;
 
-    private ApiBatch(List<Command> commands, boolean parallel, long maxResponseBytes) {
+    private ApiBatch(List<Command> commands, boolean parallel, long maxResponseBytes, Executor continuations) {
         this.commands = commands;
+        this.continuations = continuations;
         this.parallel = parallel;
         this.maxResponseBytes = maxResponseBytes;
         this.replies = new byte[commands.size()][];
@@ -62,11 +66,12 @@ final class ApiBatch {
      *
      * @return the whole response; never fails
      */
-    static CompletableFuture<ApiResponse> run(byte[] body, ApiMethods methods, long maxResponseBytes) {
+    static CompletableFuture<ApiResponse> run(byte[] body, ApiMethods methods, long maxResponseBytes,
+                                              Executor continuations) {
         ApiBatch batch;
         try {
             Params root = new Params(RequestJson.readObject(body));
-            batch = new ApiBatch(commands(root, methods), root.bool("parallel"), maxResponseBytes);
+            batch = new ApiBatch(commands(root, methods), root.bool("parallel"), maxResponseBytes, continuations);
         } catch (BadRequestException e) {
             return CompletableFuture.completedFuture(new ApiResponse(400, ApiJson.encodeError(ApiOutcome.badRequest(e))));
         }
@@ -151,11 +156,11 @@ final class ApiBatch {
                     return;
                 }
             } else {
-                f.thenAccept(o -> {
+                f.thenAcceptAsync(o -> {
                     if (!finish(index, c, o)) {
                         startMore();
                     }
-                });
+                }, continuations);
                 if (!parallel) {
                     return;
                 }

@@ -4,9 +4,10 @@ import dev.switchboard.core.node.Node;
 import dev.switchboard.core.protocol.ProtocolError;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -67,14 +68,15 @@ public final class ApiExecutor implements AutoCloseable {
 
     /** Threads that run {@code batch} calls, so a long batch never holds an I/O thread. */
     static final int BATCH_THREADS = 2;
-    /** Batches waiting for a thread; more are refused with 429 (error 111) at once. */
-    static final int BATCH_QUEUE = 64;
+    /** Batches started and not yet answered, per node; more are refused with 429 (error 111) at once. */
+    static final int MAX_BATCHES_IN_PROGRESS = 64;
 
     private static final int MAX_ECHOED_METHOD_LENGTH = 64;
 
     private final ApiMethods methods;
     private final long maxResponseBytes;
     private final ThreadPoolExecutor batches;
+    private final Semaphore batchesInProgress = new Semaphore(MAX_BATCHES_IN_PROGRESS);
 
     /** An executor with {@link #DEFAULT_MAX_RESPONSE_BYTES}. */
     public ApiExecutor(Node node) {
@@ -92,8 +94,10 @@ public final class ApiExecutor implements AutoCloseable {
         }
         this.maxResponseBytes = maxResponseBytes;
         // Threads time out when idle, so an executor that sees no batch holds none.
+        // The queue is bounded by the in-progress permits: each batch queues its start and at most
+        // ApiBatch.PARALLELISM continuations at a time.
         this.batches = new ThreadPoolExecutor(BATCH_THREADS, BATCH_THREADS, 30, TimeUnit.SECONDS,
-            new ArrayBlockingQueue<>(BATCH_QUEUE), r -> {
+            new LinkedBlockingQueue<>(), r -> {
                 Thread t = new Thread(r, "switchboard-api-batch");
                 t.setDaemon(true);
                 return t;
@@ -131,13 +135,21 @@ public final class ApiExecutor implements AutoCloseable {
      * on a thread of its own, not the caller's (an I/O thread that serves other connections).
      */
     private CompletableFuture<ApiResponse> batch(byte[] body) {
-        try {
-            return CompletableFuture.supplyAsync(() -> ApiBatch.run(body, methods, maxResponseBytes), batches)
-                .thenCompose(Function.identity());
-        } catch (RejectedExecutionException e) {
+        if (!batchesInProgress.tryAcquire()) {
             ProtocolError busy = ProtocolError.TOO_MANY_REQUESTS.withMessage("too many requests: "
-                + BATCH_QUEUE + " batches are waiting already; retry later");
+                + MAX_BATCHES_IN_PROGRESS + " batches are in progress already; retry later");
             return CompletableFuture.completedFuture(new ApiResponse(429, ApiJson.encodeError(busy)));
+        }
+        try {
+            CompletableFuture<ApiResponse> response = CompletableFuture
+                .supplyAsync(() -> ApiBatch.run(body, methods, maxResponseBytes, batches), batches)
+                .thenCompose(Function.identity());
+            response.whenComplete((r, e) -> batchesInProgress.release());
+            return response;
+        } catch (RejectedExecutionException e) {
+            // Only once closed.
+            batchesInProgress.release();
+            return CompletableFuture.completedFuture(new ApiResponse(503, ApiJson.encodeError(ProtocolError.INTERNAL)));
         }
     }
 

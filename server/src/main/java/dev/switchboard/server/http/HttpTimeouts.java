@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Closes an HTTP connection whose peer stalls: request headers not complete within
  * {@code http.header_timeout} of their first byte (or of accept), a body not complete within
- * {@code http.body_timeout} of its headers, no request for {@code http.idle_timeout}, or a
- * request answered and written out not within {@code http.idle_timeout}.
+ * {@code http.body_timeout} of its headers, no request for {@code http.idle_timeout}, a
+ * response not written out within {@code http.idle_timeout}, or a request not answered within
+ * {@link #MAX_SERVE_NANOS}.
  *
  * <p>One instance per connection, as two handlers sharing its state: {@link #bytesWatcher()}
  * sits before the HTTP codec and only notes that bytes arrived on an idle connection (the codec
@@ -33,6 +34,13 @@ import org.slf4j.LoggerFactory;
 final class HttpTimeouts extends ChannelDuplexHandler {
 
     private static final Logger log = LoggerFactory.getLogger(HttpTimeouts.class);
+    /**
+     * How long the node may take to answer a request before the connection is cut anyway: a
+     * safety net only, since every API call bounds itself (engine calls 3 s, {@code invoke} at
+     * most 300 s, which must not be cut by {@code http.idle_timeout}). The peer costs nothing
+     * meanwhile: the connection is not read while its request is served.
+     */
+    static final long MAX_SERVE_NANOS = TimeUnit.MINUTES.toNanos(6);
     /** How long a {@code 408} may take to be written before the connection is closed anyway. */
     static final long CLOSE_GRACE_MILLIS = 1000;
 
@@ -185,6 +193,7 @@ final class HttpTimeouts extends ChannelDuplexHandler {
         long nanos = switch (armed) {
             case HEADERS -> headerNanos;
             case BODY -> bodyNanos;
+            case BUSY -> Math.max(idleNanos, MAX_SERVE_NANOS);
             default -> idleNanos;
         };
         Phase phase = armed;

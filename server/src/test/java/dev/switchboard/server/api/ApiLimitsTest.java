@@ -7,6 +7,10 @@ import dev.switchboard.core.node.Node;
 import dev.switchboard.core.node.NodeOptions;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -95,6 +99,33 @@ class ApiLimitsTest {
         }
         assertThat(ApiTestSupport.json(call("history", "{\"channel\":\"chat:after\",\"limit\":0}"))
             .at("/result/offset").asLong()).as("the publish after the budget was not run").isZero();
+    }
+
+    @Test
+    void batchesBeyondTheInProgressLimitGet429UntilOthersFinish() {
+        ApiTestSupport.ControllableBroker broker = new ApiTestSupport.ControllableBroker();
+        Node slow = Node.builder()
+            .options(NodeOptions.builder().channelRules(ApiTestSupport.rules()).build())
+            .broker(broker)
+            .build().start();
+        try (ApiExecutor executor = new ApiExecutor(slow)) {
+            broker.gate = new CompletableFuture<>();
+            String body = "{\"commands\":[{\"publish\":{\"channel\":\"chat:a\",\"data\":{}}}]}";
+            List<CompletableFuture<ApiResponse>> held = new ArrayList<>();
+            for (int i = 0; i < ApiExecutor.MAX_BATCHES_IN_PROGRESS; i++) {
+                held.add(executor.execute("batch", ApiTestSupport.bytes(body)));
+            }
+            ApiResponse refused = ApiTestSupport.call(executor, "batch", body);
+            assertThat(refused.httpStatus()).isEqualTo(429);
+            assertThat(ApiTestSupport.json(refused).at("/error/code").asInt()).isEqualTo(111);
+            broker.gate.complete(null);
+            for (CompletableFuture<ApiResponse> h : held) {
+                assertThat(h.orTimeout(5, TimeUnit.SECONDS).join().httpStatus()).isEqualTo(200);
+            }
+            assertThat(ApiTestSupport.call(executor, "batch", body).httpStatus()).as("permits come back").isEqualTo(200);
+        } finally {
+            slow.close();
+        }
     }
 
     @Test

@@ -76,10 +76,16 @@ final class ApiTestSupport {
         private final MemoryBroker delegate = new MemoryBroker();
         volatile boolean down;
         volatile boolean async;
+        /** When set, operations wait for it: an engine that has not answered yet. */
+        volatile CompletableFuture<Void> gate;
 
         private <T> CompletableFuture<T> maybe(Supplier<CompletableFuture<T>> op) {
             if (down) {
                 return CompletableFuture.failedFuture(ProtocolError.INTERNAL.withMessage("engine unavailable"));
+            }
+            CompletableFuture<Void> g = gate;
+            if (g != null) {
+                return g.thenCompose(v -> op.get());
             }
             if (!async) {
                 return op.get();
