@@ -70,6 +70,14 @@ public abstract class NodeRegistryContract extends ContractSupport {
     }
 
     @Test
+    void leaveOfAnotherNodeKeepsThisOneListed() {
+        registry.heartbeat(info("n1", 10)).join();
+
+        registry.leave("some-other-node").join();
+        assertThat(registry.nodes().join()).containsExactly(info("n1", 10));
+    }
+
+    @Test
     void heartbeatAfterLeavingListsTheNodeAgain() {
         registry.heartbeat(info("n1", 10)).join();
         registry.leave("n1").join();
