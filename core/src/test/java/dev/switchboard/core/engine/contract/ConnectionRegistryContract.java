@@ -116,6 +116,20 @@ public abstract class ConnectionRegistryContract extends ContractSupport {
     }
 
     @Test
+    void addingAClientAgainReplacesItsEntryInEveryLookup() {
+        add(entry("c1", "42", KEY, 1_000L));
+        ConnectionEntry moved = new ConnectionEntry("c1", "43", "proj-2:prod", "node-2", 2_000L);
+        add(moved);
+
+        assertThat(registry.byClient("c1").join()).contains(moved);
+        assertThat(registry.byUser("43").join()).containsExactly(moved);
+        assertThat(registry.byRoutingKey("proj-2:prod").join()).containsExactly(moved);
+        assertThat(registry.byUser("42").join()).as("not under its old user").isEmpty();
+        assertThat(registry.byRoutingKey(KEY).join()).as("not under its old routing key").isEmpty();
+        assertThat(registry.all().join()).containsExactly(moved);
+    }
+
+    @Test
     void manyConnectionsAreAllListed() {
         for (int i = 0; i < 200; i++) {
             add(entry("c" + i, "u" + (i % 10), KEY, 10_000L + i));
