@@ -363,6 +363,30 @@ public abstract class BrokerContract extends ContractSupport {
     }
 
     @Test
+    void subscribingTwiceDeliversEachPublicationOnce() {
+        broker.subscribe(CH).join();
+        broker.subscribe(CH).join();
+        publish(CH, "\"a\"", history(10));
+        publish(CH, "\"b\"", noHistory());
+
+        eventually().until(() -> handler.texts(CH).contains("\"b\""));
+        assertThat(handler.texts(CH)).containsExactly("\"a\"", "\"b\"");
+        broker.unsubscribe("never-subscribed").join();
+    }
+
+    @Test
+    void repeatedIdempotencyKeyWithoutHistoryIsDeliveredOnce() {
+        broker.subscribe(CH).join();
+        PublishOptions o = new PublishOptions(0, Duration.ZERO, META_TTL, null, null, "k1", null);
+        assertThat(publish(CH, "\"once\"", o)).isEqualTo(new StreamPosition(0, ""));
+        assertThat(publish(CH, "\"twice\"", o)).isEqualTo(new StreamPosition(0, ""));
+        publish(CH, "\"after\"", noHistory());
+
+        eventually().until(() -> handler.texts(CH).contains("\"after\""));
+        assertThat(handler.texts(CH)).containsExactly("\"once\"", "\"after\"");
+    }
+
+    @Test
     void joinAndLeaveReachTheSubscribedNodeInOrder() {
         broker.subscribe(CH).join();
         ClientInfo who = clientInfo("c1", "42");
