@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -70,18 +69,6 @@ class RedisPresenceManagerIT {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static String text(byte[] b) {
-        return b == null ? null : new String(b, StandardCharsets.UTF_8);
-    }
-
-    private static void assertSameInfo(ClientInfo actual, ClientInfo expected) {
-        // ClientInfo holds byte arrays, which records compare by identity: compare their JSON.
-        assertThat(actual.client()).isEqualTo(expected.client());
-        assertThat(actual.user()).isEqualTo(expected.user());
-        assertThat(text(actual.connInfo())).isEqualTo(text(expected.connInfo()));
-        assertThat(text(actual.chanInfo())).isEqualTo(text(expected.chanInfo()));
-    }
-
     private String key(byte[] k) {
         return new String(k, StandardCharsets.UTF_8);
     }
@@ -94,41 +81,18 @@ class RedisPresenceManagerIT {
         return key(new RedisKeys(prefix).presenceExpiry(CHANNEL));
     }
 
-    @Test
-    void addedEntriesAreListedCountedAndRemoved() {
-        RedisPresenceManager presence = node();
-        ClientInfo a = info("c1", "42");
-        presence.addPresence(CHANNEL, a, LONG_TTL).join();
-        presence.addPresence(CHANNEL, info("c2", "42"), LONG_TTL).join();
-        presence.addPresence(CHANNEL, info("c3", "43"), LONG_TTL).join();
-
-        Map<String, ClientInfo> who = presence.presence(CHANNEL).join();
-        assertThat(who).containsOnlyKeys("c1", "c2", "c3");
-        assertSameInfo(who.get("c1"), a);
-        assertThat(presence.presenceStats(CHANNEL).join()).isEqualTo(new PresenceStats(3, 2));
-        assertThat(presence.presence("chat:other").join()).isEmpty();
-
-        presence.removePresence(CHANNEL, "c1", "42").join();
-        assertThat(presence.presence(CHANNEL).join()).containsOnlyKeys("c2", "c3");
-        assertThat(presence.presenceStats(CHANNEL).join()).isEqualTo(new PresenceStats(2, 2));
-
-        presence.removePresence(CHANNEL, "c2", "42").join();
-        presence.removePresence(CHANNEL, "c3", "43").join();
-        presence.removePresence(CHANNEL, "never-there", "0").join();
-        assertThat(presence.presenceStats(CHANNEL).join()).isEqualTo(new PresenceStats(0, 0));
-        assertThat(redis.command("EXISTS", hashKey(), expiryKey())).as("emptied channel leaves no keys").isEqualTo(0L);
-    }
+    // Listing, counting, removing and refreshing are in PresenceManagerContract (RedisPresenceManagerContractIT).
 
     @Test
-    void refreshReplacesTheInfoAndKeepsOneEntry() {
+    void emptiedChannelLeavesNoKeys() {
         RedisPresenceManager presence = node();
         presence.addPresence(CHANNEL, info("c1", "42"), LONG_TTL).join();
-        ClientInfo changed = info("c1", "42").withChanInfo(bytes("{\"role\":\"admin\"}"));
-        presence.addPresence(CHANNEL, changed, LONG_TTL).join();
+        presence.addPresence(CHANNEL, info("c2", "43"), LONG_TTL).join();
+        assertThat(redis.command("EXISTS", hashKey(), expiryKey())).isEqualTo(2L);
 
-        Map<String, ClientInfo> who = presence.presence(CHANNEL).join();
-        assertThat(who).hasSize(1);
-        assertSameInfo(who.get("c1"), changed);
+        presence.removePresence(CHANNEL, "c1", "42").join();
+        presence.removePresence(CHANNEL, "c2", "43").join();
+        assertThat(redis.command("EXISTS", hashKey(), expiryKey())).isEqualTo(0L);
     }
 
     @Test

@@ -4,32 +4,34 @@ import dev.switchboard.core.engine.NodeRegistry;
 import dev.switchboard.core.engine.NodeInfo;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** The registry of a single node: the node itself, as of its last heartbeat. */
 public final class MemoryNodeRegistry implements NodeRegistry {
 
-    private volatile NodeInfo self;
+    private final AtomicReference<NodeInfo> self = new AtomicReference<>();
 
     @Override
     public CompletableFuture<Void> heartbeat(NodeInfo info) {
-        self = info;
+        self.set(info);
         return CompletableFuture.completedFuture(null);
     }
 
     @Override
     public CompletableFuture<List<NodeInfo>> nodes() {
-        NodeInfo s = self;
+        NodeInfo s = self.get();
         return CompletableFuture.completedFuture(s == null ? List.of() : List.of(s));
     }
 
+    /** Removes the node if it is this one; another node's id changes nothing. */
     @Override
     public CompletableFuture<Void> leave(String nodeId) {
-        self = null;
+        self.updateAndGet(s -> s != null && s.id().equals(nodeId) ? null : s);
         return CompletableFuture.completedFuture(null);
     }
 
     @Override
     public void close() {
-        self = null;
+        self.set(null);
     }
 }
