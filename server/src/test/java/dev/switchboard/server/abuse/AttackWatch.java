@@ -32,8 +32,12 @@ import org.assertj.core.api.SoftAssertions;
  */
 final class AttackWatch implements AutoCloseable {
 
-    /** p99 delivery latency the innocent subscriber must keep during an attack (generous for a loaded CI box). */
-    static final Duration LATENCY_P99_BOUND = Duration.ofMillis(Long.getLong("abuse.latency.p99.ms", 500));
+    /**
+     * p99 delivery latency the innocent subscriber must keep during an attack. Generous for a
+     * loaded 2-core CI box (its normal p99 is 10-30 ms; 500 ms was exceeded under a load average
+     * of 9); a wedged event loop shows as seconds, and as lost publications and /health failures.
+     */
+    static final Duration LATENCY_P99_BOUND = Duration.ofMillis(Long.getLong("abuse.latency.p99.ms", 1000));
     /** How long {@code /health} may take during and after an attack. */
     static final Duration HEALTH_BOUND = Duration.ofMillis(Long.getLong("abuse.health.ms", 1500));
     /** Direct memory an attack may make the node hold on top of what it held before (of 64 MiB). */
