@@ -1,5 +1,8 @@
 package dev.switchboard.server.config;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -48,29 +51,42 @@ public final class SampleConfig {
     /** The sample, with empty secrets. */
     public static String text() {
         StringBuilder out = new StringBuilder(HEADER);
-        String section = null;
+        // Grouped by section in the order sections first appear, so a key added at the end of the
+        // table still lands in its own section (a section written twice would be a duplicate key).
+        Map<String, List<ConfigKey<?, ?>>> sections = new LinkedHashMap<>();
+        ConfigKeys.ALL.forEach(k -> sections.computeIfAbsent(k.section(), s -> new ArrayList<>()).add(k));
+        String previous = null;
         for (ConfigKey<?, ?> key : ConfigKeys.ALL) {
-            if (!key.section().equals(section)) {
-                if ("channel".equals(section)) {
-                    out.append(NAMESPACES);
-                }
-                section = key.section();
-                out.append('\n');
-                if (SECTION_NOTES.containsKey(section)) {
-                    out.append("# ").append(SECTION_NOTES.get(section)).append('\n');
-                }
-                if (!section.isEmpty()) {
-                    out.append(section).append(":\n");
-                }
+            String section = key.section();
+            if (section.isEmpty()) {
+                out.append("".equals(previous) ? "" : "\n");
+                appendKey(out, key, "");
+                previous = section;
+                continue;
             }
-            String indent = section.isEmpty() ? "" : "  ";
-            String note = NOTES.getOrDefault(key.path(), "");
-            if (!note.isEmpty()) {
-                out.append(indent).append("# ").append(note).append('\n');
+            if (sections.get(section).get(0) != key) {
+                continue; // written with the first key of its section
             }
-            out.append(indent).append("# ").append(key.doc()).append(" Env: ").append(key.env()).append(".\n");
-            out.append(indent).append(key.name()).append(": ").append(key.defaultYaml()).append('\n');
+            previous = section;
+            out.append('\n');
+            if (SECTION_NOTES.containsKey(section)) {
+                out.append("# ").append(SECTION_NOTES.get(section)).append('\n');
+            }
+            out.append(section).append(":\n");
+            sections.get(section).forEach(k -> appendKey(out, k, "  "));
+            if (section.equals("channel")) {
+                out.append(NAMESPACES);
+            }
         }
         return out.toString();
+    }
+
+    private static void appendKey(StringBuilder out, ConfigKey<?, ?> key, String indent) {
+        String note = NOTES.getOrDefault(key.path(), "");
+        if (!note.isEmpty()) {
+            out.append(indent).append("# ").append(note).append('\n');
+        }
+        out.append(indent).append("# ").append(key.doc()).append(" Env: ").append(key.env()).append(".\n");
+        out.append(indent).append(key.name()).append(": ").append(key.defaultYaml()).append('\n');
     }
 }
