@@ -21,8 +21,21 @@ import java.util.stream.Stream;
 /**
  * The table of every configuration key. Loading, the environment variables, the sample that
  * {@code genconfig} writes and the checked tables of {@code docs/configuration.md} all come from
- * here. Adding an option is one line here plus its setter on the builder named in that line
- * (and, for a node option, its core builder).
+ * here.
+ *
+ * <p>Adding a node option, say {@code client.max_subscribe_batch}:
+ * <ol>
+ *   <li>the core: {@code NodeOptions.DEFAULT_MAX_SUBSCRIBE_BATCH}, its field, getter and builder
+ *       setter, which throws {@link dev.switchboard.core.InvalidOptionException} naming the option;</li>
+ *   <li>one entry in {@link #CLIENT}: path, type, default constant, section setter, doc, and
+ *       {@code .core(name, getter, NodeOptions.Builder::setter)};</li>
+ *   <li>the section class ({@link ClientConfig}): field, getter and builder setter (its public,
+ *       typed API for embedders);</li>
+ *   <li>a row in {@code docs/configuration.md}: {@code ConfigDocsTest} fails until it is there
+ *       with the right default and variable.</li>
+ * </ol>
+ * The binder, the unknown-key check, the environment variable, the sample and the mapping of core
+ * errors to the key follow from the entry.
  *
  * <pre>{@code
  * for (ConfigKey<?, ?> key : ConfigKeys.ALL) {
