@@ -3,7 +3,6 @@ package dev.switchboard.server.config;
 import dev.switchboard.core.InvalidOptionException;
 import dev.switchboard.core.node.NodeOptions;
 import java.util.Locale;
-import java.util.Objects;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 
@@ -73,11 +72,6 @@ public final class ConfigKey<B, T> {
      */
     public ConfigKey<B, T> core(String option, Function<ServerConfig, T> getter, BiConsumer<NodeOptions.Builder, T> set) {
         return new ConfigKey<>(path, type, defaultValue, unsetText, doc, setter, option, getter, set);
-    }
-
-    /** The same key, refused by the core under this name (channel options, whose name is the core's). */
-    ConfigKey<B, T> coreName(String option) {
-        return new ConfigKey<>(path, type, defaultValue, unsetText, doc, setter, option, coreGetter, coreSetter);
     }
 
     /** The same key one section down: the channel options as written directly under {@code channel}. */
@@ -155,15 +149,5 @@ public final class ConfigKey<B, T> {
     @Override
     public String toString() {
         return path;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof ConfigKey<?, ?> k && k.path.equals(path);
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(path);
     }
 }

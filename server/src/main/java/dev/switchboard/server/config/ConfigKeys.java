@@ -16,7 +16,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * The table of every configuration key. Loading, the environment variables, the sample that
@@ -143,7 +142,7 @@ public final class ConfigKeys {
      * and in every {@code channel.namespaces[]} entry. Paths are relative to that section; the
      * core {@link ChannelOptions} names its options the same.
      */
-    static final List<ConfigKey<ChannelOptions.Builder, ?>> CHANNEL_OPTIONS = Stream.<ConfigKey<ChannelOptions.Builder, ?>>of(
+    static final List<ConfigKey<ChannelOptions.Builder, ?>> CHANNEL_OPTIONS = List.of(
         ConfigKey.of("history_size", INT, ChannelOptions.DEFAULT_HISTORY_SIZE, ChannelOptions.Builder::historySize,
             "Publications kept per channel; 0 keeps none."),
         ConfigKey.of("history_ttl", DURATION, ChannelOptions.DEFAULT_HISTORY_TTL, ChannelOptions.Builder::historyTtl,
@@ -183,8 +182,7 @@ public final class ConfigKeys {
         ConfigKey.of("allow_history_for_client", BOOL, false, ChannelOptions.Builder::allowHistoryForClient,
             "Any connected client may call history."),
         ConfigKey.of("allow_user_limited_channels", BOOL, false, ChannelOptions.Builder::allowUserLimitedChannels,
-            "Channels like \"dm:#42,43\" may be subscribed only by the users listed after \"#\"."))
-        .<ConfigKey<ChannelOptions.Builder, ?>>map(k -> k.coreName(k.path())).toList();
+            "Channels like \"dm:#42,43\" may be subscribed only by the users listed after \"#\"."));
 
     /** Presence timing, HTTP endpoints and process settings, set on {@link ServerConfig.Builder}. */
     static final List<ConfigKey<ServerConfig.Builder, ?>> RUNTIME = List.of(
@@ -245,9 +243,9 @@ public final class ConfigKeys {
         return ALL.stream().filter(k -> k.isNodeOption() && option.equals(k.coreOption())).findFirst();
     }
 
-    /** The channel option the core calls {@code option}. */
+    /** The channel option the core calls {@code option}: {@link ChannelOptions} names them as the config does. */
     static Optional<ConfigKey<ChannelOptions.Builder, ?>> channelOption(String option) {
-        return CHANNEL_OPTIONS.stream().filter(k -> option.equals(k.coreOption())).findFirst();
+        return CHANNEL_OPTIONS.stream().filter(k -> option.equals(k.name())).findFirst();
     }
 
     /** Names a section may hold: its keys and sub-sections; {@code ""} is the top level. */
