@@ -1,5 +1,6 @@
 package dev.switchboard.core.channel;
 
+import dev.switchboard.core.InvalidOptionException;
 import java.time.Duration;
 
 /**
@@ -211,7 +212,7 @@ public final class ChannelOptions {
 
         public Builder historySize(int v) {
             if (v < 0) {
-                throw new IllegalArgumentException("history_size must be >= 0, got " + v);
+                throw new InvalidOptionException("history_size", "must be >= 0, got " + v);
             }
             historySize = v;
             return this;
@@ -219,7 +220,7 @@ public final class ChannelOptions {
 
         public Builder historyTtl(Duration v) {
             if (v == null || v.isNegative()) {
-                throw new IllegalArgumentException("history_ttl must be >= 0");
+                throw new InvalidOptionException("history_ttl", "must be >= 0");
             }
             historyTtl = v;
             return this;
@@ -227,7 +228,7 @@ public final class ChannelOptions {
 
         public Builder historyMetaTtl(Duration v) {
             if (v == null || v.isNegative()) {
-                throw new IllegalArgumentException("history_meta_ttl must be >= 0");
+                throw new InvalidOptionException("history_meta_ttl", "must be >= 0");
             }
             historyMetaTtl = v;
             return this;
@@ -240,7 +241,7 @@ public final class ChannelOptions {
 
         public Builder recoveryMaxPublicationLimit(int v) {
             if (v < 0) {
-                throw new IllegalArgumentException("recovery_max_publication_limit must be >= 0, got " + v);
+                throw new InvalidOptionException("recovery_max_publication_limit", "must be >= 0, got " + v);
             }
             recoveryMaxPublicationLimit = v;
             return this;
@@ -262,13 +263,13 @@ public final class ChannelOptions {
         /**
          * Builds the options.
          *
-         * @throws IllegalArgumentException when recovery is asked for without history
+         * @throws InvalidOptionException naming the option, when recovery is asked for without history
          */
         public ChannelOptions build() {
             boolean history = historySize > 0 && !historyTtl.isZero();
             if ((forceRecovery || allowRecovery) && !history) {
-                throw new IllegalArgumentException(
-                    "force_recovery/allow_recovery need history: set history_size > 0 and history_ttl > 0");
+                throw new InvalidOptionException(forceRecovery ? "force_recovery" : "allow_recovery",
+                    "needs history: set history_size > 0 and history_ttl > 0");
             }
             return new ChannelOptions(this);
         }

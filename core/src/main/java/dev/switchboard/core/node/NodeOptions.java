@@ -1,5 +1,6 @@
 package dev.switchboard.core.node;
 
+import dev.switchboard.core.InvalidOptionException;
 import dev.switchboard.core.channel.ChannelRules;
 import java.time.Duration;
 import java.util.List;
@@ -246,56 +247,56 @@ public final class NodeOptions {
         /**
          * Builds the options.
          *
-         * @throws IllegalArgumentException when the pong timeout is not shorter than the ping interval,
+         * @throws InvalidOptionException naming the option, when the pong timeout is not shorter than the ping interval,
          *     or a publication of the largest size could not fit a client's queue
          */
         public NodeOptions build() {
             if (maxPublicationSize >= clientQueueMaxBytes) {
-                throw new IllegalArgumentException("max_publication_size (" + maxPublicationSize
+                throw new InvalidOptionException("max_publication_size", "(" + maxPublicationSize
                     + ") must be smaller than client_queue_max_size (" + clientQueueMaxBytes
                     + "), or subscribers would be disconnected as slow for every such publication");
             }
             if (pongTimeout.compareTo(pingInterval) >= 0) {
-                throw new IllegalArgumentException("pong_timeout (" + pongTimeout + ") must be shorter than ping_interval ("
+                throw new InvalidOptionException("pong_timeout", "(" + pongTimeout + ") must be shorter than ping_interval ("
                     + pingInterval + ")");
             }
             if (presenceTtl.compareTo(presenceUpdateInterval) <= 0) {
-                throw new IllegalArgumentException("presence_ttl must be longer than presence_update_interval");
+                throw new InvalidOptionException("presence_ttl", "must be longer than presence_update_interval");
             }
             return new NodeOptions(this);
         }
 
         private static String requireText(String v, String what) {
             if (v == null || v.isBlank()) {
-                throw new IllegalArgumentException(what + " must not be empty");
+                throw new InvalidOptionException(what, "must not be empty");
             }
             return v;
         }
 
         private static Duration positive(Duration v, String key) {
             if (v == null || v.isZero() || v.isNegative()) {
-                throw new IllegalArgumentException(key + " must be > 0");
+                throw new InvalidOptionException(key, "must be > 0");
             }
             return v;
         }
 
         private static Duration nonNegative(Duration v, String key) {
             if (v == null || v.isNegative()) {
-                throw new IllegalArgumentException(key + " must be >= 0");
+                throw new InvalidOptionException(key, "must be >= 0");
             }
             return v;
         }
 
         private static int positive(int v, String key) {
             if (v <= 0) {
-                throw new IllegalArgumentException(key + " must be > 0, got " + v);
+                throw new InvalidOptionException(key, "must be > 0, got " + v);
             }
             return v;
         }
 
         private static int nonNegative(int v, String key) {
             if (v < 0) {
-                throw new IllegalArgumentException(key + " must be >= 0, got " + v);
+                throw new InvalidOptionException(key, "must be >= 0, got " + v);
             }
             return v;
         }

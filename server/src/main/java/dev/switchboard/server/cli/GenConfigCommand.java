@@ -1,8 +1,8 @@
 package dev.switchboard.server.cli;
 
 import dev.switchboard.server.config.DevSecrets;
+import dev.switchboard.server.config.SampleConfig;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystems;
@@ -32,8 +32,6 @@ import picocli.CommandLine.Parameters;
     description = "Write a commented sample config with a new random token secret and API key.")
 public final class GenConfigCommand implements Callable<Integer> {
 
-    /** Classpath resource holding the sample. */
-    public static final String SAMPLE_RESOURCE = "/switchboard-sample.yaml";
     /** File written when none is named. */
     public static final String DEFAULT_FILE = "switchboard.yaml";
 
@@ -54,20 +52,15 @@ public final class GenConfigCommand implements Callable<Integer> {
     }
 
     /** The sample with new secrets filled in. */
-    static String render() throws IOException {
+    static String render() {
         String sample = sample();
         return replaceOnce(replaceOnce(sample, SECRET_LINE, "  hmac_secret: \"" + DevSecrets.newHmacSecret() + "\""),
             API_KEY_LINE, "api_key: \"" + DevSecrets.newApiKey() + "\"");
     }
 
-    /** The sample exactly as shipped (empty secrets). */
-    static String sample() throws IOException {
-        try (InputStream in = GenConfigCommand.class.getResourceAsStream(SAMPLE_RESOURCE)) {
-            if (in == null) {
-                throw new IOException("resource " + SAMPLE_RESOURCE + " is missing from this build");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
+    /** The sample as written from the key table (empty secrets). */
+    static String sample() {
+        return SampleConfig.text();
     }
 
     private static String replaceOnce(String text, String line, String replacement) {

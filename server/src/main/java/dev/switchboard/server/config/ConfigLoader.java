@@ -39,7 +39,7 @@ public final class ConfigLoader {
     /** Environment variable naming the config file when no {@code --config} is given. */
     public static final String ENV_CONFIG_FILE = "SWITCHBOARD_CONFIG";
 
-    /** Environment variables that override config keys, and the key each one sets. */
+    /** Environment variables that override config keys, and the key each one sets: one per key of {@link ConfigKeys}. */
     public static final Map<String, String> ENV_KEYS = envKeys();
 
     private static final Logger LOG = LoggerFactory.getLogger(ConfigLoader.class);
@@ -52,39 +52,7 @@ public final class ConfigLoader {
 
     private static Map<String, String> envKeys() {
         Map<String, String> m = new LinkedHashMap<>();
-        m.put("SWITCHBOARD_PORT", "port");
-        m.put("SWITCHBOARD_ADDRESS", "address");
-        m.put("SWITCHBOARD_NODE_NAME", "node_name");
-        m.put("SWITCHBOARD_ENGINE", "engine");
-        m.put("SWITCHBOARD_REDIS_URL", "redis.url");
-        m.put("SWITCHBOARD_TOKEN_HMAC_SECRET", "token.hmac_secret");
-        m.put("SWITCHBOARD_TOKEN_RSA_PUBLIC_KEY", "token.rsa_public_key");
-        m.put("SWITCHBOARD_TOKEN_ECDSA_PUBLIC_KEY", "token.ecdsa_public_key");
-        m.put("SWITCHBOARD_TOKEN_JWKS_FILE", "token.jwks_file");
-        m.put("SWITCHBOARD_TOKEN_AUDIENCE", "token.audience");
-        m.put("SWITCHBOARD_TOKEN_ISSUER", "token.issuer");
-        m.put("SWITCHBOARD_API_KEY", "api_key");
-        m.put("SWITCHBOARD_ALLOW_ANONYMOUS_CONNECT", "allow_anonymous_connect");
-        m.put("SWITCHBOARD_CLIENT_PING_INTERVAL", "client.ping_interval");
-        m.put("SWITCHBOARD_CLIENT_PONG_TIMEOUT", "client.pong_timeout");
-        m.put("SWITCHBOARD_CLIENT_QUEUE_MAX_BYTES", "client.queue_max_bytes");
-        m.put("SWITCHBOARD_CLIENT_CHANNEL_LIMIT", "client.channel_limit");
-        m.put("SWITCHBOARD_CLIENT_USER_CONNECTION_LIMIT", "client.user_connection_limit");
-        m.put("SWITCHBOARD_CLIENT_COMMAND_RATE_LIMIT", "client.command_rate_limit");
-        m.put("SWITCHBOARD_CLIENT_MAX_MESSAGE_SIZE", "client.max_message_size");
-        m.put("SWITCHBOARD_CLIENT_SUBSCRIBE_TO_CHANNELS", "client.subscribe_to_channels");
-        m.put("SWITCHBOARD_CHANNEL_MAX_PUBLICATION_SIZE", "channel.max_publication_size");
-        m.put("SWITCHBOARD_CHANNEL_HISTORY_MAX_PUBLICATION_LIMIT", "channel.history_max_publication_limit");
-        m.put("SWITCHBOARD_HTTP_API_ENABLED", "http_api.enabled");
-        m.put("SWITCHBOARD_METRICS_ENABLED", "metrics.enabled");
-        m.put("SWITCHBOARD_HEALTH_ENABLED", "health.enabled");
-        m.put("SWITCHBOARD_SHUTDOWN_TIMEOUT", "shutdown_timeout");
-        m.put("SWITCHBOARD_IO_THREADS", "io_threads");
-        m.put("SWITCHBOARD_HTTP_HEADER_TIMEOUT", "http.header_timeout");
-        m.put("SWITCHBOARD_HTTP_BODY_TIMEOUT", "http.body_timeout");
-        m.put("SWITCHBOARD_HTTP_IDLE_TIMEOUT", "http.idle_timeout");
-        m.put("SWITCHBOARD_HTTP_MAX_CONNECTIONS_PER_IP", "http.max_connections_per_ip");
-        m.put("SWITCHBOARD_HTTP_MAX_BODY_SIZE", "http.max_body_size");
+        ConfigKeys.ALL.forEach(k -> m.put(k.env(), k.path()));
         return java.util.Collections.unmodifiableMap(m);
     }
 

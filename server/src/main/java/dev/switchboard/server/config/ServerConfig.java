@@ -1,5 +1,6 @@
 package dev.switchboard.server.config;
 
+import dev.switchboard.core.InvalidOptionException;
 import dev.switchboard.core.channel.ChannelRules;
 import dev.switchboard.core.node.NodeOptions;
 import java.net.URI;
@@ -8,7 +9,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.function.Consumer;
 
 /**
  * The whole configuration of a Switchboard server node, as read from YAML and the environment
@@ -208,39 +208,12 @@ public final class ServerConfig {
             }
         }
         NodeOptions.Builder b = NodeOptions.builder().channelRules(rules).allowAnonymous(allowAnonymousConnect);
-        set("node_name", b, x -> { if (nodeName != null) x.name(nodeName); });
-        set("client.ping_interval", b, x -> x.pingInterval(client.pingInterval()));
-        set("client.pong_timeout", b, x -> x.pongTimeout(client.pongTimeout()));
-        set("client.queue_max_bytes", b, x -> x.clientQueueMaxBytes(client.queueMaxBytes()));
-        set("client.channel_limit", b, x -> x.clientChannelLimit(client.channelLimit()));
-        set("client.user_connection_limit", b, x -> x.userConnectionLimit(client.userConnectionLimit()));
-        set("client.connect_timeout", b, x -> x.connectTimeout(client.connectTimeout()));
-        set("client.command_rate_limit", b, x -> x.commandRateLimit(client.commandRateLimit()));
-        set("client.command_burst", b, x -> x.commandBurst(client.commandBurst()));
-        set("client.max_pending_commands", b, x -> x.maxPendingCommands(client.maxPendingCommands()));
-        set("client.expired_close_delay", b, x -> x.clientExpiredCloseDelay(client.expiredCloseDelay()));
-        set("client.subscribe_to_channels", b, x -> x.serverSideChannels(serverSide));
-        set("presence.update_interval", b, x -> x.presenceUpdateInterval(presenceUpdateInterval));
-        set("presence.ttl", b, x -> x.presenceTtl(presenceTtl));
-        set("channel.max_publication_size", b, x -> x.maxPublicationSize(channel.maxPublicationSize()));
-        set("channel.history_max_publication_limit", b,
-            x -> x.historyMaxPublicationLimit(channel.historyMaxPublicationLimit()));
+        ConfigKeys.ALL.forEach(k -> k.toCore(this, b));
         try {
             return b.build();
-        } catch (IllegalArgumentException e) {
-            // The core's cross-field checks (pong vs ping, presence ttl vs interval) name their keys.
-            String msg = e.getMessage();
-            String key = msg.startsWith("pong_timeout") ? "client.pong_timeout"
-                : msg.startsWith("presence_ttl") ? "presence.ttl"
-                : msg.startsWith("max_publication_size") ? "channel.max_publication_size" : "client";
-            throw new ConfigException(key, msg, e);
-        }
-    }
-
-    private static void set(String key, NodeOptions.Builder b, Consumer<NodeOptions.Builder> setter) {
-        try {
-            setter.accept(b);
-        } catch (IllegalArgumentException e) {
+        } catch (InvalidOptionException e) {
+            // A check across options (max_publication_size vs client_queue_max_size): its message names both.
+            String key = ConfigKeys.byCoreOption(e.option()).map(ConfigKey::path).orElse("client");
             throw new ConfigException(key, e.getMessage(), e);
         }
     }

@@ -8,7 +8,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -57,16 +56,9 @@ final class YamlSection {
         return v != null && !v.isNull();
     }
 
-    void text(String name, Consumer<String> setter) {
-        if (has(name)) {
-            setter.accept(scalarText(name));
-        }
-    }
-
-    void bool(String name, Consumer<Boolean> setter) {
-        if (has(name)) {
-            setter.accept(boolValue(name));
-        }
+    /** A scalar as text; never the value in an error, it may be a secret. */
+    String textValue(String name) {
+        return scalarText(name);
     }
 
     boolean boolValue(String name) {
@@ -79,12 +71,6 @@ final class YamlSection {
             return s.equals("true");
         }
         throw new ConfigException(key(name), "must be true or false, got " + show(v));
-    }
-
-    void integer(String name, Consumer<Integer> setter) {
-        if (has(name)) {
-            setter.accept(intValue(name));
-        }
     }
 
     int intValue(String name) {
@@ -104,20 +90,15 @@ final class YamlSection {
     }
 
     /** A byte count: a whole number, or one with a {@code KiB}/{@code MiB}/{@code GiB} suffix. */
-    void bytes(String name, Consumer<Integer> setter) {
-        if (!has(name)) {
-            return;
-        }
+    int bytesValue(String name) {
         JsonNode v = node.get(name);
         if (v.isNumber()) {
-            setter.accept(intValue(name));
-            return;
+            return intValue(name);
         }
         Matcher m = v.isTextual() ? SIZE.matcher(v.textValue().trim()) : null;
         if (m == null || !m.matches()) {
             if (v.isTextual() && v.textValue().trim().startsWith("-")) {
-                setter.accept(intValue(name)); // a negative number: let the setter say it must be >= 0
-                return;
+                return intValue(name); // a negative number: let the setter say it must be >= 0
             }
             throw new ConfigException(key(name), "must be a size in bytes like 65536, \"64KiB\" or \"1MiB\", got " + show(v));
         }
@@ -132,13 +113,7 @@ final class YamlSection {
         if (n > Integer.MAX_VALUE / factor) {
             throw new ConfigException(key(name), "must be at most 2GiB, got " + show(v));
         }
-        setter.accept((int) (n * factor));
-    }
-
-    void duration(String name, Consumer<Duration> setter) {
-        if (has(name)) {
-            setter.accept(durationValue(name));
-        }
+        return (int) (n * factor);
     }
 
     Duration durationValue(String name) {
@@ -160,10 +135,7 @@ final class YamlSection {
     }
 
     /** A list of strings, or one comma-separated string (the environment form). */
-    void strings(String name, Consumer<List<String>> setter) {
-        if (!has(name)) {
-            return;
-        }
+    List<String> stringsValue(String name) {
         JsonNode v = node.get(name);
         List<String> out = new ArrayList<>();
         if (v.isTextual()) {
@@ -183,7 +155,7 @@ final class YamlSection {
         } else {
             throw new ConfigException(key(name), "must be a list of strings");
         }
-        setter.accept(out);
+        return out;
     }
 
     /** A nested mapping, or {@code null} when absent. */
