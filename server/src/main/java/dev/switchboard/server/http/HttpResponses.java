@@ -1,8 +1,6 @@
 package dev.switchboard.server.http;
 
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -10,6 +8,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import dev.switchboard.server.transport.LingeringClose;
 import java.nio.charset.StandardCharsets;
 
 /** Builds the small complete responses the HTTP handlers send. */
@@ -35,10 +34,10 @@ final class HttpResponses {
     }
 
     /**
-     * Writes a {@code Connection: close} response from {@code ctx} towards the peer and closes the
-     * connection once it is written (or failed to be).
+     * Writes a {@code Connection: close} response from {@code ctx} towards the peer and ends the
+     * connection so that the peer can read it even while it is still sending ({@link LingeringClose}).
      */
-    static ChannelFuture sendAndClose(ChannelHandlerContext ctx, HttpResponseStatus status, String type, String body) {
-        return ctx.writeAndFlush(of(status, type, bytes(body), false)).addListener(ChannelFutureListener.CLOSE);
+    static void sendAndClose(ChannelHandlerContext ctx, HttpResponseStatus status, String type, String body) {
+        LingeringClose.after(ctx.writeAndFlush(of(status, type, bytes(body), false)));
     }
 }

@@ -41,8 +41,6 @@ final class HttpTimeouts extends ChannelDuplexHandler {
      * meanwhile: the connection is not read while its request is served.
      */
     static final long MAX_SERVE_NANOS = TimeUnit.MINUTES.toNanos(6);
-    /** How long a {@code 408} may take to be written before the connection is closed anyway. */
-    static final long CLOSE_GRACE_MILLIS = 1000;
 
     /** What the connection waits for, and so which timeout applies. */
     enum Phase { HEADERS, BODY, BUSY, WRITE, IDLE }
@@ -216,9 +214,8 @@ final class HttpTimeouts extends ChannelDuplexHandler {
         removed = true; // nothing more to time: the connection is going
         boolean nothingWritten = !writing && (phase == Phase.HEADERS || phase == Phase.BODY && !answered);
         if (nothingWritten && ctx.channel().isWritable()) {
+            // Closes within LingeringClose.GRACE_MILLIS, also when the peer does not read the 408.
             HttpResponses.sendAndClose(ctx, HttpResponseStatus.REQUEST_TIMEOUT, HttpResponses.TEXT, "request timeout\n");
-            // A peer that does not read could hold the 408 in our buffer: close regardless after a grace.
-            ctx.executor().schedule(() -> { ctx.close(); }, CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
         } else {
             ctx.close();
         }

@@ -5,7 +5,6 @@ import dev.switchboard.core.protocol.Disconnect;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
@@ -14,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -37,7 +35,7 @@ final class WebSocketTransport implements Transport {
      */
     static final int CONTROL_FRAME_OVERHEAD = 64;
     /** How long a closing connection may take to flush its close frame before it is cut. */
-    static final long CLOSE_GRACE_MILLIS = 1000;
+    static final long CLOSE_GRACE_MILLIS = LingeringClose.GRACE_MILLIS;
 
     private static final byte[] NEWLINE = {'\n'};
 
@@ -167,11 +165,7 @@ final class WebSocketTransport implements Transport {
     }
 
     private void writeClose(CloseWebSocketFrame frame) {
-        channel.writeAndFlush(frame).addListener(ChannelFutureListener.CLOSE);
-        // A peer that never reads keeps the close frame stuck in the buffer: cut it.
-        channel.eventLoop().schedule(() -> {
-            channel.close();
-        }, CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+        LingeringClose.after(channel.writeAndFlush(frame));
     }
 
     /**
