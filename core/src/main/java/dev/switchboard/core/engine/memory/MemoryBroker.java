@@ -21,11 +21,12 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <p>Each channel has its own lock; a publication is stored and handed to the node under that
  * lock, so delivery per channel follows offset order. Expired streams and idempotency keys are
- * dropped by {@link #sweep()}, which the node calls periodically.
+ * dropped by {@link #sweep()}, which {@link MemoryEngine} calls periodically.
  *
  * <pre>{@code
  * MemoryBroker broker = new MemoryBroker();
- * Node node = Node.builder().broker(broker).presenceManager(new MemoryPresenceManager()).build();
+ * broker.start(handler);
+ * broker.publish("chat", data, options).join();
  * }</pre>
  */
 public final class MemoryBroker implements Broker {
