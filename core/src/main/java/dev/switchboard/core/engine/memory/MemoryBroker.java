@@ -176,7 +176,7 @@ public final class MemoryBroker implements Broker {
     }
 
     /** Drops streams whose position expired and idempotency keys past their TTL. */
-    public void sweep() {
+    void sweep() {
         long now = clock.millis();
         streams.entrySet().removeIf(e -> e.getValue().metaExpired(now));
         idempotency.entrySet().removeIf(e -> e.getValue().expireAtMillis() <= now);
