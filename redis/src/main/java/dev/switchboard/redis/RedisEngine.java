@@ -1,29 +1,29 @@
 package dev.switchboard.redis;
 
-import dev.switchboard.core.engine.Broker;
+import dev.switchboard.core.engine.Engine;
 import dev.switchboard.core.engine.NodeRegistry;
 import dev.switchboard.core.engine.PresenceManager;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The Redis engine for one node: the broker, presence and node registry sharing one set of
- * connections, which close last.
+ * The Redis engine for one node: the broker, presence and the node and connection registries
+ * sharing one set of connections, which close last. Expiry is Redis's own, so it runs no timer.
  *
  * <pre>{@code
  * RedisEngine engine = RedisEngine.connect(RedisEngineOptions.builder("redis://127.0.0.1:6379").build(), nodeId);
- * Node node = Node.builder().broker(engine.broker()).presenceManager(engine.presenceManager())
- *     .nodeRegistry(engine.nodeRegistry()).connectionRegistry(engine.connectionRegistry()).build().start();
+ * Node node = Node.builder().options(options).engine(engine).build().start();
  * ...
- * node.close();
- * engine.close();
+ * node.close(); // closes the engine too
  * }</pre>
  */
-public final class RedisEngine implements AutoCloseable {
+public final class RedisEngine implements Engine {
 
     private final RedisConnections connections;
     private final RedisBroker broker;
     private final RedisPresenceManager presence;
     private final RedisNodeRegistry registry;
     private final RedisConnectionRegistry connectionRegistry;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private RedisEngine(RedisConnections connections, String nodeId) {
         this.connections = connections;
@@ -45,30 +45,36 @@ public final class RedisEngine implements AutoCloseable {
         return new RedisEngine(new RedisConnections(options), nodeId);
     }
 
+    @Override
     public RedisBroker broker() {
         return broker;
     }
 
+    @Override
     public PresenceManager presenceManager() {
         return presence;
     }
 
+    @Override
     public NodeRegistry nodeRegistry() {
         return registry;
     }
 
+    @Override
     public RedisConnectionRegistry connectionRegistry() {
         return connectionRegistry;
     }
 
-    /** The broker as the SPI type. */
-    public Broker asBroker() {
-        return broker;
-    }
-
-    /** Closes the connections; close the node first. */
+    /** Closes the parts, then the connections they share. Idempotent. */
     @Override
     public void close() {
-        connections.close();
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            Engine.super.close();
+        } finally {
+            connections.close();
+        }
     }
 }

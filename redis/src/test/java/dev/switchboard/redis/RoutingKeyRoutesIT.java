@@ -39,10 +39,7 @@ class RoutingKeyRoutesIT {
 
     @AfterEach
     void closeAll() {
-        engines.forEach(e -> {
-            e.broker().close();
-            e.close();
-        });
+        engines.forEach(RedisEngine::close);
     }
 
     private RedisEngine engine(String nodeId, Duration nodeTimeout) {

@@ -1,9 +1,11 @@
 package dev.switchboard.server;
 
 import dev.switchboard.core.engine.Broker;
-import dev.switchboard.core.engine.ConnectionRegistry;
+import dev.switchboard.core.engine.Engine;
 import dev.switchboard.core.engine.NodeRegistry;
 import dev.switchboard.core.engine.PresenceManager;
+import dev.switchboard.core.engine.memory.MemoryConnectionRegistry;
+import dev.switchboard.core.engine.memory.MemoryNodeRegistry;
 import dev.switchboard.core.hook.ConnectHandler;
 import dev.switchboard.core.hook.DisconnectListener;
 import dev.switchboard.core.hook.PublishHandler;
@@ -13,8 +15,6 @@ import dev.switchboard.core.hook.SubscribeHandler;
 import dev.switchboard.core.node.Node;
 import dev.switchboard.core.node.NodeOptions;
 import dev.switchboard.redis.RedisEngine;
-import dev.switchboard.redis.RedisEngineOptions;
-import dev.switchboard.server.config.Engine;
 import dev.switchboard.server.api.ApiExecutor;
 import dev.switchboard.server.config.ServerConfig;
 import dev.switchboard.server.config.HttpConfig;
@@ -69,8 +69,6 @@ public final class SwitchboardServer implements AutoCloseable {
 
     private final ServerConfig config;
     private final Node node;
-    /** The Redis engine's connections when this server opened them; closed after the node. */
-    private final RedisEngine redisEngine;
     private final PrometheusMeterRegistry registry;
     private final EventLoopGroup boss = new NioEventLoopGroup(1);
     private final EventLoopGroup workers;
@@ -87,31 +85,16 @@ public final class SwitchboardServer implements AutoCloseable {
         new JvmGcMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
-        if (b.broker == null) {
+        if (b.engine == null) {
             config.validate();
         }
         NodeOptions options = config.toNodeOptions();
-        Broker broker = b.broker;
-        PresenceManager presence = b.presenceManager;
-        NodeRegistry nodeRegistry = b.nodeRegistry;
-        ConnectionRegistry connectionRegistry = null;
-        if (broker == null && config.engine() == Engine.REDIS) {
-            redisEngine = RedisEngine.connect(RedisEngineOptions.builder(config.redisUrl())
-                .prefix(config.redisPrefix()).build(), options.id());
-            broker = redisEngine.broker();
-            presence = redisEngine.presenceManager();
-            nodeRegistry = redisEngine.nodeRegistry();
-            connectionRegistry = redisEngine.connectionRegistry();
-        } else {
-            redisEngine = null;
-        }
+        // The node owns the engine from here on: it starts it and closes it.
+        Engine engine = b.engine != null ? b.engine : Engines.create(config, options.id());
         var nb = Node.builder()
             .options(options)
             .tokenVerifier(config.token().toVerifier())
-            .broker(broker)
-            .presenceManager(presence)
-            .nodeRegistry(nodeRegistry)
-            .connectionRegistry(connectionRegistry)
+            .engine(engine)
             .metrics(new MicrometerNodeMetrics(registry))
             .onConnect(b.connectHandler)
             .onSubscribe(b.subscribeHandler)
@@ -124,8 +107,8 @@ public final class SwitchboardServer implements AutoCloseable {
         registry.gauge("switchboard_channels", node, n -> n.info().numChannels());
         registry.gauge("switchboard_subscriptions", node, n -> n.info().numSubs());
         registry.gauge("switchboard_pending_invocations", node, Node::pendingInvocations);
-        if (redisEngine != null) {
-            var rb = redisEngine.broker();
+        if (engine instanceof RedisEngine redis) {
+            var rb = redis.broker();
             registry.more().counter("switchboard_redis_gap_filled_publications", java.util.List.of(), rb,
                 x -> x.gapFilledCount());
             registry.more().counter("switchboard_redis_pubsub_restarts", java.util.List.of(), rb,
@@ -161,7 +144,6 @@ public final class SwitchboardServer implements AutoCloseable {
             serverChannel = bootstrap.bind(config.address(), config.port()).syncUninterruptibly().channel();
         } catch (Exception e) {
             node.close();
-            closeEngine();
             shutdownLoops();
             String why = e instanceof BindException ? "address in use or not available" : e.toString();
             throw new IllegalStateException("cannot listen on " + config.address() + ":" + config.port() + ": " + why, e);
@@ -213,8 +195,8 @@ public final class SwitchboardServer implements AutoCloseable {
     }
 
     /**
-     * Graceful stop: no new connections, clients told to reconnect elsewhere (3001), engine
-     * closed last.
+     * Graceful stop: no new connections, clients told to reconnect elsewhere (3001), then the
+     * node closes its engine.
      */
     @Override
     public void close() {
@@ -230,14 +212,7 @@ public final class SwitchboardServer implements AutoCloseable {
         if (api != null) {
             api.close();
         }
-        closeEngine();
         registry.close();
-    }
-
-    private void closeEngine() {
-        if (redisEngine != null) {
-            redisEngine.close();
-        }
     }
 
     private void shutdownLoops() {
@@ -250,9 +225,7 @@ public final class SwitchboardServer implements AutoCloseable {
     /** Builder of {@link SwitchboardServer}. */
     public static final class Builder {
         private ServerConfig config = ServerConfig.defaults();
-        private Broker broker;
-        private PresenceManager presenceManager;
-        private NodeRegistry nodeRegistry;
+        private Engine engine;
         private ConnectHandler connectHandler;
         private SubscribeHandler subscribeHandler;
         private PublishHandler publishHandler;
@@ -264,12 +237,34 @@ public final class SwitchboardServer implements AutoCloseable {
         }
 
         public Builder config(ServerConfig v) { config = Objects.requireNonNull(v); return this; }
-        /** Uses another engine than the one the config names (the registry may be {@code null}). */
+
+        /**
+         * Uses another engine than the one the config names; the config's {@code engine} key is
+         * then only a label. The server's node starts the engine and closes it.
+         *
+         * <pre>{@code
+         * SwitchboardServer.builder().config(config).engine(Engine.of(broker, presence, nodes, connections)).build();
+         * }</pre>
+         */
+        public Builder engine(Engine v) { engine = Objects.requireNonNull(v); return this; }
+
+        /**
+         * Uses a single-node engine made of this broker and presence manager, with the memory
+         * node and connection registries.
+         *
+         * @param r must be {@code null}: an engine with a node registry of its own spans nodes
+         *     and so needs its own connection registry too
+         * @throws IllegalArgumentException when a node registry is given
+         * @deprecated give the whole engine with {@link #engine(Engine)}
+         */
+        @Deprecated
         public Builder engine(Broker b, PresenceManager p, NodeRegistry r) {
-            broker = b;
-            presenceManager = p;
-            nodeRegistry = r;
-            return this;
+            if (r != null) {
+                throw new IllegalArgumentException("engine(broker, presenceManager, nodeRegistry) has no connection "
+                    + "registry, which an engine spanning nodes needs: give engine(Engine.of(broker, presenceManager, "
+                    + "nodeRegistry, connectionRegistry))");
+            }
+            return engine(Engine.of(b, p, new MemoryNodeRegistry(), new MemoryConnectionRegistry()));
         }
         public Builder onConnect(ConnectHandler v) { connectHandler = v; return this; }
         public Builder onSubscribe(SubscribeHandler v) { subscribeHandler = v; return this; }

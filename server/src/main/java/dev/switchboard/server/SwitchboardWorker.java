@@ -4,8 +4,6 @@ import dev.switchboard.core.node.Node;
 import dev.switchboard.core.node.NodeMetrics;
 import dev.switchboard.server.metrics.MicrometerNodeMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
-import dev.switchboard.redis.RedisEngine;
-import dev.switchboard.redis.RedisEngineOptions;
 import dev.switchboard.server.config.ConfigException;
 import dev.switchboard.server.config.Engine;
 import dev.switchboard.server.config.ServerConfig;
@@ -25,11 +23,11 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>It uses the same configuration as the nodes (engine, Redis, channel namespaces); the
- * engine must be {@code redis}, since a worker with an in-memory engine would be alone.
+ * engine must be {@code redis}, since a worker with an in-memory engine would be alone. It is a
+ * node without transports: its engine is made by the same wiring as a server node's.
  */
 public final class SwitchboardWorker implements AutoCloseable {
 
-    private final RedisEngine engine;
     private final Node node;
 
     private SwitchboardWorker(ServerConfig config, MeterRegistry meters) {
@@ -38,13 +36,8 @@ public final class SwitchboardWorker implements AutoCloseable {
         }
         config.validate();
         var options = config.toNodeOptions();
-        this.engine = RedisEngine.connect(RedisEngineOptions.builder(config.redisUrl()).prefix(config.redisPrefix())
-            .build(), options.id());
         this.node = Node.builder().options(options)
-            .broker(engine.broker())
-            .presenceManager(engine.presenceManager())
-            .nodeRegistry(engine.nodeRegistry())
-            .connectionRegistry(engine.connectionRegistry())
+            .engine(Engines.create(config, options.id()))
             .metrics(meters == null ? NodeMetrics.NOOP : new MicrometerNodeMetrics(meters, true))
             .build()
             .start();
@@ -72,6 +65,5 @@ public final class SwitchboardWorker implements AutoCloseable {
     @Override
     public void close() {
         node.close();
-        engine.close();
     }
 }

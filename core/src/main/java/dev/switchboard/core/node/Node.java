@@ -7,6 +7,7 @@ import dev.switchboard.core.engine.Broker;
 import dev.switchboard.core.engine.ClientInfo;
 import dev.switchboard.core.engine.ConnectionEntry;
 import dev.switchboard.core.engine.ConnectionRegistry;
+import dev.switchboard.core.engine.Engine;
 import dev.switchboard.core.engine.HistoryFilter;
 import dev.switchboard.core.engine.HistoryResult;
 import dev.switchboard.core.engine.NodeInfo;
@@ -15,10 +16,6 @@ import dev.switchboard.core.engine.PresenceManager;
 import dev.switchboard.core.engine.PresenceStats;
 import dev.switchboard.core.engine.PublishOptions;
 import dev.switchboard.core.engine.StreamPosition;
-import dev.switchboard.core.engine.memory.MemoryBroker;
-import dev.switchboard.core.engine.memory.MemoryConnectionRegistry;
-import dev.switchboard.core.engine.memory.MemoryNodeRegistry;
-import dev.switchboard.core.engine.memory.MemoryPresenceManager;
 import dev.switchboard.core.hook.ConnectHandler;
 import dev.switchboard.core.hook.DisconnectListener;
 import dev.switchboard.core.hook.PublishHandler;
@@ -51,7 +48,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A Switchboard node: channels, subscriptions, history, presence and client sessions, on top of
- * an engine ({@link Broker} and {@link PresenceManager}). Transports create a {@link Client} per
+ * an {@link Engine} (broker, presence and registries). Transports create a {@link Client} per
  * connection with {@link #newClient(Transport)}; application code publishes and manages
  * connections through the methods here.
  *
@@ -69,11 +66,10 @@ import org.slf4j.LoggerFactory;
 public final class Node implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Node.class);
-    /** How often the memory engine drops expired streams and presence entries. */
-    private static final Duration SWEEP_INTERVAL = Duration.ofSeconds(30);
     private static final int STRIPES = 64;
 
     private final NodeOptions options;
+    private final Engine engine;
     private final Broker broker;
     private final PresenceManager presenceManager;
     private final NodeRegistry registry;
@@ -99,12 +95,13 @@ public final class Node implements AutoCloseable {
     /** Connections not yet in the hub, ticked for their connect timeout. */
     private final Set<Client> connecting = ConcurrentHashMap.newKeySet();
 
-    Node(NodeBuilder b) {
+    Node(NodeBuilder b, Engine engine) {
         this.options = b.options;
-        this.broker = b.broker != null ? b.broker : new MemoryBroker();
-        this.presenceManager = b.presenceManager != null ? b.presenceManager : new MemoryPresenceManager();
-        this.registry = b.registry != null ? b.registry : new MemoryNodeRegistry();
-        this.connections = b.connections != null ? b.connections : new MemoryConnectionRegistry();
+        this.engine = engine;
+        this.broker = engine.broker();
+        this.presenceManager = engine.presenceManager();
+        this.registry = engine.nodeRegistry();
+        this.connections = engine.connectionRegistry();
         this.tokenVerifier = b.tokenVerifier;
         this.connectHandler = b.connectHandler;
         this.subscribeHandler = b.subscribeHandler;
@@ -137,13 +134,11 @@ public final class Node implements AutoCloseable {
 
     /** Starts the engine and the node's timers. */
     public Node start() {
-        broker.start(new NodeEvents(this));
+        engine.start(new NodeEvents(this));
         long tick = Math.max(50, Math.min(1000, options.pongTimeout().toMillis() / 4));
         scheduler.scheduleWithFixedDelay(this::tick, tick, tick, TimeUnit.MILLISECONDS);
         long presence = options.presenceUpdateInterval().toMillis();
         scheduler.scheduleWithFixedDelay(this::refreshPresence, presence, presence, TimeUnit.MILLISECONDS);
-        scheduler.scheduleWithFixedDelay(this::sweep, SWEEP_INTERVAL.toMillis(), SWEEP_INTERVAL.toMillis(),
-            TimeUnit.MILLISECONDS);
         invocations.start();
         heartbeat();
         long hb = options.heartbeatInterval().toMillis();
@@ -512,7 +507,7 @@ public final class Node implements AutoCloseable {
 
     /** Whether the engine is reachable. */
     public boolean engineHealthy() {
-        return broker.healthy();
+        return engine.healthy();
     }
 
     /** The options of a channel, or 102/107 for unknown or invalid names. */
@@ -546,15 +541,6 @@ public final class Node implements AutoCloseable {
         }
     }
 
-    private void sweep() {
-        if (broker instanceof MemoryBroker mb) {
-            mb.sweep();
-        }
-        if (presenceManager instanceof MemoryPresenceManager mp) {
-            mp.sweep();
-        }
-    }
-
     /** True once {@link #close()} began. */
     public boolean isClosed() {
         return closed;
@@ -562,7 +548,7 @@ public final class Node implements AutoCloseable {
 
     /**
      * Disconnects every client with {@link Disconnect#SHUTDOWN} (so SDKs reconnect elsewhere),
-     * stops timers and closes the engine.
+     * stops timers, leaves the node registry and closes the engine.
      */
     @Override
     public void close() {
@@ -584,10 +570,7 @@ public final class Node implements AutoCloseable {
         } catch (Exception e) {
             log.debug("could not leave the registry: {}", e.toString());
         }
-        registry.close();
-        connections.close();
-        presenceManager.close();
-        broker.close();
+        engine.close();
     }
 
 }

@@ -3,33 +3,44 @@ package dev.switchboard.core.node;
 import dev.switchboard.core.auth.TokenVerifier;
 import dev.switchboard.core.engine.Broker;
 import dev.switchboard.core.engine.ConnectionRegistry;
+import dev.switchboard.core.engine.Engine;
 import dev.switchboard.core.engine.NodeRegistry;
 import dev.switchboard.core.engine.PresenceManager;
+import dev.switchboard.core.engine.memory.MemoryEngine;
 import dev.switchboard.core.hook.ConnectHandler;
 import dev.switchboard.core.hook.DisconnectListener;
 import dev.switchboard.core.hook.PublishHandler;
 import dev.switchboard.core.hook.RpcHandler;
 import dev.switchboard.core.hook.SendHandler;
 import dev.switchboard.core.hook.SubscribeHandler;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Builder of {@link Node}. The memory engine (broker, presence, registries) is used for any part
- * not given.
+ * Builder of {@link Node}. The node runs on the {@link Engine} given with {@link #engine}, or on
+ * a new {@link MemoryEngine} when none is given.
  *
  * <pre>{@code
- * Node node = Node.builder().options(options).tokenVerifier(verifier).rpc("echo", handler).build().start();
+ * Node node = Node.builder().options(options).engine(RedisEngine.connect(redisOptions, options.id()))
+ *     .tokenVerifier(verifier).rpc("echo", handler).build().start();
  * }</pre>
+ *
+ * <p>The older part setters ({@link #broker}, {@link #presenceManager}, {@link #nodeRegistry},
+ * {@link #connectionRegistry}) still work but need all four parts: a node never fills a missing
+ * part with the memory one, since a networked broker with a single-node registry would
+ * silently lose sight of the other nodes' connections.
  */
 public final class NodeBuilder {
 
     NodeOptions options = NodeOptions.builder().build();
-    Broker broker;
-    PresenceManager presenceManager;
-    NodeRegistry registry;
-    ConnectionRegistry connections;
+    private Engine engine;
+    private Broker broker;
+    private PresenceManager presenceManager;
+    private NodeRegistry registry;
+    private ConnectionRegistry connections;
     TokenVerifier tokenVerifier = TokenVerifier.REJECT_ALL;
     ConnectHandler connectHandler;
     SubscribeHandler subscribeHandler;
@@ -43,9 +54,21 @@ public final class NodeBuilder {
     }
 
     public NodeBuilder options(NodeOptions v) { options = Objects.requireNonNull(v); return this; }
+
+    /** The engine the node runs on; the node starts it and closes it. */
+    public NodeBuilder engine(Engine v) { engine = Objects.requireNonNull(v); return this; }
+
+    /** @deprecated give the whole engine with {@link #engine}, e.g. {@link Engine#of}. */
+    @Deprecated
     public NodeBuilder broker(Broker v) { broker = v; return this; }
+    /** @deprecated give the whole engine with {@link #engine}, e.g. {@link Engine#of}. */
+    @Deprecated
     public NodeBuilder presenceManager(PresenceManager v) { presenceManager = v; return this; }
+    /** @deprecated give the whole engine with {@link #engine}, e.g. {@link Engine#of}. */
+    @Deprecated
     public NodeBuilder nodeRegistry(NodeRegistry v) { registry = v; return this; }
+    /** @deprecated give the whole engine with {@link #engine}, e.g. {@link Engine#of}. */
+    @Deprecated
     public NodeBuilder connectionRegistry(ConnectionRegistry v) { connections = v; return this; }
     public NodeBuilder tokenVerifier(TokenVerifier v) { tokenVerifier = Objects.requireNonNull(v); return this; }
     public NodeBuilder onConnect(ConnectHandler v) { connectHandler = v; return this; }
@@ -61,7 +84,42 @@ public final class NodeBuilder {
         return this;
     }
 
+    /**
+     * Builds the node.
+     *
+     * @throws IllegalStateException when the engine is given by parts and one is missing, or
+     *     both as a whole and by parts
+     */
     public Node build() {
-        return new Node(this);
+        return new Node(this, resolveEngine());
+    }
+
+    private Engine resolveEngine() {
+        boolean anyPart = broker != null || presenceManager != null || registry != null || connections != null;
+        if (!anyPart) {
+            return engine != null ? engine : new MemoryEngine();
+        }
+        if (engine != null) {
+            throw new IllegalStateException("the node got an engine and engine parts: give only engine(...)");
+        }
+        List<String> missing = new ArrayList<>();
+        if (broker == null) {
+            missing.add("broker");
+        }
+        if (presenceManager == null) {
+            missing.add("presenceManager");
+        }
+        if (registry == null) {
+            missing.add("nodeRegistry");
+        }
+        if (connections == null) {
+            missing.add("connectionRegistry");
+        }
+        if (!missing.isEmpty()) {
+            throw new IllegalStateException("the node's engine is missing " + String.join(", ", missing)
+                + ": give a complete engine with engine(Engine.of(broker, presenceManager, nodeRegistry,"
+                + " connectionRegistry)) or engine(new MemoryEngine())");
+        }
+        return Engine.of(broker, presenceManager, registry, connections);
     }
 }

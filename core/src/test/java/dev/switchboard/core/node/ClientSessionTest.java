@@ -6,7 +6,11 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.core.channel.ChannelOptions;
 import dev.switchboard.core.channel.ChannelRules;
+import dev.switchboard.core.engine.Engine;
 import dev.switchboard.core.engine.HistoryFilter;
+import dev.switchboard.core.engine.memory.MemoryConnectionRegistry;
+import dev.switchboard.core.engine.memory.MemoryNodeRegistry;
+import dev.switchboard.core.engine.memory.MemoryPresenceManager;
 import dev.switchboard.core.protocol.Disconnect;
 import dev.switchboard.core.protocol.ProtocolError;
 import java.nio.charset.StandardCharsets;
@@ -144,7 +148,8 @@ class ClientSessionTest {
         // subscribe is in flight and must be merged with what history returns.
         DelayedSubscribeBroker broker = new DelayedSubscribeBroker();
         node.close();
-        node = Node.builder().options(NodeOptions.builder().channelRules(rules()).build()).broker(broker)
+        node = Node.builder().options(NodeOptions.builder().channelRules(rules()).build())
+            .engine(Engine.of(broker, new MemoryPresenceManager(), new MemoryNodeRegistry(), new MemoryConnectionRegistry()))
             .tokenVerifier(new TestTokens()).build().start();
         publish("news", 2);
         String epoch = node.history("news", HistoryFilter.POSITION_ONLY).join().position().epoch();

@@ -6,6 +6,10 @@ import static dev.switchboard.server.api.ApiTestSupport.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.core.engine.Engine;
+import dev.switchboard.core.engine.memory.MemoryConnectionRegistry;
+import dev.switchboard.core.engine.memory.MemoryNodeRegistry;
+import dev.switchboard.core.engine.memory.MemoryPresenceManager;
 import dev.switchboard.core.node.Node;
 import dev.switchboard.core.node.NodeOptions;
 import dev.switchboard.server.api.ApiTestSupport.ControllableBroker;
@@ -21,7 +25,7 @@ class ApiExecutorTest {
     private final Node node = Node.builder()
         .options(NodeOptions.builder().id("node-1").name("api-test").version("9.9.9")
             .channelRules(ApiTestSupport.rules()).build())
-        .broker(broker)
+        .engine(Engine.of(broker, new MemoryPresenceManager(), new MemoryNodeRegistry(), new MemoryConnectionRegistry()))
         .build().start();
     private final ApiExecutor api = new ApiExecutor(node);
 

@@ -21,11 +21,12 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <p>Each channel has its own lock; a publication is stored and handed to the node under that
  * lock, so delivery per channel follows offset order. Expired streams and idempotency keys are
- * dropped by {@link #sweep()}, which the node calls periodically.
+ * dropped by {@link #sweep()}, which {@link MemoryEngine} calls periodically.
  *
  * <pre>{@code
  * MemoryBroker broker = new MemoryBroker();
- * Node node = Node.builder().broker(broker).presenceManager(new MemoryPresenceManager()).build();
+ * broker.start(handler);
+ * broker.publish("chat", data, options).join();
  * }</pre>
  */
 public final class MemoryBroker implements Broker {
@@ -175,7 +176,7 @@ public final class MemoryBroker implements Broker {
     }
 
     /** Drops streams whose position expired and idempotency keys past their TTL. */
-    public void sweep() {
+    void sweep() {
         long now = clock.millis();
         streams.entrySet().removeIf(e -> e.getValue().metaExpired(now));
         idempotency.entrySet().removeIf(e -> e.getValue().expireAtMillis() <= now);

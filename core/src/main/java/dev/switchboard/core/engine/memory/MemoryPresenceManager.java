@@ -70,8 +70,8 @@ public final class MemoryPresenceManager implements PresenceManager {
         return CompletableFuture.completedFuture(null);
     }
 
-    /** Drops expired entries. */
-    public void sweep() {
+    /** Drops expired entries; {@link MemoryEngine} calls it on its timer. */
+    void sweep() {
         long now = clock.millis();
         channels.forEach((ch, entries) -> entries.values().removeIf(e -> e.expireAtMillis() <= now));
         channels.entrySet().removeIf(e -> e.getValue().isEmpty());
