@@ -3,6 +3,10 @@ package dev.switchboard.server.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.core.engine.Engine;
+import dev.switchboard.core.engine.memory.MemoryConnectionRegistry;
+import dev.switchboard.core.engine.memory.MemoryNodeRegistry;
+import dev.switchboard.core.engine.memory.MemoryPresenceManager;
 import dev.switchboard.core.node.Node;
 import dev.switchboard.core.node.NodeOptions;
 import java.io.ByteArrayOutputStream;
@@ -106,7 +110,7 @@ class ApiLimitsTest {
         ApiTestSupport.ControllableBroker broker = new ApiTestSupport.ControllableBroker();
         Node slow = Node.builder()
             .options(NodeOptions.builder().channelRules(ApiTestSupport.rules()).build())
-            .broker(broker)
+            .engine(Engine.of(broker, new MemoryPresenceManager(), new MemoryNodeRegistry(), new MemoryConnectionRegistry()))
             .build().start();
         try (ApiExecutor executor = new ApiExecutor(slow)) {
             broker.gate = new CompletableFuture<>();

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.switchboard.core.engine.ConnectionEntry;
 import dev.switchboard.core.engine.PublishOptions;
 import dev.switchboard.core.node.Node;
+import dev.switchboard.core.engine.contract.ManualClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 class MemoryEngineTest {
 
-    private final MemoryBrokerTest.ManualClock clock = new MemoryBrokerTest.ManualClock();
+    private final ManualClock clock = new ManualClock();
     private final MemoryEngine engine = new MemoryEngine(clock, Duration.ofMillis(10));
     private final List<Node> nodes = new ArrayList<>();
 
@@ -50,7 +51,7 @@ class MemoryEngineTest {
         publishWithHistory("chat");
         assertThat(engine.broker().streamCount()).isEqualTo(1);
 
-        clock.now = clock.now.plusSeconds(2);
+        clock.advance(Duration.ofSeconds(2));
 
         await().atMost(Duration.ofSeconds(5)).until(() -> engine.broker().streamCount() == 0);
     }
