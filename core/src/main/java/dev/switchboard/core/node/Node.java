@@ -289,13 +289,13 @@ public final class Node implements AutoCloseable {
         return broker.publish(channel, data, po);
     }
 
-    /** Publishes raw JSON data into a channel with default parameters. */
     /** Why a publication of {@code size} bytes is refused, naming the limit. */
     public String publicationTooLarge(int size) {
         return "publication data is " + size + " bytes, more than max_publication_size (" + options.maxPublicationSize()
             + ")";
     }
 
+    /** Publishes raw JSON data into a channel with default parameters. */
     public CompletableFuture<StreamPosition> publish(String channel, byte[] data) {
         return publish(channel, data, PublishParams.DEFAULT);
     }
