@@ -110,7 +110,7 @@ final class Invocations {
             return CompletableFuture.failedFuture(new InvokeException(Reason.TOO_MANY_PENDING,
                 "too many pending invocations on this node (" + maxPending + ")"));
         }
-        if (data != null && !isJson(data)) {
+        if (data != null && !ProtocolCodec.isJsonValue(data)) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("invocation data is not valid JSON"));
         }
         String id = UUID.randomUUID().toString();
@@ -318,15 +318,6 @@ final class Invocations {
                 }
             }
         });
-    }
-
-    private static boolean isJson(byte[] data) {
-        try {
-            ProtocolCodec.mapper().readTree(data);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     private static void putRaw(ObjectNode n, String field, byte[] json) {
