@@ -274,15 +274,6 @@ public final class ProtocolCodec {
         return push(null, "message", g -> writeRaw(g, "data", data));
     }
 
-    /** A {@code disconnect} push, sent just before a close frame for transports without close codes. */
-    public static byte[] disconnectPush(Disconnect d) {
-        return push(null, "disconnect", g -> {
-            g.writeNumberField("code", d.code());
-            g.writeStringField("reason", d.reason());
-            g.writeBooleanField("reconnect", d.reconnect());
-        });
-    }
-
     /** Writes a raw JSON field when the value is not {@code null}. */
     public static void writeRaw(JsonGenerator g, String field, byte[] json) throws IOException {
         if (json != null) {
