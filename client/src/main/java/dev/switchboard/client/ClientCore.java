@@ -2,6 +2,8 @@ package dev.switchboard.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.wire.InvocationWire;
+import dev.switchboard.wire.WireCodes;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -326,7 +328,7 @@ final class ClientCore {
         if (c != conn) {
             return;
         }
-        if (e.code() == 109) {
+        if (e.code() == WireCodes.TOKEN_EXPIRED) {
             tokens.expired();
             if (options.tokenSupplier().isEmpty()) {
                 toDisconnected(e.code(), e.getMessage());
@@ -411,11 +413,11 @@ final class ClientCore {
     void answer(Connection c, ObjectNode sbResult) {
         post(() -> {
             if (c != conn || !c.connected) {
-                log.debug("switchboard client: connection gone; dropping invocation answer {}", sbResult.path("id"));
+                log.debug("switchboard client: connection gone; dropping invocation answer {}", sbResult.path(InvocationWire.ID));
                 return;
             }
             ObjectNode msg = Codec.object();
-            msg.putObject("send").putObject("data").set("sb_result", sbResult);
+            msg.putObject("send").putObject("data").set(InvocationWire.RESULT, sbResult);
             c.sendRaw(msg);
         });
     }

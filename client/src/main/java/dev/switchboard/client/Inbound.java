@@ -2,6 +2,8 @@ package dev.switchboard.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
+import dev.switchboard.wire.InvocationWire;
+import dev.switchboard.wire.WireCodes;
 
 /**
  * Handles what the server sends: splits frames into lines, routes replies to their calls, pushes
@@ -97,7 +99,7 @@ final class Inbound {
         if (data == null) {
             data = NullNode.getInstance();
         }
-        JsonNode invoke = data.isObject() ? data.get("sb_invoke") : null;
+        JsonNode invoke = data.isObject() ? data.get(InvocationWire.REQUEST) : null;
         if (invoke != null && invoke.isObject()) {
             core.invocations.dispatch(invoke, answer -> core.answer(c, answer));
         } else {
@@ -113,7 +115,7 @@ final class Inbound {
         if (code == 1009) {
             core.toDisconnected(StateEvent.MESSAGE_SIZE_LIMIT, "message size limit");
         } else if (code >= 3000) {
-            boolean reconnect = reconnects(code);
+            boolean reconnect = WireCodes.reconnects(code);
             String why = reason;
             if (reason.startsWith("{")) {
                 try {
@@ -134,8 +136,4 @@ final class Inbound {
         }
     }
 
-    /** Whether SDKs reconnect after a close code: not after 3500–3999 and 4500–4999. */
-    static boolean reconnects(int code) {
-        return !(code >= 3500 && code < 4000 || code >= 4500 && code < 5000);
-    }
 }

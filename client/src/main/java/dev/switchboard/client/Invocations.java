@@ -3,6 +3,7 @@ package dev.switchboard.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.wire.InvocationWire;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -41,14 +42,14 @@ final class Invocations {
      * {@code sb_result} body to {@code answer}, from whichever thread finishes.
      */
     void dispatch(JsonNode invoke, Consumer<ObjectNode> answer) {
-        JsonNode idNode = invoke.get("id");
+        JsonNode idNode = invoke.get(InvocationWire.ID);
         if (idNode == null || !idNode.isValueNode() || idNode.isNull()) {
             EventLoop.log.warn("switchboard client: invocation without an id; ignored");
             return;
         }
         String id = idNode.asText();
-        String method = invoke.path("method").asText("");
-        JsonNode data = invoke.has("data") ? invoke.get("data") : NullNode.getInstance();
+        String method = invoke.path(InvocationWire.METHOD).asText("");
+        JsonNode data = invoke.has(InvocationWire.DATA) ? invoke.get(InvocationWire.DATA) : NullNode.getInstance();
         InvocationHandler h = handlers.get(method);
         if (h == null) {
             answer.accept(error(id, SwitchboardException.METHOD_NOT_FOUND, "method not found"));
@@ -90,17 +91,17 @@ final class Invocations {
 
     static ObjectNode result(String id, Object value) {
         ObjectNode r = Codec.object();
-        r.put("id", id);
-        r.set("data", Codec.toJson(value));
+        r.put(InvocationWire.ID, id);
+        r.set(InvocationWire.DATA, Codec.toJson(value));
         return r;
     }
 
     static ObjectNode error(String id, int code, String message) {
         ObjectNode r = Codec.object();
-        r.put("id", id);
-        ObjectNode err = r.putObject("error");
-        err.put("code", code);
-        err.put("message", message);
+        r.put(InvocationWire.ID, id);
+        ObjectNode err = r.putObject(InvocationWire.ERROR);
+        err.put(InvocationWire.CODE, code);
+        err.put(InvocationWire.MESSAGE, message);
         return r;
     }
 

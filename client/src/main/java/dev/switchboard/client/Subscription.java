@@ -2,6 +2,7 @@ package dev.switchboard.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.wire.WireCodes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -293,10 +294,10 @@ public final class Subscription {
             return;
         }
         fireError(e);
-        if (e.code() == 109) {
+        if (e.code() == WireCodes.TOKEN_EXPIRED) {
             token = null;
         }
-        if (e.code() < 100 || e.code() == 109 || e.temporary()) {
+        if (e.code() < 100 || e.code() == WireCodes.TOKEN_EXPIRED || e.temporary()) {
             scheduleRetry();
         } else {
             toUnsubscribed(e.code(), e.getMessage(), false);

@@ -2,6 +2,7 @@ package dev.switchboard.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.wire.WireCodes;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -150,7 +151,7 @@ final class TokenRefresh {
                     return;
                 }
                 core.fireError(err);
-                if (err.code() < 100 || err.temporary() || err.code() == 109) {
+                if (err.code() < 100 || err.temporary() || err.code() == WireCodes.TOKEN_EXPIRED) {
                     retry(c);
                 } else {
                     core.toDisconnected(err.code(), err.getMessage());

@@ -57,18 +57,6 @@ class OptionsTest {
     }
 
     @Test
-    void terminalCloseCodesAreExactlyTheNoReconnectRanges() {
-        assertThat(Inbound.reconnects(3000)).isTrue();
-        assertThat(Inbound.reconnects(3499)).isTrue();
-        assertThat(Inbound.reconnects(3500)).isFalse();
-        assertThat(Inbound.reconnects(3999)).isFalse();
-        assertThat(Inbound.reconnects(4000)).isTrue();
-        assertThat(Inbound.reconnects(4499)).isTrue();
-        assertThat(Inbound.reconnects(4500)).isFalse();
-        assertThat(Inbound.reconnects(4999)).isFalse();
-    }
-
-    @Test
     void publishOfTextThatIsNotJsonFailsWithoutTouchingTheNetwork() {
         try (SwitchboardClient c = SwitchboardClient.builder(URI_).build()) {
             assertThat(c.publish("ch", "{not json")).failsWithin(Duration.ofSeconds(1))

@@ -17,7 +17,6 @@ import dev.switchboard.core.node.NodeOptions;
 import dev.switchboard.redis.RedisEngine;
 import dev.switchboard.server.api.ApiExecutor;
 import dev.switchboard.server.config.ServerConfig;
-import dev.switchboard.server.config.HttpConfig;
 import dev.switchboard.server.http.HealthReport;
 import dev.switchboard.server.http.HttpChannelInitializer;
 import dev.switchboard.server.http.HttpRouter;
@@ -64,8 +63,6 @@ import org.slf4j.LoggerFactory;
 public final class SwitchboardServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(SwitchboardServer.class);
-    /** Largest HTTP request body the server API accepts by default: see {@code http.max_body_size}. */
-    public static final int MAX_HTTP_BODY_BYTES = HttpConfig.DEFAULT_MAX_BODY_SIZE;
 
     private final ServerConfig config;
     private final Node node;

@@ -71,10 +71,6 @@ final class Hub {
         return s == null ? Set.of() : s;
     }
 
-    boolean hasSubscribers(String channel) {
-        return channels.containsKey(channel);
-    }
-
     Client client(String id) {
         return clients.get(id);
     }

@@ -8,6 +8,7 @@ import dev.switchboard.core.protocol.ProtocolCodec;
 import dev.switchboard.core.rpc.InvokeException;
 import dev.switchboard.core.rpc.InvokeException.Reason;
 import dev.switchboard.core.rpc.InvokeTarget;
+import dev.switchboard.wire.InvocationWire;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.HashSet;
@@ -37,8 +38,6 @@ final class Invocations {
     private static final Logger log = LoggerFactory.getLogger(Invocations.class);
     /** How often pending remote calls are checked against the live node list. */
     static final long NODE_CHECK_MILLIS = 250;
-    static final String REQUEST_KEY = "sb_invoke";
-    static final String RESULT_KEY = "sb_result";
 
     /** A call this node is waiting on. */
     private record Pending(CompletableFuture<byte[]> future, String nodeId, String clientId, String method,
@@ -110,7 +109,7 @@ final class Invocations {
             return CompletableFuture.failedFuture(new InvokeException(Reason.TOO_MANY_PENDING,
                 "too many pending invocations on this node (" + maxPending + ")"));
         }
-        if (data != null && !isJson(data)) {
+        if (data != null && !ProtocolCodec.isJsonValue(data)) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("invocation data is not valid JSON"));
         }
         String id = UUID.randomUUID().toString();
@@ -215,11 +214,11 @@ final class Invocations {
             TimeUnit.MILLISECONDS);
         delivered.put(id, new Delivered(clientId, replyTo, expiry));
         ObjectNode inner = ProtocolCodec.mapper().createObjectNode();
-        inner.put("id", id);
-        inner.put("method", method);
-        putRaw(inner, "data", data);
+        inner.put(InvocationWire.ID, id);
+        inner.put(InvocationWire.METHOD, method);
+        putRaw(inner, InvocationWire.DATA, data);
         ObjectNode wrapper = ProtocolCodec.mapper().createObjectNode();
-        wrapper.set(REQUEST_KEY, inner);
+        wrapper.set(InvocationWire.REQUEST, inner);
         c.sendMessage(ProtocolCodec.toBytes(wrapper));
         return true;
     }
@@ -276,12 +275,12 @@ final class Invocations {
      * otherwise returns false and the app's send handler gets it.
      */
     boolean handleClientSend(Client client, JsonNode data) {
-        if (data == null || !data.isObject() || !data.has(RESULT_KEY)) {
+        if (data == null || !data.isObject() || !data.has(InvocationWire.RESULT)) {
             return false;
         }
-        JsonNode r = data.get(RESULT_KEY);
-        String id = r.path("id").asText("");
-        JsonNode errNode = r.get("error");
+        JsonNode r = data.get(InvocationWire.RESULT);
+        String id = r.path(InvocationWire.ID).asText("");
+        JsonNode errNode = r.get(InvocationWire.ERROR);
         Delivered d = delivered.get(id);
         if (d == null || !d.clientId().equals(client.id())) {
             return true; // late, unknown, or not this client's to answer: dropped
@@ -290,16 +289,18 @@ final class Invocations {
         d.expiry().cancel(false);
         // "error": null means no error; an error without a code is reported as 500.
         JsonNode err = errNode == null || errNode.isNull() ? null : errNode;
-        JsonNode result = r.get("data");
+        JsonNode result = r.get(InvocationWire.DATA);
         byte[] bytes = result == null ? null : ProtocolCodec.toBytes(result);
+        int errCode = err == null ? 0 : err.path(InvocationWire.CODE).asInt(InvocationWire.DEFAULT_ERROR_CODE);
+        String errMessage = err == null ? null : err.path(InvocationWire.MESSAGE).asText("");
         if (d.replyTo() == null) {
             if (err != null) {
-                fail(id, new InvokeException(Reason.CLIENT_ERROR, err.path("code").asInt(500), err.path("message").asText("")));
+                fail(id, new InvokeException(Reason.CLIENT_ERROR, errCode, errMessage));
             } else {
                 complete(id, bytes);
             }
         } else if (err != null) {
-            reply(d.replyTo(), id, null, Reason.CLIENT_ERROR, err.path("code").asInt(500), err.path("message").asText(""));
+            reply(d.replyTo(), id, null, Reason.CLIENT_ERROR, errCode, errMessage);
         } else {
             reply(d.replyTo(), id, bytes, null, 0, null);
         }
@@ -318,15 +319,6 @@ final class Invocations {
                 }
             }
         });
-    }
-
-    private static boolean isJson(byte[] data) {
-        try {
-            ProtocolCodec.mapper().readTree(data);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     private static void putRaw(ObjectNode n, String field, byte[] json) {

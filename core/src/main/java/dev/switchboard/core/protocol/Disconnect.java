@@ -1,5 +1,7 @@
 package dev.switchboard.core.protocol;
 
+import dev.switchboard.wire.WireCodes;
+
 /**
  * Why the server closes a connection: a code and a reason, sent as the WebSocket close frame.
  *
@@ -60,6 +62,6 @@ public record Disconnect(int code, String reason) {
 
     /** True when SDKs reconnect after this code. */
     public boolean reconnect() {
-        return !((code >= 3500 && code < 4000) || (code >= 4500 && code < 5000));
+        return WireCodes.reconnects(code);
     }
 }

@@ -2,6 +2,7 @@ package dev.switchboard.core.protocol;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
@@ -62,6 +63,33 @@ public final class ProtocolCodec {
     /** The shared mapper configured with this codec's limits. */
     public static ObjectMapper mapper() {
         return MAPPER;
+    }
+
+    /**
+     * The one strict "is this JSON" check: true when {@code b} is well-formed UTF-8 (see
+     * {@link Utf8}) holding exactly one JSON value, with nothing but whitespace after it, nested no
+     * deeper than {@link #MAX_NESTING_DEPTH} and with no repeated key. Empty input, two values
+     * ({@code {"a":1} {"b":2}}) and trailing garbage ({@code {"a":1} garbage}) are not JSON.
+     *
+     * <pre>{@code
+     * if (!ProtocolCodec.isJsonValue(data)) {
+     *     throw new IllegalArgumentException("data is not valid JSON");
+     * }
+     * }</pre>
+     */
+    public static boolean isJsonValue(byte[] b) {
+        if (b == null || !Utf8.isValid(b)) {
+            return false;
+        }
+        try (JsonParser parser = FACTORY.createParser(b)) {
+            if (parser.nextToken() == null) {
+                return false;
+            }
+            parser.skipChildren();
+            return parser.nextToken() == null;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /**
@@ -244,15 +272,6 @@ public final class ProtocolCodec {
     /** A {@code message} push carrying raw JSON data. */
     public static byte[] messagePush(byte[] data) {
         return push(null, "message", g -> writeRaw(g, "data", data));
-    }
-
-    /** A {@code disconnect} push, sent just before a close frame for transports without close codes. */
-    public static byte[] disconnectPush(Disconnect d) {
-        return push(null, "disconnect", g -> {
-            g.writeNumberField("code", d.code());
-            g.writeStringField("reason", d.reason());
-            g.writeBooleanField("reconnect", d.reconnect());
-        });
     }
 
     /** Writes a raw JSON field when the value is not {@code null}. */

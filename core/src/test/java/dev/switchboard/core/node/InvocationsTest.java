@@ -103,4 +103,16 @@ class InvocationsTest {
         agent.handleFrame(b("{\"send\":{\"data\":{\"sb_result\":{\"id\":\"" + id + "\",\"data\":\"real\"}}}}"));
         assertThat(new String(call.join(), StandardCharsets.UTF_8)).isEqualTo("\"real\"");
     }
+
+    @Test
+    void dataThatIsNotExactlyOneJsonValueIsRefusedBeforeAnythingIsSent() {
+        RecordingTransport t = new RecordingTransport();
+        Client c = connect(t, "agent");
+        for (String bad : new String[] {"{\"a\":1} garbage", "{\"a\":1} {\"b\":2}", ""}) {
+            assertThatThrownBy(() -> node.invoke(InvokeTarget.client(c.id()), "x", b(bad), Duration.ofSeconds(5)).join())
+                .cause().isInstanceOf(IllegalArgumentException.class).hasMessage("invocation data is not valid JSON");
+        }
+        assertThat(lastInvocation(t)).isNull();
+        assertThat(node.pendingInvocations()).isZero();
+    }
 }

@@ -111,4 +111,31 @@ class ProtocolCodecTest {
         assertThat(new Disconnect(4500, "x").reconnect()).isFalse();
         assertThat(new Disconnect(4000, "x").reconnect()).isTrue();
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"a\":1}", "[1,2]", "\"s\"", "42", "-1.5e3", "true", "null", " {\"a\":[{}]} \r\n\t",
+        "{\"k\":\"\u00e9\u6f22\ud83d\ude00\"}"})
+    void isJsonValueAcceptsExactlyOneValue(String json) {
+        assertThat(ProtocolCodec.isJsonValue(b(json))).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"a\":1} garbage", "{\"a\":1}}", "{\"a\":1} {\"b\":2}", "1 2", "\"a\"\"b\"", "", " \n ",
+        "{\"a\":1", "{'a':1}", "{\"a\":1,\"a\":2}", "nul", "{\"a\":1}\n{\"b\":2}"})
+    void isJsonValueRefusesAnythingElse(String notJson) {
+        assertThat(ProtocolCodec.isJsonValue(b(notJson))).isFalse();
+    }
+
+    @Test
+    void isJsonValueRefusesNullInvalidUtf8AndDeepNesting() {
+        assertThat(ProtocolCodec.isJsonValue(null)).isFalse();
+        assertThat(ProtocolCodec.isJsonValue(new byte[] {'"', (byte) 0xC0, (byte) 0xAF, '"'})).isFalse(); // overlong
+        assertThat(ProtocolCodec.isJsonValue(new byte[] {'"', (byte) 0xED, (byte) 0xA0, (byte) 0x80, '"'})).isFalse();
+        assertThat(ProtocolCodec.isJsonValue(new byte[] {'"', (byte) 0xFF, '"'})).isFalse();
+        assertThat(ProtocolCodec.isJsonValue(b("[".repeat(ProtocolCodec.MAX_NESTING_DEPTH)
+            + "]".repeat(ProtocolCodec.MAX_NESTING_DEPTH)))).isTrue();
+        int deep = ProtocolCodec.MAX_NESTING_DEPTH + 1;
+        assertThat(ProtocolCodec.isJsonValue(b("[".repeat(deep) + "]".repeat(deep)))).isFalse();
+        assertThat(ProtocolCodec.isJsonValue(b("{\"a\":".repeat(10_000) + "1" + "}".repeat(10_000)))).isFalse();
+    }
 }

@@ -3,7 +3,6 @@ package dev.switchboard.server.api;
 import dev.switchboard.core.node.Node;
 import dev.switchboard.core.protocol.ProtocolError;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -53,11 +52,6 @@ import org.slf4j.LoggerFactory;
 public final class ApiExecutor implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ApiExecutor.class);
-
-    /** The methods {@link #execute} knows, including {@code batch}. */
-    public static final Set<String> METHODS = Set.of("publish", "broadcast", "subscribe", "unsubscribe",
-        "disconnect", "refresh", "presence", "presence_stats", "history", "history_remove", "channels", "info",
-        "invoke", "connection", "connections", "batch");
 
     /**
      * Default largest response body: 4 MiB, as large as the largest request body and far above

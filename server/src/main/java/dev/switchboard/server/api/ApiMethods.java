@@ -1,6 +1,5 @@
 package dev.switchboard.server.api;
 
-import com.fasterxml.jackson.core.JsonParser;
 import dev.switchboard.core.channel.ChannelGlob;
 import dev.switchboard.core.engine.ClientInfo;
 import dev.switchboard.core.engine.HistoryFilter;
@@ -12,8 +11,6 @@ import dev.switchboard.core.node.Node;
 import dev.switchboard.core.node.PublishParams;
 import dev.switchboard.core.protocol.Disconnect;
 import dev.switchboard.core.protocol.ProtocolCodec;
-import dev.switchboard.core.protocol.Utf8;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -91,7 +88,7 @@ final class ApiMethods {
             if (data == null) {
                 throw new BadRequestException("data required");
             }
-            if (!isJson(data)) {
+            if (!ProtocolCodec.isJsonValue(data)) {
                 throw new BadRequestException("b64data must decode to UTF-8 JSON: binary payloads are not supported "
                     + "with JSON protocol clients");
             }
@@ -101,21 +98,6 @@ final class ApiMethods {
             throw new BadRequestException(node.publicationTooLarge(data.length));
         }
         return data;
-    }
-
-    private static boolean isJson(byte[] b) {
-        if (!Utf8.isValid(b)) {
-            return false;
-        }
-        try (JsonParser parser = ProtocolCodec.mapper().getFactory().createParser(b)) {
-            if (parser.nextToken() == null) {
-                return false;
-            }
-            parser.skipChildren();
-            return parser.nextToken() == null;
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     private static PublishParams publishParams(Params p) {

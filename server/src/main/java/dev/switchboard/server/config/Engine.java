@@ -6,8 +6,7 @@ import java.util.Locale;
  * Which engine (broker, presence and registry) a node uses. Written lower case in the config
  * file and in {@code SWITCHBOARD_ENGINE}.
  *
- * <p>Whether an engine can actually run in this build is decided in one place,
- * {@link ConfigValidator#AVAILABLE_ENGINES}.
+ * <p>Every value runs in every build: the server ships both engines.
  */
 public enum Engine {
     /** Everything in this process: one node, nothing else to run. The default. */

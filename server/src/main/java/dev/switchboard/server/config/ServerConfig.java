@@ -17,7 +17,7 @@ import java.util.Set;
  * <p>Immutable. Every default is a named constant here or in the section classes
  * ({@link TokenConfig}, {@link ClientConfig}, {@link ChannelConfig}, {@link HttpConfig}). Builders check each value
  * as it is set and throw {@link ConfigException} naming the key; {@link #validate()} adds the
- * checks that depend on this build and the file system (engine availability, key files).
+ * checks that depend on the file system (key files).
  *
  * <pre>{@code
  * ServerConfig config = ServerConfig.builder()
@@ -171,8 +171,7 @@ public final class ServerConfig {
     public HttpConfig http() { return http; }
 
     /**
-     * Checks what depends on this build and this machine: that the engine is available and that
-     * key files exist. {@link ConfigLoader} calls it; call it yourself for configs built in code.
+     * Checks what depends on this machine: that key files exist and hold usable keys. {@link ConfigLoader} calls it; call it yourself for configs built in code.
      *
      * @return this config
      * @throws ConfigException naming the key
