@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.core.protocol.Disconnect;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -104,7 +105,9 @@ class ConnectionIT {
             .connect().get(5, TimeUnit.SECONDS);
         String id = client.clientId();
         // expired_close_delay is 0: a connection not refreshed in time is closed (3005) right at expiry.
-        Thread.sleep(7_000);
+        // Refreshes come ~1.6 s apart (ttl 3 s, 1 s for rounding, 20% lead): the third is ~1.8 s past
+        // the first token's expiry and the node checks expiry every 200 ms.
+        await().atMost(Duration.ofSeconds(10)).until(() -> refreshes.get() >= 3);
         assertThat(client.state()).isEqualTo(ClientState.CONNECTED);
         assertThat(client.clientId()).isEqualTo(id);
         assertThat(refreshes.get()).isGreaterThanOrEqualTo(2);
@@ -122,8 +125,9 @@ class ConnectionIT {
 
     @Test
     void expiredTokenAtConnectIsReplacedFromTheSupplier() throws Exception {
-        String expired = fixture.token("alice", Duration.ofSeconds(1));
-        Thread.sleep(2_100);
+        // Minted an hour ago with a one-second lifetime: expired now, with no waiting.
+        String expired = fixture.tokens.withClock(Clock.offset(Clock.systemUTC(), Duration.ofHours(-1)))
+            .connectToken("alice", Duration.ofSeconds(1), List.of(), null);
         AtomicInteger calls = new AtomicInteger();
         build(fixture.client("alice").token(expired).tokenSupplier(() -> {
             calls.incrementAndGet();

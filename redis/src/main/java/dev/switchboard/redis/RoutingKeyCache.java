@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * Routing-key lookups remembered between registry changes, so routing a call to an agent does
@@ -31,7 +32,21 @@ final class RoutingKeyCache {
 
     private final Map<String, Cached> keys = new ConcurrentHashMap<>();
     private final AtomicLong generation = new AtomicLong();
+    private final LongSupplier nanoTime;
     private volatile boolean feedUp;
+
+    RoutingKeyCache() {
+        this(System::nanoTime);
+    }
+
+    /**
+     * A cache whose time limit is read from {@code nanoTime}, a monotonic source like
+     * {@link System#nanoTime()} (a wall clock set back would keep lookups for as long); tests
+     * give one they move by hand.
+     */
+    RoutingKeyCache(LongSupplier nanoTime) {
+        this.nanoTime = nanoTime;
+    }
 
     /** The remembered lookup, or {@code null}. */
     List<ConnectionEntry> get(String routingKey) {
@@ -39,7 +54,7 @@ final class RoutingKeyCache {
             return null;
         }
         Cached c = keys.get(routingKey);
-        if (c == null || System.nanoTime() - c.expiresAtNanos() > 0) {
+        if (c == null || nanoTime.getAsLong() - c.expiresAtNanos() > 0) {
             return null;
         }
         return c.entries();
@@ -62,7 +77,7 @@ final class RoutingKeyCache {
         if (keys.size() >= MAX_KEYS) {
             keys.clear();
         }
-        Cached c = new Cached(List.copyOf(entries), System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TTL_MILLIS));
+        Cached c = new Cached(List.copyOf(entries), nanoTime.getAsLong() + TimeUnit.MILLISECONDS.toNanos(TTL_MILLIS));
         keys.put(routingKey, c);
         // A change that slipped in between the check and the put must not leave this behind.
         if (generation.get() != generationBefore) {

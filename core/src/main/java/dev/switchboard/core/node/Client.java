@@ -341,7 +341,7 @@ public final class Client {
         this.info = clientInfo;
         this.expireAt = exp;
         this.routingKey = key;
-        long now = System.currentTimeMillis();
+        long now = node.clock().millis();
         this.connectedAt = now;
         this.nextPingAt = now + node.options().pingInterval().toMillis();
         this.state = State.CONNECTED;

@@ -104,7 +104,7 @@ final class Commands {
             ClientInfo subInfo = client.info().withChanInfo(d.chanInfo());
             return subscriptions.prepare(channel, opts, params, false, subInfo, exp, d.data());
         }).thenApply(p -> {
-            long now = System.currentTimeMillis() / 1000;
+            long now = node.clock().millis() / 1000;
             subscriptions.commit(List.of(p), ProtocolCodec.reply(cmd.id(), "subscribe", g -> p.writeResult(g, now)));
             return null;
         });
@@ -268,7 +268,7 @@ final class Commands {
             throw new DisconnectException(Disconnect.INVALID_TOKEN);
         }
         client.expireAt(claims.expireAt());
-        long now = System.currentTimeMillis() / 1000;
+        long now = node.clock().millis() / 1000;
         return CompletableFuture.completedFuture(ProtocolCodec.reply(cmd.id(), "refresh", g -> {
             g.writeStringField("client", client.id());
             g.writeStringField("version", node.options().version());
@@ -293,7 +293,7 @@ final class Commands {
             }
             sub.expireAt = claims.expireAt();
         }
-        long now = System.currentTimeMillis() / 1000;
+        long now = node.clock().millis() / 1000;
         return CompletableFuture.completedFuture(ProtocolCodec.reply(cmd.id(), "sub_refresh", g -> {
             if (claims.expireAt() > 0) {
                 g.writeBooleanField("expires", true);

@@ -125,7 +125,7 @@ final class Connector {
         return CompletableFuture.allOf(prepared.toArray(CompletableFuture[]::new)).thenApply(v -> {
             List<PreparedSubscription> ps = new ArrayList<>(prepared.size());
             prepared.forEach(f -> ps.add(f.join()));
-            long now = System.currentTimeMillis() / 1000;
+            long now = node.clock().millis() / 1000;
             byte[] reply = ProtocolCodec.reply(cmd.id(), "connect", g -> {
                 g.writeStringField("client", client.id());
                 g.writeStringField("version", node.options().version());

@@ -29,6 +29,7 @@ import dev.switchboard.core.protocol.Utf8;
 import dev.switchboard.core.rpc.InvokeException;
 import dev.switchboard.core.rpc.InvokeResult;
 import dev.switchboard.core.rpc.InvokeTarget;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -90,7 +91,8 @@ public final class Node implements AutoCloseable {
     private final ScheduledThreadPoolExecutor scheduler;
     private final ScheduledThreadPoolExecutor heartbeats;
     private final NodeControl control;
-    private final long startedAt = System.currentTimeMillis();
+    private final Clock clock;
+    private final long startedAt;
     private volatile boolean closed;
     /** Connections not yet in the hub, ticked for their connect timeout. */
     private final Set<Client> connecting = ConcurrentHashMap.newKeySet();
@@ -110,6 +112,8 @@ public final class Node implements AutoCloseable {
         this.disconnectListener = b.disconnectListener;
         this.rpcHandlers = Map.copyOf(b.rpcHandlers);
         this.metrics = b.metrics;
+        this.clock = b.clock;
+        this.startedAt = clock.millis();
         for (int i = 0; i < STRIPES; i++) {
             stripes[i] = new Object();
         }
@@ -181,6 +185,7 @@ public final class Node implements AutoCloseable {
     ConnectionRegistry connections() { return connections; }
     Invocations invocations() { return invocations; }
     Hub hub() { return hub; }
+    Clock clock() { return clock; }
 
     // ---- connections ----
 
@@ -189,7 +194,7 @@ public final class Node implements AutoCloseable {
      * {@link Client#handleFrame(byte[])} and reports its end with {@link Client#transportClosed}.
      */
     public Client newClient(Transport transport) {
-        Client c = new Client(this, transport, UUID.randomUUID().toString(), System.currentTimeMillis());
+        Client c = new Client(this, transport, UUID.randomUUID().toString(), clock.millis());
         if (closed) {
             c.close(Disconnect.SHUTDOWN);
         } else {
@@ -422,7 +427,7 @@ public final class Node implements AutoCloseable {
     /** This node's identity and counts. */
     public NodeInfo info() {
         return new NodeInfo(options.id(), options.name(), options.version(), address, hub.clientCount(),
-            hub.userCount(), hub.subscriptionCount(), hub.channelCount(), (System.currentTimeMillis() - startedAt) / 1000);
+            hub.userCount(), hub.subscriptionCount(), hub.channelCount(), (clock.millis() - startedAt) / 1000);
     }
 
     /** Every live node of the cluster, this one included, as of their last heartbeats. */
@@ -520,8 +525,12 @@ public final class Node implements AutoCloseable {
 
     // ---- timers ----
 
-    private void tick() {
-        long now = System.currentTimeMillis();
+    /**
+     * Checks every connection's deadlines against the clock (connect timeout, ping and pong,
+     * token expiry). Runs on the node's timer; tests with a hand-moved clock call it directly.
+     */
+    void tick() {
+        long now = clock.millis();
         for (Client c : hub.clients()) {
             c.tick(now);
         }

@@ -13,6 +13,7 @@ import dev.switchboard.core.hook.PublishHandler;
 import dev.switchboard.core.hook.RpcHandler;
 import dev.switchboard.core.hook.SendHandler;
 import dev.switchboard.core.hook.SubscribeHandler;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +50,7 @@ public final class NodeBuilder {
     DisconnectListener disconnectListener;
     final Map<String, RpcHandler> rpcHandlers = new ConcurrentHashMap<>();
     NodeMetrics metrics = NodeMetrics.NOOP;
+    Clock clock = Clock.systemUTC();
 
     NodeBuilder() {
     }
@@ -78,6 +80,14 @@ public final class NodeBuilder {
     public NodeBuilder onDisconnect(DisconnectListener v) { disconnectListener = v; return this; }
     public NodeBuilder metrics(NodeMetrics v) { metrics = Objects.requireNonNull(v); return this; }
 
+    /**
+     * The clock deadlines and expiries are read from: connect timeouts, pings and pong timeouts,
+     * connection and subscription token expiry, uptime; also the default memory engine's history and
+     * presence TTLs. {@link Clock#systemUTC()} unless set; tests give a clock they move by hand and
+     * call the node's tick instead of waiting.
+     */
+    public NodeBuilder clock(Clock v) { clock = Objects.requireNonNull(v); return this; }
+
     /** Registers the handler of an RPC method clients call with {@code rpc}. */
     public NodeBuilder rpc(String method, RpcHandler handler) {
         rpcHandlers.put(Objects.requireNonNull(method), Objects.requireNonNull(handler));
@@ -97,7 +107,7 @@ public final class NodeBuilder {
     private Engine resolveEngine() {
         boolean anyPart = broker != null || presenceManager != null || registry != null || connections != null;
         if (!anyPart) {
-            return engine != null ? engine : new MemoryEngine();
+            return engine != null ? engine : new MemoryEngine(clock);
         }
         if (engine != null) {
             throw new IllegalStateException("the node got an engine and engine parts: give only engine(...)");

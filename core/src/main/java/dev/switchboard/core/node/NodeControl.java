@@ -119,7 +119,7 @@ final class NodeControl {
     private void serverSubscribe(Client c, String channel, ChannelOptions opts) {
         c.subscriptions().prepare(channel, opts, SubscribeParams.NONE, true, c.info(), 0, null)
             .thenAccept(p -> {
-                long now = System.currentTimeMillis() / 1000;
+                long now = node.clock().millis() / 1000;
                 c.subscriptions().commit(List.of(p), ProtocolCodec.push(channel, "subscribe", g -> p.writeResult(g, now)));
             })
             .exceptionally(e -> {

@@ -8,6 +8,7 @@ import dev.switchboard.core.channel.ChannelOptions;
 import dev.switchboard.core.channel.ChannelRules;
 import dev.switchboard.core.engine.Engine;
 import dev.switchboard.core.engine.HistoryFilter;
+import dev.switchboard.core.engine.contract.ManualClock;
 import dev.switchboard.core.engine.memory.MemoryConnectionRegistry;
 import dev.switchboard.core.engine.memory.MemoryNodeRegistry;
 import dev.switchboard.core.engine.memory.MemoryPresenceManager;
@@ -38,6 +39,7 @@ class ClientSessionTest {
             .build();
     }
 
+    private final ManualClock clock = new ManualClock();
     private Node node = newNode(NodeOptions.builder().channelRules(rules()).build());
 
     private static Node newNode(NodeOptions options) {
@@ -351,20 +353,82 @@ class ClientSessionTest {
         assertThat(t.closed).isEqualTo(Disconnect.TOO_MANY_REQUESTS);
     }
 
-    @Test
-    void clientThatNeverPongsIsDisconnectedWithNoPong() {
+    /** Replaces the node with one on the hand-moved clock. */
+    private void useManualClock(NodeOptions.Builder options) {
         node.close();
-        node = newNode(NodeOptions.builder().channelRules(rules())
-            .pingInterval(Duration.ofMillis(300)).pongTimeout(Duration.ofMillis(200)).build());
+        node = Node.builder().options(options.channelRules(rules()).build()).tokenVerifier(new TestTokens(clock))
+            .clock(clock).build().start();
+    }
+
+    /** Moves the clock and runs the node's tick on its own timer thread, so it never races the periodic one. */
+    private void advance(Duration d) throws Exception {
+        clock.advance(d);
+        node.scheduler().submit(node::tick).get();
+    }
+
+    private static long pings(RecordingTransport t) {
+        return t.messages.stream().filter(m -> new String(m, StandardCharsets.UTF_8).equals("{}")).count();
+    }
+
+    @Test
+    void clientThatNeverPongsIsDisconnectedWithNoPongJustAfterThePongTimeout() throws Exception {
+        useManualClock(NodeOptions.builder().pingInterval(Duration.ofSeconds(25)).pongTimeout(Duration.ofSeconds(10)));
         RecordingTransport silent = connect("alice");
         RecordingTransport answering = connect("bob");
-        await().atMost(Duration.ofSeconds(3)).untilAsserted(() -> {
-            if (!answering.messages.isEmpty()) {
-                send(answering, "{}");
-            }
-            assertThat(silent.closed).isEqualTo(Disconnect.NO_PONG);
-        });
+
+        advance(Duration.ofSeconds(25).minusMillis(1));
+        assertThat(pings(silent)).as("no ping before the interval").isZero();
+        advance(Duration.ofMillis(1));
+        assertThat(pings(silent)).isEqualTo(1);
+        assertThat(pings(answering)).isEqualTo(1);
+        send(answering, "{}");
+
+        advance(Duration.ofSeconds(10));
+        assertThat(silent.closed).as("the pong deadline itself is still in time").isNull();
+        advance(Duration.ofMillis(1));
+        assertThat(silent.closed).isEqualTo(Disconnect.NO_PONG);
         assertThat(answering.closed).isNull();
+    }
+
+    @Test
+    void aClientThatAnswersEveryPingIsPingedEachIntervalAndStays() throws Exception {
+        useManualClock(NodeOptions.builder().pingInterval(Duration.ofSeconds(25)).pongTimeout(Duration.ofSeconds(10)));
+        RecordingTransport t = connect("alice");
+        for (int i = 1; i <= 4; i++) {
+            advance(Duration.ofSeconds(25));
+            assertThat(pings(t)).isEqualTo(i);
+            send(t, "{}");
+        }
+        assertThat(t.closed).isNull();
+    }
+
+    @Test
+    void aConnectionThatNeverSendsConnectIsClosedStaleJustAfterTheConnectTimeout() throws Exception {
+        useManualClock(NodeOptions.builder().connectTimeout(Duration.ofSeconds(10)));
+        RecordingTransport idle = new RecordingTransport();
+        node.newClient(idle);
+
+        advance(Duration.ofSeconds(10));
+        assertThat(idle.closed).isNull();
+        advance(Duration.ofMillis(1));
+        assertThat(idle.closed).isEqualTo(Disconnect.STALE);
+    }
+
+    @Test
+    void aConnectionIsClosedExpiredOnceItsTokenExpiryPlusTheGraceHasPassed() throws Exception {
+        useManualClock(NodeOptions.builder().clientExpiredCloseDelay(Duration.ofSeconds(5))
+            .pingInterval(Duration.ofHours(1)));
+        long exp = clock.millis() / 1000 + 60;
+        RecordingTransport t = new RecordingTransport();
+        Client c = node.newClient(t);
+        transports.put(t, c);
+        send(t, "{\"id\":1,\"connect\":{\"token\":\"user:alice:exp=" + exp + "\"}}");
+        assertThat(t.reply(1).at("/connect/expires").asBoolean()).as("connect reply %s", t.json()).isTrue();
+
+        advance(Duration.ofSeconds(65));
+        assertThat(t.closed).as("expiry plus grace is still in time").isNull();
+        advance(Duration.ofMillis(1));
+        assertThat(t.closed).isEqualTo(Disconnect.EXPIRED);
     }
 
     @Test

@@ -4,6 +4,7 @@ import dev.switchboard.core.auth.ConnectToken;
 import dev.switchboard.core.auth.SubscriptionToken;
 import dev.switchboard.core.auth.TokenException;
 import dev.switchboard.core.auth.TokenVerifier;
+import java.time.Clock;
 import java.util.List;
 
 /**
@@ -12,6 +13,17 @@ import java.util.List;
  * module.
  */
 final class TestTokens implements TokenVerifier {
+
+    private final Clock clock;
+
+    TestTokens() {
+        this(Clock.systemUTC());
+    }
+
+    /** A verifier that judges expiry by the clock, as the node it serves does. */
+    TestTokens(Clock clock) {
+        this.clock = clock;
+    }
 
     @Override
     public ConnectToken verifyConnectToken(String token) throws TokenException {
@@ -22,7 +34,7 @@ final class TestTokens implements TokenVerifier {
         long exp = 0;
         if (p.length == 3 && p[2].startsWith("exp=")) {
             exp = Long.parseLong(p[2].substring(4));
-            if (exp < System.currentTimeMillis() / 1000) {
+            if (exp < clock.millis() / 1000) {
                 throw new TokenException(TokenException.Reason.EXPIRED, "expired");
             }
         }

@@ -45,6 +45,8 @@ final class WebSocketTransport implements Transport {
     private final AtomicLong queuedBytes = new AtomicLong();
     private final AtomicBoolean flushScheduled = new AtomicBoolean();
     private final AtomicBoolean closing = new AtomicBoolean();
+    /** Set when closing as slow: a drain already scheduled drops the queue instead of writing it. */
+    private volatile boolean dropQueued;
     private volatile Disconnect closedWith;
 
     WebSocketTransport(Channel channel, long maxQueuedBytes) {
@@ -79,6 +81,10 @@ final class WebSocketTransport implements Transport {
 
     private void drain() {
         flushScheduled.set(false);
+        if (dropQueued) {
+            queue.clear();
+            return;
+        }
         boolean wrote = false;
         List<byte[]> batch = new ArrayList<>();
         int batchBytes = 0;
@@ -130,6 +136,7 @@ final class WebSocketTransport implements Transport {
         }
         closedWith = disconnect;
         boolean flushQueued = disconnect != Disconnect.SLOW;
+        dropQueued = !flushQueued;
         channel.eventLoop().execute(() -> sendCloseFrame(disconnect.code(), disconnect.reason(), flushQueued));
     }
 

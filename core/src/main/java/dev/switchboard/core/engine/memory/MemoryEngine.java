@@ -39,6 +39,11 @@ public final class MemoryEngine implements Engine {
         this(Clock.systemUTC(), SWEEP_INTERVAL);
     }
 
+    /** An engine whose history and presence TTLs are read from the clock. */
+    public MemoryEngine(Clock clock) {
+        this(clock, SWEEP_INTERVAL);
+    }
+
     /** An engine reading time from the clock and sweeping at the interval, for tests of expiry. */
     MemoryEngine(Clock clock, Duration sweepInterval) {
         this.broker = new MemoryBroker(clock);
