@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  *
  * <p>The node now consumes {@code sb_result} answers itself (they no longer reach the app's send
  * hook), so the exact wire shape of answers is asserted against a scripted server in
- * {@link ProtocolBehaviourTest}; this test proves the real node understands them.
+ * {@link ProtocolBehaviourIT}; this test proves the real node understands them.
  */
 class InvocationIT {
 

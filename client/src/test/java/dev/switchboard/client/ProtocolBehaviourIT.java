@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * The client against a scripted server (real sockets, hand-written replies): wire shapes and the
  * reactions to situations a real node does not produce on demand.
  */
-class ProtocolBehaviourTest {
+class ProtocolBehaviourIT {
 
     final ScriptedServer server = new ScriptedServer();
     final List<StateEvent> states = new CopyOnWriteArrayList<>();
