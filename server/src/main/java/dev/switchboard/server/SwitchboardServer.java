@@ -19,9 +19,11 @@ import dev.switchboard.server.api.ApiExecutor;
 import dev.switchboard.server.config.ServerConfig;
 import dev.switchboard.server.http.HealthReport;
 import dev.switchboard.server.http.HttpChannelInitializer;
+import dev.switchboard.server.http.HttpRefusals;
 import dev.switchboard.server.http.HttpRouter;
 import dev.switchboard.server.metrics.MicrometerNodeMetrics;
 import dev.switchboard.server.transport.WebSocketUpgrade;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -36,6 +38,7 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -136,7 +139,7 @@ public final class SwitchboardServer implements AutoCloseable {
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childHandler(new HttpChannelInitializer(config.http(), upgrade, api, config.apiKey(),
                 config.healthEnabled() ? this::health : null,
-                config.metricsEnabled() ? registry::scrape : null));
+                config.metricsEnabled() ? registry::scrape : null, refusalCounter()));
         try {
             serverChannel = bootstrap.bind(config.address(), config.port()).syncUninterruptibly().channel();
         } catch (Exception e) {
@@ -149,6 +152,17 @@ public final class SwitchboardServer implements AutoCloseable {
         log.info("node {} listening on {}:{} (engine {})", node.options().name(), config.address(), port(),
             config.engine());
         return this;
+    }
+
+    /** Counts each HTTP connection cut or request refused, as {@code switchboard_http_refused_total{reason}}. */
+    private HttpRefusals refusalCounter() {
+        Map<HttpRefusals.Reason, Counter> counters = new EnumMap<>(HttpRefusals.Reason.class);
+        for (HttpRefusals.Reason r : HttpRefusals.Reason.values()) {
+            counters.put(r, Counter.builder("switchboard_http_refused")
+                .description("HTTP connections cut or requests refused to protect the node, by reason")
+                .tag("reason", r.tag()).register(registry));
+        }
+        return reason -> counters.get(reason).increment();
     }
 
     /** The bound port (useful with port 0). */

@@ -32,6 +32,7 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
     /** Handlers that serve HTTP requests only; they leave before a WebSocket upgrade. */
     static final List<String> HTTP_ONLY = List.of("http-bytes", "http-timeouts", "http-gate", "http-pipelining");
 
+    private final HttpRefusals refusals;
     private final HttpConfig config;
     private final WebSocketUpgrade upgrade;
     private final ApiExecutor api;
@@ -47,9 +48,11 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
      * @param apiKey the key API callers must present, or {@code null} (then the API refuses all)
      * @param health the health report, or {@code null} when disabled
      * @param metrics Prometheus text, or {@code null} when disabled
+     * @param refusals told of every connection cut or request refused to protect the node
      */
     public HttpChannelInitializer(HttpConfig config, WebSocketUpgrade upgrade, ApiExecutor api, String apiKey,
-                                  Supplier<HealthReport> health, Supplier<String> metrics) {
+                                  Supplier<HealthReport> health, Supplier<String> metrics, HttpRefusals refusals) {
+        this.refusals = refusals;
         this.config = config;
         this.upgrade = upgrade;
         this.api = api;
@@ -63,17 +66,18 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
     protected void initChannel(SocketChannel ch) {
         if (!perIp.admit(ch)) {
             log.debug("closing connection from {}: over http.max_connections_per_ip", ch.remoteAddress());
+            refusals.refused(HttpRefusals.Reason.PER_IP);
             ch.close();
             return;
         }
-        HttpTimeouts timeouts = new HttpTimeouts(config);
+        HttpTimeouts timeouts = new HttpTimeouts(config, refusals);
         ch.pipeline()
             .addLast("http-bytes", timeouts.bytesWatcher())
             .addLast("http", new HttpServerCodec())
             .addLast("http-timeouts", timeouts)
-            .addLast("http-gate", new HttpRequestGate(apiKey, api != null, config.maxBodySize()))
+            .addLast("http-gate", new HttpRequestGate(apiKey, api != null, config.maxBodySize(), refusals))
             .addLast("aggregator", new HttpObjectAggregator(config.maxBodySize()))
-            .addLast("http-pipelining", new HttpPipelining())
+            .addLast("http-pipelining", new HttpPipelining(refusals))
             .addLast("router", new HttpRouter(upgrade, api, apiKey, health, metrics));
     }
 

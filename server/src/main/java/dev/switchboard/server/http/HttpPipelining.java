@@ -33,11 +33,16 @@ final class HttpPipelining extends ChannelDuplexHandler {
      */
     static final int MAX_PIPELINED_REQUESTS = 16;
 
+    private final HttpRefusals refusals;
     private ArrayDeque<FullHttpRequest> waiting;
     private boolean serving;
     /** The response being written says {@code Connection: close}: nothing more is served. */
     private boolean lastResponse;
     private boolean removed;
+
+    HttpPipelining(HttpRefusals refusals) {
+        this.refusals = refusals;
+    }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -56,6 +61,7 @@ final class HttpPipelining extends ChannelDuplexHandler {
             req.release();
             log.debug("closing HTTP connection {}: more than {} pipelined requests", ctx.channel().remoteAddress(),
                 MAX_PIPELINED_REQUESTS);
+            refusals.refused(HttpRefusals.Reason.PIPELINING);
             ctx.close();
             return;
         }

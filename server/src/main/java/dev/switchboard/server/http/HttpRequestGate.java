@@ -28,6 +28,7 @@ final class HttpRequestGate extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(HttpRequestGate.class);
 
+    private final HttpRefusals refusals;
     private final ApiKey apiKey;
     private final boolean apiEnabled;
     private final int maxBodySize;
@@ -38,8 +39,10 @@ final class HttpRequestGate extends ChannelInboundHandlerAdapter {
      * @param apiKey the server API's key
      * @param apiEnabled whether {@code /api/} is served (else it is just an unknown path)
      * @param maxBodySize {@code http.max_body_size}
+     * @param refusals told of each refusal
      */
-    HttpRequestGate(ApiKey apiKey, boolean apiEnabled, int maxBodySize) {
+    HttpRequestGate(ApiKey apiKey, boolean apiEnabled, int maxBodySize, HttpRefusals refusals) {
+        this.refusals = refusals;
         this.apiKey = apiKey;
         this.apiEnabled = apiEnabled;
         this.maxBodySize = maxBodySize;
@@ -85,6 +88,8 @@ final class HttpRequestGate extends ChannelInboundHandlerAdapter {
         refused = true;
         ReferenceCountUtil.release(msg);
         log.debug("refusing HTTP request from {} with {}", ctx.channel().remoteAddress(), status.code());
+        refusals.refused(status == HttpResponseStatus.UNAUTHORIZED ? HttpRefusals.Reason.UNAUTHORIZED
+            : HttpRefusals.Reason.BODY_TOO_LARGE);
         HttpResponses.sendAndClose(ctx, status, type, body);
     }
 }

@@ -45,6 +45,7 @@ final class HttpTimeouts extends ChannelDuplexHandler {
     /** What the connection waits for, and so which timeout applies. */
     enum Phase { HEADERS, BODY, BUSY, WRITE, IDLE }
 
+    private final HttpRefusals refusals;
     private final long headerNanos;
     private final long bodyNanos;
     private final long idleNanos;
@@ -70,7 +71,8 @@ final class HttpTimeouts extends ChannelDuplexHandler {
     private boolean changed;
     private boolean removed;
 
-    HttpTimeouts(HttpConfig config) {
+    HttpTimeouts(HttpConfig config, HttpRefusals refusals) {
+        this.refusals = refusals;
         headerNanos = config.headerTimeout().toNanos();
         bodyNanos = config.bodyTimeout().toNanos();
         idleNanos = config.idleTimeout().toNanos();
@@ -211,6 +213,13 @@ final class HttpTimeouts extends ChannelDuplexHandler {
             return;
         }
         log.debug("closing HTTP connection {}: {} timeout", ctx.channel().remoteAddress(), phase);
+        refusals.refused(switch (phase) {
+            case HEADERS -> HttpRefusals.Reason.HEADER_TIMEOUT;
+            case BODY -> HttpRefusals.Reason.BODY_TIMEOUT;
+            case BUSY -> HttpRefusals.Reason.SERVE_TIMEOUT;
+            case WRITE -> HttpRefusals.Reason.WRITE_TIMEOUT;
+            case IDLE -> HttpRefusals.Reason.IDLE_TIMEOUT;
+        });
         removed = true; // nothing more to time: the connection is going
         boolean nothingWritten = !writing && (phase == Phase.HEADERS || phase == Phase.BODY && !answered);
         if (nothingWritten && ctx.channel().isWritable()) {

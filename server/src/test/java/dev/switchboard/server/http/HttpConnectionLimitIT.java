@@ -51,6 +51,8 @@ class HttpConnectionLimitIT {
                 try (RawHttpConnection fourth = RawHttpConnection.openFrom("127.0.0.2", server.port())) {
                     assertThat(fourth.awaitClosed(WAIT)).as("fourth from 127.0.0.2 closed").isTrue();
                 }
+                assertThat(server.meterRegistry().scrape()).as("the refusal is counted")
+                    .contains("switchboard_http_refused_total{reason=\"per_ip\"} 1.0");
                 try (RawHttpConnection innocent = RawHttpConnection.openFrom("127.0.0.1", server.port())) {
                     assertThat(served(innocent)).as("127.0.0.1 unaffected").isTrue();
                 }

@@ -43,7 +43,7 @@ class HttpPipeliningTest {
         }
     }
 
-    private final HttpPipelining pipelining = new HttpPipelining();
+    private final HttpPipelining pipelining = new HttpPipelining(HttpRefusals.NONE);
     private final App app = new App();
     private final EmbeddedChannel ch = new EmbeddedChannel(pipelining, app);
 

@@ -7,6 +7,8 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** {@link HttpRequestGate}: refusals are decided on the headers, before any body byte is buffered. */
@@ -16,8 +18,9 @@ class HttpRequestGateTest {
     private static final int MAX_BODY = 1024;
 
     private final HttpPipeliningTest.App app = new HttpPipeliningTest.App();
+    private final List<HttpRefusals.Reason> refused = new ArrayList<>();
     private final EmbeddedChannel ch = new EmbeddedChannel(new HttpServerCodec(),
-        new HttpRequestGate(new ApiKey(KEY), true, MAX_BODY), new HttpObjectAggregator(MAX_BODY), app);
+        new HttpRequestGate(new ApiKey(KEY), true, MAX_BODY, refused::add), new HttpObjectAggregator(MAX_BODY), app);
 
     private void send(String text) {
         EmbeddedHttp.send(ch, text);
@@ -35,6 +38,7 @@ class HttpRequestGateTest {
             .endsWith("{\"error\":{\"code\":401,\"message\":\"unauthorized: missing or wrong API key\"}}");
         assertThat(ch.isOpen()).isFalse();
         assertThat(app.received).isEmpty();
+        assertThat(refused).containsExactly(HttpRefusals.Reason.UNAUTHORIZED);
     }
 
     @Test
@@ -70,6 +74,7 @@ class HttpRequestGateTest {
         assertThat(written()).startsWith("HTTP/1.1 413 ").containsIgnoringCase("connection: close");
         assertThat(ch.isOpen()).isFalse();
         assertThat(app.received).isEmpty();
+        assertThat(refused).containsExactly(HttpRefusals.Reason.BODY_TOO_LARGE);
     }
 
     @Test
@@ -99,7 +104,7 @@ class HttpRequestGateTest {
     void withTheApiDisabledApiPathsAreOrdinaryPaths() {
         HttpPipeliningTest.App router = new HttpPipeliningTest.App();
         EmbeddedChannel noApi = new EmbeddedChannel(new HttpServerCodec(), new HttpRequestGate(new ApiKey(null), false,
-            MAX_BODY), new HttpObjectAggregator(MAX_BODY), router);
+            MAX_BODY, HttpRefusals.NONE), new HttpObjectAggregator(MAX_BODY), router);
         EmbeddedHttp.send(noApi, "GET /api/info HTTP/1.1\r\nHost: x\r\n\r\n");
         assertThat(router.received).hasSize(1);
         router.received.forEach(FullHttpRequest::release);

@@ -20,7 +20,7 @@ class HttpTimeoutsTest {
 
     private final HttpTimeouts timeouts = new HttpTimeouts(HttpConfig.builder()
         .headerTimeout(Duration.ofMillis(HEADER_MS)).bodyTimeout(Duration.ofMillis(BODY_MS))
-        .idleTimeout(Duration.ofMillis(IDLE_MS)).build());
+        .idleTimeout(Duration.ofMillis(IDLE_MS)).build(), HttpRefusals.NONE);
     private final HttpPipeliningTest.App app = new HttpPipeliningTest.App();
     private final EmbeddedChannel ch = new EmbeddedChannel();
 
