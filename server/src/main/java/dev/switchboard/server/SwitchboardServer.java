@@ -130,7 +130,7 @@ public final class SwitchboardServer implements AutoCloseable {
         node.start();
         WebSocketUpgrade upgrade = new WebSocketUpgrade(node, config.client().maxMessageSize(),
             config.client().queueMaxBytes());
-        ApiExecutor api = config.httpApiEnabled() ? new ApiExecutor(node) : null;
+        ApiExecutor api = config.httpApiEnabled() ? new ApiExecutor(node, config.httpApiMaxResponseSize()) : null;
         this.api = api;
         ServerBootstrap bootstrap = new ServerBootstrap()
             .group(boss, workers)

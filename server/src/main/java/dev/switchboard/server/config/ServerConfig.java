@@ -2,6 +2,7 @@ package dev.switchboard.server.config;
 
 import dev.switchboard.core.InvalidOptionException;
 import dev.switchboard.core.channel.ChannelRules;
+import dev.switchboard.server.api.ApiExecutor;
 import dev.switchboard.core.node.NodeOptions;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -46,6 +47,11 @@ public final class ServerConfig {
     public static final Duration DEFAULT_PRESENCE_UPDATE_INTERVAL = NodeOptions.DEFAULT_PRESENCE_UPDATE_INTERVAL;
     /** Default {@code http_api.enabled}: the HTTP server API at {@code /api} is served (it needs {@code api_key}). */
     public static final boolean DEFAULT_HTTP_API_ENABLED = true;
+    /**
+     * Default {@code http_api.max_response_size}: 4 MiB; a larger API result is answered with
+     * error 106 and a batch stops running commands once its replies reach it.
+     */
+    public static final int DEFAULT_HTTP_API_MAX_RESPONSE_SIZE = (int) ApiExecutor.DEFAULT_MAX_RESPONSE_BYTES;
     /** Default {@code metrics.enabled}: Prometheus metrics at {@code /metrics}. */
     public static final boolean DEFAULT_METRICS_ENABLED = true;
     /** Default {@code health.enabled}: health JSON at {@code /health}. */
@@ -87,6 +93,7 @@ public final class ServerConfig {
     private final boolean healthEnabled;
     private final Duration shutdownTimeout;
     private final int ioThreads;
+    private final int httpApiMaxResponseSize;
     private final HttpConfig http;
 
     private ServerConfig(Builder b) {
@@ -108,6 +115,7 @@ public final class ServerConfig {
         healthEnabled = b.healthEnabled;
         shutdownTimeout = b.shutdownTimeout;
         ioThreads = b.ioThreads;
+        httpApiMaxResponseSize = b.httpApiMaxResponseSize;
         http = b.http;
     }
 
@@ -159,6 +167,8 @@ public final class ServerConfig {
     public boolean healthEnabled() { return healthEnabled; }
     /** {@code io_threads} as configured; {@code 0} means one per available processor. */
     public int ioThreads() { return ioThreads; }
+    /** {@code http_api.max_response_size}, in bytes. */
+    public int httpApiMaxResponseSize() { return httpApiMaxResponseSize; }
 
     /** The number of I/O threads to start: {@link #ioThreads()}, or the processor count when that is 0. */
     public int effectiveIoThreads() {
@@ -247,6 +257,7 @@ public final class ServerConfig {
         private boolean healthEnabled = DEFAULT_HEALTH_ENABLED;
         private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
         private int ioThreads = DEFAULT_IO_THREADS;
+        private int httpApiMaxResponseSize = DEFAULT_HTTP_API_MAX_RESPONSE_SIZE;
         private HttpConfig http = HttpConfig.defaults();
 
         private Builder() {
@@ -271,6 +282,7 @@ public final class ServerConfig {
             healthEnabled = c.healthEnabled;
             shutdownTimeout = c.shutdownTimeout;
             ioThreads = c.ioThreads;
+            httpApiMaxResponseSize = c.httpApiMaxResponseSize;
             http = c.http;
         }
 
@@ -324,6 +336,10 @@ public final class ServerConfig {
         public Builder healthEnabled(boolean v) { healthEnabled = v; return this; }
         /** {@code 0}: one per available processor. */
         public Builder ioThreads(int v) { ioThreads = Check.between("io_threads", v, 0, MAX_IO_THREADS); return this; }
+        public Builder httpApiMaxResponseSize(int v) {
+            httpApiMaxResponseSize = Check.atLeast("http_api.max_response_size", v, 1024);
+            return this;
+        }
         public Builder shutdownTimeout(Duration v) { shutdownTimeout = Check.positive("shutdown_timeout", v); return this; }
         public Builder http(HttpConfig v) { http = Objects.requireNonNull(v, "http"); return this; }
 
