@@ -294,12 +294,21 @@ public final class Client {
     }
 
     /**
+     * The most one reply may carry: half of the client's queue, since the reply's envelope and
+     * pushes queued before it share the queue. A recovery beyond it is answered
+     * {@code recovered: false}, any other reply with error 106.
+     */
+    int maxReplyBytes() {
+        return node.options().clientQueueMaxBytes() / 2;
+    }
+
+    /**
      * The reply, or error 106 when it would take more than half of this client's queue: sent, it
      * would close the client as slow (3008) for asking, e.g. a {@code history} of many large
      * publications or the {@code presence} of a crowded channel.
      */
     private byte[] fitting(Command cmd, byte[] reply) {
-        int max = node.options().clientQueueMaxBytes() / 2;
+        int max = maxReplyBytes();
         if (reply.length <= max) {
             return reply;
         }

@@ -78,8 +78,7 @@ final class Subscriptions {
             int max = opts.recoveryMaxPublicationLimit() > 0 ? opts.recoveryMaxPublicationLimit() : opts.historySize();
             HistoryFilter filter = new HistoryFilter(new StreamPosition(p.offset(), p.epoch()), max + 1, false);
             return node.broker().history(sub.channel, filter).thenApply(h -> {
-                // Half the queue: the reply also carries the envelope, and pushes may be queued already.
-                Recovery.Outcome o = Recovery.apply(p.epoch(), p.offset(), max, node.options().clientQueueMaxBytes() / 2, h);
+                Recovery.Outcome o = Recovery.apply(p.epoch(), p.offset(), max, client.maxReplyBytes(), h);
                 node.metrics().recovery(o.recovered());
                 return new PreparedSubscription(sub, true, o.recovered(), o.publications(), o.position(), data);
             });

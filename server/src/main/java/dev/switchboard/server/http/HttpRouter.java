@@ -1,6 +1,7 @@
 package dev.switchboard.server.http;
 
 import dev.switchboard.server.api.ApiExecutor;
+import dev.switchboard.server.transport.LingeringClose;
 import dev.switchboard.server.transport.WebSocketUpgrade;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -67,8 +68,9 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
                 HttpChannelInitializer.leaveHttp(ctx.pipeline());
                 upgrade.upgrade(ctx, req);
                 if (!ctx.isRemoved()) {
-                    // Handshake refused (unsupported version, answered): without its HTTP limits, end the connection.
-                    ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+                    // Handshake refused (unsupported version, answered). Its HTTP timeouts are gone, so
+                    // the close must be bounded by itself: a peer that never reads the 426 is cut.
+                    LingeringClose.after(ctx.writeAndFlush(Unpooled.EMPTY_BUFFER));
                 }
             } else {
                 respond(ctx, req, HttpResponseStatus.BAD_REQUEST, "text/plain", bytes("expected a WebSocket upgrade\n"));

@@ -46,6 +46,10 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+        if (transport.isClosing() && !(frame instanceof CloseWebSocketFrame)) {
+            // Lingering after our Close frame: what the peer still sends is read only to be dropped.
+            return;
+        }
         if (frame instanceof TextWebSocketFrame text) {
             ByteBuf content = text.content();
             client.handleFrame(ByteBufUtil.getBytes(content));

@@ -59,6 +59,11 @@ final class WebSocketTransport implements Transport {
         return "websocket";
     }
 
+    /** True once this side started closing: nothing more is read or written for the client. */
+    boolean isClosing() {
+        return closing.get();
+    }
+
     /** The disconnect this side closed with, or {@code null} when the peer went away first. */
     Disconnect closedWith() {
         return closedWith;

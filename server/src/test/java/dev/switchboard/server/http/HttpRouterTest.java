@@ -6,9 +6,17 @@ import dev.switchboard.core.node.Node;
 import dev.switchboard.core.node.NodeOptions;
 import dev.switchboard.server.api.ApiExecutor;
 import dev.switchboard.server.transport.WebSocketUpgrade;
+import dev.switchboard.server.transport.LingeringClose;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -63,6 +71,26 @@ class HttpRouterTest {
     void anUnknownPathIs404() {
         assertThat(get("/nothing-here", "")).startsWith("HTTP/1.1 404 Not Found\r\n");
         assertThat(ch.isOpen()).isTrue();
+    }
+
+    @Test
+    void aRefusedHandshakeToAPeerThatNeverReadsIsCutAfterTheGrace() {
+        List<Object> held = new ArrayList<>();
+        EmbeddedChannel stalled = new EmbeddedChannel(new ChannelOutboundHandlerAdapter() {
+            @Override
+            public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+                held.add(msg); // never written: the peer's window is closed
+            }
+        }, new HttpServerCodec(), new HttpObjectAggregator(1024),
+            new HttpRouter(new WebSocketUpgrade(node, 1024, 1024), api, new ApiKey(KEY), () -> null, () -> ""));
+        EmbeddedHttp.send(stalled, "GET " + WebSocketUpgrade.PATH + " HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
+            + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 6\r\n\r\n");
+        assertThat(held).as("the 426 was answered").isNotEmpty();
+        assertThat(stalled.isOpen()).as("lingering while the answer is unread").isTrue();
+        stalled.advanceTimeBy(LingeringClose.GRACE_MILLIS, TimeUnit.MILLISECONDS);
+        stalled.runScheduledPendingTasks();
+        assertThat(stalled.isOpen()).as("cut after the grace, HTTP timeouts being gone").isFalse();
+        held.forEach(ReferenceCountUtil::release);
     }
 
     @Test
