@@ -6,9 +6,9 @@ import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.core.rpc.InvokeTarget;
 import dev.switchboard.redis.testing.RedisServerExtension;
-import dev.switchboard.server.SwitchboardServer;
-import dev.switchboard.server.SwitchboardWorker;
-import dev.switchboard.server.auth.TokenGenerator;
+import dev.switchboard.transport.SwitchboardServer;
+import dev.switchboard.transport.SwitchboardWorker;
+import dev.switchboard.transport.auth.TokenGenerator;
 import dev.switchboard.server.config.ConfigLoader;
 import java.net.URI;
 import java.net.http.HttpClient;

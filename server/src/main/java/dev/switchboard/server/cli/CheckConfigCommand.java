@@ -1,8 +1,8 @@
 package dev.switchboard.server.cli;
 
-import dev.switchboard.server.config.ConfigException;
+import dev.switchboard.transport.config.ConfigException;
 import dev.switchboard.server.config.DevSecrets;
-import dev.switchboard.server.config.ServerConfig;
+import dev.switchboard.transport.config.ServerConfig;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

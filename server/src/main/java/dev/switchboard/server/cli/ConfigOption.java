@@ -1,7 +1,7 @@
 package dev.switchboard.server.cli;
 
 import dev.switchboard.server.config.ConfigLoader;
-import dev.switchboard.server.config.ServerConfig;
+import dev.switchboard.transport.config.ServerConfig;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -21,7 +21,7 @@ public final class ConfigOption {
     /**
      * Loads and validates the configuration.
      *
-     * @throws dev.switchboard.server.config.ConfigException naming the bad key
+     * @throws dev.switchboard.transport.config.ConfigException naming the bad key
      */
     ServerConfig load(CliContext ctx) {
         return ConfigLoader.load(resolvedFile(ctx), ctx.env());

@@ -1,11 +1,11 @@
 package dev.switchboard.server.cli;
 
-import dev.switchboard.server.auth.TokenGenerator;
-import dev.switchboard.server.config.ConfigException;
+import dev.switchboard.transport.auth.TokenGenerator;
+import dev.switchboard.transport.config.ConfigException;
 import dev.switchboard.server.config.DevSecrets;
-import dev.switchboard.server.config.Durations;
-import dev.switchboard.server.config.ServerConfig;
-import dev.switchboard.server.config.TokenConfig;
+import dev.switchboard.transport.config.Durations;
+import dev.switchboard.transport.config.ServerConfig;
+import dev.switchboard.transport.config.TokenConfig;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;

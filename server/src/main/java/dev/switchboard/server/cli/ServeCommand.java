@@ -1,9 +1,9 @@
 package dev.switchboard.server.cli;
 
-import dev.switchboard.server.SwitchboardServer;
-import dev.switchboard.server.config.ConfigException;
+import dev.switchboard.transport.SwitchboardServer;
+import dev.switchboard.transport.config.ConfigException;
 import dev.switchboard.server.config.DevSecrets;
-import dev.switchboard.server.config.ServerConfig;
+import dev.switchboard.transport.config.ServerConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -201,7 +201,7 @@ public final class ServeCommand implements Callable<Integer> {
     }
 
     // ---------------------------------------------------------------------------------------
-    // The only code that touches dev.switchboard.server.SwitchboardServer.
+    // The only code that touches dev.switchboard.transport.SwitchboardServer.
     // ---------------------------------------------------------------------------------------
 
     /** The real {@link Launcher}: builds and starts a {@code SwitchboardServer}. */

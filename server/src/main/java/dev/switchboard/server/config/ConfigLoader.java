@@ -7,14 +7,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.switchboard.transport.config.ConfigBinder;
+import dev.switchboard.transport.config.ConfigException;
+import dev.switchboard.transport.config.ConfigKeys;
+import dev.switchboard.transport.config.ServerConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,12 +37,9 @@ import org.slf4j.LoggerFactory;
 public final class ConfigLoader {
 
     /** Prefix of every Switchboard environment variable. */
-    public static final String ENV_PREFIX = "SWITCHBOARD_";
+    public static final String ENV_PREFIX = ConfigKeys.ENV_PREFIX;
     /** Environment variable naming the config file when no {@code --config} is given. */
     public static final String ENV_CONFIG_FILE = "SWITCHBOARD_CONFIG";
-
-    /** Environment variables that override config keys, and the key each one sets: one per key of {@link ConfigKeys}. */
-    public static final Map<String, String> ENV_KEYS = envKeys();
 
     private static final Logger LOG = LoggerFactory.getLogger(ConfigLoader.class);
 
@@ -48,12 +47,6 @@ public final class ConfigLoader {
         .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     private ConfigLoader() {
-    }
-
-    private static Map<String, String> envKeys() {
-        Map<String, String> m = new LinkedHashMap<>();
-        ConfigKeys.ALL.forEach(k -> m.put(k.env(), k.path()));
-        return java.util.Collections.unmodifiableMap(m);
     }
 
     /**
@@ -100,12 +93,16 @@ public final class ConfigLoader {
      */
     public static ServerConfig loadYaml(String yaml, String source, Map<String, String> env) {
         ObjectNode tree = parse(yaml, source);
-        Map<String, String> fromEnv = overlay(tree, env);
-        try {
-            return ConfigBinder.bind(new YamlSection(tree, "")).validate();
-        } catch (ConfigException e) {
-            String variable = e.key() == null ? null : fromEnv.get(e.key());
-            throw variable == null ? e : e.fromEnvironment(variable);
+        warnUnknownVariables(env);
+        return ConfigBinder.bind(tree, env);
+    }
+
+    private static void warnUnknownVariables(Map<String, String> env) {
+        for (String name : env.keySet()) {
+            if (name.startsWith(ENV_PREFIX) && !ConfigKeys.ENV_KEYS.containsKey(name) && !name.equals(ENV_CONFIG_FILE)) {
+                // Likely a typo (SWITCHBOARD_PROT); its value is never logged, it may be a secret.
+                LOG.warn("ignoring unknown environment variable {}", name);
+            }
         }
     }
 
@@ -145,43 +142,5 @@ public final class ConfigLoader {
             return "duplicate key" + problem.substring("Duplicate field".length()) + where;
         }
         return "invalid YAML" + where + ": " + (problem == null ? "" : problem.lines().findFirst().orElse(""));
-    }
-
-    /**
-     * Writes environment overrides into the tree as strings, so they go through exactly the same
-     * conversion and checks as file values.
-     *
-     * @return key path to the variable that set it, for error messages
-     */
-    private static Map<String, String> overlay(ObjectNode tree, Map<String, String> env) {
-        Map<String, String> applied = new LinkedHashMap<>();
-        for (Map.Entry<String, String> e : ENV_KEYS.entrySet()) {
-            String value = env.get(e.getKey());
-            if (value == null || value.isBlank()) {
-                continue;
-            }
-            String[] parts = e.getValue().split("\\.");
-            ObjectNode target = tree;
-            for (int i = 0; i < parts.length - 1; i++) {
-                JsonNode child = target.get(parts[i]);
-                if (child == null || child.isNull()) {
-                    child = target.putObject(parts[i]);
-                }
-                if (!child.isObject()) {
-                    throw new ConfigException(e.getValue(), "cannot apply " + e.getKey() + ": " + parts[i]
-                        + " in the config file is not a mapping");
-                }
-                target = (ObjectNode) child;
-            }
-            target.set(parts[parts.length - 1], TextNode.valueOf(value));
-            applied.put(e.getValue(), e.getKey());
-        }
-        for (String name : env.keySet()) {
-            if (name.startsWith(ENV_PREFIX) && !ENV_KEYS.containsKey(name) && !name.equals(ENV_CONFIG_FILE)) {
-                // Likely a typo (SWITCHBOARD_PROT); its value is never logged, it may be a secret.
-                LOG.warn("ignoring unknown environment variable {}", name);
-            }
-        }
-        return applied;
     }
 }

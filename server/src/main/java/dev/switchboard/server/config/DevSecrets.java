@@ -1,5 +1,7 @@
 package dev.switchboard.server.config;
 
+import dev.switchboard.transport.config.ConfigException;
+import dev.switchboard.transport.config.ServerConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;

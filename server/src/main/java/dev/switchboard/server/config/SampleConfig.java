@@ -1,5 +1,7 @@
 package dev.switchboard.server.config;
 
+import dev.switchboard.transport.config.ConfigKey;
+import dev.switchboard.transport.config.ConfigKeys;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

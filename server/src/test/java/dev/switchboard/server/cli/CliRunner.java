@@ -1,6 +1,6 @@
 package dev.switchboard.server.cli;
 
-import dev.switchboard.server.config.ServerConfig;
+import dev.switchboard.transport.config.ServerConfig;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;

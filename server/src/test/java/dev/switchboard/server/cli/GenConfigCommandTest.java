@@ -3,10 +3,10 @@ package dev.switchboard.server.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.switchboard.server.config.ConfigAssertions;
+import dev.switchboard.transport.config.ConfigAssertions;
 import dev.switchboard.server.config.ConfigLoader;
 import dev.switchboard.server.config.DevSecrets;
-import dev.switchboard.server.config.ServerConfig;
+import dev.switchboard.transport.config.ServerConfig;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.switchboard.core.auth.ConnectToken;
 import dev.switchboard.core.auth.TokenException;
-import dev.switchboard.server.auth.JwtTokenVerifier;
+import dev.switchboard.transport.auth.JwtTokenVerifier;
 import dev.switchboard.server.config.DevSecrets;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -3,7 +3,7 @@ package dev.switchboard.server.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.server.config.DevSecrets;
-import dev.switchboard.server.config.ServerConfig;
+import dev.switchboard.transport.config.ServerConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -7,7 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.switchboard.core.rpc.InvokeException;
 import dev.switchboard.core.rpc.InvokeTarget;
 import dev.switchboard.redis.testing.RedisServerExtension;
-import dev.switchboard.server.SwitchboardWorker;
+import dev.switchboard.transport.SwitchboardWorker;
 import dev.switchboard.server.config.ConfigLoader;
 import dev.switchboard.server.testing.TestAgent;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package dev.switchboard.server.cluster;
 
-import dev.switchboard.server.SwitchboardServer;
+import dev.switchboard.transport.SwitchboardServer;
 import dev.switchboard.server.testing.ApiClient;
 import dev.switchboard.server.testing.TestServers;
 import dev.switchboard.server.testing.WsTestClient;

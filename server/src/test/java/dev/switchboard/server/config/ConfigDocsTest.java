@@ -1,5 +1,8 @@
 package dev.switchboard.server.config;
 
+import dev.switchboard.transport.config.ConfigException;
+import dev.switchboard.transport.config.ConfigKey;
+import dev.switchboard.transport.config.ConfigKeys;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -89,7 +92,7 @@ class ConfigDocsTest {
                 problems.add(key.env() + ": the environment table says " + envRows.get(key.env()) + ", not " + key.path());
             }
         }
-        envRows.keySet().stream().filter(v -> !ConfigLoader.ENV_KEYS.containsKey(v))
+        envRows.keySet().stream().filter(v -> !ConfigKeys.ENV_KEYS.containsKey(v))
             .forEach(v -> problems.add(v + ": documented but no key has it"));
         return problems;
     }
@@ -106,7 +109,7 @@ class ConfigDocsTest {
         Object documented;
         try {
             ObjectNode tree = ConfigLoader.parse("v: " + shown.orElse("~"), "docs");
-            documented = shown.isEmpty() ? null : key.type().read(new YamlSection(tree, key.path()), "v");
+            documented = shown.isEmpty() ? null : key.type().read(key.path(), tree.get("v"));
         } catch (ConfigException e) {
             documented = e.getMessage();
         }

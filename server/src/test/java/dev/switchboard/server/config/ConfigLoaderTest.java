@@ -1,5 +1,10 @@
 package dev.switchboard.server.config;
 
+import dev.switchboard.transport.config.ConfigAssertions;
+import dev.switchboard.transport.config.ConfigException;
+import dev.switchboard.transport.config.ConfigKeys;
+import dev.switchboard.transport.config.Engine;
+import dev.switchboard.transport.config.ServerConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -310,7 +315,7 @@ class ConfigLoaderTest {
 
     @Test
     void everyEnvironmentVariableMapsToAKnownKey() {
-        for (Map.Entry<String, String> e : ConfigLoader.ENV_KEYS.entrySet()) {
+        for (Map.Entry<String, String> e : ConfigKeys.ENV_KEYS.entrySet()) {
             assertThat(e.getKey()).startsWith(ConfigLoader.ENV_PREFIX);
             assertThat(SampleConfigTest.allKeyPaths()).as(e.getKey()).contains(e.getValue());
         }

@@ -1,5 +1,8 @@
 package dev.switchboard.server.config;
 
+import dev.switchboard.transport.config.ConfigException;
+import dev.switchboard.transport.config.ServerConfig;
+import dev.switchboard.transport.config.TokenConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;

@@ -1,5 +1,7 @@
 package dev.switchboard.server.config;
 
+import dev.switchboard.transport.config.HttpConfig;
+import dev.switchboard.transport.config.ServerConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,8 @@
 package dev.switchboard.server.config;
 
+import dev.switchboard.transport.config.ConfigAssertions;
+import dev.switchboard.transport.config.ConfigKeys;
+import dev.switchboard.transport.config.ServerConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

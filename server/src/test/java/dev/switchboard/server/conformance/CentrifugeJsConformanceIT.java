@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.switchboard.core.channel.ChannelOptions;
-import dev.switchboard.server.SwitchboardServer;
-import dev.switchboard.server.config.ChannelConfig;
-import dev.switchboard.server.config.ServerConfig;
-import dev.switchboard.server.config.TokenConfig;
+import dev.switchboard.transport.SwitchboardServer;
+import dev.switchboard.transport.config.ChannelConfig;
+import dev.switchboard.transport.config.ServerConfig;
+import dev.switchboard.transport.config.TokenConfig;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package dev.switchboard.server.rpc;
 
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -7,8 +8,8 @@ import static org.awaitility.Awaitility.await;
 import dev.switchboard.core.rpc.InvokeException;
 import dev.switchboard.core.rpc.InvokeTarget;
 import dev.switchboard.redis.testing.RedisServerExtension;
-import dev.switchboard.server.SwitchboardServer;
-import dev.switchboard.server.SwitchboardWorker;
+import dev.switchboard.transport.SwitchboardServer;
+import dev.switchboard.transport.SwitchboardWorker;
 import dev.switchboard.server.config.ConfigLoader;
 import dev.switchboard.server.testing.ApiClient;
 import dev.switchboard.server.testing.TestAgent;
@@ -99,9 +100,9 @@ class InvokeIT {
 
         // Each path is measured: the owning node's local call, another node's remote one, the worker's.
         assertThat(workerMeters.timer("switchboard_invocations", "path", "worker", "outcome", "ok").count()).isEqualTo(1);
-        assertThat(nodes.get(0).meterRegistry().scrape())
+        assertThat(((PrometheusMeterRegistry) nodes.get(0).meterRegistry()).scrape())
             .contains("switchboard_invocations_seconds_count{outcome=\"ok\",path=\"local\"} 1");
-        assertThat(nodes.get(2).meterRegistry().scrape())
+        assertThat(((PrometheusMeterRegistry) nodes.get(2).meterRegistry()).scrape())
             .contains("switchboard_invocations_seconds_count{outcome=\"ok\",path=\"remote\"} 1");
     }
 

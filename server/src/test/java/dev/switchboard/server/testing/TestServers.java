@@ -1,8 +1,8 @@
 package dev.switchboard.server.testing;
 
-import dev.switchboard.server.SwitchboardServer;
-import dev.switchboard.server.config.ServerConfig;
-import dev.switchboard.server.auth.TokenGenerator;
+import dev.switchboard.transport.SwitchboardServer;
+import dev.switchboard.transport.config.ServerConfig;
+import dev.switchboard.transport.auth.TokenGenerator;
 import java.time.Duration;
 import java.util.List;
 

@@ -1,0 +1,33 @@
+package dev.switchboard.transport;
+
+import dev.switchboard.core.engine.Engine;
+import dev.switchboard.core.engine.memory.MemoryEngine;
+import dev.switchboard.transport.config.ServerConfig;
+
+/**
+ * The one place a configuration becomes an {@link Engine}, for server nodes and workers alike.
+ *
+ * <pre>{@code
+ * NodeOptions options = config.toNodeOptions();
+ * Node node = Node.builder().options(options).engine(Engines.create(config, options.id())).build();
+ * }</pre>
+ */
+final class Engines {
+
+    private Engines() {
+    }
+
+    /**
+     * Creates the engine the config names; the Redis one connects at once.
+     *
+     * @param nodeId the node's id, which names its own channel in a networked engine
+     * @throws IllegalStateException when Redis cannot be reached
+     * @throws dev.switchboard.transport.config.ConfigException when the Redis engine is not on the class path
+     */
+    static Engine create(ServerConfig config, String nodeId) {
+        return switch (config.engine()) {
+            case MEMORY -> new MemoryEngine();
+            case REDIS -> RedisSupport.connect(config, nodeId);
+        };
+    }
+}

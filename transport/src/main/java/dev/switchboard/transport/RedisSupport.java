@@ -1,0 +1,75 @@
+package dev.switchboard.transport;
+
+import dev.switchboard.core.engine.Engine;
+import dev.switchboard.core.node.Node;
+import dev.switchboard.redis.RedisEngine;
+import dev.switchboard.redis.RedisEngineOptions;
+import dev.switchboard.transport.config.ConfigException;
+import dev.switchboard.transport.config.ServerConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.List;
+
+/**
+ * Everything here that names a class of {@code switchboard-redis}, an optional dependency of the
+ * library: the JVM loads this class only after {@link #AVAILABLE} said the engine is on the class
+ * path, so a memory-only embedder never needs Lettuce.
+ */
+final class RedisSupport {
+
+    private static final String ENGINE_CLASS = "dev.switchboard.redis.RedisEngine";
+
+    /** True when {@code switchboard-redis} is on the class path. */
+    static final boolean AVAILABLE = present();
+
+    private RedisSupport() {
+    }
+
+    private static boolean present() {
+        try {
+            Class.forName(ENGINE_CLASS, false, RedisSupport.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+
+    /**
+     * Connects the Redis engine the config describes.
+     *
+     * @throws ConfigException naming {@code engine} when {@code switchboard-redis} is missing
+     */
+    static Engine connect(ServerConfig config, String nodeId) {
+        if (!AVAILABLE) {
+            throw new ConfigException("engine", "engine: redis needs the Redis engine on the class path "
+                + "(Maven: dev.switchboard:switchboard-redis)");
+        }
+        return Connector.connect(config, nodeId);
+    }
+
+    /** Registers the Redis engine's own meters when {@code engine} is one. */
+    static void bindMetrics(Engine engine, Node node, MeterRegistry registry) {
+        if (AVAILABLE) {
+            Connector.bindMetrics(engine, node, registry);
+        }
+    }
+
+    /** Holds the references to the engine's classes, resolved only when it is used. */
+    private static final class Connector {
+
+        static Engine connect(ServerConfig config, String nodeId) {
+            return RedisEngine.connect(RedisEngineOptions.builder(config.redisUrl())
+                .prefix(config.redisPrefix()).build(), nodeId);
+        }
+
+        static void bindMetrics(Engine engine, Node node, MeterRegistry registry) {
+            if (engine instanceof RedisEngine redis) {
+                var broker = redis.broker();
+                registry.more().counter("switchboard_redis_gap_filled_publications", List.of(), broker,
+                    b -> b.gapFilledCount());
+                registry.more().counter("switchboard_redis_pubsub_restarts", List.of(), broker,
+                    b -> b.pubSubRestarts());
+                registry.gauge("switchboard_engine_up", node, n -> n.engineHealthy() ? 1 : 0);
+            }
+        }
+    }
+}

@@ -1,0 +1,318 @@
+package dev.switchboard.transport;
+
+import dev.switchboard.core.engine.Broker;
+import dev.switchboard.core.engine.Engine;
+import dev.switchboard.core.engine.NodeRegistry;
+import dev.switchboard.core.engine.PresenceManager;
+import dev.switchboard.core.engine.memory.MemoryConnectionRegistry;
+import dev.switchboard.core.engine.memory.MemoryNodeRegistry;
+import dev.switchboard.core.hook.ConnectHandler;
+import dev.switchboard.core.hook.DisconnectListener;
+import dev.switchboard.core.hook.PublishHandler;
+import dev.switchboard.core.hook.RpcHandler;
+import dev.switchboard.core.hook.SendHandler;
+import dev.switchboard.core.hook.SubscribeHandler;
+import dev.switchboard.core.node.Node;
+import dev.switchboard.core.node.NodeOptions;
+import dev.switchboard.transport.api.ApiExecutor;
+import dev.switchboard.transport.config.ServerConfig;
+import dev.switchboard.transport.http.HealthReport;
+import dev.switchboard.transport.http.HttpChannelInitializer;
+import dev.switchboard.transport.http.HttpRefusals;
+import dev.switchboard.transport.http.HttpRouter;
+import dev.switchboard.transport.metrics.MicrometerNodeMetrics;
+import dev.switchboard.transport.websocket.WebSocketUpgrade;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Switchboard node served over HTTP and WebSocket: clients connect at
+ * {@code /connection/websocket}, backends call {@code /api/<method>}, operators read
+ * {@code /health} and {@code /metrics}.
+ *
+ * <p>Embed it in an application:
+ * <pre>{@code
+ * SwitchboardServer server = SwitchboardServer.builder()
+ *     .config(ServerConfig.builder().port(8000).apiKey(key).token(TokenConfig.builder().hmacSecret(secret).build()).build())
+ *     .rpc("getProfile", req -> CompletableFuture.supplyAsync(() -> profiles.load(req.client().user()), appExecutor))
+ *     .onSubscribe(req -> CompletableFuture.completedFuture(acl.check(req)))
+ *     .build();
+ * server.start();
+ * server.node().publish("news", json, PublishParams.DEFAULT);
+ * server.close();
+ * }</pre>
+ */
+public final class SwitchboardServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(SwitchboardServer.class);
+
+    private final ServerConfig config;
+    private final Node node;
+    private final MeterRegistry registry;
+    /** True when the server made {@link #registry} itself, and so closes it. */
+    private final boolean ownRegistry;
+    private final EventLoopGroup boss = new NioEventLoopGroup(1);
+    private final EventLoopGroup workers;
+    private volatile Channel serverChannel;
+    /** The server API, once started and when enabled; its batch threads stop with the server. */
+    private volatile ApiExecutor api;
+    private volatile boolean closed;
+
+    private SwitchboardServer(Builder b) {
+        this.config = b.config;
+        this.workers = new NioEventLoopGroup(config.effectiveIoThreads());
+        this.ownRegistry = b.meterRegistry == null;
+        this.registry = ownRegistry ? standaloneRegistry() : b.meterRegistry;
+        if (b.engine == null) {
+            config.validate();
+        }
+        NodeOptions options = config.toNodeOptions();
+        // The node owns the engine from here on: it starts it and closes it.
+        Engine engine = b.engine != null ? b.engine : Engines.create(config, options.id());
+        var nb = Node.builder()
+            .options(options)
+            .tokenVerifier(config.token().toVerifier())
+            .engine(engine)
+            .metrics(new MicrometerNodeMetrics(registry))
+            .onConnect(b.connectHandler)
+            .onSubscribe(b.subscribeHandler)
+            .onPublish(b.publishHandler)
+            .onSend(b.sendHandler)
+            .onDisconnect(b.disconnectListener);
+        b.rpc.forEach(nb::rpc);
+        this.node = nb.build();
+        registry.gauge("switchboard_clients", node, n -> n.info().numClients());
+        registry.gauge("switchboard_channels", node, n -> n.info().numChannels());
+        registry.gauge("switchboard_subscriptions", node, n -> n.info().numSubs());
+        registry.gauge("switchboard_pending_invocations", node, Node::pendingInvocations);
+        RedisSupport.bindMetrics(engine, node, registry);
+    }
+
+    /**
+     * The registry of a server given none: Prometheus, served at {@code /metrics}, with the JVM's
+     * meters. An application that passes its own registry binds JVM meters itself (Spring Boot does).
+     */
+    private static PrometheusMeterRegistry standaloneRegistry() {
+        PrometheusMeterRegistry r = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(r);
+        new JvmGcMetrics().bindTo(r);
+        new JvmThreadMetrics().bindTo(r);
+        new ProcessorMetrics().bindTo(r);
+        return r;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Starts the node and binds the port.
+     *
+     * @throws IllegalStateException when the port cannot be bound (the message says which)
+     */
+    public SwitchboardServer start() {
+        node.start();
+        WebSocketUpgrade upgrade = new WebSocketUpgrade(node, config.client().maxMessageSize(),
+            config.client().queueMaxBytes());
+        ApiExecutor api = config.httpApiEnabled() ? new ApiExecutor(node, config.httpApiMaxResponseSize()) : null;
+        this.api = api;
+        Supplier<String> metrics = config.metricsEnabled() && registry instanceof PrometheusMeterRegistry prometheus
+            ? prometheus::scrape : null;
+        ServerBootstrap bootstrap = new ServerBootstrap()
+            .group(boss, workers)
+            .channel(NioServerSocketChannel.class)
+            .option(ChannelOption.SO_BACKLOG, 4096)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childHandler(new HttpChannelInitializer(config.http(), upgrade, api, config.apiKey(),
+                config.healthEnabled() ? this::health : null,
+                metrics, refusalCounter()));
+        try {
+            serverChannel = bootstrap.bind(config.address(), config.port()).syncUninterruptibly().channel();
+        } catch (Exception e) {
+            node.close();
+            shutdownLoops();
+            String why = e instanceof BindException ? "address in use or not available" : e.toString();
+            throw new IllegalStateException("cannot listen on " + config.address() + ":" + config.port() + ": " + why, e);
+        }
+        node.advertiseAddress(displayHost() + ":" + port());
+        log.info("node {} listening on {}:{} (engine {})", node.options().name(), config.address(), port(),
+            config.engine());
+        return this;
+    }
+
+    /** Counts each HTTP connection cut or request refused, as {@code switchboard_http_refused_total{reason}}. */
+    private HttpRefusals refusalCounter() {
+        Map<HttpRefusals.Reason, Counter> counters = new EnumMap<>(HttpRefusals.Reason.class);
+        for (HttpRefusals.Reason r : HttpRefusals.Reason.values()) {
+            counters.put(r, Counter.builder("switchboard_http_refused")
+                .description("HTTP connections cut or requests refused to protect the node, by reason")
+                .tag("reason", r.tag()).register(registry));
+        }
+        return reason -> counters.get(reason).increment();
+    }
+
+    /** The bound port (useful with port 0). */
+    public int port() {
+        return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    }
+
+    /** The node, for publishing and managing connections from application code. */
+    public Node node() {
+        return node;
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    /**
+     * The registry the node's meters are in: the application's when it gave one to
+     * {@link Builder#meterRegistry}, else the server's own Prometheus registry (served at
+     * {@code /metrics}), to which application meters may be added.
+     */
+    public MeterRegistry meterRegistry() {
+        return registry;
+    }
+
+    /** The health report served at {@code /health}. */
+    public HealthReport health() {
+        var info = node.info();
+        boolean engineOk = node.engineHealthy();
+        return new HealthReport(!closed && engineOk, info.name(), config.engine().name().toLowerCase(), engineOk,
+            info.numClients(), info.uptimeSeconds());
+    }
+
+    /** Summary used by {@code info} and the CLI banner. */
+    public Map<String, Object> describe() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("websocket", "ws://" + displayHost() + ":" + port() + WebSocketUpgrade.PATH);
+        m.put("api", "http://" + displayHost() + ":" + port() + HttpRouter.API_PREFIX);
+        return m;
+    }
+
+    private String displayHost() {
+        String a = config.address();
+        return a.equals("0.0.0.0") || a.equals("::") ? "127.0.0.1" : a;
+    }
+
+    /**
+     * Graceful stop: no new connections, clients told to reconnect elsewhere (3001), then the
+     * node closes its engine.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (serverChannel != null) {
+            serverChannel.close().syncUninterruptibly();
+        }
+        node.close();
+        shutdownLoops();
+        if (api != null) {
+            api.close();
+        }
+        if (ownRegistry) {
+            registry.close();
+        }
+    }
+
+    private void shutdownLoops() {
+        long quiet = 100;
+        long timeout = Math.max(quiet, config.shutdownTimeout().toMillis());
+        boss.shutdownGracefully(0, timeout, TimeUnit.MILLISECONDS);
+        workers.shutdownGracefully(quiet, timeout, TimeUnit.MILLISECONDS).syncUninterruptibly();
+    }
+
+    /** Builder of {@link SwitchboardServer}. */
+    public static final class Builder {
+        private ServerConfig config = ServerConfig.defaults();
+        private Engine engine;
+        private MeterRegistry meterRegistry;
+        private ConnectHandler connectHandler;
+        private SubscribeHandler subscribeHandler;
+        private PublishHandler publishHandler;
+        private SendHandler sendHandler;
+        private DisconnectListener disconnectListener;
+        private final Map<String, RpcHandler> rpc = new LinkedHashMap<>();
+
+        private Builder() {
+        }
+
+        public Builder config(ServerConfig v) { config = Objects.requireNonNull(v); return this; }
+
+        /**
+         * Uses another engine than the one the config names; the config's {@code engine} key is
+         * then only a label. The server's node starts the engine and closes it.
+         *
+         * <pre>{@code
+         * SwitchboardServer.builder().config(config).engine(Engine.of(broker, presence, nodes, connections)).build();
+         * }</pre>
+         */
+        public Builder engine(Engine v) { engine = Objects.requireNonNull(v); return this; }
+
+        /**
+         * Uses a single-node engine made of this broker and presence manager, with the memory
+         * node and connection registries.
+         *
+         * @param r must be {@code null}: an engine with a node registry of its own spans nodes
+         *     and so needs its own connection registry too
+         * @throws IllegalArgumentException when a node registry is given
+         * @deprecated give the whole engine with {@link #engine(Engine)}
+         */
+        @Deprecated
+        public Builder engine(Broker b, PresenceManager p, NodeRegistry r) {
+            if (r != null) {
+                throw new IllegalArgumentException("engine(broker, presenceManager, nodeRegistry) has no connection "
+                    + "registry, which an engine spanning nodes needs: give engine(Engine.of(broker, presenceManager, "
+                    + "nodeRegistry, connectionRegistry))");
+            }
+            return engine(Engine.of(b, p, new MemoryNodeRegistry(), new MemoryConnectionRegistry()));
+        }
+
+        /**
+         * Records the node's meters in the application's registry instead of the server's own.
+         * {@code /metrics} then serves that registry when it is a Prometheus one, and is absent
+         * (404) otherwise; the server never closes it.
+         *
+         * <pre>{@code
+         * SwitchboardServer.builder().config(config).meterRegistry(appRegistry).build();
+         * }</pre>
+         */
+        public Builder meterRegistry(MeterRegistry v) { meterRegistry = Objects.requireNonNull(v); return this; }
+
+        public Builder onConnect(ConnectHandler v) { connectHandler = v; return this; }
+        public Builder onSubscribe(SubscribeHandler v) { subscribeHandler = v; return this; }
+        public Builder onPublish(PublishHandler v) { publishHandler = v; return this; }
+        public Builder onSend(SendHandler v) { sendHandler = v; return this; }
+        public Builder onDisconnect(DisconnectListener v) { disconnectListener = v; return this; }
+        public Builder rpc(String method, RpcHandler handler) { rpc.put(method, handler); return this; }
+
+        public SwitchboardServer build() {
+            return new SwitchboardServer(this);
+        }
+    }
+}

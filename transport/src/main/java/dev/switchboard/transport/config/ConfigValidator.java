@@ -1,0 +1,26 @@
+package dev.switchboard.transport.config;
+
+/**
+ * Checks that need more than the values themselves: whether key files exist and hold usable keys,
+ * and a dry run of the mapping to the core options. Runs before anything starts so that a bad
+ * config never leaves a half-started node.
+ *
+ * <pre>{@code
+ * ConfigValidator.validate(config); // throws ConfigException naming the key
+ * }</pre>
+ */
+public final class ConfigValidator {
+
+    private ConfigValidator() {
+    }
+
+    /**
+     * Validates the config.
+     *
+     * @throws ConfigException naming the first key that is wrong
+     */
+    public static void validate(ServerConfig config) {
+        config.token().checkPublicKeys();
+        config.toNodeOptions();
+    }
+}

@@ -1,0 +1,359 @@
+package dev.switchboard.transport.config;
+
+import dev.switchboard.core.InvalidOptionException;
+import dev.switchboard.core.channel.ChannelRules;
+import dev.switchboard.transport.api.ApiExecutor;
+import dev.switchboard.core.node.NodeOptions;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The whole configuration of a Switchboard server node, as read from YAML and the environment
+ * by {@link ConfigLoader}, or built in code.
+ *
+ * <p>Immutable. Every default is a named constant here or in the section classes
+ * ({@link TokenConfig}, {@link ClientConfig}, {@link ChannelConfig}, {@link HttpConfig}). Builders check each value
+ * as it is set and throw {@link ConfigException} naming the key; {@link #validate()} adds the
+ * checks that depend on the file system (key files).
+ *
+ * <pre>{@code
+ * ServerConfig config = ServerConfig.builder()
+ *     .port(0)                                   // any free port, handy in tests
+ *     .token(TokenConfig.builder().hmacSecret(secret).build())
+ *     .apiKey(apiKey)
+ *     .build();
+ * NodeOptions options = config.toNodeOptions();
+ * }</pre>
+ */
+public final class ServerConfig {
+
+    /** Default {@code port}: TCP port for WebSocket, HTTP API, metrics and health. */
+    public static final int DEFAULT_PORT = 8000;
+    /** Default {@code address}: bind on every interface. */
+    public static final String DEFAULT_ADDRESS = "0.0.0.0";
+    /** Default {@code engine}: the in-memory engine, one node and nothing else to run. */
+    public static final Engine DEFAULT_ENGINE = Engine.MEMORY;
+    /** Default {@code redis.url}: a Redis on this machine. Used only with {@code engine: redis}. */
+    public static final String DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
+    /** Default {@code allow_anonymous_connect}: clients must present a connection token. */
+    public static final boolean DEFAULT_ALLOW_ANONYMOUS_CONNECT = false;
+    /** Default {@code presence.ttl}: a presence entry not refreshed within this disappears. */
+    public static final Duration DEFAULT_PRESENCE_TTL = NodeOptions.DEFAULT_PRESENCE_TTL;
+    /** Default {@code presence.update_interval}: how often a node refreshes its clients' presence. */
+    public static final Duration DEFAULT_PRESENCE_UPDATE_INTERVAL = NodeOptions.DEFAULT_PRESENCE_UPDATE_INTERVAL;
+    /** Default {@code http_api.enabled}: the HTTP server API at {@code /api} is served (it needs {@code api_key}). */
+    public static final boolean DEFAULT_HTTP_API_ENABLED = true;
+    /**
+     * Default {@code http_api.max_response_size}: 4 MiB; a larger API result is answered with
+     * error 106 and a batch stops running commands once its replies reach it.
+     */
+    public static final int DEFAULT_HTTP_API_MAX_RESPONSE_SIZE = (int) ApiExecutor.DEFAULT_MAX_RESPONSE_BYTES;
+    /** Default {@code metrics.enabled}: Prometheus metrics at {@code /metrics}. */
+    public static final boolean DEFAULT_METRICS_ENABLED = true;
+    /** Default {@code health.enabled}: health JSON at {@code /health}. */
+    public static final boolean DEFAULT_HEALTH_ENABLED = true;
+    /** Default {@code shutdown_timeout}: how long a graceful stop may take before the process exits anyway. */
+    public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
+
+    /**
+     * Default {@code io_threads}: {@code 0}, one WebSocket and HTTP I/O thread per available
+     * processor. Netty's own default is twice that, sized for handlers that may block; ours never
+     * do, and every extra thread is another wake-up per burst of messages.
+     */
+    public static final int DEFAULT_IO_THREADS = 0;
+    /** Largest {@code io_threads} accepted. */
+    public static final int MAX_IO_THREADS = 1024;
+
+    /** URL schemes accepted in {@code redis.url}. */
+    public static final Set<String> REDIS_SCHEMES = Set.of("redis", "rediss", "redis-sentinel", "redis+sentinel");
+    /** Default {@code redis.prefix}: every Redis key and pub/sub channel of this deployment starts with it. */
+    public static final String DEFAULT_REDIS_PREFIX = "sb";
+
+    private static final ServerConfig DEFAULTS = builder().build();
+
+    private final int port;
+    private final String address;
+    private final String nodeName;
+    private final Engine engine;
+    private final String redisUrl;
+    private final String redisPrefix;
+    private final TokenConfig token;
+    private final String apiKey;
+    private final boolean allowAnonymousConnect;
+    private final ClientConfig client;
+    private final ChannelConfig channel;
+    private final Duration presenceTtl;
+    private final Duration presenceUpdateInterval;
+    private final boolean httpApiEnabled;
+    private final boolean metricsEnabled;
+    private final boolean healthEnabled;
+    private final Duration shutdownTimeout;
+    private final int ioThreads;
+    private final int httpApiMaxResponseSize;
+    private final HttpConfig http;
+
+    private ServerConfig(Builder b) {
+        port = b.port;
+        address = b.address;
+        nodeName = b.nodeName;
+        engine = b.engine;
+        redisUrl = b.redisUrl;
+        redisPrefix = b.redisPrefix;
+        token = b.token;
+        apiKey = b.apiKey;
+        allowAnonymousConnect = b.allowAnonymousConnect;
+        client = b.client;
+        channel = b.channel;
+        presenceTtl = b.presenceTtl;
+        presenceUpdateInterval = b.presenceUpdateInterval;
+        httpApiEnabled = b.httpApiEnabled;
+        metricsEnabled = b.metricsEnabled;
+        healthEnabled = b.healthEnabled;
+        shutdownTimeout = b.shutdownTimeout;
+        ioThreads = b.ioThreads;
+        httpApiMaxResponseSize = b.httpApiMaxResponseSize;
+        http = b.http;
+    }
+
+    /** Every default: what a node runs with when there is no config file and no environment. */
+    public static ServerConfig defaults() {
+        return DEFAULTS;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** {@code port}; {@code 0} picks a free port (the server reports the real one). */
+    public int port() { return port; }
+    /** {@code address}: the interface to bind. */
+    public String address() { return address; }
+    /** {@code node_name}, or {@code null} to use the host name. */
+    public String nodeName() { return nodeName; }
+    /** {@code engine}. */
+    public Engine engine() { return engine; }
+    /** {@code redis.url}. */
+    public String redisUrl() { return redisUrl; }
+
+    /** {@code redis.prefix}. */
+    public String redisPrefix() { return redisPrefix; }
+    /** {@code token}. */
+    public TokenConfig token() { return token; }
+    /** {@code api_key}: key for the HTTP server API ({@code Authorization: apikey <key>}), or {@code null}. Never log it. */
+    public String apiKey() { return apiKey; }
+    /** {@code allow_anonymous_connect}: clients may connect without a token, as user {@code ""}. */
+    public boolean allowAnonymousConnect() { return allowAnonymousConnect; }
+    /** {@code client}. */
+    public ClientConfig client() { return client; }
+    /** {@code channel}. */
+    public ChannelConfig channel() { return channel; }
+    /** {@code presence.ttl}. */
+    public Duration presenceTtl() { return presenceTtl; }
+    /** {@code presence.update_interval}. */
+    public Duration presenceUpdateInterval() { return presenceUpdateInterval; }
+    /** {@code http_api.enabled}. */
+    public boolean httpApiEnabled() { return httpApiEnabled; }
+    /** {@code metrics.enabled}. */
+    public boolean metricsEnabled() { return metricsEnabled; }
+    /** {@code health.enabled}. */
+    public boolean healthEnabled() { return healthEnabled; }
+    /** {@code io_threads} as configured; {@code 0} means one per available processor. */
+    public int ioThreads() { return ioThreads; }
+    /** {@code http_api.max_response_size}, in bytes. */
+    public int httpApiMaxResponseSize() { return httpApiMaxResponseSize; }
+
+    /** The number of I/O threads to start: {@link #ioThreads()}, or the processor count when that is 0. */
+    public int effectiveIoThreads() {
+        return ioThreads > 0 ? ioThreads : Runtime.getRuntime().availableProcessors();
+    }
+
+    /** {@code shutdown_timeout}. */
+    public Duration shutdownTimeout() { return shutdownTimeout; }
+    /** {@code http}: timeouts and limits of plain HTTP connections. */
+    public HttpConfig http() { return http; }
+
+    /**
+     * Checks what depends on this machine: that key files exist and hold usable keys. {@link ConfigLoader} calls it; call it yourself for configs built in code.
+     *
+     * @return this config
+     * @throws ConfigException naming the key
+     */
+    public ServerConfig validate() {
+        ConfigValidator.validate(this);
+        return this;
+    }
+
+    /** The core channel rules ({@code channel} section). @throws ConfigException naming the key */
+    public ChannelRules toChannelRules() {
+        return channel.toChannelRules();
+    }
+
+    /**
+     * The core node options for this config.
+     *
+     * @throws ConfigException naming the key, should the core refuse a value
+     */
+    public NodeOptions toNodeOptions() {
+        ChannelRules rules = toChannelRules();
+        List<String> serverSide = client.subscribeToChannels();
+        for (int i = 0; i < serverSide.size(); i++) {
+            String ch = serverSide.get(i);
+            String key = "client.subscribe_to_channels[" + i + "]";
+            if (!rules.isValidName(ch)) {
+                throw new ConfigException(key, "\"" + ch + "\" is not a valid channel name (channel.pattern,"
+                    + " channel.max_length)");
+            }
+            if (rules.optionsFor(ch).isEmpty()) {
+                throw new ConfigException(key, "namespace \"" + ChannelRules.namespaceOf(ch)
+                    + "\" of channel \"" + ch + "\" is not configured in channel.namespaces");
+            }
+        }
+        NodeOptions.Builder b = NodeOptions.builder().channelRules(rules).allowAnonymous(allowAnonymousConnect);
+        ConfigKeys.ALL.forEach(k -> k.toCore(this, b));
+        try {
+            return b.build();
+        } catch (InvalidOptionException e) {
+            // A check across options (max_publication_size vs client_queue_max_size): its message names both.
+            String key = ConfigKeys.byCoreOption(e.option()).map(ConfigKey::path).orElse("client");
+            throw new ConfigException(key, e.getMessage(), e);
+        }
+    }
+
+    /** A summary safe to log: secrets are shown as set or unset, never their values. */
+    @Override
+    public String toString() {
+        return "ServerConfig{port=" + port + ", address=" + address + ", nodeName=" + nodeName + ", engine="
+            + engine.configName() + ", token=" + token + ", apiKey=" + (apiKey == null ? "unset" : "<redacted>")
+            + ", allowAnonymousConnect=" + allowAnonymousConnect + ", client=" + client + ", channel=" + channel
+            + ", httpApi=" + httpApiEnabled + ", metrics=" + metricsEnabled + ", health=" + healthEnabled
+            + ", http=" + http + '}';
+    }
+
+    /** Builder of {@link ServerConfig}; every field starts at its default. */
+    public static final class Builder {
+        private int port = DEFAULT_PORT;
+        private String address = DEFAULT_ADDRESS;
+        private String nodeName;
+        private Engine engine = DEFAULT_ENGINE;
+        private String redisUrl = DEFAULT_REDIS_URL;
+        private String redisPrefix = DEFAULT_REDIS_PREFIX;
+        private TokenConfig token = TokenConfig.empty();
+        private String apiKey;
+        private boolean allowAnonymousConnect = DEFAULT_ALLOW_ANONYMOUS_CONNECT;
+        private ClientConfig client = ClientConfig.defaults();
+        private ChannelConfig channel = ChannelConfig.defaults();
+        private Duration presenceTtl = DEFAULT_PRESENCE_TTL;
+        private Duration presenceUpdateInterval = DEFAULT_PRESENCE_UPDATE_INTERVAL;
+        private boolean httpApiEnabled = DEFAULT_HTTP_API_ENABLED;
+        private boolean metricsEnabled = DEFAULT_METRICS_ENABLED;
+        private boolean healthEnabled = DEFAULT_HEALTH_ENABLED;
+        private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
+        private int ioThreads = DEFAULT_IO_THREADS;
+        private int httpApiMaxResponseSize = DEFAULT_HTTP_API_MAX_RESPONSE_SIZE;
+        private HttpConfig http = HttpConfig.defaults();
+
+        private Builder() {
+        }
+
+        private Builder(ServerConfig c) {
+            port = c.port;
+            address = c.address;
+            nodeName = c.nodeName;
+            engine = c.engine;
+            redisUrl = c.redisUrl;
+            redisPrefix = c.redisPrefix;
+            token = c.token;
+            apiKey = c.apiKey;
+            allowAnonymousConnect = c.allowAnonymousConnect;
+            client = c.client;
+            channel = c.channel;
+            presenceTtl = c.presenceTtl;
+            presenceUpdateInterval = c.presenceUpdateInterval;
+            httpApiEnabled = c.httpApiEnabled;
+            metricsEnabled = c.metricsEnabled;
+            healthEnabled = c.healthEnabled;
+            shutdownTimeout = c.shutdownTimeout;
+            ioThreads = c.ioThreads;
+            httpApiMaxResponseSize = c.httpApiMaxResponseSize;
+            http = c.http;
+        }
+
+        public Builder port(int v) { port = Check.between("port", v, 0, 65_535); return this; }
+        public Builder address(String v) { address = Check.requiredText("address", v); return this; }
+        /** {@code null} or blank: use the host name. */
+        public Builder nodeName(String v) { nodeName = Check.optionalText(v); return this; }
+        public Builder engine(Engine v) { engine = Objects.requireNonNull(v, "engine"); return this; }
+
+        /** @throws ConfigException unless a {@code redis://}, {@code rediss://} or {@code redis-sentinel://} URL */
+        public Builder redisUrl(String v) {
+            String url = Check.requiredText("redis.url", v);
+            String scheme;
+            try {
+                scheme = new URI(url).getScheme();
+            } catch (URISyntaxException e) {
+                // The URL may hold a password: describe the problem without echoing it.
+                throw new ConfigException("redis.url", "is not a valid URL (" + e.getReason() + ")");
+            }
+            if (scheme == null || !REDIS_SCHEMES.contains(scheme)) {
+                throw new ConfigException("redis.url",
+                    "must start with redis://, rediss://, redis+sentinel:// or redis-sentinel://");
+            }
+            redisUrl = url;
+            return this;
+        }
+
+        /** @throws ConfigException unless 1-32 of {@code [A-Za-z0-9_.-]} */
+        public Builder redisPrefix(String v) {
+            String p = Check.requiredText("redis.prefix", v);
+            if (!p.matches("[A-Za-z0-9_.\\-]{1,32}")) {
+                throw new ConfigException("redis.prefix", "must be 1-32 of [A-Za-z0-9_.-]");
+            }
+            redisPrefix = p;
+            return this;
+        }
+
+        public Builder token(TokenConfig v) { token = Objects.requireNonNull(v, "token"); return this; }
+        /** {@code null} or blank: no HTTP API key (the HTTP API then refuses every call). */
+        public Builder apiKey(String v) { apiKey = v == null || v.isBlank() ? null : v.trim(); return this; }
+        public Builder allowAnonymousConnect(boolean v) { allowAnonymousConnect = v; return this; }
+        public Builder client(ClientConfig v) { client = Objects.requireNonNull(v, "client"); return this; }
+        public Builder channel(ChannelConfig v) { channel = Objects.requireNonNull(v, "channel"); return this; }
+        public Builder presenceTtl(Duration v) { presenceTtl = Check.positive("presence.ttl", v); return this; }
+        public Builder presenceUpdateInterval(Duration v) {
+            presenceUpdateInterval = Check.positive("presence.update_interval", v);
+            return this;
+        }
+        public Builder httpApiEnabled(boolean v) { httpApiEnabled = v; return this; }
+        public Builder metricsEnabled(boolean v) { metricsEnabled = v; return this; }
+        public Builder healthEnabled(boolean v) { healthEnabled = v; return this; }
+        /** {@code 0}: one per available processor. */
+        public Builder ioThreads(int v) { ioThreads = Check.between("io_threads", v, 0, MAX_IO_THREADS); return this; }
+        public Builder httpApiMaxResponseSize(int v) {
+            httpApiMaxResponseSize = Check.atLeast("http_api.max_response_size", v, 1024);
+            return this;
+        }
+        public Builder shutdownTimeout(Duration v) { shutdownTimeout = Check.positive("shutdown_timeout", v); return this; }
+        public Builder http(HttpConfig v) { http = Objects.requireNonNull(v, "http"); return this; }
+
+        /**
+         * Builds the config.
+         *
+         * @throws ConfigException when {@code presence.ttl} is not longer than {@code presence.update_interval}
+         */
+        public ServerConfig build() {
+            if (presenceTtl.compareTo(presenceUpdateInterval) <= 0) {
+                throw new ConfigException("presence.ttl", "must be longer than presence.update_interval ("
+                    + Durations.format(presenceUpdateInterval) + "), got " + Durations.format(presenceTtl));
+            }
+            return new ServerConfig(this);
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package dev.switchboard.transport.http;
+
+import dev.switchboard.transport.api.ApiExecutor;
+import dev.switchboard.transport.config.HttpConfig;
+import dev.switchboard.transport.websocket.WebSocketUpgrade;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import java.util.List;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sets up each accepted connection as an HTTP connection hardened against hostile peers:
+ * <pre>
+ * http-bytes → http (codec) → http-timeouts → http-gate → aggregator → http-pipelining → router
+ * </pre>
+ * {@link HttpTimeouts} closes stalled sockets, {@link HttpRequestGate} refuses bodies it should not
+ * buffer before reading them, {@link HttpPipelining} serves one request at a time and
+ * {@link HttpRouter} answers. A connection over {@code http.max_connections_per_ip} is closed on
+ * accept.
+ */
+@ChannelHandler.Sharable
+public final class HttpChannelInitializer extends ChannelInitializer<SocketChannel> {
+
+    private static final Logger log = LoggerFactory.getLogger(HttpChannelInitializer.class);
+
+    /** Handlers that serve HTTP requests only; they leave before a WebSocket upgrade. */
+    static final List<String> HTTP_ONLY = List.of("http-bytes", "http-timeouts", "http-gate", "http-pipelining");
+
+    private final HttpRefusals refusals;
+    private final HttpConfig config;
+    private final WebSocketUpgrade upgrade;
+    private final ApiExecutor api;
+    private final ApiKey apiKey;
+    private final Supplier<HealthReport> health;
+    private final Supplier<String> metrics;
+    private final ConnectionsPerIp perIp;
+
+    /**
+     * @param config the {@code http} section
+     * @param upgrade serves the WebSocket path
+     * @param api the server API, or {@code null} when disabled
+     * @param apiKey the key API callers must present, or {@code null} (then the API refuses all)
+     * @param health the health report, or {@code null} when disabled
+     * @param metrics Prometheus text, or {@code null} when disabled
+     * @param refusals told of every connection cut or request refused to protect the node
+     */
+    public HttpChannelInitializer(HttpConfig config, WebSocketUpgrade upgrade, ApiExecutor api, String apiKey,
+                                  Supplier<HealthReport> health, Supplier<String> metrics, HttpRefusals refusals) {
+        this.refusals = refusals;
+        this.config = config;
+        this.upgrade = upgrade;
+        this.api = api;
+        this.apiKey = new ApiKey(apiKey);
+        this.health = health;
+        this.metrics = metrics;
+        this.perIp = new ConnectionsPerIp(config.maxConnectionsPerIp());
+    }
+
+    @Override
+    protected void initChannel(SocketChannel ch) {
+        if (!perIp.admit(ch)) {
+            log.debug("closing connection from {}: over http.max_connections_per_ip", ch.remoteAddress());
+            refusals.refused(HttpRefusals.Reason.PER_IP);
+            ch.close();
+            return;
+        }
+        HttpTimeouts timeouts = new HttpTimeouts(config, refusals);
+        ch.pipeline()
+            .addLast("http-bytes", timeouts.bytesWatcher())
+            .addLast("http", new HttpServerCodec())
+            .addLast("http-timeouts", timeouts)
+            .addLast("http-gate", new HttpRequestGate(apiKey, api != null, config.maxBodySize(), refusals))
+            .addLast("aggregator", new HttpObjectAggregator(config.maxBodySize()))
+            .addLast("http-pipelining", new HttpPipelining(refusals))
+            .addLast("router", new HttpRouter(upgrade, api, apiKey, health, metrics));
+    }
+
+    /** Removes the HTTP-only handlers, just before the connection becomes a WebSocket. */
+    static void leaveHttp(ChannelPipeline p) {
+        for (String name : HTTP_ONLY) {
+            if (p.get(name) != null) {
+                p.remove(name);
+            }
+        }
+    }
+}

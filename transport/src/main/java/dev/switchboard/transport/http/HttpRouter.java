@@ -1,0 +1,158 @@
+package dev.switchboard.transport.http;
+
+import dev.switchboard.transport.api.ApiExecutor;
+import dev.switchboard.transport.websocket.LingeringClose;
+import dev.switchboard.transport.websocket.WebSocketUpgrade;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Routes plain HTTP requests: the WebSocket upgrade, the server API under {@code /api/},
+ * {@code /health} and {@code /metrics}. One instance per connection (it is cheap), last in the
+ * pipeline {@link HttpChannelInitializer} sets up, which has bounded and authenticated the request
+ * before it gets here.
+ */
+public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
+
+    private static final Logger log = LoggerFactory.getLogger(HttpRouter.class);
+    /** Prefix of server API methods: {@code POST /api/publish}. */
+    public static final String API_PREFIX = "/api/";
+    private static final String JSON = HttpResponses.JSON;
+
+    private final WebSocketUpgrade upgrade;
+    private final ApiExecutor api;
+    private final ApiKey apiKey;
+    private final Supplier<HealthReport> health;
+    private final Supplier<String> metrics;
+
+    /**
+     * @param upgrade serves the WebSocket path
+     * @param api the server API, or {@code null} when disabled
+     * @param apiKey the key API callers must present
+     * @param health the health report, or {@code null} when disabled
+     * @param metrics Prometheus text, or {@code null} when disabled
+     */
+    public HttpRouter(WebSocketUpgrade upgrade, ApiExecutor api, ApiKey apiKey, Supplier<HealthReport> health,
+                      Supplier<String> metrics) {
+        this.upgrade = upgrade;
+        this.api = api;
+        this.apiKey = apiKey;
+        this.health = health;
+        this.metrics = metrics;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+        if (!req.decoderResult().isSuccess()) {
+            // The codec ignores everything after a request it cannot parse: this connection is done.
+            respond(ctx, false, HttpResponseStatus.BAD_REQUEST, "text/plain", bytes("bad request\n"));
+            return;
+        }
+        String path = pathOf(req.uri());
+        if (path.equals(WebSocketUpgrade.PATH)) {
+            if (req.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
+                // HTTP timeouts and pipelining must not outlive the request: the WebSocket lives for hours.
+                HttpChannelInitializer.leaveHttp(ctx.pipeline());
+                upgrade.upgrade(ctx, req);
+                if (!ctx.isRemoved()) {
+                    // Handshake refused (unsupported version, answered). Its HTTP timeouts are gone, so
+                    // the close must be bounded by itself: a peer that never reads the 426 is cut.
+                    LingeringClose.after(ctx.writeAndFlush(Unpooled.EMPTY_BUFFER));
+                }
+            } else {
+                respond(ctx, req, HttpResponseStatus.BAD_REQUEST, "text/plain", bytes("expected a WebSocket upgrade\n"));
+            }
+            return;
+        }
+        if (path.startsWith(API_PREFIX) && api != null) {
+            api(ctx, req, path.substring(API_PREFIX.length()));
+            return;
+        }
+        if (path.equals("/health") && health != null) {
+            HealthReport h = health.get();
+            respond(ctx, req, h.ok() ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE, JSON, h.toJson());
+            return;
+        }
+        if (path.equals("/metrics") && metrics != null) {
+            respond(ctx, req, HttpResponseStatus.OK, "text/plain; version=0.0.4; charset=utf-8", bytes(metrics.get()));
+            return;
+        }
+        respond(ctx, req, HttpResponseStatus.NOT_FOUND, "text/plain", bytes("not found\n"));
+    }
+
+    /** The path of a request URI, without its query. */
+    static String pathOf(String uri) {
+        int q = uri.indexOf('?');
+        return q >= 0 ? uri.substring(0, q) : uri;
+    }
+
+    private void api(ChannelHandlerContext ctx, FullHttpRequest req, String method) {
+        // HttpRequestGate refused keyless calls before their body was read; checked again so the router is safe alone.
+        if (!apiKey.matches(req.headers())) {
+            respond(ctx, false, HttpResponseStatus.UNAUTHORIZED, JSON, bytes(ApiKey.UNAUTHORIZED_JSON));
+            return;
+        }
+        if (req.method() != HttpMethod.POST) {
+            respond(ctx, req, HttpResponseStatus.METHOD_NOT_ALLOWED, JSON,
+                bytes("{\"error\":{\"code\":405,\"message\":\"use POST\"}}"));
+            return;
+        }
+        byte[] body = ByteBufUtil.getBytes(req.content());
+        boolean keepAlive = HttpUtil.isKeepAlive(req);
+        api.execute(method, body).whenComplete((r, err) -> {
+            if (err != null) {
+                log.warn("API {} failed", method, err);
+                respond(ctx, keepAlive, HttpResponseStatus.INTERNAL_SERVER_ERROR, JSON,
+                    bytes("{\"error\":{\"code\":100,\"message\":\"internal server error\"}}"));
+            } else {
+                respond(ctx, keepAlive, HttpResponseStatus.valueOf(r.httpStatus()), JSON, r.json());
+            }
+        });
+    }
+
+    private static byte[] bytes(String s) {
+        return HttpResponses.bytes(s);
+    }
+
+    private static void respond(ChannelHandlerContext ctx, FullHttpRequest req, HttpResponseStatus status, String type,
+                                byte[] body) {
+        respond(ctx, HttpUtil.isKeepAlive(req), status, type, body);
+    }
+
+    private static void respond(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, String type,
+                                byte[] body) {
+        FullHttpResponse res = HttpResponses.of(status, type, body, keepAlive);
+        if (ctx.executor().inEventLoop()) {
+            write(ctx, res, keepAlive);
+        } else {
+            ctx.executor().execute(() -> write(ctx, res, keepAlive));
+        }
+    }
+
+    private static void write(ChannelHandlerContext ctx, FullHttpResponse res, boolean keepAlive) {
+        if (keepAlive) {
+            ctx.writeAndFlush(res);
+        } else {
+            ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("HTTP connection error: {}", cause.toString());
+        ctx.close();
+    }
+}

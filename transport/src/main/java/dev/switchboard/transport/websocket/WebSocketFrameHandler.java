@@ -1,0 +1,91 @@
+package dev.switchboard.transport.websocket;
+
+import dev.switchboard.core.node.Client;
+import dev.switchboard.core.node.Node;
+import dev.switchboard.core.protocol.Disconnect;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.CorruptedFrameException;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.TooLongFrameException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Feeds a WebSocket connection's text frames to its {@link Client} session and reports the
+ * connection's end. Knows frames, never channels.
+ */
+final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
+
+    private static final Logger log = LoggerFactory.getLogger(WebSocketFrameHandler.class);
+
+    private final Node node;
+    private final long maxQueuedBytes;
+    private WebSocketTransport transport;
+    private Client client;
+
+    WebSocketFrameHandler(Node node, long maxQueuedBytes) {
+        this.node = node;
+        this.maxQueuedBytes = maxQueuedBytes;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        transport = new WebSocketTransport(ctx.channel(), maxQueuedBytes);
+        client = node.newClient(transport);
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+        if (transport.isClosing() && !(frame instanceof CloseWebSocketFrame)) {
+            // Lingering after our Close frame: what the peer still sends is read only to be dropped.
+            return;
+        }
+        if (frame instanceof TextWebSocketFrame text) {
+            ByteBuf content = text.content();
+            client.handleFrame(ByteBufUtil.getBytes(content));
+        } else if (frame instanceof BinaryWebSocketFrame) {
+            client.close(Disconnect.INAPPROPRIATE_PROTOCOL);
+        } else if (frame instanceof PingWebSocketFrame) {
+            // Pings are rate-limited like commands and their pongs count against the queue bound.
+            if (client.acceptControlFrame()) {
+                transport.writeControl(new PongWebSocketFrame(frame.content().retain()));
+            }
+        } else if (frame instanceof CloseWebSocketFrame close) {
+            transport.peerClosed(close);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        client.transportClosed(transport.closedWith());
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof TooLongFrameException) {
+            // The aggregator refused a fragmented message over the limit; unlike the frame decoder
+            // it sends no close frame, and the client would see 1006 instead of 1009.
+            log.debug("closing connection on a too big message: {}", cause.getMessage());
+            transport.closeWithStatus(WebSocketCloseStatus.MESSAGE_TOO_BIG.code(), "message too big");
+            return;
+        }
+        if (cause instanceof CorruptedWebSocketFrameException || cause instanceof CorruptedFrameException) {
+            // The decoder or the UTF-8 validator already answered with a close frame (1009, 1007, 1002).
+            log.debug("closing connection on bad frame: {}", cause.getMessage());
+        } else {
+            log.debug("connection error: {}", cause.toString());
+        }
+        ctx.close();
+    }
+}

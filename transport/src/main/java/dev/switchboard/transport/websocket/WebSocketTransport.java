@@ -1,0 +1,222 @@
+package dev.switchboard.transport.websocket;
+
+import dev.switchboard.core.node.Transport;
+import dev.switchboard.core.protocol.Disconnect;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The node's view of one WebSocket connection.
+ *
+ * <p>Writes from any thread go into a lock-free queue; one task on the channel's event loop
+ * drains it, joining queued messages with newlines into as few frames as possible and flushing
+ * once. Messages are wrapped, not copied, so one encoded publication is shared by every
+ * connection. Bytes queued or in Netty's outbound buffer are counted; past the limit the client
+ * is too slow and is disconnected with 3008 instead of growing memory.
+ */
+final class WebSocketTransport implements Transport {
+
+    /** Largest frame a batch of messages is joined into. */
+    static final int MAX_BATCH_BYTES = 64 * 1024;
+    /**
+     * Bytes a control frame is counted for beyond its payload: its header, plus our bookkeeping,
+     * so that empty pings are not free.
+     */
+    static final int CONTROL_FRAME_OVERHEAD = 64;
+    /** How long a closing connection may take to flush its close frame before it is cut. */
+    static final long CLOSE_GRACE_MILLIS = LingeringClose.GRACE_MILLIS;
+
+    private static final byte[] NEWLINE = {'\n'};
+
+    private final Channel channel;
+    private final long maxQueuedBytes;
+    private final Queue<byte[]> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicLong queuedBytes = new AtomicLong();
+    private final AtomicBoolean flushScheduled = new AtomicBoolean();
+    private final AtomicBoolean closing = new AtomicBoolean();
+    /** Set when closing as slow: a drain already scheduled drops the queue instead of writing it. */
+    private volatile boolean dropQueued;
+    private volatile Disconnect closedWith;
+
+    WebSocketTransport(Channel channel, long maxQueuedBytes) {
+        this.channel = channel;
+        this.maxQueuedBytes = maxQueuedBytes;
+    }
+
+    @Override
+    public String name() {
+        return "websocket";
+    }
+
+    /** True once this side started closing: nothing more is read or written for the client. */
+    boolean isClosing() {
+        return closing.get();
+    }
+
+    /** The disconnect this side closed with, or {@code null} when the peer went away first. */
+    Disconnect closedWith() {
+        return closedWith;
+    }
+
+    @Override
+    public void write(byte[] message) {
+        if (closing.get()) {
+            return;
+        }
+        if (queuedBytes.addAndGet(message.length) > maxQueuedBytes) {
+            close(Disconnect.SLOW);
+            return;
+        }
+        queue.add(message);
+        if (flushScheduled.compareAndSet(false, true)) {
+            channel.eventLoop().execute(this::drain);
+        }
+    }
+
+    private void drain() {
+        flushScheduled.set(false);
+        if (dropQueued) {
+            queue.clear();
+            return;
+        }
+        boolean wrote = false;
+        List<byte[]> batch = new ArrayList<>();
+        int batchBytes = 0;
+        byte[] m;
+        while ((m = queue.poll()) != null) {
+            if (!batch.isEmpty() && batchBytes + m.length + 1 > MAX_BATCH_BYTES) {
+                writeBatch(batch, batchBytes);
+                wrote = true;
+                batch = new ArrayList<>();
+                batchBytes = 0;
+            }
+            batch.add(m);
+            batchBytes += m.length + (batch.size() > 1 ? 1 : 0);
+        }
+        if (!batch.isEmpty()) {
+            writeBatch(batch, batchBytes);
+            wrote = true;
+        }
+        if (wrote) {
+            channel.flush();
+        }
+    }
+
+    private void writeBatch(List<byte[]> batch, int bytes) {
+        ByteBuf buf;
+        long counted = 0;
+        if (batch.size() == 1) {
+            buf = Unpooled.wrappedBuffer(batch.get(0));
+            counted = batch.get(0).length;
+        } else {
+            byte[][] parts = new byte[batch.size() * 2 - 1][];
+            for (int i = 0; i < batch.size(); i++) {
+                parts[i * 2] = batch.get(i);
+                counted += batch.get(i).length;
+                if (i > 0) {
+                    parts[i * 2 - 1] = NEWLINE;
+                }
+            }
+            buf = Unpooled.wrappedBuffer(parts);
+        }
+        long release = counted;
+        channel.write(new TextWebSocketFrame(buf)).addListener(f -> queuedBytes.addAndGet(-release));
+    }
+
+    @Override
+    public void close(Disconnect disconnect) {
+        if (!closing.compareAndSet(false, true)) {
+            return;
+        }
+        closedWith = disconnect;
+        boolean flushQueued = disconnect != Disconnect.SLOW;
+        dropQueued = !flushQueued;
+        channel.eventLoop().execute(() -> sendCloseFrame(disconnect.code(), disconnect.reason(), flushQueued));
+    }
+
+    /**
+     * Closes with a WebSocket-level status the node has no {@link Disconnect} for (1009 message
+     * too big). Must run on the event loop.
+     */
+    void closeWithStatus(int status, String reason) {
+        if (closing.compareAndSet(false, true)) {
+            sendCloseFrame(status, reason, false);
+        }
+    }
+
+    /**
+     * The peer sent a close frame: echo it and close (RFC 6455 §5.5.1), on the same bounded
+     * terms as our own close. Must run on the event loop.
+     */
+    void peerClosed(CloseWebSocketFrame frame) {
+        if (!closing.compareAndSet(false, true)) {
+            channel.close();
+            return;
+        }
+        queue.clear();
+        writeClose(new CloseWebSocketFrame(true, 0, frame.content().retain()));
+    }
+
+    private void sendCloseFrame(int status, String reason, boolean flushQueued) {
+        if (flushQueued) {
+            drain();
+        }
+        queue.clear();
+        writeClose(new CloseWebSocketFrame(status, truncate(reason)));
+    }
+
+    private void writeClose(CloseWebSocketFrame frame) {
+        LingeringClose.after(channel.writeAndFlush(frame));
+    }
+
+    /**
+     * Writes a control frame (a pong) under the same byte bound as messages: a peer that sends
+     * pings but never reads the pongs is disconnected as slow (3008) instead of growing our
+     * outbound buffer. Must run on the event loop; takes ownership of the frame.
+     */
+    void writeControl(WebSocketFrame frame) {
+        long size = frame.content().readableBytes() + CONTROL_FRAME_OVERHEAD;
+        if (closing.get()) {
+            frame.release();
+            return;
+        }
+        if (queuedBytes.addAndGet(size) > maxQueuedBytes) {
+            frame.release();
+            close(Disconnect.SLOW);
+            return;
+        }
+        channel.writeAndFlush(frame).addListener(f -> queuedBytes.addAndGet(-size));
+    }
+
+    /** A close frame's reason must fit in 123 bytes. */
+    static String truncate(String reason) {
+        if (reason.getBytes(StandardCharsets.UTF_8).length <= 123) {
+            return reason;
+        }
+        // Cut on a code point boundary: a split character would be replaced by three bytes.
+        StringBuilder out = new StringBuilder();
+        int bytes = 0;
+        for (int i = 0; i < reason.length(); ) {
+            int cp = reason.codePointAt(i);
+            int n = new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8).length;
+            if (bytes + n > 123) {
+                break;
+            }
+            out.appendCodePoint(cp);
+            bytes += n;
+            i += Character.charCount(cp);
+        }
+        return out.toString();
+    }
+}
