@@ -134,8 +134,8 @@ public final class SwitchboardServer implements AutoCloseable {
      */
     public SwitchboardServer start() {
         node.start();
-        WebSocketUpgrade upgrade = new WebSocketUpgrade(node, config.client().maxMessageSize(),
-            config.client().queueMaxBytes());
+        WebSocketUpgrade upgrade = new WebSocketUpgrade(node, config.clientMaxMessageSize(),
+            node.options().clientQueueMaxBytes());
         ApiExecutor api = config.httpApiEnabled() ? new ApiExecutor(node, config.httpApiMaxResponseSize()) : null;
         this.api = api;
         Supplier<String> metrics = config.metricsEnabled() && registry instanceof PrometheusMeterRegistry prometheus

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.bench.Json;
 import dev.switchboard.bench.Micros;
 import dev.switchboard.core.rpc.InvokeTarget;
+import dev.switchboard.core.node.NodeOptions;
 import dev.switchboard.transport.SwitchboardWorker;
 import dev.switchboard.transport.auth.TokenGenerator;
 import dev.switchboard.transport.config.Engine;
@@ -517,7 +518,7 @@ public final class LoadGen {
                 ServerConfig cfg = ServerConfig.builder().engine(Engine.REDIS)
                     .redisUrl(spec.path("redisUrl").asText())
                     .redisPrefix(spec.path("redisPrefix").asText("sb"))
-                    .nodeName("bench-worker")
+                    .node(NodeOptions.builder().name("bench-worker").build())
                     .build();
                 worker = SwitchboardWorker.start(cfg);
                 // Warm the worker's path before the schedule starts.

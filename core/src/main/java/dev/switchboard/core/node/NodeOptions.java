@@ -22,6 +22,8 @@ import java.util.UUID;
  */
 public final class NodeOptions {
 
+    /** Default {@link #allowAnonymous()}: clients must be authenticated (a token or a connect hook). */
+    public static final boolean DEFAULT_ALLOW_ANONYMOUS = false;
     /** Default {@link #pingInterval()}: the server pings each client this often. */
     public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(25);
     /** Default {@link #pongTimeout()}: a client that does not answer a ping within this is disconnected (3012). */
@@ -125,6 +127,18 @@ public final class NodeOptions {
         return new Builder();
     }
 
+    /**
+     * A builder holding these options, the node id included: give another node its own
+     * {@link Builder#id(String)}.
+     *
+     * <pre>{@code
+     * NodeOptions second = options.toBuilder().id(UUID.randomUUID().toString()).build();
+     * }</pre>
+     */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
     /** Human-readable node name, shown in {@code info}; defaults to the host name. */
     public String name() { return name; }
 
@@ -186,7 +200,7 @@ public final class NodeOptions {
         private String id = UUID.randomUUID().toString();
         private String version = DEFAULT_VERSION;
         private ChannelRules channelRules = ChannelRules.builder().build();
-        private boolean allowAnonymous;
+        private boolean allowAnonymous = DEFAULT_ALLOW_ANONYMOUS;
         private Duration pingInterval = DEFAULT_PING_INTERVAL;
         private Duration pongTimeout = DEFAULT_PONG_TIMEOUT;
         private int clientQueueMaxBytes = DEFAULT_CLIENT_QUEUE_MAX_BYTES;
@@ -207,6 +221,32 @@ public final class NodeOptions {
         private int historyMaxPublicationLimit = DEFAULT_HISTORY_MAX_PUBLICATION_LIMIT;
 
         private Builder() {
+        }
+
+        private Builder(NodeOptions o) {
+            name = o.name;
+            id = o.id;
+            version = o.version;
+            channelRules = o.channelRules;
+            allowAnonymous = o.allowAnonymous;
+            pingInterval = o.pingInterval;
+            pongTimeout = o.pongTimeout;
+            clientQueueMaxBytes = o.clientQueueMaxBytes;
+            clientChannelLimit = o.clientChannelLimit;
+            userConnectionLimit = o.userConnectionLimit;
+            connectTimeout = o.connectTimeout;
+            commandRateLimit = o.commandRateLimit;
+            commandBurst = o.commandBurst;
+            maxPendingCommands = o.maxPendingCommands;
+            expiredCheckInterval = o.expiredCheckInterval;
+            clientExpiredCloseDelay = o.clientExpiredCloseDelay;
+            presenceUpdateInterval = o.presenceUpdateInterval;
+            presenceTtl = o.presenceTtl;
+            serverSideChannels = o.serverSideChannels;
+            heartbeatInterval = o.heartbeatInterval;
+            maxPendingInvocations = o.maxPendingInvocations;
+            maxPublicationSize = o.maxPublicationSize;
+            historyMaxPublicationLimit = o.historyMaxPublicationLimit;
         }
 
         private static String defaultName() {

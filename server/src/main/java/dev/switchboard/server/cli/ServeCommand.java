@@ -132,7 +132,7 @@ public final class ServeCommand implements Callable<Integer> {
         if (cfg.token().hmacSecret() != null) {
             out.println("  Dev token: " + genTokenCommand());
         } else if (!cfg.token().hasAnyKey()) {
-            out.println("  No token key configured: " + (cfg.allowAnonymousConnect()
+            out.println("  No token key configured: " + (cfg.node().allowAnonymous()
                 ? "only anonymous connections are accepted" : "every connection is refused"));
         } else {
             out.println("  Tokens: sign them with the private key matching token.*_public_key");

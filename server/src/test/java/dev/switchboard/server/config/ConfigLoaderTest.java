@@ -69,19 +69,19 @@ class ConfigLoaderTest {
         assertThat(c.ioThreads()).isEqualTo(3);
         assertThat(c.effectiveIoThreads()).isEqualTo(3);
         assertThat(c.address()).isEqualTo("127.0.0.1");
-        assertThat(c.nodeName()).isEqualTo("edge-1");
+        assertThat(c.node().name()).isEqualTo("edge-1");
         assertThat(c.apiKey()).isEqualTo("k");
-        assertThat(c.allowAnonymousConnect()).isTrue();
+        assertThat(c.node().allowAnonymous()).isTrue();
         assertThat(c.token().hmacSecret()).isEqualTo("abc");
         assertThat(c.token().audience()).isEqualTo("sb");
         assertThat(c.token().issuer()).isEqualTo("me");
-        assertThat(c.client().pingInterval()).isEqualTo(Duration.ofSeconds(20));
-        assertThat(c.client().pongTimeout()).isEqualTo(Duration.ofMillis(300));
-        assertThat(c.client().queueMaxBytes()).isEqualTo(2 << 20);
-        assertThat(c.client().maxMessageSize()).isEqualTo(65_536);
-        assertThat(c.client().subscribeToChannels()).containsExactly("news");
-        assertThat(c.presenceTtl()).isEqualTo(Duration.ofMinutes(2));
-        assertThat(c.presenceUpdateInterval()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(c.node().pingInterval()).isEqualTo(Duration.ofSeconds(20));
+        assertThat(c.node().pongTimeout()).isEqualTo(Duration.ofMillis(300));
+        assertThat(c.node().clientQueueMaxBytes()).isEqualTo(2 << 20);
+        assertThat(c.clientMaxMessageSize()).isEqualTo(65_536);
+        assertThat(c.node().serverSideChannels()).containsExactly("news");
+        assertThat(c.node().presenceTtl()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(c.node().presenceUpdateInterval()).isEqualTo(Duration.ofSeconds(30));
         assertThat(c.httpApiEnabled()).isFalse();
         assertThat(c.metricsEnabled()).isFalse();
         assertThat(c.healthEnabled()).isFalse();
@@ -151,12 +151,12 @@ class ConfigLoaderTest {
             "SWITCHBOARD_CLIENT_SUBSCRIBE_TO_CHANNELS", "a, b",
             "SWITCHBOARD_METRICS_ENABLED", "false"));
         assertThat(c.port()).isEqualTo(9100);
-        assertThat(c.nodeName()).isEqualTo("from-env");
+        assertThat(c.node().name()).isEqualTo("from-env");
         assertThat(c.token().hmacSecret()).isEqualTo("from-env-secret");
         assertThat(c.apiKey()).isEqualTo("env-key");
-        assertThat(c.allowAnonymousConnect()).isTrue();
-        assertThat(c.client().pingInterval()).isEqualTo(Duration.ofSeconds(40));
-        assertThat(c.client().subscribeToChannels()).containsExactly("a", "b");
+        assertThat(c.node().allowAnonymous()).isTrue();
+        assertThat(c.node().pingInterval()).isEqualTo(Duration.ofSeconds(40));
+        assertThat(c.node().serverSideChannels()).containsExactly("a", "b");
         assertThat(c.metricsEnabled()).isFalse();
     }
 
@@ -217,7 +217,7 @@ class ConfigLoaderTest {
 
     @Test
     void negativeOrMistypedSizesNameTheKey() {
-        assertFails("client: {queue_max_bytes: -1}\n").hasMessage("client.queue_max_bytes: must be >= 1, got -1");
+        assertFails("client: {queue_max_bytes: -1}\n").hasMessage("client.queue_max_bytes: must be > 0, got -1");
         assertFails("channel: {namespaces: [{name: a, history_size: -3}]}\n")
             .hasMessage("channel.namespaces[0].history_size: must be >= 0, got -3");
         assertFails("client: {channel_limit: many}\n").hasMessage("client.channel_limit: must be a whole number, got \"many\"");

@@ -2,7 +2,6 @@ package dev.switchboard.transport.config;
 
 import dev.switchboard.core.channel.ChannelOptions;
 import dev.switchboard.core.channel.ChannelRules;
-import dev.switchboard.core.node.NodeOptions;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -31,29 +30,16 @@ public final class ChannelConfig {
     /** Default {@code channel.pattern}: a regular expression every channel name must match in full. */
     public static final String DEFAULT_PATTERN = ChannelRules.DEFAULT_CHANNEL_PATTERN;
 
-    /**
-     * Default {@code channel.max_publication_size}: publications with more {@code data} bytes are
-     * refused at the door (API 400, client error 107) instead of being stored and then cutting off
-     * every subscriber that cannot take them.
-     */
-    public static final int DEFAULT_MAX_PUBLICATION_SIZE = NodeOptions.DEFAULT_MAX_PUBLICATION_SIZE;
-    /** Default {@code channel.history_max_publication_limit}: most publications one history read returns. */
-    public static final int DEFAULT_HISTORY_MAX_PUBLICATION_LIMIT = NodeOptions.DEFAULT_HISTORY_MAX_PUBLICATION_LIMIT;
-
     private static final ChannelConfig DEFAULTS = builder().build();
 
     private final int maxLength;
     private final String pattern;
-    private final int maxPublicationSize;
-    private final int historyMaxPublicationLimit;
     private final ChannelOptions defaultOptions;
     private final Map<String, ChannelOptions> namespaces;
 
     private ChannelConfig(Builder b) {
         maxLength = b.maxLength;
         pattern = b.pattern;
-        maxPublicationSize = b.maxPublicationSize;
-        historyMaxPublicationLimit = b.historyMaxPublicationLimit;
         defaultOptions = b.defaultOptions;
         namespaces = Collections.unmodifiableMap(new LinkedHashMap<>(b.namespaces));
     }
@@ -76,12 +62,6 @@ public final class ChannelConfig {
 
     /** {@code channel.pattern}. */
     public String pattern() { return pattern; }
-
-    /** {@code channel.max_publication_size}, in bytes of {@code data}. */
-    public int maxPublicationSize() { return maxPublicationSize; }
-
-    /** {@code channel.history_max_publication_limit}. */
-    public int historyMaxPublicationLimit() { return historyMaxPublicationLimit; }
 
     /** Options of channels without a namespace: the option keys directly under {@code channel}. */
     public ChannelOptions defaultOptions() { return defaultOptions; }
@@ -116,8 +96,7 @@ public final class ChannelConfig {
 
     @Override
     public String toString() {
-        return "ChannelConfig{maxLength=" + maxLength + ", pattern=" + pattern + ", maxPublicationSize="
-            + maxPublicationSize + ", historyMaxPublicationLimit=" + historyMaxPublicationLimit + ", default=" + defaultOptions
+        return "ChannelConfig{maxLength=" + maxLength + ", pattern=" + pattern + ", default=" + defaultOptions
             + ", namespaces=" + namespaces + '}';
     }
 
@@ -125,8 +104,6 @@ public final class ChannelConfig {
     public static final class Builder {
         private int maxLength = DEFAULT_MAX_LENGTH;
         private String pattern = DEFAULT_PATTERN;
-        private int maxPublicationSize = DEFAULT_MAX_PUBLICATION_SIZE;
-        private int historyMaxPublicationLimit = DEFAULT_HISTORY_MAX_PUBLICATION_LIMIT;
         private ChannelOptions defaultOptions = ChannelOptions.defaults();
         private final Map<String, ChannelOptions> namespaces = new LinkedHashMap<>();
 
@@ -136,21 +113,11 @@ public final class ChannelConfig {
         private Builder(ChannelConfig c) {
             maxLength = c.maxLength;
             pattern = c.pattern;
-            maxPublicationSize = c.maxPublicationSize;
-            historyMaxPublicationLimit = c.historyMaxPublicationLimit;
             defaultOptions = c.defaultOptions;
             namespaces.putAll(c.namespaces);
         }
 
         public Builder maxLength(int v) { maxLength = Check.atLeast("channel.max_length", v, 1); return this; }
-        public Builder maxPublicationSize(int v) {
-            maxPublicationSize = Check.atLeast("channel.max_publication_size", v, 1);
-            return this;
-        }
-        public Builder historyMaxPublicationLimit(int v) {
-            historyMaxPublicationLimit = Check.atLeast("channel.history_max_publication_limit", v, 1);
-            return this;
-        }
 
         /** @throws ConfigException when the expression does not compile */
         public Builder pattern(String regex) {

@@ -91,14 +91,8 @@ public final class ConfigBinder {
     private static ServerConfig bind(YamlSection root) {
         // Every unknown key first: a typo is the useful message, not what it left at its default.
         refuseUnknownKeys(root);
-        ServerConfig.Builder b = ServerConfig.builder();
-        bindAll(root, ConfigKeys.NODE, b);
-        b.token(bindAll(root, ConfigKeys.TOKEN, TokenConfig.builder()).build());
-        bindAll(root, ConfigKeys.ACCESS, b);
-        b.client(bindAll(root, ConfigKeys.CLIENT, ClientConfig.builder()).build());
-        b.channel(bindChannel(root));
-        bindAll(root, ConfigKeys.RUNTIME, b);
-        b.http(bindAll(root, ConfigKeys.HTTP, HttpConfig.builder()).build());
+        ConfigBuilders b = bindAll(root, ConfigKeys.ROOT, new ConfigBuilders());
+        bindNamespaces(root, b.channel);
         return b.build();
     }
 
@@ -126,11 +120,10 @@ public final class ConfigBinder {
         return builder;
     }
 
-    private static ChannelConfig bindChannel(YamlSection root) {
-        ChannelConfig.Builder b = bindAll(root, ConfigKeys.CHANNEL, ChannelConfig.builder());
+    private static void bindNamespaces(YamlSection root, ChannelConfig.Builder b) {
         YamlSection channel = root.section("channel");
         if (channel == null) {
-            return b.build();
+            return;
         }
         b.defaultOptions(bindOptions(channel));
         for (YamlSection ns : channel.sections(ConfigKeys.NAMESPACES)) {
@@ -139,7 +132,6 @@ public final class ConfigBinder {
             }
             b.namespace(ns.textValue(ConfigKeys.NAMESPACE_NAME), bindOptions(ns));
         }
-        return b.build();
     }
 
     /** Reads the channel options of one section (the default namespace or one namespace). */

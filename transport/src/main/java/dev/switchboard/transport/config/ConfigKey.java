@@ -1,20 +1,18 @@
 package dev.switchboard.transport.config;
 
 import dev.switchboard.core.InvalidOptionException;
-import dev.switchboard.core.node.NodeOptions;
 import java.util.Locale;
 import java.util.function.BiConsumer;
-import java.util.function.Function;
 
 /**
  * One configuration key, written once in {@link ConfigKeys}: its YAML path, environment
- * variable, kind of value, default, one-line doc, the config builder setter it binds and,
- * when the node uses it, the core option it becomes.
+ * variable, kind of value, default, one-line doc and the builder setter it binds. A core option
+ * binds straight to the core's builder, which checks it, and carries the core's name for it.
  *
  * <pre>{@code
- * ConfigKey<ClientConfig.Builder, Duration> ping = ConfigKey.of("client.ping_interval", KeyType.DURATION,
- *         NodeOptions.DEFAULT_PING_INTERVAL, ClientConfig.Builder::pingInterval, "How often the server pings each client.")
- *     .core("ping_interval", c -> c.client().pingInterval(), NodeOptions.Builder::pingInterval);
+ * ConfigKey<NodeOptions.Builder, Duration> ping = ConfigKey.of("client.ping_interval", KeyType.DURATION,
+ *         NodeOptions.DEFAULT_PING_INTERVAL, NodeOptions.Builder::pingInterval, "How often the server pings each client.")
+ *     .core("ping_interval");
  * ping.env();  // "SWITCHBOARD_CLIENT_PING_INTERVAL"
  * }</pre>
  *
@@ -30,11 +28,9 @@ public final class ConfigKey<B, T> {
     private final String doc;
     private final BiConsumer<B, T> setter;
     private final String coreOption;
-    private final Function<ServerConfig, T> coreGetter;
-    private final BiConsumer<NodeOptions.Builder, T> coreSetter;
 
     private ConfigKey(String path, KeyType<T> type, T defaultValue, String unsetText, String doc, BiConsumer<B, T> setter,
-                      String coreOption, Function<ServerConfig, T> coreGetter, BiConsumer<NodeOptions.Builder, T> coreSetter) {
+                      String coreOption) {
         this.path = path;
         this.type = type;
         this.defaultValue = defaultValue;
@@ -42,8 +38,6 @@ public final class ConfigKey<B, T> {
         this.doc = doc;
         this.setter = setter;
         this.coreOption = coreOption;
-        this.coreGetter = coreGetter;
-        this.coreSetter = coreSetter;
     }
 
     /**
@@ -57,27 +51,27 @@ public final class ConfigKey<B, T> {
      */
     public static <B, T> ConfigKey<B, T> of(String path, KeyType<T> type, T defaultValue, BiConsumer<B, T> setter,
                                             String doc) {
-        return new ConfigKey<>(path, type, defaultValue, null, doc, setter, null, null, null);
+        return new ConfigKey<>(path, type, defaultValue, null, doc, setter, null);
     }
 
     /** The same key with the text the docs show as its default when unset ({@code "host name"}). */
     public ConfigKey<B, T> unset(String text) {
-        return new ConfigKey<>(path, type, defaultValue, text, doc, setter, coreOption, coreGetter, coreSetter);
+        return new ConfigKey<>(path, type, defaultValue, text, doc, setter, coreOption);
     }
 
     /**
-     * The same key, also set on the core {@link NodeOptions} by {@link ServerConfig#toNodeOptions()}.
+     * The same key, marked as the core option the core calls {@code option}, so that a core check
+     * across options ({@code pong_timeout} against {@code ping_interval}) names this key.
      *
      * @param option the core's name of the option, as in its {@link InvalidOptionException}s
      */
-    public ConfigKey<B, T> core(String option, Function<ServerConfig, T> getter, BiConsumer<NodeOptions.Builder, T> set) {
-        return new ConfigKey<>(path, type, defaultValue, unsetText, doc, setter, option, getter, set);
+    public ConfigKey<B, T> core(String option) {
+        return new ConfigKey<>(path, type, defaultValue, unsetText, doc, setter, option);
     }
 
     /** The same key one section down: the channel options as written directly under {@code channel}. */
     ConfigKey<B, T> under(String section) {
-        return new ConfigKey<>(section + "." + path, type, defaultValue, unsetText, doc, setter, coreOption, coreGetter,
-            coreSetter);
+        return new ConfigKey<>(section + "." + path, type, defaultValue, unsetText, doc, setter, coreOption);
     }
 
     /** Dotted path: {@code client.ping_interval}. */
@@ -111,38 +105,26 @@ public final class ConfigKey<B, T> {
     /** The core option name, or {@code null} when the key is not a core option. */
     public String coreOption() { return coreOption; }
 
-    /** True when {@link ServerConfig#toNodeOptions()} sets this key on the core {@link NodeOptions}. */
-    boolean isNodeOption() { return coreSetter != null; }
 
     /** The default as YAML. */
     public String defaultYaml() {
         return type.yaml(defaultValue);
     }
 
-    /** Sets the value of this key, when {@code section} holds one, on {@code builder}. */
+    /**
+     * Sets the value of this key, when {@code section} holds one, on {@code builder}.
+     *
+     * @throws ConfigException naming the key, for a value of the wrong kind or one the builder refuses
+     */
     void bind(YamlSection section, B builder) {
         if (section != null && section.has(name())) {
-            setter.accept(builder, type.read(section, name()));
-        }
-    }
-
-    /**
-     * Copies this key's value from {@code config} to the core options, if it is a core option.
-     *
-     * @throws ConfigException naming this key, should the core refuse the value
-     */
-    void toCore(ServerConfig config, NodeOptions.Builder core) {
-        if (coreSetter == null) {
-            return;
-        }
-        T value = coreGetter.apply(config);
-        if (value == null) {
-            return; // unset: the core keeps its own default (node_name: the host name)
-        }
-        try {
-            coreSetter.accept(core, value);
-        } catch (InvalidOptionException e) {
-            throw new ConfigException(path, e.problem(), e);
+            T value = type.read(section, name());
+            try {
+                setter.accept(builder, value);
+            } catch (InvalidOptionException e) {
+                // The core names options its own way; the user wrote this key.
+                throw new ConfigException(section.key(name()), e.problem(), e);
+            }
         }
     }
 

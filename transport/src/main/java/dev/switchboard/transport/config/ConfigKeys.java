@@ -19,6 +19,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+import java.util.stream.Stream;
 
 /**
  * The table of every configuration key. Loading, the environment variables, the sample that
@@ -28,14 +31,17 @@ import java.util.Set;
  * <p>Adding a node option, say {@code client.max_subscribe_batch}:
  * <ol>
  *   <li>the core: {@code NodeOptions.DEFAULT_MAX_SUBSCRIBE_BATCH}, its field, getter and builder
- *       setter, which throws {@link dev.switchboard.core.InvalidOptionException} naming the option;</li>
- *   <li>one entry in {@link #CLIENT}: path, type, default constant, section setter, doc, and
- *       {@code .core(name, getter, NodeOptions.Builder::setter)};</li>
- *   <li>the section class ({@link ClientConfig}): field, getter and builder setter (its public,
- *       typed API for embedders);</li>
+ *       setter, which throws {@link dev.switchboard.core.InvalidOptionException} naming the option
+ *       (and a line in {@code NodeOptions.Builder(NodeOptions)}, which {@code NodeOptionsTest} checks);</li>
+ *   <li>one entry in {@link #CLIENT}: {@code node(path, type, NodeOptions.DEFAULT_..., NodeOptions.Builder::setter,
+ *       doc).core(name)}. The value goes straight to the core's builder: no copy in between, and
+ *       embedders set it on the {@code NodeOptions} they give {@link ServerConfig.Builder#node};</li>
  *   <li>a row in {@code docs/configuration.md}: {@code ConfigDocsTest} fails until it is there
  *       with the right default and variable.</li>
  * </ol>
+ * An option of the library itself (a transport or HTTP limit) is the same with its section
+ * class ({@link HttpConfig}, {@link TokenConfig}, {@link ChannelConfig}, {@link ServerConfig})
+ * in place of the core: its builder setter checks the value and names the key.
  * The binder, the unknown-key check, the environment variable, the sample and the mapping of core
  * errors to the key follow from the entry.
  *
@@ -50,98 +56,82 @@ public final class ConfigKeys {
     /** Prefix of every Switchboard environment variable. */
     public static final String ENV_PREFIX = "SWITCHBOARD_";
 
-    /** Identity, engine and Redis, set on {@link ServerConfig.Builder}. */
-    static final List<ConfigKey<ServerConfig.Builder, ?>> NODE = List.of(
-        ConfigKey.of("port", INT, ServerConfig.DEFAULT_PORT, ServerConfig.Builder::port,
+    /** Identity, engine and Redis. */
+    static final List<ConfigKey<ConfigBuilders, ?>> NODE = List.of(
+        server("port", INT, ServerConfig.DEFAULT_PORT, ServerConfig.Builder::port,
             "TCP port for WebSocket, HTTP API, metrics and health; 0 picks a free port."),
-        ConfigKey.of("address", STRING, ServerConfig.DEFAULT_ADDRESS, ServerConfig.Builder::address,
+        server("address", STRING, ServerConfig.DEFAULT_ADDRESS, ServerConfig.Builder::address,
             "Interface to bind; 127.0.0.1 keeps the node private to this machine."),
-        ConfigKey.of("node_name", STRING, (String) null, ServerConfig.Builder::nodeName,
-            "Name shown in `info` and metrics; empty means the host name.").unset("host name")
-            .core("node name", ServerConfig::nodeName, NodeOptions.Builder::name),
-        ConfigKey.of("engine", ENGINE, ServerConfig.DEFAULT_ENGINE, ServerConfig.Builder::engine,
+        node("node_name", STRING, (String) null, ConfigKeys::nodeName,
+            "Name shown in `info` and metrics; empty means the host name.").unset("host name").core("node name"),
+        server("engine", ENGINE, ServerConfig.DEFAULT_ENGINE, ServerConfig.Builder::engine,
             "Engine: memory (one node, nothing else to run) or redis (many nodes)."),
-        ConfigKey.of("redis.url", STRING, ServerConfig.DEFAULT_REDIS_URL, ServerConfig.Builder::redisUrl,
+        server("redis.url", STRING, ServerConfig.DEFAULT_REDIS_URL, ServerConfig.Builder::redisUrl,
             "Redis URL, used only with engine: redis (redis://, rediss://, redis+sentinel://)."),
-        ConfigKey.of("redis.prefix", STRING, ServerConfig.DEFAULT_REDIS_PREFIX, ServerConfig.Builder::redisPrefix,
+        server("redis.prefix", STRING, ServerConfig.DEFAULT_REDIS_PREFIX, ServerConfig.Builder::redisPrefix,
             "Prefix of every Redis key and pub/sub channel; nodes of one deployment share it."));
 
     /** The {@code token} section. */
-    static final List<ConfigKey<TokenConfig.Builder, ?>> TOKEN = List.of(
-        ConfigKey.of("token.hmac_secret", STRING, (String) null, TokenConfig.Builder::hmacSecret,
+    static final List<ConfigKey<ConfigBuilders, ?>> TOKEN = List.of(
+        token("token.hmac_secret", STRING, (String) null, TokenConfig.Builder::hmacSecret,
             "Shared secret for HS256 connection and subscription tokens; keep it private."),
-        ConfigKey.of("token.rsa_public_key", STRING, (String) null, TokenConfig.Builder::rsaPublicKey,
+        token("token.rsa_public_key", STRING, (String) null, TokenConfig.Builder::rsaPublicKey,
             "RSA public key for RS/PS tokens: inline PEM or a PEM file path."),
-        ConfigKey.of("token.ecdsa_public_key", STRING, (String) null, TokenConfig.Builder::ecdsaPublicKey,
+        token("token.ecdsa_public_key", STRING, (String) null, TokenConfig.Builder::ecdsaPublicKey,
             "ECDSA public key for ES tokens: inline PEM or a PEM file path."),
-        ConfigKey.of("token.jwks_file", STRING, (String) null, TokenConfig.Builder::jwksFile,
+        token("token.jwks_file", STRING, (String) null, TokenConfig.Builder::jwksFile,
             "JWK set file whose RSA/EC keys are picked by the token's kid."),
-        ConfigKey.of("token.audience", STRING, (String) null, TokenConfig.Builder::audience,
+        token("token.audience", STRING, (String) null, TokenConfig.Builder::audience,
             "When set, tokens must carry this aud claim."),
-        ConfigKey.of("token.issuer", STRING, (String) null, TokenConfig.Builder::issuer,
+        token("token.issuer", STRING, (String) null, TokenConfig.Builder::issuer,
             "When set, tokens must carry this iss claim."));
 
-    /** Who may call and connect, set on {@link ServerConfig.Builder}. */
-    static final List<ConfigKey<ServerConfig.Builder, ?>> ACCESS = List.of(
-        ConfigKey.of("api_key", STRING, (String) null, ServerConfig.Builder::apiKey,
+    /** Who may call and connect. */
+    static final List<ConfigKey<ConfigBuilders, ?>> ACCESS = List.of(
+        server("api_key", STRING, (String) null, ServerConfig.Builder::apiKey,
             "Key for the HTTP server API (header \"Authorization: apikey <key>\"); keep it private."),
-        ConfigKey.of("allow_anonymous_connect", BOOL, ServerConfig.DEFAULT_ALLOW_ANONYMOUS_CONNECT,
-            ServerConfig.Builder::allowAnonymousConnect, "Let clients connect without a token, as anonymous user \"\"."));
+        node("allow_anonymous_connect", BOOL, NodeOptions.DEFAULT_ALLOW_ANONYMOUS, NodeOptions.Builder::allowAnonymous,
+            "Let clients connect without a token, as anonymous user \"\".").core("allow_anonymous"));
 
     /** The {@code client} section. */
-    static final List<ConfigKey<ClientConfig.Builder, ?>> CLIENT = List.of(
-        ConfigKey.of("client.ping_interval", DURATION, NodeOptions.DEFAULT_PING_INTERVAL, ClientConfig.Builder::pingInterval,
-            "How often the server pings each client.")
-            .core("ping_interval", c -> c.client().pingInterval(), NodeOptions.Builder::pingInterval),
-        ConfigKey.of("client.pong_timeout", DURATION, NodeOptions.DEFAULT_PONG_TIMEOUT, ClientConfig.Builder::pongTimeout,
-            "Disconnect (3012) a client that does not pong within this; shorter than ping_interval.")
-            .core("pong_timeout", c -> c.client().pongTimeout(), NodeOptions.Builder::pongTimeout),
-        ConfigKey.of("client.queue_max_bytes", BYTES, NodeOptions.DEFAULT_CLIENT_QUEUE_MAX_BYTES,
-            ClientConfig.Builder::queueMaxBytes, "Disconnect (3008) a client with more unsent bytes than this.")
-            .core("client_queue_max_size", c -> c.client().queueMaxBytes(), NodeOptions.Builder::clientQueueMaxBytes),
-        ConfigKey.of("client.channel_limit", INT, NodeOptions.DEFAULT_CLIENT_CHANNEL_LIMIT, ClientConfig.Builder::channelLimit,
-            "Most channels one connection may subscribe to.")
-            .core("client_channel_limit", c -> c.client().channelLimit(), NodeOptions.Builder::clientChannelLimit),
-        ConfigKey.of("client.user_connection_limit", INT, NodeOptions.DEFAULT_USER_CONNECTION_LIMIT,
-            ClientConfig.Builder::userConnectionLimit, "Most connections one user may hold on a node; 0 means no limit.")
-            .core("user_connection_limit", c -> c.client().userConnectionLimit(), NodeOptions.Builder::userConnectionLimit),
-        ConfigKey.of("client.connect_timeout", DURATION, NodeOptions.DEFAULT_CONNECT_TIMEOUT,
-            ClientConfig.Builder::connectTimeout, "Close a socket that sends no connect command within this.")
-            .core("connect_timeout", c -> c.client().connectTimeout(), NodeOptions.Builder::connectTimeout),
-        ConfigKey.of("client.command_rate_limit", INT, NodeOptions.DEFAULT_COMMAND_RATE_LIMIT,
-            ClientConfig.Builder::commandRateLimit, "Commands per second one connection may send; 0 means no limit.")
-            .core("command_rate_limit", c -> c.client().commandRateLimit(), NodeOptions.Builder::commandRateLimit),
-        ConfigKey.of("client.command_burst", INT, NodeOptions.DEFAULT_COMMAND_BURST, ClientConfig.Builder::commandBurst,
-            "Commands a connection may send at once above the rate.")
-            .core("command_burst", c -> c.client().commandBurst(), NodeOptions.Builder::commandBurst),
-        ConfigKey.of("client.max_pending_commands", INT, NodeOptions.DEFAULT_MAX_PENDING_COMMANDS,
-            ClientConfig.Builder::maxPendingCommands, "Unanswered commands one connection may have in flight.")
-            .core("max_pending_commands", c -> c.client().maxPendingCommands(), NodeOptions.Builder::maxPendingCommands),
-        ConfigKey.of("client.expired_close_delay", DURATION, NodeOptions.DEFAULT_CLIENT_EXPIRED_CLOSE_DELAY,
-            ClientConfig.Builder::expiredCloseDelay,
-            "Grace after a connection token expires before the client is disconnected (3005).")
-            .core("client_expired_close_delay", c -> c.client().expiredCloseDelay(),
-                NodeOptions.Builder::clientExpiredCloseDelay),
-        ConfigKey.of("client.max_message_size", BYTES, ClientConfig.DEFAULT_MAX_MESSAGE_SIZE,
-            ClientConfig.Builder::maxMessageSize, "Largest WebSocket frame accepted from a client, in bytes."),
-        ConfigKey.of("client.subscribe_to_channels", STRINGS, List.<String>of(), ClientConfig.Builder::subscribeToChannels,
-            "Channels every connection is subscribed to by the server (comma-separated in the environment).")
-            .core("server_side_channels", c -> c.client().subscribeToChannels(), NodeOptions.Builder::serverSideChannels));
+    static final List<ConfigKey<ConfigBuilders, ?>> CLIENT = List.of(
+        node("client.ping_interval", DURATION, NodeOptions.DEFAULT_PING_INTERVAL, NodeOptions.Builder::pingInterval,
+            "How often the server pings each client.").core("ping_interval"),
+        node("client.pong_timeout", DURATION, NodeOptions.DEFAULT_PONG_TIMEOUT, NodeOptions.Builder::pongTimeout,
+            "Disconnect (3012) a client that does not pong within this; shorter than ping_interval.").core("pong_timeout"),
+        node("client.queue_max_bytes", BYTES, NodeOptions.DEFAULT_CLIENT_QUEUE_MAX_BYTES,
+            NodeOptions.Builder::clientQueueMaxBytes, "Disconnect (3008) a client with more unsent bytes than this.").core("client_queue_max_size"),
+        node("client.channel_limit", INT, NodeOptions.DEFAULT_CLIENT_CHANNEL_LIMIT, NodeOptions.Builder::clientChannelLimit,
+            "Most channels one connection may subscribe to.").core("client_channel_limit"),
+        node("client.user_connection_limit", INT, NodeOptions.DEFAULT_USER_CONNECTION_LIMIT,
+            NodeOptions.Builder::userConnectionLimit, "Most connections one user may hold on a node; 0 means no limit.").core("user_connection_limit"),
+        node("client.connect_timeout", DURATION, NodeOptions.DEFAULT_CONNECT_TIMEOUT,
+            NodeOptions.Builder::connectTimeout, "Close a socket that sends no connect command within this.").core("connect_timeout"),
+        node("client.command_rate_limit", INT, NodeOptions.DEFAULT_COMMAND_RATE_LIMIT,
+            NodeOptions.Builder::commandRateLimit, "Commands per second one connection may send; 0 means no limit.").core("command_rate_limit"),
+        node("client.command_burst", INT, NodeOptions.DEFAULT_COMMAND_BURST, NodeOptions.Builder::commandBurst,
+            "Commands a connection may send at once above the rate.").core("command_burst"),
+        node("client.max_pending_commands", INT, NodeOptions.DEFAULT_MAX_PENDING_COMMANDS,
+            NodeOptions.Builder::maxPendingCommands, "Unanswered commands one connection may have in flight.").core("max_pending_commands"),
+        node("client.expired_close_delay", DURATION, NodeOptions.DEFAULT_CLIENT_EXPIRED_CLOSE_DELAY,
+            NodeOptions.Builder::clientExpiredCloseDelay,
+            "Grace after a connection token expires before the client is disconnected (3005).").core("client_expired_close_delay"),
+        server("client.max_message_size", BYTES, ServerConfig.DEFAULT_CLIENT_MAX_MESSAGE_SIZE,
+            ServerConfig.Builder::clientMaxMessageSize, "Largest WebSocket frame accepted from a client, in bytes."),
+        node("client.subscribe_to_channels", STRINGS, List.<String>of(), NodeOptions.Builder::serverSideChannels,
+            "Channels every connection is subscribed to by the server (comma-separated in the environment).").core("server_side_channels"));
 
     /** The {@code channel} section's own keys (not the channel options). */
-    static final List<ConfigKey<ChannelConfig.Builder, ?>> CHANNEL = List.of(
-        ConfigKey.of("channel.max_length", INT, ChannelRules.DEFAULT_MAX_CHANNEL_LENGTH, ChannelConfig.Builder::maxLength,
+    static final List<ConfigKey<ConfigBuilders, ?>> CHANNEL = List.of(
+        channel("channel.max_length", INT, ChannelRules.DEFAULT_MAX_CHANNEL_LENGTH, ChannelConfig.Builder::maxLength,
             "Longest accepted channel name."),
-        ConfigKey.of("channel.pattern", STRING, ChannelRules.DEFAULT_CHANNEL_PATTERN, ChannelConfig.Builder::pattern,
+        channel("channel.pattern", STRING, ChannelRules.DEFAULT_CHANNEL_PATTERN, ChannelConfig.Builder::pattern,
             "Regular expression every channel name must match in full."),
-        ConfigKey.of("channel.max_publication_size", BYTES, NodeOptions.DEFAULT_MAX_PUBLICATION_SIZE,
-            ChannelConfig.Builder::maxPublicationSize, "Largest publication data in bytes; larger publishes are refused"
-                + " (API 400, client error 107). Smaller than client.queue_max_bytes.")
-            .core("max_publication_size", c -> c.channel().maxPublicationSize(), NodeOptions.Builder::maxPublicationSize),
-        ConfigKey.of("channel.history_max_publication_limit", INT, NodeOptions.DEFAULT_HISTORY_MAX_PUBLICATION_LIMIT,
-            ChannelConfig.Builder::historyMaxPublicationLimit, "Most publications one history read returns, also for limit -1.")
-            .core("history_max_publication_limit", c -> c.channel().historyMaxPublicationLimit(),
-                NodeOptions.Builder::historyMaxPublicationLimit));
+        node("channel.max_publication_size", BYTES, NodeOptions.DEFAULT_MAX_PUBLICATION_SIZE,
+            NodeOptions.Builder::maxPublicationSize, "Largest publication data in bytes; larger publishes are refused"
+                + " (API 400, client error 107). Smaller than client.queue_max_bytes.").core("max_publication_size"),
+        node("channel.history_max_publication_limit", INT, NodeOptions.DEFAULT_HISTORY_MAX_PUBLICATION_LIMIT,
+            NodeOptions.Builder::historyMaxPublicationLimit, "Most publications one history read returns, also for limit -1.").core("history_max_publication_limit"));
 
     /**
      * The channel options: written directly under {@code channel} (channels without a namespace)
@@ -190,41 +180,39 @@ public final class ConfigKeys {
         ConfigKey.of("allow_user_limited_channels", BOOL, false, ChannelOptions.Builder::allowUserLimitedChannels,
             "Channels like \"dm:#42,43\" may be subscribed only by the users listed after \"#\"."));
 
-    /** Presence timing, HTTP endpoints and process settings, set on {@link ServerConfig.Builder}. */
-    static final List<ConfigKey<ServerConfig.Builder, ?>> RUNTIME = List.of(
-        ConfigKey.of("presence.ttl", DURATION, NodeOptions.DEFAULT_PRESENCE_TTL, ServerConfig.Builder::presenceTtl,
-            "A presence entry not refreshed within this disappears; longer than update_interval.")
-            .core("presence_ttl", ServerConfig::presenceTtl, NodeOptions.Builder::presenceTtl),
-        ConfigKey.of("presence.update_interval", DURATION, NodeOptions.DEFAULT_PRESENCE_UPDATE_INTERVAL,
-            ServerConfig.Builder::presenceUpdateInterval, "How often a node refreshes its clients' presence entries.")
-            .core("presence_update_interval", ServerConfig::presenceUpdateInterval, NodeOptions.Builder::presenceUpdateInterval),
-        ConfigKey.of("http_api.enabled", BOOL, ServerConfig.DEFAULT_HTTP_API_ENABLED, ServerConfig.Builder::httpApiEnabled,
+    /** Presence timing, HTTP endpoints and process settings. */
+    static final List<ConfigKey<ConfigBuilders, ?>> RUNTIME = List.of(
+        node("presence.ttl", DURATION, NodeOptions.DEFAULT_PRESENCE_TTL, NodeOptions.Builder::presenceTtl,
+            "A presence entry not refreshed within this disappears; longer than update_interval.").core("presence_ttl"),
+        node("presence.update_interval", DURATION, NodeOptions.DEFAULT_PRESENCE_UPDATE_INTERVAL,
+            NodeOptions.Builder::presenceUpdateInterval, "How often a node refreshes its clients' presence entries.").core("presence_update_interval"),
+        server("http_api.enabled", BOOL, ServerConfig.DEFAULT_HTTP_API_ENABLED, ServerConfig.Builder::httpApiEnabled,
             "Serve the HTTP server API at /api (every call needs api_key)."),
-        ConfigKey.of("http_api.max_response_size", BYTES, ServerConfig.DEFAULT_HTTP_API_MAX_RESPONSE_SIZE,
+        server("http_api.max_response_size", BYTES, ServerConfig.DEFAULT_HTTP_API_MAX_RESPONSE_SIZE,
             ServerConfig.Builder::httpApiMaxResponseSize,
             "Largest server API response; a larger result is error 106, and a batch stops there."),
-        ConfigKey.of("metrics.enabled", BOOL, ServerConfig.DEFAULT_METRICS_ENABLED, ServerConfig.Builder::metricsEnabled,
+        server("metrics.enabled", BOOL, ServerConfig.DEFAULT_METRICS_ENABLED, ServerConfig.Builder::metricsEnabled,
             "Serve Prometheus metrics at /metrics."),
-        ConfigKey.of("health.enabled", BOOL, ServerConfig.DEFAULT_HEALTH_ENABLED, ServerConfig.Builder::healthEnabled,
+        server("health.enabled", BOOL, ServerConfig.DEFAULT_HEALTH_ENABLED, ServerConfig.Builder::healthEnabled,
             "Serve health JSON at /health."),
-        ConfigKey.of("shutdown_timeout", DURATION, ServerConfig.DEFAULT_SHUTDOWN_TIMEOUT, ServerConfig.Builder::shutdownTimeout,
+        server("shutdown_timeout", DURATION, ServerConfig.DEFAULT_SHUTDOWN_TIMEOUT, ServerConfig.Builder::shutdownTimeout,
             "How long a graceful stop (clients told to reconnect with 3001) may take."),
-        ConfigKey.of("io_threads", INT, ServerConfig.DEFAULT_IO_THREADS, ServerConfig.Builder::ioThreads,
+        server("io_threads", INT, ServerConfig.DEFAULT_IO_THREADS, ServerConfig.Builder::ioThreads,
             "WebSocket and HTTP I/O threads; 0 = one per available processor."));
 
     /** The {@code http} section. */
-    static final List<ConfigKey<HttpConfig.Builder, ?>> HTTP = List.of(
-        ConfigKey.of("http.header_timeout", DURATION, HttpConfig.DEFAULT_HEADER_TIMEOUT, HttpConfig.Builder::headerTimeout,
+    static final List<ConfigKey<ConfigBuilders, ?>> HTTP = List.of(
+        http("http.header_timeout", DURATION, HttpConfig.DEFAULT_HEADER_TIMEOUT, HttpConfig.Builder::headerTimeout,
             "A request's headers must arrive within this of its first byte; else 408 and close."),
-        ConfigKey.of("http.body_timeout", DURATION, HttpConfig.DEFAULT_BODY_TIMEOUT, HttpConfig.Builder::bodyTimeout,
+        http("http.body_timeout", DURATION, HttpConfig.DEFAULT_BODY_TIMEOUT, HttpConfig.Builder::bodyTimeout,
             "A request body must arrive within this of its headers; else close."),
-        ConfigKey.of("http.idle_timeout", DURATION, HttpConfig.DEFAULT_IDLE_TIMEOUT, HttpConfig.Builder::idleTimeout,
+        http("http.idle_timeout", DURATION, HttpConfig.DEFAULT_IDLE_TIMEOUT, HttpConfig.Builder::idleTimeout,
             "Close a keep-alive connection idle this long, or whose response the peer does not read."),
-        ConfigKey.of("http.max_connections_per_ip", INT, HttpConfig.DEFAULT_MAX_CONNECTIONS_PER_IP,
+        http("http.max_connections_per_ip", INT, HttpConfig.DEFAULT_MAX_CONNECTIONS_PER_IP,
             HttpConfig.Builder::maxConnectionsPerIp,
             "Most open connections (WebSockets included) from one IP; 0 = no limit. Behind a load balancer all clients"
                 + " share its IP."),
-        ConfigKey.of("http.max_body_size", BYTES, HttpConfig.DEFAULT_MAX_BODY_SIZE, HttpConfig.Builder::maxBodySize,
+        http("http.max_body_size", BYTES, HttpConfig.DEFAULT_MAX_BODY_SIZE, HttpConfig.Builder::maxBodySize,
             "Largest request body accepted (the server API), in bytes."));
 
     /** The list of namespaces under {@code channel}: a list of mappings, not a key of this table. */
@@ -236,6 +224,10 @@ public final class ConfigKeys {
      * Every scalar key, in the order of the sample config, the channel options as written
      * directly under {@code channel}. Each has an environment variable.
      */
+    /** The keys of the config tree's sections, bound into {@link ConfigBuilders}: every key but the channel options. */
+    static final List<ConfigKey<ConfigBuilders, ?>> ROOT = Stream.of(NODE, TOKEN, ACCESS, CLIENT, CHANNEL, RUNTIME, HTTP)
+        .flatMap(List::stream).toList();
+
     public static final List<ConfigKey<?, ?>> ALL = concat(NODE, TOKEN, ACCESS, CLIENT, CHANNEL,
         CHANNEL_OPTIONS.stream().map(k -> k.under("channel")).toList(), RUNTIME, HTTP);
 
@@ -258,7 +250,7 @@ public final class ConfigKeys {
 
     /** The key the core calls {@code option} ({@code pong_timeout} is {@code client.pong_timeout}). */
     static Optional<ConfigKey<?, ?>> byCoreOption(String option) {
-        return ALL.stream().filter(k -> k.isNodeOption() && option.equals(k.coreOption())).findFirst();
+        return ALL.stream().filter(k -> option.equals(k.coreOption())).findFirst();
     }
 
     /** The channel option the core calls {@code option}: {@link ChannelOptions} names them as the config does. */
@@ -288,6 +280,45 @@ public final class ConfigKeys {
         out.add(NAMESPACE_NAME);
         CHANNEL_OPTIONS.forEach(k -> out.add(k.name()));
         return out;
+    }
+
+    /** {@code node_name}: empty means the core's default, the host name. */
+    private static void nodeName(NodeOptions.Builder b, String name) {
+        if (name != null && !name.isBlank()) {
+            b.name(name.trim());
+        }
+    }
+
+    private static <T> ConfigKey<ConfigBuilders, T> server(String path, KeyType<T> type, T defaultValue,
+                                                          BiConsumer<ServerConfig.Builder, T> setter, String doc) {
+        return bound(b -> b.server, path, type, defaultValue, setter, doc);
+    }
+
+    /** A core option: set on the core's builder, which checks it. */
+    private static <T> ConfigKey<ConfigBuilders, T> node(String path, KeyType<T> type, T defaultValue,
+                                                        BiConsumer<NodeOptions.Builder, T> setter, String doc) {
+        return bound(b -> b.node, path, type, defaultValue, setter, doc);
+    }
+
+    private static <T> ConfigKey<ConfigBuilders, T> token(String path, KeyType<T> type, T defaultValue,
+                                                         BiConsumer<TokenConfig.Builder, T> setter, String doc) {
+        return bound(b -> b.token, path, type, defaultValue, setter, doc);
+    }
+
+    private static <T> ConfigKey<ConfigBuilders, T> channel(String path, KeyType<T> type, T defaultValue,
+                                                           BiConsumer<ChannelConfig.Builder, T> setter, String doc) {
+        return bound(b -> b.channel, path, type, defaultValue, setter, doc);
+    }
+
+    private static <T> ConfigKey<ConfigBuilders, T> http(String path, KeyType<T> type, T defaultValue,
+                                                        BiConsumer<HttpConfig.Builder, T> setter, String doc) {
+        return bound(b -> b.http, path, type, defaultValue, setter, doc);
+    }
+
+    /** A key whose setter belongs to one {@code part} of the builders. */
+    private static <S, T> ConfigKey<ConfigBuilders, T> bound(Function<ConfigBuilders, S> part, String path, KeyType<T> type,
+                                                             T defaultValue, BiConsumer<S, T> setter, String doc) {
+        return ConfigKey.of(path, type, defaultValue, (ConfigBuilders b, T v) -> setter.accept(part.apply(b), v), doc);
     }
 
     @SafeVarargs

@@ -1,6 +1,5 @@
 package dev.switchboard.transport.config;
 
-import dev.switchboard.core.InvalidOptionException;
 import dev.switchboard.core.channel.ChannelRules;
 import dev.switchboard.transport.api.ApiExecutor;
 import dev.switchboard.core.node.NodeOptions;
@@ -10,21 +9,26 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.UUID;
 
 /**
- * The whole configuration of a Switchboard server node, as read from YAML and the environment
- * by {@link ConfigLoader}, or built in code.
+ * The whole configuration of a Switchboard server node, as bound from a config tree by
+ * {@link ConfigBinder} (the application's YAML file, the environment, Spring properties), or
+ * built in code.
  *
- * <p>Immutable. Every default is a named constant here or in the section classes
- * ({@link TokenConfig}, {@link ClientConfig}, {@link ChannelConfig}, {@link HttpConfig}). Builders check each value
- * as it is set and throw {@link ConfigException} naming the key; {@link #validate()} adds the
- * checks that depend on the file system (key files).
+ * <p>Immutable. The node's own options ({@code client.*}, {@code presence.*}, {@code node_name},
+ * {@code allow_anonymous_connect}, two {@code channel.*} limits) are the core's
+ * {@link NodeOptions}, kept as they are: no copy here. Every other default is a named constant
+ * here or in the section classes ({@link TokenConfig}, {@link ChannelConfig}, {@link HttpConfig}).
+ * Builders check each value as it is set and throw {@link ConfigException} naming the key;
+ * {@link #validate()} adds the checks that depend on the file system (key files).
  *
  * <pre>{@code
  * ServerConfig config = ServerConfig.builder()
  *     .port(0)                                   // any free port, handy in tests
  *     .token(TokenConfig.builder().hmacSecret(secret).build())
  *     .apiKey(apiKey)
+ *     .node(NodeOptions.builder().pingInterval(Duration.ofSeconds(10)).pongTimeout(Duration.ofSeconds(4)).build())
  *     .build();
  * NodeOptions options = config.toNodeOptions();
  * }</pre>
@@ -39,12 +43,8 @@ public final class ServerConfig {
     public static final Engine DEFAULT_ENGINE = Engine.MEMORY;
     /** Default {@code redis.url}: a Redis on this machine. Used only with {@code engine: redis}. */
     public static final String DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
-    /** Default {@code allow_anonymous_connect}: clients must present a connection token. */
-    public static final boolean DEFAULT_ALLOW_ANONYMOUS_CONNECT = false;
-    /** Default {@code presence.ttl}: a presence entry not refreshed within this disappears. */
-    public static final Duration DEFAULT_PRESENCE_TTL = NodeOptions.DEFAULT_PRESENCE_TTL;
-    /** Default {@code presence.update_interval}: how often a node refreshes its clients' presence. */
-    public static final Duration DEFAULT_PRESENCE_UPDATE_INTERVAL = NodeOptions.DEFAULT_PRESENCE_UPDATE_INTERVAL;
+    /** Default {@code client.max_message_size}: largest WebSocket frame accepted from a client, in bytes. */
+    public static final int DEFAULT_CLIENT_MAX_MESSAGE_SIZE = 65_536;
     /** Default {@code http_api.enabled}: the HTTP server API at {@code /api} is served (it needs {@code api_key}). */
     public static final boolean DEFAULT_HTTP_API_ENABLED = true;
     /**
@@ -77,17 +77,14 @@ public final class ServerConfig {
 
     private final int port;
     private final String address;
-    private final String nodeName;
     private final Engine engine;
     private final String redisUrl;
     private final String redisPrefix;
     private final TokenConfig token;
     private final String apiKey;
-    private final boolean allowAnonymousConnect;
-    private final ClientConfig client;
+    private final NodeOptions node;
+    private final int clientMaxMessageSize;
     private final ChannelConfig channel;
-    private final Duration presenceTtl;
-    private final Duration presenceUpdateInterval;
     private final boolean httpApiEnabled;
     private final boolean metricsEnabled;
     private final boolean healthEnabled;
@@ -99,17 +96,14 @@ public final class ServerConfig {
     private ServerConfig(Builder b) {
         port = b.port;
         address = b.address;
-        nodeName = b.nodeName;
         engine = b.engine;
         redisUrl = b.redisUrl;
         redisPrefix = b.redisPrefix;
         token = b.token;
         apiKey = b.apiKey;
-        allowAnonymousConnect = b.allowAnonymousConnect;
-        client = b.client;
+        node = b.node;
+        clientMaxMessageSize = b.clientMaxMessageSize;
         channel = b.channel;
-        presenceTtl = b.presenceTtl;
-        presenceUpdateInterval = b.presenceUpdateInterval;
         httpApiEnabled = b.httpApiEnabled;
         metricsEnabled = b.metricsEnabled;
         healthEnabled = b.healthEnabled;
@@ -136,8 +130,6 @@ public final class ServerConfig {
     public int port() { return port; }
     /** {@code address}: the interface to bind. */
     public String address() { return address; }
-    /** {@code node_name}, or {@code null} to use the host name. */
-    public String nodeName() { return nodeName; }
     /** {@code engine}. */
     public Engine engine() { return engine; }
     /** {@code redis.url}. */
@@ -149,16 +141,17 @@ public final class ServerConfig {
     public TokenConfig token() { return token; }
     /** {@code api_key}: key for the HTTP server API ({@code Authorization: apikey <key>}), or {@code null}. Never log it. */
     public String apiKey() { return apiKey; }
-    /** {@code allow_anonymous_connect}: clients may connect without a token, as user {@code ""}. */
-    public boolean allowAnonymousConnect() { return allowAnonymousConnect; }
-    /** {@code client}. */
-    public ClientConfig client() { return client; }
+    /**
+     * The node's core options as the keys set them: {@code node_name}, {@code allow_anonymous_connect},
+     * {@code client.*} but {@code max_message_size}, {@code presence.*},
+     * {@code channel.max_publication_size} and {@code channel.history_max_publication_limit}. Its
+     * id and channel rules are not the node's: {@link #toNodeOptions()} sets those.
+     */
+    public NodeOptions node() { return node; }
+    /** {@code client.max_message_size}: WebSocket frame limit in bytes; larger frames close the connection (1009). */
+    public int clientMaxMessageSize() { return clientMaxMessageSize; }
     /** {@code channel}. */
     public ChannelConfig channel() { return channel; }
-    /** {@code presence.ttl}. */
-    public Duration presenceTtl() { return presenceTtl; }
-    /** {@code presence.update_interval}. */
-    public Duration presenceUpdateInterval() { return presenceUpdateInterval; }
     /** {@code http_api.enabled}. */
     public boolean httpApiEnabled() { return httpApiEnabled; }
     /** {@code metrics.enabled}. */
@@ -203,7 +196,7 @@ public final class ServerConfig {
      */
     public NodeOptions toNodeOptions() {
         ChannelRules rules = toChannelRules();
-        List<String> serverSide = client.subscribeToChannels();
+        List<String> serverSide = node.serverSideChannels();
         for (int i = 0; i < serverSide.size(); i++) {
             String ch = serverSide.get(i);
             String key = "client.subscribe_to_channels[" + i + "]";
@@ -216,23 +209,17 @@ public final class ServerConfig {
                     + "\" of channel \"" + ch + "\" is not configured in channel.namespaces");
             }
         }
-        NodeOptions.Builder b = NodeOptions.builder().channelRules(rules).allowAnonymous(allowAnonymousConnect);
-        ConfigKeys.ALL.forEach(k -> k.toCore(this, b));
-        try {
-            return b.build();
-        } catch (InvalidOptionException e) {
-            // A check across options (max_publication_size vs client_queue_max_size): its message names both.
-            String key = ConfigKeys.byCoreOption(e.option()).map(ConfigKey::path).orElse("client");
-            throw new ConfigException(key, e.getMessage(), e);
-        }
+        // Each node made from this config is a node of its own: a fresh id every time.
+        return node.toBuilder().id(UUID.randomUUID().toString()).channelRules(rules).build();
     }
 
     /** A summary safe to log: secrets are shown as set or unset, never their values. */
     @Override
     public String toString() {
-        return "ServerConfig{port=" + port + ", address=" + address + ", nodeName=" + nodeName + ", engine="
+        return "ServerConfig{port=" + port + ", address=" + address + ", nodeName=" + node.name() + ", engine="
             + engine.configName() + ", token=" + token + ", apiKey=" + (apiKey == null ? "unset" : "<redacted>")
-            + ", allowAnonymousConnect=" + allowAnonymousConnect + ", client=" + client + ", channel=" + channel
+            + ", allowAnonymousConnect=" + node.allowAnonymous() + ", clientMaxMessageSize=" + clientMaxMessageSize
+            + ", channel=" + channel
             + ", httpApi=" + httpApiEnabled + ", metrics=" + metricsEnabled + ", health=" + healthEnabled
             + ", http=" + http + '}';
     }
@@ -241,17 +228,14 @@ public final class ServerConfig {
     public static final class Builder {
         private int port = DEFAULT_PORT;
         private String address = DEFAULT_ADDRESS;
-        private String nodeName;
         private Engine engine = DEFAULT_ENGINE;
         private String redisUrl = DEFAULT_REDIS_URL;
         private String redisPrefix = DEFAULT_REDIS_PREFIX;
         private TokenConfig token = TokenConfig.empty();
         private String apiKey;
-        private boolean allowAnonymousConnect = DEFAULT_ALLOW_ANONYMOUS_CONNECT;
-        private ClientConfig client = ClientConfig.defaults();
+        private NodeOptions node = NodeOptions.builder().build();
+        private int clientMaxMessageSize = DEFAULT_CLIENT_MAX_MESSAGE_SIZE;
         private ChannelConfig channel = ChannelConfig.defaults();
-        private Duration presenceTtl = DEFAULT_PRESENCE_TTL;
-        private Duration presenceUpdateInterval = DEFAULT_PRESENCE_UPDATE_INTERVAL;
         private boolean httpApiEnabled = DEFAULT_HTTP_API_ENABLED;
         private boolean metricsEnabled = DEFAULT_METRICS_ENABLED;
         private boolean healthEnabled = DEFAULT_HEALTH_ENABLED;
@@ -266,17 +250,14 @@ public final class ServerConfig {
         private Builder(ServerConfig c) {
             port = c.port;
             address = c.address;
-            nodeName = c.nodeName;
             engine = c.engine;
             redisUrl = c.redisUrl;
             redisPrefix = c.redisPrefix;
             token = c.token;
             apiKey = c.apiKey;
-            allowAnonymousConnect = c.allowAnonymousConnect;
-            client = c.client;
+            node = c.node;
+            clientMaxMessageSize = c.clientMaxMessageSize;
             channel = c.channel;
-            presenceTtl = c.presenceTtl;
-            presenceUpdateInterval = c.presenceUpdateInterval;
             httpApiEnabled = c.httpApiEnabled;
             metricsEnabled = c.metricsEnabled;
             healthEnabled = c.healthEnabled;
@@ -288,8 +269,6 @@ public final class ServerConfig {
 
         public Builder port(int v) { port = Check.between("port", v, 0, 65_535); return this; }
         public Builder address(String v) { address = Check.requiredText("address", v); return this; }
-        /** {@code null} or blank: use the host name. */
-        public Builder nodeName(String v) { nodeName = Check.optionalText(v); return this; }
         public Builder engine(Engine v) { engine = Objects.requireNonNull(v, "engine"); return this; }
 
         /** @throws ConfigException unless a {@code redis://}, {@code rediss://} or {@code redis-sentinel://} URL */
@@ -323,14 +302,14 @@ public final class ServerConfig {
         public Builder token(TokenConfig v) { token = Objects.requireNonNull(v, "token"); return this; }
         /** {@code null} or blank: no HTTP API key (the HTTP API then refuses every call). */
         public Builder apiKey(String v) { apiKey = v == null || v.isBlank() ? null : v.trim(); return this; }
-        public Builder allowAnonymousConnect(boolean v) { allowAnonymousConnect = v; return this; }
-        public Builder client(ClientConfig v) { client = Objects.requireNonNull(v, "client"); return this; }
-        public Builder channel(ChannelConfig v) { channel = Objects.requireNonNull(v, "channel"); return this; }
-        public Builder presenceTtl(Duration v) { presenceTtl = Check.positive("presence.ttl", v); return this; }
-        public Builder presenceUpdateInterval(Duration v) {
-            presenceUpdateInterval = Check.positive("presence.update_interval", v);
+        /** The node's core options; see {@link ServerConfig#node()}. */
+        public Builder node(NodeOptions v) { node = Objects.requireNonNull(v, "node"); return this; }
+        /** Frames below 1 KiB could not even carry a connect command with a token. */
+        public Builder clientMaxMessageSize(int v) {
+            clientMaxMessageSize = Check.atLeast("client.max_message_size", v, 1024);
             return this;
         }
+        public Builder channel(ChannelConfig v) { channel = Objects.requireNonNull(v, "channel"); return this; }
         public Builder httpApiEnabled(boolean v) { httpApiEnabled = v; return this; }
         public Builder metricsEnabled(boolean v) { metricsEnabled = v; return this; }
         public Builder healthEnabled(boolean v) { healthEnabled = v; return this; }
@@ -343,16 +322,7 @@ public final class ServerConfig {
         public Builder shutdownTimeout(Duration v) { shutdownTimeout = Check.positive("shutdown_timeout", v); return this; }
         public Builder http(HttpConfig v) { http = Objects.requireNonNull(v, "http"); return this; }
 
-        /**
-         * Builds the config.
-         *
-         * @throws ConfigException when {@code presence.ttl} is not longer than {@code presence.update_interval}
-         */
         public ServerConfig build() {
-            if (presenceTtl.compareTo(presenceUpdateInterval) <= 0) {
-                throw new ConfigException("presence.ttl", "must be longer than presence.update_interval ("
-                    + Durations.format(presenceUpdateInterval) + "), got " + Durations.format(presenceTtl));
-            }
             return new ServerConfig(this);
         }
     }

@@ -14,11 +14,12 @@ import java.util.Set;
 
 /**
  * Compares configs by every setting they expose: the core {@code ChannelOptions} has no
- * {@code equals}, so the public accessors are walked instead.
+ * {@code equals}, so the public accessors are walked instead. A node id is not a setting: each
+ * {@code NodeOptions} gets its own.
  */
 public final class ConfigAssertions {
 
-    private static final Set<String> NOT_SETTINGS = Set.of("toBuilder", "toNodeOptions", "toChannelRules", "validate",
+    private static final Set<String> NOT_SETTINGS = Set.of("id", "toBuilder", "toNodeOptions", "toChannelRules", "validate",
         "hashCode", "toString", "getClass");
 
     private ConfigAssertions() {
@@ -30,6 +31,9 @@ public final class ConfigAssertions {
 
     /** Every setting as nested maps, keyed by accessor name. */
     public static Object settings(Object o) {
+        if (o instanceof java.util.regex.Pattern p) {
+            return p.pattern(); // Pattern has no equals
+        }
         if (o == null || !o.getClass().getName().startsWith("dev.switchboard.") || o instanceof Enum<?>) {
             if (o instanceof Map<?, ?> m) {
                 Map<Object, Object> out = new LinkedHashMap<>();

@@ -3,6 +3,8 @@ package dev.switchboard.transport.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.channel.ChannelOptions;
 import dev.switchboard.core.channel.ChannelRules;
 import dev.switchboard.core.node.NodeOptions;
@@ -17,18 +19,18 @@ class ServerConfigTest {
         ServerConfig c = ServerConfig.defaults();
         assertThat(c.port()).isEqualTo(8000).isEqualTo(ServerConfig.DEFAULT_PORT);
         assertThat(c.address()).isEqualTo("0.0.0.0");
-        assertThat(c.nodeName()).isNull();
+        assertThat(c.node().name()).isEqualTo(NodeOptions.builder().build().name());
         assertThat(c.engine()).isEqualTo(Engine.MEMORY);
         assertThat(c.redisUrl()).isEqualTo(ServerConfig.DEFAULT_REDIS_URL);
         assertThat(c.token().hasAnyKey()).isFalse();
         assertThat(c.apiKey()).isNull();
-        assertThat(c.allowAnonymousConnect()).isFalse();
-        assertThat(c.client().pingInterval()).isEqualTo(Duration.ofSeconds(25));
-        assertThat(c.client().pongTimeout()).isEqualTo(Duration.ofSeconds(8));
-        assertThat(c.client().maxMessageSize()).isEqualTo(65_536);
-        assertThat(c.client().subscribeToChannels()).isEmpty();
+        assertThat(c.node().allowAnonymous()).isFalse();
+        assertThat(c.node().pingInterval()).isEqualTo(Duration.ofSeconds(25));
+        assertThat(c.node().pongTimeout()).isEqualTo(Duration.ofSeconds(8));
+        assertThat(c.clientMaxMessageSize()).isEqualTo(65_536).isEqualTo(ServerConfig.DEFAULT_CLIENT_MAX_MESSAGE_SIZE);
+        assertThat(c.node().serverSideChannels()).isEmpty();
         assertThat(c.channel().namespaces()).isEmpty();
-        assertThat(c.presenceTtl()).isEqualTo(NodeOptions.DEFAULT_PRESENCE_TTL);
+        assertThat(c.node().presenceTtl()).isEqualTo(NodeOptions.DEFAULT_PRESENCE_TTL);
         assertThat(c.httpApiEnabled()).isTrue();
         assertThat(c.metricsEnabled()).isTrue();
         assertThat(c.healthEnabled()).isTrue();
@@ -64,23 +66,25 @@ class ServerConfigTest {
     @Test
     void toNodeOptionsCarriesEverySetting() {
         ServerConfig c = ServerConfig.builder()
-            .nodeName("node-7")
-            .allowAnonymousConnect(true)
-            .client(ClientConfig.builder()
+            .node(NodeOptions.builder()
+                .name("node-7")
+                .allowAnonymous(true)
                 .pingInterval(Duration.ofSeconds(20)).pongTimeout(Duration.ofSeconds(5))
-                .queueMaxBytes(2048).channelLimit(7).userConnectionLimit(3).connectTimeout(Duration.ofSeconds(4))
-                .commandRateLimit(50).commandBurst(9).maxPendingCommands(11).expiredCloseDelay(Duration.ZERO)
-                .subscribeToChannels(List.of("news", "chat:lobby"))
+                .clientQueueMaxBytes(2048).clientChannelLimit(7).userConnectionLimit(3).connectTimeout(Duration.ofSeconds(4))
+                .commandRateLimit(50).commandBurst(9).maxPendingCommands(11).clientExpiredCloseDelay(Duration.ZERO)
+                .serverSideChannels(List.of("news", "chat:lobby"))
+                .maxPublicationSize(1024)
+                .historyMaxPublicationLimit(42)
+                .presenceTtl(Duration.ofSeconds(30)).presenceUpdateInterval(Duration.ofSeconds(10))
                 .build())
             .channel(ChannelConfig.builder()
                 .maxLength(100)
-                .maxPublicationSize(1024)
-                .historyMaxPublicationLimit(42)
                 .namespace("chat", ChannelOptions.builder().presence(true).build())
                 .build())
-            .presenceTtl(Duration.ofSeconds(30)).presenceUpdateInterval(Duration.ofSeconds(10))
             .build();
         NodeOptions o = c.toNodeOptions();
+        assertThat(o.id()).as("every node of one config has its own id").isNotEqualTo(c.toNodeOptions().id())
+            .isNotEqualTo(c.node().id());
         assertThat(o.name()).isEqualTo("node-7");
         assertThat(o.allowAnonymous()).isTrue();
         assertThat(o.pingInterval()).isEqualTo(Duration.ofSeconds(20));
@@ -103,12 +107,25 @@ class ServerConfigTest {
     }
 
     @Test
-    void aPublicationLimitNoClientQueueCouldTakeIsRefusedNamingTheKey() {
-        ServerConfig c = ServerConfig.builder()
-            .client(ClientConfig.builder().queueMaxBytes(4096).build())
-            .build();
-        assertThatThrownBy(c::toNodeOptions).isInstanceOf(ConfigException.class)
+    void coreChecksAcrossKeysNameTheKey() {
+        assertThatThrownBy(() -> bind("{\"client\": {\"queue_max_bytes\": 4096}}")).isInstanceOf(ConfigException.class)
             .hasMessageStartingWith("channel.max_publication_size: max_publication_size (65536) must be smaller than");
+        assertThatThrownBy(() -> bind("{\"client\": {\"pong_timeout\": \"30s\"}}"))
+            .hasMessageStartingWith("client.pong_timeout: pong_timeout (PT30S) must be shorter than ping_interval");
+        assertThatThrownBy(() -> bind("{\"presence\": {\"ttl\": \"5s\"}}"))
+            .hasMessageStartingWith("presence.ttl: presence_ttl must be longer than presence_update_interval");
+    }
+
+    @Test
+    void coreValueChecksNameTheKeyAsWritten() {
+        assertThatThrownBy(() -> bind("{\"client\": {\"channel_limit\": -1}}")).isInstanceOf(ConfigException.class)
+            .hasMessage("client.channel_limit: must be > 0, got -1");
+        assertThatThrownBy(() -> bind("{\"channel\": {\"namespaces\": [{\"name\": \"a\", \"history_size\": -1}]}}"))
+            .hasMessageStartingWith("channel.namespaces[0].history_size:");
+    }
+
+    private static ServerConfig bind(String json) throws Exception {
+        return ConfigBinder.bind((ObjectNode) new ObjectMapper().readTree(json));
     }
 
     @Test
@@ -116,16 +133,10 @@ class ServerConfigTest {
         assertThatThrownBy(() -> ServerConfig.builder().port(70_000))
             .isInstanceOf(ConfigException.class).hasMessage("port: must be between 0 and 65535, got 70000")
             .extracting(e -> ((ConfigException) e).key()).isEqualTo("port");
-        assertThatThrownBy(() -> ClientConfig.builder().channelLimit(-1))
-            .hasMessageStartingWith("client.channel_limit: must be >= 1");
         assertThatThrownBy(() -> ServerConfig.builder().shutdownTimeout(Duration.ofSeconds(-1)))
             .hasMessageStartingWith("shutdown_timeout: must be > 0");
         assertThatThrownBy(() -> ServerConfig.builder().redisUrl("http://localhost"))
             .hasMessageStartingWith("redis.url: must start with redis://");
-        assertThatThrownBy(() -> ClientConfig.builder().pongTimeout(Duration.ofSeconds(30)).build())
-            .hasMessageStartingWith("client.pong_timeout: must be shorter than client.ping_interval");
-        assertThatThrownBy(() -> ServerConfig.builder().presenceTtl(Duration.ofSeconds(5)).build())
-            .hasMessageStartingWith("presence.ttl: must be longer than presence.update_interval");
         assertThatThrownBy(() -> ChannelConfig.builder().pattern("[unclosed"))
             .hasMessageStartingWith("channel.pattern: is not a valid regular expression");
         assertThatThrownBy(() -> ChannelConfig.builder().namespace("ok", ChannelOptions.defaults())
@@ -136,7 +147,7 @@ class ServerConfigTest {
     @Test
     void serverSideChannelInUnknownNamespaceNamesTheListEntry() {
         ServerConfig c = ServerConfig.builder()
-            .client(ClientConfig.builder().subscribeToChannels(List.of("news", "nowhere:x")).build())
+            .node(NodeOptions.builder().serverSideChannels(List.of("news", "nowhere:x")).build())
             .build();
         assertThatThrownBy(c::toNodeOptions).isInstanceOf(ConfigException.class)
             .hasMessageStartingWith("client.subscribe_to_channels[1]: namespace \"nowhere\"");
@@ -155,10 +166,9 @@ class ServerConfigTest {
     @Test
     void blankValuesMeanUnset() {
         ServerConfig c = ServerConfig.builder()
-            .nodeName("  ").apiKey("")
+            .apiKey("")
             .token(TokenConfig.builder().hmacSecret("").rsaPublicKey(" ").audience("").build())
             .build();
-        assertThat(c.nodeName()).isNull();
         assertThat(c.apiKey()).isNull();
         assertThat(c.token().hasAnyKey()).isFalse();
         assertThat(c.token().audience()).isNull();

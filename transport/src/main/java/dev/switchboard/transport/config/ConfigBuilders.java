@@ -1,0 +1,39 @@
+package dev.switchboard.transport.config;
+
+import dev.switchboard.core.InvalidOptionException;
+import dev.switchboard.core.node.NodeOptions;
+
+/**
+ * The builders one config is bound into, so that each key of {@link ConfigKeys} sets its value
+ * straight on the builder that owns it: core options on the core's {@link NodeOptions.Builder},
+ * no copy in between.
+ */
+final class ConfigBuilders {
+
+    final ServerConfig.Builder server = ServerConfig.builder();
+    final NodeOptions.Builder node = NodeOptions.builder();
+    final TokenConfig.Builder token = TokenConfig.builder();
+    final ChannelConfig.Builder channel = ChannelConfig.builder();
+    final HttpConfig.Builder http = HttpConfig.builder();
+
+    /**
+     * Assembles the config.
+     *
+     * @throws ConfigException naming the key, for a check across keys (such as
+     *     {@code client.pong_timeout} shorter than {@code client.ping_interval})
+     */
+    ServerConfig build() {
+        return server.token(token.build()).node(buildNode(node)).channel(channel.build()).http(http.build()).build();
+    }
+
+    /** Builds core options, naming the key of the option a core check refused. */
+    static NodeOptions buildNode(NodeOptions.Builder node) {
+        try {
+            return node.build();
+        } catch (InvalidOptionException e) {
+            // A check across options: its message names both, in the core's words.
+            String key = ConfigKeys.byCoreOption(e.option()).map(ConfigKey::path).orElse("client");
+            throw new ConfigException(key, e.getMessage(), e);
+        }
+    }
+}
