@@ -186,6 +186,9 @@ public final class ConfigKeys {
             "A presence entry not refreshed within this disappears; longer than update_interval.").core("presence_ttl"),
         node("presence.update_interval", DURATION, NodeOptions.DEFAULT_PRESENCE_UPDATE_INTERVAL,
             NodeOptions.Builder::presenceUpdateInterval, "How often a node refreshes its clients' presence entries.").core("presence_update_interval"),
+        node("invoke.max_pending", INT, NodeOptions.DEFAULT_MAX_PENDING_INVOCATIONS, NodeOptions.Builder::maxPendingInvocations,
+            "Most invocations this node may wait on at once; more fail at once with too_many_pending.")
+            .core("max_pending_invocations"),
         server("http_api.enabled", BOOL, ServerConfig.DEFAULT_HTTP_API_ENABLED, ServerConfig.Builder::httpApiEnabled,
             "Serve the HTTP server API at /api (every call needs api_key)."),
         server("http_api.max_response_size", BYTES, ServerConfig.DEFAULT_HTTP_API_MAX_RESPONSE_SIZE,

@@ -43,7 +43,9 @@ class ConfigKeysTest {
             "SWITCHBOARD_REDIS_PREFIX", "app2",
             "SWITCHBOARD_CHANNEL_PATTERN", "[a-z:]+",
             "SWITCHBOARD_CHANNEL_ALLOW_SUBSCRIBE_FOR_CLIENT", "true",
-            "SWITCHBOARD_TOKEN_ISSUER", "me"));
+            "SWITCHBOARD_TOKEN_ISSUER", "me",
+            "SWITCHBOARD_INVOKE_MAX_PENDING", "7"));
+        assertThat(c.toNodeOptions().maxPendingInvocations()).isEqualTo(7);
         assertThat(c.redisPrefix()).isEqualTo("app2");
         assertThat(c.channel().pattern()).isEqualTo("[a-z:]+");
         assertThat(c.channel().defaultOptions().allowSubscribeForClient()).isTrue();
