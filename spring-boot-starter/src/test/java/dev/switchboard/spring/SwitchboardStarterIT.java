@@ -87,8 +87,9 @@ class SwitchboardStarterIT {
         clients.forEach(SwitchboardClient::close);
     }
 
-    static ConfigurableApplicationContext start() {
-        return new SpringApplicationBuilder(App.class).web(WebApplicationType.NONE).properties(Map.of(
+    static ConfigurableApplicationContext start(String... extraProperties) {
+        return new SpringApplicationBuilder(App.class).web(WebApplicationType.NONE).properties(extraProperties)
+            .properties(Map.of(
             "switchboard.port", "0",
             "switchboard.address", "127.0.0.1",
             "switchboard.token.hmac-secret", SECRET,
@@ -193,6 +194,19 @@ class SwitchboardStarterIT {
         assertThat(lifecycle.isRunning()).isFalse();
         try (ServerSocket again = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
             assertThat(again.getLocalPort()).isEqualTo(port);
+        }
+    }
+
+    @Test
+    void withANonPrometheusRegistryTheMetersAreThereAndTheNodesMetricsEndpointIsOff() throws Exception {
+        // Boot then falls back to a SimpleMeterRegistry.
+        try (ConfigurableApplicationContext simple = start("management.prometheus.metrics.export.enabled=false")) {
+            MeterRegistry registry = simple.getBean(MeterRegistry.class);
+            assertThat(registry).isNotInstanceOf(io.micrometer.prometheusmetrics.PrometheusMeterRegistry.class);
+            assertThat(simple.getBean(SwitchboardServer.class).meterRegistry()).isSameAs(registry);
+            connected(simple, "frank");
+            assertThat(registry.get("switchboard_clients").gauge().value()).isEqualTo(1.0);
+            assertThat(get(simple, "/metrics", null).statusCode()).isEqualTo(404);
         }
     }
 
