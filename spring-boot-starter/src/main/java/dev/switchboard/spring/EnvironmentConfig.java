@@ -57,17 +57,30 @@ public final class EnvironmentConfig {
         UnknownKeys.refuse(env);
         ObjectNode tree = tree(Binder.get(env));
         try {
+            // Not ConfigBinder.bind(tree, System.getenv()): Spring has read the environment already,
+            // with its own precedence (command line over environment over files), and the standalone
+            // server's variable names are among the names it accepts.
             ServerConfig config = ConfigBinder.bind(tree);
             config.toNodeOptions(); // the checks across keys, so they fail here naming the property too
             return config;
         } catch (ConfigException e) {
-            // The same error under the property's name; it replaces the original rather than wrapping
-            // it, so that the root cause Spring and log tools show names the property too.
-            ConfigException named = new ConfigException(e.key() == null ? null : PREFIX + "." + e.key(), e.problem(),
-                e.getCause());
-            named.setStackTrace(e.getStackTrace());
-            throw named;
+            throw named(e);
         }
+    }
+
+    /**
+     * The same error under the property's name ({@code engine} → {@code switchboard.engine}). It
+     * replaces the original rather than wrapping it, so that the root cause Spring and log tools
+     * show names the property too.
+     */
+    static ConfigException named(ConfigException e) {
+        if (e.key() != null && e.key().startsWith(PREFIX + ".")) {
+            return e;
+        }
+        ConfigException named = new ConfigException(e.key() == null ? null : PREFIX + "." + e.key(), e.problem(),
+            e.getCause());
+        named.setStackTrace(e.getStackTrace());
+        return named;
     }
 
     /** The config tree as {@code switchboard.yaml} would hold it, scalars as strings. */

@@ -2,6 +2,7 @@ package dev.switchboard.spring;
 
 import dev.switchboard.core.node.Node;
 import dev.switchboard.transport.SwitchboardServer;
+import dev.switchboard.transport.config.ConfigException;
 import dev.switchboard.transport.config.ServerConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.ObjectProvider;
@@ -55,7 +56,12 @@ public class SwitchboardAutoConfiguration {
         SwitchboardServer.Builder builder = SwitchboardServer.builder().config(config);
         meterRegistry.ifUnique(builder::meterRegistry);
         customizers.orderedStream().forEach(c -> c.customize(builder));
-        return builder.build();
+        try {
+            return builder.build();
+        } catch (ConfigException e) {
+            // Building checks what the properties alone cannot (engine: redis without switchboard-redis).
+            throw EnvironmentConfig.named(e);
+        }
     }
 
     /** The node, to publish, invoke and manage connections from application code. The server closes it. */

@@ -22,6 +22,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
+import org.springframework.util.ClassUtils;
 
 /**
  * The auto-configuration's conditions, in contexts that are refreshed but never start the server
@@ -122,6 +123,19 @@ class SwitchboardAutoConfigurationTest {
             FailureAnalysis analysis = new SwitchboardConfigFailureAnalyzer().analyze(ctx.getStartupFailure());
             assertThat(analysis.getDescription()).contains("switchboard.client.ping_interval: must be a duration");
             assertThat(analysis.getAction()).contains("switchboard.client.ping_interval");
+        });
+    }
+
+    /** The Redis engine is optional in the library, and so in the starter: the app adds switchboard-redis. */
+    @Test
+    void engineRedisWithoutTheRedisModuleFailsStartupNamingThePropertyAndTheArtifact() {
+        assertThat(ClassUtils.isPresent("dev.switchboard.redis.RedisEngine", null))
+            .as("this test needs switchboard-redis off the test class path").isFalse();
+        runner.withPropertyValues("switchboard.engine=redis").run(ctx -> {
+            assertThat(ctx).hasFailed();
+            assertThat(ctx.getStartupFailure()).rootCause().isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("switchboard.engine: ")
+                .hasMessageContaining("dev.switchboard:switchboard-redis");
         });
     }
 
