@@ -32,7 +32,8 @@ import org.springframework.core.env.Environment;
  * @Bean
  * ServerConfig switchboardConfig(Environment env) {
  *     // the properties, plus what only code knows
- *     return EnvironmentConfig.bind(env).toBuilder().nodeName(podName()).build();
+ *     ServerConfig c = EnvironmentConfig.bind(env);
+ *     return c.toBuilder().node(c.node().toBuilder().name(podName()).build()).build();
  * }
  * }</pre>
  */

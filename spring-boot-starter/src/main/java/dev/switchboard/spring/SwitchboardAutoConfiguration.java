@@ -37,11 +37,22 @@ import org.springframework.core.env.Environment;
 @ConditionalOnProperty(prefix = EnvironmentConfig.PREFIX, name = "enabled", havingValue = "true", matchIfMissing = true)
 public class SwitchboardAutoConfiguration {
 
-    /** The node's configuration, from the {@code switchboard.*} properties. */
+    /**
+     * The node's configuration, from the {@code switchboard.*} properties. When the application
+     * has a registry, the node's own {@code /metrics} is off unless {@code switchboard.metrics.enabled}
+     * is set: it would serve the application's whole registry, unauthenticated, on the node's port,
+     * and Actuator already exposes it.
+     */
     @Bean
     @ConditionalOnMissingBean
-    public ServerConfig switchboardConfig(Environment environment) {
-        return EnvironmentConfig.bind(environment);
+    public ServerConfig switchboardConfig(Environment environment, ObjectProvider<MeterRegistry> meterRegistry) {
+        ServerConfig config = EnvironmentConfig.bind(environment);
+        boolean metricsSet = Binder.get(environment).bind(EnvironmentConfig.PREFIX + ".metrics.enabled", Boolean.class)
+            .isBound();
+        if (!metricsSet && meterRegistry.getIfUnique() != null) {
+            return config.toBuilder().metricsEnabled(false).build();
+        }
+        return config;
     }
 
     /**

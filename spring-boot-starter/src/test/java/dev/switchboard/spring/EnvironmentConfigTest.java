@@ -29,7 +29,7 @@ class EnvironmentConfigTest {
         ServerConfig defaults = ServerConfig.defaults();
         assertThat(config.port()).isEqualTo(defaults.port());
         assertThat(config.engine()).isEqualTo(Engine.MEMORY);
-        assertThat(config.client().pingInterval()).isEqualTo(defaults.client().pingInterval());
+        assertThat(config.node().pingInterval()).isEqualTo(defaults.node().pingInterval());
         assertThat(config.toString()).isEqualTo(defaults.toString());
     }
 
@@ -41,9 +41,9 @@ class EnvironmentConfigTest {
             "switchboard.client.queueMaxBytes", "1MiB",
             "switchboard.http-api.max-response-size", "64KiB",
             "switchboard.port", 0)));
-        assertThat(config.client().pingInterval()).isEqualTo(Duration.ofSeconds(90));
-        assertThat(config.client().pongTimeout()).isEqualTo(Duration.ofSeconds(4));
-        assertThat(config.client().queueMaxBytes()).isEqualTo(1 << 20);
+        assertThat(config.node().pingInterval()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(config.node().pongTimeout()).isEqualTo(Duration.ofSeconds(4));
+        assertThat(config.node().clientQueueMaxBytes()).isEqualTo(1 << 20);
         assertThat(config.httpApiMaxResponseSize()).isEqualTo(64 << 10);
         assertThat(config.port()).isZero();
     }
@@ -59,8 +59,8 @@ class EnvironmentConfigTest {
                 "SWITCHBOARD_CONFIG", "/etc/switchboard.yaml",
                 "SWITCHBOARD_SOMETHING_ELSE", "x")));
         ServerConfig config = EnvironmentConfig.bind(env);
-        assertThat(config.client().pongTimeout()).isEqualTo(Duration.ofSeconds(7));
-        assertThat(config.client().pingInterval()).isEqualTo(Duration.ofSeconds(20));
+        assertThat(config.node().pongTimeout()).isEqualTo(Duration.ofSeconds(7));
+        assertThat(config.node().pingInterval()).isEqualTo(Duration.ofSeconds(20));
         assertThat(config.apiKey()).isEqualTo("from-env");
     }
 
@@ -80,7 +80,7 @@ class EnvironmentConfigTest {
             "      - name: admin",
             "        presence: true",
             "")));
-        assertThat(config.client().subscribeToChannels()).containsExactly("news", "chat:lobby");
+        assertThat(config.node().serverSideChannels()).containsExactly("news", "chat:lobby");
         ChannelOptions chat = config.toChannelRules().optionsFor("chat:lobby").orElseThrow();
         assertThat(chat.historySize()).isEqualTo(10);
         assertThat(chat.historyTtl()).isEqualTo(Duration.ofMinutes(5));
@@ -93,14 +93,15 @@ class EnvironmentConfigTest {
     @Test
     void aListKeyMayBeOneCommaSeparatedString() {
         ServerConfig config = EnvironmentConfig.bind(env(Map.of("switchboard.client.subscribe-to-channels", "a, b")));
-        assertThat(config.client().subscribeToChannels()).containsExactly("a", "b");
+        assertThat(config.node().serverSideChannels()).containsExactly("a", "b");
     }
 
     @Test
     void aBlankValueIsUnset() {
         ServerConfig config = EnvironmentConfig.bind(env(Map.of("switchboard.api-key", " ", "switchboard.node-name", "")));
         assertThat(config.apiKey()).isNull();
-        assertThat(config.nodeName()).isNull();
+        assertThat(config.node().name()).as("the core's default, the host name").isEqualTo(
+            dev.switchboard.core.node.NodeOptions.builder().build().name());
     }
 
     @Test

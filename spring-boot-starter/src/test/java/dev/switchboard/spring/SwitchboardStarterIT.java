@@ -161,10 +161,18 @@ class SwitchboardStarterIT {
         connected(app, "dave");
         assertThat(registry.get("switchboard_clients").gauge().value()).isEqualTo(1.0);
         assertThat(registry.get("switchboard_client_connects").counter().count()).isGreaterThanOrEqualTo(1.0);
-        // Boot's registry here is a Prometheus one (micrometer-registry-prometheus is on the classpath),
-        // so the node's own /metrics serves it too, with the application's JVM meters.
-        String metrics = get(app, "/metrics", null).body();
-        assertThat(metrics).contains("switchboard_clients 1.0").contains("jvm_memory_used_bytes");
+        // The app's registry is Actuator's business: the node's port does not serve it unless asked.
+        assertThat(get(app, "/metrics", null).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void askedForItTheNodesMetricsEndpointServesTheApplicationsPrometheusRegistry() throws Exception {
+        // Boot's registry here is a Prometheus one (micrometer-registry-prometheus is on the classpath).
+        try (ConfigurableApplicationContext exposed = start("switchboard.metrics.enabled=true")) {
+            connected(exposed, "gina");
+            String metrics = get(exposed, "/metrics", null).body();
+            assertThat(metrics).contains("switchboard_clients 1.0").contains("jvm_memory_used_bytes");
+        }
     }
 
     @Test

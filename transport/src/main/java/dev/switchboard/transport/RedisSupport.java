@@ -6,6 +6,9 @@ import dev.switchboard.redis.RedisEngine;
 import dev.switchboard.redis.RedisEngineOptions;
 import dev.switchboard.transport.config.ConfigException;
 import dev.switchboard.transport.config.ServerConfig;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 
@@ -46,11 +49,9 @@ final class RedisSupport {
         return Connector.connect(config, nodeId);
     }
 
-    /** Registers the Redis engine's own meters when {@code engine} is one. */
-    static void bindMetrics(Engine engine, Node node, MeterRegistry registry) {
-        if (AVAILABLE) {
-            Connector.bindMetrics(engine, node, registry);
-        }
+    /** Registers the Redis engine's own meters when {@code engine} is one; returns them. */
+    static List<Meter> bindMetrics(Engine engine, Node node, MeterRegistry registry) {
+        return AVAILABLE ? Connector.bindMetrics(engine, node, registry) : List.of();
     }
 
     /** Holds the references to the engine's classes, resolved only when it is used. */
@@ -61,15 +62,17 @@ final class RedisSupport {
                 .prefix(config.redisPrefix()).build(), nodeId);
         }
 
-        static void bindMetrics(Engine engine, Node node, MeterRegistry registry) {
-            if (engine instanceof RedisEngine redis) {
-                var broker = redis.broker();
-                registry.more().counter("switchboard_redis_gap_filled_publications", List.of(), broker,
-                    b -> b.gapFilledCount());
-                registry.more().counter("switchboard_redis_pubsub_restarts", List.of(), broker,
-                    b -> b.pubSubRestarts());
-                registry.gauge("switchboard_engine_up", node, n -> n.engineHealthy() ? 1 : 0);
+        static List<Meter> bindMetrics(Engine engine, Node node, MeterRegistry registry) {
+            if (!(engine instanceof RedisEngine redis)) {
+                return List.of();
             }
+            var broker = redis.broker();
+            return List.of(
+                FunctionCounter.builder("switchboard_redis_gap_filled_publications", broker, b -> b.gapFilledCount())
+                    .register(registry),
+                FunctionCounter.builder("switchboard_redis_pubsub_restarts", broker, b -> b.pubSubRestarts())
+                    .register(registry),
+                Gauge.builder("switchboard_engine_up", node, n -> n.engineHealthy() ? 1 : 0).register(registry));
         }
     }
 }

@@ -23,6 +23,8 @@ import dev.switchboard.transport.http.HttpRouter;
 import dev.switchboard.transport.metrics.MicrometerNodeMetrics;
 import dev.switchboard.transport.websocket.WebSocketUpgrade;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -38,12 +40,15 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,8 +78,14 @@ public final class SwitchboardServer implements AutoCloseable {
     private final MeterRegistry registry;
     /** True when the server made {@link #registry} itself, and so closes it. */
     private final boolean ownRegistry;
-    private final EventLoopGroup boss = new NioEventLoopGroup(1);
-    private final EventLoopGroup workers;
+    /** Made at {@link #start()}, so a server that fails to build or never starts holds no selector. */
+    private volatile EventLoopGroup boss;
+    private volatile EventLoopGroup workers;
+    /**
+     * The gauges this server put in the registry. They hold the node, so they leave an
+     * application's registry with it: a later server there registers its own.
+     */
+    private final List<Meter> gauges = new ArrayList<>();
     private volatile Channel serverChannel;
     /** The server API, once started and when enabled; its batch threads stop with the server. */
     private volatile ApiExecutor api;
@@ -82,7 +93,6 @@ public final class SwitchboardServer implements AutoCloseable {
 
     private SwitchboardServer(Builder b) {
         this.config = b.config;
-        this.workers = new NioEventLoopGroup(config.effectiveIoThreads());
         this.ownRegistry = b.meterRegistry == null;
         this.registry = ownRegistry ? standaloneRegistry() : b.meterRegistry;
         if (b.engine == null) {
@@ -103,11 +113,15 @@ public final class SwitchboardServer implements AutoCloseable {
             .onDisconnect(b.disconnectListener);
         b.rpc.forEach(nb::rpc);
         this.node = nb.build();
-        registry.gauge("switchboard_clients", node, n -> n.info().numClients());
-        registry.gauge("switchboard_channels", node, n -> n.info().numChannels());
-        registry.gauge("switchboard_subscriptions", node, n -> n.info().numSubs());
-        registry.gauge("switchboard_pending_invocations", node, Node::pendingInvocations);
-        RedisSupport.bindMetrics(engine, node, registry);
+        gauge("switchboard_clients", n -> n.info().numClients());
+        gauge("switchboard_channels", n -> n.info().numChannels());
+        gauge("switchboard_subscriptions", n -> n.info().numSubs());
+        gauge("switchboard_pending_invocations", Node::pendingInvocations);
+        gauges.addAll(RedisSupport.bindMetrics(engine, node, registry));
+    }
+
+    private void gauge(String name, ToDoubleFunction<Node> value) {
+        gauges.add(Gauge.builder(name, node, value).register(registry));
     }
 
     /**
@@ -133,6 +147,8 @@ public final class SwitchboardServer implements AutoCloseable {
      * @throws IllegalStateException when the port cannot be bound (the message says which)
      */
     public SwitchboardServer start() {
+        boss = new NioEventLoopGroup(1);
+        workers = new NioEventLoopGroup(config.effectiveIoThreads());
         node.start();
         WebSocketUpgrade upgrade = new WebSocketUpgrade(node, config.clientMaxMessageSize(),
             node.options().clientQueueMaxBytes());
@@ -196,11 +212,12 @@ public final class SwitchboardServer implements AutoCloseable {
         return registry;
     }
 
-    /** The health report served at {@code /health}. */
+    /** The health report served at {@code /health}: ok once started, until closed, while the engine is. */
     public HealthReport health() {
         var info = node.info();
         boolean engineOk = node.engineHealthy();
-        return new HealthReport(!closed && engineOk, info.name(), config.engine().name().toLowerCase(), engineOk,
+        boolean serving = serverChannel != null && !closed;
+        return new HealthReport(serving && engineOk, info.name(), config.engine().name().toLowerCase(), engineOk,
             info.numClients(), info.uptimeSeconds());
     }
 
@@ -237,12 +254,17 @@ public final class SwitchboardServer implements AutoCloseable {
         }
         if (ownRegistry) {
             registry.close();
+        } else {
+            gauges.forEach(registry::remove);
         }
     }
 
     private void shutdownLoops() {
         long quiet = 100;
         long timeout = Math.max(quiet, config.shutdownTimeout().toMillis());
+        if (boss == null) {
+            return; // never started
+        }
         boss.shutdownGracefully(0, timeout, TimeUnit.MILLISECONDS);
         workers.shutdownGracefully(quiet, timeout, TimeUnit.MILLISECONDS).syncUninterruptibly();
     }

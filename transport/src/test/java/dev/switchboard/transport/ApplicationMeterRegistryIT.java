@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * An embedding application's {@code MeterRegistry} gets the node's meters, over a real socket:
- * the server never closes it, and serves it at {@code /metrics} only when it is a Prometheus one.
+ * the server never closes it, takes its gauges out of it on close, and serves it at
+ * {@code /metrics} only when it is a Prometheus one.
  */
 class ApplicationMeterRegistryIT {
 
@@ -55,6 +56,10 @@ class ApplicationMeterRegistryIT {
             ws.abort();
         }
         assertThat(app.isClosed()).isFalse();
+        assertThat(app.find("switchboard_clients").gauge()).as("a gauge holding the closed node is gone").isNull();
+        try (SwitchboardServer next = SwitchboardServer.builder().config(config()).meterRegistry(app).build().start()) {
+            assertThat(app.get("switchboard_clients").gauge().value()).as("the next server's node").isZero();
+        }
     }
 
     @Test
