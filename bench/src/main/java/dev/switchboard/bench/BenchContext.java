@@ -38,8 +38,16 @@ public final class BenchContext {
     private final boolean verbose;
     private final int nodeIoThreads;
 
-    public BenchContext(Path root, Path out, Path serverJar, Path peerDir, String nodeJvmOpts, String loadgenJvmOpts,
-            int nodeIoThreads, boolean jfr, boolean verbose) {
+    public BenchContext(
+            Path root,
+            Path out,
+            Path serverJar,
+            Path peerDir,
+            String nodeJvmOpts,
+            String loadgenJvmOpts,
+            int nodeIoThreads,
+            boolean jfr,
+            boolean verbose) {
         this.root = root.toAbsolutePath().normalize();
         this.out = out.toAbsolutePath().normalize();
         this.runDir = this.out.resolve("run");
@@ -59,7 +67,7 @@ public final class BenchContext {
             Files.createDirectories(runDir);
             if (!Files.isRegularFile(serverJar)) {
                 throw new IllegalStateException("server jar not found: " + serverJar
-                    + " (build it: mvn -q -B package -DskipTests -pl core,redis,server)");
+                        + " (build it: mvn -q -B package -DskipTests -pl core,redis,server)");
             }
             this.serverJar = runDir.resolve("switchboard.jar");
             Files.copy(serverJar, this.serverJar, StandardCopyOption.REPLACE_EXISTING);
@@ -148,7 +156,9 @@ public final class BenchContext {
             return "bench/peer/node_modules is absent (run: cd bench/peer && npm ci)";
         }
         try {
-            Process p = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("node", "--version")
+                    .redirectErrorStream(true)
+                    .start();
             p.getInputStream().readAllBytes();
             if (p.waitFor() != 0) {
                 return "node --version failed";
@@ -194,7 +204,11 @@ public final class BenchContext {
             return jar;
         }
         try {
-            Path self = Path.of(BenchContext.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path self = Path.of(BenchContext.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI());
             if (Files.isRegularFile(self) && self.toString().endsWith(".jar")) {
                 return self.toString();
             }

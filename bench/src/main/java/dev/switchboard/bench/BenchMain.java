@@ -17,10 +17,22 @@ import picocli.CommandLine.Command;
  * nodes (Switchboard, then the Socket.IO peer) and load generator processes on loopback, runs
  * the scenario, stops everything, and writes the report into {@code bench/results/}.
  */
-@Command(name = "switchboard-bench", mixinStandardHelpOptions = true, version = "switchboard-bench 0.1.0",
-    description = "Switchboard benchmark suite, with a Socket.IO 4 peer measured in the same run.",
-    subcommands = {AllCommand.class, FanoutCommand.class, LatencyCommand.class, RpcCommand.class, IdleCommand.class,
-        BroadcastCommand.class, CeilingCommand.class, ReportCommand.class, JfrTopCommand.class})
+@Command(
+        name = "switchboard-bench",
+        mixinStandardHelpOptions = true,
+        version = "switchboard-bench 0.1.0",
+        description = "Switchboard benchmark suite, with a Socket.IO 4 peer measured in the same run.",
+        subcommands = {
+            AllCommand.class,
+            FanoutCommand.class,
+            LatencyCommand.class,
+            RpcCommand.class,
+            IdleCommand.class,
+            BroadcastCommand.class,
+            CeilingCommand.class,
+            ReportCommand.class,
+            JfrTopCommand.class
+        })
 public final class BenchMain implements Runnable {
 
     @Override

@@ -12,14 +12,13 @@ import java.io.UncheckedIOException;
 public final class Json {
 
     public static final ObjectMapper MAPPER = new ObjectMapper()
-        .setSerializationInclusion(JsonInclude.Include.NON_NULL)
-        .enable(SerializationFeature.INDENT_OUTPUT);
+            .setSerializationInclusion(JsonInclude.Include.NON_NULL)
+            .enable(SerializationFeature.INDENT_OUTPUT);
 
-    private static final ObjectMapper COMPACT = new ObjectMapper()
-        .setSerializationInclusion(JsonInclude.Include.NON_NULL);
+    private static final ObjectMapper COMPACT =
+            new ObjectMapper().setSerializationInclusion(JsonInclude.Include.NON_NULL);
 
-    private Json() {
-    }
+    private Json() {}
 
     public static ObjectNode object() {
         return MAPPER.createObjectNode();

@@ -9,8 +9,7 @@ import java.time.Instant;
  */
 public final class Micros {
 
-    private Micros() {
-    }
+    private Micros() {}
 
     public static long now() {
         Instant i = Instant.now();

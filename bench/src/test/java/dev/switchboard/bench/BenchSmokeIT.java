@@ -31,17 +31,57 @@ class BenchSmokeIT {
             System.out.println("BenchSmokeIT: Socket.IO peer skipped: " + why);
         }
         String sys = String.join(",", systems);
-        List<String> common = List.of("--out", out.toString(), "--systems", sys, "--node-jvm-opts", SMALL_JVM,
-            "--loadgen-jvm-opts", SMALL_JVM);
+        List<String> common = List.of(
+                "--out",
+                out.toString(),
+                "--systems",
+                sys,
+                "--node-jvm-opts",
+                SMALL_JVM,
+                "--loadgen-jvm-opts",
+                SMALL_JVM);
 
-        List<String> fanout = new ArrayList<>(List.of("fanout", "--subscribers", "20", "--channels", "4",
-            "--publishers", "1", "--rates", "100", "--prewarm", "0", "--warmup", "300", "--measure", "1500",
-            "--drain", "500", "--max-p99", "10000", "--loadgen-threads", "1"));
+        List<String> fanout = new ArrayList<>(List.of(
+                "fanout",
+                "--subscribers",
+                "20",
+                "--channels",
+                "4",
+                "--publishers",
+                "1",
+                "--rates",
+                "100",
+                "--prewarm",
+                "0",
+                "--warmup",
+                "300",
+                "--measure",
+                "1500",
+                "--drain",
+                "500",
+                "--max-p99",
+                "10000",
+                "--loadgen-threads",
+                "1"));
         fanout.addAll(common);
         assertThat(BenchMain.run(fanout.toArray(String[]::new))).isZero();
 
-        List<String> rpc = new ArrayList<>(List.of("rpc", "--agents", "1", "--rate", "50", "--lanes", "1",
-            "--modes", "local,cross", "--prewarm", "0", "--warmup", "300", "--measure", "1500"));
+        List<String> rpc = new ArrayList<>(List.of(
+                "rpc",
+                "--agents",
+                "1",
+                "--rate",
+                "50",
+                "--lanes",
+                "1",
+                "--modes",
+                "local,cross",
+                "--prewarm",
+                "0",
+                "--warmup",
+                "300",
+                "--measure",
+                "1500"));
         rpc.addAll(common);
         // The Switchboard part must work; the peer's rpc is covered by fanout starting it.
         rpc.set(rpc.indexOf("--systems") + 1, "switchboard");
@@ -54,8 +94,12 @@ class BenchSmokeIT {
         JsonNode report = Json.parse(Files.readAllBytes(out.resolve("report.json")));
         for (String s : systems) {
             JsonNode steps = report.at("/scenarios/fanout/systems/" + s + "/steps");
-            assertThat(steps.isArray() && steps.size() > 0).as("fanout steps of " + s + ": " + report.at("/scenarios/fanout/systems/" + s)).isTrue();
-            assertThat(steps.get(0).path("delivered").asLong()).as(s + " deliveries").isPositive();
+            assertThat(steps.isArray() && steps.size() > 0)
+                    .as("fanout steps of " + s + ": " + report.at("/scenarios/fanout/systems/" + s))
+                    .isTrue();
+            assertThat(steps.get(0).path("delivered").asLong())
+                    .as(s + " deliveries")
+                    .isPositive();
         }
         for (String mode : List.of("local", "cross")) {
             JsonNode m = report.at("/scenarios/rpc/systems/switchboard/modes/" + mode);
@@ -69,7 +113,9 @@ class BenchSmokeIT {
             return "bench/peer/node_modules is absent (cd bench/peer && npm ci)";
         }
         try {
-            Process p = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("node", "--version")
+                    .redirectErrorStream(true)
+                    .start();
             p.getInputStream().readAllBytes();
             return p.waitFor() == 0 ? null : "node --version failed";
         } catch (Exception e) {

@@ -12,8 +12,7 @@ import java.util.function.DoubleSupplier;
  */
 final class Backoff {
 
-    private Backoff() {
-    }
+    private Backoff() {}
 
     /** The delay before attempt {@code attempt} (0 for the first retry). */
     static Duration delay(int attempt, Duration min, Duration max) {

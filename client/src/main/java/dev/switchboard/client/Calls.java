@@ -61,13 +61,15 @@ final class Calls {
     }
 
     private void arm(Call call) {
-        call.timeout = loop.schedule(() -> {
-            waiting.remove(call);
-            Connection c = current.get();
-            if (c != null) {
-                c.forget(call);
-            }
-            call.fail(new SwitchboardException(SwitchboardException.TIMEOUT, "timeout", true));
-        }, timeout);
+        call.timeout = loop.schedule(
+                () -> {
+                    waiting.remove(call);
+                    Connection c = current.get();
+                    if (c != null) {
+                        c.forget(call);
+                    }
+                    call.fail(new SwitchboardException(SwitchboardException.TIMEOUT, "timeout", true));
+                },
+                timeout);
     }
 }

@@ -50,7 +50,10 @@ public final class ClientBuilder {
     }
 
     /** The connection token (JWT) sent in {@code connect}. Without one and without a supplier, the client connects anonymously. */
-    public ClientBuilder token(String v) { token = v; return this; }
+    public ClientBuilder token(String v) {
+        token = v;
+        return this;
+    }
 
     /**
      * Supplies connection tokens: called when there is no token yet, when {@code connect} fails
@@ -58,31 +61,58 @@ public final class ClientBuilder {
      * to refresh it in place. Completing with {@code null} or {@code ""} disconnects the client
      * ({@link StateEvent#UNAUTHORIZED}); failing makes the client retry later.
      */
-    public ClientBuilder tokenSupplier(Supplier<CompletionStage<String>> v) { tokenSupplier = v; return this; }
+    public ClientBuilder tokenSupplier(Supplier<CompletionStage<String>> v) {
+        tokenSupplier = v;
+        return this;
+    }
 
     /** Client name sent in {@code connect}. */
-    public ClientBuilder name(String v) { name = Objects.requireNonNull(v, "name"); return this; }
+    public ClientBuilder name(String v) {
+        name = Objects.requireNonNull(v, "name");
+        return this;
+    }
 
     /** Client version sent in {@code connect} (not sent when empty). */
-    public ClientBuilder version(String v) { version = Objects.requireNonNull(v, "version"); return this; }
+    public ClientBuilder version(String v) {
+        version = Objects.requireNonNull(v, "version");
+        return this;
+    }
 
     /** Data sent in {@code connect}, for the server's connect hook. */
-    public ClientBuilder data(JsonNode v) { data = v; return this; }
+    public ClientBuilder data(JsonNode v) {
+        data = v;
+        return this;
+    }
 
     /** Floor of every reconnect delay (positive). */
-    public ClientBuilder minReconnectDelay(Duration v) { minReconnectDelay = positive(v, "minReconnectDelay"); return this; }
+    public ClientBuilder minReconnectDelay(Duration v) {
+        minReconnectDelay = positive(v, "minReconnectDelay");
+        return this;
+    }
 
     /** Ceiling of the exponentially growing reconnect delay (at least the floor). */
-    public ClientBuilder maxReconnectDelay(Duration v) { maxReconnectDelay = positive(v, "maxReconnectDelay"); return this; }
+    public ClientBuilder maxReconnectDelay(Duration v) {
+        maxReconnectDelay = positive(v, "maxReconnectDelay");
+        return this;
+    }
 
     /** How late the server's ping may be before the connection is declared dead and replaced. */
-    public ClientBuilder maxServerPingDelay(Duration v) { maxServerPingDelay = positive(v, "maxServerPingDelay"); return this; }
+    public ClientBuilder maxServerPingDelay(Duration v) {
+        maxServerPingDelay = positive(v, "maxServerPingDelay");
+        return this;
+    }
 
     /** Reply timeout of every command (publish, rpc, subscribe, connect...). */
-    public ClientBuilder commandTimeout(Duration v) { commandTimeout = positive(v, "commandTimeout"); return this; }
+    public ClientBuilder commandTimeout(Duration v) {
+        commandTimeout = positive(v, "commandTimeout");
+        return this;
+    }
 
     /** Timeout of the WebSocket opening handshake. */
-    public ClientBuilder connectTimeout(Duration v) { connectTimeout = positive(v, "connectTimeout"); return this; }
+    public ClientBuilder connectTimeout(Duration v) {
+        connectTimeout = positive(v, "connectTimeout");
+        return this;
+    }
 
     /** Largest inbound message in chars; a larger one closes the connection. */
     public ClientBuilder maxMessageSize(int v) {
@@ -94,16 +124,22 @@ public final class ClientBuilder {
     }
 
     /** The JDK HTTP client used to open WebSockets: set it to configure TLS ({@code sslContext}), a proxy or an executor. */
-    public ClientBuilder httpClient(HttpClient v) { httpClient = v; return this; }
+    public ClientBuilder httpClient(HttpClient v) {
+        httpClient = v;
+        return this;
+    }
 
     /** Where invocation handlers run (they must not block the client's own thread). */
-    public ClientBuilder invocationExecutor(Executor v) { invocationExecutor = v; return this; }
+    public ClientBuilder invocationExecutor(Executor v) {
+        invocationExecutor = v;
+        return this;
+    }
 
     /** The options as set so far. */
     public ClientOptions options() {
         if (maxReconnectDelay.compareTo(minReconnectDelay) < 0) {
             throw new IllegalArgumentException("maxReconnectDelay " + maxReconnectDelay
-                + " is shorter than minReconnectDelay " + minReconnectDelay);
+                    + " is shorter than minReconnectDelay " + minReconnectDelay);
         }
         return new ClientOptions(this);
     }

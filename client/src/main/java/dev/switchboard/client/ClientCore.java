@@ -60,9 +60,13 @@ final class ClientCore {
         this.calls = new Calls(loop, options.commandTimeout(), () -> conn);
     }
 
-    ClientState state() { return state; }
+    ClientState state() {
+        return state;
+    }
 
-    String clientId() { return clientId; }
+    String clientId() {
+        return clientId;
+    }
 
     boolean post(Runnable r) {
         return loop.post(r);
@@ -167,8 +171,9 @@ final class ClientCore {
     }
 
     private SwitchboardException notConnected() {
-        return closed ? new SwitchboardException(SwitchboardException.CLIENT_CLOSED, "client closed")
-            : new SwitchboardException(SwitchboardException.CLIENT_DISCONNECTED, "client disconnected");
+        return closed
+                ? new SwitchboardException(SwitchboardException.CLIENT_CLOSED, "client closed")
+                : new SwitchboardException(SwitchboardException.CLIENT_DISCONNECTED, "client disconnected");
     }
 
     /** Sends the subscription's subscribe command if connected and it wants one. */
@@ -199,22 +204,23 @@ final class ClientCore {
         }
         int seq = ++attemptSeq;
         if (!tokens.hasToken() && options.tokenSupplier().isPresent()) {
-            tokens.fetch().whenComplete((t, e) -> post(() -> {
-                if (seq != attemptSeq || state != ClientState.CONNECTING) {
-                    return;
-                }
-                if (e != null) {
-                    log.warn("switchboard client: token supplier failed; retrying", e);
-                    fireError(new SwitchboardException(SwitchboardException.CONNECT_TOKEN,
-                        "token supplier failed: " + e, true));
-                    scheduleAttempt();
-                } else if (t == null || t.isEmpty()) {
-                    toDisconnected(StateEvent.UNAUTHORIZED, "unauthorized");
-                } else {
-                    tokens.set(t);
-                    open();
-                }
-            }));
+            tokens.fetch()
+                    .whenComplete((t, e) -> post(() -> {
+                        if (seq != attemptSeq || state != ClientState.CONNECTING) {
+                            return;
+                        }
+                        if (e != null) {
+                            log.warn("switchboard client: token supplier failed; retrying", e);
+                            fireError(new SwitchboardException(
+                                    SwitchboardException.CONNECT_TOKEN, "token supplier failed: " + e, true));
+                            scheduleAttempt();
+                        } else if (t == null || t.isEmpty()) {
+                            toDisconnected(StateEvent.UNAUTHORIZED, "unauthorized");
+                        } else {
+                            tokens.set(t);
+                            open();
+                        }
+                    }));
             return;
         }
         open();
@@ -303,7 +309,8 @@ final class ClientCore {
         c.pong = r.path("pong").asBoolean(false);
         int ping = r.path("ping").asInt(0);
         if (ping > 0) {
-            c.pingTimeoutNanos = TimeUnit.SECONDS.toNanos(ping) + options.maxServerPingDelay().toNanos();
+            c.pingTimeoutNanos = TimeUnit.SECONDS.toNanos(ping)
+                    + options.maxServerPingDelay().toNanos();
             c.lastReceivedNanos = System.nanoTime();
             c.watchdog = schedule(() -> checkPing(c), Duration.ofNanos(c.pingTimeoutNanos));
         }
@@ -348,8 +355,9 @@ final class ClientCore {
         }
         long idle = System.nanoTime() - c.lastReceivedNanos;
         if (idle >= c.pingTimeoutNanos) {
-            log.info("switchboard client: no ping from the server for {} ms; reconnecting",
-                TimeUnit.NANOSECONDS.toMillis(idle));
+            log.info(
+                    "switchboard client: no ping from the server for {} ms; reconnecting",
+                    TimeUnit.NANOSECONDS.toMillis(idle));
             reconnect(StateEvent.NO_PING, "no ping");
         } else {
             c.watchdog = schedule(() -> checkPing(c), Duration.ofNanos(c.pingTimeoutNanos - idle));
@@ -399,8 +407,8 @@ final class ClientCore {
         EventLoop.cancel(c.watchdog);
         tokens.cancel();
         c.transport.close(1000, "");
-        SwitchboardException lost = new SwitchboardException(SwitchboardException.TRANSPORT_CLOSED,
-            "connection closed before the reply", true);
+        SwitchboardException lost = new SwitchboardException(
+                SwitchboardException.TRANSPORT_CLOSED, "connection closed before the reply", true);
         for (Call call : c.drain()) {
             call.fail(lost);
         }
@@ -413,7 +421,9 @@ final class ClientCore {
     void answer(Connection c, ObjectNode sbResult) {
         post(() -> {
             if (c != conn || !c.connected) {
-                log.debug("switchboard client: connection gone; dropping invocation answer {}", sbResult.path(InvocationWire.ID));
+                log.debug(
+                        "switchboard client: connection gone; dropping invocation answer {}",
+                        sbResult.path(InvocationWire.ID));
                 return;
             }
             ObjectNode msg = Codec.object();

@@ -10,5 +10,4 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param connInfo the connection token's {@code info} claim, or {@code null}
  * @param chanInfo the subscription's channel info, or {@code null}
  */
-public record ClientInfo(String client, String user, JsonNode connInfo, JsonNode chanInfo) {
-}
+public record ClientInfo(String client, String user, JsonNode connInfo, JsonNode chanInfo) {}

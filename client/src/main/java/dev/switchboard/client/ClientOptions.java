@@ -74,40 +74,68 @@ public final class ClientOptions {
     }
 
     /** The server's WebSocket endpoint, e.g. {@code wss://rt.example.com/connection/websocket}. */
-    public URI uri() { return uri; }
+    public URI uri() {
+        return uri;
+    }
     /** The initial connection token; empty when none was set. */
-    public Optional<String> token() { return Optional.ofNullable(token); }
+    public Optional<String> token() {
+        return Optional.ofNullable(token);
+    }
     /** Supplies fresh connection tokens; empty when none was set. */
-    public Optional<Supplier<CompletionStage<String>>> tokenSupplier() { return Optional.ofNullable(tokenSupplier); }
+    public Optional<Supplier<CompletionStage<String>>> tokenSupplier() {
+        return Optional.ofNullable(tokenSupplier);
+    }
     /** Client name sent in {@code connect}; default {@link #DEFAULT_NAME}. */
-    public String name() { return name; }
+    public String name() {
+        return name;
+    }
     /** Client version sent in {@code connect} when not empty; default {@link #DEFAULT_VERSION}. */
-    public String version() { return version; }
+    public String version() {
+        return version;
+    }
     /** Connect data sent in {@code connect} (for the server's connect hook); empty when none. */
-    public Optional<JsonNode> data() { return Optional.ofNullable(data).map(JsonNode::deepCopy); }
+    public Optional<JsonNode> data() {
+        return Optional.ofNullable(data).map(JsonNode::deepCopy);
+    }
     /** Floor of reconnect delays; default {@link #DEFAULT_MIN_RECONNECT_DELAY}. */
-    public Duration minReconnectDelay() { return minReconnectDelay; }
+    public Duration minReconnectDelay() {
+        return minReconnectDelay;
+    }
     /** Ceiling of reconnect delays; default {@link #DEFAULT_MAX_RECONNECT_DELAY}. */
-    public Duration maxReconnectDelay() { return maxReconnectDelay; }
+    public Duration maxReconnectDelay() {
+        return maxReconnectDelay;
+    }
     /** Slack after the server's ping interval before the connection is declared dead; default {@link #DEFAULT_MAX_SERVER_PING_DELAY}. */
-    public Duration maxServerPingDelay() { return maxServerPingDelay; }
+    public Duration maxServerPingDelay() {
+        return maxServerPingDelay;
+    }
     /** Reply timeout of every command; default {@link #DEFAULT_COMMAND_TIMEOUT}. */
-    public Duration commandTimeout() { return commandTimeout; }
+    public Duration commandTimeout() {
+        return commandTimeout;
+    }
     /** WebSocket opening handshake timeout; default {@link #DEFAULT_CONNECT_TIMEOUT}. */
-    public Duration connectTimeout() { return connectTimeout; }
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
     /** Largest inbound message in chars; default {@link #DEFAULT_MAX_MESSAGE_SIZE}. */
-    public int maxMessageSize() { return maxMessageSize; }
+    public int maxMessageSize() {
+        return maxMessageSize;
+    }
     /** The JDK HTTP client that opens WebSockets (TLS, proxy, authenticator); empty means one created per client. */
-    public Optional<HttpClient> httpClient() { return Optional.ofNullable(httpClient); }
+    public Optional<HttpClient> httpClient() {
+        return Optional.ofNullable(httpClient);
+    }
     /** Where invocation handlers run; default {@link ForkJoinPool#commonPool()}. */
-    public Executor invocationExecutor() { return invocationExecutor == null ? ForkJoinPool.commonPool() : invocationExecutor; }
+    public Executor invocationExecutor() {
+        return invocationExecutor == null ? ForkJoinPool.commonPool() : invocationExecutor;
+    }
 
     @Override
     public String toString() {
         return "ClientOptions{uri=" + uri + ", token=" + (token == null ? "none" : "***")
-            + ", tokenSupplier=" + (tokenSupplier != null) + ", name=" + name + ", minReconnectDelay="
-            + minReconnectDelay + ", maxReconnectDelay=" + maxReconnectDelay + ", maxServerPingDelay="
-            + maxServerPingDelay + ", commandTimeout=" + commandTimeout + ", connectTimeout=" + connectTimeout
-            + ", maxMessageSize=" + maxMessageSize + '}';
+                + ", tokenSupplier=" + (tokenSupplier != null) + ", name=" + name + ", minReconnectDelay="
+                + minReconnectDelay + ", maxReconnectDelay=" + maxReconnectDelay + ", maxServerPingDelay="
+                + maxServerPingDelay + ", commandTimeout=" + commandTimeout + ", connectTimeout=" + connectTimeout
+                + ", maxMessageSize=" + maxMessageSize + '}';
     }
 }

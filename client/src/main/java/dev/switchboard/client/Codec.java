@@ -20,12 +20,11 @@ final class Codec {
 
     /** Keeps decimals exact so re-encoded data has the value the server sent. */
     static final ObjectMapper MAPPER = JsonMapper.builder()
-        .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
-        .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-        .build();
+            .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .build();
 
-    private Codec() {
-    }
+    private Codec() {}
 
     static ObjectNode object() {
         return MAPPER.createObjectNode();
@@ -64,8 +63,8 @@ final class Codec {
             }
             return n;
         } catch (JsonProcessingException e) {
-            throw new SwitchboardException(SwitchboardException.BAD_ARGUMENT,
-                "not valid JSON: " + e.getOriginalMessage());
+            throw new SwitchboardException(
+                    SwitchboardException.BAD_ARGUMENT, "not valid JSON: " + e.getOriginalMessage());
         }
     }
 
@@ -103,16 +102,18 @@ final class Codec {
     }
 
     static SwitchboardException error(JsonNode err) {
-        return new SwitchboardException(err.path("code").asInt(0), err.path("message").asText(""),
-            err.path("temporary").asBoolean(false));
+        return new SwitchboardException(
+                err.path("code").asInt(0),
+                err.path("message").asText(""),
+                err.path("temporary").asBoolean(false));
     }
 
     static ClientInfo clientInfo(JsonNode n) {
         if (n == null || !n.isObject()) {
             return null;
         }
-        return new ClientInfo(n.path("client").asText(""), n.path("user").asText(""),
-            n.get("conn_info"), n.get("chan_info"));
+        return new ClientInfo(
+                n.path("client").asText(""), n.path("user").asText(""), n.get("conn_info"), n.get("chan_info"));
     }
 
     static Publication publication(String channel, JsonNode pub) {
@@ -125,12 +126,17 @@ final class Codec {
                 tags.put(e.getKey(), e.getValue().asText());
             }
         }
-        return new Publication(channel, data == null ? NullNode.getInstance() : data,
-            pub.path("offset").asLong(0), clientInfo(pub.get("info")), tags);
+        return new Publication(
+                channel,
+                data == null ? NullNode.getInstance() : data,
+                pub.path("offset").asLong(0),
+                clientInfo(pub.get("info")),
+                tags);
     }
 
     static StreamPosition position(JsonNode n) {
-        return new StreamPosition(Math.max(0, n.path("offset").asLong(0)), n.path("epoch").asText(""));
+        return new StreamPosition(
+                Math.max(0, n.path("offset").asLong(0)), n.path("epoch").asText(""));
     }
 
     static HistoryResult history(String channel, JsonNode result) {
@@ -150,6 +156,7 @@ final class Codec {
     }
 
     static PresenceStats presenceStats(JsonNode result) {
-        return new PresenceStats(result.path("num_clients").asInt(0), result.path("num_users").asInt(0));
+        return new PresenceStats(
+                result.path("num_clients").asInt(0), result.path("num_users").asInt(0));
     }
 }

@@ -21,6 +21,7 @@ final class Connection {
     boolean pong;
     /** Nothing received for this long means the connection is dead; 0 = not checked. */
     long pingTimeoutNanos;
+
     long lastReceivedNanos = System.nanoTime();
     ScheduledFuture<?> watchdog;
     private final Map<Integer, Call> pending = new HashMap<>();

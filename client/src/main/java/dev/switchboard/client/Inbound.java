@@ -11,8 +11,7 @@ import dev.switchboard.wire.WireCodes;
  */
 final class Inbound {
 
-    private Inbound() {
-    }
+    private Inbound() {}
 
     /** One WebSocket message: one or more JSON lines. Asks for the next message when done. */
     static void frame(ClientCore core, Connection c, String text) {
@@ -84,12 +83,14 @@ final class Inbound {
             }
         } else if ((body = push.get("unsubscribe")) != null) {
             if (sub != null) {
-                sub.onUnsubscribePush(body.path("code").asInt(0), body.path("reason").asText(""));
+                sub.onUnsubscribePush(
+                        body.path("code").asInt(0), body.path("reason").asText(""));
             }
         } else if ((body = push.get("message")) != null) {
             message(core, c, body.get("data"));
         } else if ((body = push.get("disconnect")) != null) {
-            core.closedByServer(c, body.path("code").asInt(0), body.path("reason").asText(""));
+            core.closedByServer(
+                    c, body.path("code").asInt(0), body.path("reason").asText(""));
         } else {
             EventLoop.log.debug("switchboard client: ignoring push {}", push);
         }
@@ -135,5 +136,4 @@ final class Inbound {
             core.reconnect(StateEvent.TRANSPORT_CLOSED, "transport closed");
         }
     }
-
 }

@@ -6,5 +6,4 @@ package dev.switchboard.client;
  * @param numClients connections subscribed
  * @param numUsers distinct users among them
  */
-public record PresenceStats(int numClients, int numUsers) {
-}
+public record PresenceStats(int numClients, int numUsers) {}

@@ -18,7 +18,12 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param recoveredPublications how many publications the reply carried
  * @param data the subscribe hook's data, or {@code null}
  */
-public record SubscribedEvent(String channel, boolean wasRecovering, boolean recovered, boolean recoverable,
-                              boolean positioned, StreamPosition position, int recoveredPublications,
-                              JsonNode data) {
-}
+public record SubscribedEvent(
+        String channel,
+        boolean wasRecovering,
+        boolean recovered,
+        boolean recoverable,
+        boolean positioned,
+        StreamPosition position,
+        int recoveredPublications,
+        JsonNode data) {}

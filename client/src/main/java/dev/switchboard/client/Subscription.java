@@ -84,34 +84,60 @@ public final class Subscription {
     }
 
     /** The channel. */
-    public String channel() { return channel; }
+    public String channel() {
+        return channel;
+    }
 
     /** The options it was created with. */
-    public SubscriptionOptions options() { return options; }
+    public SubscriptionOptions options() {
+        return options;
+    }
 
     /** The current state. */
-    public SubscriptionState state() { return state; }
+    public SubscriptionState state() {
+        return state;
+    }
 
     /** The last known stream position (from the subscribe reply and publications); empty when unknown. */
-    public Optional<StreamPosition> position() { return Optional.ofNullable(position); }
+    public Optional<StreamPosition> position() {
+        return Optional.ofNullable(position);
+    }
 
     /** Called for each publication, in offset order, while subscribed. */
-    public Subscription onPublication(Consumer<Publication> l) { publicationListeners.add(l); return this; }
+    public Subscription onPublication(Consumer<Publication> l) {
+        publicationListeners.add(l);
+        return this;
+    }
 
     /** Called each time the subscription becomes subscribed (first time and after every resubscribe). */
-    public Subscription onSubscribed(Consumer<SubscribedEvent> l) { subscribedListeners.add(l); return this; }
+    public Subscription onSubscribed(Consumer<SubscribedEvent> l) {
+        subscribedListeners.add(l);
+        return this;
+    }
 
     /** Called on every state change. */
-    public Subscription onStateChange(Consumer<SubscriptionStateEvent> l) { stateListeners.add(l); return this; }
+    public Subscription onStateChange(Consumer<SubscriptionStateEvent> l) {
+        stateListeners.add(l);
+        return this;
+    }
 
     /** Called when a client joins the channel (needs {@link SubscriptionOptions#joinLeave()} or a forcing namespace). */
-    public Subscription onJoin(Consumer<ClientInfo> l) { joinListeners.add(l); return this; }
+    public Subscription onJoin(Consumer<ClientInfo> l) {
+        joinListeners.add(l);
+        return this;
+    }
 
     /** Called when a client leaves the channel. */
-    public Subscription onLeave(Consumer<ClientInfo> l) { leaveListeners.add(l); return this; }
+    public Subscription onLeave(Consumer<ClientInfo> l) {
+        leaveListeners.add(l);
+        return this;
+    }
 
     /** Called on errors the subscription retries by itself (temporary subscribe errors, token failures). */
-    public Subscription onError(Consumer<SwitchboardException> l) { errorListeners.add(l); return this; }
+    public Subscription onError(Consumer<SwitchboardException> l) {
+        errorListeners.add(l);
+        return this;
+    }
 
     /**
      * Starts subscribing (now if connected, else as soon as the client connects). Completes with
@@ -144,7 +170,9 @@ public final class Subscription {
     }
 
     /** Publishes into this channel; see {@link SwitchboardClient#publish(String, JsonNode)}. */
-    public CompletableFuture<Void> publish(JsonNode data) { return client.publish(channel, data); }
+    public CompletableFuture<Void> publish(JsonNode data) {
+        return client.publish(channel, data);
+    }
 
     /** Reads this channel's history; see {@link SwitchboardClient#history(String, int, StreamPosition, boolean)}. */
     public CompletableFuture<HistoryResult> history(int limit, StreamPosition since, boolean reverse) {
@@ -152,10 +180,14 @@ public final class Subscription {
     }
 
     /** Who is subscribed to this channel; see {@link SwitchboardClient#presence(String)}. */
-    public CompletableFuture<Map<String, ClientInfo>> presence() { return client.presence(channel); }
+    public CompletableFuture<Map<String, ClientInfo>> presence() {
+        return client.presence(channel);
+    }
 
     /** Presence counts of this channel; see {@link SwitchboardClient#presenceStats(String)}. */
-    public CompletableFuture<PresenceStats> presenceStats() { return client.presenceStats(channel); }
+    public CompletableFuture<PresenceStats> presenceStats() {
+        return client.presenceStats(channel);
+    }
 
     @Override
     public String toString() {
@@ -242,8 +274,8 @@ public final class Subscription {
             return;
         }
         if (e != null) {
-            fireError(new SwitchboardException(SwitchboardException.SUBSCRIPTION_TOKEN,
-                "subscription token supplier failed: " + e, true));
+            fireError(new SwitchboardException(
+                    SwitchboardException.SUBSCRIPTION_TOKEN, "subscription token supplier failed: " + e, true));
             scheduleRetry();
         } else if (t == null || t.isEmpty()) {
             toUnsubscribed(SubscriptionStateEvent.UNAUTHORIZED, "unauthorized", false);
@@ -269,8 +301,15 @@ public final class Subscription {
         }
         recover = recoverable;
         JsonNode pubs = r.path("publications");
-        last = new SubscribedEvent(channel, r.path("was_recovering").asBoolean(false),
-            r.path("recovered").asBoolean(false), recoverable, positioned, pos, pubs.size(), r.get("data"));
+        last = new SubscribedEvent(
+                channel,
+                r.path("was_recovering").asBoolean(false),
+                r.path("recovered").asBoolean(false),
+                recoverable,
+                positioned,
+                pos,
+                pubs.size(),
+                r.get("data"));
         setState(SubscriptionState.SUBSCRIBED, 0, "");
         EventLoop.fire(subscribedListeners, last);
         for (JsonNode p : pubs) {
@@ -307,10 +346,12 @@ public final class Subscription {
     private void scheduleRetry() {
         EventLoop.cancel(retryTask);
         Duration d = Backoff.delay(attempts++, core.options.minReconnectDelay(), core.options.maxReconnectDelay());
-        retryTask = core.schedule(() -> {
-            retryTask = null;
-            core.subscribeNow(this);
-        }, d);
+        retryTask = core.schedule(
+                () -> {
+                    retryTask = null;
+                    core.subscribeNow(this);
+                },
+                d);
     }
 
     /** The connection is gone: pending work is dropped, the subscription waits for the next one. */
@@ -369,16 +410,15 @@ public final class Subscription {
         position = null;
         last = null;
         setState(SubscriptionState.UNSUBSCRIBED, code, reason);
-        SwitchboardException why = new SwitchboardException(
-            code >= 100 ? code : SwitchboardException.SUBSCRIPTION_UNSUBSCRIBED, reason);
+        SwitchboardException why =
+                new SwitchboardException(code >= 100 ? code : SwitchboardException.SUBSCRIPTION_UNSUBSCRIBED, reason);
         List<CompletableFuture<SubscribedEvent>> ws = new ArrayList<>(waiters);
         waiters.clear();
         ws.forEach(w -> w.completeExceptionally(why));
         if (sendUnsubscribe) {
             core.sendNow(new Call("unsubscribe", Codec.object().put("channel", channel), new Call.Outcome() {
                 @Override
-                public void succeeded(JsonNode result) {
-                }
+                public void succeeded(JsonNode result) {}
 
                 @Override
                 public void failed(SwitchboardException e) {
@@ -394,8 +434,10 @@ public final class Subscription {
     CompletionStage<String> supplyToken() {
         try {
             CompletionStage<String> s = options.tokenSupplier().orElseThrow().apply(channel);
-            return s != null ? s : CompletableFuture.failedFuture(
-                new IllegalStateException("subscription token supplier returned no CompletionStage"));
+            return s != null
+                    ? s
+                    : CompletableFuture.failedFuture(
+                            new IllegalStateException("subscription token supplier returned no CompletionStage"));
         } catch (Throwable t) {
             return CompletableFuture.failedFuture(t);
         }

@@ -50,19 +50,33 @@ public final class SubscriptionOptions {
     }
 
     /** Whether the subscriber asks for join/leave pushes ({@code join_leave}); default {@code false}. */
-    public boolean joinLeave() { return joinLeave; }
+    public boolean joinLeave() {
+        return joinLeave;
+    }
     /** Whether the subscriber asks for a recoverable subscription ({@code recoverable}); default {@code false}. */
-    public boolean recoverable() { return recoverable; }
+    public boolean recoverable() {
+        return recoverable;
+    }
     /** Whether the subscriber asks for a positioned subscription ({@code positioned}); default {@code false}. */
-    public boolean positioned() { return positioned; }
+    public boolean positioned() {
+        return positioned;
+    }
     /** The subscription token for private channels; empty when none. */
-    public Optional<String> token() { return Optional.ofNullable(token); }
+    public Optional<String> token() {
+        return Optional.ofNullable(token);
+    }
     /** Supplies subscription tokens, given the channel: when there is none yet and after error 109; empty when none. */
-    public Optional<Function<String, CompletionStage<String>>> tokenSupplier() { return Optional.ofNullable(tokenSupplier); }
+    public Optional<Function<String, CompletionStage<String>>> tokenSupplier() {
+        return Optional.ofNullable(tokenSupplier);
+    }
     /** Data sent with {@code subscribe} for the server's subscribe hook; empty when none. */
-    public Optional<JsonNode> data() { return Optional.ofNullable(data).map(JsonNode::deepCopy); }
+    public Optional<JsonNode> data() {
+        return Optional.ofNullable(data).map(JsonNode::deepCopy);
+    }
     /** A position to recover from on the first subscribe; empty when none. */
-    public Optional<StreamPosition> since() { return Optional.ofNullable(since); }
+    public Optional<StreamPosition> since() {
+        return Optional.ofNullable(since);
+    }
 
     JsonNode rawData() {
         return data;
@@ -78,23 +92,43 @@ public final class SubscriptionOptions {
         private JsonNode data;
         private StreamPosition since;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Ask for join/leave pushes. */
-        public Builder joinLeave(boolean v) { joinLeave = v; return this; }
+        public Builder joinLeave(boolean v) {
+            joinLeave = v;
+            return this;
+        }
         /** Ask for recovery (honoured when the namespace has {@code allow_recovery}). */
-        public Builder recoverable(boolean v) { recoverable = v; return this; }
+        public Builder recoverable(boolean v) {
+            recoverable = v;
+            return this;
+        }
         /** Ask for a positioned subscription (honoured with {@code allow_positioning}). */
-        public Builder positioned(boolean v) { positioned = v; return this; }
+        public Builder positioned(boolean v) {
+            positioned = v;
+            return this;
+        }
         /** A subscription token (JWT) for channels that need one. */
-        public Builder token(String v) { token = v; return this; }
+        public Builder token(String v) {
+            token = v;
+            return this;
+        }
         /** Supplies subscription tokens for the channel, when none is set and after 109 token expired. */
-        public Builder tokenSupplier(Function<String, CompletionStage<String>> v) { tokenSupplier = v; return this; }
+        public Builder tokenSupplier(Function<String, CompletionStage<String>> v) {
+            tokenSupplier = v;
+            return this;
+        }
         /** Data for the server's subscribe hook. */
-        public Builder data(JsonNode v) { data = v; return this; }
+        public Builder data(JsonNode v) {
+            data = v;
+            return this;
+        }
         /** Recover the publications after this position on the first subscribe. */
-        public Builder since(StreamPosition v) { since = v; return this; }
+        public Builder since(StreamPosition v) {
+            since = v;
+            return this;
+        }
 
         public SubscriptionOptions build() {
             return new SubscriptionOptions(this);

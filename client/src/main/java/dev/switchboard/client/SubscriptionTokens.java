@@ -15,6 +15,7 @@ final class SubscriptionTokens {
 
     /** Bounds of the random wait before retrying a failed {@code sub_refresh} (as centrifuge-js). */
     static final Duration RETRY_MIN = Duration.ofSeconds(10);
+
     static final Duration RETRY_MAX = Duration.ofSeconds(20);
 
     private final Subscription sub;
@@ -43,8 +44,10 @@ final class SubscriptionTokens {
     void schedule(long ttlSeconds) {
         cancel();
         if (sub.options().tokenSupplier().isEmpty()) {
-            EventLoop.log.warn("switchboard client: subscription token of {} expires in {} s and no tokenSupplier is set",
-                sub.channel(), ttlSeconds);
+            EventLoop.log.warn(
+                    "switchboard client: subscription token of {} expires in {} s and no tokenSupplier is set",
+                    sub.channel(),
+                    ttlSeconds);
             return;
         }
         task = core.schedule(this::refresh, TokenRefresh.delay(Duration.ofSeconds(ttlSeconds)));
@@ -70,8 +73,8 @@ final class SubscriptionTokens {
                 return;
             }
             if (e != null) {
-                sub.fireError(new SwitchboardException(SwitchboardException.SUBSCRIPTION_TOKEN,
-                    "subscription token supplier failed: " + e, true));
+                sub.fireError(new SwitchboardException(
+                        SwitchboardException.SUBSCRIPTION_TOKEN, "subscription token supplier failed: " + e, true));
                 retry();
             } else if (t == null || t.isEmpty()) {
                 sub.toUnsubscribed(SubscriptionStateEvent.UNAUTHORIZED, "unauthorized", true);
@@ -83,28 +86,29 @@ final class SubscriptionTokens {
     }
 
     private void send(String t) {
-        core.sendNow(new Call("sub_refresh", Codec.object().put("channel", sub.channel()).put("token", t),
-            new Call.Outcome() {
-                @Override
-                public void succeeded(JsonNode r) {
-                    if (sub.state() == SubscriptionState.SUBSCRIBED && r.path("expires").asBoolean(false)) {
-                        schedule(r.path("ttl").asLong(0));
+        core.sendNow(new Call(
+                "sub_refresh", Codec.object().put("channel", sub.channel()).put("token", t), new Call.Outcome() {
+                    @Override
+                    public void succeeded(JsonNode r) {
+                        if (sub.state() == SubscriptionState.SUBSCRIBED
+                                && r.path("expires").asBoolean(false)) {
+                            schedule(r.path("ttl").asLong(0));
+                        }
                     }
-                }
 
-                @Override
-                public void failed(SwitchboardException err) {
-                    if (sub.state() != SubscriptionState.SUBSCRIBED
-                            || err.code() == SwitchboardException.TRANSPORT_CLOSED) {
-                        return;
+                    @Override
+                    public void failed(SwitchboardException err) {
+                        if (sub.state() != SubscriptionState.SUBSCRIBED
+                                || err.code() == SwitchboardException.TRANSPORT_CLOSED) {
+                            return;
+                        }
+                        sub.fireError(err);
+                        if (err.code() < 100 || err.temporary()) {
+                            retry();
+                        } else {
+                            sub.toUnsubscribed(err.code(), err.getMessage(), true);
+                        }
                     }
-                    sub.fireError(err);
-                    if (err.code() < 100 || err.temporary()) {
-                        retry();
-                    } else {
-                        sub.toUnsubscribed(err.code(), err.getMessage(), true);
-                    }
-                }
-            }));
+                }));
     }
 }

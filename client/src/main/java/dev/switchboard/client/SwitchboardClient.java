@@ -68,36 +68,54 @@ public final class SwitchboardClient implements AutoCloseable {
     }
 
     /** The options the client was built with. */
-    public ClientOptions options() { return core.options; }
+    public ClientOptions options() {
+        return core.options;
+    }
 
     /** The connection state. */
-    public ClientState state() { return core.state(); }
+    public ClientState state() {
+        return core.state();
+    }
 
     /** The server-assigned client id while connected, else {@code null}. */
-    public String clientId() { return core.clientId(); }
+    public String clientId() {
+        return core.clientId();
+    }
 
     /**
      * Starts connecting (and reconnecting) unless already connected or connecting. Completes when
      * connected; fails when the client ends up disconnected first (terminal close or refusal: the
      * exception carries the server's code; {@link #disconnect()}: {@link SwitchboardException#CLIENT_DISCONNECTED}).
      */
-    public CompletableFuture<Void> connect() { return core.connect(); }
+    public CompletableFuture<Void> connect() {
+        return core.connect();
+    }
 
     /**
      * Closes the connection and stops reconnecting. Subscriptions keep their position and
      * resubscribe, recovering what they missed, on the next {@link #connect()}.
      */
-    public void disconnect() { core.disconnect(); }
+    public void disconnect() {
+        core.disconnect();
+    }
 
     /** Disconnects and stops the event thread; the client cannot be used afterwards. */
     @Override
-    public void close() { core.close(); }
+    public void close() {
+        core.close();
+    }
 
     /** Called on every connection state change. */
-    public SwitchboardClient onStateChange(Consumer<StateEvent> l) { core.stateListeners.add(l); return this; }
+    public SwitchboardClient onStateChange(Consumer<StateEvent> l) {
+        core.stateListeners.add(l);
+        return this;
+    }
 
     /** Called with the data of {@code message} pushes that are not invocations ({@code sb_invoke}). */
-    public SwitchboardClient onMessage(Consumer<JsonNode> l) { core.messageListeners.add(l); return this; }
+    public SwitchboardClient onMessage(Consumer<JsonNode> l) {
+        core.messageListeners.add(l);
+        return this;
+    }
 
     /** Called with publications of server-side subscriptions (channels with no {@link Subscription} here). */
     public SwitchboardClient onServerPublication(Consumer<Publication> l) {
@@ -106,7 +124,10 @@ public final class SwitchboardClient implements AutoCloseable {
     }
 
     /** Called on errors the client handles by itself (failed connect attempts, token supplier failures...). */
-    public SwitchboardClient onError(Consumer<SwitchboardException> l) { core.errorListeners.add(l); return this; }
+    public SwitchboardClient onError(Consumer<SwitchboardException> l) {
+        core.errorListeners.add(l);
+        return this;
+    }
 
     /**
      * Registers the handler of a method the server may invoke on this client (replacing any
@@ -118,7 +139,9 @@ public final class SwitchboardClient implements AutoCloseable {
     }
 
     /** Removes a method's invocation handler. */
-    public void removeHandler(String method) { core.invocations.remove(method); }
+    public void removeHandler(String method) {
+        core.invocations.remove(method);
+    }
 
     /** A new subscription with default options; see {@link #newSubscription(String, SubscriptionOptions)}. */
     public Subscription newSubscription(String channel) {
@@ -141,10 +164,14 @@ public final class SwitchboardClient implements AutoCloseable {
     }
 
     /** The subscription to a channel, if any. */
-    public Optional<Subscription> getSubscription(String channel) { return Optional.ofNullable(core.subs.get(channel)); }
+    public Optional<Subscription> getSubscription(String channel) {
+        return Optional.ofNullable(core.subs.get(channel));
+    }
 
     /** Every subscription, by channel. */
-    public Map<String, Subscription> subscriptions() { return Map.copyOf(core.subs); }
+    public Map<String, Subscription> subscriptions() {
+        return Map.copyOf(core.subs);
+    }
 
     /** Unsubscribes and forgets a subscription, so the channel can get a new one. */
     public void removeSubscription(Subscription s) {
@@ -195,7 +222,8 @@ public final class SwitchboardClient implements AutoCloseable {
 
     /** Presence counts of a channel. */
     public CompletableFuture<PresenceStats> presenceStats(String channel) {
-        return core.call("presence_stats", Codec.object().put("channel", channel)).thenApply(Codec::presenceStats);
+        return core.call("presence_stats", Codec.object().put("channel", channel))
+                .thenApply(Codec::presenceStats);
     }
 
     /** Calls a server RPC method; completes with its result data (JSON {@code null} node when none). */

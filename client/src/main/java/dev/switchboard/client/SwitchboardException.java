@@ -80,7 +80,7 @@ public class SwitchboardException extends RuntimeException {
 
     @Override
     public String toString() {
-        return "SwitchboardException{code=" + code + ", message=" + getMessage()
-            + (temporary ? ", temporary" : "") + '}';
+        return "SwitchboardException{code=" + code + ", message=" + getMessage() + (temporary ? ", temporary" : "")
+                + '}';
     }
 }

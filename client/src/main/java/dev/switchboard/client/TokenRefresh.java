@@ -25,6 +25,7 @@ final class TokenRefresh {
     static final Duration MAX_LEAD = Duration.ofSeconds(60);
     /** Bounds of the random wait before retrying a failed refresh. */
     static final Duration RETRY_MIN = Duration.ofSeconds(5);
+
     static final Duration RETRY_MAX = Duration.ofSeconds(10);
 
     private final ClientCore core;
@@ -69,7 +70,8 @@ final class TokenRefresh {
     CompletableFuture<String> fetch() {
         CompletableFuture<String> f = new CompletableFuture<>();
         try {
-            CompletionStage<String> s = core.options.tokenSupplier().orElseThrow().get();
+            CompletionStage<String> s =
+                    core.options.tokenSupplier().orElseThrow().get();
             if (s == null) {
                 f.completeExceptionally(new IllegalStateException("token supplier returned no CompletionStage"));
             } else {
@@ -95,8 +97,10 @@ final class TokenRefresh {
                 return;
             }
             warned = true;
-            EventLoop.log.warn("switchboard client: the connection token expires in {} s and no tokenSupplier is set;"
-                + " the server will close the connection", ttlSeconds);
+            EventLoop.log.warn(
+                    "switchboard client: the connection token expires in {} s and no tokenSupplier is set;"
+                            + " the server will close the connection",
+                    ttlSeconds);
             return;
         }
         task = core.schedule(() -> refresh(c), delay(Duration.ofSeconds(ttlSeconds)));
@@ -123,8 +127,8 @@ final class TokenRefresh {
             }
             if (e != null) {
                 EventLoop.log.warn("switchboard client: token supplier failed; retrying the refresh", e);
-                core.fireError(new SwitchboardException(SwitchboardException.REFRESH_TOKEN,
-                    "token supplier failed: " + e, true));
+                core.fireError(new SwitchboardException(
+                        SwitchboardException.REFRESH_TOKEN, "token supplier failed: " + e, true));
                 retry(c);
             } else if (t == null || t.isEmpty()) {
                 core.toDisconnected(StateEvent.UNAUTHORIZED, "unauthorized");

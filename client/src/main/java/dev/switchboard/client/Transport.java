@@ -57,12 +57,12 @@ final class Transport {
     static Transport open(HttpClient http, URI uri, Duration timeout, int maxMessageSize, Handler handler) {
         Transport t = new Transport(handler, maxMessageSize);
         t.opened = http.newWebSocketBuilder()
-            .connectTimeout(timeout)
-            .buildAsync(uri, t.new Listener())
-            .thenApply(ws -> {
-                t.ws = ws;
-                return t;
-            });
+                .connectTimeout(timeout)
+                .buildAsync(uri, t.new Listener())
+                .thenApply(ws -> {
+                    t.ws = ws;
+                    return t;
+                });
         return t;
     }
 
@@ -102,9 +102,9 @@ final class Transport {
             return;
         }
         sendTail.handle((r, e) -> null)
-            .thenCompose(x -> w.sendClose(code, reason))
-            .whenComplete((r, e) -> CompletableFuture.delayedExecutor(CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS)
-                .execute(w::abort));
+                .thenCompose(x -> w.sendClose(code, reason))
+                .whenComplete((r, e) -> CompletableFuture.delayedExecutor(CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS)
+                        .execute(w::abort));
     }
 
     /** Drops the socket at once. No handler callback follows. */

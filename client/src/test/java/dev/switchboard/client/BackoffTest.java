@@ -47,7 +47,8 @@ class BackoffTest {
         assertThat(Backoff.ceilingMillis(4, 500, 20_000)).isEqualTo(16_000);
         assertThat(Backoff.ceilingMillis(5, 500, 20_000)).isEqualTo(20_000);
         assertThat(Backoff.ceilingMillis(Integer.MAX_VALUE, 500, 20_000)).isEqualTo(20_000);
-        assertThat(Backoff.ceilingMillis(62, Long.MAX_VALUE / 4, Long.MAX_VALUE)).isEqualTo(Long.MAX_VALUE);
+        assertThat(Backoff.ceilingMillis(62, Long.MAX_VALUE / 4, Long.MAX_VALUE))
+                .isEqualTo(Long.MAX_VALUE);
     }
 
     @Test

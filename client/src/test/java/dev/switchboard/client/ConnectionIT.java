@@ -60,11 +60,16 @@ class ConnectionIT {
     void serverForcedReconnectIsFollowedByANewConnection() throws Exception {
         build(fixture.client("alice")).connect().get(5, TimeUnit.SECONDS);
         String first = client.clientId();
-        fixture.server.node().disconnect("alice", null, new Disconnect(3011, "force reconnect")).join();
-        await().atMost(Duration.ofSeconds(5)).until(() -> client.state() == ClientState.CONNECTED
-            && !first.equals(client.clientId()));
-        assertThat(states).extracting(StateEvent::state).containsExactly(ClientState.CONNECTING,
-            ClientState.CONNECTED, ClientState.CONNECTING, ClientState.CONNECTED);
+        fixture.server
+                .node()
+                .disconnect("alice", null, new Disconnect(3011, "force reconnect"))
+                .join();
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> client.state() == ClientState.CONNECTED && !first.equals(client.clientId()));
+        assertThat(states)
+                .extracting(StateEvent::state)
+                .containsExactly(
+                        ClientState.CONNECTING, ClientState.CONNECTED, ClientState.CONNECTING, ClientState.CONNECTED);
         assertThat(states.get(2).code()).isEqualTo(3011);
         assertThat(states.get(2).reason()).isEqualTo("force reconnect");
     }
@@ -72,7 +77,10 @@ class ConnectionIT {
     @Test
     void terminalCloseCodeStopsTheClientWithoutReconnecting() throws Exception {
         build(fixture.client("alice")).connect().get(5, TimeUnit.SECONDS);
-        fixture.server.node().disconnect("alice", null, new Disconnect(4500, "account closed")).join();
+        fixture.server
+                .node()
+                .disconnect("alice", null, new Disconnect(4500, "account closed"))
+                .join();
         await().atMost(Duration.ofSeconds(5)).until(() -> client.state() == ClientState.DISCONNECTED);
         assertThat(states).last().isEqualTo(new StateEvent(ClientState.DISCONNECTED, 4500, "account closed", null));
         Thread.sleep(1_000); // several reconnect delays (100-500 ms)
@@ -86,8 +94,9 @@ class ConnectionIT {
         build(fixture.client("alice")).connect().get(5, TimeUnit.SECONDS);
         client.disconnect();
         await().until(() -> client.state() == ClientState.DISCONNECTED);
-        assertThat(states).last().isEqualTo(new StateEvent(ClientState.DISCONNECTED, StateEvent.CALLED,
-            "disconnect called", null));
+        assertThat(states)
+                .last()
+                .isEqualTo(new StateEvent(ClientState.DISCONNECTED, StateEvent.CALLED, "disconnect called", null));
         await().until(() -> fixture.server.node().info().numClients() == 0);
         client.connect().get(5, TimeUnit.SECONDS);
         assertThat(client.state()).isEqualTo(ClientState.CONNECTED);
@@ -97,12 +106,13 @@ class ConnectionIT {
     void tokenIsRefreshedBeforeItExpiresAndTheConnectionSurvivesPastIt() throws Exception {
         AtomicInteger refreshes = new AtomicInteger();
         build(fixture.client("alice")
-            .token(fixture.token("alice", Duration.ofSeconds(3)))
-            .tokenSupplier(() -> {
-                refreshes.incrementAndGet();
-                return CompletableFuture.completedFuture(fixture.token("alice", Duration.ofSeconds(3)));
-            }))
-            .connect().get(5, TimeUnit.SECONDS);
+                        .token(fixture.token("alice", Duration.ofSeconds(3)))
+                        .tokenSupplier(() -> {
+                            refreshes.incrementAndGet();
+                            return CompletableFuture.completedFuture(fixture.token("alice", Duration.ofSeconds(3)));
+                        }))
+                .connect()
+                .get(5, TimeUnit.SECONDS);
         String id = client.clientId();
         // expired_close_delay is 0: a connection not refreshed in time is closed (3005) right at expiry.
         // Refreshes come ~1.6 s apart (ttl 3 s, 1 s for rounding, 20% lead): the third is ~1.8 s past
@@ -117,7 +127,8 @@ class ConnectionIT {
     @Test
     void withoutASupplierTheServerEndsTheExpiredConnectionAndTheClientStopsOn109() throws Exception {
         build(fixture.client("alice").token(fixture.token("alice", Duration.ofSeconds(1))))
-            .connect().get(5, TimeUnit.SECONDS);
+                .connect()
+                .get(5, TimeUnit.SECONDS);
         await().atMost(Duration.ofSeconds(6)).until(() -> client.state() == ClientState.DISCONNECTED);
         assertThat(states).anySatisfy(e -> assertThat(e.code()).isEqualTo(3005));
         assertThat(states).last().satisfies(e -> assertThat(e.code()).isEqualTo(109));
@@ -126,13 +137,16 @@ class ConnectionIT {
     @Test
     void expiredTokenAtConnectIsReplacedFromTheSupplier() throws Exception {
         // Minted an hour ago with a one-second lifetime: expired now, with no waiting.
-        String expired = fixture.tokens.withClock(Clock.offset(Clock.systemUTC(), Duration.ofHours(-1)))
-            .connectToken("alice", Duration.ofSeconds(1), List.of(), null);
+        String expired = fixture.tokens
+                .withClock(Clock.offset(Clock.systemUTC(), Duration.ofHours(-1)))
+                .connectToken("alice", Duration.ofSeconds(1), List.of(), null);
         AtomicInteger calls = new AtomicInteger();
         build(fixture.client("alice").token(expired).tokenSupplier(() -> {
-            calls.incrementAndGet();
-            return CompletableFuture.completedFuture(fixture.token("alice"));
-        })).connect().get(5, TimeUnit.SECONDS);
+                    calls.incrementAndGet();
+                    return CompletableFuture.completedFuture(fixture.token("alice"));
+                }))
+                .connect()
+                .get(5, TimeUnit.SECONDS);
         assertThat(calls.get()).isEqualTo(1);
         assertThat(states).extracting(StateEvent::state).containsExactly(ClientState.CONNECTING, ClientState.CONNECTED);
     }
@@ -140,16 +154,22 @@ class ConnectionIT {
     @Test
     void supplierIsAskedWhenThereIsNoInitialToken() throws Exception {
         build(SwitchboardClient.builder(fixture.uri())
-            .tokenSupplier(() -> CompletableFuture.supplyAsync(() -> fixture.token("bob"))))
-            .connect().get(5, TimeUnit.SECONDS);
+                        .tokenSupplier(() -> CompletableFuture.supplyAsync(() -> fixture.token("bob"))))
+                .connect()
+                .get(5, TimeUnit.SECONDS);
         assertThat(client.state()).isEqualTo(ClientState.CONNECTED);
     }
 
     @Test
     void invalidTokenIsTerminal() {
-        CompletableFuture<Void> connected = build(fixture.client("alice").token("not.a.jwt")).connect();
-        assertThat(connected).failsWithin(Duration.ofSeconds(5)).withThrowableOfType(ExecutionException.class)
-            .havingCause().isInstanceOfSatisfying(SwitchboardException.class, e -> assertThat(e.code()).isEqualTo(3500));
+        CompletableFuture<Void> connected =
+                build(fixture.client("alice").token("not.a.jwt")).connect();
+        assertThat(connected)
+                .failsWithin(Duration.ofSeconds(5))
+                .withThrowableOfType(ExecutionException.class)
+                .havingCause()
+                .isInstanceOfSatisfying(
+                        SwitchboardException.class, e -> assertThat(e.code()).isEqualTo(3500));
         assertThat(client.state()).isEqualTo(ClientState.DISCONNECTED);
     }
 

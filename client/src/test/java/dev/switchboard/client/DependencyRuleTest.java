@@ -22,9 +22,9 @@ class DependencyRuleTest {
         List<String> offending;
         try (Stream<Path> files = Files.walk(main)) {
             offending = files.filter(p -> p.toString().endsWith(".java"))
-                .filter(p -> read(p).matches("(?s).*\\bdev\\.switchboard\\.(core|redis|server)\\b.*"))
-                .map(Path::toString)
-                .collect(Collectors.toList());
+                    .filter(p -> read(p).matches("(?s).*\\bdev\\.switchboard\\.(core|redis|server)\\b.*"))
+                    .map(Path::toString)
+                    .collect(Collectors.toList());
         }
         assertThat(main).isDirectory();
         assertThat(offending).isEmpty();

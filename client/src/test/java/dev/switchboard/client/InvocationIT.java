@@ -40,11 +40,18 @@ class InvocationIT {
     void start() throws Exception {
         fixture = ServerFixture.start();
         client = fixture.client("agent-1").build();
-        client.handle("add", d -> CompletableFuture.completedFuture(Map.of("sum", d.get(0).asInt() + d.get(1).asInt())));
-        client.handle("slowEcho", d -> CompletableFuture.supplyAsync(() -> {
-            sleep(20);
-            return d;
-        }, app));
+        client.handle(
+                "add",
+                d -> CompletableFuture.completedFuture(
+                        Map.of("sum", d.get(0).asInt() + d.get(1).asInt())));
+        client.handle(
+                "slowEcho",
+                d -> CompletableFuture.supplyAsync(
+                        () -> {
+                            sleep(20);
+                            return d;
+                        },
+                        app));
         client.handle("deny", d -> {
             throw new SwitchboardException(4403, "not allowed for this agent");
         });
@@ -60,8 +67,13 @@ class InvocationIT {
     }
 
     CompletableFuture<byte[]> invoke(String method, String data) {
-        return fixture.server.node().invoke(InvokeTarget.client(client.clientId()), method,
-            data == null ? null : data.getBytes(UTF_8), Duration.ofSeconds(5));
+        return fixture.server
+                .node()
+                .invoke(
+                        InvokeTarget.client(client.clientId()),
+                        method,
+                        data == null ? null : data.getBytes(UTF_8),
+                        Duration.ofSeconds(5));
     }
 
     static InvokeException invokeError(CompletableFuture<byte[]> call) {
@@ -79,9 +91,10 @@ class InvocationIT {
     @Test
     void handlersResultsReachTheCaller() throws Exception {
         assertThat(ServerFixture.parse(invoke("add", "[2,40]").get(5, TimeUnit.SECONDS)))
-            .isEqualTo(ServerFixture.parse("{\"sum\":42}"));
-        assertThat(ServerFixture.parse(invoke("slowEcho", "{\"q\":\"x\",\"n\":[1,2]}").get(5, TimeUnit.SECONDS)))
-            .isEqualTo(ServerFixture.parse("{\"q\":\"x\",\"n\":[1,2]}"));
+                .isEqualTo(ServerFixture.parse("{\"sum\":42}"));
+        assertThat(ServerFixture.parse(
+                        invoke("slowEcho", "{\"q\":\"x\",\"n\":[1,2]}").get(5, TimeUnit.SECONDS)))
+                .isEqualTo(ServerFixture.parse("{\"q\":\"x\",\"n\":[1,2]}"));
     }
 
     @Test
@@ -108,7 +121,10 @@ class InvocationIT {
             calls.add(invoke("slowEcho", "{\"i\":" + i + "}"));
         }
         for (int i = 0; i < calls.size(); i++) {
-            assertThat(ServerFixture.parse(calls.get(i).get(10, TimeUnit.SECONDS)).get("i").asInt()).isEqualTo(i);
+            assertThat(ServerFixture.parse(calls.get(i).get(10, TimeUnit.SECONDS))
+                            .get("i")
+                            .asInt())
+                    .isEqualTo(i);
         }
         // The node drops its entry in a stage that runs just after the caller's future completes.
         await().atMost(Duration.ofSeconds(2)).until(() -> fixture.server.node().pendingInvocations() == 0);
@@ -117,19 +133,24 @@ class InvocationIT {
     @Test
     void handlersStillAnswerAfterAReconnect() throws Exception {
         String first = client.clientId();
-        fixture.server.node().disconnect("agent-1", null, new Disconnect(3011, "force reconnect")).join();
-        await().atMost(Duration.ofSeconds(5)).until(() -> client.state() == ClientState.CONNECTED
-            && !first.equals(client.clientId()));
+        fixture.server
+                .node()
+                .disconnect("agent-1", null, new Disconnect(3011, "force reconnect"))
+                .join();
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> client.state() == ClientState.CONNECTED && !first.equals(client.clientId()));
         assertThat(ServerFixture.parse(invoke("add", "[1,1]").get(5, TimeUnit.SECONDS)))
-            .isEqualTo(ServerFixture.parse("{\"sum\":2}"));
+                .isEqualTo(ServerFixture.parse("{\"sum\":2}"));
     }
 
     @Test
     void otherMessagesGoToTheMessageListenerAndGetNoAnswer() throws Exception {
         List<JsonNode> messages = new CopyOnWriteArrayList<>();
         client.onMessage(messages::add);
-        assertThat(fixture.server.node().sendLocal("agent-1", null, "{\"notice\":\"maintenance at 5\"}".getBytes(UTF_8)))
-            .isEqualTo(1);
+        assertThat(fixture.server
+                        .node()
+                        .sendLocal("agent-1", null, "{\"notice\":\"maintenance at 5\"}".getBytes(UTF_8)))
+                .isEqualTo(1);
         await().atMost(Duration.ofSeconds(5)).until(() -> messages.size() == 1);
         assertThat(messages.get(0)).isEqualTo(ServerFixture.parse("{\"notice\":\"maintenance at 5\"}"));
         assertThat(fixture.sent.poll(300, TimeUnit.MILLISECONDS)).isNull();

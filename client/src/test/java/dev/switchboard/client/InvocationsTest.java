@@ -30,7 +30,10 @@ class InvocationsTest {
 
     @Test
     void resultCarriesTheIdAndTheHandlersData() {
-        inv.register("sum", d -> CompletableFuture.completedFuture(Map.of("sum", d.get(0).asInt() + d.get(1).asInt())));
+        inv.register(
+                "sum",
+                d -> CompletableFuture.completedFuture(
+                        Map.of("sum", d.get(0).asInt() + d.get(1).asInt())));
         invoke("{\"sb_invoke\":{\"id\":\"i-1\",\"method\":\"sum\",\"data\":[2,3]}}");
         assertThat(answers).singleElement().hasToString("{\"id\":\"i-1\",\"data\":{\"sum\":5}}");
     }
@@ -43,17 +46,20 @@ class InvocationsTest {
         invoke("{\"sb_invoke\":{\"id\":\"a\",\"method\":\"echo\",\"data\":{\"x\":[1,2.50]}}}");
         invoke("{\"sb_invoke\":{\"id\":\"b\",\"method\":\"nothing\"}}");
         invoke("{\"sb_invoke\":{\"id\":\"c\",\"method\":\"nostage\"}}");
-        assertThat(answers).extracting(ObjectNode::toString).containsExactly(
-            "{\"id\":\"a\",\"data\":{\"x\":[1,2.50]}}",
-            "{\"id\":\"b\",\"data\":null}",
-            "{\"id\":\"c\",\"data\":null}");
+        assertThat(answers)
+                .extracting(ObjectNode::toString)
+                .containsExactly(
+                        "{\"id\":\"a\",\"data\":{\"x\":[1,2.50]}}",
+                        "{\"id\":\"b\",\"data\":null}",
+                        "{\"id\":\"c\",\"data\":null}");
     }
 
     @Test
     void missingHandlerIs404MethodNotFound() {
         invoke("{\"sb_invoke\":{\"id\":\"x\",\"method\":\"nope\",\"data\":{}}}");
-        assertThat(answers).singleElement()
-            .hasToString("{\"id\":\"x\",\"error\":{\"code\":404,\"message\":\"method not found\"}}");
+        assertThat(answers)
+                .singleElement()
+                .hasToString("{\"id\":\"x\",\"error\":{\"code\":404,\"message\":\"method not found\"}}");
     }
 
     @Test
@@ -65,9 +71,11 @@ class InvocationsTest {
             throw new IllegalStateException("disk full");
         });
         inv.register("asyncFail", d -> CompletableFuture.failedFuture(new SwitchboardException(4409, "conflict")));
-        inv.register("asyncBoom", d -> CompletableFuture.supplyAsync(() -> {
-            throw new IllegalArgumentException("bad input");
-        }));
+        inv.register(
+                "asyncBoom",
+                d -> CompletableFuture.supplyAsync(() -> {
+                    throw new IllegalArgumentException("bad input");
+                }));
         inv.register("noMessage", d -> {
             throw new NullPointerException();
         });
@@ -77,12 +85,14 @@ class InvocationsTest {
         invoke("{\"sb_invoke\":{\"id\":\"4\",\"method\":\"asyncBoom\"}}");
         invoke("{\"sb_invoke\":{\"id\":\"5\",\"method\":\"noMessage\"}}");
         org.awaitility.Awaitility.await().until(() -> answers.size() == 5);
-        assertThat(answers).extracting(JsonNode::toString).containsExactlyInAnyOrder(
-            "{\"id\":\"1\",\"error\":{\"code\":4403,\"message\":\"not yours\"}}",
-            "{\"id\":\"2\",\"error\":{\"code\":500,\"message\":\"disk full\"}}",
-            "{\"id\":\"3\",\"error\":{\"code\":4409,\"message\":\"conflict\"}}",
-            "{\"id\":\"4\",\"error\":{\"code\":500,\"message\":\"bad input\"}}",
-            "{\"id\":\"5\",\"error\":{\"code\":500,\"message\":\"java.lang.NullPointerException\"}}");
+        assertThat(answers)
+                .extracting(JsonNode::toString)
+                .containsExactlyInAnyOrder(
+                        "{\"id\":\"1\",\"error\":{\"code\":4403,\"message\":\"not yours\"}}",
+                        "{\"id\":\"2\",\"error\":{\"code\":500,\"message\":\"disk full\"}}",
+                        "{\"id\":\"3\",\"error\":{\"code\":4409,\"message\":\"conflict\"}}",
+                        "{\"id\":\"4\",\"error\":{\"code\":500,\"message\":\"bad input\"}}",
+                        "{\"id\":\"5\",\"error\":{\"code\":500,\"message\":\"java.lang.NullPointerException\"}}");
     }
 
     @Test
@@ -109,6 +119,8 @@ class InvocationsTest {
         });
         full.register("m", d -> CompletableFuture.completedFuture(1));
         full.dispatch(parse("{\"id\":\"r\",\"method\":\"m\"}"), answers::add);
-        assertThat(answers).singleElement().satisfies(a -> assertThat(a.at("/error/code").asInt()).isEqualTo(500));
+        assertThat(answers)
+                .singleElement()
+                .satisfies(a -> assertThat(a.at("/error/code").asInt()).isEqualTo(500));
     }
 }

@@ -32,19 +32,26 @@ class OptionsTest {
     @Test
     void invalidSettingsAreRefusedAtBuildTime() {
         assertThatThrownBy(() -> SwitchboardClient.builder(URI.create("http://x/y")))
-            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ws://");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("ws://");
         assertThatThrownBy(() -> SwitchboardClient.builder(URI_).commandTimeout(Duration.ZERO))
-            .hasMessageContaining("commandTimeout");
-        assertThatThrownBy(() -> SwitchboardClient.builder(URI_).minReconnectDelay(Duration.ofSeconds(5))
-            .maxReconnectDelay(Duration.ofSeconds(1)).build()).hasMessageContaining("shorter than");
+                .hasMessageContaining("commandTimeout");
+        assertThatThrownBy(() -> SwitchboardClient.builder(URI_)
+                        .minReconnectDelay(Duration.ofSeconds(5))
+                        .maxReconnectDelay(Duration.ofSeconds(1))
+                        .build())
+                .hasMessageContaining("shorter than");
         assertThatThrownBy(() -> SwitchboardClient.builder(URI_).maxMessageSize(10))
-            .hasMessageContaining("maxMessageSize");
+                .hasMessageContaining("maxMessageSize");
     }
 
     @Test
     void tokenIsNotPrinted() {
-        assertThat(SwitchboardClient.builder(URI_).token("secret.jwt.value").options().toString())
-            .doesNotContain("secret.jwt.value");
+        assertThat(SwitchboardClient.builder(URI_)
+                        .token("secret.jwt.value")
+                        .options()
+                        .toString())
+                .doesNotContain("secret.jwt.value");
     }
 
     @Test
@@ -59,24 +66,33 @@ class OptionsTest {
     @Test
     void publishOfTextThatIsNotJsonFailsWithoutTouchingTheNetwork() {
         try (SwitchboardClient c = SwitchboardClient.builder(URI_).build()) {
-            assertThat(c.publish("ch", "{not json")).failsWithin(Duration.ofSeconds(1))
-                .withThrowableOfType(java.util.concurrent.ExecutionException.class)
-                .havingCause().isInstanceOfSatisfying(SwitchboardException.class,
-                    e -> assertThat(e.code()).isEqualTo(SwitchboardException.BAD_ARGUMENT));
+            assertThat(c.publish("ch", "{not json"))
+                    .failsWithin(Duration.ofSeconds(1))
+                    .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                    .havingCause()
+                    .isInstanceOfSatisfying(
+                            SwitchboardException.class,
+                            e -> assertThat(e.code()).isEqualTo(SwitchboardException.BAD_ARGUMENT));
         }
     }
 
     @Test
     void callsOnADisconnectedClientFailAtOnceAndAfterCloseSayClosed() {
         SwitchboardClient c = SwitchboardClient.builder(URI_).build();
-        assertThat(c.rpc("m", "1")).failsWithin(Duration.ofSeconds(1))
-            .withThrowableOfType(java.util.concurrent.ExecutionException.class)
-            .havingCause().isInstanceOfSatisfying(SwitchboardException.class,
-                e -> assertThat(e.code()).isEqualTo(SwitchboardException.CLIENT_DISCONNECTED));
+        assertThat(c.rpc("m", "1"))
+                .failsWithin(Duration.ofSeconds(1))
+                .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                .havingCause()
+                .isInstanceOfSatisfying(
+                        SwitchboardException.class,
+                        e -> assertThat(e.code()).isEqualTo(SwitchboardException.CLIENT_DISCONNECTED));
         c.close();
-        assertThat(c.connect()).failsWithin(Duration.ofSeconds(1))
-            .withThrowableOfType(java.util.concurrent.ExecutionException.class)
-            .havingCause().isInstanceOfSatisfying(SwitchboardException.class,
-                e -> assertThat(e.code()).isEqualTo(SwitchboardException.CLIENT_CLOSED));
+        assertThat(c.connect())
+                .failsWithin(Duration.ofSeconds(1))
+                .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                .havingCause()
+                .isInstanceOfSatisfying(
+                        SwitchboardException.class,
+                        e -> assertThat(e.code()).isEqualTo(SwitchboardException.CLIENT_CLOSED));
     }
 }

@@ -25,7 +25,9 @@ class ProtocolBehaviourIT {
     SwitchboardClient client;
 
     SwitchboardClient client(ClientBuilder b) {
-        client = b.minReconnectDelay(Duration.ofMillis(50)).maxReconnectDelay(Duration.ofMillis(200)).build();
+        client = b.minReconnectDelay(Duration.ofMillis(50))
+                .maxReconnectDelay(Duration.ofMillis(200))
+                .build();
         client.onStateChange(states::add);
         return client;
     }
@@ -46,17 +48,21 @@ class ProtocolBehaviourIT {
     void connectAndPendingSubscribesGoInOneFrame() throws Exception {
         client(builder().name("agent").version("1.2"));
         client.newSubscription("a").subscribe();
-        client.newSubscription("b", SubscriptionOptions.builder().joinLeave(true).build()).subscribe();
+        client.newSubscription(
+                        "b", SubscriptionOptions.builder().joinLeave(true).build())
+                .subscribe();
         client.connect();
         String frame = server.frames.poll(5, TimeUnit.SECONDS);
         String[] lines = frame.split("\n");
         assertThat(lines).hasSize(3);
         JsonNode connect = ServerFixture.parse(lines[0]);
         assertThat(connect.path("id").asInt()).isPositive();
-        assertThat(connect.get("connect").toString()).isEqualTo("{\"token\":\"t0\",\"name\":\"agent\",\"version\":\"1.2\"}");
-        assertThat(List.of(ServerFixture.parse(lines[1]).get("subscribe").toString(),
-            ServerFixture.parse(lines[2]).get("subscribe").toString()))
-            .containsExactlyInAnyOrder("{\"channel\":\"a\"}", "{\"channel\":\"b\",\"join_leave\":true}");
+        assertThat(connect.get("connect").toString())
+                .isEqualTo("{\"token\":\"t0\",\"name\":\"agent\",\"version\":\"1.2\"}");
+        assertThat(List.of(
+                        ServerFixture.parse(lines[1]).get("subscribe").toString(),
+                        ServerFixture.parse(lines[2]).get("subscribe").toString()))
+                .containsExactlyInAnyOrder("{\"channel\":\"a\"}", "{\"channel\":\"b\",\"join_leave\":true}");
     }
 
     @Test
@@ -89,7 +95,9 @@ class ProtocolBehaviourIT {
         server.acceptConnect("{\"client\":\"c1\",\"ping\":1,\"pong\":true}");
         long connectedAt = System.nanoTime();
         await().until(() -> client.state() == ClientState.CONNECTED);
-        assertThat(server.next("connect")).as("a second connect after the silence").isNotNull();
+        assertThat(server.next("connect"))
+                .as("a second connect after the silence")
+                .isNotNull();
         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - connectedAt);
         assertThat(ms).isBetween(1_200L, 3_000L);
         assertThat(states).anySatisfy(e -> {
@@ -115,7 +123,7 @@ class ProtocolBehaviourIT {
     void tokenExpiredOnConnectAsksTheSupplierAndReconnectsWithTheNewToken() {
         AtomicInteger calls = new AtomicInteger();
         client(builder().tokenSupplier(() -> CompletableFuture.completedFuture("fresh-" + calls.incrementAndGet())))
-            .connect();
+                .connect();
         JsonNode first = server.next("connect");
         assertThat(first.at("/connect/token").asText()).isEqualTo("t0");
         server.replyError(first, 109, "token expired", false);
@@ -129,8 +137,12 @@ class ProtocolBehaviourIT {
     void permanentConnectErrorDisconnectsWithTheServersCode() {
         CompletableFuture<Void> connected = client(builder()).connect();
         server.replyError(server.next("connect"), 101, "unauthorized", false);
-        assertThat(connected).failsWithin(Duration.ofSeconds(5)).withThrowableOfType(ExecutionException.class)
-            .havingCause().isInstanceOfSatisfying(SwitchboardException.class, e -> assertThat(e.code()).isEqualTo(101));
+        assertThat(connected)
+                .failsWithin(Duration.ofSeconds(5))
+                .withThrowableOfType(ExecutionException.class)
+                .havingCause()
+                .isInstanceOfSatisfying(
+                        SwitchboardException.class, e -> assertThat(e.code()).isEqualTo(101));
         assertThat(states).last().isEqualTo(new StateEvent(ClientState.DISCONNECTED, 101, "unauthorized", null));
     }
 
@@ -148,12 +160,16 @@ class ProtocolBehaviourIT {
         assertThat(s1.at("/subscribe/recover").isMissingNode()).isTrue();
         server.reply(s1, "subscribe", "{\"recoverable\":true,\"epoch\":\"e1\",\"offset\":5}");
         server.send("{\"push\":{\"channel\":\"feed\",\"pub\":{\"data\":{\"n\":6},\"offset\":6}}}");
-        server.send("{\"push\":{\"channel\":\"feed\",\"unsubscribe\":{\"code\":2500,\"reason\":\"insufficient state\"}}}");
+        server.send(
+                "{\"push\":{\"channel\":\"feed\",\"unsubscribe\":{\"code\":2500,\"reason\":\"insufficient state\"}}}");
         JsonNode s2 = server.next("subscribe");
         assertThat(s2.get("subscribe").toString())
-            .isEqualTo("{\"channel\":\"feed\",\"recover\":true,\"offset\":6,\"epoch\":\"e1\"}");
-        server.reply(s2, "subscribe", "{\"recoverable\":true,\"epoch\":\"e1\",\"offset\":6,\"was_recovering\":true,"
-            + "\"recovered\":true,\"publications\":[{\"data\":1,\"offset\":7},{\"data\":2,\"offset\":8}]}");
+                .isEqualTo("{\"channel\":\"feed\",\"recover\":true,\"offset\":6,\"epoch\":\"e1\"}");
+        server.reply(
+                s2,
+                "subscribe",
+                "{\"recoverable\":true,\"epoch\":\"e1\",\"offset\":6,\"was_recovering\":true,"
+                        + "\"recovered\":true,\"publications\":[{\"data\":1,\"offset\":7},{\"data\":2,\"offset\":8}]}");
         await().until(() -> offsets.size() == 3);
         assertThat(offsets).containsExactly(6L, 7L, 8L);
         assertThat(subscribed).hasSize(2);
@@ -173,10 +189,13 @@ class ProtocolBehaviourIT {
         server.acceptConnect("{\"client\":\"c1\"}");
         server.reply(server.next("subscribe"), "subscribe", "{}");
         await().until(() -> sub.state() == SubscriptionState.SUBSCRIBED);
-        server.send("{\"push\":{\"channel\":\"feed\",\"unsubscribe\":{\"code\":2000,\"reason\":\"server unsubscribe\"}}}");
+        server.send(
+                "{\"push\":{\"channel\":\"feed\",\"unsubscribe\":{\"code\":2000,\"reason\":\"server unsubscribe\"}}}");
         await().until(() -> sub.state() == SubscriptionState.UNSUBSCRIBED);
-        assertThat(events).last().isEqualTo(new SubscriptionStateEvent("feed", SubscriptionState.UNSUBSCRIBED, 2000,
-            "server unsubscribe"));
+        assertThat(events)
+                .last()
+                .isEqualTo(
+                        new SubscriptionStateEvent("feed", SubscriptionState.UNSUBSCRIBED, 2000, "server unsubscribe"));
     }
 
     @Test
@@ -184,12 +203,18 @@ class ProtocolBehaviourIT {
         client(builder()).connect();
         server.acceptConnect("{\"client\":\"c1\"}");
         await().until(() -> client.state() == ClientState.CONNECTED);
-        CompletableFuture<SubscribedEvent> denied = client.newSubscription("secret").subscribe();
+        CompletableFuture<SubscribedEvent> denied =
+                client.newSubscription("secret").subscribe();
         server.replyError(server.next("subscribe"), 103, "permission denied", false);
-        assertThat(denied).failsWithin(Duration.ofSeconds(5)).withThrowableOfType(ExecutionException.class)
-            .havingCause().isInstanceOfSatisfying(SwitchboardException.class, e -> assertThat(e.code()).isEqualTo(103));
+        assertThat(denied)
+                .failsWithin(Duration.ofSeconds(5))
+                .withThrowableOfType(ExecutionException.class)
+                .havingCause()
+                .isInstanceOfSatisfying(
+                        SwitchboardException.class, e -> assertThat(e.code()).isEqualTo(103));
 
-        CompletableFuture<SubscribedEvent> retried = client.newSubscription("busy").subscribe();
+        CompletableFuture<SubscribedEvent> retried =
+                client.newSubscription("busy").subscribe();
         server.replyError(server.next("subscribe"), 100, "internal server error", true);
         server.reply(server.next("subscribe"), "subscribe", "{}");
         assertThat(retried).succeedsWithin(Duration.ofSeconds(5));
@@ -202,15 +227,21 @@ class ProtocolBehaviourIT {
         await().until(() -> client.state() == ClientState.CONNECTED);
         CompletableFuture<JsonNode> busy = client.rpc("busy", "{}");
         server.replyError(server.next("rpc"), 100, "internal server error", true);
-        assertThat(busy).failsWithin(Duration.ofSeconds(5)).withThrowableOfType(ExecutionException.class)
-            .havingCause().isInstanceOfSatisfying(SwitchboardException.class, e -> {
-                assertThat(e.code()).isEqualTo(100);
-                assertThat(e.temporary()).isTrue();
-            });
+        assertThat(busy)
+                .failsWithin(Duration.ofSeconds(5))
+                .withThrowableOfType(ExecutionException.class)
+                .havingCause()
+                .isInstanceOfSatisfying(SwitchboardException.class, e -> {
+                    assertThat(e.code()).isEqualTo(100);
+                    assertThat(e.temporary()).isTrue();
+                });
         CompletableFuture<JsonNode> slow = client.rpc("slow", "{}");
-        assertThat(slow).failsWithin(Duration.ofSeconds(5)).withThrowableOfType(ExecutionException.class)
-            .havingCause().isInstanceOfSatisfying(SwitchboardException.class,
-                e -> assertThat(e.code()).isEqualTo(SwitchboardException.TIMEOUT));
+        assertThat(slow)
+                .failsWithin(Duration.ofSeconds(5))
+                .withThrowableOfType(ExecutionException.class)
+                .havingCause()
+                .isInstanceOfSatisfying(
+                        SwitchboardException.class, e -> assertThat(e.code()).isEqualTo(SwitchboardException.TIMEOUT));
     }
 
     @Test
@@ -258,33 +289,49 @@ class ProtocolBehaviourIT {
     @Test
     void invocationAnswersAreSendCommandsOfTheDocumentedShape() {
         client(builder())
-            .handle("add", d -> CompletableFuture.completedFuture(java.util.Map.of("sum", d.get(0).asInt() + d.get(1).asInt())))
-            .handle("deny", d -> {
-                throw new SwitchboardException(4403, "not yours");
-            })
-            .handle("crash", d -> CompletableFuture.failedFuture(new IllegalStateException("tool crashed")))
-            .connect();
+                .handle(
+                        "add",
+                        d -> CompletableFuture.completedFuture(java.util.Map.of(
+                                "sum", d.get(0).asInt() + d.get(1).asInt())))
+                .handle("deny", d -> {
+                    throw new SwitchboardException(4403, "not yours");
+                })
+                .handle("crash", d -> CompletableFuture.failedFuture(new IllegalStateException("tool crashed")))
+                .connect();
         server.acceptConnect("{\"client\":\"c1\"}");
         await().until(() -> client.state() == ClientState.CONNECTED);
-        server.send("{\"push\":{\"message\":{\"data\":{\"sb_invoke\":{\"id\":\"i-1\",\"method\":\"add\",\"data\":[2,40]}}}}}");
-        assertThat(server.next("send")).isEqualTo(ServerFixture.parse(
-            "{\"send\":{\"data\":{\"sb_result\":{\"id\":\"i-1\",\"data\":{\"sum\":42}}}}}"));
-        server.send("{\"push\":{\"message\":{\"data\":{\"sb_invoke\":{\"id\":\"i-2\",\"method\":\"deny\",\"data\":null}}}}}");
-        assertThat(server.next("send")).isEqualTo(ServerFixture.parse(
-            "{\"send\":{\"data\":{\"sb_result\":{\"id\":\"i-2\",\"error\":{\"code\":4403,\"message\":\"not yours\"}}}}}"));
-        server.send("{\"push\":{\"message\":{\"data\":{\"sb_invoke\":{\"id\":\"i-3\",\"method\":\"crash\",\"data\":{}}}}}}");
-        assertThat(server.next("send")).isEqualTo(ServerFixture.parse(
-            "{\"send\":{\"data\":{\"sb_result\":{\"id\":\"i-3\",\"error\":{\"code\":500,\"message\":\"tool crashed\"}}}}}"));
-        server.send("{\"push\":{\"message\":{\"data\":{\"sb_invoke\":{\"id\":\"i-4\",\"method\":\"nope\",\"data\":{}}}}}}");
-        assertThat(server.next("send")).isEqualTo(ServerFixture.parse(
-            "{\"send\":{\"data\":{\"sb_result\":{\"id\":\"i-4\",\"error\":{\"code\":404,\"message\":\"method not found\"}}}}}"));
+        server.send(
+                "{\"push\":{\"message\":{\"data\":{\"sb_invoke\":{\"id\":\"i-1\",\"method\":\"add\",\"data\":[2,40]}}}}}");
+        assertThat(server.next("send"))
+                .isEqualTo(ServerFixture.parse(
+                        "{\"send\":{\"data\":{\"sb_result\":{\"id\":\"i-1\",\"data\":{\"sum\":42}}}}}"));
+        server.send(
+                "{\"push\":{\"message\":{\"data\":{\"sb_invoke\":{\"id\":\"i-2\",\"method\":\"deny\",\"data\":null}}}}}");
+        assertThat(server.next("send"))
+                .isEqualTo(
+                        ServerFixture.parse(
+                                "{\"send\":{\"data\":{\"sb_result\":{\"id\":\"i-2\",\"error\":{\"code\":4403,\"message\":\"not yours\"}}}}}"));
+        server.send(
+                "{\"push\":{\"message\":{\"data\":{\"sb_invoke\":{\"id\":\"i-3\",\"method\":\"crash\",\"data\":{}}}}}}");
+        assertThat(server.next("send"))
+                .isEqualTo(
+                        ServerFixture.parse(
+                                "{\"send\":{\"data\":{\"sb_result\":{\"id\":\"i-3\",\"error\":{\"code\":500,\"message\":\"tool crashed\"}}}}}"));
+        server.send(
+                "{\"push\":{\"message\":{\"data\":{\"sb_invoke\":{\"id\":\"i-4\",\"method\":\"nope\",\"data\":{}}}}}}");
+        assertThat(server.next("send"))
+                .isEqualTo(
+                        ServerFixture.parse(
+                                "{\"send\":{\"data\":{\"sb_result\":{\"id\":\"i-4\",\"error\":{\"code\":404,\"message\":\"method not found\"}}}}}"));
     }
 
     @Test
     void invocationAnswerIsDroppedWhenItsConnectionIsGone() {
         CompletableFuture<Void> release = new CompletableFuture<>();
-        client(builder()).handle("wait", d -> release.thenApply(v -> "late"))
-            .handle("now", d -> CompletableFuture.completedFuture("now")).connect();
+        client(builder())
+                .handle("wait", d -> release.thenApply(v -> "late"))
+                .handle("now", d -> CompletableFuture.completedFuture("now"))
+                .connect();
         server.acceptConnect("{\"client\":\"c1\"}");
         await().until(() -> client.state() == ClientState.CONNECTED);
         server.send("{\"push\":{\"message\":{\"data\":{\"sb_invoke\":{\"id\":\"w-1\",\"method\":\"wait\"}}}}}");
@@ -296,8 +343,9 @@ class ProtocolBehaviourIT {
         // answer is here, a late answer that was sent would be here too, and ahead of it.
         release.complete(null);
         server.send("{\"push\":{\"message\":{\"data\":{\"sb_invoke\":{\"id\":\"n-1\",\"method\":\"now\"}}}}}");
-        assertThat(server.next("send")).isEqualTo(ServerFixture.parse(
-            "{\"send\":{\"data\":{\"sb_result\":{\"id\":\"n-1\",\"data\":\"now\"}}}}"));
+        assertThat(server.next("send"))
+                .isEqualTo(
+                        ServerFixture.parse("{\"send\":{\"data\":{\"sb_result\":{\"id\":\"n-1\",\"data\":\"now\"}}}}"));
         assertThat(server.commands).noneMatch(n -> n.has("send"));
     }
 }

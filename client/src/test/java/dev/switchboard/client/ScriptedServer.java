@@ -37,46 +37,51 @@ final class ScriptedServer implements AutoCloseable {
     final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
     /** Every command line received, parsed. */
     final BlockingQueue<JsonNode> commands = new LinkedBlockingQueue<>();
+
     final AtomicInteger connections = new AtomicInteger();
     private volatile Channel client;
 
     ScriptedServer() {
-        listener = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
-            .childHandler(new ChannelInitializer<SocketChannel>() {
-                @Override
-                protected void initChannel(SocketChannel ch) {
-                    ch.pipeline()
-                        .addLast(new HttpServerCodec())
-                        .addLast(new HttpObjectAggregator(1 << 20))
-                        .addLast(new WebSocketServerProtocolHandler("/connection/websocket"))
-                        .addLast(new SimpleChannelInboundHandler<TextWebSocketFrame>() {
-                            @Override
-                            public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-                                if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
-                                    client = ctx.channel();
-                                    connections.incrementAndGet();
-                                }
-                            }
-
-                            @Override
-                            protected void channelRead0(ChannelHandlerContext ctx, TextWebSocketFrame f) {
-                                String text = f.text();
-                                frames.add(text);
-                                for (String line : text.split("\n")) {
-                                    if (!line.isBlank()) {
-                                        commands.add(ServerFixture.parse(line));
+        listener = new ServerBootstrap()
+                .group(group)
+                .channel(NioServerSocketChannel.class)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline()
+                                .addLast(new HttpServerCodec())
+                                .addLast(new HttpObjectAggregator(1 << 20))
+                                .addLast(new WebSocketServerProtocolHandler("/connection/websocket"))
+                                .addLast(new SimpleChannelInboundHandler<TextWebSocketFrame>() {
+                                    @Override
+                                    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+                                        if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
+                                            client = ctx.channel();
+                                            connections.incrementAndGet();
+                                        }
                                     }
-                                }
-                            }
-                        });
-                }
-            })
-            .bind("127.0.0.1", 0).syncUninterruptibly().channel();
+
+                                    @Override
+                                    protected void channelRead0(ChannelHandlerContext ctx, TextWebSocketFrame f) {
+                                        String text = f.text();
+                                        frames.add(text);
+                                        for (String line : text.split("\n")) {
+                                            if (!line.isBlank()) {
+                                                commands.add(ServerFixture.parse(line));
+                                            }
+                                        }
+                                    }
+                                });
+                    }
+                })
+                .bind("127.0.0.1", 0)
+                .syncUninterruptibly()
+                .channel();
     }
 
     URI uri() {
-        return URI.create("ws://127.0.0.1:" + ((InetSocketAddress) listener.localAddress()).getPort()
-            + "/connection/websocket");
+        return URI.create(
+                "ws://127.0.0.1:" + ((InetSocketAddress) listener.localAddress()).getPort() + "/connection/websocket");
     }
 
     /** The next command that matches, skipping others (e.g. pongs); fails after 5 s. */
@@ -113,8 +118,8 @@ final class ScriptedServer implements AutoCloseable {
     }
 
     void replyError(JsonNode command, int code, String message, boolean temporary) {
-        send("{\"id\":" + command.path("id").asInt() + ",\"error\":{\"code\":" + code + ",\"message\":\""
-            + message + "\"" + (temporary ? ",\"temporary\":true" : "") + "}}");
+        send("{\"id\":" + command.path("id").asInt() + ",\"error\":{\"code\":" + code + ",\"message\":\"" + message
+                + "\"" + (temporary ? ",\"temporary\":true" : "") + "}}");
     }
 
     /** Accepts the next connect with the given reply body; returns the connect command. */

@@ -5,9 +5,9 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.core.engine.StreamPosition;
+import dev.switchboard.server.config.ConfigLoader;
 import dev.switchboard.transport.SwitchboardServer;
 import dev.switchboard.transport.auth.TokenGenerator;
-import dev.switchboard.server.config.ConfigLoader;
 import dev.switchboard.transport.config.ServerConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,41 +29,44 @@ final class ServerFixture implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
 
     /** Default namespace: history + forced recovery, presence, join/leave, subscribers may publish. */
-    static final String CONFIG_YAML = String.join("\n",
-        "address: 127.0.0.1",
-        "port: 0",
-        "client:",
-        "  ping_interval: 1s",
-        "  pong_timeout: 800ms",
-        "  expired_close_delay: 0s",
-        "channel:",
-        "  history_size: 1000",
-        "  history_ttl: 300s",
-        "  force_recovery: true",
-        "  presence: true",
-        "  join_leave: true",
-        "  allow_publish_for_subscriber: true",
-        "  allow_subscribe_for_client: true",
-        "  allow_presence_for_subscriber: true",
-        "  allow_history_for_subscriber: true",
-        "  namespaces:",
-        "    - name: private",
-        "      allow_subscribe_for_client: false",
-        "");
+    static final String CONFIG_YAML = String.join(
+            "\n",
+            "address: 127.0.0.1",
+            "port: 0",
+            "client:",
+            "  ping_interval: 1s",
+            "  pong_timeout: 800ms",
+            "  expired_close_delay: 0s",
+            "channel:",
+            "  history_size: 1000",
+            "  history_ttl: 300s",
+            "  force_recovery: true",
+            "  presence: true",
+            "  join_leave: true",
+            "  allow_publish_for_subscriber: true",
+            "  allow_subscribe_for_client: true",
+            "  allow_presence_for_subscriber: true",
+            "  allow_history_for_subscriber: true",
+            "  namespaces:",
+            "    - name: private",
+            "      allow_subscribe_for_client: false",
+            "");
 
     /** A message a client sent with {@code send}: who, and the data as JSON. */
-    record Sent(String user, String client, JsonNode data) {
-    }
+    record Sent(String user, String client, JsonNode data) {}
 
     final SwitchboardServer server;
     final BlockingQueue<Sent> sent = new LinkedBlockingQueue<>();
     final TokenGenerator tokens = TokenGenerator.hmac(SECRET);
 
     private ServerFixture(int port, UnaryOperator<SwitchboardServer.Builder> customize) {
-        ServerConfig config = ConfigLoader.loadYaml(CONFIG_YAML.replace("port: 0", "port: " + port), "client-test",
-            Map.of("SWITCHBOARD_TOKEN_HMAC_SECRET", SECRET, "SWITCHBOARD_API_KEY", "client-test-api-key"));
-        SwitchboardServer.Builder b = SwitchboardServer.builder().config(config)
-            .onSend((info, data) -> sent.add(new Sent(info.user(), info.client(), parse(data))));
+        ServerConfig config = ConfigLoader.loadYaml(
+                CONFIG_YAML.replace("port: 0", "port: " + port),
+                "client-test",
+                Map.of("SWITCHBOARD_TOKEN_HMAC_SECRET", SECRET, "SWITCHBOARD_API_KEY", "client-test-api-key"));
+        SwitchboardServer.Builder b = SwitchboardServer.builder()
+                .config(config)
+                .onSend((info, data) -> sent.add(new Sent(info.user(), info.client(), parse(data))));
         server = customize.apply(b).build().start();
     }
 
@@ -95,10 +98,10 @@ final class ServerFixture implements AutoCloseable {
     /** A builder for a client of this node as {@code user}, with short test-friendly delays. */
     ClientBuilder client(String user) {
         return SwitchboardClient.builder(uri())
-            .token(token(user))
-            .minReconnectDelay(Duration.ofMillis(100))
-            .maxReconnectDelay(Duration.ofMillis(500))
-            .commandTimeout(Duration.ofSeconds(5));
+                .token(token(user))
+                .minReconnectDelay(Duration.ofMillis(100))
+                .maxReconnectDelay(Duration.ofMillis(500))
+                .commandTimeout(Duration.ofSeconds(5));
     }
 
     /** Publishes from the server side; returns the publication's offset. */

@@ -26,10 +26,12 @@ class SubscriptionIT {
 
     @BeforeEach
     void start() {
-        fixture = ServerFixture.start(b -> b
-            .rpc("echo", req -> CompletableFuture.completedFuture(req.data()))
-            .rpc("whoami", req -> CompletableFuture.completedFuture(
-                ("\"" + req.client().user() + "\"").getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+        fixture = ServerFixture.start(b -> b.rpc("echo", req -> CompletableFuture.completedFuture(req.data()))
+                .rpc(
+                        "whoami",
+                        req -> CompletableFuture.completedFuture(
+                                ("\"" + req.client().user() + "\"")
+                                        .getBytes(java.nio.charset.StandardCharsets.UTF_8))));
     }
 
     @AfterEach
@@ -49,32 +51,36 @@ class SubscriptionIT {
     void serverPublicationsArriveInOrderWithOffsetsAndData() throws Exception {
         SwitchboardClient c = connected(fixture.client("alice"));
         List<Publication> got = new CopyOnWriteArrayList<>();
-        SubscribedEvent ev = c.newSubscription("prices").onPublication(got::add).subscribe().get(5, TimeUnit.SECONDS);
+        SubscribedEvent ev =
+                c.newSubscription("prices").onPublication(got::add).subscribe().get(5, TimeUnit.SECONDS);
         assertThat(ev.recoverable()).isTrue();
         assertThat(ev.wasRecovering()).isFalse();
         for (int i = 1; i <= 50; i++) {
             fixture.publish("prices", "{\"n\":" + i + ",\"price\":10.50}");
         }
         await().atMost(Duration.ofSeconds(5)).until(() -> got.size() == 50);
-        assertThat(got).extracting(Publication::offset).containsExactlyElementsOf(LongStream.rangeClosed(1, 50).boxed().toList());
+        assertThat(got)
+                .extracting(Publication::offset)
+                .containsExactlyElementsOf(LongStream.rangeClosed(1, 50).boxed().toList());
         assertThat(got).allSatisfy(p -> {
             assertThat(p.channel()).isEqualTo("prices");
             assertThat(p.json().get("n").asLong()).isEqualTo(p.offset());
             assertThat(p.info()).isNull();
         });
         assertThat(new String(got.get(0).data(), java.nio.charset.StandardCharsets.UTF_8))
-            .isEqualTo("{\"n\":1,\"price\":10.50}");
+                .isEqualTo("{\"n\":1,\"price\":10.50}");
     }
 
     @Test
     void forcedReconnectRecoversExactlyTheMissedPublicationsInOrder() throws Exception {
         SwitchboardClient c = connected(fixture.client("alice")
-            .minReconnectDelay(Duration.ofMillis(700)).maxReconnectDelay(Duration.ofMillis(800)));
+                .minReconnectDelay(Duration.ofMillis(700))
+                .maxReconnectDelay(Duration.ofMillis(800)));
         List<Long> offsets = new CopyOnWriteArrayList<>();
         List<SubscribedEvent> subscribed = new CopyOnWriteArrayList<>();
         Subscription sub = c.newSubscription("orders")
-            .onPublication(p -> offsets.add(p.offset()))
-            .onSubscribed(subscribed::add);
+                .onPublication(p -> offsets.add(p.offset()))
+                .onSubscribed(subscribed::add);
         sub.subscribe().get(5, TimeUnit.SECONDS);
         for (int i = 1; i <= 3; i++) {
             fixture.publish("orders", "{\"n\":" + i + "}");
@@ -87,7 +93,10 @@ class SubscriptionIT {
                 gone.countDown();
             }
         });
-        fixture.server.node().disconnect("alice", null, new Disconnect(3011, "force reconnect")).join();
+        fixture.server
+                .node()
+                .disconnect("alice", null, new Disconnect(3011, "force reconnect"))
+                .join();
         assertThat(gone.await(5, TimeUnit.SECONDS)).isTrue();
         for (int i = 4; i <= 8; i++) {
             fixture.publish("orders", "{\"n\":" + i + "}");
@@ -96,7 +105,8 @@ class SubscriptionIT {
         fixture.publish("orders", "{\"n\":9}");
         await().atMost(Duration.ofSeconds(5)).until(() -> offsets.size() == 9);
 
-        assertThat(offsets).containsExactlyElementsOf(LongStream.rangeClosed(1, 9).boxed().toList());
+        assertThat(offsets)
+                .containsExactlyElementsOf(LongStream.rangeClosed(1, 9).boxed().toList());
         SubscribedEvent again = subscribed.get(1);
         assertThat(again.wasRecovering()).isTrue();
         assertThat(again.recovered()).isTrue();
@@ -132,20 +142,24 @@ class SubscriptionIT {
         bob.newSubscription("chat").onPublication(bobGot::add).subscribe().get(5, TimeUnit.SECONDS);
 
         alice.publish("chat", "{\"text\":\"hi\"}").get(5, TimeUnit.SECONDS);
-        alice.publish("chat", ServerFixture.JSON.createObjectNode().put("text", "there")).get(5, TimeUnit.SECONDS);
+        alice.publish("chat", ServerFixture.JSON.createObjectNode().put("text", "there"))
+                .get(5, TimeUnit.SECONDS);
         await().until(() -> bobGot.size() == 2);
         assertThat(bobGot.get(0).json().get("text").asText()).isEqualTo("hi");
         assertThat(bobGot.get(0).info().user()).isEqualTo("alice");
         assertThat(bobGot.get(0).info().client()).isEqualTo(alice.clientId());
 
         HistoryResult all = alice.history("chat", -1, null, false).get(5, TimeUnit.SECONDS);
-        assertThat(all.publications()).extracting(p -> p.json().get("text").asText()).containsExactly("hi", "there");
+        assertThat(all.publications())
+                .extracting(p -> p.json().get("text").asText())
+                .containsExactly("hi", "there");
         assertThat(all.position().offset()).isEqualTo(2);
         assertThat(all.position().epoch()).isNotEmpty();
         HistoryResult newest = alice.history("chat", 1, null, true).get(5, TimeUnit.SECONDS);
         assertThat(newest.publications()).extracting(Publication::offset).containsExactly(2L);
-        HistoryResult since = alice.history("chat", 10, new StreamPosition(1, all.position().epoch()), false)
-            .get(5, TimeUnit.SECONDS);
+        HistoryResult since = alice.history(
+                        "chat", 10, new StreamPosition(1, all.position().epoch()), false)
+                .get(5, TimeUnit.SECONDS);
         assertThat(since.publications()).extracting(Publication::offset).containsExactly(2L);
         HistoryResult positionOnly = alice.history("chat", 0, null, false).get(5, TimeUnit.SECONDS);
         assertThat(positionOnly.publications()).isEmpty();
@@ -158,13 +172,20 @@ class SubscriptionIT {
 
         JsonNode echoed = alice.rpc("echo", "{\"x\":[1,2,{\"y\":null}]}").get(5, TimeUnit.SECONDS);
         assertThat(echoed).hasToString("{\"x\":[1,2,{\"y\":null}]}");
-        assertThat(bob.rpc("whoami", (JsonNode) null).get(5, TimeUnit.SECONDS).asText()).isEqualTo("bob");
-        assertThat(alice.rpc("nope", "{}")).failsWithin(Duration.ofSeconds(5))
-            .withThrowableOfType(ExecutionException.class).havingCause()
-            .isInstanceOfSatisfying(SwitchboardException.class, e -> assertThat(e.code()).isEqualTo(104));
-        assertThat(alice.history("unknown:chan", 1, null, false)).failsWithin(Duration.ofSeconds(5))
-            .withThrowableOfType(ExecutionException.class).havingCause()
-            .isInstanceOfSatisfying(SwitchboardException.class, e -> assertThat(e.code()).isEqualTo(102));
+        assertThat(bob.rpc("whoami", (JsonNode) null).get(5, TimeUnit.SECONDS).asText())
+                .isEqualTo("bob");
+        assertThat(alice.rpc("nope", "{}"))
+                .failsWithin(Duration.ofSeconds(5))
+                .withThrowableOfType(ExecutionException.class)
+                .havingCause()
+                .isInstanceOfSatisfying(
+                        SwitchboardException.class, e -> assertThat(e.code()).isEqualTo(104));
+        assertThat(alice.history("unknown:chan", 1, null, false))
+                .failsWithin(Duration.ofSeconds(5))
+                .withThrowableOfType(ExecutionException.class)
+                .havingCause()
+                .isInstanceOfSatisfying(
+                        SwitchboardException.class, e -> assertThat(e.code()).isEqualTo(102));
     }
 
     @Test
@@ -172,15 +193,17 @@ class SubscriptionIT {
         SwitchboardClient alice = connected(fixture.client("alice"));
         SwitchboardClient bob = connected(fixture.client("bob"));
         List<String> events = new CopyOnWriteArrayList<>();
-        alice.newSubscription("room", SubscriptionOptions.builder().joinLeave(true).build())
-            .onJoin(i -> events.add("join " + i.user()))
-            .onLeave(i -> events.add("leave " + i.user()))
-            .subscribe().get(5, TimeUnit.SECONDS);
+        alice.newSubscription(
+                        "room", SubscriptionOptions.builder().joinLeave(true).build())
+                .onJoin(i -> events.add("join " + i.user()))
+                .onLeave(i -> events.add("leave " + i.user()))
+                .subscribe()
+                .get(5, TimeUnit.SECONDS);
         Subscription bobs = bob.newSubscription("room");
         bobs.subscribe().get(5, TimeUnit.SECONDS);
         bobs.unsubscribe();
         await().atMost(Duration.ofSeconds(5))
-            .untilAsserted(() -> assertThat(events).containsExactly("join alice", "join bob", "leave bob"));
+                .untilAsserted(() -> assertThat(events).containsExactly("join alice", "join bob", "leave bob"));
     }
 
     @Test
@@ -193,9 +216,12 @@ class SubscriptionIT {
         await().atMost(Duration.ofSeconds(5)).until(() -> sub.state() == SubscriptionState.UNSUBSCRIBED);
         assertThat(events).last().satisfies(e -> assertThat(e.code()).isEqualTo(2000));
 
-        assertThat(c.newSubscription("private:vault").subscribe()).failsWithin(Duration.ofSeconds(5))
-            .withThrowableOfType(ExecutionException.class).havingCause()
-            .isInstanceOfSatisfying(SwitchboardException.class, e -> assertThat(e.code()).isEqualTo(103));
+        assertThat(c.newSubscription("private:vault").subscribe())
+                .failsWithin(Duration.ofSeconds(5))
+                .withThrowableOfType(ExecutionException.class)
+                .havingCause()
+                .isInstanceOfSatisfying(
+                        SwitchboardException.class, e -> assertThat(e.code()).isEqualTo(103));
         assertThat(c.getSubscription("private:vault").orElseThrow().state()).isEqualTo(SubscriptionState.UNSUBSCRIBED);
         assertThat(c.state()).isEqualTo(ClientState.CONNECTED);
     }

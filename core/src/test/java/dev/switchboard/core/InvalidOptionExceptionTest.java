@@ -14,23 +14,31 @@ class InvalidOptionExceptionTest {
     @Test
     void nodeOptionSettersNameTheOption() {
         assertThatThrownBy(() -> NodeOptions.builder().commandBurst(0))
-            .isInstanceOfSatisfying(InvalidOptionException.class, e -> {
-                assertThat(e.option()).isEqualTo("command_burst");
-                assertThat(e.problem()).isEqualTo("must be > 0, got 0");
-                assertThat(e).hasMessage("command_burst must be > 0, got 0");
-            });
+                .isInstanceOfSatisfying(InvalidOptionException.class, e -> {
+                    assertThat(e.option()).isEqualTo("command_burst");
+                    assertThat(e.problem()).isEqualTo("must be > 0, got 0");
+                    assertThat(e).hasMessage("command_burst must be > 0, got 0");
+                });
     }
 
     @Test
     void checksAcrossOptionsNameTheOptionToChange() {
         assertThatThrownBy(() -> NodeOptions.builder().clientQueueMaxBytes(1024).build())
-            .isInstanceOfSatisfying(InvalidOptionException.class,
-                e -> assertThat(e.option()).isEqualTo("max_publication_size"));
-        assertThatThrownBy(() -> NodeOptions.builder().pongTimeout(Duration.ofMinutes(1)).build())
-            .isInstanceOfSatisfying(InvalidOptionException.class, e -> assertThat(e.option()).isEqualTo("pong_timeout"));
+                .isInstanceOfSatisfying(
+                        InvalidOptionException.class,
+                        e -> assertThat(e.option()).isEqualTo("max_publication_size"));
+        assertThatThrownBy(() ->
+                        NodeOptions.builder().pongTimeout(Duration.ofMinutes(1)).build())
+                .isInstanceOfSatisfying(
+                        InvalidOptionException.class,
+                        e -> assertThat(e.option()).isEqualTo("pong_timeout"));
         assertThatThrownBy(() -> ChannelOptions.builder().allowRecovery(true).build())
-            .isInstanceOfSatisfying(InvalidOptionException.class, e -> assertThat(e.option()).isEqualTo("allow_recovery"));
+                .isInstanceOfSatisfying(
+                        InvalidOptionException.class,
+                        e -> assertThat(e.option()).isEqualTo("allow_recovery"));
         assertThatThrownBy(() -> ChannelOptions.builder().historySize(-1))
-            .isInstanceOfSatisfying(InvalidOptionException.class, e -> assertThat(e.option()).isEqualTo("history_size"));
+                .isInstanceOfSatisfying(
+                        InvalidOptionException.class,
+                        e -> assertThat(e.option()).isEqualTo("history_size"));
     }
 }

@@ -27,7 +27,8 @@ final class LuaScript {
         this.source = source;
         this.sourceBytes = source.getBytes(StandardCharsets.UTF_8);
         try {
-            this.sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(sourceBytes));
+            this.sha =
+                    HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(sourceBytes));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -45,19 +46,20 @@ final class LuaScript {
         }
     }
 
-    <T> CompletableFuture<T> run(RedisAsyncCommands<byte[], byte[]> redis, ScriptOutputType type, byte[][] keys,
-                                 byte[]... args) {
+    <T> CompletableFuture<T> run(
+            RedisAsyncCommands<byte[], byte[]> redis, ScriptOutputType type, byte[][] keys, byte[]... args) {
         CompletableFuture<T> f = redis.<T>evalsha(sha, type, keys, args).toCompletableFuture();
         return f.handle((r, e) -> {
-            if (e == null) {
-                return CompletableFuture.completedFuture(r);
-            }
-            Throwable c = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-            if (c instanceof RedisNoScriptException) {
-                return redis.<T>eval(sourceBytes, type, keys, args).toCompletableFuture();
-            }
-            return CompletableFuture.<T>failedFuture(c);
-        }).thenCompose(x -> x);
+                    if (e == null) {
+                        return CompletableFuture.completedFuture(r);
+                    }
+                    Throwable c = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+                    if (c instanceof RedisNoScriptException) {
+                        return redis.<T>eval(sourceBytes, type, keys, args).toCompletableFuture();
+                    }
+                    return CompletableFuture.<T>failedFuture(c);
+                })
+                .thenCompose(x -> x);
     }
 
     String source() {

@@ -152,14 +152,16 @@ final class PubSubSession {
             return;
         }
         long n = probeSent.incrementAndGet();
-        redis.async().publish(nodeChannel, (PROBE + n).getBytes(StandardCharsets.US_ASCII)).toCompletableFuture()
-            .whenComplete((receivers, e) -> {
-                if (e != null) {
-                    return; // Redis is down: that is an outage, not a deaf connection.
-                }
-                scheduler.schedule(() -> checkProbe(n), redis.options().probeTimeout().toMillis(),
-                    TimeUnit.MILLISECONDS);
-            });
+        redis.async()
+                .publish(nodeChannel, (PROBE + n).getBytes(StandardCharsets.US_ASCII))
+                .toCompletableFuture()
+                .whenComplete((receivers, e) -> {
+                    if (e != null) {
+                        return; // Redis is down: that is an outage, not a deaf connection.
+                    }
+                    scheduler.schedule(
+                            () -> checkProbe(n), redis.options().probeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                });
     }
 
     private void checkProbe(long n) {
@@ -170,8 +172,10 @@ final class PubSubSession {
         StatefulRedisPubSubConnection<byte[], byte[]> c = conn;
         if (c != null && c.isOpen()) {
             deaf = true;
-            log.warn("pub/sub connection deaf: probe {} not received in {}; restarting it", n,
-                redis.options().probeTimeout());
+            log.warn(
+                    "pub/sub connection deaf: probe {} not received in {}; restarting it",
+                    n,
+                    redis.options().probeTimeout());
             restart();
         }
     }

@@ -19,12 +19,11 @@ import java.util.Map;
  */
 final class PublicationCodec {
 
-    private PublicationCodec() {
-    }
+    private PublicationCodec() {}
 
     static byte[] encode(byte[] data, ClientInfo info, Map<String, String> tags, long time) {
         try (ByteArrayBuilder buf = new ByteArrayBuilder(data.length + 64);
-             JsonGenerator g = ProtocolCodec.mapper().getFactory().createGenerator(buf)) {
+                JsonGenerator g = ProtocolCodec.mapper().getFactory().createGenerator(buf)) {
             g.writeStartObject();
             ProtocolCodec.writePublicationFields(g, new Publication(0, data, info, tags, time));
             g.writeNumberField("time", time);
@@ -38,7 +37,7 @@ final class PublicationCodec {
 
     static byte[] encodeInfo(ClientInfo info) {
         try (ByteArrayBuilder buf = new ByteArrayBuilder(128);
-             JsonGenerator g = ProtocolCodec.mapper().getFactory().createGenerator(buf)) {
+                JsonGenerator g = ProtocolCodec.mapper().getFactory().createGenerator(buf)) {
             ProtocolCodec.writeInfo(g, info);
             g.flush();
             return buf.toByteArray();
@@ -59,8 +58,12 @@ final class PublicationCodec {
                 tags.put(e.getKey(), e.getValue().asText());
             }
         }
-        return new Publication(offset, ProtocolCodec.toBytes(n.get("data")),
-            info == null ? null : decodeInfo(info), tags, n.path("time").asLong(0));
+        return new Publication(
+                offset,
+                ProtocolCodec.toBytes(n.get("data")),
+                info == null ? null : decodeInfo(info),
+                tags,
+                n.path("time").asLong(0));
     }
 
     static ClientInfo decodeInfo(byte[] bytes, int from) throws IOException {
@@ -70,8 +73,11 @@ final class PublicationCodec {
     private static ClientInfo decodeInfo(JsonNode n) {
         JsonNode conn = n.get("conn_info");
         JsonNode chan = n.get("chan_info");
-        return new ClientInfo(n.path("client").asText(""), n.path("user").asText(""),
-            conn == null ? null : ProtocolCodec.toBytes(conn), chan == null ? null : ProtocolCodec.toBytes(chan));
+        return new ClientInfo(
+                n.path("client").asText(""),
+                n.path("user").asText(""),
+                conn == null ? null : ProtocolCodec.toBytes(conn),
+                chan == null ? null : ProtocolCodec.toBytes(chan));
     }
 
     static String utf8(byte[] b) {

@@ -1,5 +1,6 @@
 package dev.switchboard.redis;
 
+import dev.switchboard.core.channel.ChannelOptions;
 import dev.switchboard.core.engine.Broker;
 import dev.switchboard.core.engine.BrokerEventHandler;
 import dev.switchboard.core.engine.ClientInfo;
@@ -8,7 +9,6 @@ import dev.switchboard.core.engine.HistoryResult;
 import dev.switchboard.core.engine.Publication;
 import dev.switchboard.core.engine.PublishOptions;
 import dev.switchboard.core.engine.StreamPosition;
-import dev.switchboard.core.channel.ChannelOptions;
 import io.lettuce.core.ScriptOutputType;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -104,16 +104,22 @@ public final class RedisBroker implements Broker {
     public CompletableFuture<StreamPosition> publish(String channel, byte[] data, PublishOptions o) {
         byte[] payload = PublicationCodec.encode(data, o.info(), o.tags(), System.currentTimeMillis());
         String idem = o.idempotencyKey();
-        byte[][] k = {keys.stream(channel), keys.meta(channel),
-            idem == null ? keys.idempotency(channel, "") : keys.idempotency(channel, idem)};
-        CompletableFuture<List<Object>> f = PUBLISH.run(redis.async(), ScriptOutputType.MULTI, k,
-            payload,
-            b(o.withHistory() ? o.historySize() : 0),
-            b(o.withHistory() ? seconds(o.historyTtl()) : 0),
-            b(seconds(o.historyMetaTtl())),
-            keys.pubSub(channel),
-            b(newEpoch()),
-            b(idem == null ? 0 : seconds(o.idempotentResultTtl())));
+        byte[][] k = {
+            keys.stream(channel),
+            keys.meta(channel),
+            idem == null ? keys.idempotency(channel, "") : keys.idempotency(channel, idem)
+        };
+        CompletableFuture<List<Object>> f = PUBLISH.run(
+                redis.async(),
+                ScriptOutputType.MULTI,
+                k,
+                payload,
+                b(o.withHistory() ? o.historySize() : 0),
+                b(o.withHistory() ? seconds(o.historyTtl()) : 0),
+                b(seconds(o.historyMetaTtl())),
+                keys.pubSub(channel),
+                b(newEpoch()),
+                b(idem == null ? 0 : seconds(o.idempotentResultTtl())));
         return f.handle((r, e) -> {
             if (e != null) {
                 throw new java.util.concurrent.CompletionException(RedisConnections.toProtocolError(e));
@@ -123,13 +129,15 @@ public final class RedisBroker implements Broker {
     }
 
     private CompletableFuture<Void> publishRaw(byte[] pubSubChannel, byte[] message) {
-        return redis.async().publish(pubSubChannel, message).toCompletableFuture()
-            .handle((r, e) -> {
-                if (e != null) {
-                    throw new java.util.concurrent.CompletionException(RedisConnections.toProtocolError(e));
-                }
-                return null;
-            });
+        return redis.async()
+                .publish(pubSubChannel, message)
+                .toCompletableFuture()
+                .handle((r, e) -> {
+                    if (e != null) {
+                        throw new java.util.concurrent.CompletionException(RedisConnections.toProtocolError(e));
+                    }
+                    return null;
+                });
     }
 
     private static byte[] tagged(char type, byte[] body) {
@@ -166,25 +174,30 @@ public final class RedisBroker implements Broker {
      */
     @Override
     public CompletableFuture<Void> subscribe(String channel) {
-        StreamTracker t = new StreamTracker(channel, handler, readers, pubsub::retryLater,
-            redis.options().gapFillLimit(), MAX_PENDING_PER_CHANNEL);
+        StreamTracker t = new StreamTracker(
+                channel, handler, readers, pubsub::retryLater, redis.options().gapFillLimit(), MAX_PENDING_PER_CHANNEL);
         StreamTracker previous = trackers.put(channel, t);
         if (previous != null) {
             previous.close();
         }
         return pubsub.subscribe(keys.pubSub(channel))
-            .thenCompose(v -> redis.async().hmget(keys.meta(channel), b("e"), b("s")).toCompletableFuture())
-            .handle((kvs, e) -> {
-                if (e != null) {
-                    trackers.remove(channel, t);
-                    t.close();
-                    throw new java.util.concurrent.CompletionException(RedisConnections.toProtocolError(e));
-                }
-                String epoch = kvs.get(0).hasValue() ? PublicationCodec.utf8(kvs.get(0).getValue()) : null;
-                long top = kvs.get(1).hasValue() ? Long.parseLong(PublicationCodec.utf8(kvs.get(1).getValue())) : 0;
-                t.start(epoch, top);
-                return null;
-            });
+                .thenCompose(v ->
+                        redis.async().hmget(keys.meta(channel), b("e"), b("s")).toCompletableFuture())
+                .handle((kvs, e) -> {
+                    if (e != null) {
+                        trackers.remove(channel, t);
+                        t.close();
+                        throw new java.util.concurrent.CompletionException(RedisConnections.toProtocolError(e));
+                    }
+                    String epoch = kvs.get(0).hasValue()
+                            ? PublicationCodec.utf8(kvs.get(0).getValue())
+                            : null;
+                    long top = kvs.get(1).hasValue()
+                            ? Long.parseLong(PublicationCodec.utf8(kvs.get(1).getValue()))
+                            : 0;
+                    t.start(epoch, top);
+                    return null;
+                });
     }
 
     @Override
@@ -204,8 +217,12 @@ public final class RedisBroker implements Broker {
 
         @Override
         public CompletableFuture<Void> resetEpoch(String channel, String rolledBackEpoch) {
-            CompletableFuture<byte[]> f = EPOCH_RESET.run(redis.async(), ScriptOutputType.VALUE,
-                new byte[][] {keys.stream(channel), keys.meta(channel)}, b(rolledBackEpoch), b(newEpoch()));
+            CompletableFuture<byte[]> f = EPOCH_RESET.run(
+                    redis.async(),
+                    ScriptOutputType.VALUE,
+                    new byte[][] {keys.stream(channel), keys.meta(channel)},
+                    b(rolledBackEpoch),
+                    b(newEpoch()));
             return f.handle((r, e) -> {
                 if (e != null) {
                     log.warn("channel {}: could not start a new epoch: {}", channel, e.toString());
@@ -223,10 +240,15 @@ public final class RedisBroker implements Broker {
     @Override
     public CompletableFuture<HistoryResult> history(String channel, HistoryFilter filter) {
         long since = filter.since() == null ? -1 : filter.since().offset();
-        CompletableFuture<List<Object>> f = HISTORY.run(redis.async(), ScriptOutputType.MULTI,
-            new byte[][] {keys.stream(channel), keys.meta(channel)},
-            b(since), b(filter.limit()), b(filter.reverse() ? "1" : "0"),
-            b(seconds(ChannelOptions.DEFAULT_HISTORY_META_TTL)), b(newEpoch()));
+        CompletableFuture<List<Object>> f = HISTORY.run(
+                redis.async(),
+                ScriptOutputType.MULTI,
+                new byte[][] {keys.stream(channel), keys.meta(channel)},
+                b(since),
+                b(filter.limit()),
+                b(filter.reverse() ? "1" : "0"),
+                b(seconds(ChannelOptions.DEFAULT_HISTORY_META_TTL)),
+                b(newEpoch()));
         return f.handle((r, e) -> {
             if (e != null) {
                 throw new java.util.concurrent.CompletionException(RedisConnections.toProtocolError(e));

@@ -70,43 +70,64 @@ public final class RedisConnectionRegistry implements ConnectionRegistry {
 
     static ConnectionEntry decode(byte[] b) throws IOException {
         JsonNode o = ProtocolCodec.mapper().readTree(b);
-        return new ConnectionEntry(o.path("client").asText(), o.path("user").asText(""),
-            o.hasNonNull("key") ? o.get("key").asText() : null, o.path("node").asText(), o.path("at").asLong());
+        return new ConnectionEntry(
+                o.path("client").asText(),
+                o.path("user").asText(""),
+                o.hasNonNull("key") ? o.get("key").asText() : null,
+                o.path("node").asText(),
+                o.path("at").asLong());
     }
 
     @Override
     public CompletableFuture<Void> add(ConnectionEntry e) {
-        CompletableFuture<Long> f = ADD.run(redis.async(), ScriptOutputType.INTEGER, NO_KEYS, prefix, b(e.clientId()),
-            encode(e), b(e.user()), b(e.routingKey() == null ? "" : e.routingKey()), b(e.nodeId()),
-            b(Long.toString(e.connectedAt())));
+        CompletableFuture<Long> f = ADD.run(
+                redis.async(),
+                ScriptOutputType.INTEGER,
+                NO_KEYS,
+                prefix,
+                b(e.clientId()),
+                encode(e),
+                b(e.user()),
+                b(e.routingKey() == null ? "" : e.routingKey()),
+                b(e.nodeId()),
+                b(Long.toString(e.connectedAt())));
         return f.handle((r, err) -> err != null ? rethrow(err) : null);
     }
 
     @Override
     public CompletableFuture<Void> remove(ConnectionEntry e) {
-        CompletableFuture<Long> f = REMOVE.run(redis.async(), ScriptOutputType.INTEGER, NO_KEYS, prefix,
-            b(e.clientId()), b(e.user()), b(e.routingKey() == null ? "" : e.routingKey()), b(e.nodeId()));
+        CompletableFuture<Long> f = REMOVE.run(
+                redis.async(),
+                ScriptOutputType.INTEGER,
+                NO_KEYS,
+                prefix,
+                b(e.clientId()),
+                b(e.user()),
+                b(e.routingKey() == null ? "" : e.routingKey()),
+                b(e.nodeId()));
         return f.handle((r, err) -> err != null ? rethrow(err) : null);
     }
 
     @Override
     public CompletableFuture<Optional<ConnectionEntry>> byClient(String clientId) {
-        return redis.async().hget(b(redis.options().prefix() + ":conns"), b(clientId)).toCompletableFuture()
-            .handle((raw, err) -> {
-                if (err != null) {
-                    return rethrow(err);
-                }
-                try {
-                    return raw == null ? Optional.empty() : Optional.of(decode(raw));
-                } catch (IOException e) {
-                    return Optional.empty();
-                }
-            });
+        return redis.async()
+                .hget(b(redis.options().prefix() + ":conns"), b(clientId))
+                .toCompletableFuture()
+                .handle((raw, err) -> {
+                    if (err != null) {
+                        return rethrow(err);
+                    }
+                    try {
+                        return raw == null ? Optional.empty() : Optional.of(decode(raw));
+                    } catch (IOException e) {
+                        return Optional.empty();
+                    }
+                });
     }
 
     private CompletableFuture<List<ConnectionEntry>> find(String index, String value) {
-        CompletableFuture<List<Object>> f = FIND.run(redis.async(), ScriptOutputType.MULTI, NO_KEYS, prefix, b(index),
-            b(value));
+        CompletableFuture<List<Object>> f =
+                FIND.run(redis.async(), ScriptOutputType.MULTI, NO_KEYS, prefix, b(index), b(value));
         return f.handle((list, err) -> {
             if (err != null) {
                 return rethrow(err);

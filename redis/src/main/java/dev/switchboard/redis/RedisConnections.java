@@ -17,9 +17,9 @@ import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.function.Supplier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,25 +47,25 @@ public final class RedisConnections implements AutoCloseable {
     public RedisConnections(RedisEngineOptions options) {
         this.options = options;
         this.resources = DefaultClientResources.builder()
-            .reconnectDelay(Delay.fullJitter(options.reconnectMinDelay(), options.reconnectMaxDelay(), 2,
-                TimeUnit.MILLISECONDS))
-            .build();
+                .reconnectDelay(Delay.fullJitter(
+                        options.reconnectMinDelay(), options.reconnectMaxDelay(), 2, TimeUnit.MILLISECONDS))
+                .build();
         RedisURI uri = RedisURI.create(options.url().replaceFirst("(?i)^redis\\+sentinel://", "redis-sentinel://"));
         uri.setTimeout(options.commandTimeout());
         this.client = RedisClient.create(resources, uri);
         client.setOptions(ClientOptions.builder()
-            .autoReconnect(true)
-            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-            .requestQueueSize(options.requestQueueSize())
-            .timeoutOptions(TimeoutOptions.enabled(options.commandTimeout()))
-            .build());
+                .autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .requestQueueSize(options.requestQueueSize())
+                .timeoutOptions(TimeoutOptions.enabled(options.commandTimeout()))
+                .build());
         try {
             this.connection = client.connect(ByteArrayCodec.INSTANCE);
         } catch (RedisException e) {
             client.shutdown();
             resources.shutdown();
-            throw new IllegalStateException("cannot connect to Redis at " + options.redactedUrl() + ": "
-                + rootMessage(e), e);
+            throw new IllegalStateException(
+                    "cannot connect to Redis at " + options.redactedUrl() + ": " + rootMessage(e), e);
         }
         log.info("connected to Redis at {}", options.redactedUrl());
     }

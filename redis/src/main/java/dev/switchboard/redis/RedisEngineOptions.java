@@ -74,22 +74,50 @@ public final class RedisEngineOptions {
     }
 
     /** The Redis URL, possibly holding a password: never log it, use {@link #redactedUrl()}. */
-    public String url() { return url; }
+    public String url() {
+        return url;
+    }
 
     /** The URL with any password replaced, safe to log. */
     public String redactedUrl() {
         return url.replaceAll("//[^@/]*@", "//***@");
     }
 
-    public String prefix() { return prefix; }
-    public Duration commandTimeout() { return commandTimeout; }
-    public int requestQueueSize() { return requestQueueSize; }
-    public Duration reconnectMinDelay() { return reconnectMinDelay; }
-    public Duration reconnectMaxDelay() { return reconnectMaxDelay; }
-    public Duration probeInterval() { return probeInterval; }
-    public Duration probeTimeout() { return probeTimeout; }
-    public Duration nodeTimeout() { return nodeTimeout; }
-    public int gapFillLimit() { return gapFillLimit; }
+    public String prefix() {
+        return prefix;
+    }
+
+    public Duration commandTimeout() {
+        return commandTimeout;
+    }
+
+    public int requestQueueSize() {
+        return requestQueueSize;
+    }
+
+    public Duration reconnectMinDelay() {
+        return reconnectMinDelay;
+    }
+
+    public Duration reconnectMaxDelay() {
+        return reconnectMaxDelay;
+    }
+
+    public Duration probeInterval() {
+        return probeInterval;
+    }
+
+    public Duration probeTimeout() {
+        return probeTimeout;
+    }
+
+    public Duration nodeTimeout() {
+        return nodeTimeout;
+    }
+
+    public int gapFillLimit() {
+        return gapFillLimit;
+    }
 
     /** Builder of {@link RedisEngineOptions}. */
     public static final class Builder {
@@ -107,7 +135,8 @@ public final class RedisEngineOptions {
         private Builder(String url) {
             this.url = Objects.requireNonNull(url, "url");
             if (!url.matches("(?i)(redis|rediss|redis\\+sentinel|redis-sentinel)://.*")) {
-                throw new IllegalArgumentException("redis url must start with redis://, rediss:// or redis+sentinel://");
+                throw new IllegalArgumentException(
+                        "redis url must start with redis://, rediss:// or redis+sentinel://");
             }
         }
 
@@ -119,7 +148,10 @@ public final class RedisEngineOptions {
             return this;
         }
 
-        public Builder commandTimeout(Duration v) { commandTimeout = positive(v, "command_timeout"); return this; }
+        public Builder commandTimeout(Duration v) {
+            commandTimeout = positive(v, "command_timeout");
+            return this;
+        }
 
         public Builder requestQueueSize(int v) {
             if (v <= 0) {
@@ -129,11 +161,30 @@ public final class RedisEngineOptions {
             return this;
         }
 
-        public Builder reconnectMinDelay(Duration v) { reconnectMinDelay = positive(v, "reconnect_min_delay"); return this; }
-        public Builder reconnectMaxDelay(Duration v) { reconnectMaxDelay = positive(v, "reconnect_max_delay"); return this; }
-        public Builder probeInterval(Duration v) { probeInterval = positive(v, "probe_interval"); return this; }
-        public Builder probeTimeout(Duration v) { probeTimeout = positive(v, "probe_timeout"); return this; }
-        public Builder nodeTimeout(Duration v) { nodeTimeout = positive(v, "node_timeout"); return this; }
+        public Builder reconnectMinDelay(Duration v) {
+            reconnectMinDelay = positive(v, "reconnect_min_delay");
+            return this;
+        }
+
+        public Builder reconnectMaxDelay(Duration v) {
+            reconnectMaxDelay = positive(v, "reconnect_max_delay");
+            return this;
+        }
+
+        public Builder probeInterval(Duration v) {
+            probeInterval = positive(v, "probe_interval");
+            return this;
+        }
+
+        public Builder probeTimeout(Duration v) {
+            probeTimeout = positive(v, "probe_timeout");
+            return this;
+        }
+
+        public Builder nodeTimeout(Duration v) {
+            nodeTimeout = positive(v, "node_timeout");
+            return this;
+        }
 
         public Builder gapFillLimit(int v) {
             if (v <= 0) {

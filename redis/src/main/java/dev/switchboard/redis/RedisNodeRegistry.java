@@ -51,22 +51,34 @@ public final class RedisNodeRegistry implements NodeRegistry {
     public RedisNodeRegistry(RedisConnections redis) {
         this.redis = Objects.requireNonNull(redis, "redis");
         this.keys = new RedisKeys(redis.options().prefix());
-        this.timeoutMillis = Long.toString(redis.options().nodeTimeout().toMillis())
-            .getBytes(StandardCharsets.US_ASCII);
+        this.timeoutMillis =
+                Long.toString(redis.options().nodeTimeout().toMillis()).getBytes(StandardCharsets.US_ASCII);
     }
 
     @Override
     public CompletableFuture<Void> heartbeat(NodeInfo info) {
         byte[] json = encode(info);
-        CompletableFuture<Long> f = RedisConnections.call(() -> NODES.run(redis.async(), ScriptOutputType.INTEGER,
-            registryKeys(), timeoutMillis, utf8(redis.options().prefix()), utf8("beat"), utf8(info.id()), json));
+        CompletableFuture<Long> f = RedisConnections.call(() -> NODES.run(
+                redis.async(),
+                ScriptOutputType.INTEGER,
+                registryKeys(),
+                timeoutMillis,
+                utf8(redis.options().prefix()),
+                utf8("beat"),
+                utf8(info.id()),
+                json));
         return f.thenApply(evicted -> null);
     }
 
     @Override
     public CompletableFuture<List<NodeInfo>> nodes() {
-        CompletableFuture<List<Object>> f = RedisConnections.call(() -> NODES.run(redis.async(), ScriptOutputType.MULTI,
-            registryKeys(), timeoutMillis, utf8(redis.options().prefix()), utf8("list")));
+        CompletableFuture<List<Object>> f = RedisConnections.call(() -> NODES.run(
+                redis.async(),
+                ScriptOutputType.MULTI,
+                registryKeys(),
+                timeoutMillis,
+                utf8(redis.options().prefix()),
+                utf8("list")));
         return f.thenApply(RedisNodeRegistry::decodeAll);
     }
 
@@ -75,8 +87,10 @@ public final class RedisNodeRegistry implements NodeRegistry {
         byte[] id = utf8(nodeId);
         // Two commands, not a script: should the second fail, the listing skips a liveness entry
         // without info and the next heartbeat of any node evicts it after the timeout.
-        CompletableFuture<Long> info = RedisConnections.call(() -> redis.async().hdel(keys.nodes(), id).toCompletableFuture());
-        CompletableFuture<Long> alive = RedisConnections.call(() -> redis.async().zrem(keys.nodesAlive(), id).toCompletableFuture());
+        CompletableFuture<Long> info =
+                RedisConnections.call(() -> redis.async().hdel(keys.nodes(), id).toCompletableFuture());
+        CompletableFuture<Long> alive = RedisConnections.call(
+                () -> redis.async().zrem(keys.nodesAlive(), id).toCompletableFuture());
         return CompletableFuture.allOf(info, alive);
     }
 
@@ -105,9 +119,16 @@ public final class RedisNodeRegistry implements NodeRegistry {
 
     static NodeInfo decode(byte[] b) throws IOException {
         JsonNode o = ProtocolCodec.mapper().readTree(b);
-        return new NodeInfo(o.path("id").asText(), o.path("name").asText(), o.path("version").asText(),
-            o.path("address").asText(""), o.path("num_clients").asInt(), o.path("num_users").asInt(),
-            o.path("num_subs").asInt(), o.path("num_channels").asInt(), o.path("uptime").asLong());
+        return new NodeInfo(
+                o.path("id").asText(),
+                o.path("name").asText(),
+                o.path("version").asText(),
+                o.path("address").asText(""),
+                o.path("num_clients").asInt(),
+                o.path("num_users").asInt(),
+                o.path("num_subs").asInt(),
+                o.path("num_channels").asInt(),
+                o.path("uptime").asLong());
     }
 
     private static List<NodeInfo> decodeAll(List<Object> infos) {

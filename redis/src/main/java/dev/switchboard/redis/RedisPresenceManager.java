@@ -57,8 +57,8 @@ public final class RedisPresenceManager implements PresenceManager {
 
     @Override
     public CompletableFuture<Map<String, ClientInfo>> presence(String channel) {
-        CompletableFuture<List<Object>> flat = RedisConnections.call(() -> GET.run(redis.async(), ScriptOutputType.MULTI,
-            keysOf(channel)));
+        CompletableFuture<List<Object>> flat =
+                RedisConnections.call(() -> GET.run(redis.async(), ScriptOutputType.MULTI, keysOf(channel)));
         return flat.thenApply(RedisPresenceManager::decode);
     }
 
@@ -79,15 +79,20 @@ public final class RedisPresenceManager implements PresenceManager {
             throw new IllegalArgumentException("presence ttl must be > 0");
         }
         byte[] json = PublicationCodec.encodeInfo(info);
-        CompletableFuture<Long> f = RedisConnections.call(() -> ADD.run(redis.async(), ScriptOutputType.INTEGER, keysOf(channel),
-            utf8(info.client()), json, ascii(ttl.toMillis())));
+        CompletableFuture<Long> f = RedisConnections.call(() -> ADD.run(
+                redis.async(),
+                ScriptOutputType.INTEGER,
+                keysOf(channel),
+                utf8(info.client()),
+                json,
+                ascii(ttl.toMillis())));
         return f.thenApply(dropped -> null);
     }
 
     @Override
     public CompletableFuture<Void> removePresence(String channel, String clientId, String userId) {
-        CompletableFuture<Long> f = RedisConnections.call(() -> REMOVE.run(redis.async(), ScriptOutputType.INTEGER, keysOf(channel),
-            utf8(clientId)));
+        CompletableFuture<Long> f = RedisConnections.call(
+                () -> REMOVE.run(redis.async(), ScriptOutputType.INTEGER, keysOf(channel), utf8(clientId)));
         return f.thenApply(removed -> null);
     }
 

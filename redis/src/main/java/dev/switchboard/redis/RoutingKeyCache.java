@@ -27,8 +27,7 @@ final class RoutingKeyCache {
     /** A change message that drops every key (a node's connections were evicted). */
     static final String ALL = "*";
 
-    private record Cached(List<ConnectionEntry> entries, long expiresAtNanos) {
-    }
+    private record Cached(List<ConnectionEntry> entries, long expiresAtNanos) {}
 
     private final Map<String, Cached> keys = new ConcurrentHashMap<>();
     private final AtomicLong generation = new AtomicLong();

@@ -52,7 +52,8 @@ final class StreamTracker {
     private long filled;
     private long lost;
 
-    StreamTracker(String channel, BrokerEventHandler handler, Reader reader, Retry retry, int fillLimit, int maxPending) {
+    StreamTracker(
+            String channel, BrokerEventHandler handler, Reader reader, Retry retry, int fillLimit, int maxPending) {
         this.channel = channel;
         this.handler = handler;
         this.reader = reader;
@@ -162,8 +163,8 @@ final class StreamTracker {
             return;
         }
         last = offset;
-        handler.handlePublication(channel, PublicationCodec.decode(offset, m, c2 + 1),
-            new StreamPosition(offset, msgEpoch));
+        handler.handlePublication(
+                channel, PublicationCodec.decode(offset, m, c2 + 1), new StreamPosition(offset, msgEpoch));
     }
 
     private void fill() {
@@ -196,18 +197,26 @@ final class StreamTracker {
         boolean sameEpoch = epoch == null || epoch.equals(top.epoch());
         if (sameEpoch && epoch != null && top.offset() < from) {
             // The stream is behind what this node delivered: Redis lost acknowledged writes.
-            log.warn("channel {}: stream went back from offset {} to {}; starting a new epoch, subscribers must recover",
-                channel, from, top.offset());
+            log.warn(
+                    "channel {}: stream went back from offset {} to {}; starting a new epoch, subscribers must recover",
+                    channel,
+                    from,
+                    top.offset());
             reader.resetEpoch(channel, epoch);
             last = top.offset();
             handler.handleInsufficientState(channel);
             return;
         }
-        boolean complete = sameEpoch && h.publications().size() <= fillLimit
-            && (h.publications().isEmpty() ? top.offset() <= from : h.publications().get(0).offset() == from + 1);
+        boolean complete = sameEpoch
+                && h.publications().size() <= fillLimit
+                && (h.publications().isEmpty()
+                        ? top.offset() <= from
+                        : h.publications().get(0).offset() == from + 1);
         if (!complete) {
-            log.warn("channel {}: publications after offset {} are gone from the stream; subscribers must recover",
-                channel, from);
+            log.warn(
+                    "channel {}: publications after offset {} are gone from the stream; subscribers must recover",
+                    channel,
+                    from);
             epoch = top.epoch();
             last = top.offset();
             handler.handleInsufficientState(channel);

@@ -8,12 +8,12 @@ final class ContractRedis {
 
     private static final AtomicInteger PREFIXES = new AtomicInteger();
 
-    private ContractRedis() {
-    }
+    private ContractRedis() {}
 
     /** New connections to the server, under a key prefix no other test uses. */
     static RedisConnections connect(RedisServerExtension redis, String role) {
         return new RedisConnections(RedisEngineOptions.builder(redis.url())
-            .prefix("contract-" + role + PREFIXES.incrementAndGet()).build());
+                .prefix("contract-" + role + PREFIXES.incrementAndGet())
+                .build());
     }
 }

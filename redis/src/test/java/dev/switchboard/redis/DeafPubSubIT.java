@@ -42,15 +42,20 @@ class DeafPubSubIT {
     @Test
     void deafPubSubConnectionIsReplacedAndTheMissedPublicationsAreFilledIn() throws Exception {
         try (FreezingProxy proxy = new FreezingProxy(redis.port());
-             RedisConnections viaProxy = new RedisConnections(RedisEngineOptions.builder(proxy.url())
-                 .prefix("deaf").probeInterval(Duration.ofMillis(500)).probeTimeout(Duration.ofMillis(500)).build());
-             RedisConnections direct = new RedisConnections(RedisEngineOptions.builder(redis.url()).prefix("deaf").build())) {
+                RedisConnections viaProxy = new RedisConnections(RedisEngineOptions.builder(proxy.url())
+                        .prefix("deaf")
+                        .probeInterval(Duration.ofMillis(500))
+                        .probeTimeout(Duration.ofMillis(500))
+                        .build());
+                RedisConnections direct = new RedisConnections(
+                        RedisEngineOptions.builder(redis.url()).prefix("deaf").build())) {
             RedisBroker listening = new RedisBroker(viaProxy, "listener");
             listening.start(handler);
             listening.subscribe("c").join();
             RedisBroker publishing = new RedisBroker(direct, "publisher");
             publishing.start(handler);
-            PublishOptions history = new PublishOptions(1000, Duration.ofMinutes(5), Duration.ofHours(1), null, null, null, null);
+            PublishOptions history =
+                    new PublishOptions(1000, Duration.ofMinutes(5), Duration.ofHours(1), null, null, null, null);
             byte[] data = "{}".getBytes(StandardCharsets.UTF_8);
             for (int i = 0; i < 10; i++) {
                 publishing.publish("c", data, history).join();
@@ -72,8 +77,9 @@ class DeafPubSubIT {
             synchronized (delivered) {
                 assertThat(delivered).isEqualTo(expected);
             }
-            System.out.printf("deaf pub/sub detected and replaced after %d ms; %d publications filled from the stream%n",
-                detectedMs, listening.gapFilledCount());
+            System.out.printf(
+                    "deaf pub/sub detected and replaced after %d ms; %d publications filled from the stream%n",
+                    detectedMs, listening.gapFilledCount());
             listening.close();
             publishing.close();
         }

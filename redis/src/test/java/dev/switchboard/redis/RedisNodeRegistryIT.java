@@ -32,9 +32,11 @@ class RedisNodeRegistryIT {
     private static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(1);
     /** A fast timeout for the tests that do not measure eviction. */
     private static final Duration SHORT_NODE_TIMEOUT = Duration.ofSeconds(1);
+
     private static final Duration COMMAND_TIMEOUT = Duration.ofMillis(500);
     /** Scheduling and loopback round trips on a busy CI machine. */
     private static final Duration SLACK = Duration.ofMillis(400);
+
     private static final Duration POLL = Duration.ofMillis(20);
     private static final AtomicInteger PREFIXES = new AtomicInteger();
 
@@ -58,17 +60,28 @@ class RedisNodeRegistryIT {
     }
 
     private RedisConnections connect(Duration nodeTimeout) {
-        RedisConnections c = new RedisConnections(RedisEngineOptions.builder(redis.url()).prefix(prefix)
-            .nodeTimeout(nodeTimeout).commandTimeout(COMMAND_TIMEOUT)
-            .reconnectMinDelay(Duration.ofMillis(10)).reconnectMaxDelay(Duration.ofMillis(200))
-            .build());
+        RedisConnections c = new RedisConnections(RedisEngineOptions.builder(redis.url())
+                .prefix(prefix)
+                .nodeTimeout(nodeTimeout)
+                .commandTimeout(COMMAND_TIMEOUT)
+                .reconnectMinDelay(Duration.ofMillis(10))
+                .reconnectMaxDelay(Duration.ofMillis(200))
+                .build());
         opened.add(c);
         return c;
     }
 
     private static NodeInfo info(String id, int clients) {
-        return new NodeInfo(id, "node " + id, "0.1.0", "10.0.0." + id.length() + ":8000", clients, clients / 2,
-            clients * 3, 7, 12_345L);
+        return new NodeInfo(
+                id,
+                "node " + id,
+                "0.1.0",
+                "10.0.0." + id.length() + ":8000",
+                clients,
+                clients / 2,
+                clients * 3,
+                7,
+                12_345L);
     }
 
     private static List<String> ids(List<NodeInfo> nodes) {
@@ -96,9 +109,18 @@ class RedisNodeRegistryIT {
         // The next heartbeat replaces the counts.
         a.heartbeat(info("a", 11)).join();
         assertThat(b.nodes().join()).containsExactlyInAnyOrder(info("a", 11), info("b", 20));
-        assertThat(redis.command("HGET", hashKey(), "a")).asString()
-            .contains("\"id\":\"a\"", "\"num_clients\":11", "\"num_users\":5", "\"num_subs\":33",
-                "\"num_channels\":7", "\"uptime\":12345", "\"address\":", "\"version\":\"0.1.0\"", "\"name\":");
+        assertThat(redis.command("HGET", hashKey(), "a"))
+                .asString()
+                .contains(
+                        "\"id\":\"a\"",
+                        "\"num_clients\":11",
+                        "\"num_users\":5",
+                        "\"num_subs\":33",
+                        "\"num_channels\":7",
+                        "\"uptime\":12345",
+                        "\"address\":",
+                        "\"version\":\"0.1.0\"",
+                        "\"name\":");
     }
 
     @Test
@@ -107,13 +129,21 @@ class RedisNodeRegistryIT {
         RedisNodeRegistry survivor = registry(timeout);
         RedisNodeRegistry dying = registry(timeout);
         AtomicLong lastBeat = new AtomicLong();
-        ScheduledFuture<?> dyingBeats = scheduler.scheduleWithFixedDelay(() -> {
-            dying.heartbeat(info("dying", 1)).join();
-            lastBeat.set(System.nanoTime());
-        }, 0, HEARTBEAT_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
-        scheduler.scheduleWithFixedDelay(() -> survivor.heartbeat(info("survivor", 2)).join(),
-            0, HEARTBEAT_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
-        await().atMost(Duration.ofSeconds(3)).until(() -> survivor.nodes().join().size() == 2);
+        ScheduledFuture<?> dyingBeats = scheduler.scheduleWithFixedDelay(
+                () -> {
+                    dying.heartbeat(info("dying", 1)).join();
+                    lastBeat.set(System.nanoTime());
+                },
+                0,
+                HEARTBEAT_INTERVAL.toMillis(),
+                TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(
+                () -> survivor.heartbeat(info("survivor", 2)).join(),
+                0,
+                HEARTBEAT_INTERVAL.toMillis(),
+                TimeUnit.MILLISECONDS);
+        await().atMost(Duration.ofSeconds(3))
+                .until(() -> survivor.nodes().join().size() == 2);
 
         // The node dies between two heartbeats: no leave, no more heartbeats.
         Thread.sleep(HEARTBEAT_INTERVAL.toMillis() / 2);
@@ -128,12 +158,15 @@ class RedisNodeRegistryIT {
             Thread.sleep(POLL.toMillis());
         }
         Duration goneAfter = Duration.ofNanos(System.nanoTime() - since);
-        System.out.printf("dead node left the registry %d ms after its last heartbeat (node timeout %d ms)%n",
-            goneAfter.toMillis(), timeout.toMillis());
+        System.out.printf(
+                "dead node left the registry %d ms after its last heartbeat (node timeout %d ms)%n",
+                goneAfter.toMillis(), timeout.toMillis());
         assertThat(goneAfter).isLessThanOrEqualTo(timeout.plus(SLACK));
         assertThat(Duration.ofNanos(listedUntil)).as("listed until its timeout").isGreaterThan(timeout.minus(SLACK));
         assertThat(ids(survivor.nodes().join())).containsExactly("survivor");
-        assertThat(redis.command("HEXISTS", hashKey(), "dying")).as("its info is evicted too").isEqualTo(0L);
+        assertThat(redis.command("HEXISTS", hashKey(), "dying"))
+                .as("its info is evicted too")
+                .isEqualTo(0L);
     }
 
     @Test
@@ -155,8 +188,9 @@ class RedisNodeRegistryIT {
         a.heartbeat(info("a", 1)).join();
         assertThat(redis.command("EXISTS", hashKey(), aliveKey())).isEqualTo(2L);
 
-        await().atMost(SHORT_NODE_TIMEOUT.plus(SLACK)).pollInterval(POLL)
-            .until(() -> redis.command("EXISTS", hashKey(), aliveKey()).equals(0L));
+        await().atMost(SHORT_NODE_TIMEOUT.plus(SLACK))
+                .pollInterval(POLL)
+                .until(() -> redis.command("EXISTS", hashKey(), aliveKey()).equals(0L));
         assertThat(a.nodes().join()).isEmpty();
     }
 
@@ -177,8 +211,14 @@ class RedisNodeRegistryIT {
         }
 
         redis.start();
-        await().atMost(Duration.ofSeconds(5)).pollInterval(POLL).ignoreExceptions()
-            .until(() -> a.heartbeat(info("a", 1)).thenCompose(v -> a.nodes()).join().size() == 1);
+        await().atMost(Duration.ofSeconds(5))
+                .pollInterval(POLL)
+                .ignoreExceptions()
+                .until(() -> a.heartbeat(info("a", 1))
+                                .thenCompose(v -> a.nodes())
+                                .join()
+                                .size()
+                        == 1);
     }
 
     private static Throwable catchCause(Runnable r) {

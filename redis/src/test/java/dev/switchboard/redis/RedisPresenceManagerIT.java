@@ -32,6 +32,7 @@ class RedisPresenceManagerIT {
     private static final Duration COMMAND_TIMEOUT = Duration.ofMillis(500);
     /** Scheduling and loopback round trips on a busy CI machine. */
     private static final Duration SLACK = Duration.ofMillis(400);
+
     private static final Duration LONG_TTL = Duration.ofSeconds(60);
     private static final Duration SHORT_TTL = Duration.ofMillis(400);
     private static final Duration POLL = Duration.ofMillis(10);
@@ -53,10 +54,12 @@ class RedisPresenceManagerIT {
 
     /** One "node": its own connections, as a separate process would have. */
     private RedisPresenceManager node() {
-        RedisConnections c = new RedisConnections(RedisEngineOptions.builder(redis.url()).prefix(prefix)
-            .commandTimeout(COMMAND_TIMEOUT)
-            .reconnectMinDelay(Duration.ofMillis(10)).reconnectMaxDelay(Duration.ofMillis(200))
-            .build());
+        RedisConnections c = new RedisConnections(RedisEngineOptions.builder(redis.url())
+                .prefix(prefix)
+                .commandTimeout(COMMAND_TIMEOUT)
+                .reconnectMinDelay(Duration.ofMillis(10))
+                .reconnectMaxDelay(Duration.ofMillis(200))
+                .build());
         opened.add(c);
         return new RedisPresenceManager(c);
     }
@@ -109,7 +112,9 @@ class RedisPresenceManagerIT {
         }
         assertThat(presence.presence(CHANNEL).join()).containsOnlyKeys("stays", "refreshed");
         assertThat(presence.presenceStats(CHANNEL).join()).isEqualTo(new PresenceStats(2, 2));
-        assertThat(redis.command("ZSCORE", expiryKey(), "expires")).as("read dropped the expired entry").isNull();
+        assertThat(redis.command("ZSCORE", expiryKey(), "expires"))
+                .as("read dropped the expired entry")
+                .isNull();
         assertThat(redis.command("HEXISTS", hashKey(), "expires")).isEqualTo(0L);
     }
 
@@ -125,8 +130,9 @@ class RedisPresenceManagerIT {
         assertThat(expiryTtl).isBetween(1_000L, 2_000L);
 
         // Nobody reads: Redis expires the keys itself.
-        await().atMost(Duration.ofSeconds(2).plus(SLACK)).pollInterval(POLL)
-            .until(() -> redis.command("EXISTS", hashKey(), expiryKey()).equals(0L));
+        await().atMost(Duration.ofSeconds(2).plus(SLACK))
+                .pollInterval(POLL)
+                .until(() -> redis.command("EXISTS", hashKey(), expiryKey()).equals(0L));
         assertThat(presence.presence(CHANNEL).join()).isEmpty();
     }
 
@@ -162,11 +168,13 @@ class RedisPresenceManagerIT {
             Thread.sleep(POLL.toMillis());
         }
         Duration vanishedAfter = Duration.ofNanos(System.nanoTime() - lastRefresh);
-        System.out.printf("dead node's presence vanished %d ms after its last refresh (ttl %d ms)%n",
-            vanishedAfter.toMillis(), ttl.toMillis());
+        System.out.printf(
+                "dead node's presence vanished %d ms after its last refresh (ttl %d ms)%n",
+                vanishedAfter.toMillis(), ttl.toMillis());
         assertThat(vanishedAfter).isLessThanOrEqualTo(ttl.plus(SLACK));
-        assertThat(Duration.ofNanos(presentUntil)).as("not dropped before its ttl")
-            .isGreaterThan(ttl.minus(SLACK));
+        assertThat(Duration.ofNanos(presentUntil))
+                .as("not dropped before its ttl")
+                .isGreaterThan(ttl.minus(SLACK));
         assertThat(survivor.presence(CHANNEL).join()).containsOnlyKeys("survivor");
     }
 
@@ -183,10 +191,13 @@ class RedisPresenceManagerIT {
 
         redis.start(); // no persistence: the entries and the script cache are gone
         long restarted = System.nanoTime();
-        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
-            .ignoreExceptions().until(() -> presence.presence(CHANNEL).join().isEmpty());
-        System.out.printf("presence answered again %d ms after redis-server restarted%n",
-            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restarted));
+        await().atMost(Duration.ofSeconds(5))
+                .pollInterval(Duration.ofMillis(20))
+                .ignoreExceptions()
+                .until(() -> presence.presence(CHANNEL).join().isEmpty());
+        System.out.printf(
+                "presence answered again %d ms after redis-server restarted%n",
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restarted));
         presence.addPresence(CHANNEL, info("c2", "2"), LONG_TTL).join();
         assertThat(presence.presence(CHANNEL).join()).containsOnlyKeys("c2");
     }
@@ -201,15 +212,17 @@ class RedisPresenceManagerIT {
         assertFailsFastWithTemporaryError(() -> presence.presence(CHANNEL));
         assertFailsFastWithTemporaryError(() -> presence.addPresence(CHANNEL, info("c2", "2"), LONG_TTL));
 
-        await().atMost(COMMAND_TIMEOUT.multipliedBy(4).plus(Duration.ofSeconds(2))).pollInterval(Duration.ofMillis(20))
-            .ignoreExceptions().until(() -> presence.presence(CHANNEL).join().containsKey("c1"));
+        await().atMost(COMMAND_TIMEOUT.multipliedBy(4).plus(Duration.ofSeconds(2)))
+                .pollInterval(Duration.ofMillis(20))
+                .ignoreExceptions()
+                .until(() -> presence.presence(CHANNEL).join().containsKey("c1"));
     }
 
     @Test
     void nonPositiveTtlIsRefused() {
         RedisPresenceManager presence = node();
         assertThatThrownBy(() -> presence.addPresence(CHANNEL, info("c1", "1"), Duration.ZERO))
-            .isInstanceOf(IllegalArgumentException.class);
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     /** The call completes, within the command timeout plus slack, with a temporary ProtocolError. */

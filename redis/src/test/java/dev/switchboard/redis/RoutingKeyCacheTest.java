@@ -14,6 +14,7 @@ class RoutingKeyCacheTest {
     private static final List<ConnectionEntry> AGENT = List.of(new ConnectionEntry("c1", "u", "k", "n1", 1));
     /** Nanoseconds, moved by hand; starts near the wrap-around, as System.nanoTime() may. */
     private final AtomicLong nanos = new AtomicLong(Long.MAX_VALUE - TimeUnit.MILLISECONDS.toNanos(500));
+
     private final RoutingKeyCache cache = new RoutingKeyCache(nanos::get);
 
     @BeforeEach

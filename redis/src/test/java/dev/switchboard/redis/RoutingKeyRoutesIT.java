@@ -26,6 +26,7 @@ class RoutingKeyRoutesIT {
 
     /** Changes must arrive through the channel, not by expiry: half the time limit. */
     private static final Duration CHANGE_SEEN_WITHIN = Duration.ofMillis(RoutingKeyCache.TTL_MILLIS / 2);
+
     private static final Duration POLL = Duration.ofMillis(5);
     private static final AtomicInteger PREFIXES = new AtomicInteger();
 
@@ -43,8 +44,12 @@ class RoutingKeyRoutesIT {
     }
 
     private RedisEngine engine(String nodeId, Duration nodeTimeout) {
-        RedisEngine e = RedisEngine.connect(RedisEngineOptions.builder(redis.url()).prefix(prefix)
-            .nodeTimeout(nodeTimeout).build(), nodeId);
+        RedisEngine e = RedisEngine.connect(
+                RedisEngineOptions.builder(redis.url())
+                        .prefix(prefix)
+                        .nodeTimeout(nodeTimeout)
+                        .build(),
+                nodeId);
         e.broker().start(new BrokerEventsAdapter());
         engines.add(e);
         return e;
@@ -60,7 +65,8 @@ class RoutingKeyRoutesIT {
         RedisEngine b = engine("b", RedisEngineOptions.DEFAULT_NODE_TIMEOUT);
         ConnectionEntry first = new ConnectionEntry("c1", "u1", "proj:prod", "b", 1000);
         b.connectionRegistry().add(first).join();
-        assertThat(a.connectionRegistry().routesByRoutingKey("proj:prod").join()).containsExactly(first);
+        assertThat(a.connectionRegistry().routesByRoutingKey("proj:prod").join())
+                .containsExactly(first);
         // The add's own change message may still be on its way and drop that first lookup.
         await().atMost(CHANGE_SEEN_WITHIN).pollInterval(POLL).until(() -> {
             a.connectionRegistry().routesByRoutingKey("proj:prod").join();
@@ -70,20 +76,29 @@ class RoutingKeyRoutesIT {
         // Behind the registry's back: Redis no longer has it, the cached route still answers,
         // while the listing (byRoutingKey) always asks Redis.
         redis.command("DEL", keyIndex("proj:prod"));
-        assertThat(a.connectionRegistry().routesByRoutingKey("proj:prod").join()).containsExactly(first);
+        assertThat(a.connectionRegistry().routesByRoutingKey("proj:prod").join())
+                .containsExactly(first);
         assertThat(a.connectionRegistry().byRoutingKey("proj:prod").join()).isEmpty();
 
         // A real change on node b reaches node a's cache through the change channel.
         ConnectionEntry second = new ConnectionEntry("c2", "u1", "proj:prod", "b", 2000);
         long start = System.nanoTime();
         b.connectionRegistry().add(second).join();
-        await().atMost(CHANGE_SEEN_WITHIN).pollInterval(POLL)
-            .until(() -> a.connectionRegistry().routesByRoutingKey("proj:prod").join().equals(List.of(second)));
+        await().atMost(CHANGE_SEEN_WITHIN)
+                .pollInterval(POLL)
+                .until(() -> a.connectionRegistry()
+                        .routesByRoutingKey("proj:prod")
+                        .join()
+                        .equals(List.of(second)));
         System.out.printf("route change seen on the other node after %.2f ms%n", (System.nanoTime() - start) / 1e6);
 
         b.connectionRegistry().remove(second).join();
-        await().atMost(CHANGE_SEEN_WITHIN).pollInterval(POLL)
-            .until(() -> a.connectionRegistry().routesByRoutingKey("proj:prod").join().isEmpty());
+        await().atMost(CHANGE_SEEN_WITHIN)
+                .pollInterval(POLL)
+                .until(() -> a.connectionRegistry()
+                        .routesByRoutingKey("proj:prod")
+                        .join()
+                        .isEmpty());
     }
 
     @Test
@@ -107,10 +122,15 @@ class RoutingKeyRoutesIT {
         assertThat(a.connectionRegistry().routesByRoutingKey("proj:dev").join()).containsExactly(agent);
 
         // No more heartbeats from "dying"; node a's heartbeat evicts it once the timeout passed.
-        await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(50)).until(() -> {
-            a.nodeRegistry().heartbeat(info("a")).join();
-            return a.connectionRegistry().routesByRoutingKey("proj:dev").join().isEmpty();
-        });
+        await().atMost(Duration.ofSeconds(2))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> {
+                    a.nodeRegistry().heartbeat(info("a")).join();
+                    return a.connectionRegistry()
+                            .routesByRoutingKey("proj:dev")
+                            .join()
+                            .isEmpty();
+                });
         assertThat(a.connectionRegistry().byRoutingKey("proj:dev").join()).isEmpty();
     }
 

@@ -34,23 +34,39 @@ class SentinelIT {
             port = s.getLocalPort();
         }
         Path conf = dir.resolve("sentinel.conf");
-        Files.writeString(conf, String.join("\n",
-            "port " + port, "bind 127.0.0.1", "dir " + dir,
-            "sentinel monitor main 127.0.0.1 " + redis.port() + " 1", ""));
-        Process sentinel = new ProcessBuilder(dev.switchboard.redis.testing.RedisServerBinary.find().orElse("redis-server"), conf.toString(), "--sentinel")
-            .redirectErrorStream(true).redirectOutput(dir.resolve("sentinel.log").toFile()).start();
+        Files.writeString(
+                conf,
+                String.join(
+                        "\n",
+                        "port " + port,
+                        "bind 127.0.0.1",
+                        "dir " + dir,
+                        "sentinel monitor main 127.0.0.1 " + redis.port() + " 1",
+                        ""));
+        Process sentinel = new ProcessBuilder(
+                        dev.switchboard.redis.testing.RedisServerBinary.find().orElse("redis-server"),
+                        conf.toString(),
+                        "--sentinel")
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("sentinel.log").toFile())
+                .start();
         try {
             waitForPort(port);
             RedisEngineOptions options = RedisEngineOptions.builder("redis+sentinel://127.0.0.1:" + port + "/0#main")
-                .prefix("sentinel").build();
+                    .prefix("sentinel")
+                    .build();
             try (RedisConnections conns = new RedisConnections(options)) {
                 RedisBroker broker = new RedisBroker(conns, "s1");
                 broker.start(new BrokerEventsAdapter());
-                PublishOptions o = new PublishOptions(10, Duration.ofMinutes(1), Duration.ofHours(1), null, null, null, null);
-                broker.publish("c", "{\"via\":\"sentinel\"}".getBytes(StandardCharsets.UTF_8), o).join();
-                HistoryResult h = broker.history("c", new HistoryFilter(null, -1, false)).join();
+                PublishOptions o =
+                        new PublishOptions(10, Duration.ofMinutes(1), Duration.ofHours(1), null, null, null, null);
+                broker.publish("c", "{\"via\":\"sentinel\"}".getBytes(StandardCharsets.UTF_8), o)
+                        .join();
+                HistoryResult h =
+                        broker.history("c", new HistoryFilter(null, -1, false)).join();
                 assertThat(h.publications()).hasSize(1);
-                assertThat(new String(h.publications().get(0).data(), StandardCharsets.UTF_8)).contains("sentinel");
+                assertThat(new String(h.publications().get(0).data(), StandardCharsets.UTF_8))
+                        .contains("sentinel");
                 // The data is on the master the sentinel pointed at.
                 long exists = redis.withSync(r -> r.exists("sentinel:stream:{c}"));
                 assertThat(exists).isEqualTo(1L);

@@ -40,11 +40,13 @@ class StreamRollbackIT {
                 insufficient.incrementAndGet();
             }
         };
-        try (RedisConnections conns = new RedisConnections(RedisEngineOptions.builder(redis.url()).prefix("rb").build())) {
+        try (RedisConnections conns = new RedisConnections(
+                RedisEngineOptions.builder(redis.url()).prefix("rb").build())) {
             RedisBroker broker = new RedisBroker(conns, "n1");
             broker.start(handler);
             broker.subscribe("c").join();
-            PublishOptions history = new PublishOptions(100, Duration.ofMinutes(5), Duration.ofHours(1), null, null, null, null);
+            PublishOptions history =
+                    new PublishOptions(100, Duration.ofMinutes(5), Duration.ofHours(1), null, null, null, null);
             byte[] data = "{}".getBytes(StandardCharsets.UTF_8);
             StreamPosition first = null;
             for (int i = 0; i < 5; i++) {
@@ -59,8 +61,9 @@ class StreamRollbackIT {
             redis.kill();
             redis.start(); // loads the snapshot taken at offset 5
             await().atMost(Duration.ofSeconds(10)).until(() -> insufficient.get() >= 1);
-            StreamPosition after = await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
-                .until(() -> broker.publish("c", data, history).join(), p -> p != null);
+            StreamPosition after = await().atMost(Duration.ofSeconds(10))
+                    .ignoreExceptions()
+                    .until(() -> broker.publish("c", data, history).join(), p -> p != null);
             assertThat(after.epoch()).as("a new epoch after the rollback").isNotEqualTo(first.epoch());
             broker.close();
         }

@@ -36,21 +36,27 @@ class StreamTrackerTest {
 
     private final List<String> resets = new ArrayList<>();
 
-    private final StreamTracker tracker = new StreamTracker("c", handler, new StreamTracker.Reader() {
-        @Override
-        public CompletableFuture<HistoryResult> readAfter(String ch, long from, int limit) {
-            CompletableFuture<HistoryResult> f = new CompletableFuture<>();
-            reads.add(f);
-            readFrom.add(from);
-            return f;
-        }
+    private final StreamTracker tracker = new StreamTracker(
+            "c",
+            handler,
+            new StreamTracker.Reader() {
+                @Override
+                public CompletableFuture<HistoryResult> readAfter(String ch, long from, int limit) {
+                    CompletableFuture<HistoryResult> f = new CompletableFuture<>();
+                    reads.add(f);
+                    readFrom.add(from);
+                    return f;
+                }
 
-        @Override
-        public CompletableFuture<Void> resetEpoch(String ch, String rolledBackEpoch) {
-            resets.add(rolledBackEpoch);
-            return CompletableFuture.completedFuture(null);
-        }
-    }, retries::add, 100, 1000);
+                @Override
+                public CompletableFuture<Void> resetEpoch(String ch, String rolledBackEpoch) {
+                    resets.add(rolledBackEpoch);
+                    return CompletableFuture.completedFuture(null);
+                }
+            },
+            retries::add,
+            100,
+            1000);
 
     private static byte[] msg(long offset, String epoch) {
         byte[] payload = PublicationCodec.encode("{}".getBytes(StandardCharsets.UTF_8), null, null, 0);

@@ -31,8 +31,7 @@ public final class ConfigurationMetadata {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    private ConfigurationMetadata() {
-    }
+    private ConfigurationMetadata() {}
 
     /** Writes the metadata to the file named by the one argument. */
     public static void main(String[] args) throws IOException {
@@ -51,24 +50,45 @@ public final class ConfigurationMetadata {
 
     static ObjectNode metadata() {
         ObjectNode root = JSON.createObjectNode();
-        root.putArray("groups").addObject().put("name", EnvironmentConfig.PREFIX)
-            .put("description", "The embedded Switchboard node; the keys of docs/configuration.md.");
+        root.putArray("groups")
+                .addObject()
+                .put("name", EnvironmentConfig.PREFIX)
+                .put("description", "The embedded Switchboard node; the keys of docs/configuration.md.");
         ArrayNode properties = root.putArray("properties");
-        properties.addObject().put("name", "switchboard.enabled").put("type", "java.lang.Boolean")
-            .put("defaultValue", true).put("description", "Auto-configure an embedded Switchboard node.");
-        properties.addObject().put("name", "switchboard.auto-startup").put("type", "java.lang.Boolean")
-            .put("defaultValue", true).put("description",
-                "Start the node with the application context; when false, call SwitchboardLifecycle.start().");
+        properties
+                .addObject()
+                .put("name", "switchboard.enabled")
+                .put("type", "java.lang.Boolean")
+                .put("defaultValue", true)
+                .put("description", "Auto-configure an embedded Switchboard node.");
+        properties
+                .addObject()
+                .put("name", "switchboard.auto-startup")
+                .put("type", "java.lang.Boolean")
+                .put("defaultValue", true)
+                .put(
+                        "description",
+                        "Start the node with the application context; when false, call SwitchboardLifecycle.start().");
         for (ConfigKey<?, ?> key : ConfigKeys.ALL) {
-            ObjectNode p = properties.addObject().put("name", EnvironmentConfig.propertyName(key.path()))
-                .put("type", javaType(key.type())).put("description", key.doc());
+            ObjectNode p = properties
+                    .addObject()
+                    .put("name", EnvironmentConfig.propertyName(key.path()))
+                    .put("type", javaType(key.type()))
+                    .put("description", key.doc());
             putDefault(p, key.defaultValue());
         }
-        properties.addObject().put("name", "switchboard.channel.namespaces")
-            .put("type", "java.util.List<java.util.Map<java.lang.String,java.lang.String>>")
-            .put("description", "Channel namespaces: each entry has a name and any channel option"
-                + " (history-size, presence, allow-subscribe-for-client...), as under switchboard.channel.");
-        ArrayNode engines = root.putArray("hints").addObject().put("name", "switchboard.engine").putArray("values");
+        properties
+                .addObject()
+                .put("name", "switchboard.channel.namespaces")
+                .put("type", "java.util.List<java.util.Map<java.lang.String,java.lang.String>>")
+                .put(
+                        "description",
+                        "Channel namespaces: each entry has a name and any channel option"
+                                + " (history-size, presence, allow-subscribe-for-client...), as under switchboard.channel.");
+        ArrayNode engines = root.putArray("hints")
+                .addObject()
+                .put("name", "switchboard.engine")
+                .putArray("values");
         for (Engine e : Engine.values()) {
             engines.addObject().put("value", e.configName());
         }
@@ -104,5 +124,4 @@ public final class ConfigurationMetadata {
             p.put("defaultValue", s);
         }
     }
-
 }

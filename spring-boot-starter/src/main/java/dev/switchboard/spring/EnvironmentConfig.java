@@ -42,11 +42,10 @@ public final class EnvironmentConfig {
     /** Every key lives under this prefix. */
     public static final String PREFIX = "switchboard";
 
-    private static final ResolvableType NAMESPACES = ResolvableType.forClassWithGenerics(List.class,
-        ResolvableType.forClassWithGenerics(Map.class, String.class, String.class));
+    private static final ResolvableType NAMESPACES = ResolvableType.forClassWithGenerics(
+            List.class, ResolvableType.forClassWithGenerics(Map.class, String.class, String.class));
 
-    private EnvironmentConfig() {
-    }
+    private EnvironmentConfig() {}
 
     /**
      * Binds and validates the {@code switchboard.*} properties.
@@ -78,8 +77,8 @@ public final class EnvironmentConfig {
         if (e.key() != null && e.key().startsWith(PREFIX + ".")) {
             return e;
         }
-        ConfigException named = new ConfigException(e.key() == null ? null : PREFIX + "." + e.key(), e.problem(),
-            e.getCause());
+        ConfigException named =
+                new ConfigException(e.key() == null ? null : PREFIX + "." + e.key(), e.problem(), e.getCause());
         named.setStackTrace(e.getStackTrace());
         return named;
     }
@@ -104,18 +103,18 @@ public final class EnvironmentConfig {
             }
         }
         binder.<List<Map<String, String>>>bind(PREFIX + ".channel.namespaces", Bindable.of(NAMESPACES))
-            .ifBound(list -> {
-                ArrayNode namespaces = section(root, "channel").putArray("namespaces");
-                for (Map<String, String> entry : list) {
-                    ObjectNode ns = namespaces.addObject();
-                    // Map keys keep the form they were written in; the binder refuses any it does not know.
-                    entry.forEach((k, v) -> {
-                        if (v != null && !v.isBlank()) {
-                            ns.put(yamlName(k), v);
-                        }
-                    });
-                }
-            });
+                .ifBound(list -> {
+                    ArrayNode namespaces = section(root, "channel").putArray("namespaces");
+                    for (Map<String, String> entry : list) {
+                        ObjectNode ns = namespaces.addObject();
+                        // Map keys keep the form they were written in; the binder refuses any it does not know.
+                        entry.forEach((k, v) -> {
+                            if (v != null && !v.isBlank()) {
+                                ns.put(yamlName(k), v);
+                            }
+                        });
+                    }
+                });
         return root;
     }
 

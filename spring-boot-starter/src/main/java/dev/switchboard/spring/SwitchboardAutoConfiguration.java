@@ -47,8 +47,9 @@ public class SwitchboardAutoConfiguration {
     @ConditionalOnMissingBean
     public ServerConfig switchboardConfig(Environment environment, ObjectProvider<MeterRegistry> meterRegistry) {
         ServerConfig config = EnvironmentConfig.bind(environment);
-        boolean metricsSet = Binder.get(environment).bind(EnvironmentConfig.PREFIX + ".metrics.enabled", Boolean.class)
-            .isBound();
+        boolean metricsSet = Binder.get(environment)
+                .bind(EnvironmentConfig.PREFIX + ".metrics.enabled", Boolean.class)
+                .isBound();
         if (!metricsSet && meterRegistry.getIfUnique() != null) {
             return config.toBuilder().metricsEnabled(false).build();
         }
@@ -62,8 +63,10 @@ public class SwitchboardAutoConfiguration {
      */
     @Bean
     @ConditionalOnMissingBean
-    public SwitchboardServer switchboardServer(ServerConfig config, ObjectProvider<MeterRegistry> meterRegistry,
-                                               ObjectProvider<SwitchboardCustomizer> customizers) {
+    public SwitchboardServer switchboardServer(
+            ServerConfig config,
+            ObjectProvider<MeterRegistry> meterRegistry,
+            ObjectProvider<SwitchboardCustomizer> customizers) {
         SwitchboardServer.Builder builder = SwitchboardServer.builder().config(config);
         meterRegistry.ifUnique(builder::meterRegistry);
         customizers.orderedStream().forEach(c -> c.customize(builder));
@@ -86,8 +89,9 @@ public class SwitchboardAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     public SwitchboardLifecycle switchboardLifecycle(SwitchboardServer server, Environment environment) {
-        boolean autoStartup = Binder.get(environment).bind(EnvironmentConfig.PREFIX + ".auto-startup", Boolean.class)
-            .orElse(true);
+        boolean autoStartup = Binder.get(environment)
+                .bind(EnvironmentConfig.PREFIX + ".auto-startup", Boolean.class)
+                .orElse(true);
         return new SwitchboardLifecycle(server, environment, autoStartup);
     }
 }

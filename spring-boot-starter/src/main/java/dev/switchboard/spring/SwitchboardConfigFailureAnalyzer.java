@@ -14,9 +14,10 @@ class SwitchboardConfigFailureAnalyzer extends AbstractFailureAnalyzer<ConfigExc
     @Override
     protected FailureAnalysis analyze(Throwable rootFailure, ConfigException cause) {
         String property = cause.key() == null ? "the switchboard.* properties" : cause.key();
-        return new FailureAnalysis("Invalid Switchboard configuration: " + cause.getMessage(),
-            "Fix " + property + " in the application's configuration. Every key, its value syntax and default is"
-                + " listed in docs/configuration.md; under Spring Boot it is prefixed with 'switchboard.'.",
-            cause);
+        return new FailureAnalysis(
+                "Invalid Switchboard configuration: " + cause.getMessage(),
+                "Fix " + property + " in the application's configuration. Every key, its value syntax and default is"
+                        + " listed in docs/configuration.md; under Spring Boot it is prefixed with 'switchboard.'.",
+                cause);
     }
 }

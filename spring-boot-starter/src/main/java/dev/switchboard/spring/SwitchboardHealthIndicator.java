@@ -28,11 +28,11 @@ public final class SwitchboardHealthIndicator implements HealthIndicator {
     public Health health() {
         HealthReport report = server.health();
         return (report.ok() ? Health.up() : Health.down())
-            .withDetail("node", report.node())
-            .withDetail("engine", report.engine())
-            .withDetail("engineStatus", report.engineOk() ? "UP" : "DOWN")
-            .withDetail("clients", report.clients())
-            .withDetail("uptimeSeconds", report.uptimeSeconds())
-            .build();
+                .withDetail("node", report.node())
+                .withDetail("engine", report.engine())
+                .withDetail("engineStatus", report.engineOk() ? "UP" : "DOWN")
+                .withDetail("clients", report.clients())
+                .withDetail("uptimeSeconds", report.uptimeSeconds())
+                .build();
     }
 }

@@ -30,16 +30,19 @@ final class UnknownKeys {
     /** Properties of the starter itself, not of the key table, in uniform form: {@code enabled}, {@code auto-startup}. */
     private static final List<String> STARTER_KEYS = List.of("enabled", "autostartup");
 
-    private UnknownKeys() {
-    }
+    private UnknownKeys() {}
 
     static void refuse(Environment env) {
         for (ConfigurationPropertySource source : ConfigurationPropertySources.get(env)) {
             if (source instanceof IterableConfigurationPropertySource names
                     && !(source.getUnderlyingSource() instanceof SystemEnvironmentPropertySource)) {
-                names.stream().filter(ROOT::isAncestorOf).filter(n -> !isKnown(n)).findFirst().ifPresent(n -> {
-                    throw new ConfigException(n.toString(), "unknown key");
-                });
+                names.stream()
+                        .filter(ROOT::isAncestorOf)
+                        .filter(n -> !isKnown(n))
+                        .findFirst()
+                        .ifPresent(n -> {
+                            throw new ConfigException(n.toString(), "unknown key");
+                        });
             }
         }
     }
@@ -50,7 +53,9 @@ final class UnknownKeys {
         if (n == 2 && STARTER_KEYS.contains(name.getElement(1, Form.UNIFORM))) {
             return true;
         }
-        if (n >= 4 && uniform(name, 1).equals("channel") && uniform(name, 2).equals("namespaces")
+        if (n >= 4
+                && uniform(name, 1).equals("channel")
+                && uniform(name, 2).equals("namespaces")
                 && name.isNumericIndex(3)) {
             return true; // an entry's own keys are checked by the binder, with the entry's index in the message
         }

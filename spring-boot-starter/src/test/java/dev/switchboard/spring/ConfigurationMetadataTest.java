@@ -25,10 +25,17 @@ class ConfigurationMetadataTest {
     void everyKeyIsThereInKebabCaseWithItsDefault() {
         ObjectNode m = ConfigurationMetadata.metadata();
         assertThat(m.get("properties")).hasSize(ConfigKeys.ALL.size() + 3);
-        assertThat(property(m, "switchboard.client.ping-interval").get("defaultValue").asText()).isEqualTo("25s");
+        assertThat(property(m, "switchboard.client.ping-interval")
+                        .get("defaultValue")
+                        .asText())
+                .isEqualTo("25s");
         assertThat(property(m, "switchboard.port").get("type").asText()).isEqualTo("java.lang.Integer");
-        assertThat(property(m, "switchboard.token.hmac-secret").has("defaultValue")).isFalse();
-        assertThat(property(m, "switchboard.invoke.max-pending").get("defaultValue").asInt()).isEqualTo(10_000);
+        assertThat(property(m, "switchboard.token.hmac-secret").has("defaultValue"))
+                .isFalse();
+        assertThat(property(m, "switchboard.invoke.max-pending")
+                        .get("defaultValue")
+                        .asInt())
+                .isEqualTo(10_000);
     }
 
     private static JsonNode property(ObjectNode m, String name) {

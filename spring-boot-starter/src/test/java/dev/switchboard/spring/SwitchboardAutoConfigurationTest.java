@@ -2,8 +2,8 @@ package dev.switchboard.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.core.node.NodeOptions;
 import dev.switchboard.core.node.Node;
+import dev.switchboard.core.node.NodeOptions;
 import dev.switchboard.transport.SwitchboardServer;
 import dev.switchboard.transport.config.ConfigException;
 import dev.switchboard.transport.config.ServerConfig;
@@ -32,26 +32,31 @@ import org.springframework.util.ClassUtils;
 class SwitchboardAutoConfigurationTest {
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
-        .withConfiguration(AutoConfigurations.of(SwitchboardAutoConfiguration.class,
-            SwitchboardHealthAutoConfiguration.class))
-        .withPropertyValues("switchboard.auto-startup=false", "switchboard.port=0");
+            .withConfiguration(
+                    AutoConfigurations.of(SwitchboardAutoConfiguration.class, SwitchboardHealthAutoConfiguration.class))
+            .withPropertyValues("switchboard.auto-startup=false", "switchboard.port=0");
 
     @Test
     void bothAutoConfigurationsAreRegisteredForBoot() {
-        List<String> imports = ImportCandidates.load(AutoConfiguration.class, getClass().getClassLoader()).getCandidates();
-        assertThat(imports).contains(SwitchboardAutoConfiguration.class.getName(),
-            SwitchboardHealthAutoConfiguration.class.getName());
+        List<String> imports = ImportCandidates.load(
+                        AutoConfiguration.class, getClass().getClassLoader())
+                .getCandidates();
+        assertThat(imports)
+                .contains(
+                        SwitchboardAutoConfiguration.class.getName(),
+                        SwitchboardHealthAutoConfiguration.class.getName());
     }
 
     @Test
     void byDefaultTheConfigServerNodeLifecycleAndHealthIndicatorAreBeans() {
         runner.withPropertyValues("switchboard.node-name=web-1").run(ctx -> {
-            assertThat(ctx).hasNotFailed()
-                .hasSingleBean(ServerConfig.class)
-                .hasSingleBean(SwitchboardServer.class)
-                .hasSingleBean(Node.class)
-                .hasSingleBean(SwitchboardLifecycle.class)
-                .hasBean("switchboardHealthIndicator");
+            assertThat(ctx)
+                    .hasNotFailed()
+                    .hasSingleBean(ServerConfig.class)
+                    .hasSingleBean(SwitchboardServer.class)
+                    .hasSingleBean(Node.class)
+                    .hasSingleBean(SwitchboardLifecycle.class)
+                    .hasBean("switchboardHealthIndicator");
             SwitchboardServer server = ctx.getBean(SwitchboardServer.class);
             assertThat(ctx.getBean(Node.class)).isSameAs(server.node());
             assertThat(server.config()).isSameAs(ctx.getBean(ServerConfig.class));
@@ -65,28 +70,42 @@ class SwitchboardAutoConfigurationTest {
     @Test
     void switchboardEnabledFalseTurnsEverythingOff() {
         runner.withPropertyValues("switchboard.enabled=false").run(ctx -> {
-            assertThat(ctx).hasNotFailed()
-                .doesNotHaveBean(ServerConfig.class)
-                .doesNotHaveBean(SwitchboardServer.class)
-                .doesNotHaveBean(Node.class)
-                .doesNotHaveBean("switchboardHealthIndicator");
+            assertThat(ctx)
+                    .hasNotFailed()
+                    .doesNotHaveBean(ServerConfig.class)
+                    .doesNotHaveBean(SwitchboardServer.class)
+                    .doesNotHaveBean(Node.class)
+                    .doesNotHaveBean("switchboardHealthIndicator");
         });
     }
 
     @Test
     void theApplicationsOwnConfigWinsOverTheProperties() {
         runner.withPropertyValues("switchboard.node-name=from-properties")
-            .withBean(ServerConfig.class, () -> ServerConfig.builder().port(0).node(NodeOptions.builder().name("from-code").build()).build())
-            .run(ctx -> {
-                assertThat(ctx).hasNotFailed().hasSingleBean(ServerConfig.class);
-                assertThat(ctx.getBean(SwitchboardServer.class).config().node().name()).isEqualTo("from-code");
-            });
+                .withBean(
+                        ServerConfig.class,
+                        () -> ServerConfig.builder()
+                                .port(0)
+                                .node(NodeOptions.builder().name("from-code").build())
+                                .build())
+                .run(ctx -> {
+                    assertThat(ctx).hasNotFailed().hasSingleBean(ServerConfig.class);
+                    assertThat(ctx.getBean(SwitchboardServer.class)
+                                    .config()
+                                    .node()
+                                    .name())
+                            .isEqualTo("from-code");
+                });
     }
 
     @Test
     void theApplicationsOwnServerWinsAndItsNodeIsTheNodeBean() {
-        SwitchboardServer own = SwitchboardServer.builder().config(ServerConfig.builder().port(0).node(NodeOptions.builder().name("own").build()).build())
-            .build();
+        SwitchboardServer own = SwitchboardServer.builder()
+                .config(ServerConfig.builder()
+                        .port(0)
+                        .node(NodeOptions.builder().name("own").build())
+                        .build())
+                .build();
         runner.withBean(SwitchboardServer.class, () -> own).run(ctx -> {
             assertThat(ctx).hasNotFailed().hasSingleBean(SwitchboardServer.class);
             assertThat(ctx.getBean(SwitchboardServer.class)).isSameAs(own);
@@ -97,11 +116,17 @@ class SwitchboardAutoConfigurationTest {
 
     @Test
     void customizersRunInOrderOnTheBuilderWithThePropertiesAlreadySet() {
-        runner.withPropertyValues("switchboard.node-name=web-0").withUserConfiguration(Customizers.class).run(ctx -> {
-            assertThat(ctx).hasNotFailed();
-            assertThat(ctx.getBean(Customizers.class).seen).containsExactly("first saw web-0", "second");
-            assertThat(ctx.getBean(SwitchboardServer.class).config().node().name()).isEqualTo("set-by-second");
-        });
+        runner.withPropertyValues("switchboard.node-name=web-0")
+                .withUserConfiguration(Customizers.class)
+                .run(ctx -> {
+                    assertThat(ctx).hasNotFailed();
+                    assertThat(ctx.getBean(Customizers.class).seen).containsExactly("first saw web-0", "second");
+                    assertThat(ctx.getBean(SwitchboardServer.class)
+                                    .config()
+                                    .node()
+                                    .name())
+                            .isEqualTo("set-by-second");
+                });
     }
 
     @Test
@@ -110,7 +135,9 @@ class SwitchboardAutoConfigurationTest {
             MeterRegistry app = ctx.getBean(MeterRegistry.class);
             assertThat(ctx.getBean(SwitchboardServer.class).meterRegistry()).isSameAs(app);
             assertThat(app.find("switchboard_clients").gauge()).isNotNull();
-            assertThat(app.find("jvm.gc.pause").meters()).as("JVM meters are the application's business").isEmpty();
+            assertThat(app.find("jvm.gc.pause").meters())
+                    .as("JVM meters are the application's business")
+                    .isEmpty();
         });
     }
 
@@ -118,9 +145,10 @@ class SwitchboardAutoConfigurationTest {
     void aBadPropertyFailsStartupNamingTheKey() {
         runner.withPropertyValues("switchboard.client.ping-interval=often").run(ctx -> {
             assertThat(ctx).hasFailed();
-            assertThat(ctx.getStartupFailure()).rootCause()
-                .isInstanceOf(ConfigException.class)
-                .hasMessageStartingWith("switchboard.client.ping_interval: must be a duration");
+            assertThat(ctx.getStartupFailure())
+                    .rootCause()
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageStartingWith("switchboard.client.ping_interval: must be a duration");
             FailureAnalysis analysis = new SwitchboardConfigFailureAnalyzer().analyze(ctx.getStartupFailure());
             assertThat(analysis.getDescription()).contains("switchboard.client.ping_interval: must be a duration");
             assertThat(analysis.getAction()).contains("switchboard.client.ping_interval");
@@ -131,45 +159,56 @@ class SwitchboardAutoConfigurationTest {
     @Test
     void engineRedisWithoutTheRedisModuleFailsStartupNamingThePropertyAndTheArtifact() {
         assertThat(ClassUtils.isPresent("dev.switchboard.redis.RedisEngine", null))
-            .as("this test needs switchboard-redis off the test class path").isFalse();
+                .as("this test needs switchboard-redis off the test class path")
+                .isFalse();
         runner.withPropertyValues("switchboard.engine=redis").run(ctx -> {
             assertThat(ctx).hasFailed();
-            assertThat(ctx.getStartupFailure()).rootCause().isInstanceOf(ConfigException.class)
-                .hasMessageStartingWith("switchboard.engine: ")
-                .hasMessageContaining("dev.switchboard:switchboard-redis");
+            assertThat(ctx.getStartupFailure())
+                    .rootCause()
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageStartingWith("switchboard.engine: ")
+                    .hasMessageContaining("dev.switchboard:switchboard-redis");
         });
     }
 
     @Test
     void withoutActuatorThereIsNoHealthIndicatorAndNoFailure() {
         runner.withClassLoader(new FilteredClassLoader(HealthIndicator.class)).run(ctx -> {
-            assertThat(ctx).hasNotFailed().hasSingleBean(SwitchboardServer.class)
-                .doesNotHaveBean("switchboardHealthIndicator");
+            assertThat(ctx)
+                    .hasNotFailed()
+                    .hasSingleBean(SwitchboardServer.class)
+                    .doesNotHaveBean("switchboardHealthIndicator");
         });
     }
 
     @Test
     void theHealthIndicatorFollowsActuatorsSwitch() {
-        runner.withPropertyValues("management.health.switchboard.enabled=false").run(ctx ->
-            assertThat(ctx).hasNotFailed().doesNotHaveBean("switchboardHealthIndicator"));
+        runner.withPropertyValues("management.health.switchboard.enabled=false")
+                .run(ctx -> assertThat(ctx).hasNotFailed().doesNotHaveBean("switchboardHealthIndicator"));
     }
 
     @Test
     void theHealthIndicatorReportsTheNodeAndEngine() {
         runner.withPropertyValues("switchboard.node-name=web-2").run(ctx -> {
-            var health = ctx.getBean("switchboardHealthIndicator", HealthIndicator.class).health();
+            var health = ctx.getBean("switchboardHealthIndicator", HealthIndicator.class)
+                    .health();
             // These contexts never start the node: it is not serving, so not UP, whatever its engine says.
             assertThat(health.getStatus()).isEqualTo(Status.DOWN);
-            assertThat(health.getDetails()).containsEntry("node", "web-2").containsEntry("engine", "memory")
-                .containsEntry("engineStatus", "UP").containsEntry("clients", 0);
+            assertThat(health.getDetails())
+                    .containsEntry("node", "web-2")
+                    .containsEntry("engine", "memory")
+                    .containsEntry("engineStatus", "UP")
+                    .containsEntry("clients", 0);
         });
     }
 
     @Test
     void anApplicationHealthIndicatorOfTheSameNameWins() {
-        HealthIndicator own = () -> org.springframework.boot.actuate.health.Health.down().build();
-        runner.withBean("switchboardHealthIndicator", HealthIndicator.class, () -> own).run(ctx ->
-            assertThat(ctx.getBean("switchboardHealthIndicator")).isSameAs(own));
+        HealthIndicator own =
+                () -> org.springframework.boot.actuate.health.Health.down().build();
+        runner.withBean("switchboardHealthIndicator", HealthIndicator.class, () -> own)
+                .run(ctx ->
+                        assertThat(ctx.getBean("switchboardHealthIndicator")).isSameAs(own));
     }
 
     @Configuration(proxyBeanMethods = false)
@@ -181,7 +220,10 @@ class SwitchboardAutoConfigurationTest {
         SwitchboardCustomizer second() {
             return b -> {
                 seen.add("second");
-                b.config(ServerConfig.builder().port(0).node(NodeOptions.builder().name("set-by-second").build()).build());
+                b.config(ServerConfig.builder()
+                        .port(0)
+                        .node(NodeOptions.builder().name("set-by-second").build())
+                        .build());
             };
         }
 

@@ -61,8 +61,10 @@ class SwitchboardStarterIT {
     static class App {
         @Bean
         SwitchboardCustomizer greetings() {
-            return builder -> builder.rpc("greet", req -> CompletableFuture.completedFuture(
-                ("{\"hello\":\"" + req.client().user() + "\"}").getBytes(UTF_8)));
+            return builder -> builder.rpc(
+                    "greet",
+                    req -> CompletableFuture.completedFuture(
+                            ("{\"hello\":\"" + req.client().user() + "\"}").getBytes(UTF_8)));
         }
     }
 
@@ -88,50 +90,65 @@ class SwitchboardStarterIT {
     }
 
     static ConfigurableApplicationContext start(String... extraProperties) {
-        return new SpringApplicationBuilder(App.class).web(WebApplicationType.NONE).properties(extraProperties)
-            .properties(Map.of(
-            "switchboard.port", "0",
-            "switchboard.address", "127.0.0.1",
-            "switchboard.token.hmac-secret", SECRET,
-            "switchboard.api-key", API_KEY,
-            "switchboard.client.ping-interval", "5s",
-            "switchboard.client.pong-timeout", "2s",
-            "switchboard.channel.namespaces[0].name", "news",
-            "switchboard.channel.namespaces[0].allow-subscribe-for-client", "true",
-            "switchboard.channel.namespaces[0].history-size", "10",
-            "switchboard.channel.namespaces[0].history-ttl", "5m")).run();
+        return new SpringApplicationBuilder(App.class)
+                .web(WebApplicationType.NONE)
+                .properties(extraProperties)
+                .properties(Map.of(
+                        "switchboard.port", "0",
+                        "switchboard.address", "127.0.0.1",
+                        "switchboard.token.hmac-secret", SECRET,
+                        "switchboard.api-key", API_KEY,
+                        "switchboard.client.ping-interval", "5s",
+                        "switchboard.client.pong-timeout", "2s",
+                        "switchboard.channel.namespaces[0].name", "news",
+                        "switchboard.channel.namespaces[0].allow-subscribe-for-client", "true",
+                        "switchboard.channel.namespaces[0].history-size", "10",
+                        "switchboard.channel.namespaces[0].history-ttl", "5m"))
+                .run();
     }
 
     @Test
     void aClientReceivesWhatTheApplicationPublishesThroughTheNodeBean() throws Exception {
         SwitchboardClient client = connected(app, "alice");
         BlockingQueue<Publication> received = new LinkedBlockingQueue<>();
-        client.newSubscription("news:sports").onPublication(received::add).subscribe().get(5, TimeUnit.SECONDS);
+        client.newSubscription("news:sports")
+                .onPublication(received::add)
+                .subscribe()
+                .get(5, TimeUnit.SECONDS);
 
-        long offset = app.getBean(Node.class).publish("news:sports", "{\"score\":\"2-1\"}".getBytes(UTF_8))
-            .get(5, TimeUnit.SECONDS).offset();
+        long offset = app.getBean(Node.class)
+                .publish("news:sports", "{\"score\":\"2-1\"}".getBytes(UTF_8))
+                .get(5, TimeUnit.SECONDS)
+                .offset();
 
         Publication p = received.poll(5, TimeUnit.SECONDS);
         assertThat(p).as("publication delivered").isNotNull();
         assertThat(p.json().get("score").asText()).isEqualTo("2-1");
-        assertThat(p.offset()).as("history from the namespace's properties").isEqualTo(offset).isPositive();
+        assertThat(p.offset())
+                .as("history from the namespace's properties")
+                .isEqualTo(offset)
+                .isPositive();
     }
 
     @Test
     void theApplicationInvokesAMethodOnTheClientAndGetsItsAnswer() throws Exception {
         SwitchboardClient client = builder(app, "agent-7").build();
-        client.handle("add", args -> CompletableFuture.completedFuture(
-            Map.of("sum", args.get(0).asInt() + args.get(1).asInt())));
+        client.handle(
+                "add",
+                args -> CompletableFuture.completedFuture(
+                        Map.of("sum", args.get(0).asInt() + args.get(1).asInt())));
         clients.add(client);
         client.connect().get(5, TimeUnit.SECONDS);
         Node node = app.getBean(Node.class);
 
-        byte[] byClient = node.invoke(InvokeTarget.client(client.clientId()), "add", "[2,3]".getBytes(UTF_8),
-            Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS);
+        byte[] byClient = node.invoke(
+                        InvokeTarget.client(client.clientId()), "add", "[2,3]".getBytes(UTF_8), Duration.ofSeconds(5))
+                .get(10, TimeUnit.SECONDS);
         assertThat(JSON.readTree(byClient).get("sum").asInt()).isEqualTo(5);
 
-        byte[] byUser = node.invoke(InvokeTarget.user("agent-7"), "add", "[40,2]".getBytes(UTF_8),
-            Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS);
+        byte[] byUser = node.invoke(
+                        InvokeTarget.user("agent-7"), "add", "[40,2]".getBytes(UTF_8), Duration.ofSeconds(5))
+                .get(10, TimeUnit.SECONDS);
         assertThat(JSON.readTree(byUser).get("sum").asInt()).isEqualTo(42);
     }
 
@@ -148,9 +165,13 @@ class SwitchboardStarterIT {
         assertThat(health).isNotNull();
         assertThat(health.getStatus()).isEqualTo(Status.UP);
         @SuppressWarnings("unchecked")
-        Map<String, Object> details = (Map<String, Object>) JSON.convertValue(health, Map.class).get("details");
-        assertThat(details).containsEntry("engine", "memory").containsEntry("engineStatus", "UP")
-            .containsEntry("clients", 1).containsKey("node");
+        Map<String, Object> details =
+                (Map<String, Object>) JSON.convertValue(health, Map.class).get("details");
+        assertThat(details)
+                .containsEntry("engine", "memory")
+                .containsEntry("engineStatus", "UP")
+                .containsEntry("clients", 1)
+                .containsKey("node");
         assertThat(app.getBean(HealthEndpoint.class).health().getStatus()).isEqualTo(Status.UP);
     }
 
@@ -160,7 +181,8 @@ class SwitchboardStarterIT {
         assertThat(app.getBean(SwitchboardServer.class).meterRegistry()).isSameAs(registry);
         connected(app, "dave");
         assertThat(registry.get("switchboard_clients").gauge().value()).isEqualTo(1.0);
-        assertThat(registry.get("switchboard_client_connects").counter().count()).isGreaterThanOrEqualTo(1.0);
+        assertThat(registry.get("switchboard_client_connects").counter().count())
+                .isGreaterThanOrEqualTo(1.0);
         // The app's registry is Actuator's business: the node's port does not serve it unless asked.
         assertThat(get(app, "/metrics", null).statusCode()).isEqualTo(404);
     }
@@ -179,7 +201,8 @@ class SwitchboardStarterIT {
     void theBoundPortIsAPropertyAndTheServerApiUsesTheConfiguredKey() throws Exception {
         int port = app.getBean(SwitchboardServer.class).port();
         assertThat(port).isPositive();
-        assertThat(app.getEnvironment().getProperty(SwitchboardLifecycle.PORT_PROPERTY, Integer.class)).isEqualTo(port);
+        assertThat(app.getEnvironment().getProperty(SwitchboardLifecycle.PORT_PROPERTY, Integer.class))
+                .isEqualTo(port);
         assertThat(get(app, "/api/info", API_KEY).statusCode()).isEqualTo(200);
         assertThat(get(app, "/api/info", "wrong-key").statusCode()).isEqualTo(401);
     }
@@ -228,16 +251,16 @@ class SwitchboardStarterIT {
     private static dev.switchboard.client.ClientBuilder builder(ConfigurableApplicationContext ctx, String user) {
         int port = ctx.getEnvironment().getRequiredProperty(SwitchboardLifecycle.PORT_PROPERTY, Integer.class);
         return SwitchboardClient.builder(URI.create("ws://127.0.0.1:" + port + "/connection/websocket"))
-            .token(tokens.connectToken(user, Duration.ofHours(1), List.of(), null))
-            .minReconnectDelay(Duration.ofMillis(100))
-            .maxReconnectDelay(Duration.ofMillis(500));
+                .token(tokens.connectToken(user, Duration.ofHours(1), List.of(), null))
+                .minReconnectDelay(Duration.ofMillis(100))
+                .maxReconnectDelay(Duration.ofMillis(500));
     }
 
     private static HttpResponse<String> get(ConfigurableApplicationContext ctx, String path, String apiKey)
             throws Exception {
         int port = ctx.getBean(SwitchboardServer.class).port();
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-            .timeout(Duration.ofSeconds(5));
+                .timeout(Duration.ofSeconds(5));
         if (apiKey != null) {
             request.header("X-API-Key", apiKey).POST(HttpRequest.BodyPublishers.ofString("{}"));
         }

@@ -14,8 +14,7 @@ import dev.switchboard.transport.config.ServerConfig;
  */
 final class Engines {
 
-    private Engines() {
-    }
+    private Engines() {}
 
     /**
      * Creates the engine the config names; the Redis one connects at once.

@@ -24,8 +24,7 @@ final class RedisSupport {
     /** True when {@code switchboard-redis} is on the class path. */
     static final boolean AVAILABLE = present();
 
-    private RedisSupport() {
-    }
+    private RedisSupport() {}
 
     private static boolean present() {
         try {
@@ -43,8 +42,10 @@ final class RedisSupport {
      */
     static Engine connect(ServerConfig config, String nodeId) {
         if (!AVAILABLE) {
-            throw new ConfigException("engine", "engine: redis needs the Redis engine on the class path "
-                + "(Maven: dev.switchboard:switchboard-redis)");
+            throw new ConfigException(
+                    "engine",
+                    "engine: redis needs the Redis engine on the class path "
+                            + "(Maven: dev.switchboard:switchboard-redis)");
         }
         return Connector.connect(config, nodeId);
     }
@@ -58,8 +59,11 @@ final class RedisSupport {
     private static final class Connector {
 
         static Engine connect(ServerConfig config, String nodeId) {
-            return RedisEngine.connect(RedisEngineOptions.builder(config.redisUrl())
-                .prefix(config.redisPrefix()).build(), nodeId);
+            return RedisEngine.connect(
+                    RedisEngineOptions.builder(config.redisUrl())
+                            .prefix(config.redisPrefix())
+                            .build(),
+                    nodeId);
         }
 
         static List<Meter> bindMetrics(Engine engine, Node node, MeterRegistry registry) {
@@ -68,11 +72,13 @@ final class RedisSupport {
             }
             var broker = redis.broker();
             return List.of(
-                FunctionCounter.builder("switchboard_redis_gap_filled_publications", broker, b -> b.gapFilledCount())
-                    .register(registry),
-                FunctionCounter.builder("switchboard_redis_pubsub_restarts", broker, b -> b.pubSubRestarts())
-                    .register(registry),
-                Gauge.builder("switchboard_engine_up", node, n -> n.engineHealthy() ? 1 : 0).register(registry));
+                    FunctionCounter.builder(
+                                    "switchboard_redis_gap_filled_publications", broker, b -> b.gapFilledCount())
+                            .register(registry),
+                    FunctionCounter.builder("switchboard_redis_pubsub_restarts", broker, b -> b.pubSubRestarts())
+                            .register(registry),
+                    Gauge.builder("switchboard_engine_up", node, n -> n.engineHealthy() ? 1 : 0)
+                            .register(registry));
         }
     }
 }

@@ -80,15 +80,18 @@ public final class SwitchboardServer implements AutoCloseable {
     private final boolean ownRegistry;
     /** Made at {@link #start()}, so a server that fails to build or never starts holds no selector. */
     private volatile EventLoopGroup boss;
+
     private volatile EventLoopGroup workers;
     /**
      * The gauges this server put in the registry. They hold the node, so they leave an
      * application's registry with it: a later server there registers its own.
      */
     private final List<Meter> gauges = new ArrayList<>();
+
     private volatile Channel serverChannel;
     /** The server API, once started and when enabled; its batch threads stop with the server. */
     private volatile ApiExecutor api;
+
     private volatile boolean closed;
 
     private SwitchboardServer(Builder b) {
@@ -102,15 +105,15 @@ public final class SwitchboardServer implements AutoCloseable {
         // The node owns the engine from here on: it starts it and closes it.
         Engine engine = b.engine != null ? b.engine : Engines.create(config, options.id());
         var nb = Node.builder()
-            .options(options)
-            .tokenVerifier(config.token().toVerifier())
-            .engine(engine)
-            .metrics(new MicrometerNodeMetrics(registry))
-            .onConnect(b.connectHandler)
-            .onSubscribe(b.subscribeHandler)
-            .onPublish(b.publishHandler)
-            .onSend(b.sendHandler)
-            .onDisconnect(b.disconnectListener);
+                .options(options)
+                .tokenVerifier(config.token().toVerifier())
+                .engine(engine)
+                .metrics(new MicrometerNodeMetrics(registry))
+                .onConnect(b.connectHandler)
+                .onSubscribe(b.subscribeHandler)
+                .onPublish(b.publishHandler)
+                .onSend(b.sendHandler)
+                .onDisconnect(b.disconnectListener);
         b.rpc.forEach(nb::rpc);
         this.node = nb.build();
         gauge("switchboard_clients", n -> n.info().numClients());
@@ -150,31 +153,45 @@ public final class SwitchboardServer implements AutoCloseable {
         boss = new NioEventLoopGroup(1);
         workers = new NioEventLoopGroup(config.effectiveIoThreads());
         node.start();
-        WebSocketUpgrade upgrade = new WebSocketUpgrade(node, config.clientMaxMessageSize(),
-            node.options().clientQueueMaxBytes());
+        WebSocketUpgrade upgrade = new WebSocketUpgrade(
+                node, config.clientMaxMessageSize(), node.options().clientQueueMaxBytes());
         ApiExecutor api = config.httpApiEnabled() ? new ApiExecutor(node, config.httpApiMaxResponseSize()) : null;
         this.api = api;
         Supplier<String> metrics = config.metricsEnabled() && registry instanceof PrometheusMeterRegistry prometheus
-            ? prometheus::scrape : null;
+                ? prometheus::scrape
+                : null;
         ServerBootstrap bootstrap = new ServerBootstrap()
-            .group(boss, workers)
-            .channel(NioServerSocketChannel.class)
-            .option(ChannelOption.SO_BACKLOG, 4096)
-            .childOption(ChannelOption.TCP_NODELAY, true)
-            .childHandler(new HttpChannelInitializer(config.http(), upgrade, api, config.apiKey(),
-                config.healthEnabled() ? this::health : null,
-                metrics, refusalCounter()));
+                .group(boss, workers)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new HttpChannelInitializer(
+                        config.http(),
+                        upgrade,
+                        api,
+                        config.apiKey(),
+                        config.healthEnabled() ? this::health : null,
+                        metrics,
+                        refusalCounter()));
         try {
-            serverChannel = bootstrap.bind(config.address(), config.port()).syncUninterruptibly().channel();
+            serverChannel = bootstrap
+                    .bind(config.address(), config.port())
+                    .syncUninterruptibly()
+                    .channel();
         } catch (Exception e) {
             node.close();
             shutdownLoops();
             String why = e instanceof BindException ? "address in use or not available" : e.toString();
-            throw new IllegalStateException("cannot listen on " + config.address() + ":" + config.port() + ": " + why, e);
+            throw new IllegalStateException(
+                    "cannot listen on " + config.address() + ":" + config.port() + ": " + why, e);
         }
         node.advertiseAddress(displayHost() + ":" + port());
-        log.info("node {} listening on {}:{} (engine {})", node.options().name(), config.address(), port(),
-            config.engine());
+        log.info(
+                "node {} listening on {}:{} (engine {})",
+                node.options().name(),
+                config.address(),
+                port(),
+                config.engine());
         return this;
     }
 
@@ -182,9 +199,12 @@ public final class SwitchboardServer implements AutoCloseable {
     private HttpRefusals refusalCounter() {
         Map<HttpRefusals.Reason, Counter> counters = new EnumMap<>(HttpRefusals.Reason.class);
         for (HttpRefusals.Reason r : HttpRefusals.Reason.values()) {
-            counters.put(r, Counter.builder("switchboard_http_refused")
-                .description("HTTP connections cut or requests refused to protect the node, by reason")
-                .tag("reason", r.tag()).register(registry));
+            counters.put(
+                    r,
+                    Counter.builder("switchboard_http_refused")
+                            .description("HTTP connections cut or requests refused to protect the node, by reason")
+                            .tag("reason", r.tag())
+                            .register(registry));
         }
         return reason -> counters.get(reason).increment();
     }
@@ -217,8 +237,13 @@ public final class SwitchboardServer implements AutoCloseable {
         var info = node.info();
         boolean engineOk = node.engineHealthy();
         boolean serving = serverChannel != null && !closed;
-        return new HealthReport(serving && engineOk, info.name(), config.engine().name().toLowerCase(), engineOk,
-            info.numClients(), info.uptimeSeconds());
+        return new HealthReport(
+                serving && engineOk,
+                info.name(),
+                config.engine().name().toLowerCase(),
+                engineOk,
+                info.numClients(),
+                info.uptimeSeconds());
     }
 
     /** Summary used by {@code info} and the CLI banner. */
@@ -281,10 +306,12 @@ public final class SwitchboardServer implements AutoCloseable {
         private DisconnectListener disconnectListener;
         private final Map<String, RpcHandler> rpc = new LinkedHashMap<>();
 
-        private Builder() {
-        }
+        private Builder() {}
 
-        public Builder config(ServerConfig v) { config = Objects.requireNonNull(v); return this; }
+        public Builder config(ServerConfig v) {
+            config = Objects.requireNonNull(v);
+            return this;
+        }
 
         /**
          * Uses another engine than the one the config names; the config's {@code engine} key is
@@ -294,7 +321,10 @@ public final class SwitchboardServer implements AutoCloseable {
          * SwitchboardServer.builder().config(config).engine(Engine.of(broker, presence, nodes, connections)).build();
          * }</pre>
          */
-        public Builder engine(Engine v) { engine = Objects.requireNonNull(v); return this; }
+        public Builder engine(Engine v) {
+            engine = Objects.requireNonNull(v);
+            return this;
+        }
 
         /**
          * Uses a single-node engine made of this broker and presence manager, with the memory
@@ -309,8 +339,8 @@ public final class SwitchboardServer implements AutoCloseable {
         public Builder engine(Broker b, PresenceManager p, NodeRegistry r) {
             if (r != null) {
                 throw new IllegalArgumentException("engine(broker, presenceManager, nodeRegistry) has no connection "
-                    + "registry, which an engine spanning nodes needs: give engine(Engine.of(broker, presenceManager, "
-                    + "nodeRegistry, connectionRegistry))");
+                        + "registry, which an engine spanning nodes needs: give engine(Engine.of(broker, presenceManager, "
+                        + "nodeRegistry, connectionRegistry))");
             }
             return engine(Engine.of(b, p, new MemoryNodeRegistry(), new MemoryConnectionRegistry()));
         }
@@ -324,14 +354,40 @@ public final class SwitchboardServer implements AutoCloseable {
          * SwitchboardServer.builder().config(config).meterRegistry(appRegistry).build();
          * }</pre>
          */
-        public Builder meterRegistry(MeterRegistry v) { meterRegistry = Objects.requireNonNull(v); return this; }
+        public Builder meterRegistry(MeterRegistry v) {
+            meterRegistry = Objects.requireNonNull(v);
+            return this;
+        }
 
-        public Builder onConnect(ConnectHandler v) { connectHandler = v; return this; }
-        public Builder onSubscribe(SubscribeHandler v) { subscribeHandler = v; return this; }
-        public Builder onPublish(PublishHandler v) { publishHandler = v; return this; }
-        public Builder onSend(SendHandler v) { sendHandler = v; return this; }
-        public Builder onDisconnect(DisconnectListener v) { disconnectListener = v; return this; }
-        public Builder rpc(String method, RpcHandler handler) { rpc.put(method, handler); return this; }
+        public Builder onConnect(ConnectHandler v) {
+            connectHandler = v;
+            return this;
+        }
+
+        public Builder onSubscribe(SubscribeHandler v) {
+            subscribeHandler = v;
+            return this;
+        }
+
+        public Builder onPublish(PublishHandler v) {
+            publishHandler = v;
+            return this;
+        }
+
+        public Builder onSend(SendHandler v) {
+            sendHandler = v;
+            return this;
+        }
+
+        public Builder onDisconnect(DisconnectListener v) {
+            disconnectListener = v;
+            return this;
+        }
+
+        public Builder rpc(String method, RpcHandler handler) {
+            rpc.put(method, handler);
+            return this;
+        }
 
         public SwitchboardServer build() {
             return new SwitchboardServer(this);

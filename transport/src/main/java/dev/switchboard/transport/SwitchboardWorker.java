@@ -2,11 +2,11 @@ package dev.switchboard.transport;
 
 import dev.switchboard.core.node.Node;
 import dev.switchboard.core.node.NodeMetrics;
-import dev.switchboard.transport.metrics.MicrometerNodeMetrics;
-import io.micrometer.core.instrument.MeterRegistry;
 import dev.switchboard.transport.config.ConfigException;
 import dev.switchboard.transport.config.Engine;
 import dev.switchboard.transport.config.ServerConfig;
+import dev.switchboard.transport.metrics.MicrometerNodeMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Objects;
 
 /**
@@ -36,11 +36,12 @@ public final class SwitchboardWorker implements AutoCloseable {
         }
         config.validate();
         var options = config.toNodeOptions();
-        this.node = Node.builder().options(options)
-            .engine(Engines.create(config, options.id()))
-            .metrics(meters == null ? NodeMetrics.NOOP : new MicrometerNodeMetrics(meters, true))
-            .build()
-            .start();
+        this.node = Node.builder()
+                .options(options)
+                .engine(Engines.create(config, options.id()))
+                .metrics(meters == null ? NodeMetrics.NOOP : new MicrometerNodeMetrics(meters, true))
+                .build()
+                .start();
     }
 
     /** Joins the cluster described by the config. */

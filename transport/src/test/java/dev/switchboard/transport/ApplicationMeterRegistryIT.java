@@ -35,30 +35,44 @@ class ApplicationMeterRegistryIT {
     @Test
     void nodeMetersGoToTheApplicationsRegistryWhichTheServerLeavesOpen() throws Exception {
         SimpleMeterRegistry app = new SimpleMeterRegistry();
-        try (SwitchboardServer server = SwitchboardServer.builder().config(config()).meterRegistry(app)
+        try (SwitchboardServer server = SwitchboardServer.builder()
+                .config(config())
+                .meterRegistry(app)
                 .onConnect(req -> CompletableFuture.completedFuture(ConnectDecision.allowAs("alice", null)))
-                .build().start()) {
+                .build()
+                .start()) {
             assertThat(server.meterRegistry()).isSameAs(app);
             WebSocket ws = HTTP.newWebSocketBuilder()
-                .buildAsync(URI.create("ws://127.0.0.1:" + server.port() + "/connection/websocket"),
-                    new WebSocket.Listener() {
-                        @Override
-                        public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
-                            w.request(1);
-                            return null;
-                        }
-                    })
-                .get();
+                    .buildAsync(
+                            URI.create("ws://127.0.0.1:" + server.port() + "/connection/websocket"),
+                            new WebSocket.Listener() {
+                                @Override
+                                public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
+                                    w.request(1);
+                                    return null;
+                                }
+                            })
+                    .get();
             ws.sendText("{\"id\":1,\"connect\":{}}", true).get();
             Gauge clients = app.get("switchboard_clients").gauge();
             await().atMost(Duration.ofSeconds(5)).until(() -> clients.value() == 1.0);
-            assertThat(get(server, "/metrics").statusCode()).as("not a Prometheus registry: nothing to serve").isEqualTo(404);
+            assertThat(get(server, "/metrics").statusCode())
+                    .as("not a Prometheus registry: nothing to serve")
+                    .isEqualTo(404);
             ws.abort();
         }
         assertThat(app.isClosed()).isFalse();
-        assertThat(app.find("switchboard_clients").gauge()).as("a gauge holding the closed node is gone").isNull();
-        try (SwitchboardServer next = SwitchboardServer.builder().config(config()).meterRegistry(app).build().start()) {
-            assertThat(app.get("switchboard_clients").gauge().value()).as("the next server's node").isZero();
+        assertThat(app.find("switchboard_clients").gauge())
+                .as("a gauge holding the closed node is gone")
+                .isNull();
+        try (SwitchboardServer next = SwitchboardServer.builder()
+                .config(config())
+                .meterRegistry(app)
+                .build()
+                .start()) {
+            assertThat(app.get("switchboard_clients").gauge().value())
+                    .as("the next server's node")
+                    .isZero();
         }
     }
 
@@ -66,7 +80,11 @@ class ApplicationMeterRegistryIT {
     void aPrometheusApplicationRegistryIsServedAtMetrics() throws Exception {
         PrometheusMeterRegistry app = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         app.counter("app_orders").increment();
-        try (SwitchboardServer server = SwitchboardServer.builder().config(config()).meterRegistry(app).build().start()) {
+        try (SwitchboardServer server = SwitchboardServer.builder()
+                .config(config())
+                .meterRegistry(app)
+                .build()
+                .start()) {
             HttpResponse<String> metrics = get(server, "/metrics");
             assertThat(metrics.statusCode()).isEqualTo(200);
             assertThat(metrics.body()).contains("app_orders_total").contains("switchboard_clients");
@@ -75,7 +93,9 @@ class ApplicationMeterRegistryIT {
     }
 
     private static HttpResponse<String> get(SwitchboardServer server, String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).build(),
-            HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -27,8 +27,11 @@ class EnginesTest {
     @Test
     void aServerRunsOnTheEngineItIsGiven() {
         MemoryEngine engine = new MemoryEngine();
-        SwitchboardServer server = SwitchboardServer.builder().config(ServerConfig.builder().port(0).build())
-            .engine(engine).build().start();
+        SwitchboardServer server = SwitchboardServer.builder()
+                .config(ServerConfig.builder().port(0).build())
+                .engine(engine)
+                .build()
+                .start();
         try {
             assertThat(server.health().engineOk()).isTrue();
             assertThat(server.node().nodes().join()).hasSize(1);
@@ -42,16 +45,20 @@ class EnginesTest {
     void theOldEngineSetterRefusesANodeRegistryWithoutAConnectionRegistry() {
         var builder = SwitchboardServer.builder();
 
-        assertThatThrownBy(() -> builder.engine(new MemoryBroker(), new MemoryPresenceManager(), new MemoryNodeRegistry()))
-            .isInstanceOf(IllegalArgumentException.class)
-            .hasMessageContaining("no connection registry");
+        assertThatThrownBy(
+                        () -> builder.engine(new MemoryBroker(), new MemoryPresenceManager(), new MemoryNodeRegistry()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no connection registry");
     }
 
     @Test
     @SuppressWarnings("deprecation") // the old setter is under test
     void theOldEngineSetterWithoutARegistryMakesASingleNodeEngine() {
-        SwitchboardServer server = SwitchboardServer.builder().config(ServerConfig.builder().port(0).build())
-            .engine(new MemoryBroker(), new MemoryPresenceManager(), null).build().start();
+        SwitchboardServer server = SwitchboardServer.builder()
+                .config(ServerConfig.builder().port(0).build())
+                .engine(new MemoryBroker(), new MemoryPresenceManager(), null)
+                .build()
+                .start();
         try {
             assertThat(server.node().nodes().join()).hasSize(1);
         } finally {

@@ -22,23 +22,25 @@ class LibraryBoundaryTest {
     @Test
     void mainCodeImportsNothingOfTheApplication() throws IOException {
         assertThat(filesMatching("(?s).*\\bimport (static )?(dev\\.switchboard\\.server|picocli|org\\.yaml"
-            + "|com\\.fasterxml\\.jackson\\.dataformat)\\b.*")).isEmpty();
+                        + "|com\\.fasterxml\\.jackson\\.dataformat)\\b.*"))
+                .isEmpty();
     }
 
     @Test
     void onlyRedisSupportNamesTheOptionalRedisEngine() throws IOException {
         assertThat(filesMatching("(?s).*\\bdev\\.switchboard\\.redis\\b.*"))
-            .containsExactly(MAIN.resolve("dev/switchboard/transport/RedisSupport.java").toString());
+                .containsExactly(MAIN.resolve("dev/switchboard/transport/RedisSupport.java")
+                        .toString());
     }
 
     private static List<String> filesMatching(String regex) throws IOException {
         assertThat(MAIN).isDirectory();
         try (Stream<Path> files = Files.walk(MAIN)) {
             return files.filter(p -> p.toString().endsWith(".java"))
-                .filter(p -> read(p).matches(regex))
-                .map(Path::toString)
-                .sorted()
-                .toList();
+                    .filter(p -> read(p).matches(regex))
+                    .map(Path::toString)
+                    .sorted()
+                    .toList();
         }
     }
 

@@ -34,6 +34,5 @@ public final class InvocationWire {
     /** The code of an error answer that carries none. */
     public static final int DEFAULT_ERROR_CODE = 500;
 
-    private InvocationWire() {
-    }
+    private InvocationWire() {}
 }

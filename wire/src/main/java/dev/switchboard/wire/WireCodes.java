@@ -15,8 +15,7 @@ public final class WireCodes {
     /** Error 109: the connection or subscription token expired; SDKs fetch a new one and retry. */
     public static final int TOKEN_EXPIRED = 109;
 
-    private WireCodes() {
-    }
+    private WireCodes() {}
 
     /**
      * Whether SDKs reconnect after the server closed with this code: not after 3500–3999 and

@@ -11,10 +11,10 @@ public final class Histograms {
 
     /** Highest value tracked: one hour in microseconds. */
     public static final long HIGHEST = 3_600_000_000L;
+
     public static final int DIGITS = 3;
 
-    private Histograms() {
-    }
+    private Histograms() {}
 
     public static Recorder recorder() {
         return new Recorder(HIGHEST, DIGITS);
@@ -32,7 +32,8 @@ public final class Histograms {
 
     public static Histogram decode(String b64) {
         try {
-            return Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(Base64.getDecoder().decode(b64)), 0);
+            return Histogram.decodeFromCompressedByteBuffer(
+                    ByteBuffer.wrap(Base64.getDecoder().decode(b64)), 0);
         } catch (DataFormatException e) {
             throw new IllegalArgumentException("bad histogram", e);
         }

@@ -78,12 +78,13 @@ final class HttpLane extends SimpleChannelInboundHandler<FullHttpResponse> {
             return f;
         }
         current = f;
-        FullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, path,
-            Unpooled.wrappedBuffer(body));
-        req.headers().set(HttpHeaderNames.HOST, hostHeader)
-            .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
-            .set(HttpHeaderNames.CONTENT_LENGTH, body.length)
-            .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        FullHttpRequest req =
+                new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, path, Unpooled.wrappedBuffer(body));
+        req.headers()
+                .set(HttpHeaderNames.HOST, hostHeader)
+                .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+                .set(HttpHeaderNames.CONTENT_LENGTH, body.length)
+                .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         if (apiKey != null) {
             req.headers().set("X-API-Key", apiKey);
         }

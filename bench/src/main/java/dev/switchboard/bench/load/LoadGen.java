@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.bench.Json;
 import dev.switchboard.bench.Micros;
-import dev.switchboard.core.rpc.InvokeTarget;
 import dev.switchboard.core.node.NodeOptions;
+import dev.switchboard.core.rpc.InvokeTarget;
 import dev.switchboard.transport.SwitchboardWorker;
 import dev.switchboard.transport.auth.TokenGenerator;
 import dev.switchboard.transport.config.Engine;
@@ -18,7 +18,6 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -99,15 +98,19 @@ public final class LoadGen {
     private LoadGen(JsonNode spec) {
         this.spec = spec;
         this.socketIo = "socketio".equals(spec.path("protocol").asText());
-        this.out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
+        this.out =
+                new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
         System.setOut(new PrintStream(System.err, true, StandardCharsets.UTF_8)); // stray prints go to the log
         this.group = new NioEventLoopGroup(spec.path("threads").asInt(2));
-        this.bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
-            .option(ChannelOption.TCP_NODELAY, true)
-            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 20_000)
-            .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024));
+        this.bootstrap = new Bootstrap()
+                .group(group)
+                .channel(NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 20_000)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024));
         for (JsonNode n : spec.path("nodes")) {
-            nodes.add(new InetSocketAddress(n.path("host").asText("127.0.0.1"), n.path("port").asInt()));
+            nodes.add(new InetSocketAddress(
+                    n.path("host").asText("127.0.0.1"), n.path("port").asInt()));
         }
         spec.path("sources").forEach(s -> sources.add(s.asText()));
         this.payload = new Payload(spec.path("size").asInt(100));
@@ -133,15 +136,17 @@ public final class LoadGen {
 
     private void run() throws Exception {
         long maxSeconds = spec.path("maxSeconds").asLong(600);
-        Thread deadline = new Thread(() -> {
-            try {
-                Thread.sleep(maxSeconds * 1000);
-                emit(event("error").put("message", "deadline of " + maxSeconds + " s reached, exiting"));
-                Runtime.getRuntime().halt(3);
-            } catch (InterruptedException ignored) {
-                // normal exit
-            }
-        }, "deadline");
+        Thread deadline = new Thread(
+                () -> {
+                    try {
+                        Thread.sleep(maxSeconds * 1000);
+                        emit(event("error").put("message", "deadline of " + maxSeconds + " s reached, exiting"));
+                        Runtime.getRuntime().halt(3);
+                    } catch (InterruptedException ignored) {
+                        // normal exit
+                    }
+                },
+                "deadline");
         deadline.setDaemon(true);
         deadline.start();
         try {
@@ -206,7 +211,8 @@ public final class LoadGen {
 
     private void connectAll() throws InterruptedException {
         long t0 = System.nanoTime();
-        TokenGenerator tokens = socketIo ? null : TokenGenerator.hmac(spec.path("secret").asText());
+        TokenGenerator tokens =
+                socketIo ? null : TokenGenerator.hmac(spec.path("secret").asText());
         List<Runnable> opens = new ArrayList<>();
         List<WsConn> all = new ArrayList<>();
 
@@ -222,8 +228,14 @@ public final class LoadGen {
                 chans.add(channelNames[(int) (((long) i * perConn + j) % channels)]);
             }
             int node = subNodes.get((int) (((long) i * perConn / channels) % subNodes.size()));
-            WsConn c = socketIo ? new SioConn(this, WsConn.Role.SUBSCRIBER, i, rooms(chans))
-                : new SbConn(this, WsConn.Role.SUBSCRIBER, i, tokens.connectToken("u" + i, Duration.ofHours(3), List.of(), null), chans);
+            WsConn c = socketIo
+                    ? new SioConn(this, WsConn.Role.SUBSCRIBER, i, rooms(chans))
+                    : new SbConn(
+                            this,
+                            WsConn.Role.SUBSCRIBER,
+                            i,
+                            tokens.connectToken("u" + i, Duration.ofHours(3), List.of(), null),
+                            chans);
             subscribers.add(c);
             all.add(c);
             opens.add(() -> c.open(bootstrap, uri(nodes.get(node)), nodes.get(node), nextSource()));
@@ -232,8 +244,14 @@ public final class LoadGen {
         List<Integer> pubNodes = ints(pubs.path("nodes"));
         for (int j = 0; j < pubs.path("count").asInt(0); j++) {
             int node = pubNodes.get(j % pubNodes.size());
-            WsConn c = socketIo ? new SioConn(this, WsConn.Role.PUBLISHER, j, "{}")
-                : new SbConn(this, WsConn.Role.PUBLISHER, j, tokens.connectToken("pub" + j, Duration.ofHours(3), List.of(), null), List.of());
+            WsConn c = socketIo
+                    ? new SioConn(this, WsConn.Role.PUBLISHER, j, "{}")
+                    : new SbConn(
+                            this,
+                            WsConn.Role.PUBLISHER,
+                            j,
+                            tokens.connectToken("pub" + j, Duration.ofHours(3), List.of(), null),
+                            List.of());
             publishers.add(c);
             all.add(c);
             opens.add(() -> c.open(bootstrap, uri(nodes.get(node)), nodes.get(node), nextSource()));
@@ -243,9 +261,15 @@ public final class LoadGen {
             int node = ag.path("node").asInt(0);
             String key = ag.path("prefix").asText("agent-") + j;
             long exp = System.currentTimeMillis() / 1000 + 3 * 3600;
-            WsConn c = socketIo ? new SioConn(this, WsConn.Role.AGENT, j, "{\"rooms\":[\"rk:" + key + "\"]}")
-                : new SbConn(this, WsConn.Role.AGENT, j, tokens.signClaims("{\"sub\":\"agent" + j + "\",\"exp\":" + exp
-                    + ",\"routing_key\":\"" + key + "\"}"), List.of());
+            WsConn c = socketIo
+                    ? new SioConn(this, WsConn.Role.AGENT, j, "{\"rooms\":[\"rk:" + key + "\"]}")
+                    : new SbConn(
+                            this,
+                            WsConn.Role.AGENT,
+                            j,
+                            tokens.signClaims(
+                                    "{\"sub\":\"agent" + j + "\",\"exp\":" + exp + ",\"routing_key\":\"" + key + "\"}"),
+                            List.of());
             agents.add(c);
             all.add(c);
             opens.add(() -> c.open(bootstrap, uri(nodes.get(node)), nodes.get(node), nextSource()));
@@ -273,7 +297,8 @@ public final class LoadGen {
             });
             lastProgress = progress(lastProgress, ok.get(), failed.get(), all.size());
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(spec.path("connectTimeoutSec").asLong(120));
+        long deadline = System.nanoTime()
+                + TimeUnit.SECONDS.toNanos(spec.path("connectTimeoutSec").asLong(120));
         for (WsConn c : all) {
             long left = deadline - System.nanoTime();
             try {
@@ -284,9 +309,13 @@ public final class LoadGen {
                 }
             }
         }
-        ObjectNode ev = event("ready").put("connected", ok.get()).put("failed", failed.get())
-            .put("subscribers", subscribers.size()).put("publishers", publishers.size()).put("agents", agents.size())
-            .put("connectMillis", (System.nanoTime() - t0) / 1_000_000);
+        ObjectNode ev = event("ready")
+                .put("connected", ok.get())
+                .put("failed", failed.get())
+                .put("subscribers", subscribers.size())
+                .put("publishers", publishers.size())
+                .put("agents", agents.size())
+                .put("connectMillis", (System.nanoTime() - t0) / 1_000_000);
         if (firstError.get() != null) {
             ev.put("firstError", firstError.get());
         }
@@ -400,8 +429,12 @@ public final class LoadGen {
         Micros.sleepUntil(to + cmd.path("drainMs").asLong(2000) * 1000);
         window = Window.NONE;
         Histogram h = w.recorder.getIntervalHistogram();
-        ObjectNode ev = event("pub").put("id", cmd.path("id").asInt()).put("count", h.getTotalCount())
-            .put("publishedInWindow", inWindow).put("published", sent).put("hist", Histograms.encode(h));
+        ObjectNode ev = event("pub")
+                .put("id", cmd.path("id").asInt())
+                .put("count", h.getTotalCount())
+                .put("publishedInWindow", inWindow)
+                .put("published", sent)
+                .put("hist", Histograms.encode(h));
         emit(stats(ev));
     }
 
@@ -427,9 +460,23 @@ public final class LoadGen {
         final long timeoutMs;
         long k;
 
-        Lane(EventLoop loop, HttpLane http, int laneIndex, int lanes, long startNs, long endNs, long intervalNs,
-                long windowFrom, long windowTo, Recorder recorder, LongAdder ok, LongAdder errors,
-                AtomicReference<String> firstError, String agentPrefix, int agentCount, long timeoutMs) {
+        Lane(
+                EventLoop loop,
+                HttpLane http,
+                int laneIndex,
+                int lanes,
+                long startNs,
+                long endNs,
+                long intervalNs,
+                long windowFrom,
+                long windowTo,
+                Recorder recorder,
+                LongAdder ok,
+                LongAdder errors,
+                AtomicReference<String> firstError,
+                String agentPrefix,
+                int agentCount,
+                long timeoutMs) {
             this.loop = loop;
             this.http = http;
             this.laneIndex = laneIndex;
@@ -470,13 +517,19 @@ public final class LoadGen {
             CompletableFuture<String> call;
             if (http != null) {
                 String body = socketIo
-                    ? "{\"room\":\"rk:" + agent + "\",\"method\":\"echo\",\"data\":{\"n\":" + n + "},\"timeout\":" + timeoutMs + "}"
-                    : "{\"routing_key\":\"" + agent + "\",\"method\":\"echo\",\"data\":{\"n\":" + n + "},\"timeout\":" + timeoutMs + "}";
+                        ? "{\"room\":\"rk:" + agent + "\",\"method\":\"echo\",\"data\":{\"n\":" + n + "},\"timeout\":"
+                                + timeoutMs + "}"
+                        : "{\"routing_key\":\"" + agent + "\",\"method\":\"echo\",\"data\":{\"n\":" + n
+                                + "},\"timeout\":" + timeoutMs + "}";
                 call = http.post(body.getBytes(StandardCharsets.UTF_8));
             } else {
-                call = worker.node().invoke(InvokeTarget.routingKey(agent), "echo",
-                        ("{\"n\":" + n + "}").getBytes(StandardCharsets.UTF_8), Duration.ofMillis(timeoutMs))
-                    .handle((r, err) -> err == null ? null : err.toString());
+                call = worker.node()
+                        .invoke(
+                                InvokeTarget.routingKey(agent),
+                                "echo",
+                                ("{\"n\":" + n + "}").getBytes(StandardCharsets.UTF_8),
+                                Duration.ofMillis(timeoutMs))
+                        .handle((r, err) -> err == null ? null : err.toString());
             }
             call.whenComplete((err, t) -> {
                 long latUs = (System.nanoTime() - sendNs) / 1000;
@@ -484,7 +537,8 @@ public final class LoadGen {
                     String e = t != null ? t.toString() : err;
                     if (sendUs >= windowFrom && sendUs < windowTo) {
                         if (e == null) {
-                            recorder.recordValueWithExpectedInterval(Math.min(latUs, Histograms.HIGHEST), intervalNs / 1000);
+                            recorder.recordValueWithExpectedInterval(
+                                    Math.min(latUs, Histograms.HIGHEST), intervalNs / 1000);
                             ok.increment();
                         } else {
                             errors.increment();
@@ -511,20 +565,27 @@ public final class LoadGen {
         long to = from + cmd.path("measureMs").asLong() * 1000;
         long timeoutMs = cmd.path("timeoutMs").asLong(5000);
         String prefix = spec.path("agents").path("prefix").asText("agent-");
-        int agentCount = cmd.path("agents").asInt(spec.path("agents").path("count").asInt(1));
+        int agentCount =
+                cmd.path("agents").asInt(spec.path("agents").path("count").asInt(1));
         List<HttpLane> https = new ArrayList<>();
         if (via.equals("worker")) {
             if (worker == null) {
-                ServerConfig cfg = ServerConfig.builder().engine(Engine.REDIS)
-                    .redisUrl(spec.path("redisUrl").asText())
-                    .redisPrefix(spec.path("redisPrefix").asText("sb"))
-                    .node(NodeOptions.builder().name("bench-worker").build())
-                    .build();
+                ServerConfig cfg = ServerConfig.builder()
+                        .engine(Engine.REDIS)
+                        .redisUrl(spec.path("redisUrl").asText())
+                        .redisPrefix(spec.path("redisPrefix").asText("sb"))
+                        .node(NodeOptions.builder().name("bench-worker").build())
+                        .build();
                 worker = SwitchboardWorker.start(cfg);
                 // Warm the worker's path before the schedule starts.
                 try {
-                    worker.node().invoke(InvokeTarget.routingKey(prefix + 0), "echo", "1".getBytes(StandardCharsets.UTF_8),
-                        Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS);
+                    worker.node()
+                            .invoke(
+                                    InvokeTarget.routingKey(prefix + 0),
+                                    "echo",
+                                    "1".getBytes(StandardCharsets.UTF_8),
+                                    Duration.ofSeconds(5))
+                            .get(10, TimeUnit.SECONDS);
                 } catch (Exception e) {
                     emit(event("error").put("message", "worker warm-up call failed: " + e));
                 }
@@ -533,8 +594,10 @@ public final class LoadGen {
             InetSocketAddress node = nodes.get(cmd.path("node").asInt());
             String path = socketIo ? "/invoke" : "/api/invoke";
             for (int i = 0; i < lanes; i++) {
-                HttpLane l = new HttpLane(node.getHostString() + ":" + node.getPort(), path,
-                    socketIo ? null : spec.path("apiKey").asText());
+                HttpLane l = new HttpLane(
+                        node.getHostString() + ":" + node.getPort(),
+                        path,
+                        socketIo ? null : spec.path("apiKey").asText());
                 https.add(l.open(bootstrap, node, nextSource()).get(10, TimeUnit.SECONDS));
             }
         }
@@ -551,8 +614,23 @@ public final class LoadGen {
         for (int i = 0; i < lanes; i++) {
             HttpLane h = https.isEmpty() ? null : https.get(i);
             EventLoop loop = h != null ? h.channel().eventLoop() : group.next();
-            Lane lane = new Lane(loop, h, i, lanes, startNs + i * intervalNs / lanes, endNs, intervalNs, from, to,
-                recorder, ok, errors, firstError, prefix, agentCount, timeoutMs);
+            Lane lane = new Lane(
+                    loop,
+                    h,
+                    i,
+                    lanes,
+                    startNs + i * intervalNs / lanes,
+                    endNs,
+                    intervalNs,
+                    from,
+                    to,
+                    recorder,
+                    ok,
+                    errors,
+                    firstError,
+                    prefix,
+                    agentCount,
+                    timeoutMs);
             all.add(lane);
             loop.execute(lane::next);
         }
@@ -565,8 +643,11 @@ public final class LoadGen {
         }
         https.forEach(HttpLane::close);
         Histogram h = recorder.getIntervalHistogram();
-        ObjectNode ev = event("rpc").put("id", cmd.path("id").asInt()).put("count", ok.sum())
-            .put("errors", errors.sum()).put("hist", Histograms.encode(h));
+        ObjectNode ev = event("rpc")
+                .put("id", cmd.path("id").asInt())
+                .put("count", ok.sum())
+                .put("errors", errors.sum())
+                .put("hist", Histograms.encode(h));
         if (firstError.get() != null) {
             ev.put("firstError", firstError.get());
         }
@@ -580,14 +661,17 @@ public final class LoadGen {
         Window w = new Window(0, Long.MAX_VALUE);
         window = w;
         emit(event("armed").put("id", cmd.path("id").asInt()));
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(cmd.path("timeoutMs").asLong(10_000));
+        long deadline = System.nanoTime()
+                + TimeUnit.MILLISECONDS.toNanos(cmd.path("timeoutMs").asLong(10_000));
         while (w.count.sum() < expect && System.nanoTime() < deadline) {
             Thread.sleep(1);
         }
         window = Window.NONE;
         Histogram h = w.recorder.getIntervalHistogram();
-        emit(stats(event("bround").put("id", cmd.path("id").asInt()).put("count", h.getTotalCount())
-            .put("hist", Histograms.encode(h))));
+        emit(stats(event("bround")
+                .put("id", cmd.path("id").asInt())
+                .put("count", h.getTotalCount())
+                .put("hist", Histograms.encode(h))));
     }
 
     // ---- output ----
@@ -597,8 +681,11 @@ public final class LoadGen {
     }
 
     private ObjectNode stats(ObjectNode ev) {
-        ev.put("pubOk", pubOk.sum()).put("pubErr", pubErr.sum()).put("outside", outside.sum())
-            .put("closedUnexpectedly", closedUnexpectedly.get()).put("invocationsAnswered", invocationsAnswered.sum());
+        ev.put("pubOk", pubOk.sum())
+                .put("pubErr", pubErr.sum())
+                .put("outside", outside.sum())
+                .put("closedUnexpectedly", closedUnexpectedly.get())
+                .put("invocationsAnswered", invocationsAnswered.sum());
         if (firstPubError.get() != null) {
             ev.put("firstPubError", firstPubError.get());
         }

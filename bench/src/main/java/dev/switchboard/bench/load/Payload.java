@@ -61,8 +61,10 @@ public final class Payload {
      */
     public static long findT(ByteBuf buf, int from, int to) {
         for (int i = from; i + 4 < to; i++) {
-            if (buf.getByte(i) == '"' && buf.getByte(i + 1) == 't' && buf.getByte(i + 2) == '"'
-                && buf.getByte(i + 3) == ':') {
+            if (buf.getByte(i) == '"'
+                    && buf.getByte(i + 1) == 't'
+                    && buf.getByte(i + 2) == '"'
+                    && buf.getByte(i + 3) == ':') {
                 long v = 0;
                 int j = i + 4;
                 boolean any = false;

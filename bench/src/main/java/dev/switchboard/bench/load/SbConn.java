@@ -81,8 +81,8 @@ final class SbConn extends WsConn {
         boolean error = startsWith(b, i + 2, to, ERROR_KEY);
         if (id == 1) {
             if (error) {
-                ready.completeExceptionally(new IllegalStateException("connect refused: "
-                    + b.toString(from, to - from, StandardCharsets.UTF_8)));
+                ready.completeExceptionally(new IllegalStateException(
+                        "connect refused: " + b.toString(from, to - from, StandardCharsets.UTF_8)));
                 close();
                 return;
             }
@@ -95,13 +95,17 @@ final class SbConn extends WsConn {
                 if (sb.length() > 0) {
                     sb.append('\n');
                 }
-                sb.append("{\"id\":").append(nextId++).append(",\"subscribe\":{\"channel\":\"").append(ch).append("\"}}");
+                sb.append("{\"id\":")
+                        .append(nextId++)
+                        .append(",\"subscribe\":{\"channel\":\"")
+                        .append(ch)
+                        .append("\"}}");
             }
             send(sb.toString());
         } else if (id <= 1 + channels.size()) {
             if (error) {
-                ready.completeExceptionally(new IllegalStateException("subscribe refused: "
-                    + b.toString(from, to - from, StandardCharsets.UTF_8)));
+                ready.completeExceptionally(new IllegalStateException(
+                        "subscribe refused: " + b.toString(from, to - from, StandardCharsets.UTF_8)));
                 close();
                 return;
             }
@@ -121,7 +125,7 @@ final class SbConn extends WsConn {
         String id = inv.path("id").asText();
         JsonNode data = inv.get("data");
         send("{\"send\":{\"data\":{\"sb_result\":{\"id\":\"" + id + "\",\"data\":"
-            + (data == null ? "null" : data.toString()) + "}}}}");
+                + (data == null ? "null" : data.toString()) + "}}}}");
         lg.invocationsAnswered.increment();
     }
 

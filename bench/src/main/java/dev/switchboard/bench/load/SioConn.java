@@ -43,7 +43,7 @@ final class SioConn extends WsConn {
             case '2' -> send("3");
             case '1' -> close();
             case '4' -> message(b, from, to);
-            default -> { }
+            default -> {}
         }
     }
 
@@ -64,8 +64,8 @@ final class SioConn extends WsConn {
         } else if (kind == '0') {
             ready.complete(this);
         } else if (kind == '4') {
-            ready.completeExceptionally(new IllegalStateException("connect_error: "
-                + b.toString(from, to - from, StandardCharsets.UTF_8)));
+            ready.completeExceptionally(
+                    new IllegalStateException("connect_error: " + b.toString(from, to - from, StandardCharsets.UTF_8)));
             close();
         }
     }

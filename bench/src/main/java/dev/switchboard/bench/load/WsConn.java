@@ -36,7 +36,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 abstract class WsConn extends SimpleChannelInboundHandler<Object> {
 
-    enum Role { SUBSCRIBER, PUBLISHER, AGENT }
+    enum Role {
+        SUBSCRIBER,
+        PUBLISHER,
+        AGENT
+    }
 
     /** Largest frame accepted from the server (ours joins messages into frames up to 64 KiB). */
     static final int MAX_FRAME = 4 * 1024 * 1024;
@@ -66,8 +70,8 @@ abstract class WsConn extends SimpleChannelInboundHandler<Object> {
     protected abstract void encodePublish(ByteBuf out, int channelIndex, long t);
 
     ChannelFuture open(Bootstrap template, URI uri, InetSocketAddress remote, InetSocketAddress local) {
-        handshaker = WebSocketClientHandshakerFactory.newHandshaker(uri, WebSocketVersion.V13, null, false,
-            new DefaultHttpHeaders(), MAX_FRAME);
+        handshaker = WebSocketClientHandshakerFactory.newHandshaker(
+                uri, WebSocketVersion.V13, null, false, new DefaultHttpHeaders(), MAX_FRAME);
         Bootstrap b = template.clone().handler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {

@@ -27,8 +27,10 @@ public final class Cluster implements AutoCloseable {
     public static final String SWITCHBOARD = "switchboard";
     public static final String SOCKETIO = "socketio";
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2))
+            .build();
 
     private final String system;
     private final RedisServer redis;
@@ -37,8 +39,13 @@ public final class Cluster implements AutoCloseable {
     private final String redisPrefix;
     private final BenchContext ctx;
 
-    private Cluster(BenchContext ctx, String system, RedisServer redis, List<Managed> nodes,
-            List<InetSocketAddress> addresses, String redisPrefix) {
+    private Cluster(
+            BenchContext ctx,
+            String system,
+            RedisServer redis,
+            List<Managed> nodes,
+            List<InetSocketAddress> addresses,
+            String redisPrefix) {
         this.ctx = ctx;
         this.system = system;
         this.redis = redis;
@@ -52,8 +59,9 @@ public final class Cluster implements AutoCloseable {
      *
      * @param channelYaml the {@code channel:} section for Switchboard nodes (indented by two spaces)
      */
-    public static Cluster start(BenchContext ctx, String system, String scenario, int k, String channelYaml,
-            long maxSeconds) throws IOException, InterruptedException {
+    public static Cluster start(
+            BenchContext ctx, String system, String scenario, int k, String channelYaml, long maxSeconds)
+            throws IOException, InterruptedException {
         RedisServer redis = RedisServer.start(ctx, scenario, system + "-redis", maxSeconds);
         List<Managed> nodes = new ArrayList<>();
         List<InetSocketAddress> addresses = new ArrayList<>();
@@ -89,9 +97,19 @@ public final class Cluster implements AutoCloseable {
                     env.put("SWITCHBOARD_IO_THREADS", Integer.toString(ctx.nodeIoThreads()));
                     m = Managed.start(name, cmd, env, ctx.runDir(), log, maxSeconds, false);
                 } else {
-                    List<String> cmd = List.of("node", "--expose-gc", "--max-old-space-size=4096", "server.js",
-                        "--port", Integer.toString(port), "--redis", redis.url(), "--name", name,
-                        "--max-seconds", Long.toString(maxSeconds));
+                    List<String> cmd = List.of(
+                            "node",
+                            "--expose-gc",
+                            "--max-old-space-size=4096",
+                            "server.js",
+                            "--port",
+                            Integer.toString(port),
+                            "--redis",
+                            redis.url(),
+                            "--name",
+                            name,
+                            "--max-seconds",
+                            Long.toString(maxSeconds));
                     m = Managed.start(name, cmd, Map.of(), ctx.peerDir(), log, maxSeconds + 10, false);
                 }
                 nodes.add(m);
@@ -131,8 +149,11 @@ public final class Cluster implements AutoCloseable {
                 throw new IOException(m.name() + " exited at start (see " + m.log() + ")");
             }
             try {
-                HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> r = HTTP.send(
+                        HttpRequest.newBuilder(uri)
+                                .timeout(Duration.ofSeconds(2))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() == 200) {
                     return;
                 }
@@ -174,30 +195,41 @@ public final class Cluster implements AutoCloseable {
         HttpRequest.Builder b;
         if (isSwitchboard()) {
             b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + a.getPort() + "/api/publish"))
-                .header("X-API-Key", ctx.apiKey())
-                .POST(HttpRequest.BodyPublishers.ofString("{\"channel\":\"" + channel + "\",\"data\":" + dataJson + "}"));
+                    .header("X-API-Key", ctx.apiKey())
+                    .POST(HttpRequest.BodyPublishers.ofString(
+                            "{\"channel\":\"" + channel + "\",\"data\":" + dataJson + "}"));
         } else {
             b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + a.getPort() + "/publish"))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"room\":\"" + channel + "\",\"data\":" + dataJson + "}"));
+                    .POST(HttpRequest.BodyPublishers.ofString(
+                            "{\"room\":\"" + channel + "\",\"data\":" + dataJson + "}"));
         }
-        HttpResponse<String> r = HTTP.send(b.header("Content-Type", "application/json").timeout(Duration.ofSeconds(10)).build(),
-            HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HTTP.send(
+                b.header("Content-Type", "application/json")
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         return r.statusCode();
     }
 
     /** GET on a node, as JSON (for the peer's /stats). */
     public JsonNode getJson(int node, String path) throws IOException, InterruptedException {
         InetSocketAddress a = addresses.get(node);
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + a.getPort() + path))
-            .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + a.getPort() + path))
+                        .timeout(Duration.ofSeconds(20))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         return Json.parse(r.body());
     }
 
     /** GET on a node, as text (for Switchboard's /metrics). */
     public String getText(int node, String path) throws IOException, InterruptedException {
         InetSocketAddress a = addresses.get(node);
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + a.getPort() + path))
-            .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + a.getPort() + path))
+                        .timeout(Duration.ofSeconds(20))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         return r.body();
     }
 

@@ -14,8 +14,7 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class CpuMeter {
 
-    private CpuMeter() {
-    }
+    private CpuMeter() {}
 
     /** Samples at {@code fromUs} and {@code toUs} (wall clock) on a thread of its own. */
     public static CompletableFuture<ObjectNode> measure(Map<String, List<Managed>> roles, long fromUs, long toUs) {
@@ -44,8 +43,10 @@ public final class CpuMeter {
                         rss += Math.max(0, m.rssBytes());
                     }
                     total += cores;
-                    out.putObject(e.getKey()).put("cores", round(cores)).put("processes", e.getValue().size())
-                        .put("rssMiB", round(rss / 1048576.0));
+                    out.putObject(e.getKey())
+                            .put("cores", round(cores))
+                            .put("processes", e.getValue().size())
+                            .put("rssMiB", round(rss / 1048576.0));
                 }
                 out.put("totalCores", round(total));
                 if (machine0 != null && machine1 != null && machine1[1] > machine0[1]) {
@@ -67,7 +68,8 @@ public final class CpuMeter {
     /** [busy ticks, total ticks] of the whole machine, from the first line of /proc/stat. */
     static long[] machineTicks() {
         try {
-            String line = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/stat")).get(0);
+            String line = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/stat"))
+                    .get(0);
             String[] f = line.trim().split("\\s+");
             long busy = 0;
             long all = 0;

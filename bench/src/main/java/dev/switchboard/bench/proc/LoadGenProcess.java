@@ -30,25 +30,27 @@ public final class LoadGenProcess implements AutoCloseable {
         this.ctx = ctx;
         this.process = process;
         this.stdin = process.process().getOutputStream();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.process().getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    if (!line.startsWith("{")) {
-                        continue;
+        Thread reader = new Thread(
+                () -> {
+                    try (BufferedReader r = new BufferedReader(
+                            new InputStreamReader(process.process().getInputStream(), StandardCharsets.UTF_8))) {
+                        String line;
+                        while ((line = r.readLine()) != null) {
+                            if (!line.startsWith("{")) {
+                                continue;
+                            }
+                            try {
+                                events.add(Json.parse(line));
+                            } catch (RuntimeException e) {
+                                // not an event
+                            }
+                        }
+                    } catch (IOException ignored) {
+                        // process gone
                     }
-                    try {
-                        events.add(Json.parse(line));
-                    } catch (RuntimeException e) {
-                        // not an event
-                    }
-                }
-            } catch (IOException ignored) {
-                // process gone
-            }
-            events.add(EOF);
-        }, process.name() + "-events");
+                    events.add(EOF);
+                },
+                process.name() + "-events");
         reader.setDaemon(true);
         reader.start();
     }
@@ -58,8 +60,14 @@ public final class LoadGenProcess implements AutoCloseable {
         spec.put("maxSeconds", maxSeconds);
         Path specFile = ctx.runDir().resolve(scenario + "-" + name + ".json");
         Files.writeString(specFile, Json.MAPPER.writeValueAsString(spec));
-        Managed m = Managed.start(name, ctx.loadGenCommand(specFile), Map.of(), ctx.runDir(),
-            ctx.logs(scenario).resolve(name + ".log"), maxSeconds + 10, true);
+        Managed m = Managed.start(
+                name,
+                ctx.loadGenCommand(specFile),
+                Map.of(),
+                ctx.runDir(),
+                ctx.logs(scenario).resolve(name + ".log"),
+                maxSeconds + 10,
+                true);
         return new LoadGenProcess(ctx, m);
     }
 
@@ -80,18 +88,24 @@ public final class LoadGenProcess implements AutoCloseable {
             JsonNode ev = left <= 0 ? null : events.poll(left, TimeUnit.MILLISECONDS);
             if (ev == null) {
                 throw new IOException(process.name() + ": no '" + type + "' event within " + timeoutMillis + " ms (see "
-                    + process.log() + ")");
+                        + process.log() + ")");
             }
             String t = ev.path("event").asText();
             if (t.equals(type)) {
                 return ev;
             }
             switch (t) {
-                case "progress" -> ctx.log("%s: %d/%d connected, %d failed", process.name(),
-                    ev.path("connected").asInt(), ev.path("total").asInt(), ev.path("failed").asInt());
-                case "error" -> ctx.log("%s: error: %s", process.name(), ev.path("message").asText());
+                case "progress" ->
+                    ctx.log(
+                            "%s: %d/%d connected, %d failed",
+                            process.name(),
+                            ev.path("connected").asInt(),
+                            ev.path("total").asInt(),
+                            ev.path("failed").asInt());
+                case "error" ->
+                    ctx.log("%s: error: %s", process.name(), ev.path("message").asText());
                 case "eof" -> throw new IOException(process.name() + " exited (see " + process.log() + ")");
-                default -> { }
+                default -> {}
             }
         }
     }

@@ -33,8 +33,15 @@ public final class Managed implements AutoCloseable {
      * @param log where stdout and stderr go; with {@code pipeStdout} only stderr, stdout is piped
      * @param maxSeconds the process is sent SIGTERM after this, SIGKILL 5 s later
      */
-    public static Managed start(String name, List<String> command, Map<String, String> env, Path workDir, Path log,
-            long maxSeconds, boolean pipeStdout) throws IOException {
+    public static Managed start(
+            String name,
+            List<String> command,
+            Map<String, String> env,
+            Path workDir,
+            Path log,
+            long maxSeconds,
+            boolean pipeStdout)
+            throws IOException {
         List<String> cmd = new ArrayList<>(List.of("timeout", "--kill-after=5", maxSeconds + "s"));
         cmd.addAll(command);
         ProcessBuilder pb = new ProcessBuilder(cmd);

@@ -10,8 +10,7 @@ public final class ProcStat {
     /** Clock ticks per second of {@code utime}/{@code stime} ({@code getconf CLK_TCK}; 100 on Linux). */
     public static final long CLK_TCK = clkTck();
 
-    private ProcStat() {
-    }
+    private ProcStat() {}
 
     /** User + system CPU time in clock ticks, or -1 when the process is gone. */
     public static long cpuTicks(long pid) {
@@ -41,7 +40,9 @@ public final class ProcStat {
 
     private static long clkTck() {
         try {
-            Process p = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("getconf", "CLK_TCK")
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(p.getInputStream().readAllBytes()).trim();
             p.waitFor();
             return Long.parseLong(out);

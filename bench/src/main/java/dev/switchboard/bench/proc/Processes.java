@@ -9,18 +9,20 @@ public final class Processes {
     private static final List<Process> ALL = new CopyOnWriteArrayList<>();
 
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            for (Process p : ALL) {
-                if (p.isAlive()) {
-                    p.descendants().forEach(ProcessHandle::destroyForcibly);
-                    p.destroyForcibly();
-                }
-            }
-        }, "bench-children-reaper"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            for (Process p : ALL) {
+                                if (p.isAlive()) {
+                                    p.descendants().forEach(ProcessHandle::destroyForcibly);
+                                    p.destroyForcibly();
+                                }
+                            }
+                        },
+                        "bench-children-reaper"));
     }
 
-    private Processes() {
-    }
+    private Processes() {}
 
     static void register(Process p) {
         ALL.add(p);

@@ -20,13 +20,36 @@ public final class RedisServer implements AutoCloseable {
         this.port = port;
     }
 
-    public static RedisServer start(BenchContext ctx, String scenario, String name, long maxSeconds) throws IOException {
+    public static RedisServer start(BenchContext ctx, String scenario, String name, long maxSeconds)
+            throws IOException {
         int port = BenchContext.freePort();
         String bin = System.getenv().getOrDefault("REDIS_SERVER", "redis-server");
-        Managed m = Managed.start(name, List.of(bin, "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--protected-mode", "no", "--maxclients", "10000",
-                "--client-output-buffer-limit", "pubsub", "256mb", "128mb", "60"),
-            Map.of(), ctx.runDir(), ctx.logs(scenario).resolve(name + ".log"), maxSeconds, false);
+        Managed m = Managed.start(
+                name,
+                List.of(
+                        bin,
+                        "--port",
+                        Integer.toString(port),
+                        "--bind",
+                        "127.0.0.1",
+                        "--save",
+                        "",
+                        "--appendonly",
+                        "no",
+                        "--protected-mode",
+                        "no",
+                        "--maxclients",
+                        "10000",
+                        "--client-output-buffer-limit",
+                        "pubsub",
+                        "256mb",
+                        "128mb",
+                        "60"),
+                Map.of(),
+                ctx.runDir(),
+                ctx.logs(scenario).resolve(name + ".log"),
+                maxSeconds,
+                false);
         long deadline = System.currentTimeMillis() + 10_000;
         while (System.currentTimeMillis() < deadline) {
             if (ping(port)) {

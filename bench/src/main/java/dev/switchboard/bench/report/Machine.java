@@ -8,8 +8,7 @@ import java.nio.file.Path;
 /** What the figures were measured on. */
 final class Machine {
 
-    private Machine() {
-    }
+    private Machine() {}
 
     static ObjectNode describe() {
         ObjectNode m = Json.object();

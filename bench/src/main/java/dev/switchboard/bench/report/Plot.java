@@ -18,19 +18,22 @@ import javax.imageio.ImageIO;
  */
 public final class Plot {
 
-    public record Series(String label, Color color, boolean dashed, double[][] points) {
-    }
+    public record Series(String label, Color color, boolean dashed, double[][] points) {}
 
-    public record Panel(String title, List<Series> series) {
-    }
+    public record Panel(String title, List<Series> series) {}
 
     static final Color OURS = new Color(0x1f77b4);
     static final Color PEER = new Color(0xd62728);
-    static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0x2ca02c), new Color(0x9467bd),
-        new Color(0xff7f0e), new Color(0x8c564b), new Color(0x17becf)};
+    static final Color[] PALETTE = {
+        new Color(0x1f77b4),
+        new Color(0x2ca02c),
+        new Color(0x9467bd),
+        new Color(0xff7f0e),
+        new Color(0x8c564b),
+        new Color(0x17becf)
+    };
 
-    private Plot() {
-    }
+    private Plot() {}
 
     public static void render(List<Panel> panels, Path file, String caption) throws IOException {
         System.setProperty("java.awt.headless", "true");
@@ -136,9 +139,11 @@ public final class Plot {
                 }
             }
             g.setColor(s.color);
-            g.setStroke(s.dashed
-                ? new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 1f, new float[] {7f, 5f}, 0f)
-                : new BasicStroke(2.2f));
+            g.setStroke(
+                    s.dashed
+                            ? new BasicStroke(
+                                    2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 1f, new float[] {7f, 5f}, 0f)
+                            : new BasicStroke(2.2f));
             g.draw(path);
             g.setStroke(new BasicStroke(1f));
             g.fillRect(left + 10, legendY - 8, 14, 4);

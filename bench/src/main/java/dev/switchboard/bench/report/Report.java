@@ -69,17 +69,32 @@ public final class Report {
 
     // ---- figures ----
 
-    private void figure(String scenario, String metric, String unit, boolean higherBetter, JsonNode ours, JsonNode peer,
-            String target, Boolean met) {
+    private void figure(
+            String scenario,
+            String metric,
+            String unit,
+            boolean higherBetter,
+            JsonNode ours,
+            JsonNode peer,
+            String target,
+            Boolean met) {
         ObjectNode f = figures.addObject();
-        f.put("scenario", scenario).put("metric", metric).put("unit", unit).put("better", higherBetter ? "higher" : "lower");
+        f.put("scenario", scenario)
+                .put("metric", metric)
+                .put("unit", unit)
+                .put("better", higherBetter ? "higher" : "lower");
         if (ours != null && ours.isNumber()) {
             f.put(OURS, ours.asDouble());
         }
         if (peer != null && peer.isNumber()) {
             f.put(PEER, peer.asDouble());
         }
-        if (ours != null && ours.isNumber() && peer != null && peer.isNumber() && ours.asDouble() > 0 && peer.asDouble() > 0) {
+        if (ours != null
+                && ours.isNumber()
+                && peer != null
+                && peer.isNumber()
+                && ours.asDouble() > 0
+                && peer.asDouble() > 0) {
             double ratio = higherBetter ? ours.asDouble() / peer.asDouble() : peer.asDouble() / ours.asDouble();
             f.put("advantage", Stats.round(ratio, 2));
         }
@@ -100,8 +115,10 @@ public final class Report {
         double min = scenario.path("params").path("minCompleteness").asDouble(0.99);
         JsonNode best = MissingNode.getInstance();
         for (JsonNode st : system.path("steps")) {
-            if (st.path("completeness").asDouble() >= min && st.path("pubErrors").asLong() == 0
-                    && st.path("deliveredPerSec").asLong() > best.path("deliveredPerSec").asLong(-1)) {
+            if (st.path("completeness").asDouble() >= min
+                    && st.path("pubErrors").asLong() == 0
+                    && st.path("deliveredPerSec").asLong()
+                            > best.path("deliveredPerSec").asLong(-1)) {
                 best = st;
             }
         }
@@ -119,47 +136,117 @@ public final class Report {
             JsonNode p = sys(fan, PEER).path("best");
             JsonNode od = num(o.path("deliveredPerSec"));
             JsonNode pd = num(p.path("deliveredPerSec"));
-            Boolean met = od == null ? null : od.asDouble() >= 300_000
-                && (pd == null || od.asDouble() >= 5 * pd.asDouble());
-            figure("fanout", "deliveries/s (highest step with p99 <= " + fan.path("params").path("maxP99Ms").asText()
-                + " ms, >= 99% delivered)", "msg/s", true, od, pd, ">= 300000/s and >= 5x Socket.IO", met);
-            figure("fanout", "p99 at that step", "ms", false, num(o.path("latencyMs").path("p99")),
-                num(p.path("latencyMs").path("p99")), "< 50 ms", num(o.path("latencyMs").path("p99")) == null ? null
-                    : o.path("latencyMs").path("p99").asDouble() < 50);
-            figure("fanout", "node CPU at that step", "cores", false, num(o.path("cpu").path("nodes").path("cores")),
-                num(p.path("cpu").path("nodes").path("cores")), null, null);
+            Boolean met =
+                    od == null ? null : od.asDouble() >= 300_000 && (pd == null || od.asDouble() >= 5 * pd.asDouble());
+            figure(
+                    "fanout",
+                    "deliveries/s (highest step with p99 <= "
+                            + fan.path("params").path("maxP99Ms").asText() + " ms, >= 99% delivered)",
+                    "msg/s",
+                    true,
+                    od,
+                    pd,
+                    ">= 300000/s and >= 5x Socket.IO",
+                    met);
+            figure(
+                    "fanout",
+                    "p99 at that step",
+                    "ms",
+                    false,
+                    num(o.path("latencyMs").path("p99")),
+                    num(p.path("latencyMs").path("p99")),
+                    "< 50 ms",
+                    num(o.path("latencyMs").path("p99")) == null
+                            ? null
+                            : o.path("latencyMs").path("p99").asDouble() < 50);
+            figure(
+                    "fanout",
+                    "node CPU at that step",
+                    "cores",
+                    false,
+                    num(o.path("cpu").path("nodes").path("cores")),
+                    num(p.path("cpu").path("nodes").path("cores")),
+                    null,
+                    null);
             figure("fanout", "deliveries per node CPU-second", "msg/core-s", true, perCore(o), perCore(p), null, null);
             JsonNode os = sustained(sys(fan, OURS), fan);
             JsonNode ps = sustained(sys(fan, PEER), fan);
-            figure("fanout", "sustained deliveries/s (highest step with >= 99% delivered, any latency)", "msg/s", true,
-                num(os.path("deliveredPerSec")), num(ps.path("deliveredPerSec")), null, null);
-            figure("fanout", "p99 at the sustained step", "ms", false, num(os.path("latencyMs").path("p99")),
-                num(ps.path("latencyMs").path("p99")), null, null);
+            figure(
+                    "fanout",
+                    "sustained deliveries/s (highest step with >= 99% delivered, any latency)",
+                    "msg/s",
+                    true,
+                    num(os.path("deliveredPerSec")),
+                    num(ps.path("deliveredPerSec")),
+                    null,
+                    null);
+            figure(
+                    "fanout",
+                    "p99 at the sustained step",
+                    "ms",
+                    false,
+                    num(os.path("latencyMs").path("p99")),
+                    num(ps.path("latencyMs").path("p99")),
+                    null,
+                    null);
         }
         JsonNode lat = scenarios.get("latency");
         if (lat != null) {
             JsonNode o = sys(lat, OURS).path("steps").path(0);
             JsonNode p = sys(lat, PEER).path("steps").path(0);
-            figure("latency", "deliveries/s achieved (offered " + lat.path("params").path("deliveriesPerSec").asText() + ")",
-                "msg/s", true, num(o.path("deliveredPerSec")), num(p.path("deliveredPerSec")), null, null);
-            String[][] ps = {{"p50", "< 1 ms"}, {"p90", null}, {"p99", "< 3 ms"}, {"p99_9", null}, {"p99_99", null}, {"max", null}};
+            figure(
+                    "latency",
+                    "deliveries/s achieved (offered "
+                            + lat.path("params").path("deliveriesPerSec").asText() + ")",
+                    "msg/s",
+                    true,
+                    num(o.path("deliveredPerSec")),
+                    num(p.path("deliveredPerSec")),
+                    null,
+                    null);
+            String[][] ps = {
+                {"p50", "< 1 ms"}, {"p90", null}, {"p99", "< 3 ms"}, {"p99_9", null}, {"p99_99", null}, {"max", null}
+            };
             for (String[] q : ps) {
                 JsonNode ov = num(o.path("latencyMs").path(q[0]));
-                Boolean met = q[1] == null || ov == null ? null
-                    : ov.asDouble() < Double.parseDouble(q[1].replaceAll("[^0-9.]", ""));
-                figure("latency", "cross-node publish->deliver " + q[0].replace('_', '.'), "ms", false, ov,
-                    num(p.path("latencyMs").path(q[0])), q[1], met);
+                Boolean met = q[1] == null || ov == null
+                        ? null
+                        : ov.asDouble() < Double.parseDouble(q[1].replaceAll("[^0-9.]", ""));
+                figure(
+                        "latency",
+                        "cross-node publish->deliver " + q[0].replace('_', '.'),
+                        "ms",
+                        false,
+                        ov,
+                        num(p.path("latencyMs").path(q[0])),
+                        q[1],
+                        met);
             }
         }
         JsonNode rpc = scenarios.get("rpc");
         if (rpc != null) {
-            String[][] rows = {{"local", "p50", "< 0.3 ms"}, {"local", "p99", null}, {"cross", "p50", "< 1 ms"},
-                {"cross", "p99", "< 3 ms"}, {"worker", "p50", null}, {"worker", "p99", null}};
+            String[][] rows = {
+                {"local", "p50", "< 0.3 ms"},
+                {"local", "p99", null},
+                {"cross", "p50", "< 1 ms"},
+                {"cross", "p99", "< 3 ms"},
+                {"worker", "p50", null},
+                {"worker", "p99", null}
+            };
             for (String[] r : rows) {
-                JsonNode ov = num(sys(rpc, OURS).path("modes").path(r[0]).path("latencyMs").path(r[1]));
-                JsonNode pv = num(sys(rpc, PEER).path("modes").path(r[0]).path("latencyMs").path(r[1]));
-                Boolean met = r[2] == null || ov == null ? null
-                    : ov.asDouble() < Double.parseDouble(r[2].replaceAll("[^0-9.]", ""));
+                JsonNode ov = num(sys(rpc, OURS)
+                        .path("modes")
+                        .path(r[0])
+                        .path("latencyMs")
+                        .path(r[1]));
+                JsonNode pv = num(sys(rpc, PEER)
+                        .path("modes")
+                        .path(r[0])
+                        .path("latencyMs")
+                        .path(r[1]));
+                Boolean met = r[2] == null || ov == null
+                        ? null
+                        : ov.asDouble() < Double.parseDouble(r[2].replaceAll("[^0-9.]", ""));
                 String label = switch (r[0]) {
                     case "local" -> "invoke round trip, agent on the called node";
                     case "cross" -> "invoke round trip, cross-node";
@@ -172,35 +259,94 @@ public final class Report {
         if (idle != null) {
             JsonNode o = sys(idle, OURS);
             JsonNode p = sys(idle, PEER);
-            figure("idle", "connections held on one node", "conns", true, num(o.path("connections")),
-                num(p.path("connections")), ">= 50000", num(o.path("connections")) == null ? null
-                    : o.path("connections").asDouble() >= 50_000);
-            figure("idle", "RSS per connection", "KiB", false, num(o.path("rssPerConnectionKiB")),
-                num(p.path("rssPerConnectionKiB")), "<= 8 KiB", num(o.path("rssPerConnectionKiB")) == null ? null
-                    : o.path("rssPerConnectionKiB").asDouble() <= 8.0);
-            figure("idle", "heap per connection", "KiB", false, num(o.path("heapPerConnectionKiB")),
-                num(p.path("heapPerConnectionKiB")), null, null);
-            figure("idle", "node CPU at rest", "cores", false, num(o.path("nodeCpuCoresAtRest")),
-                num(p.path("nodeCpuCoresAtRest")), "near zero", num(o.path("nodeCpuCoresAtRest")) == null ? null
-                    : o.path("nodeCpuCoresAtRest").asDouble() < 0.05);
+            figure(
+                    "idle",
+                    "connections held on one node",
+                    "conns",
+                    true,
+                    num(o.path("connections")),
+                    num(p.path("connections")),
+                    ">= 50000",
+                    num(o.path("connections")) == null
+                            ? null
+                            : o.path("connections").asDouble() >= 50_000);
+            figure(
+                    "idle",
+                    "RSS per connection",
+                    "KiB",
+                    false,
+                    num(o.path("rssPerConnectionKiB")),
+                    num(p.path("rssPerConnectionKiB")),
+                    "<= 8 KiB",
+                    num(o.path("rssPerConnectionKiB")) == null
+                            ? null
+                            : o.path("rssPerConnectionKiB").asDouble() <= 8.0);
+            figure(
+                    "idle",
+                    "heap per connection",
+                    "KiB",
+                    false,
+                    num(o.path("heapPerConnectionKiB")),
+                    num(p.path("heapPerConnectionKiB")),
+                    null,
+                    null);
+            figure(
+                    "idle",
+                    "node CPU at rest",
+                    "cores",
+                    false,
+                    num(o.path("nodeCpuCoresAtRest")),
+                    num(p.path("nodeCpuCoresAtRest")),
+                    "near zero",
+                    num(o.path("nodeCpuCoresAtRest")) == null
+                            ? null
+                            : o.path("nodeCpuCoresAtRest").asDouble() < 0.05);
         }
         JsonNode b = scenarios.get("broadcast");
         if (b != null) {
             JsonNode o = sys(b, OURS);
             JsonNode p = sys(b, PEER);
-            figure("broadcast", "time until the last of " + b.path("params").path("connections").asText()
-                + " connections has it (median of rounds)", "ms", false, num(o.path("timeToLastMsMedian")),
-                num(p.path("timeToLastMsMedian")), null, null);
-            figure("broadcast", "per-connection latency p50", "ms", false, num(o.path("latencyMs").path("p50")),
-                num(p.path("latencyMs").path("p50")), null, null);
+            figure(
+                    "broadcast",
+                    "time until the last of "
+                            + b.path("params").path("connections").asText() + " connections has it (median of rounds)",
+                    "ms",
+                    false,
+                    num(o.path("timeToLastMsMedian")),
+                    num(p.path("timeToLastMsMedian")),
+                    null,
+                    null);
+            figure(
+                    "broadcast",
+                    "per-connection latency p50",
+                    "ms",
+                    false,
+                    num(o.path("latencyMs").path("p50")),
+                    num(p.path("latencyMs").path("p50")),
+                    null,
+                    null);
         }
         JsonNode c = scenarios.get("ceiling");
         if (c != null) {
             JsonNode o = sys(c, OURS);
-            figure("ceiling", "redis-benchmark PUBLISH/s (50 clients, no pipelining)", "cmd/s", true,
-                num(o.path("publishPerSec")), null, null, null);
-            figure("ceiling", "redis-benchmark PUBLISH/s (pipeline 16)", "cmd/s", true,
-                num(o.path("publishPerSecPipelined16")), null, null, null);
+            figure(
+                    "ceiling",
+                    "redis-benchmark PUBLISH/s (50 clients, no pipelining)",
+                    "cmd/s",
+                    true,
+                    num(o.path("publishPerSec")),
+                    null,
+                    null,
+                    null);
+            figure(
+                    "ceiling",
+                    "redis-benchmark PUBLISH/s (pipeline 16)",
+                    "cmd/s",
+                    true,
+                    num(o.path("publishPerSecPipelined16")),
+                    null,
+                    null,
+                    null);
         }
     }
 
@@ -218,52 +364,106 @@ public final class Report {
     private String markdown(ObjectNode scenarios) {
         StringBuilder md = new StringBuilder();
         md.append("# Switchboard benchmark report\n\n");
-        md.append("Generated ").append(report.path("generated").asText()).append(" by `")
-            .append(report.path("reproduce").asText()).append("`.\n\n");
+        md.append("Generated ")
+                .append(report.path("generated").asText())
+                .append(" by `")
+                .append(report.path("reproduce").asText())
+                .append("`.\n\n");
         JsonNode m = report.path("machine");
-        md.append("Machine: ").append(m.path("cpus").asText()).append(" CPUs (").append(m.path("cpuModel").asText())
-            .append("), ").append(m.path("memoryGiB").asText()).append(" GiB, Linux ").append(m.path("kernel").asText())
-            .append(", Java ").append(m.path("java").asText()).append(", Node ").append(m.path("node").asText())
-            .append(", Redis ").append(m.path("redis").asText())
-            .append(". Nodes, Redis and load generators all share it, on loopback.\n\n");
+        md.append("Machine: ")
+                .append(m.path("cpus").asText())
+                .append(" CPUs (")
+                .append(m.path("cpuModel").asText())
+                .append("), ")
+                .append(m.path("memoryGiB").asText())
+                .append(" GiB, Linux ")
+                .append(m.path("kernel").asText())
+                .append(", Java ")
+                .append(m.path("java").asText())
+                .append(", Node ")
+                .append(m.path("node").asText())
+                .append(", Redis ")
+                .append(m.path("redis").asText())
+                .append(". Nodes, Redis and load generators all share it, on loopback.\n\n");
         // Every scenario of a run records the same node setup: the first one tells.
         for (JsonNode sc : scenarios) {
             JsonNode n = sc.path("switchboardNodes");
             if (!n.isMissingNode()) {
-                md.append("Switchboard nodes: JVM `").append(n.path("jvmOpts").asText()).append("`, `io_threads: ")
-                    .append(n.path("ioThreads").asInt()).append("`. Socket.IO nodes: one Node.js process each.\n\n");
+                md.append("Switchboard nodes: JVM `")
+                        .append(n.path("jvmOpts").asText())
+                        .append("`, `io_threads: ")
+                        .append(n.path("ioThreads").asInt())
+                        .append("`. Socket.IO nodes: one Node.js process each.\n\n");
                 break;
             }
         }
-        md.append("Advantage = how many times better Switchboard is (ours/peer for throughput, peer/ours for latency and cost).\n\n");
+        md.append(
+                "Advantage = how many times better Switchboard is (ours/peer for throughput, peer/ours for latency and cost).\n\n");
         md.append("| Scenario | Metric | Switchboard | Socket.IO | Advantage | Target | Met |\n");
         md.append("|---|---|---:|---:|---:|---|---|\n");
         for (JsonNode f : figures) {
-            md.append("| ").append(f.path("scenario").asText()).append(" | ").append(f.path("metric").asText())
-                .append(" (").append(f.path("unit").asText()).append(") | ")
-                .append(fmt(f.get(OURS))).append(" | ").append(peerCell(scenarios, f)).append(" | ")
-                .append(f.has("advantage") ? String.format(Locale.ROOT, "%.2fx", f.path("advantage").asDouble()) : "")
-                .append(" | ").append(f.path("target").asText("")).append(" | ")
-                .append(f.has("met") ? (f.path("met").asBoolean() ? "yes" : "**no**") : "").append(" |\n");
+            md.append("| ")
+                    .append(f.path("scenario").asText())
+                    .append(" | ")
+                    .append(f.path("metric").asText())
+                    .append(" (")
+                    .append(f.path("unit").asText())
+                    .append(") | ")
+                    .append(fmt(f.get(OURS)))
+                    .append(" | ")
+                    .append(peerCell(scenarios, f))
+                    .append(" | ")
+                    .append(
+                            f.has("advantage")
+                                    ? String.format(
+                                            Locale.ROOT,
+                                            "%.2fx",
+                                            f.path("advantage").asDouble())
+                                    : "")
+                    .append(" | ")
+                    .append(f.path("target").asText(""))
+                    .append(" | ")
+                    .append(f.has("met") ? (f.path("met").asBoolean() ? "yes" : "**no**") : "")
+                    .append(" |\n");
         }
         md.append("\n![latency percentiles](latency-percentiles.png)\n");
         // details
         JsonNode fan = scenarios.get("fanout");
         if (fan != null) {
             md.append("\n## fanout steps\n\n").append(paramLine(fan)).append("\n\n");
-            md.append("| System | Publish/s | Offered deliveries/s | Delivered/s | Delivered | p50 ms | p99 ms | max ms | Node CPU | Redis CPU | Loadgen CPU | Pass |\n");
+            md.append(
+                    "| System | Publish/s | Offered deliveries/s | Delivered/s | Delivered | p50 ms | p99 ms | max ms | Node CPU | Redis CPU | Loadgen CPU | Pass |\n");
             md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
             for (String s : List.of(OURS, PEER)) {
                 for (JsonNode st : sys(fan, s).path("steps")) {
-                    md.append("| ").append(s).append(" | ").append(fmt(st.get("publishRate"))).append(" | ")
-                        .append(fmt(st.get("offeredDeliveriesPerSec"))).append(" | ").append(fmt(st.get("deliveredPerSec")))
-                        .append(" | ").append(String.format(Locale.ROOT, "%.1f%%", st.path("completeness").asDouble() * 100))
-                        .append(" | ").append(fmt(st.path("latencyMs").get("p50"))).append(" | ")
-                        .append(fmt(st.path("latencyMs").get("p99"))).append(" | ").append(fmt(st.path("latencyMs").get("max")))
-                        .append(" | ").append(fmt(st.path("cpu").path("nodes").get("cores"))).append(" | ")
-                        .append(fmt(st.path("cpu").path("redis").get("cores"))).append(" | ")
-                        .append(fmt(st.path("cpu").path("loadgen").get("cores"))).append(" | ")
-                        .append(st.path("pass").asBoolean() ? "yes" : "no").append(" |\n");
+                    md.append("| ")
+                            .append(s)
+                            .append(" | ")
+                            .append(fmt(st.get("publishRate")))
+                            .append(" | ")
+                            .append(fmt(st.get("offeredDeliveriesPerSec")))
+                            .append(" | ")
+                            .append(fmt(st.get("deliveredPerSec")))
+                            .append(" | ")
+                            .append(String.format(
+                                    Locale.ROOT,
+                                    "%.1f%%",
+                                    st.path("completeness").asDouble() * 100))
+                            .append(" | ")
+                            .append(fmt(st.path("latencyMs").get("p50")))
+                            .append(" | ")
+                            .append(fmt(st.path("latencyMs").get("p99")))
+                            .append(" | ")
+                            .append(fmt(st.path("latencyMs").get("max")))
+                            .append(" | ")
+                            .append(fmt(st.path("cpu").path("nodes").get("cores")))
+                            .append(" | ")
+                            .append(fmt(st.path("cpu").path("redis").get("cores")))
+                            .append(" | ")
+                            .append(fmt(st.path("cpu").path("loadgen").get("cores")))
+                            .append(" | ")
+                            .append(st.path("pass").asBoolean() ? "yes" : "no")
+                            .append(" |\n");
                 }
                 String why = status(sys(fan, s));
                 if (why != null) {
@@ -286,22 +486,48 @@ public final class Report {
                 if (why != null) {
                     md.append("- ").append(s).append(": ").append(why).append("\n");
                 } else if (name.equals("rpc")) {
-                    r.path("modes").fields().forEachRemaining(e -> md.append("- ").append(s).append(" ").append(e.getKey())
-                        .append(": ").append(e.getValue().has("skipped") ? e.getValue().path("skipped").asText()
-                            : e.getValue().path("calls").asText() + " calls, " + e.getValue().path("errors").asText()
-                                + " errors, latency " + latLine(e.getValue().path("latencyMs")))
-                        .append("\n"));
+                    r.path("modes")
+                            .fields()
+                            .forEachRemaining(e -> md.append("- ")
+                                    .append(s)
+                                    .append(" ")
+                                    .append(e.getKey())
+                                    .append(": ")
+                                    .append(
+                                            e.getValue().has("skipped")
+                                                    ? e.getValue()
+                                                            .path("skipped")
+                                                            .asText()
+                                                    : e.getValue().path("calls").asText() + " calls, "
+                                                            + e.getValue()
+                                                                    .path("errors")
+                                                                    .asText() + " errors, latency "
+                                                            + latLine(
+                                                                    e.getValue().path("latencyMs")))
+                                    .append("\n"));
                 } else if (name.equals("latency")) {
                     JsonNode st = r.path("steps").path(0);
-                    md.append("- ").append(s).append(": ").append(st.path("deliveredPerSec").asText())
-                        .append(" deliveries/s, ").append(latLine(st.path("latencyMs"))).append(", CPU nodes ")
-                        .append(st.path("cpu").path("nodes").path("cores").asText()).append(" / redis ")
-                        .append(st.path("cpu").path("redis").path("cores").asText()).append(" / loadgen ")
-                        .append(st.path("cpu").path("loadgen").path("cores").asText()).append(" cores\n");
+                    md.append("- ")
+                            .append(s)
+                            .append(": ")
+                            .append(st.path("deliveredPerSec").asText())
+                            .append(" deliveries/s, ")
+                            .append(latLine(st.path("latencyMs")))
+                            .append(", CPU nodes ")
+                            .append(st.path("cpu").path("nodes").path("cores").asText())
+                            .append(" / redis ")
+                            .append(st.path("cpu").path("redis").path("cores").asText())
+                            .append(" / loadgen ")
+                            .append(st.path("cpu").path("loadgen").path("cores").asText())
+                            .append(" cores\n");
                 } else {
                     ObjectNode copy = (ObjectNode) r.deepCopy();
                     copy.remove("curve");
-                    md.append("- ").append(s).append(": `").append(Json.line(copy)).append("`\n");
+                    md.append("- ")
+                            .append(s)
+                            .append(": `")
+                            .append(Json.line(copy))
+                            .append("`\n");
                 }
             }
         }
@@ -313,9 +539,15 @@ public final class Report {
     }
 
     private static String latLine(JsonNode l) {
-        return String.format(Locale.ROOT, "p50 %s / p90 %s / p99 %s / p99.9 %s / p99.99 %s / max %s ms",
-            l.path("p50").asText("-"), l.path("p90").asText("-"), l.path("p99").asText("-"), l.path("p99_9").asText("-"),
-            l.path("p99_99").asText("-"), l.path("max").asText("-"));
+        return String.format(
+                Locale.ROOT,
+                "p50 %s / p90 %s / p99 %s / p99.9 %s / p99.99 %s / max %s ms",
+                l.path("p50").asText("-"),
+                l.path("p90").asText("-"),
+                l.path("p99").asText("-"),
+                l.path("p99_9").asText("-"),
+                l.path("p99_99").asText("-"),
+                l.path("max").asText("-"));
     }
 
     private static String status(JsonNode r) {
@@ -340,7 +572,9 @@ public final class Report {
         if (f.path("scenario").asText().equals("ceiling")) {
             return "";
         }
-        return why == null ? "n/a" : why.startsWith("skipped") ? "skipped" : why.startsWith("failed") ? "failed" : "n/a";
+        return why == null
+                ? "n/a"
+                : why.startsWith("skipped") ? "skipped" : why.startsWith("failed") ? "failed" : "n/a";
     }
 
     private static String fmt(JsonNode n) {
@@ -367,19 +601,39 @@ public final class Report {
         JsonNode fan = scenarios.get("fanout");
         if (fan != null) {
             List<Plot.Series> s = new ArrayList<>();
-            add(s, "Switchboard @ " + fmt(sys(fan, OURS).path("best").get("deliveredPerSec")) + " msg/s", Plot.OURS, false,
-                sys(fan, OURS).path("best").path("curve"));
-            add(s, "Socket.IO @ " + fmt(sys(fan, PEER).path("best").get("deliveredPerSec")) + " msg/s", Plot.PEER, true,
-                sys(fan, PEER).path("best").path("curve"));
+            add(
+                    s,
+                    "Switchboard @ " + fmt(sys(fan, OURS).path("best").get("deliveredPerSec")) + " msg/s",
+                    Plot.OURS,
+                    false,
+                    sys(fan, OURS).path("best").path("curve"));
+            add(
+                    s,
+                    "Socket.IO @ " + fmt(sys(fan, PEER).path("best").get("deliveredPerSec")) + " msg/s",
+                    Plot.PEER,
+                    true,
+                    sys(fan, PEER).path("best").path("curve"));
             panels.add(new Plot.Panel("fanout: publish->deliver at each system's best step", s));
         }
         JsonNode lat = scenarios.get("latency");
         if (lat != null) {
             List<Plot.Series> s = new ArrayList<>();
-            add(s, "Switchboard", Plot.OURS, false, sys(lat, OURS).path("steps").path(0).path("curve"));
-            add(s, "Socket.IO", Plot.PEER, true, sys(lat, PEER).path("steps").path(0).path("curve"));
-            panels.add(new Plot.Panel("cross-node publish->deliver @ " + lat.path("params").path("deliveriesPerSec").asText()
-                + " msg/s", s));
+            add(
+                    s,
+                    "Switchboard",
+                    Plot.OURS,
+                    false,
+                    sys(lat, OURS).path("steps").path(0).path("curve"));
+            add(
+                    s,
+                    "Socket.IO",
+                    Plot.PEER,
+                    true,
+                    sys(lat, PEER).path("steps").path(0).path("curve"));
+            panels.add(new Plot.Panel(
+                    "cross-node publish->deliver @ "
+                            + lat.path("params").path("deliveriesPerSec").asText() + " msg/s",
+                    s));
         }
         JsonNode rpc = scenarios.get("rpc");
         if (rpc != null) {
@@ -387,20 +641,36 @@ public final class Report {
             int i = 0;
             for (String mode : List.of("local", "cross", "worker")) {
                 Color c = Plot.PALETTE[i++ % Plot.PALETTE.length];
-                add(s, "Switchboard " + mode, c, false, sys(rpc, OURS).path("modes").path(mode).path("curve"));
-                add(s, "Socket.IO " + mode, c, true, sys(rpc, PEER).path("modes").path(mode).path("curve"));
+                add(
+                        s,
+                        "Switchboard " + mode,
+                        c,
+                        false,
+                        sys(rpc, OURS).path("modes").path(mode).path("curve"));
+                add(
+                        s,
+                        "Socket.IO " + mode,
+                        c,
+                        true,
+                        sys(rpc, PEER).path("modes").path(mode).path("curve"));
             }
-            panels.add(new Plot.Panel("invoke round trip @ " + rpc.path("params").path("ratePerMode").asText() + " calls/s", s));
+            panels.add(new Plot.Panel(
+                    "invoke round trip @ "
+                            + rpc.path("params").path("ratePerMode").asText() + " calls/s",
+                    s));
         }
         JsonNode b = scenarios.get("broadcast");
         if (b != null) {
             List<Plot.Series> s = new ArrayList<>();
             add(s, "Switchboard", Plot.OURS, false, sys(b, OURS).path("curve"));
             add(s, "Socket.IO", Plot.PEER, true, sys(b, PEER).path("curve"));
-            panels.add(new Plot.Panel("broadcast to " + b.path("params").path("connections").asText()
-                + " connections: per-connection latency", s));
+            panels.add(new Plot.Panel(
+                    "broadcast to " + b.path("params").path("connections").asText()
+                            + " connections: per-connection latency",
+                    s));
         }
-        Plot.render(panels, file, "Switchboard (solid) vs Socket.IO 4 + redis-adapter (dashed), same machine, same run");
+        Plot.render(
+                panels, file, "Switchboard (solid) vs Socket.IO 4 + redis-adapter (dashed), same machine, same run");
     }
 
     private static void add(List<Plot.Series> l, String label, Color c, boolean dashed, JsonNode curve) {
@@ -409,7 +679,9 @@ public final class Report {
         }
         double[][] pts = new double[curve.size()][];
         for (int i = 0; i < curve.size(); i++) {
-            pts[i] = new double[] {curve.get(i).get(0).asDouble(), curve.get(i).get(1).asDouble()};
+            pts[i] = new double[] {
+                curve.get(i).get(0).asDouble(), curve.get(i).get(1).asDouble()
+            };
         }
         l.add(new Plot.Series(label, c, dashed, pts));
     }

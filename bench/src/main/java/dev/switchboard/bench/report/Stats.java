@@ -9,8 +9,7 @@ import org.HdrHistogram.HistogramIterationValue;
 /** Latency summaries (milliseconds) and percentile curves of microsecond histograms. */
 public final class Stats {
 
-    private Stats() {
-    }
+    private Stats() {}
 
     public static ObjectNode summary(Histogram h) {
         ObjectNode o = Json.object();

@@ -10,16 +10,21 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "all", mixinStandardHelpOptions = true,
-    description = "Runs every scenario with its defaults (ceiling, fanout, latency, rpc, idle, broadcast) against "
-        + "Switchboard and the Socket.IO peer, and writes report.json, report.md and latency-percentiles.png.")
+@Command(
+        name = "all",
+        mixinStandardHelpOptions = true,
+        description = "Runs every scenario with its defaults (ceiling, fanout, latency, rpc, idle, broadcast) against "
+                + "Switchboard and the Socket.IO peer, and writes report.json, report.md and latency-percentiles.png.")
 public final class AllCommand implements Callable<Integer> {
 
     @Mixin
     CommonOptions common = new CommonOptions();
 
-    @Option(names = "--scenarios", split = ",", defaultValue = "ceiling,fanout,latency,rpc,idle,broadcast",
-        description = "Scenarios to run (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--scenarios",
+            split = ",",
+            defaultValue = "ceiling,fanout,latency,rpc,idle,broadcast",
+            description = "Scenarios to run (default: ${DEFAULT-VALUE}).")
     List<String> scenarios;
 
     @Override
@@ -45,7 +50,9 @@ public final class AllCommand implements Callable<Integer> {
             c.execute(ctx);
             Report.write(ctx.out());
         }
-        ctx.log("all: done in %d s; report: %s", (System.nanoTime() - t0) / 1_000_000_000L, ctx.out().resolve("report.md"));
+        ctx.log(
+                "all: done in %d s; report: %s",
+                (System.nanoTime() - t0) / 1_000_000_000L, ctx.out().resolve("report.md"));
         return 0;
     }
 }

@@ -18,9 +18,11 @@ import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "broadcast", mixinStandardHelpOptions = true,
-    description = "Every connection subscribed to one channel over K nodes; one publication (HTTP API on node 1) "
-        + "at a time: time until the last connection has it.")
+@Command(
+        name = "broadcast",
+        mixinStandardHelpOptions = true,
+        description = "Every connection subscribed to one channel over K nodes; one publication (HTTP API on node 1) "
+                + "at a time: time until the last connection has it.")
 public final class BroadcastCommand extends ScenarioCommand {
 
     @Option(names = "--nodes", defaultValue = "3", description = "Nodes (default: ${DEFAULT-VALUE}).")
@@ -32,13 +34,22 @@ public final class BroadcastCommand extends ScenarioCommand {
     @Option(names = "--rounds", defaultValue = "5", description = "Broadcasts (default: ${DEFAULT-VALUE}).")
     int rounds;
 
-    @Option(names = "--interval", defaultValue = "2000", description = "Pause between broadcasts, ms (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--interval",
+            defaultValue = "2000",
+            description = "Pause between broadcasts, ms (default: ${DEFAULT-VALUE}).")
     long intervalMs;
 
-    @Option(names = "--warmup-rounds", defaultValue = "5", description = "Broadcasts before the measured ones, not measured (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--warmup-rounds",
+            defaultValue = "5",
+            description = "Broadcasts before the measured ones, not measured (default: ${DEFAULT-VALUE}).")
     int warmupRounds;
 
-    @Option(names = "--size", defaultValue = "100", description = "Publication data size in bytes (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--size",
+            defaultValue = "100",
+            description = "Publication data size in bytes (default: ${DEFAULT-VALUE}).")
     int size;
 
     @Override
@@ -48,8 +59,13 @@ public final class BroadcastCommand extends ScenarioCommand {
 
     @Override
     protected ObjectNode params() {
-        return Json.object().put("nodes", nodes).put("connections", connections).put("rounds", rounds)
-            .put("intervalMs", intervalMs).put("messageBytes", size).put("warmupRounds", warmupRounds);
+        return Json.object()
+                .put("nodes", nodes)
+                .put("connections", connections)
+                .put("rounds", rounds)
+                .put("intervalMs", intervalMs)
+                .put("messageBytes", size)
+                .put("warmupRounds", warmupRounds);
     }
 
     @Override
@@ -68,7 +84,11 @@ public final class BroadcastCommand extends ScenarioCommand {
                 int to = (int) ((long) connections * (i + 1) / l);
                 share[i] = to - from;
                 // Connection k goes to node k % nodes (one channel: the formula is k / 1 % nodes).
-                ArrayNode sn = s.putObject("subscribers").put("from", from).put("to", to).put("perConn", 1).putArray("nodes");
+                ArrayNode sn = s.putObject("subscribers")
+                        .put("from", from)
+                        .put("to", to)
+                        .put("perConn", 1)
+                        .putArray("nodes");
                 for (int n = 0; n < nodes; n++) {
                     sn.add(n);
                 }
@@ -84,8 +104,12 @@ public final class BroadcastCommand extends ScenarioCommand {
                 long received = 0;
                 for (int r = -warmupRounds; r < rounds; r++) {
                     for (int i = 0; i < l; i++) {
-                        lgs.get(i).send(Json.object().put("cmd", "bround").put("id", r).put("expect", share[i])
-                            .put("timeoutMs", 15_000));
+                        lgs.get(i)
+                                .send(Json.object()
+                                        .put("cmd", "bround")
+                                        .put("id", r)
+                                        .put("expect", share[i])
+                                        .put("timeoutMs", 15_000));
                     }
                     for (LoadGenProcess lg : lgs) {
                         lg.await("armed", 10_000);
@@ -100,8 +124,9 @@ public final class BroadcastCommand extends ScenarioCommand {
                     }
                     Histogram h = Runs.merge(evs);
                     if (r < 0) {
-                        ctx.log("broadcast %s warm-up round: %d/%d received, last after %.1f ms", system, h.getTotalCount(),
-                            connections, Stats.ms(h.getMaxValue()));
+                        ctx.log(
+                                "broadcast %s warm-up round: %d/%d received, last after %.1f ms",
+                                system, h.getTotalCount(), connections, Stats.ms(h.getMaxValue()));
                         Thread.sleep(Math.min(intervalMs, 500));
                         continue;
                     }
@@ -109,18 +134,26 @@ public final class BroadcastCommand extends ScenarioCommand {
                     received += h.getTotalCount();
                     lasts[r] = Stats.ms(h.getMaxValue());
                     ObjectNode ro = rs.addObject();
-                    ro.put("received", h.getTotalCount()).put("timeToLastMs", lasts[r])
-                        .put("p50Ms", Stats.ms(h.getValueAtPercentile(50))).put("p99Ms", Stats.ms(h.getValueAtPercentile(99)));
-                    ctx.log("broadcast %s round %d: %d/%d received, p50 %.1f ms, last after %.1f ms", system, r + 1,
-                        h.getTotalCount(), connections, Stats.ms(h.getValueAtPercentile(50)), lasts[r]);
+                    ro.put("received", h.getTotalCount())
+                            .put("timeToLastMs", lasts[r])
+                            .put("p50Ms", Stats.ms(h.getValueAtPercentile(50)))
+                            .put("p99Ms", Stats.ms(h.getValueAtPercentile(99)));
+                    ctx.log(
+                            "broadcast %s round %d: %d/%d received, p50 %.1f ms, last after %.1f ms",
+                            system,
+                            r + 1,
+                            h.getTotalCount(),
+                            connections,
+                            Stats.ms(h.getValueAtPercentile(50)),
+                            lasts[r]);
                     Thread.sleep(intervalMs);
                 }
                 double[] sorted = lasts.clone();
                 Arrays.sort(sorted);
                 out.put("connections", connections)
-                    .put("completeness", Stats.round(received / (double) ((long) connections * rounds), 4))
-                    .put("timeToLastMsMedian", sorted[sorted.length / 2])
-                    .put("timeToLastMsMax", sorted[sorted.length - 1]);
+                        .put("completeness", Stats.round(received / (double) ((long) connections * rounds), 4))
+                        .put("timeToLastMsMedian", sorted[sorted.length / 2])
+                        .put("timeToLastMsMax", sorted[sorted.length - 1]);
                 out.set("latencyMs", Stats.summary(all));
                 out.set("curve", Stats.curve(all));
             } finally {

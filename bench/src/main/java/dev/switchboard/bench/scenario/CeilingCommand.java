@@ -13,20 +13,32 @@ import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "ceiling", mixinStandardHelpOptions = true,
-    description = "Context: redis-benchmark PUBLISH on this machine (with two subscribed connections, like two nodes).")
+@Command(
+        name = "ceiling",
+        mixinStandardHelpOptions = true,
+        description =
+                "Context: redis-benchmark PUBLISH on this machine (with two subscribed connections, like two nodes).")
 public final class CeilingCommand extends ScenarioCommand {
 
-    @Option(names = "--requests", defaultValue = "200000", description = "PUBLISH commands per run (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--requests",
+            defaultValue = "200000",
+            description = "PUBLISH commands per run (default: ${DEFAULT-VALUE}).")
     int requests;
 
-    @Option(names = "--clients", defaultValue = "50", description = "redis-benchmark clients (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--clients",
+            defaultValue = "50",
+            description = "redis-benchmark clients (default: ${DEFAULT-VALUE}).")
     int clients;
 
     @Option(names = "--size", defaultValue = "100", description = "Message size in bytes (default: ${DEFAULT-VALUE}).")
     int size;
 
-    @Option(names = "--subscribers", defaultValue = "2", description = "Subscribed connections (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--subscribers",
+            defaultValue = "2",
+            description = "Subscribed connections (default: ${DEFAULT-VALUE}).")
     int subscribers;
 
     @Override
@@ -41,8 +53,11 @@ public final class CeilingCommand extends ScenarioCommand {
 
     @Override
     protected ObjectNode params() {
-        return Json.object().put("requests", requests).put("clients", clients).put("messageBytes", size)
-            .put("subscribers", subscribers);
+        return Json.object()
+                .put("requests", requests)
+                .put("clients", clients)
+                .put("messageBytes", size)
+                .put("subscribers", subscribers);
     }
 
     @Override
@@ -52,15 +67,34 @@ public final class CeilingCommand extends ScenarioCommand {
             List<Managed> subs = new ArrayList<>();
             try {
                 for (int i = 0; i < subscribers; i++) {
-                    subs.add(Managed.start("sub" + i, List.of("redis-cli", "-p", Integer.toString(redis.port()), "subscribe", "bench"),
-                        Map.of(), ctx.runDir(), ctx.runDir().resolve("ceiling-sub.log"), 300, false));
+                    subs.add(Managed.start(
+                            "sub" + i,
+                            List.of("redis-cli", "-p", Integer.toString(redis.port()), "subscribe", "bench"),
+                            Map.of(),
+                            ctx.runDir(),
+                            ctx.runDir().resolve("ceiling-sub.log"),
+                            300,
+                            false));
                 }
                 Thread.sleep(500);
                 String msg = "x".repeat(size);
                 for (int pipeline : new int[] {1, 16}) {
-                    Process p = new ProcessBuilder("redis-benchmark", "-p", Integer.toString(redis.port()), "-q",
-                        "-n", Integer.toString(requests), "-c", Integer.toString(clients), "-P", Integer.toString(pipeline),
-                        "PUBLISH", "bench", msg).redirectErrorStream(true).start();
+                    Process p = new ProcessBuilder(
+                                    "redis-benchmark",
+                                    "-p",
+                                    Integer.toString(redis.port()),
+                                    "-q",
+                                    "-n",
+                                    Integer.toString(requests),
+                                    "-c",
+                                    Integer.toString(clients),
+                                    "-P",
+                                    Integer.toString(pipeline),
+                                    "PUBLISH",
+                                    "bench",
+                                    msg)
+                            .redirectErrorStream(true)
+                            .start();
                     String text = new String(p.getInputStream().readAllBytes());
                     p.waitFor();
                     Matcher m = Pattern.compile("([0-9.]+) requests per second").matcher(text);
@@ -69,7 +103,9 @@ public final class CeilingCommand extends ScenarioCommand {
                         rps = Double.parseDouble(m.group(1));
                     }
                     out.put(pipeline == 1 ? "publishPerSec" : "publishPerSecPipelined16", Math.round(rps));
-                    out.put(pipeline == 1 ? "deliveriesPerSec" : "deliveriesPerSecPipelined16", Math.round(rps * subscribers));
+                    out.put(
+                            pipeline == 1 ? "deliveriesPerSec" : "deliveriesPerSecPipelined16",
+                            Math.round(rps * subscribers));
                     ctx.log("ceiling: redis-benchmark PUBLISH -P %d: %.0f/s", pipeline, rps);
                 }
             } finally {

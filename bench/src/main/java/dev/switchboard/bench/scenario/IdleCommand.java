@@ -15,23 +15,37 @@ import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "idle", mixinStandardHelpOptions = true,
-    description = "N idle connections (connected, one subscription each) on one node: RSS, heap and CPU per "
-        + "connection at rest.")
+@Command(
+        name = "idle",
+        mixinStandardHelpOptions = true,
+        description = "N idle connections (connected, one subscription each) on one node: RSS, heap and CPU per "
+                + "connection at rest.")
 public final class IdleCommand extends ScenarioCommand {
 
-    @Option(names = "--connections", defaultValue = "19000",
-        description = "Connections (default: ${DEFAULT-VALUE}; one node process cannot hold more than its open-file limit).")
+    @Option(
+            names = "--connections",
+            defaultValue = "19000",
+            description =
+                    "Connections (default: ${DEFAULT-VALUE}; one node process cannot hold more than its open-file limit).")
     int connections;
 
-    @Option(names = "--channels", defaultValue = "100", description = "Channels they subscribe to (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--channels",
+            defaultValue = "100",
+            description = "Channels they subscribe to (default: ${DEFAULT-VALUE}).")
     int channels;
 
-    @Option(names = "--hold", defaultValue = "20000", description = "Measurement at rest, ms (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--hold",
+            defaultValue = "20000",
+            description = "Measurement at rest, ms (default: ${DEFAULT-VALUE}).")
     long holdMs;
 
-    @Option(names = "--settle", defaultValue = "15000",
-        description = "Pause after the last connection before measuring (lets the JIT finish), ms (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--settle",
+            defaultValue = "15000",
+            description =
+                    "Pause after the last connection before measuring (lets the JIT finish), ms (default: ${DEFAULT-VALUE}).")
     long settleMs;
 
     @Override
@@ -41,8 +55,13 @@ public final class IdleCommand extends ScenarioCommand {
 
     @Override
     protected ObjectNode params() {
-        return Json.object().put("nodes", 1).put("connections", connections).put("channels", channels)
-            .put("holdMs", holdMs).put("settleMs", settleMs).put("openFileLimit", openFileLimit());
+        return Json.object()
+                .put("nodes", 1)
+                .put("connections", connections)
+                .put("channels", channels)
+                .put("holdMs", holdMs)
+                .put("settleMs", settleMs)
+                .put("openFileLimit", openFileLimit());
     }
 
     static long openFileLimit() {
@@ -72,8 +91,12 @@ public final class IdleCommand extends ScenarioCommand {
                 ObjectNode s = Runs.baseSpec(ctx, cl);
                 s.put("threads", 1);
                 s.putObject("channels").put("count", channels).put("prefix", "idle");
-                s.putObject("subscribers").put("from", (int) ((long) connections * i / l))
-                    .put("to", (int) ((long) connections * (i + 1) / l)).put("perConn", 1).putArray("nodes").add(0);
+                s.putObject("subscribers")
+                        .put("from", (int) ((long) connections * i / l))
+                        .put("to", (int) ((long) connections * (i + 1) / l))
+                        .put("perConn", 1)
+                        .putArray("nodes")
+                        .add(0);
                 specs.add(s);
             }
             List<LoadGenProcess> lgs = Runs.start(ctx, name(), specs, budget, 60_000 + connections * 10L);
@@ -81,29 +104,36 @@ public final class IdleCommand extends ScenarioCommand {
                 Thread.sleep(settleMs);
                 long[] after = memory(cl, node);
                 long from = Micros.now() + 500_000;
-                ObjectNode cpu = CpuMeter.measure(Runs.roles(cl, lgs), from, from + holdMs * 1000).join();
+                ObjectNode cpu = CpuMeter.measure(Runs.roles(cl, lgs), from, from + holdMs * 1000)
+                        .join();
                 List<JsonNode> stats = new ArrayList<>();
                 for (LoadGenProcess lg : lgs) {
                     lg.send(Json.object().put("cmd", "stats"));
                     stats.add(lg.await("stats", 10_000));
                 }
                 long closed = Runs.sum(stats, "closedUnexpectedly");
-                out.put("connections", connections).put("closedUnexpectedly", closed)
-                    .put("rssBeforeMiB", Stats.round(before[0] / 1048576.0, 1))
-                    .put("rssAfterMiB", Stats.round(after[0] / 1048576.0, 1))
-                    .put("rssPerConnectionKiB", Stats.round((after[0] - before[0]) / 1024.0 / connections, 2));
+                out.put("connections", connections)
+                        .put("closedUnexpectedly", closed)
+                        .put("rssBeforeMiB", Stats.round(before[0] / 1048576.0, 1))
+                        .put("rssAfterMiB", Stats.round(after[0] / 1048576.0, 1))
+                        .put("rssPerConnectionKiB", Stats.round((after[0] - before[0]) / 1024.0 / connections, 2));
                 if (before[1] >= 0 && after[1] >= 0) {
                     out.put("heapBeforeMiB", Stats.round(before[1] / 1048576.0, 1))
-                        .put("heapAfterMiB", Stats.round(after[1] / 1048576.0, 1))
-                        .put("heapPerConnectionKiB", Stats.round((after[1] - before[1]) / 1024.0 / connections, 2));
+                            .put("heapAfterMiB", Stats.round(after[1] / 1048576.0, 1))
+                            .put("heapPerConnectionKiB", Stats.round((after[1] - before[1]) / 1024.0 / connections, 2));
                 }
                 double nodeCores = cpu.path("nodes").path("cores").asDouble();
                 out.put("nodeCpuCoresAtRest", nodeCores)
-                    .put("nodeCpuMicrosPerConnectionPerSec", Stats.round(nodeCores * 1e6 / connections, 3));
+                        .put("nodeCpuMicrosPerConnectionPerSec", Stats.round(nodeCores * 1e6 / connections, 3));
                 out.set("cpu", cpu);
-                ctx.log("idle %s: %d connections, RSS %+.1f MiB (%.2f KiB each), heap %.2f KiB each, node CPU at rest %.3f cores",
-                    system, connections, (after[0] - before[0]) / 1048576.0, out.path("rssPerConnectionKiB").asDouble(),
-                    out.path("heapPerConnectionKiB").asDouble(-1), nodeCores);
+                ctx.log(
+                        "idle %s: %d connections, RSS %+.1f MiB (%.2f KiB each), heap %.2f KiB each, node CPU at rest %.3f cores",
+                        system,
+                        connections,
+                        (after[0] - before[0]) / 1048576.0,
+                        out.path("rssPerConnectionKiB").asDouble(),
+                        out.path("heapPerConnectionKiB").asDouble(-1),
+                        nodeCores);
             } finally {
                 Runs.closeAll(lgs);
             }
@@ -115,7 +145,9 @@ public final class IdleCommand extends ScenarioCommand {
     private static long[] memory(Cluster cl, Managed node) throws Exception {
         long heap = -1;
         if (cl.isSwitchboard()) {
-            Process p = new ProcessBuilder("jcmd", Long.toString(node.pid()), "GC.run").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("jcmd", Long.toString(node.pid()), "GC.run")
+                    .redirectErrorStream(true)
+                    .start();
             p.getInputStream().readAllBytes();
             p.waitFor();
             Thread.sleep(500);

@@ -13,9 +13,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "jfr-top", mixinStandardHelpOptions = true,
-    description = "Hot spots of a JFR recording (from --jfr): methods by self samples and by total samples, "
-        + "and allocation by class.")
+@Command(
+        name = "jfr-top",
+        mixinStandardHelpOptions = true,
+        description = "Hot spots of a JFR recording (from --jfr): methods by self samples and by total samples, "
+                + "and allocation by class.")
 public final class JfrTopCommand implements Callable<Integer> {
 
     @Parameters(description = "Recording files.")
@@ -24,7 +26,9 @@ public final class JfrTopCommand implements Callable<Integer> {
     @Option(names = "--top", defaultValue = "25", description = "Rows per table (default: ${DEFAULT-VALUE}).")
     int top;
 
-    @Option(names = "--filter", description = "Only count samples whose stack holds a frame with this text (e.g. dev.switchboard).")
+    @Option(
+            names = "--filter",
+            description = "Only count samples whose stack holds a frame with this text (e.g. dev.switchboard).")
     String filter;
 
     @Override
@@ -53,7 +57,9 @@ public final class JfrTopCommand implements Callable<Integer> {
                             total.merge(name(fr), 1L, Long::sum);
                         }
                     }
-                    String thread = e.getThread("sampledThread") == null ? "?" : e.getThread("sampledThread").getJavaName();
+                    String thread = e.getThread("sampledThread") == null
+                            ? "?"
+                            : e.getThread("sampledThread").getJavaName();
                     threads.merge(thread == null ? "?" : thread.replaceAll("[0-9]+", "N"), 1L, Long::sum);
                 } else if (type.equals("jdk.ObjectAllocationSample")) {
                     alloc.merge(e.getClass("objectClass").getName(), e.getLong("weight"), Long::sum);
@@ -71,8 +77,11 @@ public final class JfrTopCommand implements Callable<Integer> {
 
     private void print(String title, Map<String, Long> m, long all) {
         System.out.printf("%n== %s ==%n", title);
-        m.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(top)
-            .forEach(e -> System.out.printf("%6.2f%%  %s%n", all == 0 ? 0 : 100.0 * e.getValue() / all, e.getKey()));
+        m.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .limit(top)
+                .forEach(
+                        e -> System.out.printf("%6.2f%%  %s%n", all == 0 ? 0 : 100.0 * e.getValue() / all, e.getKey()));
     }
 
     private static String name(RecordedFrame f) {

@@ -6,24 +6,38 @@ import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "latency", mixinStandardHelpOptions = true,
-    description = "Cross-node publish->deliver latency at a fixed rate: publishers on node 1, every subscriber on "
-        + "node 2; the full percentile spectrum.")
+@Command(
+        name = "latency",
+        mixinStandardHelpOptions = true,
+        description = "Cross-node publish->deliver latency at a fixed rate: publishers on node 1, every subscriber on "
+                + "node 2; the full percentile spectrum.")
 public final class LatencyCommand extends ScenarioCommand {
 
-    @Option(names = "--subscribers", defaultValue = "1000", description = "Subscribers on node 2 (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--subscribers",
+            defaultValue = "1000",
+            description = "Subscribers on node 2 (default: ${DEFAULT-VALUE}).")
     int subscribers;
 
     @Option(names = "--channels", defaultValue = "10", description = "Channels (default: ${DEFAULT-VALUE}).")
     int channels;
 
-    @Option(names = "--rate", defaultValue = "200", description = "Publications/s (default: ${DEFAULT-VALUE}; x subscribers/channels = deliveries/s).")
+    @Option(
+            names = "--rate",
+            defaultValue = "200",
+            description = "Publications/s (default: ${DEFAULT-VALUE}; x subscribers/channels = deliveries/s).")
     double rate;
 
-    @Option(names = "--size", defaultValue = "100", description = "Publication data size in bytes (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--size",
+            defaultValue = "100",
+            description = "Publication data size in bytes (default: ${DEFAULT-VALUE}).")
     int size;
 
-    @Option(names = "--publishers", defaultValue = "2", description = "Publisher connections on node 1 (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--publishers",
+            defaultValue = "2",
+            description = "Publisher connections on node 1 (default: ${DEFAULT-VALUE}).")
     int publishers;
 
     @Option(names = "--warmup", defaultValue = "5000", description = "Warm-up, ms (default: ${DEFAULT-VALUE}).")
@@ -32,8 +46,10 @@ public final class LatencyCommand extends ScenarioCommand {
     @Option(names = "--measure", defaultValue = "30000", description = "Measurement, ms (default: ${DEFAULT-VALUE}).")
     long measureMs;
 
-    @Option(names = "--prewarm", defaultValue = "15000",
-        description = "JIT warm-up before the measured run, ms, at the same rate (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--prewarm",
+            defaultValue = "15000",
+            description = "JIT warm-up before the measured run, ms, at the same rate (default: ${DEFAULT-VALUE}).")
     long prewarmMs;
 
     @Override
@@ -42,8 +58,25 @@ public final class LatencyCommand extends ScenarioCommand {
     }
 
     PubSub.Params p() {
-        return new PubSub.Params(2, subscribers, channels, size, List.of(1), List.of(0), publishers, List.of(rate),
-            warmupMs, measureMs, 2000, Double.MAX_VALUE, 0.99, 2, false, FanoutCommand.channelYaml(false), prewarmMs, rate);
+        return new PubSub.Params(
+                2,
+                subscribers,
+                channels,
+                size,
+                List.of(1),
+                List.of(0),
+                publishers,
+                List.of(rate),
+                warmupMs,
+                measureMs,
+                2000,
+                Double.MAX_VALUE,
+                0.99,
+                2,
+                false,
+                FanoutCommand.channelYaml(false),
+                prewarmMs,
+                rate);
     }
 
     @Override

@@ -23,18 +23,41 @@ import org.HdrHistogram.Histogram;
  */
 final class PubSub {
 
-    record Params(int nodes, int subscribers, int channels, int size, List<Integer> subscriberNodes,
-            List<Integer> publisherNodes, int publishers, List<Double> rates, long warmupMs, long measureMs,
-            long drainMs, double maxP99Ms, double minCompleteness, int threads, boolean stopWhenOverloaded,
-            String channelYaml, long prewarmMs, double prewarmRate) {
+    record Params(
+            int nodes,
+            int subscribers,
+            int channels,
+            int size,
+            List<Integer> subscriberNodes,
+            List<Integer> publisherNodes,
+            int publishers,
+            List<Double> rates,
+            long warmupMs,
+            long measureMs,
+            long drainMs,
+            double maxP99Ms,
+            double minCompleteness,
+            int threads,
+            boolean stopWhenOverloaded,
+            String channelYaml,
+            long prewarmMs,
+            double prewarmRate) {
 
         ObjectNode toJson() {
             ObjectNode o = Json.object();
-            o.put("nodes", nodes).put("subscribers", subscribers).put("channels", channels)
-                .put("subscribersPerChannel", subscribers / channels).put("messageBytes", size)
-                .put("publishers", publishers).put("warmupMs", warmupMs).put("measureMs", measureMs)
-                .put("drainMs", drainMs).put("maxP99Ms", maxP99Ms).put("minCompleteness", minCompleteness)
-                .put("prewarmMs", prewarmMs).put("prewarmRate", prewarmRate);
+            o.put("nodes", nodes)
+                    .put("subscribers", subscribers)
+                    .put("channels", channels)
+                    .put("subscribersPerChannel", subscribers / channels)
+                    .put("messageBytes", size)
+                    .put("publishers", publishers)
+                    .put("warmupMs", warmupMs)
+                    .put("measureMs", measureMs)
+                    .put("drainMs", drainMs)
+                    .put("maxP99Ms", maxP99Ms)
+                    .put("minCompleteness", minCompleteness)
+                    .put("prewarmMs", prewarmMs)
+                    .put("prewarmRate", prewarmRate);
             ArrayNode r = o.putArray("publishRates");
             rates.forEach(r::add);
             ArrayNode sn = o.putArray("subscriberNodes");
@@ -45,8 +68,7 @@ final class PubSub {
         }
     }
 
-    private PubSub() {
-    }
+    private PubSub() {}
 
     static ObjectNode run(BenchContext ctx, String scenario, String system, Params p) throws Exception {
         if (p.subscribers % p.channels != 0) {
@@ -63,8 +85,9 @@ final class PubSub {
                 s.put("size", p.size).put("threads", p.threads);
                 s.putObject("channels").put("count", p.channels).put("prefix", "ch");
                 ObjectNode subs = s.putObject("subscribers")
-                    .put("from", (int) ((long) p.subscribers * i / l))
-                    .put("to", (int) ((long) p.subscribers * (i + 1) / l)).put("perConn", 1);
+                        .put("from", (int) ((long) p.subscribers * i / l))
+                        .put("to", (int) ((long) p.subscribers * (i + 1) / l))
+                        .put("perConn", 1);
                 ArrayNode sn = subs.putArray("nodes");
                 p.subscriberNodes.forEach(sn::add);
                 ObjectNode pubs = s.putObject("publishers").put("count", i == 0 ? p.publishers : 0);
@@ -77,10 +100,17 @@ final class PubSub {
                 Thread.sleep(1000);
                 if (p.prewarmMs > 0) {
                     // JIT warm-up (C2 needs tens of seconds on two shared cores): publish, measure nothing.
-                    ctx.log("%s %s: warming up for %d ms at %.0f publications/s", scenario, system, p.prewarmMs, p.prewarmRate);
-                    ObjectNode cmd = Json.object().put("cmd", "pub").put("id", -1).put("rate", p.prewarmRate)
-                        .put("startUs", Micros.now() + 200_000).put("warmupMs", p.prewarmMs).put("measureMs", 1)
-                        .put("drainMs", Math.max(1000, p.drainMs));
+                    ctx.log(
+                            "%s %s: warming up for %d ms at %.0f publications/s",
+                            scenario, system, p.prewarmMs, p.prewarmRate);
+                    ObjectNode cmd = Json.object()
+                            .put("cmd", "pub")
+                            .put("id", -1)
+                            .put("rate", p.prewarmRate)
+                            .put("startUs", Micros.now() + 200_000)
+                            .put("warmupMs", p.prewarmMs)
+                            .put("measureMs", 1)
+                            .put("drainMs", Math.max(1000, p.drainMs));
                     for (LoadGenProcess lg : lgs) {
                         lg.send(cmd);
                     }
@@ -96,9 +126,14 @@ final class PubSub {
                     long from = start + p.warmupMs * 1000;
                     long to = from + p.measureMs * 1000;
                     CompletableFuture<ObjectNode> cpu = CpuMeter.measure(Runs.roles(cl, lgs), from, to);
-                    ObjectNode cmd = Json.object().put("cmd", "pub").put("id", id++).put("rate", rate)
-                        .put("startUs", start).put("warmupMs", p.warmupMs).put("measureMs", p.measureMs)
-                        .put("drainMs", p.drainMs);
+                    ObjectNode cmd = Json.object()
+                            .put("cmd", "pub")
+                            .put("id", id++)
+                            .put("rate", rate)
+                            .put("startUs", start)
+                            .put("warmupMs", p.warmupMs)
+                            .put("measureMs", p.measureMs)
+                            .put("drainMs", p.drainMs);
                     for (LoadGenProcess lg : lgs) {
                         lg.send(cmd);
                     }
@@ -108,22 +143,29 @@ final class PubSub {
                     }
                     Histogram h = Runs.merge(evs);
                     long delivered = h.getTotalCount();
-                    long publishedInWindow = evs.get(0).path("publishedInWindow").asLong();
+                    long publishedInWindow =
+                            evs.get(0).path("publishedInWindow").asLong();
                     long expected = publishedInWindow * (p.subscribers / p.channels);
                     double secs = p.measureMs / 1000.0;
                     double completeness = expected == 0 ? 0 : delivered / (double) expected;
                     long pubErr = Runs.sum(evs, "pubErr");
                     long closed = Runs.sum(evs, "closedUnexpectedly");
                     ObjectNode lat = Stats.summary(h);
-                    boolean pass = completeness >= p.minCompleteness && pubErr == 0 && closed == 0
-                        && delivered > 0 && lat.path("p99").asDouble() <= p.maxP99Ms;
+                    boolean pass = completeness >= p.minCompleteness
+                            && pubErr == 0
+                            && closed == 0
+                            && delivered > 0
+                            && lat.path("p99").asDouble() <= p.maxP99Ms;
                     ObjectNode step = steps.addObject();
                     step.put("publishRate", rate)
-                        .put("offeredDeliveriesPerSec", Math.round(rate * (p.subscribers / p.channels)))
-                        .put("deliveredPerSec", Math.round(delivered / secs))
-                        .put("completeness", Stats.round(completeness, 4))
-                        .put("published", publishedInWindow).put("delivered", delivered)
-                        .put("pubErrors", pubErr).put("closedUnexpectedly", closed).put("pass", pass);
+                            .put("offeredDeliveriesPerSec", Math.round(rate * (p.subscribers / p.channels)))
+                            .put("deliveredPerSec", Math.round(delivered / secs))
+                            .put("completeness", Stats.round(completeness, 4))
+                            .put("published", publishedInWindow)
+                            .put("delivered", delivered)
+                            .put("pubErrors", pubErr)
+                            .put("closedUnexpectedly", closed)
+                            .put("pass", pass);
                     String why = Runs.first(evs, "firstPubError");
                     if (why != null) {
                         step.put("firstPubError", why);
@@ -135,11 +177,22 @@ final class PubSub {
                     step.set("latencyMs", lat);
                     step.set("cpu", cpu.join());
                     step.set("curve", Stats.curve(h));
-                    ctx.log("%s %s: rate %.0f/s -> %d deliveries/s (%.1f%%), p50 %.3f ms, p99 %.3f ms, max %.3f ms, node cpu %.2f cores %s",
-                        scenario, system, rate, Math.round(delivered / secs), completeness * 100, lat.path("p50").asDouble(),
-                        lat.path("p99").asDouble(), lat.path("max").asDouble(),
-                        step.path("cpu").path("nodes").path("cores").asDouble(), pass ? "PASS" : "FAIL");
-                    if (pass && (best == null || step.path("deliveredPerSec").asLong() > best.path("deliveredPerSec").asLong())) {
+                    ctx.log(
+                            "%s %s: rate %.0f/s -> %d deliveries/s (%.1f%%), p50 %.3f ms, p99 %.3f ms, max %.3f ms, node cpu %.2f cores %s",
+                            scenario,
+                            system,
+                            rate,
+                            Math.round(delivered / secs),
+                            completeness * 100,
+                            lat.path("p50").asDouble(),
+                            lat.path("p99").asDouble(),
+                            lat.path("max").asDouble(),
+                            step.path("cpu").path("nodes").path("cores").asDouble(),
+                            pass ? "PASS" : "FAIL");
+                    if (pass
+                            && (best == null
+                                    || step.path("deliveredPerSec").asLong()
+                                            > best.path("deliveredPerSec").asLong())) {
                         best = step;
                     }
                     if (!pass && !out.has("firstFailure")) {

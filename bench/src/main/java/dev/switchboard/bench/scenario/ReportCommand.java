@@ -7,8 +7,10 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "report", mixinStandardHelpOptions = true,
-    description = "Rebuilds report.json, report.md and the plot from the scenario files in the results folder.")
+@Command(
+        name = "report",
+        mixinStandardHelpOptions = true,
+        description = "Rebuilds report.json, report.md and the plot from the scenario files in the results folder.")
 public final class ReportCommand implements Callable<Integer> {
 
     @Option(names = "--out", description = "Results folder (default: <repo>/bench/results).")
@@ -16,8 +18,11 @@ public final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path dir = out != null ? out
-            : BenchContext.findRoot(Path.of(System.getProperty("bench.root", "."))).resolve("bench").resolve("results");
+        Path dir = out != null
+                ? out
+                : BenchContext.findRoot(Path.of(System.getProperty("bench.root", ".")))
+                        .resolve("bench")
+                        .resolve("results");
         Report.write(dir);
         System.out.println(dir.resolve("report.md"));
         return 0;

@@ -16,32 +16,53 @@ import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "rpc", mixinStandardHelpOptions = true,
-    description = "Server-to-client invocations at fixed rates: agents on node 1; callers POST /api/invoke to node 1 "
-        + "(local), to node 2 (cross-node), or call from a worker process (Switchboard only).")
+@Command(
+        name = "rpc",
+        mixinStandardHelpOptions = true,
+        description =
+                "Server-to-client invocations at fixed rates: agents on node 1; callers POST /api/invoke to node 1 "
+                        + "(local), to node 2 (cross-node), or call from a worker process (Switchboard only).")
 public final class RpcCommand extends ScenarioCommand {
 
-    @Option(names = "--agents", defaultValue = "4", description = "Agent connections on node 1 (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--agents",
+            defaultValue = "4",
+            description = "Agent connections on node 1 (default: ${DEFAULT-VALUE}).")
     int agents;
 
     @Option(names = "--rate", defaultValue = "1000", description = "Calls/s per mode (default: ${DEFAULT-VALUE}).")
     double rate;
 
-    @Option(names = "--lanes", defaultValue = "4", description = "Closed-loop caller lanes (keep-alive connections) (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--lanes",
+            defaultValue = "4",
+            description = "Closed-loop caller lanes (keep-alive connections) (default: ${DEFAULT-VALUE}).")
     int lanes;
 
-    @Option(names = "--modes", split = ",", defaultValue = "local,cross,worker",
-        description = "Modes (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--modes",
+            split = ",",
+            defaultValue = "local,cross,worker",
+            description = "Modes (default: ${DEFAULT-VALUE}).")
     List<String> modes;
 
-    @Option(names = "--warmup", defaultValue = "3000", description = "Warm-up per mode, ms (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--warmup",
+            defaultValue = "3000",
+            description = "Warm-up per mode, ms (default: ${DEFAULT-VALUE}).")
     long warmupMs;
 
-    @Option(names = "--measure", defaultValue = "10000", description = "Measurement per mode, ms (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--measure",
+            defaultValue = "10000",
+            description = "Measurement per mode, ms (default: ${DEFAULT-VALUE}).")
     long measureMs;
 
-    @Option(names = "--prewarm", defaultValue = "16000",
-        description = "JIT warm-up before the measured modes (half local, half cross-node), ms (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--prewarm",
+            defaultValue = "16000",
+            description =
+                    "JIT warm-up before the measured modes (half local, half cross-node), ms (default: ${DEFAULT-VALUE}).")
     long prewarmMs;
 
     @Override
@@ -51,8 +72,14 @@ public final class RpcCommand extends ScenarioCommand {
 
     @Override
     protected ObjectNode params() {
-        ObjectNode o = Json.object().put("nodes", 2).put("agents", agents).put("ratePerMode", rate).put("lanes", lanes)
-            .put("warmupMs", warmupMs).put("measureMs", measureMs).put("prewarmMs", prewarmMs);
+        ObjectNode o = Json.object()
+                .put("nodes", 2)
+                .put("agents", agents)
+                .put("ratePerMode", rate)
+                .put("lanes", lanes)
+                .put("warmupMs", warmupMs)
+                .put("measureMs", measureMs)
+                .put("prewarmMs", prewarmMs);
         ArrayNode m = o.putArray("modes");
         modes.forEach(m::add);
         return o;
@@ -74,22 +101,40 @@ public final class RpcCommand extends ScenarioCommand {
                 if (prewarmMs > 0) {
                     ctx.log("rpc %s: warming up for %d ms", system, prewarmMs);
                     for (int node = 0; node < 2; node++) {
-                        ObjectNode cmd = Json.object().put("cmd", "rpc").put("id", id++).put("rate", rate).put("lanes", lanes)
-                            .put("warmupMs", prewarmMs / 2).put("measureMs", 1).put("timeoutMs", 5000).put("agents", agents)
-                            .put("via", "http").put("node", node).put("startUs", Micros.now() + 200_000);
+                        ObjectNode cmd = Json.object()
+                                .put("cmd", "rpc")
+                                .put("id", id++)
+                                .put("rate", rate)
+                                .put("lanes", lanes)
+                                .put("warmupMs", prewarmMs / 2)
+                                .put("measureMs", 1)
+                                .put("timeoutMs", 5000)
+                                .put("agents", agents)
+                                .put("via", "http")
+                                .put("node", node)
+                                .put("startUs", Micros.now() + 200_000);
                         lgs.get(0).send(cmd);
                         lgs.get(0).await("rpc", prewarmMs + 60_000);
                     }
                 }
                 for (String mode : modes) {
                     if (mode.equals("worker") && !cl.isSwitchboard()) {
-                        res.putObject(mode).put("skipped", "Socket.IO has no process-without-sockets that can await a client's ack "
-                            + "(@socket.io/redis-emitter cannot receive acks)");
+                        res.putObject(mode)
+                                .put(
+                                        "skipped",
+                                        "Socket.IO has no process-without-sockets that can await a client's ack "
+                                                + "(@socket.io/redis-emitter cannot receive acks)");
                         continue;
                     }
-                    ObjectNode cmd = Json.object().put("cmd", "rpc").put("id", id++).put("rate", rate).put("lanes", lanes)
-                        .put("warmupMs", warmupMs).put("measureMs", measureMs).put("timeoutMs", 5000)
-                        .put("agents", agents);
+                    ObjectNode cmd = Json.object()
+                            .put("cmd", "rpc")
+                            .put("id", id++)
+                            .put("rate", rate)
+                            .put("lanes", lanes)
+                            .put("warmupMs", warmupMs)
+                            .put("measureMs", measureMs)
+                            .put("timeoutMs", 5000)
+                            .put("agents", agents);
                     switch (mode) {
                         case "local" -> cmd.put("via", "http").put("node", 0);
                         case "cross" -> cmd.put("via", "http").put("node", 1);
@@ -103,22 +148,30 @@ public final class RpcCommand extends ScenarioCommand {
                         cmd.put("startUs", Micros.now() + 300_000);
                     }
                     long from = cmd.path("startUs").asLong() + warmupMs * 1000;
-                    CompletableFuture<ObjectNode> cpu = CpuMeter.measure(Runs.roles(cl, lgs), from, from + measureMs * 1000);
+                    CompletableFuture<ObjectNode> cpu =
+                            CpuMeter.measure(Runs.roles(cl, lgs), from, from + measureMs * 1000);
                     lgs.get(0).send(cmd);
                     JsonNode ev = lgs.get(0).await("rpc", warmupMs + measureMs + 60_000);
                     Histogram h = Runs.merge(List.of(ev));
                     ObjectNode r = res.putObject(mode);
-                    r.put("calls", ev.path("count").asLong()).put("errors", ev.path("errors").asLong())
-                        .put("callsPerSec", Math.round(ev.path("count").asLong() / (measureMs / 1000.0)));
+                    r.put("calls", ev.path("count").asLong())
+                            .put("errors", ev.path("errors").asLong())
+                            .put("callsPerSec", Math.round(ev.path("count").asLong() / (measureMs / 1000.0)));
                     if (ev.hasNonNull("firstError")) {
                         r.put("firstError", ev.path("firstError").asText());
                     }
                     r.set("latencyMs", Stats.summary(h));
                     r.set("cpu", cpu.join());
                     r.set("curve", Stats.curve(h));
-                    ctx.log("rpc %s %s: %d calls, %d errors, p50 %.3f ms, p99 %.3f ms, max %.3f ms", system, mode,
-                        ev.path("count").asLong(), ev.path("errors").asLong(), r.path("latencyMs").path("p50").asDouble(),
-                        r.path("latencyMs").path("p99").asDouble(), r.path("latencyMs").path("max").asDouble());
+                    ctx.log(
+                            "rpc %s %s: %d calls, %d errors, p50 %.3f ms, p99 %.3f ms, max %.3f ms",
+                            system,
+                            mode,
+                            ev.path("count").asLong(),
+                            ev.path("errors").asLong(),
+                            r.path("latencyMs").path("p50").asDouble(),
+                            r.path("latencyMs").path("p99").asDouble(),
+                            r.path("latencyMs").path("max").asDouble());
                 }
             } finally {
                 Runs.closeAll(lgs);

@@ -21,8 +21,7 @@ final class Runs {
     /** Connections one load generator holds at most (the machine's open-file limit is 20000). */
     static final int MAX_CONNECTIONS_PER_LOADGEN = 18_000;
 
-    private Runs() {
-    }
+    private Runs() {}
 
     static int loadgensFor(int connections) {
         return Math.max(1, (connections + MAX_CONNECTIONS_PER_LOADGEN - 1) / MAX_CONNECTIONS_PER_LOADGEN);
@@ -32,7 +31,8 @@ final class Runs {
         ObjectNode s = Json.object();
         s.put("protocol", cl.system());
         var nodes = s.putArray("nodes");
-        cl.addresses().forEach(a -> nodes.addObject().put("host", a.getHostString()).put("port", a.getPort()));
+        cl.addresses()
+                .forEach(a -> nodes.addObject().put("host", a.getHostString()).put("port", a.getPort()));
         var src = s.putArray("sources");
         ctx.nextSources().forEach(src::add);
         s.put("secret", ctx.secret());
@@ -43,25 +43,35 @@ final class Runs {
     }
 
     /** Starts the load generators and waits until every one has all its connections. */
-    static List<LoadGenProcess> start(BenchContext ctx, String scenario, List<ObjectNode> specs, long maxSeconds,
-            long connectTimeoutMillis) throws IOException, InterruptedException {
+    static List<LoadGenProcess> start(
+            BenchContext ctx, String scenario, List<ObjectNode> specs, long maxSeconds, long connectTimeoutMillis)
+            throws IOException, InterruptedException {
         List<LoadGenProcess> lgs = new ArrayList<>();
         try {
             for (int i = 0; i < specs.size(); i++) {
                 specs.get(i).put("connectTimeoutSec", connectTimeoutMillis / 1000);
-                lgs.add(LoadGenProcess.start(ctx, scenario, specs.get(0).path("protocol").asText() + "-loadgen" + (i + 1),
-                    specs.get(i), maxSeconds));
+                lgs.add(LoadGenProcess.start(
+                        ctx,
+                        scenario,
+                        specs.get(0).path("protocol").asText() + "-loadgen" + (i + 1),
+                        specs.get(i),
+                        maxSeconds));
             }
             int connected = 0;
             for (LoadGenProcess lg : lgs) {
                 JsonNode ready = lg.await("ready", connectTimeoutMillis + 30_000);
                 if (ready.path("failed").asInt() > 0) {
-                    throw new IOException(lg.process().name() + ": " + ready.path("failed").asInt()
-                        + " connections failed, first: " + ready.path("firstError").asText());
+                    throw new IOException(
+                            lg.process().name() + ": " + ready.path("failed").asInt() + " connections failed, first: "
+                                    + ready.path("firstError").asText());
                 }
                 connected += ready.path("connected").asInt();
-                ctx.log("%s: %s ready: %d connections in %d ms", scenario, lg.process().name(),
-                    ready.path("connected").asInt(), ready.path("connectMillis").asLong());
+                ctx.log(
+                        "%s: %s ready: %d connections in %d ms",
+                        scenario,
+                        lg.process().name(),
+                        ready.path("connected").asInt(),
+                        ready.path("connectMillis").asLong());
             }
             ctx.log("%s: %d connections open", scenario, connected);
             return lgs;

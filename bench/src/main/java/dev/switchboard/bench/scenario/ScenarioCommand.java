@@ -46,8 +46,9 @@ public abstract class ScenarioCommand implements Callable<Integer> {
         result.put("scenario", name());
         result.put("started", Instant.now().toString());
         result.set("params", params());
-        result.putObject("switchboardNodes").put("jvmOpts", String.join(" ", ctx.nodeJvmOpts()))
-            .put("ioThreads", ctx.nodeIoThreads());
+        result.putObject("switchboardNodes")
+                .put("jvmOpts", String.join(" ", ctx.nodeJvmOpts()))
+                .put("ioThreads", ctx.nodeIoThreads());
         ObjectNode systems = result.putObject("systems");
         for (String system : common.systems()) {
             if (system.equals(Cluster.SOCKETIO)) {

@@ -15,8 +15,8 @@ import java.util.Objects;
  * @param routingKey the {@code routing_key} claim, e.g. {@code project:environment}: the key the
  *     connection can be found and invoked by across the cluster, or {@code null}
  */
-public record ConnectToken(String userId, long expireAt, byte[] info, List<String> channels, byte[] meta,
-                           String routingKey) {
+public record ConnectToken(
+        String userId, long expireAt, byte[] info, List<String> channels, byte[] meta, String routingKey) {
 
     /** Claims without a routing key. */
     public ConnectToken(String userId, long expireAt, byte[] info, List<String> channels, byte[] meta) {

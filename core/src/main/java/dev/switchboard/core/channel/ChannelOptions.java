@@ -87,78 +87,120 @@ public final class ChannelOptions {
     }
 
     /** Publications kept per channel; {@code 0} keeps none (then history and recovery are off). */
-    public int historySize() { return historySize; }
+    public int historySize() {
+        return historySize;
+    }
 
     /** How long a publication stays in history; {@code 0} keeps none. */
-    public Duration historyTtl() { return historyTtl; }
+    public Duration historyTtl() {
+        return historyTtl;
+    }
 
     /** How long a stream's epoch and offset are kept after its last publication. */
-    public Duration historyMetaTtl() { return historyMetaTtl; }
+    public Duration historyMetaTtl() {
+        return historyMetaTtl;
+    }
 
     /** True when history is on: both a size and a TTL are set. */
-    public boolean historyEnabled() { return historySize > 0 && !historyTtl.isZero(); }
+    public boolean historyEnabled() {
+        return historySize > 0 && !historyTtl.isZero();
+    }
 
     /** Every subscription is recoverable, whatever the client asked. Needs history. */
-    public boolean forceRecovery() { return forceRecovery; }
+    public boolean forceRecovery() {
+        return forceRecovery;
+    }
 
     /** A client may ask for a recoverable subscription ({@code recoverable: true}). Needs history. */
-    public boolean allowRecovery() { return allowRecovery; }
+    public boolean allowRecovery() {
+        return allowRecovery;
+    }
 
     /** Every subscription is positioned: an offset gap unsubscribes it with code 2500. */
-    public boolean forcePositioning() { return forcePositioning; }
+    public boolean forcePositioning() {
+        return forcePositioning;
+    }
 
     /** A client may ask for a positioned subscription ({@code positioned: true}). */
-    public boolean allowPositioning() { return allowPositioning; }
+    public boolean allowPositioning() {
+        return allowPositioning;
+    }
 
     /**
      * The most publications one recovery returns; a larger gap is reported as
      * {@code recovered: false}. {@code 0} means the history size bounds it.
      */
-    public int recoveryMaxPublicationLimit() { return recoveryMaxPublicationLimit; }
+    public int recoveryMaxPublicationLimit() {
+        return recoveryMaxPublicationLimit;
+    }
 
     /** Channel presence is kept (who is subscribed). */
-    public boolean presence() { return presence; }
+    public boolean presence() {
+        return presence;
+    }
 
     /** Join and leave pushes are sent to subscribers that ask for them ({@code join_leave: true}). */
-    public boolean joinLeave() { return joinLeave; }
+    public boolean joinLeave() {
+        return joinLeave;
+    }
 
     /** Join and leave pushes are sent to every subscriber, asked or not. */
-    public boolean forcePushJoinLeave() { return forcePushJoinLeave; }
+    public boolean forcePushJoinLeave() {
+        return forcePushJoinLeave;
+    }
 
     /** Subscribers of a channel may publish into it. */
-    public boolean allowPublishForSubscriber() { return allowPublishForSubscriber; }
+    public boolean allowPublishForSubscriber() {
+        return allowPublishForSubscriber;
+    }
 
     /** Any connected client may publish, subscribed or not. */
-    public boolean allowPublishForClient() { return allowPublishForClient; }
+    public boolean allowPublishForClient() {
+        return allowPublishForClient;
+    }
 
     /**
      * Any authenticated client may subscribe without a subscription token. When false, a
      * subscription token is required (unless the channel is user-limited and names the user).
      */
-    public boolean allowSubscribeForClient() { return allowSubscribeForClient; }
+    public boolean allowSubscribeForClient() {
+        return allowSubscribeForClient;
+    }
 
     /** Anonymous clients (empty user) may subscribe too when {@link #allowSubscribeForClient()}. */
-    public boolean allowSubscribeForAnonymous() { return allowSubscribeForAnonymous; }
+    public boolean allowSubscribeForAnonymous() {
+        return allowSubscribeForAnonymous;
+    }
 
     /** Subscribers may call {@code presence} and {@code presence_stats}. */
-    public boolean allowPresenceForSubscriber() { return allowPresenceForSubscriber; }
+    public boolean allowPresenceForSubscriber() {
+        return allowPresenceForSubscriber;
+    }
 
     /** Any connected client may call {@code presence} and {@code presence_stats}. */
-    public boolean allowPresenceForClient() { return allowPresenceForClient; }
+    public boolean allowPresenceForClient() {
+        return allowPresenceForClient;
+    }
 
     /** Subscribers may call {@code history}. */
-    public boolean allowHistoryForSubscriber() { return allowHistoryForSubscriber; }
+    public boolean allowHistoryForSubscriber() {
+        return allowHistoryForSubscriber;
+    }
 
     /** Any connected client may call {@code history}. */
-    public boolean allowHistoryForClient() { return allowHistoryForClient; }
+    public boolean allowHistoryForClient() {
+        return allowHistoryForClient;
+    }
 
     /** Channels like {@code dm:#42,43} may be subscribed only by the users listed after {@code #}. */
-    public boolean allowUserLimitedChannels() { return allowUserLimitedChannels; }
+    public boolean allowUserLimitedChannels() {
+        return allowUserLimitedChannels;
+    }
 
     @Override
     public String toString() {
-        return "ChannelOptions{historySize=" + historySize + ", historyTtl=" + historyTtl
-            + ", forceRecovery=" + forceRecovery + ", presence=" + presence + ", joinLeave=" + joinLeave + '}';
+        return "ChannelOptions{historySize=" + historySize + ", historyTtl=" + historyTtl + ", forceRecovery="
+                + forceRecovery + ", presence=" + presence + ", joinLeave=" + joinLeave + '}';
     }
 
     /** Builder of {@link ChannelOptions}; every field starts at its documented default. */
@@ -184,8 +226,7 @@ public final class ChannelOptions {
         private boolean allowHistoryForClient;
         private boolean allowUserLimitedChannels;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         private Builder(ChannelOptions o) {
             historySize = o.historySize;
@@ -234,10 +275,25 @@ public final class ChannelOptions {
             return this;
         }
 
-        public Builder forceRecovery(boolean v) { forceRecovery = v; return this; }
-        public Builder allowRecovery(boolean v) { allowRecovery = v; return this; }
-        public Builder forcePositioning(boolean v) { forcePositioning = v; return this; }
-        public Builder allowPositioning(boolean v) { allowPositioning = v; return this; }
+        public Builder forceRecovery(boolean v) {
+            forceRecovery = v;
+            return this;
+        }
+
+        public Builder allowRecovery(boolean v) {
+            allowRecovery = v;
+            return this;
+        }
+
+        public Builder forcePositioning(boolean v) {
+            forcePositioning = v;
+            return this;
+        }
+
+        public Builder allowPositioning(boolean v) {
+            allowPositioning = v;
+            return this;
+        }
 
         public Builder recoveryMaxPublicationLimit(int v) {
             if (v < 0) {
@@ -247,18 +303,65 @@ public final class ChannelOptions {
             return this;
         }
 
-        public Builder presence(boolean v) { presence = v; return this; }
-        public Builder joinLeave(boolean v) { joinLeave = v; return this; }
-        public Builder forcePushJoinLeave(boolean v) { forcePushJoinLeave = v; return this; }
-        public Builder allowPublishForSubscriber(boolean v) { allowPublishForSubscriber = v; return this; }
-        public Builder allowPublishForClient(boolean v) { allowPublishForClient = v; return this; }
-        public Builder allowSubscribeForClient(boolean v) { allowSubscribeForClient = v; return this; }
-        public Builder allowSubscribeForAnonymous(boolean v) { allowSubscribeForAnonymous = v; return this; }
-        public Builder allowPresenceForSubscriber(boolean v) { allowPresenceForSubscriber = v; return this; }
-        public Builder allowPresenceForClient(boolean v) { allowPresenceForClient = v; return this; }
-        public Builder allowHistoryForSubscriber(boolean v) { allowHistoryForSubscriber = v; return this; }
-        public Builder allowHistoryForClient(boolean v) { allowHistoryForClient = v; return this; }
-        public Builder allowUserLimitedChannels(boolean v) { allowUserLimitedChannels = v; return this; }
+        public Builder presence(boolean v) {
+            presence = v;
+            return this;
+        }
+
+        public Builder joinLeave(boolean v) {
+            joinLeave = v;
+            return this;
+        }
+
+        public Builder forcePushJoinLeave(boolean v) {
+            forcePushJoinLeave = v;
+            return this;
+        }
+
+        public Builder allowPublishForSubscriber(boolean v) {
+            allowPublishForSubscriber = v;
+            return this;
+        }
+
+        public Builder allowPublishForClient(boolean v) {
+            allowPublishForClient = v;
+            return this;
+        }
+
+        public Builder allowSubscribeForClient(boolean v) {
+            allowSubscribeForClient = v;
+            return this;
+        }
+
+        public Builder allowSubscribeForAnonymous(boolean v) {
+            allowSubscribeForAnonymous = v;
+            return this;
+        }
+
+        public Builder allowPresenceForSubscriber(boolean v) {
+            allowPresenceForSubscriber = v;
+            return this;
+        }
+
+        public Builder allowPresenceForClient(boolean v) {
+            allowPresenceForClient = v;
+            return this;
+        }
+
+        public Builder allowHistoryForSubscriber(boolean v) {
+            allowHistoryForSubscriber = v;
+            return this;
+        }
+
+        public Builder allowHistoryForClient(boolean v) {
+            allowHistoryForClient = v;
+            return this;
+        }
+
+        public Builder allowUserLimitedChannels(boolean v) {
+            allowUserLimitedChannels = v;
+            return this;
+        }
 
         /**
          * Builds the options.
@@ -268,8 +371,9 @@ public final class ChannelOptions {
         public ChannelOptions build() {
             boolean history = historySize > 0 && !historyTtl.isZero();
             if ((forceRecovery || allowRecovery) && !history) {
-                throw new InvalidOptionException(forceRecovery ? "force_recovery" : "allow_recovery",
-                    "needs history: set history_size > 0 and history_ttl > 0");
+                throw new InvalidOptionException(
+                        forceRecovery ? "force_recovery" : "allow_recovery",
+                        "needs history: set history_size > 0 and history_ttl > 0");
             }
             return new ChannelOptions(this);
         }

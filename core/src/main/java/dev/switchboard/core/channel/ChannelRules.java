@@ -78,8 +78,10 @@ public final class ChannelRules {
 
     /** True when the name is non-empty, not too long and made of allowed characters. */
     public boolean isValidName(String channel) {
-        return channel != null && !channel.isEmpty() && channel.length() <= maxChannelLength
-            && channelPattern.matcher(channel).matches();
+        return channel != null
+                && !channel.isEmpty()
+                && channel.length() <= maxChannelLength
+                && channelPattern.matcher(channel).matches();
     }
 
     /** The namespace part of a channel name, or {@code ""} for the default namespace. */
@@ -124,8 +126,7 @@ public final class ChannelRules {
         private int maxChannelLength = DEFAULT_MAX_CHANNEL_LENGTH;
         private String channelPattern = DEFAULT_CHANNEL_PATTERN;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder defaultOptions(ChannelOptions options) {
             defaultOptions = java.util.Objects.requireNonNull(options);

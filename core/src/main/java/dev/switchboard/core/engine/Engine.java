@@ -37,8 +37,11 @@ public interface Engine extends AutoCloseable {
      *
      * @throws NullPointerException naming the missing part
      */
-    static Engine of(Broker broker, PresenceManager presenceManager, NodeRegistry nodeRegistry,
-                     ConnectionRegistry connectionRegistry) {
+    static Engine of(
+            Broker broker,
+            PresenceManager presenceManager,
+            NodeRegistry nodeRegistry,
+            ConnectionRegistry connectionRegistry) {
         return new ComposedEngine(broker, presenceManager, nodeRegistry, connectionRegistry);
     }
 

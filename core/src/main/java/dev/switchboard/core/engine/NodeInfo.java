@@ -14,8 +14,16 @@ package dev.switchboard.core.engine;
  * @param numChannels channels with at least one subscriber
  * @param uptimeSeconds seconds since start
  */
-public record NodeInfo(String id, String name, String version, String address, int numClients, int numUsers,
-                       int numSubs, int numChannels, long uptimeSeconds) {
+public record NodeInfo(
+        String id,
+        String name,
+        String version,
+        String address,
+        int numClients,
+        int numUsers,
+        int numSubs,
+        int numChannels,
+        long uptimeSeconds) {
     public NodeInfo {
         address = address == null ? "" : address;
     }

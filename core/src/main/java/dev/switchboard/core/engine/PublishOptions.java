@@ -15,8 +15,14 @@ import java.util.Map;
  *     {@link #idempotentResultTtl} returns the first result and publishes nothing
  * @param idempotentResultTtl how long an idempotency key is remembered
  */
-public record PublishOptions(int historySize, Duration historyTtl, Duration historyMetaTtl, ClientInfo info,
-                             Map<String, String> tags, String idempotencyKey, Duration idempotentResultTtl) {
+public record PublishOptions(
+        int historySize,
+        Duration historyTtl,
+        Duration historyMetaTtl,
+        ClientInfo info,
+        Map<String, String> tags,
+        String idempotencyKey,
+        Duration idempotentResultTtl) {
 
     /** Default {@link #idempotentResultTtl()}: keys are remembered for five minutes. */
     public static final Duration DEFAULT_IDEMPOTENT_RESULT_TTL = Duration.ofMinutes(5);

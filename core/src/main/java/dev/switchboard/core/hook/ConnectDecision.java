@@ -22,8 +22,14 @@ import java.util.List;
  * @param routingKey a key the connection is known by across the cluster (e.g.
  *     {@code project:environment}), or {@code null}
  */
-public record ConnectDecision(ProtocolError error, Disconnect disconnect, String userId, byte[] info, byte[] data,
-                              List<String> channels, String routingKey) {
+public record ConnectDecision(
+        ProtocolError error,
+        Disconnect disconnect,
+        String userId,
+        byte[] info,
+        byte[] data,
+        List<String> channels,
+        String routingKey) {
 
     public ConnectDecision {
         channels = channels == null ? List.of() : List.copyOf(channels);

@@ -11,6 +11,11 @@ package dev.switchboard.core.hook;
  * @param version the client SDK's version
  * @param transport the transport name, e.g. {@code "websocket"}
  */
-public record ConnectRequest(String clientId, String userId, boolean authenticated, byte[] data, String name,
-                             String version, String transport) {
-}
+public record ConnectRequest(
+        String clientId,
+        String userId,
+        boolean authenticated,
+        byte[] data,
+        String name,
+        String version,
+        String transport) {}

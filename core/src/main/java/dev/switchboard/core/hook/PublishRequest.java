@@ -10,5 +10,4 @@ import dev.switchboard.core.engine.ClientInfo;
  * @param data the raw JSON payload
  * @param allowedByRules whether the channel's options alone allow it
  */
-public record PublishRequest(ClientInfo client, String channel, byte[] data, boolean allowedByRules) {
-}
+public record PublishRequest(ClientInfo client, String channel, byte[] data, boolean allowedByRules) {}

@@ -9,5 +9,4 @@ import dev.switchboard.core.engine.ClientInfo;
  * @param method the method name
  * @param data raw JSON arguments, or {@code null}
  */
-public record RpcRequest(ClientInfo client, String method, byte[] data) {
-}
+public record RpcRequest(ClientInfo client, String method, byte[] data) {}

@@ -10,5 +10,4 @@ import dev.switchboard.core.engine.ClientInfo;
  * @param data raw JSON the client attached, or {@code null}
  * @param allowedByRules whether the channel's options alone would let the client in
  */
-public record SubscribeRequest(ClientInfo client, String channel, byte[] data, boolean allowedByRules) {
-}
+public record SubscribeRequest(ClientInfo client, String channel, byte[] data, boolean allowedByRules) {}

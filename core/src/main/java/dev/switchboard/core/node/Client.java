@@ -30,7 +30,11 @@ public final class Client {
 
     private static final Logger log = LoggerFactory.getLogger(Client.class);
 
-    enum State { CONNECTING, CONNECTED, CLOSED }
+    enum State {
+        CONNECTING,
+        CONNECTED,
+        CLOSED
+    }
 
     final Node node;
     final Transport transport;
@@ -60,7 +64,8 @@ public final class Client {
         this.id = id;
         this.info = new ClientInfo(id, "", null, null);
         this.connectDeadline = nowMillis + node.options().connectTimeout().toMillis();
-        this.rate = new CommandRate(node.options().commandRateLimit(), node.options().commandBurst(), System.nanoTime());
+        this.rate = new CommandRate(
+                node.options().commandRateLimit(), node.options().commandBurst(), System.nanoTime());
         this.subscriptions = new Subscriptions(this);
         this.commands = new Commands(this, subscriptions);
     }
@@ -312,8 +317,10 @@ public final class Client {
         if (reply.length <= max) {
             return reply;
         }
-        return ProtocolCodec.error(cmd.id(), ProtocolError.LIMIT_EXCEEDED.withMessage("reply of " + reply.length
-            + " bytes is larger than " + max + " (half of client.queue_max_bytes); ask for less"));
+        return ProtocolCodec.error(
+                cmd.id(),
+                ProtocolError.LIMIT_EXCEEDED.withMessage("reply of " + reply.length + " bytes is larger than " + max
+                        + " (half of client.queue_max_bytes); ask for less"));
     }
 
     /**

@@ -14,8 +14,7 @@ import java.util.List;
  */
 final class ClientSubscription {
 
-    record Buffered(long offset, byte[] push) {
-    }
+    record Buffered(long offset, byte[] push) {}
 
     final String channel;
     final ChannelOptions options;
@@ -30,8 +29,15 @@ final class ClientSubscription {
     long expireAt;
     List<Buffered> buffer = new ArrayList<>(0);
 
-    ClientSubscription(String channel, ChannelOptions options, boolean serverSide, boolean recoverable,
-                       boolean positioned, boolean joinLeave, ClientInfo info, long expireAt) {
+    ClientSubscription(
+            String channel,
+            ChannelOptions options,
+            boolean serverSide,
+            boolean recoverable,
+            boolean positioned,
+            boolean joinLeave,
+            ClientInfo info,
+            long expireAt) {
         this.channel = channel;
         this.options = options;
         this.serverSide = serverSide;

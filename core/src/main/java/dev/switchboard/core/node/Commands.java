@@ -78,8 +78,13 @@ final class Commands {
         ChannelOptions opts = options(channel);
         String token = cmd.text("token");
         JsonNode data = cmd.json("data");
-        SubscribeParams params = new SubscribeParams(cmd.flag("recover"), cmd.text("epoch"), cmd.number("offset", 0),
-            cmd.flag("recoverable"), cmd.flag("positioned"), cmd.flag("join_leave"));
+        SubscribeParams params = new SubscribeParams(
+                cmd.flag("recover"),
+                cmd.text("epoch"),
+                cmd.number("offset", 0),
+                cmd.flag("recoverable"),
+                cmd.flag("positioned"),
+                cmd.flag("join_leave"));
         CompletionStage<SubscribeDecision> decision;
         long expireAt = 0;
         if (!token.isEmpty()) {
@@ -89,25 +94,28 @@ final class Commands {
         } else {
             boolean byRules = allowedByRules(channel, opts);
             if (node.subscribeHandler() != null) {
-                decision = node.subscribeHandler().onSubscribe(new SubscribeRequest(client.info(), channel,
-                    data == null ? null : ProtocolCodec.toBytes(data), byRules));
+                decision = node.subscribeHandler()
+                        .onSubscribe(new SubscribeRequest(
+                                client.info(), channel, data == null ? null : ProtocolCodec.toBytes(data), byRules));
             } else {
                 decision = CompletableFuture.completedFuture(
-                    byRules ? SubscribeDecision.allow() : SubscribeDecision.deny(ProtocolError.PERMISSION_DENIED));
+                        byRules ? SubscribeDecision.allow() : SubscribeDecision.deny(ProtocolError.PERMISSION_DENIED));
             }
         }
         long exp = expireAt;
         return decision.thenCompose(d -> {
-            if (d.error() != null) {
-                throw d.error();
-            }
-            ClientInfo subInfo = client.info().withChanInfo(d.chanInfo());
-            return subscriptions.prepare(channel, opts, params, false, subInfo, exp, d.data());
-        }).thenApply(p -> {
-            long now = node.clock().millis() / 1000;
-            subscriptions.commit(List.of(p), ProtocolCodec.reply(cmd.id(), "subscribe", g -> p.writeResult(g, now)));
-            return null;
-        });
+                    if (d.error() != null) {
+                        throw d.error();
+                    }
+                    ClientInfo subInfo = client.info().withChanInfo(d.chanInfo());
+                    return subscriptions.prepare(channel, opts, params, false, subInfo, exp, d.data());
+                })
+                .thenApply(p -> {
+                    long now = node.clock().millis() / 1000;
+                    subscriptions.commit(
+                            List.of(p), ProtocolCodec.reply(cmd.id(), "subscribe", g -> p.writeResult(g, now)));
+                    return null;
+                });
     }
 
     private boolean allowedByRules(String channel, ChannelOptions opts) {
@@ -152,18 +160,22 @@ final class Commands {
         }
         byte[] payload = ProtocolCodec.toBytes(data);
         ClientSubscription sub = subscriptions.get(channel);
-        boolean byRules = opts.allowPublishForClient() || (opts.allowPublishForSubscriber() && sub != null && !sub.subscribing);
+        boolean byRules =
+                opts.allowPublishForClient() || (opts.allowPublishForSubscriber() && sub != null && !sub.subscribing);
         ClientInfo info = sub != null ? sub.info : client.info();
         CompletionStage<PublishDecision> decision = node.publishHandler() != null
-            ? node.publishHandler().onPublish(new PublishRequest(info, channel, payload, byRules))
-            : CompletableFuture.completedFuture(byRules ? PublishDecision.allow() : PublishDecision.deny(ProtocolError.PERMISSION_DENIED));
+                ? node.publishHandler().onPublish(new PublishRequest(info, channel, payload, byRules))
+                : CompletableFuture.completedFuture(
+                        byRules ? PublishDecision.allow() : PublishDecision.deny(ProtocolError.PERMISSION_DENIED));
         return decision.thenCompose(d -> {
-            if (d.error() != null) {
-                throw d.error();
-            }
-            byte[] out = d.data() != null ? d.data() : payload;
-            return node.publish(channel, out, PublishParams.builder().info(info).build());
-        }).thenApply(pos -> ProtocolCodec.reply(cmd.id(), "publish", null));
+                    if (d.error() != null) {
+                        throw d.error();
+                    }
+                    byte[] out = d.data() != null ? d.data() : payload;
+                    return node.publish(
+                            channel, out, PublishParams.builder().info(info).build());
+                })
+                .thenApply(pos -> ProtocolCodec.reply(cmd.id(), "publish", null));
     }
 
     private void checkRead(String channel, boolean forSubscriber, boolean forClient) {
@@ -179,13 +191,14 @@ final class Commands {
             throw ProtocolError.NOT_AVAILABLE;
         }
         checkRead(channel, opts.allowPresenceForSubscriber(), opts.allowPresenceForClient());
-        return node.presence(channel).thenApply(map -> ProtocolCodec.reply(cmd.id(), "presence", g -> {
-            g.writeObjectFieldStart("presence");
-            for (Map.Entry<String, ClientInfo> e : map.entrySet()) {
-                ProtocolCodec.writeInfoField(g, e.getKey(), e.getValue());
-            }
-            g.writeEndObject();
-        }));
+        return node.presence(channel)
+                .thenApply(map -> ProtocolCodec.reply(cmd.id(), "presence", g -> {
+                    g.writeObjectFieldStart("presence");
+                    for (Map.Entry<String, ClientInfo> e : map.entrySet()) {
+                        ProtocolCodec.writeInfoField(g, e.getKey(), e.getValue());
+                    }
+                    g.writeEndObject();
+                }));
     }
 
     private CompletionStage<byte[]> presenceStats(Command cmd) {
@@ -195,10 +208,11 @@ final class Commands {
             throw ProtocolError.NOT_AVAILABLE;
         }
         checkRead(channel, opts.allowPresenceForSubscriber(), opts.allowPresenceForClient());
-        return node.presenceStats(channel).thenApply(s -> ProtocolCodec.reply(cmd.id(), "presence_stats", g -> {
-            g.writeNumberField("num_clients", s.numClients());
-            g.writeNumberField("num_users", s.numUsers());
-        }));
+        return node.presenceStats(channel)
+                .thenApply(s -> ProtocolCodec.reply(cmd.id(), "presence_stats", g -> {
+                    g.writeNumberField("num_clients", s.numClients());
+                    g.writeNumberField("num_users", s.numUsers());
+                }));
     }
 
     private CompletionStage<byte[]> history(Command cmd) {
@@ -210,12 +224,14 @@ final class Commands {
         checkRead(channel, opts.allowHistoryForSubscriber(), opts.allowHistoryForClient());
         long limit = cmd.number("limit", 0);
         JsonNode since = cmd.json("since");
-        StreamPosition sp = since == null || !since.isObject() ? null
-            : new StreamPosition(since.path("offset").asLong(0), since.path("epoch").asText(""));
-        HistoryFilter filter = new HistoryFilter(sp, limit < 0 ? HistoryFilter.NO_LIMIT : (int) Math.min(limit, Integer.MAX_VALUE),
-            cmd.flag("reverse"));
-        return node.history(channel, filter).thenApply(h -> ProtocolCodec.reply(cmd.id(), "history",
-            g -> ProtocolCodec.writeHistoryFields(g, h)));
+        StreamPosition sp = since == null || !since.isObject()
+                ? null
+                : new StreamPosition(
+                        since.path("offset").asLong(0), since.path("epoch").asText(""));
+        HistoryFilter filter = new HistoryFilter(
+                sp, limit < 0 ? HistoryFilter.NO_LIMIT : (int) Math.min(limit, Integer.MAX_VALUE), cmd.flag("reverse"));
+        return node.history(channel, filter)
+                .thenApply(h -> ProtocolCodec.reply(cmd.id(), "history", g -> ProtocolCodec.writeHistoryFields(g, h)));
     }
 
     // ---- rpc / send ----
@@ -228,7 +244,8 @@ final class Commands {
         }
         JsonNode data = cmd.json("data");
         return handler.handle(new RpcRequest(client.info(), method, data == null ? null : ProtocolCodec.toBytes(data)))
-            .thenApply(result -> ProtocolCodec.reply(cmd.id(), "rpc", g -> ProtocolCodec.writeRaw(g, "data", result)));
+                .thenApply(
+                        result -> ProtocolCodec.reply(cmd.id(), "rpc", g -> ProtocolCodec.writeRaw(g, "data", result)));
     }
 
     void send(Command cmd) {

@@ -47,8 +47,8 @@ final class Connector {
             } catch (TokenException e) {
                 log.debug("client {}: connect token refused: {}", client.id(), e.getMessage());
                 return e.reason() == TokenException.Reason.EXPIRED
-                    ? Client.failed(ProtocolError.TOKEN_EXPIRED)
-                    : Client.failed(new DisconnectException(Disconnect.INVALID_TOKEN));
+                        ? Client.failed(ProtocolError.TOKEN_EXPIRED)
+                        : Client.failed(new DisconnectException(Disconnect.INVALID_TOKEN));
             }
         }
         JsonNode data = cmd.json("data");
@@ -58,9 +58,14 @@ final class Connector {
         if (handler == null) {
             decision = CompletableFuture.completedFuture(null);
         } else {
-            ConnectRequest request = new ConnectRequest(client.id(), claims == null ? "" : claims.userId(),
-                claims != null, data == null ? null : ProtocolCodec.toBytes(data), cmd.text("name"),
-                cmd.text("version"), client.transport.name());
+            ConnectRequest request = new ConnectRequest(
+                    client.id(),
+                    claims == null ? "" : claims.userId(),
+                    claims != null,
+                    data == null ? null : ProtocolCodec.toBytes(data),
+                    cmd.text("name"),
+                    cmd.text("version"),
+                    client.transport.name());
             try {
                 decision = handler.onConnect(request);
             } catch (RuntimeException e) {
@@ -95,7 +100,8 @@ final class Connector {
             throw new DisconnectException(Disconnect.CONNECTION_LIMIT);
         }
         ClientInfo info = new ClientInfo(client.id(), user, connInfo, null);
-        String routingKey = d != null && d.routingKey() != null ? d.routingKey() : claims != null ? claims.routingKey() : null;
+        String routingKey =
+                d != null && d.routingKey() != null ? d.routingKey() : claims != null ? claims.routingKey() : null;
         client.becomeConnected(user, info, exp, routingKey);
         node.addClient(client);
 
@@ -110,46 +116,59 @@ final class Connector {
         List<CompletableFuture<PreparedSubscription>> prepared = new ArrayList<>();
         for (String ch : channels) {
             Optional<ChannelOptions> opts = node.options().channelRules().isValidName(ch)
-                ? node.options().channelRules().optionsFor(ch) : Optional.empty();
+                    ? node.options().channelRules().optionsFor(ch)
+                    : Optional.empty();
             if (opts.isEmpty()) {
-                log.warn("client {}: server-side channel {} is invalid or in an unknown namespace, skipped", client.id(), ch);
+                log.warn(
+                        "client {}: server-side channel {} is invalid or in an unknown namespace, skipped",
+                        client.id(),
+                        ch);
                 continue;
             }
             JsonNode r = subsReq == null ? null : subsReq.get(ch);
-            SubscribeParams p = r == null || !r.isObject() ? SubscribeParams.NONE
-                : new SubscribeParams(r.path("recover").asBoolean(false), r.path("epoch").asText(""),
-                    r.path("offset").asLong(0), false, false, false);
+            SubscribeParams p = r == null || !r.isObject()
+                    ? SubscribeParams.NONE
+                    : new SubscribeParams(
+                            r.path("recover").asBoolean(false),
+                            r.path("epoch").asText(""),
+                            r.path("offset").asLong(0),
+                            false,
+                            false,
+                            false);
             prepared.add(subscriptions.prepare(ch, opts.get(), p, true, info, 0, null));
         }
         byte[] replyData = d == null ? null : d.data();
-        return CompletableFuture.allOf(prepared.toArray(CompletableFuture[]::new)).thenApply(v -> {
-            List<PreparedSubscription> ps = new ArrayList<>(prepared.size());
-            prepared.forEach(f -> ps.add(f.join()));
-            long now = node.clock().millis() / 1000;
-            byte[] reply = ProtocolCodec.reply(cmd.id(), "connect", g -> {
-                g.writeStringField("client", client.id());
-                g.writeStringField("version", node.options().version());
-                if (exp > 0) {
-                    g.writeBooleanField("expires", true);
-                    g.writeNumberField("ttl", Math.max(0, exp - now));
-                }
-                ProtocolCodec.writeRaw(g, "data", replyData);
-                if (!ps.isEmpty()) {
-                    g.writeObjectFieldStart("subs");
-                    for (PreparedSubscription p : ps) {
-                        g.writeObjectFieldStart(p.sub.channel);
-                        p.writeResult(g, now);
-                        g.writeEndObject();
-                    }
-                    g.writeEndObject();
-                }
-                g.writeNumberField("ping", Math.max(1, node.options().pingInterval().toSeconds()));
-                g.writeBooleanField("pong", true);
-                g.writeStringField("node", node.options().id());
-            });
-            subscriptions.commit(ps, reply);
-            node.metrics().connected();
-            return null;
-        });
+        return CompletableFuture.allOf(prepared.toArray(CompletableFuture[]::new))
+                .thenApply(v -> {
+                    List<PreparedSubscription> ps = new ArrayList<>(prepared.size());
+                    prepared.forEach(f -> ps.add(f.join()));
+                    long now = node.clock().millis() / 1000;
+                    byte[] reply = ProtocolCodec.reply(cmd.id(), "connect", g -> {
+                        g.writeStringField("client", client.id());
+                        g.writeStringField("version", node.options().version());
+                        if (exp > 0) {
+                            g.writeBooleanField("expires", true);
+                            g.writeNumberField("ttl", Math.max(0, exp - now));
+                        }
+                        ProtocolCodec.writeRaw(g, "data", replyData);
+                        if (!ps.isEmpty()) {
+                            g.writeObjectFieldStart("subs");
+                            for (PreparedSubscription p : ps) {
+                                g.writeObjectFieldStart(p.sub.channel);
+                                p.writeResult(g, now);
+                                g.writeEndObject();
+                            }
+                            g.writeEndObject();
+                        }
+                        g.writeNumberField(
+                                "ping",
+                                Math.max(1, node.options().pingInterval().toSeconds()));
+                        g.writeBooleanField("pong", true);
+                        g.writeStringField("node", node.options().id());
+                    });
+                    subscriptions.commit(ps, reply);
+                    node.metrics().connected();
+                    return null;
+                });
     }
 }

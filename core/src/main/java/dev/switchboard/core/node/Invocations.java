@@ -40,13 +40,17 @@ final class Invocations {
     static final long NODE_CHECK_MILLIS = 250;
 
     /** A call this node is waiting on. */
-    private record Pending(CompletableFuture<byte[]> future, String nodeId, String clientId, String method,
-                           String path, long startedNanos, ScheduledFuture<?> timeout) {
-    }
+    private record Pending(
+            CompletableFuture<byte[]> future,
+            String nodeId,
+            String clientId,
+            String method,
+            String path,
+            long startedNanos,
+            ScheduledFuture<?> timeout) {}
 
     /** A call this node pushed to one of its clients; {@code replyTo} is the caller node, or null when local. */
-    private record Delivered(String clientId, String replyTo, ScheduledFuture<?> expiry) {
-    }
+    private record Delivered(String clientId, String replyTo, ScheduledFuture<?> expiry) {}
 
     private final Node node;
     private final int maxPending;
@@ -60,7 +64,8 @@ final class Invocations {
     }
 
     void start() {
-        node.scheduler().scheduleWithFixedDelay(this::checkNodes, NODE_CHECK_MILLIS, NODE_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+        node.scheduler()
+                .scheduleWithFixedDelay(this::checkNodes, NODE_CHECK_MILLIS, NODE_CHECK_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     int pendingCount() {
@@ -86,7 +91,10 @@ final class Invocations {
             }
         }
         CompletableFuture<List<ConnectionEntry>> candidates = switch (target.kind()) {
-            case CLIENT -> node.connections().byClient(target.value()).thenApply(o -> o.map(List::of).orElse(List.of()));
+            case CLIENT ->
+                node.connections()
+                        .byClient(target.value())
+                        .thenApply(o -> o.map(List::of).orElse(List.of()));
             case ROUTING_KEY -> node.connections().routesByRoutingKey(target.value());
             case USER -> node.connections().byUser(target.value());
         };
@@ -95,8 +103,9 @@ final class Invocations {
                 throw new InvokeException(Reason.ENGINE_UNAVAILABLE, "connection registry unavailable");
             }
             if (list.isEmpty()) {
-                throw new InvokeException(Reason.NOT_CONNECTED, "no connection for " + target.kind().name().toLowerCase()
-                    + " " + target.value());
+                throw new InvokeException(
+                        Reason.NOT_CONNECTED,
+                        "no connection for " + target.kind().name().toLowerCase() + " " + target.value());
             }
             // Newest wins: an SDK that reconnected is the live one, older entries are on their way out.
             return list.get(list.size() - 1);
@@ -106,8 +115,8 @@ final class Invocations {
     CompletableFuture<byte[]> invokeEntry(ConnectionEntry entry, String method, byte[] data, Duration timeout) {
         if (pending.size() >= maxPending) {
             node.metrics().invocation("rejected", Reason.TOO_MANY_PENDING.wireName(), 0);
-            return CompletableFuture.failedFuture(new InvokeException(Reason.TOO_MANY_PENDING,
-                "too many pending invocations on this node (" + maxPending + ")"));
+            return CompletableFuture.failedFuture(new InvokeException(
+                    Reason.TOO_MANY_PENDING, "too many pending invocations on this node (" + maxPending + ")"));
         }
         if (data != null && !ProtocolCodec.isJsonValue(data)) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("invocation data is not valid JSON"));
@@ -115,10 +124,15 @@ final class Invocations {
         String id = UUID.randomUUID().toString();
         boolean local = entry.nodeId().equals(node.options().id());
         CompletableFuture<byte[]> future = new CompletableFuture<>();
-        ScheduledFuture<?> t = node.scheduler().schedule(() -> fail(id, new InvokeException(Reason.TIMEOUT,
-            "no answer within " + timeout.toMillis() + " ms")), timeout.toMillis(), TimeUnit.MILLISECONDS);
-        Pending p = new Pending(future, entry.nodeId(), entry.clientId(), method, local ? "local" : "remote",
-            System.nanoTime(), t);
+        ScheduledFuture<?> t = node.scheduler()
+                .schedule(
+                        () -> fail(
+                                id,
+                                new InvokeException(Reason.TIMEOUT, "no answer within " + timeout.toMillis() + " ms")),
+                        timeout.toMillis(),
+                        TimeUnit.MILLISECONDS);
+        Pending p = new Pending(
+                future, entry.nodeId(), entry.clientId(), method, local ? "local" : "remote", System.nanoTime(), t);
         pending.put(id, p);
         if (!local) {
             remotePending.incrementAndGet();
@@ -142,11 +156,13 @@ final class Invocations {
             msg.put("method", method);
             msg.put("timeout", timeout.toMillis());
             putRaw(msg, "data", data);
-            node.broker().publishToNode(entry.nodeId(), ProtocolCodec.toBytes(msg)).whenComplete((v, e) -> {
-                if (e != null) {
-                    fail(id, new InvokeException(Reason.ENGINE_UNAVAILABLE, "engine unavailable"));
-                }
-            });
+            node.broker()
+                    .publishToNode(entry.nodeId(), ProtocolCodec.toBytes(msg))
+                    .whenComplete((v, e) -> {
+                        if (e != null) {
+                            fail(id, new InvokeException(Reason.ENGINE_UNAVAILABLE, "engine unavailable"));
+                        }
+                    });
         }
         return future;
     }
@@ -164,7 +180,9 @@ final class Invocations {
         if (!"local".equals(p.path())) {
             remotePending.decrementAndGet();
         }
-        String outcome = err == null ? "ok" : err instanceof InvokeException ie ? ie.reason().wireName() : "error";
+        String outcome = err == null
+                ? "ok"
+                : err instanceof InvokeException ie ? ie.reason().wireName() : "error";
         node.metrics().invocation(p.path(), outcome, System.nanoTime() - p.startedNanos());
         if (err == null) {
             p.future().complete(data);
@@ -204,14 +222,14 @@ final class Invocations {
 
     // ---- owning side ----
 
-    private boolean deliverToLocalClient(String id, String clientId, String method, byte[] data, String replyTo,
-                                         Duration timeout) {
+    private boolean deliverToLocalClient(
+            String id, String clientId, String method, byte[] data, String replyTo, Duration timeout) {
         Client c = node.hub().client(clientId);
         if (c == null || !c.isConnected()) {
             return false;
         }
-        ScheduledFuture<?> expiry = node.scheduler().schedule(() -> delivered.remove(id), timeout.toMillis() + 1000,
-            TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> expiry =
+                node.scheduler().schedule(() -> delivered.remove(id), timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
         delivered.put(id, new Delivered(clientId, replyTo, expiry));
         ObjectNode inner = ProtocolCodec.mapper().createObjectNode();
         inner.put(InvocationWire.ID, id);
@@ -238,8 +256,13 @@ final class Invocations {
             String from = n.path("from").asText();
             Duration timeout = Duration.ofMillis(Math.max(1, n.path("timeout").asLong(30_000)));
             JsonNode data = n.get("data");
-            if (!deliverToLocalClient(id, n.path("client").asText(), n.path("method").asText(),
-                data == null ? null : ProtocolCodec.toBytes(data), from, timeout)) {
+            if (!deliverToLocalClient(
+                    id,
+                    n.path("client").asText(),
+                    n.path("method").asText(),
+                    data == null ? null : ProtocolCodec.toBytes(data),
+                    from,
+                    timeout)) {
                 reply(from, id, null, Reason.NOT_CONNECTED, 0, "client is not connected");
             }
         } else if (type.equals("res")) {
@@ -249,8 +272,12 @@ final class Invocations {
                 JsonNode data = n.get("data");
                 complete(id, data == null ? null : ProtocolCodec.toBytes(data));
             } else {
-                fail(id, new InvokeException(Reason.ofWireName(err.path("reason").asText("client_error")),
-                    err.path("code").asInt(0), err.path("message").asText("")));
+                fail(
+                        id,
+                        new InvokeException(
+                                Reason.ofWireName(err.path("reason").asText("client_error")),
+                                err.path("code").asInt(0),
+                                err.path("message").asText("")));
             }
         }
     }
@@ -292,7 +319,8 @@ final class Invocations {
         JsonNode result = r.get(InvocationWire.DATA);
         byte[] bytes = result == null ? null : ProtocolCodec.toBytes(result);
         int errCode = err == null ? 0 : err.path(InvocationWire.CODE).asInt(InvocationWire.DEFAULT_ERROR_CODE);
-        String errMessage = err == null ? null : err.path(InvocationWire.MESSAGE).asText("");
+        String errMessage =
+                err == null ? null : err.path(InvocationWire.MESSAGE).asText("");
         if (d.replyTo() == null) {
             if (err != null) {
                 fail(id, new InvokeException(Reason.CLIENT_ERROR, errCode, errMessage));
@@ -336,5 +364,4 @@ final class Invocations {
     void closeAll() {
         pending.keySet().forEach(id -> fail(id, new InvokeException(Reason.NODE_UNAVAILABLE, "node shutting down")));
     }
-
 }

@@ -169,23 +169,73 @@ public final class Node implements AutoCloseable {
 
     // ---- accessors used by the session classes ----
 
-    public NodeOptions options() { return options; }
-    Broker broker() { return broker; }
-    PresenceManager presenceManager() { return presenceManager; }
-    TokenVerifier tokenVerifier() { return tokenVerifier; }
-    ConnectHandler connectHandler() { return connectHandler; }
-    SubscribeHandler subscribeHandler() { return subscribeHandler; }
-    PublishHandler publishHandler() { return publishHandler; }
-    SendHandler sendHandler() { return sendHandler; }
-    RpcHandler rpcHandler(String method) { return rpcHandlers.get(method); }
-    NodeMetrics metrics() { return metrics; }
-    NodeControl control() { return control; }
-    Executor executor() { return scheduler; }
-    ScheduledExecutorService scheduler() { return scheduler; }
-    ConnectionRegistry connections() { return connections; }
-    Invocations invocations() { return invocations; }
-    Hub hub() { return hub; }
-    Clock clock() { return clock; }
+    public NodeOptions options() {
+        return options;
+    }
+
+    Broker broker() {
+        return broker;
+    }
+
+    PresenceManager presenceManager() {
+        return presenceManager;
+    }
+
+    TokenVerifier tokenVerifier() {
+        return tokenVerifier;
+    }
+
+    ConnectHandler connectHandler() {
+        return connectHandler;
+    }
+
+    SubscribeHandler subscribeHandler() {
+        return subscribeHandler;
+    }
+
+    PublishHandler publishHandler() {
+        return publishHandler;
+    }
+
+    SendHandler sendHandler() {
+        return sendHandler;
+    }
+
+    RpcHandler rpcHandler(String method) {
+        return rpcHandlers.get(method);
+    }
+
+    NodeMetrics metrics() {
+        return metrics;
+    }
+
+    NodeControl control() {
+        return control;
+    }
+
+    Executor executor() {
+        return scheduler;
+    }
+
+    ScheduledExecutorService scheduler() {
+        return scheduler;
+    }
+
+    ConnectionRegistry connections() {
+        return connections;
+    }
+
+    Invocations invocations() {
+        return invocations;
+    }
+
+    Hub hub() {
+        return hub;
+    }
+
+    Clock clock() {
+        return clock;
+    }
 
     // ---- connections ----
 
@@ -281,23 +331,30 @@ public final class Node implements AutoCloseable {
             return CompletableFuture.failedFuture(e);
         }
         if (data.length > options.maxPublicationSize()) {
-            return CompletableFuture.failedFuture(ProtocolError.BAD_REQUEST.withMessage(publicationTooLarge(data.length)));
+            return CompletableFuture.failedFuture(
+                    ProtocolError.BAD_REQUEST.withMessage(publicationTooLarge(data.length)));
         }
         if (!Utf8.isValid(data)) {
             // Stored, it would reach every subscriber in a text frame their client must reject.
-            return CompletableFuture.failedFuture(ProtocolError.BAD_REQUEST.withMessage("publication data is not valid UTF-8"));
+            return CompletableFuture.failedFuture(
+                    ProtocolError.BAD_REQUEST.withMessage("publication data is not valid UTF-8"));
         }
         boolean history = opts.historyEnabled() && !params.skipHistory();
-        PublishOptions po = new PublishOptions(history ? opts.historySize() : 0,
-            history ? opts.historyTtl() : Duration.ZERO, opts.historyMetaTtl(), params.info(), params.tags(),
-            params.idempotencyKey(), null);
+        PublishOptions po = new PublishOptions(
+                history ? opts.historySize() : 0,
+                history ? opts.historyTtl() : Duration.ZERO,
+                opts.historyMetaTtl(),
+                params.info(),
+                params.tags(),
+                params.idempotencyKey(),
+                null);
         return broker.publish(channel, data, po);
     }
 
     /** Why a publication of {@code size} bytes is refused, naming the limit. */
     public String publicationTooLarge(int size) {
         return "publication data is " + size + " bytes, more than max_publication_size (" + options.maxPublicationSize()
-            + ")";
+                + ")";
     }
 
     /** Publishes raw JSON data into a channel with default parameters. */
@@ -327,7 +384,9 @@ public final class Node implements AutoCloseable {
         }
         StreamPosition since = filter.since();
         return broker.history(channel, filter).thenApply(h -> {
-            if (since != null && !since.epoch().isEmpty() && !since.epoch().equals(h.position().epoch())) {
+            if (since != null
+                    && !since.epoch().isEmpty()
+                    && !since.epoch().equals(h.position().epoch())) {
                 throw ProtocolError.UNRECOVERABLE_POSITION;
             }
             return h;
@@ -426,8 +485,16 @@ public final class Node implements AutoCloseable {
 
     /** This node's identity and counts. */
     public NodeInfo info() {
-        return new NodeInfo(options.id(), options.name(), options.version(), address, hub.clientCount(),
-            hub.userCount(), hub.subscriptionCount(), hub.channelCount(), (clock.millis() - startedAt) / 1000);
+        return new NodeInfo(
+                options.id(),
+                options.name(),
+                options.version(),
+                address,
+                hub.clientCount(),
+                hub.userCount(),
+                hub.subscriptionCount(),
+                hub.channelCount(),
+                (clock.millis() - startedAt) / 1000);
     }
 
     /** Every live node of the cluster, this one included, as of their last heartbeats. */
@@ -472,20 +539,30 @@ public final class Node implements AutoCloseable {
             for (ConnectionEntry e : entries) {
                 calls.add(invocations.invokeEntry(e, method, data, timeout).handle((r, err) -> {
                     Throwable c = err instanceof java.util.concurrent.CompletionException && err.getCause() != null
-                        ? err.getCause() : err;
-                    return new InvokeResult(e.clientId(), r, c == null ? null : c instanceof InvokeException ie ? ie
-                        : new InvokeException(InvokeException.Reason.ENGINE_UNAVAILABLE, String.valueOf(c)));
+                            ? err.getCause()
+                            : err;
+                    return new InvokeResult(
+                            e.clientId(),
+                            r,
+                            c == null
+                                    ? null
+                                    : c instanceof InvokeException ie
+                                            ? ie
+                                            : new InvokeException(
+                                                    InvokeException.Reason.ENGINE_UNAVAILABLE, String.valueOf(c)));
                 }));
             }
             return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new))
-                .thenApply(v -> calls.stream().map(CompletableFuture::join).toList());
+                    .thenApply(v -> calls.stream().map(CompletableFuture::join).toList());
         });
     }
 
     /** Where a target's connection is in the cluster, if it is connected. */
     public CompletableFuture<Optional<ConnectionEntry>> connection(InvokeTarget target) {
         return invocations.resolve(target).handle((e, err) -> {
-            Throwable c = err instanceof java.util.concurrent.CompletionException && err.getCause() != null ? err.getCause() : err;
+            Throwable c = err instanceof java.util.concurrent.CompletionException && err.getCause() != null
+                    ? err.getCause()
+                    : err;
             if (c == null) {
                 return Optional.of(e);
             }
@@ -498,11 +575,13 @@ public final class Node implements AutoCloseable {
 
     /** The cluster's connections, filtered by user and/or routing key ({@code null} for any). */
     public CompletableFuture<List<ConnectionEntry>> connections(String user, String routingKey) {
-        CompletableFuture<List<ConnectionEntry>> base = user != null ? connections.byUser(user)
-            : routingKey != null ? connections.byRoutingKey(routingKey) : connections.all();
+        CompletableFuture<List<ConnectionEntry>> base = user != null
+                ? connections.byUser(user)
+                : routingKey != null ? connections.byRoutingKey(routingKey) : connections.all();
         return base.thenApply(list -> list.stream()
-            .filter(e -> routingKey == null || routingKey.equals(e.routingKey()))
-            .filter(e -> user == null || user.equals(e.user())).toList());
+                .filter(e -> routingKey == null || routingKey.equals(e.routingKey()))
+                .filter(e -> user == null || user.equals(e.user()))
+                .toList());
     }
 
     /** Invocations this node is waiting on, and calls it delivered to its clients that are unanswered. */
@@ -581,5 +660,4 @@ public final class Node implements AutoCloseable {
         }
         engine.close();
     }
-
 }

@@ -52,33 +52,78 @@ public final class NodeBuilder {
     NodeMetrics metrics = NodeMetrics.NOOP;
     Clock clock = Clock.systemUTC();
 
-    NodeBuilder() {
+    NodeBuilder() {}
+
+    public NodeBuilder options(NodeOptions v) {
+        options = Objects.requireNonNull(v);
+        return this;
     }
 
-    public NodeBuilder options(NodeOptions v) { options = Objects.requireNonNull(v); return this; }
-
     /** The engine the node runs on; the node starts it and closes it. */
-    public NodeBuilder engine(Engine v) { engine = Objects.requireNonNull(v); return this; }
+    public NodeBuilder engine(Engine v) {
+        engine = Objects.requireNonNull(v);
+        return this;
+    }
 
     /** @deprecated give the whole engine with {@link #engine}, e.g. {@link Engine#of}. */
     @Deprecated
-    public NodeBuilder broker(Broker v) { broker = v; return this; }
+    public NodeBuilder broker(Broker v) {
+        broker = v;
+        return this;
+    }
     /** @deprecated give the whole engine with {@link #engine}, e.g. {@link Engine#of}. */
     @Deprecated
-    public NodeBuilder presenceManager(PresenceManager v) { presenceManager = v; return this; }
+    public NodeBuilder presenceManager(PresenceManager v) {
+        presenceManager = v;
+        return this;
+    }
     /** @deprecated give the whole engine with {@link #engine}, e.g. {@link Engine#of}. */
     @Deprecated
-    public NodeBuilder nodeRegistry(NodeRegistry v) { registry = v; return this; }
+    public NodeBuilder nodeRegistry(NodeRegistry v) {
+        registry = v;
+        return this;
+    }
     /** @deprecated give the whole engine with {@link #engine}, e.g. {@link Engine#of}. */
     @Deprecated
-    public NodeBuilder connectionRegistry(ConnectionRegistry v) { connections = v; return this; }
-    public NodeBuilder tokenVerifier(TokenVerifier v) { tokenVerifier = Objects.requireNonNull(v); return this; }
-    public NodeBuilder onConnect(ConnectHandler v) { connectHandler = v; return this; }
-    public NodeBuilder onSubscribe(SubscribeHandler v) { subscribeHandler = v; return this; }
-    public NodeBuilder onPublish(PublishHandler v) { publishHandler = v; return this; }
-    public NodeBuilder onSend(SendHandler v) { sendHandler = v; return this; }
-    public NodeBuilder onDisconnect(DisconnectListener v) { disconnectListener = v; return this; }
-    public NodeBuilder metrics(NodeMetrics v) { metrics = Objects.requireNonNull(v); return this; }
+    public NodeBuilder connectionRegistry(ConnectionRegistry v) {
+        connections = v;
+        return this;
+    }
+
+    public NodeBuilder tokenVerifier(TokenVerifier v) {
+        tokenVerifier = Objects.requireNonNull(v);
+        return this;
+    }
+
+    public NodeBuilder onConnect(ConnectHandler v) {
+        connectHandler = v;
+        return this;
+    }
+
+    public NodeBuilder onSubscribe(SubscribeHandler v) {
+        subscribeHandler = v;
+        return this;
+    }
+
+    public NodeBuilder onPublish(PublishHandler v) {
+        publishHandler = v;
+        return this;
+    }
+
+    public NodeBuilder onSend(SendHandler v) {
+        sendHandler = v;
+        return this;
+    }
+
+    public NodeBuilder onDisconnect(DisconnectListener v) {
+        disconnectListener = v;
+        return this;
+    }
+
+    public NodeBuilder metrics(NodeMetrics v) {
+        metrics = Objects.requireNonNull(v);
+        return this;
+    }
 
     /**
      * The clock deadlines and expiries are read from: connect timeouts, pings and pong timeouts,
@@ -86,7 +131,10 @@ public final class NodeBuilder {
      * presence TTLs. {@link Clock#systemUTC()} unless set; tests give a clock they move by hand and
      * call the node's tick instead of waiting.
      */
-    public NodeBuilder clock(Clock v) { clock = Objects.requireNonNull(v); return this; }
+    public NodeBuilder clock(Clock v) {
+        clock = Objects.requireNonNull(v);
+        return this;
+    }
 
     /** Registers the handler of an RPC method clients call with {@code rpc}. */
     public NodeBuilder rpc(String method, RpcHandler handler) {
@@ -127,8 +175,8 @@ public final class NodeBuilder {
         }
         if (!missing.isEmpty()) {
             throw new IllegalStateException("the node's engine is missing " + String.join(", ", missing)
-                + ": give a complete engine with engine(Engine.of(broker, presenceManager, nodeRegistry,"
-                + " connectionRegistry)) or engine(new MemoryEngine())");
+                    + ": give a complete engine with engine(Engine.of(broker, presenceManager, nodeRegistry,"
+                    + " connectionRegistry)) or engine(new MemoryEngine())");
         }
         return Engine.of(broker, presenceManager, registry, connections);
     }

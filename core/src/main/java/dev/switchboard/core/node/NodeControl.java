@@ -85,16 +85,19 @@ final class NodeControl {
             return;
         }
         String op = n.path("op").asText("");
-        List<Client> targets = targets(n.path("user").asText(""), n.path("client").asText(""));
+        List<Client> targets =
+                targets(n.path("user").asText(""), n.path("client").asText(""));
         switch (op) {
             case "disconnect" -> {
-                Disconnect d = new Disconnect(n.path("code").asInt(Disconnect.FORCE_NO_RECONNECT.code()),
-                    n.path("reason").asText(""));
+                Disconnect d = new Disconnect(
+                        n.path("code").asInt(Disconnect.FORCE_NO_RECONNECT.code()),
+                        n.path("reason").asText(""));
                 targets.forEach(c -> c.close(d));
             }
             case "unsubscribe" -> {
                 String ch = n.path("channel").asText("");
-                targets.forEach(c -> c.subscriptions().unsubscribe(ch, Subscriptions.UNSUBSCRIBE_SERVER, "server unsubscribe"));
+                targets.forEach(
+                        c -> c.subscriptions().unsubscribe(ch, Subscriptions.UNSUBSCRIBE_SERVER, "server unsubscribe"));
             }
             case "subscribe" -> {
                 String ch = n.path("channel").asText("");
@@ -117,14 +120,16 @@ final class NodeControl {
     }
 
     private void serverSubscribe(Client c, String channel, ChannelOptions opts) {
-        c.subscriptions().prepare(channel, opts, SubscribeParams.NONE, true, c.info(), 0, null)
-            .thenAccept(p -> {
-                long now = node.clock().millis() / 1000;
-                c.subscriptions().commit(List.of(p), ProtocolCodec.push(channel, "subscribe", g -> p.writeResult(g, now)));
-            })
-            .exceptionally(e -> {
-                log.debug("server-side subscribe of {} to {} failed: {}", c.id(), channel, e.toString());
-                return null;
-            });
+        c.subscriptions()
+                .prepare(channel, opts, SubscribeParams.NONE, true, c.info(), 0, null)
+                .thenAccept(p -> {
+                    long now = node.clock().millis() / 1000;
+                    c.subscriptions()
+                            .commit(List.of(p), ProtocolCodec.push(channel, "subscribe", g -> p.writeResult(g, now)));
+                })
+                .exceptionally(e -> {
+                    log.debug("server-side subscribe of {} to {} failed: {}", c.id(), channel, e.toString());
+                    return null;
+                });
     }
 }

@@ -13,11 +13,11 @@ import java.util.Set;
  */
 final class NodeEvents implements BrokerEventHandler {
 
-private final Node node;
+    private final Node node;
 
-NodeEvents(Node node) {
-    this.node = node;
-}
+    NodeEvents(Node node) {
+        this.node = node;
+    }
 
     @Override
     public void handlePublication(String channel, Publication publication, StreamPosition position) {

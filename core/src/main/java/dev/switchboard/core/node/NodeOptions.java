@@ -140,59 +140,105 @@ public final class NodeOptions {
     }
 
     /** Human-readable node name, shown in {@code info}; defaults to the host name. */
-    public String name() { return name; }
+    public String name() {
+        return name;
+    }
 
     /** Unique id of this node process, random per start unless set. */
-    public String id() { return id; }
+    public String id() {
+        return id;
+    }
 
     /** Server version reported to clients. */
-    public String version() { return version; }
+    public String version() {
+        return version;
+    }
 
-    public ChannelRules channelRules() { return channelRules; }
+    public ChannelRules channelRules() {
+        return channelRules;
+    }
 
     /** Clients may connect without a token, as user {@code ""}. */
-    public boolean allowAnonymous() { return allowAnonymous; }
+    public boolean allowAnonymous() {
+        return allowAnonymous;
+    }
 
-    public Duration pingInterval() { return pingInterval; }
+    public Duration pingInterval() {
+        return pingInterval;
+    }
 
-    public Duration pongTimeout() { return pongTimeout; }
+    public Duration pongTimeout() {
+        return pongTimeout;
+    }
 
-    public int clientQueueMaxBytes() { return clientQueueMaxBytes; }
+    public int clientQueueMaxBytes() {
+        return clientQueueMaxBytes;
+    }
 
-    public int clientChannelLimit() { return clientChannelLimit; }
+    public int clientChannelLimit() {
+        return clientChannelLimit;
+    }
 
-    public int userConnectionLimit() { return userConnectionLimit; }
+    public int userConnectionLimit() {
+        return userConnectionLimit;
+    }
 
-    public Duration connectTimeout() { return connectTimeout; }
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
 
-    public int commandRateLimit() { return commandRateLimit; }
+    public int commandRateLimit() {
+        return commandRateLimit;
+    }
 
-    public int commandBurst() { return commandBurst; }
+    public int commandBurst() {
+        return commandBurst;
+    }
 
-    public int maxPendingCommands() { return maxPendingCommands; }
+    public int maxPendingCommands() {
+        return maxPendingCommands;
+    }
 
-    public Duration expiredCheckInterval() { return expiredCheckInterval; }
+    public Duration expiredCheckInterval() {
+        return expiredCheckInterval;
+    }
 
-    public Duration clientExpiredCloseDelay() { return clientExpiredCloseDelay; }
+    public Duration clientExpiredCloseDelay() {
+        return clientExpiredCloseDelay;
+    }
 
-    public Duration presenceUpdateInterval() { return presenceUpdateInterval; }
+    public Duration presenceUpdateInterval() {
+        return presenceUpdateInterval;
+    }
 
-    public Duration presenceTtl() { return presenceTtl; }
+    public Duration presenceTtl() {
+        return presenceTtl;
+    }
 
     /** Channels every connection is subscribed to by the server on connect. */
-    public List<String> serverSideChannels() { return serverSideChannels; }
+    public List<String> serverSideChannels() {
+        return serverSideChannels;
+    }
 
     /** How often the node heartbeats its identity and counts into the registry. */
-    public Duration heartbeatInterval() { return heartbeatInterval; }
+    public Duration heartbeatInterval() {
+        return heartbeatInterval;
+    }
 
     /** Invocations this node may wait on at once; more fail with too many pending. */
-    public int maxPendingInvocations() { return maxPendingInvocations; }
+    public int maxPendingInvocations() {
+        return maxPendingInvocations;
+    }
 
     /** Largest publication {@code data} accepted, in bytes; a larger publish is refused (107). */
-    public int maxPublicationSize() { return maxPublicationSize; }
+    public int maxPublicationSize() {
+        return maxPublicationSize;
+    }
 
     /** Most publications one history read returns, whatever limit it asked for. */
-    public int historyMaxPublicationLimit() { return historyMaxPublicationLimit; }
+    public int historyMaxPublicationLimit() {
+        return historyMaxPublicationLimit;
+    }
 
     /** Builder of {@link NodeOptions}; every field starts at its documented default. */
     public static final class Builder {
@@ -220,8 +266,7 @@ public final class NodeOptions {
         private int maxPublicationSize = DEFAULT_MAX_PUBLICATION_SIZE;
         private int historyMaxPublicationLimit = DEFAULT_HISTORY_MAX_PUBLICATION_LIMIT;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         private Builder(NodeOptions o) {
             name = o.name;
@@ -257,28 +302,116 @@ public final class NodeOptions {
             }
         }
 
-        public Builder name(String v) { name = requireText(v, "node name"); return this; }
-        public Builder id(String v) { id = requireText(v, "node id"); return this; }
-        public Builder version(String v) { version = requireText(v, "version"); return this; }
-        public Builder channelRules(ChannelRules v) { channelRules = Objects.requireNonNull(v); return this; }
-        public Builder allowAnonymous(boolean v) { allowAnonymous = v; return this; }
-        public Builder pingInterval(Duration v) { pingInterval = positive(v, "ping_interval"); return this; }
-        public Builder pongTimeout(Duration v) { pongTimeout = positive(v, "pong_timeout"); return this; }
-        public Builder clientQueueMaxBytes(int v) { clientQueueMaxBytes = positive(v, "client_queue_max_size"); return this; }
-        public Builder clientChannelLimit(int v) { clientChannelLimit = positive(v, "client_channel_limit"); return this; }
-        public Builder userConnectionLimit(int v) { userConnectionLimit = nonNegative(v, "user_connection_limit"); return this; }
-        public Builder connectTimeout(Duration v) { connectTimeout = positive(v, "connect_timeout"); return this; }
-        public Builder commandRateLimit(int v) { commandRateLimit = nonNegative(v, "command_rate_limit"); return this; }
-        public Builder commandBurst(int v) { commandBurst = positive(v, "command_burst"); return this; }
-        public Builder maxPendingCommands(int v) { maxPendingCommands = positive(v, "max_pending_commands"); return this; }
-        public Builder expiredCheckInterval(Duration v) { expiredCheckInterval = positive(v, "expired_check_interval"); return this; }
-        public Builder clientExpiredCloseDelay(Duration v) { clientExpiredCloseDelay = nonNegative(v, "client_expired_close_delay"); return this; }
-        public Builder presenceUpdateInterval(Duration v) { presenceUpdateInterval = positive(v, "presence_update_interval"); return this; }
-        public Builder presenceTtl(Duration v) { presenceTtl = positive(v, "presence_ttl"); return this; }
-        public Builder serverSideChannels(List<String> v) { serverSideChannels = List.copyOf(v); return this; }
-        public Builder heartbeatInterval(Duration v) { heartbeatInterval = positive(v, "heartbeat_interval"); return this; }
-        public Builder maxPendingInvocations(int v) { maxPendingInvocations = positive(v, "max_pending_invocations"); return this; }
-        public Builder maxPublicationSize(int v) { maxPublicationSize = positive(v, "max_publication_size"); return this; }
+        public Builder name(String v) {
+            name = requireText(v, "node name");
+            return this;
+        }
+
+        public Builder id(String v) {
+            id = requireText(v, "node id");
+            return this;
+        }
+
+        public Builder version(String v) {
+            version = requireText(v, "version");
+            return this;
+        }
+
+        public Builder channelRules(ChannelRules v) {
+            channelRules = Objects.requireNonNull(v);
+            return this;
+        }
+
+        public Builder allowAnonymous(boolean v) {
+            allowAnonymous = v;
+            return this;
+        }
+
+        public Builder pingInterval(Duration v) {
+            pingInterval = positive(v, "ping_interval");
+            return this;
+        }
+
+        public Builder pongTimeout(Duration v) {
+            pongTimeout = positive(v, "pong_timeout");
+            return this;
+        }
+
+        public Builder clientQueueMaxBytes(int v) {
+            clientQueueMaxBytes = positive(v, "client_queue_max_size");
+            return this;
+        }
+
+        public Builder clientChannelLimit(int v) {
+            clientChannelLimit = positive(v, "client_channel_limit");
+            return this;
+        }
+
+        public Builder userConnectionLimit(int v) {
+            userConnectionLimit = nonNegative(v, "user_connection_limit");
+            return this;
+        }
+
+        public Builder connectTimeout(Duration v) {
+            connectTimeout = positive(v, "connect_timeout");
+            return this;
+        }
+
+        public Builder commandRateLimit(int v) {
+            commandRateLimit = nonNegative(v, "command_rate_limit");
+            return this;
+        }
+
+        public Builder commandBurst(int v) {
+            commandBurst = positive(v, "command_burst");
+            return this;
+        }
+
+        public Builder maxPendingCommands(int v) {
+            maxPendingCommands = positive(v, "max_pending_commands");
+            return this;
+        }
+
+        public Builder expiredCheckInterval(Duration v) {
+            expiredCheckInterval = positive(v, "expired_check_interval");
+            return this;
+        }
+
+        public Builder clientExpiredCloseDelay(Duration v) {
+            clientExpiredCloseDelay = nonNegative(v, "client_expired_close_delay");
+            return this;
+        }
+
+        public Builder presenceUpdateInterval(Duration v) {
+            presenceUpdateInterval = positive(v, "presence_update_interval");
+            return this;
+        }
+
+        public Builder presenceTtl(Duration v) {
+            presenceTtl = positive(v, "presence_ttl");
+            return this;
+        }
+
+        public Builder serverSideChannels(List<String> v) {
+            serverSideChannels = List.copyOf(v);
+            return this;
+        }
+
+        public Builder heartbeatInterval(Duration v) {
+            heartbeatInterval = positive(v, "heartbeat_interval");
+            return this;
+        }
+
+        public Builder maxPendingInvocations(int v) {
+            maxPendingInvocations = positive(v, "max_pending_invocations");
+            return this;
+        }
+
+        public Builder maxPublicationSize(int v) {
+            maxPublicationSize = positive(v, "max_publication_size");
+            return this;
+        }
+
         public Builder historyMaxPublicationLimit(int v) {
             historyMaxPublicationLimit = positive(v, "history_max_publication_limit");
             return this;
@@ -292,13 +425,16 @@ public final class NodeOptions {
          */
         public NodeOptions build() {
             if (maxPublicationSize >= clientQueueMaxBytes) {
-                throw new InvalidOptionException("max_publication_size", "(" + maxPublicationSize
-                    + ") must be smaller than client_queue_max_size (" + clientQueueMaxBytes
-                    + "), or subscribers would be disconnected as slow for every such publication");
+                throw new InvalidOptionException(
+                        "max_publication_size",
+                        "(" + maxPublicationSize
+                                + ") must be smaller than client_queue_max_size (" + clientQueueMaxBytes
+                                + "), or subscribers would be disconnected as slow for every such publication");
             }
             if (pongTimeout.compareTo(pingInterval) >= 0) {
-                throw new InvalidOptionException("pong_timeout", "(" + pongTimeout + ") must be shorter than ping_interval ("
-                    + pingInterval + ")");
+                throw new InvalidOptionException(
+                        "pong_timeout",
+                        "(" + pongTimeout + ") must be shorter than ping_interval (" + pingInterval + ")");
             }
             if (presenceTtl.compareTo(presenceUpdateInterval) <= 0) {
                 throw new InvalidOptionException("presence_ttl", "must be longer than presence_update_interval");

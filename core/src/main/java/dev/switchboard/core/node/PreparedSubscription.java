@@ -20,8 +20,13 @@ final class PreparedSubscription {
     final StreamPosition position;
     final byte[] data;
 
-    PreparedSubscription(ClientSubscription sub, boolean wasRecovering, boolean recovered,
-                         List<Publication> publications, StreamPosition position, byte[] data) {
+    PreparedSubscription(
+            ClientSubscription sub,
+            boolean wasRecovering,
+            boolean recovered,
+            List<Publication> publications,
+            StreamPosition position,
+            byte[] data) {
         this.sub = sub;
         this.wasRecovering = wasRecovering;
         this.recovered = recovered;

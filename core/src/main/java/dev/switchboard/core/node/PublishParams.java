@@ -32,15 +32,23 @@ public final class PublishParams {
     }
 
     /** A key that makes a retried publish safe: the same key within minutes publishes once. */
-    public String idempotencyKey() { return idempotencyKey; }
+    public String idempotencyKey() {
+        return idempotencyKey;
+    }
 
-    public Map<String, String> tags() { return tags; }
+    public Map<String, String> tags() {
+        return tags;
+    }
 
     /** Deliver without storing in history (no offset). */
-    public boolean skipHistory() { return skipHistory; }
+    public boolean skipHistory() {
+        return skipHistory;
+    }
 
     /** The publishing client, shown to subscribers; {@code null} for server publications. */
-    public ClientInfo info() { return info; }
+    public ClientInfo info() {
+        return info;
+    }
 
     /** Builder of {@link PublishParams}. */
     public static final class Builder {
@@ -49,13 +57,27 @@ public final class PublishParams {
         private boolean skipHistory;
         private ClientInfo info;
 
-        private Builder() {
+        private Builder() {}
+
+        public Builder idempotencyKey(String v) {
+            idempotencyKey = v == null || v.isEmpty() ? null : v;
+            return this;
         }
 
-        public Builder idempotencyKey(String v) { idempotencyKey = v == null || v.isEmpty() ? null : v; return this; }
-        public Builder tags(Map<String, String> v) { tags = v == null ? Map.of() : Map.copyOf(v); return this; }
-        public Builder skipHistory(boolean v) { skipHistory = v; return this; }
-        public Builder info(ClientInfo v) { info = v; return this; }
+        public Builder tags(Map<String, String> v) {
+            tags = v == null ? Map.of() : Map.copyOf(v);
+            return this;
+        }
+
+        public Builder skipHistory(boolean v) {
+            skipHistory = v;
+            return this;
+        }
+
+        public Builder info(ClientInfo v) {
+            info = v;
+            return this;
+        }
 
         public PublishParams build() {
             return new PublishParams(this);

@@ -19,11 +19,9 @@ final class Recovery {
      * @param publications what the client missed, oldest first; empty when not recovered
      * @param position the stream's top at the time of the read
      */
-    record Outcome(boolean recovered, List<Publication> publications, StreamPosition position) {
-    }
+    record Outcome(boolean recovered, List<Publication> publications, StreamPosition position) {}
 
-    private Recovery() {
-    }
+    private Recovery() {}
 
     /**
      * Applies the rule to a history read made with {@code since = offset} and a limit of
@@ -55,8 +53,8 @@ final class Recovery {
             recovered = top.offset() == offset;
         } else {
             recovered = pubs.get(0).offset() == offset + 1
-                && pubs.get(pubs.size() - 1).offset() == top.offset()
-                && contiguous(pubs);
+                    && pubs.get(pubs.size() - 1).offset() == top.offset()
+                    && contiguous(pubs);
         }
         return new Outcome(recovered, recovered ? pubs : List.of(), top);
     }

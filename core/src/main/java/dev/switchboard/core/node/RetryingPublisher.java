@@ -38,7 +38,8 @@ public final class RetryingPublisher {
     public static final Duration DEFAULT_OPEN_DURATION = Duration.ofSeconds(2);
 
     /** The error an open breaker fails calls with: temporary, so callers may retry later. */
-    public static final ProtocolError CIRCUIT_OPEN = ProtocolError.INTERNAL.withMessage("engine unavailable (circuit open)");
+    public static final ProtocolError CIRCUIT_OPEN =
+            ProtocolError.INTERNAL.withMessage("engine unavailable (circuit open)");
 
     /** What to publish: one attempt of the underlying node publish. */
     @FunctionalInterface
@@ -88,15 +89,21 @@ public final class RetryingPublisher {
      * at once with a non-temporary error, or at once with {@link #CIRCUIT_OPEN}.
      */
     public CompletableFuture<StreamPosition> publish(String channel, byte[] data, PublishParams params) {
-        PublishParams keyed = params.idempotencyKey() != null ? params
-            : PublishParams.builder().idempotencyKey(UUID.randomUUID().toString()).tags(params.tags())
-                .skipHistory(params.skipHistory()).info(params.info()).build();
+        PublishParams keyed = params.idempotencyKey() != null
+                ? params
+                : PublishParams.builder()
+                        .idempotencyKey(UUID.randomUUID().toString())
+                        .tags(params.tags())
+                        .skipHistory(params.skipHistory())
+                        .info(params.info())
+                        .build();
         CompletableFuture<StreamPosition> result = new CompletableFuture<>();
         attempt(channel, data, keyed, 1, result);
         return result;
     }
 
-    private void attempt(String channel, byte[] data, PublishParams params, int n, CompletableFuture<StreamPosition> result) {
+    private void attempt(
+            String channel, byte[] data, PublishParams params, int n, CompletableFuture<StreamPosition> result) {
         if (!admit()) {
             result.completeExceptionally(CIRCUIT_OPEN);
             return;
@@ -181,8 +188,15 @@ public final class RetryingPublisher {
             return this;
         }
 
-        public Builder initialBackoff(Duration v) { initialBackoff = Objects.requireNonNull(v); return this; }
-        public Builder maxBackoff(Duration v) { maxBackoff = Objects.requireNonNull(v); return this; }
+        public Builder initialBackoff(Duration v) {
+            initialBackoff = Objects.requireNonNull(v);
+            return this;
+        }
+
+        public Builder maxBackoff(Duration v) {
+            maxBackoff = Objects.requireNonNull(v);
+            return this;
+        }
 
         public Builder failureThreshold(int v) {
             if (v < 1) {
@@ -192,7 +206,10 @@ public final class RetryingPublisher {
             return this;
         }
 
-        public Builder openDuration(Duration v) { openDuration = Objects.requireNonNull(v); return this; }
+        public Builder openDuration(Duration v) {
+            openDuration = Objects.requireNonNull(v);
+            return this;
+        }
 
         public RetryingPublisher build() {
             return new RetryingPublisher(this);

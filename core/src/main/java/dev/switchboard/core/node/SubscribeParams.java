@@ -10,8 +10,8 @@ package dev.switchboard.core.node;
  * @param positioned the client asks for a positioned subscription (honoured if allowed)
  * @param joinLeave the client wants join and leave pushes
  */
-record SubscribeParams(boolean recover, String epoch, long offset, boolean recoverable, boolean positioned,
-                       boolean joinLeave) {
+record SubscribeParams(
+        boolean recover, String epoch, long offset, boolean recoverable, boolean positioned, boolean joinLeave) {
 
     static final SubscribeParams NONE = new SubscribeParams(false, "", 0, false, false, false);
 }

@@ -32,16 +32,21 @@ final class Subscriptions {
      * Registers a subscription and reads its position or missed publications. Publications that
      * arrive meanwhile are buffered until {@link #commit}.
      */
-    CompletableFuture<PreparedSubscription> prepare(String channel, ChannelOptions opts, SubscribeParams p,
-                                                    boolean serverSide, ClientInfo subInfo, long subExpireAt,
-                                                    byte[] replyData) {
+    CompletableFuture<PreparedSubscription> prepare(
+            String channel,
+            ChannelOptions opts,
+            SubscribeParams p,
+            boolean serverSide,
+            ClientInfo subInfo,
+            long subExpireAt,
+            byte[] replyData) {
         boolean history = opts.historyEnabled();
         boolean recoverable = history && (opts.forceRecovery() || (opts.allowRecovery() && p.recoverable()));
-        boolean positioned = history
-            && (recoverable || opts.forcePositioning() || (opts.allowPositioning() && p.positioned()));
+        boolean positioned =
+                history && (recoverable || opts.forcePositioning() || (opts.allowPositioning() && p.positioned()));
         boolean joinLeave = opts.joinLeave() && (p.joinLeave() || opts.forcePushJoinLeave());
-        ClientSubscription sub = new ClientSubscription(channel, opts, serverSide, recoverable, positioned,
-            joinLeave, subInfo, subExpireAt);
+        ClientSubscription sub = new ClientSubscription(
+                channel, opts, serverSide, recoverable, positioned, joinLeave, subInfo, subExpireAt);
         synchronized (client) {
             if (client.isClosed()) {
                 return CompletableFuture.failedFuture(new DisconnectException(Disconnect.CONNECTION_CLOSED));
@@ -56,10 +61,11 @@ final class Subscriptions {
         }
         Node node = client.node;
         CompletableFuture<PreparedSubscription> f = node.addSubscriber(channel, client)
-            .thenCompose(v -> opts.presence()
-                ? node.presenceManager().addPresence(channel, subInfo, node.options().presenceTtl())
-                : CompletableFuture.completedFuture(null))
-            .thenCompose(v -> read(sub, p, replyData));
+                .thenCompose(v -> opts.presence()
+                        ? node.presenceManager()
+                                .addPresence(channel, subInfo, node.options().presenceTtl())
+                        : CompletableFuture.completedFuture(null))
+                .thenCompose(v -> read(sub, p, replyData));
         return f.whenComplete((r, err) -> {
             if (err != null) {
                 remove(sub);
@@ -71,7 +77,7 @@ final class Subscriptions {
         Node node = client.node;
         if (!sub.positioned) {
             return CompletableFuture.completedFuture(
-                new PreparedSubscription(sub, false, false, List.of(), null, data));
+                    new PreparedSubscription(sub, false, false, List.of(), null, data));
         }
         if (sub.recoverable && p.recover()) {
             ChannelOptions opts = sub.options;
@@ -83,8 +89,9 @@ final class Subscriptions {
                 return new PreparedSubscription(sub, true, o.recovered(), o.publications(), o.position(), data);
             });
         }
-        return node.broker().history(sub.channel, HistoryFilter.POSITION_ONLY).thenApply(h ->
-            new PreparedSubscription(sub, false, false, List.of(), h.position(), data));
+        return node.broker()
+                .history(sub.channel, HistoryFilter.POSITION_ONLY)
+                .thenApply(h -> new PreparedSubscription(sub, false, false, List.of(), h.position(), data));
     }
 
     /**
@@ -239,7 +246,9 @@ final class Subscriptions {
             }
         }
         for (ClientSubscription s : withPresence) {
-            client.node.presenceManager().addPresence(s.channel, s.info, client.node.options().presenceTtl());
+            client.node
+                    .presenceManager()
+                    .addPresence(s.channel, s.info, client.node.options().presenceTtl());
         }
     }
 }

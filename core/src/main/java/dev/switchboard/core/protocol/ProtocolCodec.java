@@ -46,9 +46,11 @@ public final class ProtocolCodec {
     // A repeated key would otherwise be resolved silently (last one wins), so two parties reading
     // the same bytes could disagree on what was asked.
     private static final JsonFactory FACTORY = JsonFactory.builder()
-        .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build())
-        .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-        .build();
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxNestingDepth(MAX_NESTING_DEPTH)
+                    .build())
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
     private static final ObjectMapper MAPPER = new ObjectMapper(FACTORY);
 
     /** Writes the body of a reply result or push object. */
@@ -57,8 +59,7 @@ public final class ProtocolCodec {
         void write(JsonGenerator g) throws IOException;
     }
 
-    private ProtocolCodec() {
-    }
+    private ProtocolCodec() {}
 
     /** The shared mapper configured with this codec's limits. */
     public static ObjectMapper mapper() {
@@ -193,7 +194,7 @@ public final class ProtocolCodec {
     /** A JSON object holding what {@code body} writes. */
     public static byte[] encode(Body body) {
         try (ByteArrayBuilder buf = new ByteArrayBuilder(256);
-             JsonGenerator g = FACTORY.createGenerator(buf)) {
+                JsonGenerator g = FACTORY.createGenerator(buf)) {
             g.writeStartObject();
             body.write(g);
             g.writeEndObject();

@@ -34,7 +34,8 @@ public final class ProtocolError extends RuntimeException {
     /** 108: the feature (history, presence) is not enabled for the channel. */
     public static final ProtocolError NOT_AVAILABLE = new ProtocolError(108, "not available", false);
     /** 109: the connection or subscription token expired; SDKs fetch a new one. */
-    public static final ProtocolError TOKEN_EXPIRED = new ProtocolError(WireCodes.TOKEN_EXPIRED, "token expired", false);
+    public static final ProtocolError TOKEN_EXPIRED =
+            new ProtocolError(WireCodes.TOKEN_EXPIRED, "token expired", false);
     /** 110: the connection expired. */
     public static final ProtocolError EXPIRED = new ProtocolError(110, "expired", false);
     /** 111: rate limited; temporary. */

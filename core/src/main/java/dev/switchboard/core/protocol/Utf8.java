@@ -21,8 +21,7 @@ import java.nio.charset.StandardCharsets;
  */
 public final class Utf8 {
 
-    private Utf8() {
-    }
+    private Utf8() {}
 
     /** True when every byte of {@code b} belongs to a well-formed UTF-8 sequence. */
     public static boolean isValid(byte[] b) {
@@ -37,10 +36,11 @@ public final class Utf8 {
     private static boolean isValidStrict(byte[] b) {
         try {
             // The JDK decoder is strict (overlong forms and surrogates are malformed input).
-            StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT)
-                .decode(ByteBuffer.wrap(b));
+            StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(b));
             return true;
         } catch (CharacterCodingException e) {
             return false;

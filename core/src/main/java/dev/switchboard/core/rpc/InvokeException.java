@@ -70,6 +70,6 @@ public final class InvokeException extends RuntimeException {
     @Override
     public String toString() {
         return "InvokeException{" + reason.wireName() + (clientCode != 0 ? ", code " + clientCode : "") + ", "
-            + getMessage() + '}';
+                + getMessage() + '}';
     }
 }

@@ -7,5 +7,4 @@ package dev.switchboard.core.rpc;
  * @param data the raw JSON result, or {@code null} when it failed
  * @param error the failure, or {@code null}
  */
-public record InvokeResult(String clientId, byte[] data, InvokeException error) {
-}
+public record InvokeResult(String clientId, byte[] data, InvokeException error) {}

@@ -9,19 +9,30 @@ import org.junit.jupiter.api.Test;
 class ChannelRulesTest {
 
     private final ChannelRules rules = ChannelRules.builder()
-        .defaultOptions(ChannelOptions.builder().presence(true).build())
-        .namespace("chat", ChannelOptions.builder().historySize(10).historyTtl(Duration.ofMinutes(1)).build())
-        .maxChannelLength(32)
-        .build();
+            .defaultOptions(ChannelOptions.builder().presence(true).build())
+            .namespace(
+                    "chat",
+                    ChannelOptions.builder()
+                            .historySize(10)
+                            .historyTtl(Duration.ofMinutes(1))
+                            .build())
+            .maxChannelLength(32)
+            .build();
 
     @Test
     void channelsWithoutPrefixUseTheDefaultNamespace() {
-        assertThat(rules.optionsFor("news")).get().extracting(ChannelOptions::presence).isEqualTo(true);
+        assertThat(rules.optionsFor("news"))
+                .get()
+                .extracting(ChannelOptions::presence)
+                .isEqualTo(true);
     }
 
     @Test
     void prefixSelectsTheNamespace() {
-        assertThat(rules.optionsFor("chat:room1")).get().extracting(ChannelOptions::historySize).isEqualTo(10);
+        assertThat(rules.optionsFor("chat:room1"))
+                .get()
+                .extracting(ChannelOptions::historySize)
+                .isEqualTo(10);
     }
 
     @Test
@@ -50,13 +61,14 @@ class ChannelRulesTest {
     @Test
     void recoveryWithoutHistoryIsRefused() {
         assertThatThrownBy(() -> ChannelOptions.builder().forceRecovery(true).build())
-            .hasMessageContaining("history");
+                .hasMessageContaining("history");
     }
 
     @Test
     void duplicateNamespaceIsRefused() {
         assertThatThrownBy(() -> ChannelRules.builder()
-            .namespace("a", ChannelOptions.defaults()).namespace("a", ChannelOptions.defaults()))
-            .hasMessageContaining("twice");
+                        .namespace("a", ChannelOptions.defaults())
+                        .namespace("a", ChannelOptions.defaults()))
+                .hasMessageContaining("twice");
     }
 }

@@ -24,29 +24,39 @@ import org.junit.jupiter.api.Test;
 class ClientSessionTest {
 
     static final ChannelOptions HISTORY = ChannelOptions.builder()
-        .historySize(100).historyTtl(Duration.ofMinutes(5)).forceRecovery(true)
-        .presence(true).joinLeave(true)
-        .allowSubscribeForClient(true).allowPublishForSubscriber(true)
-        .allowPresenceForSubscriber(true).allowHistoryForSubscriber(true)
-        .build();
+            .historySize(100)
+            .historyTtl(Duration.ofMinutes(5))
+            .forceRecovery(true)
+            .presence(true)
+            .joinLeave(true)
+            .allowSubscribeForClient(true)
+            .allowPublishForSubscriber(true)
+            .allowPresenceForSubscriber(true)
+            .allowHistoryForSubscriber(true)
+            .build();
 
     static ChannelRules rules() {
         return ChannelRules.builder()
-            .defaultOptions(HISTORY)
-            .namespace("small", HISTORY.toBuilder().historySize(3).build())
-            .namespace("private", ChannelOptions.builder().build())
-            .namespace("plain", ChannelOptions.builder().allowSubscribeForClient(true).build())
-            .build();
+                .defaultOptions(HISTORY)
+                .namespace("small", HISTORY.toBuilder().historySize(3).build())
+                .namespace("private", ChannelOptions.builder().build())
+                .namespace(
+                        "plain",
+                        ChannelOptions.builder().allowSubscribeForClient(true).build())
+                .build();
     }
 
     private final ManualClock clock = new ManualClock();
     private Node node = newNode(NodeOptions.builder().channelRules(rules()).build());
 
     private static Node newNode(NodeOptions options) {
-        return Node.builder().options(options).tokenVerifier(new TestTokens())
-            .rpc("echo", req -> CompletableFuture.completedFuture(req.data()))
-            .rpc("fail", req -> CompletableFuture.failedFuture(ProtocolError.of(4001, "nope", false)))
-            .build().start();
+        return Node.builder()
+                .options(options)
+                .tokenVerifier(new TestTokens())
+                .rpc("echo", req -> CompletableFuture.completedFuture(req.data()))
+                .rpc("fail", req -> CompletableFuture.failedFuture(ProtocolError.of(4001, "nope", false)))
+                .build()
+                .start();
     }
 
     @AfterEach
@@ -82,8 +92,11 @@ class ClientSessionTest {
     @Test
     void aReplyLargerThanHalfTheQueueIsLimitExceededNotASlowDisconnect() {
         node.close();
-        node = newNode(NodeOptions.builder().channelRules(rules()).clientQueueMaxBytes(16 * 1024)
-            .maxPublicationSize(4 * 1024).build());
+        node = newNode(NodeOptions.builder()
+                .channelRules(rules())
+                .clientQueueMaxBytes(16 * 1024)
+                .maxPublicationSize(4 * 1024)
+                .build());
         RecordingTransport t = connect("alice");
         send(t, "{\"id\":2,\"subscribe\":{\"channel\":\"news\"}}");
         for (int i = 0; i < 4; i++) {
@@ -111,7 +124,9 @@ class ClientSessionTest {
         send(t, "{\"id\":2,\"subscribe\":{\"channel\":\"news\"}}");
         assertThat(t.reply(2).at("/subscribe/recoverable").asBoolean()).isTrue();
         publish("news", 3);
-        assertThat(t.pushes("news", "pub")).extracting(p -> p.get("offset").asLong()).containsExactly(1L, 2L, 3L);
+        assertThat(t.pushes("news", "pub"))
+                .extracting(p -> p.get("offset").asLong())
+                .containsExactly(1L, 2L, 3L);
     }
 
     @Test
@@ -122,11 +137,16 @@ class ClientSessionTest {
         String epoch = t.reply(2).at("/subscribe/epoch").asText();
         send(t, "{\"id\":3,\"unsubscribe\":{\"channel\":\"news\"}}");
         publish("news", 5);
-        send(t, "{\"id\":4,\"subscribe\":{\"channel\":\"news\",\"recover\":true,\"epoch\":\"" + epoch + "\",\"offset\":2}}");
+        send(
+                t,
+                "{\"id\":4,\"subscribe\":{\"channel\":\"news\",\"recover\":true,\"epoch\":\"" + epoch
+                        + "\",\"offset\":2}}");
         JsonNode r = t.reply(4).get("subscribe");
         assertThat(r.get("recovered").asBoolean()).isTrue();
         assertThat(r.get("was_recovering").asBoolean()).isTrue();
-        assertThat(r.get("publications")).extracting(p -> p.get("offset").asLong()).containsExactly(3L, 4L, 5L, 6L, 7L);
+        assertThat(r.get("publications"))
+                .extracting(p -> p.get("offset").asLong())
+                .containsExactly(3L, 4L, 5L, 6L, 7L);
     }
 
     @Test
@@ -137,7 +157,10 @@ class ClientSessionTest {
         String epoch = t.reply(2).at("/subscribe/epoch").asText();
         send(t, "{\"id\":3,\"unsubscribe\":{\"channel\":\"small:x\"}}");
         publish("small:x", 10);
-        send(t, "{\"id\":4,\"subscribe\":{\"channel\":\"small:x\",\"recover\":true,\"epoch\":\"" + epoch + "\",\"offset\":1}}");
+        send(
+                t,
+                "{\"id\":4,\"subscribe\":{\"channel\":\"small:x\",\"recover\":true,\"epoch\":\"" + epoch
+                        + "\",\"offset\":1}}");
         JsonNode r = t.reply(4).get("subscribe");
         assertThat(r.get("recovered").asBoolean()).isFalse();
         assertThat(r.has("publications")).isFalse();
@@ -150,19 +173,31 @@ class ClientSessionTest {
         // subscribe is in flight and must be merged with what history returns.
         DelayedSubscribeBroker broker = new DelayedSubscribeBroker();
         node.close();
-        node = Node.builder().options(NodeOptions.builder().channelRules(rules()).build())
-            .engine(Engine.of(broker, new MemoryPresenceManager(), new MemoryNodeRegistry(), new MemoryConnectionRegistry()))
-            .tokenVerifier(new TestTokens()).build().start();
+        node = Node.builder()
+                .options(NodeOptions.builder().channelRules(rules()).build())
+                .engine(Engine.of(
+                        broker, new MemoryPresenceManager(), new MemoryNodeRegistry(), new MemoryConnectionRegistry()))
+                .tokenVerifier(new TestTokens())
+                .build()
+                .start();
         publish("news", 2);
-        String epoch = node.history("news", HistoryFilter.POSITION_ONLY).join().position().epoch();
+        String epoch = node.history("news", HistoryFilter.POSITION_ONLY)
+                .join()
+                .position()
+                .epoch();
         RecordingTransport t = connect("alice");
-        send(t, "{\"id\":2,\"subscribe\":{\"channel\":\"news\",\"recover\":true,\"epoch\":\"" + epoch + "\",\"offset\":1}}");
+        send(
+                t,
+                "{\"id\":2,\"subscribe\":{\"channel\":\"news\",\"recover\":true,\"epoch\":\"" + epoch
+                        + "\",\"offset\":1}}");
         publish("news", 3); // offsets 3..5 arrive live while subscribing
         assertThat(t.json()).noneMatch(n -> n.path("id").asLong() == 2);
         broker.completeSubscribe();
         publish("news", 2); // 6..7 after the reply
         List<Long> seen = new java.util.ArrayList<>();
-        t.reply(2).at("/subscribe/publications").forEach(p -> seen.add(p.get("offset").asLong()));
+        t.reply(2)
+                .at("/subscribe/publications")
+                .forEach(p -> seen.add(p.get("offset").asLong()));
         t.pushes("news", "pub").forEach(p -> seen.add(p.get("offset").asLong()));
         assertThat(t.reply(2).at("/subscribe/recovered").asBoolean()).isTrue();
         assertThat(seen).containsExactly(2L, 3L, 4L, 5L, 6L, 7L);
@@ -172,7 +207,8 @@ class ClientSessionTest {
     void subscribeAndConnectInOneFrameAreProcessedInOrder() {
         RecordingTransport t = new RecordingTransport();
         Client c = node.newClient(t);
-        c.handleFrame(b("{\"id\":1,\"connect\":{\"token\":\"user:bob\"}}\n{\"id\":2,\"subscribe\":{\"channel\":\"news\"}}"));
+        c.handleFrame(
+                b("{\"id\":1,\"connect\":{\"token\":\"user:bob\"}}\n{\"id\":2,\"subscribe\":{\"channel\":\"news\"}}"));
         assertThat(t.reply(1).has("connect")).isTrue();
         assertThat(t.reply(2).has("subscribe")).isTrue();
     }
@@ -181,11 +217,16 @@ class ClientSessionTest {
     void commandsBatchedWithAnAsynchronousConnectWaitForItInOrder() {
         CompletableFuture<dev.switchboard.core.hook.ConnectDecision> decision = new CompletableFuture<>();
         node.close();
-        node = Node.builder().options(NodeOptions.builder().channelRules(rules()).build())
-            .tokenVerifier(new TestTokens()).onConnect(req -> decision).build().start();
+        node = Node.builder()
+                .options(NodeOptions.builder().channelRules(rules()).build())
+                .tokenVerifier(new TestTokens())
+                .onConnect(req -> decision)
+                .build()
+                .start();
         RecordingTransport t = new RecordingTransport();
         Client c = node.newClient(t);
-        c.handleFrame(b("{\"id\":1,\"connect\":{\"token\":\"user:bob\"}}\n{\"id\":2,\"subscribe\":{\"channel\":\"news\"}}"));
+        c.handleFrame(
+                b("{\"id\":1,\"connect\":{\"token\":\"user:bob\"}}\n{\"id\":2,\"subscribe\":{\"channel\":\"news\"}}"));
         c.handleFrame(b("{\"id\":3,\"presence_stats\":{\"channel\":\"news\"}}"));
         assertThat(t.messages).isEmpty();
         decision.complete(dev.switchboard.core.hook.ConnectDecision.allow());
@@ -197,17 +238,20 @@ class ClientSessionTest {
     void aRefusedAsynchronousConnectMayBeRetriedOnTheSameConnection() {
         java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
         node.close();
-        node = Node.builder().options(NodeOptions.builder().channelRules(rules()).build())
-            .tokenVerifier(new TestTokens())
-            .onConnect(req -> CompletableFuture.supplyAsync(() -> attempts.incrementAndGet() == 1
-                ? dev.switchboard.core.hook.ConnectDecision.deny(ProtocolError.UNAUTHORIZED)
-                : dev.switchboard.core.hook.ConnectDecision.allowAs("bob", null)))
-            .build().start();
+        node = Node.builder()
+                .options(NodeOptions.builder().channelRules(rules()).build())
+                .tokenVerifier(new TestTokens())
+                .onConnect(req -> CompletableFuture.supplyAsync(() -> attempts.incrementAndGet() == 1
+                        ? dev.switchboard.core.hook.ConnectDecision.deny(ProtocolError.UNAUTHORIZED)
+                        : dev.switchboard.core.hook.ConnectDecision.allowAs("bob", null)))
+                .build()
+                .start();
         RecordingTransport t = new RecordingTransport();
         Client c = node.newClient(t);
         c.handleFrame(b("{\"id\":1,\"connect\":{}}"));
         c.handleFrame(b("{\"id\":2,\"connect\":{}}"));
-        await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> assertThat(t.messages).hasSize(2));
+        await().atMost(Duration.ofSeconds(2))
+                .untilAsserted(() -> assertThat(t.messages).hasSize(2));
         assertThat(t.reply(1).at("/error/code").asInt()).isEqualTo(101);
         assertThat(t.reply(2).at("/connect/client").asText()).isEqualTo(c.id());
         assertThat(t.closed).isNull();
@@ -260,16 +304,22 @@ class ClientSessionTest {
         send(a, "{\"id\":2,\"subscribe\":{\"channel\":\"room\",\"join_leave\":true}}");
         RecordingTransport b = connect("bob");
         send(b, "{\"id\":2,\"subscribe\":{\"channel\":\"room\"}}");
-        assertThat(a.pushes("room", "join")).extracting(j -> j.at("/info/user").asText()).contains("bob");
+        assertThat(a.pushes("room", "join"))
+                .extracting(j -> j.at("/info/user").asText())
+                .contains("bob");
         send(a, "{\"id\":3,\"presence\":{\"channel\":\"room\"}}");
         assertThat(a.reply(3).at("/presence/presence").size()).isEqualTo(2);
         send(a, "{\"id\":4,\"presence_stats\":{\"channel\":\"room\"}}");
         assertThat(a.reply(4).at("/presence_stats/num_users").asInt()).isEqualTo(2);
         publish("room", 4);
         send(a, "{\"id\":5,\"history\":{\"channel\":\"room\",\"limit\":2,\"reverse\":true}}");
-        assertThat(a.reply(5).at("/history/publications")).extracting(p -> p.get("offset").asLong()).containsExactly(4L, 3L);
+        assertThat(a.reply(5).at("/history/publications"))
+                .extracting(p -> p.get("offset").asLong())
+                .containsExactly(4L, 3L);
         send(b, "{\"id\":3,\"unsubscribe\":{\"channel\":\"room\"}}");
-        assertThat(a.pushes("room", "leave")).extracting(j -> j.at("/info/user").asText()).contains("bob");
+        assertThat(a.pushes("room", "leave"))
+                .extracting(j -> j.at("/info/user").asText())
+                .contains("bob");
     }
 
     @Test
@@ -343,7 +393,11 @@ class ClientSessionTest {
     @Test
     void commandFloodDisconnectsWithTooManyRequests() {
         node.close();
-        node = newNode(NodeOptions.builder().channelRules(rules()).commandRateLimit(10).commandBurst(20).build());
+        node = newNode(NodeOptions.builder()
+                .channelRules(rules())
+                .commandRateLimit(10)
+                .commandBurst(20)
+                .build());
         RecordingTransport t = connect("alice");
         StringBuilder flood = new StringBuilder();
         for (int i = 0; i < 100; i++) {
@@ -356,8 +410,12 @@ class ClientSessionTest {
     /** Replaces the node with one on the hand-moved clock. */
     private void useManualClock(NodeOptions.Builder options) {
         node.close();
-        node = Node.builder().options(options.channelRules(rules()).build()).tokenVerifier(new TestTokens(clock))
-            .clock(clock).build().start();
+        node = Node.builder()
+                .options(options.channelRules(rules()).build())
+                .tokenVerifier(new TestTokens(clock))
+                .clock(clock)
+                .build()
+                .start();
     }
 
     /** Moves the clock and runs the node's tick on its own timer thread, so it never races the periodic one. */
@@ -367,12 +425,15 @@ class ClientSessionTest {
     }
 
     private static long pings(RecordingTransport t) {
-        return t.messages.stream().filter(m -> new String(m, StandardCharsets.UTF_8).equals("{}")).count();
+        return t.messages.stream()
+                .filter(m -> new String(m, StandardCharsets.UTF_8).equals("{}"))
+                .count();
     }
 
     @Test
     void clientThatNeverPongsIsDisconnectedWithNoPongJustAfterThePongTimeout() throws Exception {
-        useManualClock(NodeOptions.builder().pingInterval(Duration.ofSeconds(25)).pongTimeout(Duration.ofSeconds(10)));
+        useManualClock(
+                NodeOptions.builder().pingInterval(Duration.ofSeconds(25)).pongTimeout(Duration.ofSeconds(10)));
         RecordingTransport silent = connect("alice");
         RecordingTransport answering = connect("bob");
 
@@ -384,7 +445,9 @@ class ClientSessionTest {
         send(answering, "{}");
 
         advance(Duration.ofSeconds(10));
-        assertThat(silent.closed).as("the pong deadline itself is still in time").isNull();
+        assertThat(silent.closed)
+                .as("the pong deadline itself is still in time")
+                .isNull();
         advance(Duration.ofMillis(1));
         assertThat(silent.closed).isEqualTo(Disconnect.NO_PONG);
         assertThat(answering.closed).isNull();
@@ -392,7 +455,8 @@ class ClientSessionTest {
 
     @Test
     void aClientThatAnswersEveryPingIsPingedEachIntervalAndStays() throws Exception {
-        useManualClock(NodeOptions.builder().pingInterval(Duration.ofSeconds(25)).pongTimeout(Duration.ofSeconds(10)));
+        useManualClock(
+                NodeOptions.builder().pingInterval(Duration.ofSeconds(25)).pongTimeout(Duration.ofSeconds(10)));
         RecordingTransport t = connect("alice");
         for (int i = 1; i <= 4; i++) {
             advance(Duration.ofSeconds(25));
@@ -416,14 +480,17 @@ class ClientSessionTest {
 
     @Test
     void aConnectionIsClosedExpiredOnceItsTokenExpiryPlusTheGraceHasPassed() throws Exception {
-        useManualClock(NodeOptions.builder().clientExpiredCloseDelay(Duration.ofSeconds(5))
-            .pingInterval(Duration.ofHours(1)));
+        useManualClock(NodeOptions.builder()
+                .clientExpiredCloseDelay(Duration.ofSeconds(5))
+                .pingInterval(Duration.ofHours(1)));
         long exp = clock.millis() / 1000 + 60;
         RecordingTransport t = new RecordingTransport();
         Client c = node.newClient(t);
         transports.put(t, c);
         send(t, "{\"id\":1,\"connect\":{\"token\":\"user:alice:exp=" + exp + "\"}}");
-        assertThat(t.reply(1).at("/connect/expires").asBoolean()).as("connect reply %s", t.json()).isTrue();
+        assertThat(t.reply(1).at("/connect/expires").asBoolean())
+                .as("connect reply %s", t.json())
+                .isTrue();
 
         advance(Duration.ofSeconds(65));
         assertThat(t.closed).as("expiry plus grace is still in time").isNull();
@@ -434,7 +501,10 @@ class ClientSessionTest {
     @Test
     void serverSideChannelsAreSubscribedOnConnect() {
         node.close();
-        node = newNode(NodeOptions.builder().channelRules(rules()).serverSideChannels(List.of("alerts")).build());
+        node = newNode(NodeOptions.builder()
+                .channelRules(rules())
+                .serverSideChannels(List.of("alerts"))
+                .build());
         RecordingTransport t = connect("alice");
         assertThat(t.reply(1).at("/connect/subs").has("alerts")).isTrue();
         publish("alerts", 1);
@@ -446,7 +516,9 @@ class ClientSessionTest {
         RecordingTransport t = connect("alice");
         send(t, "{\"id\":2,\"subscribe\":{\"channel\":\"news\"}}");
         node.unsubscribe("alice", "news", null).join();
-        assertThat(t.pushes("news", "unsubscribe")).extracting(u -> u.get("code").asInt()).containsExactly(2000);
+        assertThat(t.pushes("news", "unsubscribe"))
+                .extracting(u -> u.get("code").asInt())
+                .containsExactly(2000);
         node.disconnect("alice", null, new Disconnect(4500, "bye")).join();
         assertThat(t.closed).isEqualTo(new Disconnect(4500, "bye"));
         assertThat(node.info().numClients()).isZero();

@@ -18,7 +18,9 @@ class CommandRateTest {
         assertThat(r.take(SECOND / 10)).as("one token after 100 ms").isTrue();
         assertThat(r.take(SECOND / 10)).isFalse();
         for (int i = 0; i < 20; i++) {
-            assertThat(r.take(100 * SECOND)).as("refilled to the burst, not beyond").isTrue();
+            assertThat(r.take(100 * SECOND))
+                    .as("refilled to the burst, not beyond")
+                    .isTrue();
         }
         assertThat(r.take(100 * SECOND)).isFalse();
     }

@@ -28,11 +28,30 @@ class NodeEngineTest {
         final List<String> calls = new ArrayList<>();
         volatile boolean healthy = true;
 
-        @Override public Broker broker() { return delegate.broker(); }
-        @Override public PresenceManager presenceManager() { return delegate.presenceManager(); }
-        @Override public NodeRegistry nodeRegistry() { return delegate.nodeRegistry(); }
-        @Override public ConnectionRegistry connectionRegistry() { return delegate.connectionRegistry(); }
-        @Override public boolean healthy() { return healthy; }
+        @Override
+        public Broker broker() {
+            return delegate.broker();
+        }
+
+        @Override
+        public PresenceManager presenceManager() {
+            return delegate.presenceManager();
+        }
+
+        @Override
+        public NodeRegistry nodeRegistry() {
+            return delegate.nodeRegistry();
+        }
+
+        @Override
+        public ConnectionRegistry connectionRegistry() {
+            return delegate.connectionRegistry();
+        }
+
+        @Override
+        public boolean healthy() {
+            return healthy;
+        }
 
         @Override
         public void start(BrokerEventHandler handler) {
@@ -77,33 +96,41 @@ class NodeEngineTest {
     void aBrokerWithoutRegistriesFailsFastNamingWhatIsMissing() {
         NodeBuilder b = Node.builder().broker(new MemoryBroker()).presenceManager(new MemoryPresenceManager());
 
-        assertThatThrownBy(b::build).isInstanceOf(IllegalStateException.class)
-            .hasMessageContaining("missing nodeRegistry, connectionRegistry")
-            .hasMessageContaining("engine(Engine.of(");
+        assertThatThrownBy(b::build)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("missing nodeRegistry, connectionRegistry")
+                .hasMessageContaining("engine(Engine.of(");
     }
 
     @Test
     void aBrokerWithoutAConnectionRegistryDoesNotGetTheMemoryOne() {
-        NodeBuilder b = Node.builder().broker(new MemoryBroker()).presenceManager(new MemoryPresenceManager())
-            .nodeRegistry(new MemoryNodeRegistry());
+        NodeBuilder b = Node.builder()
+                .broker(new MemoryBroker())
+                .presenceManager(new MemoryPresenceManager())
+                .nodeRegistry(new MemoryNodeRegistry());
 
-        assertThatThrownBy(b::build).isInstanceOf(IllegalStateException.class)
-            .hasMessageContaining("missing connectionRegistry");
+        assertThatThrownBy(b::build)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("missing connectionRegistry");
     }
 
     @Test
     void anEngineAndPartsTogetherAreRefused() {
         NodeBuilder b = Node.builder().engine(new MemoryEngine()).broker(new MemoryBroker());
 
-        assertThatThrownBy(b::build).isInstanceOf(IllegalStateException.class)
-            .hasMessageContaining("only engine(");
+        assertThatThrownBy(b::build).isInstanceOf(IllegalStateException.class).hasMessageContaining("only engine(");
     }
 
     @Test
     void allFourPartsStillMakeANode() {
         MemoryConnectionRegistry connections = new MemoryConnectionRegistry();
-        Node node = Node.builder().broker(new MemoryBroker()).presenceManager(new MemoryPresenceManager())
-            .nodeRegistry(new MemoryNodeRegistry()).connectionRegistry(connections).build().start();
+        Node node = Node.builder()
+                .broker(new MemoryBroker())
+                .presenceManager(new MemoryPresenceManager())
+                .nodeRegistry(new MemoryNodeRegistry())
+                .connectionRegistry(connections)
+                .build()
+                .start();
         try {
             assertThat(node.connections(null, null).join()).isEmpty();
         } finally {
@@ -113,7 +140,9 @@ class NodeEngineTest {
 
     @Test
     void anEngineOfPartsNamesAMissingPart() {
-        assertThatThrownBy(() -> Engine.of(new MemoryBroker(), new MemoryPresenceManager(), new MemoryNodeRegistry(),
-            null)).isInstanceOf(NullPointerException.class).hasMessage("connectionRegistry");
+        assertThatThrownBy(() ->
+                        Engine.of(new MemoryBroker(), new MemoryPresenceManager(), new MemoryNodeRegistry(), null))
+                .isInstanceOf(NullPointerException.class)
+                .hasMessage("connectionRegistry");
     }
 }

@@ -17,14 +17,18 @@ import org.junit.jupiter.api.Test;
 class PublicationLimitsTest {
 
     private final Node node = Node.builder()
-        .options(NodeOptions.builder()
-            .channelRules(ChannelRules.builder()
-                .defaultOptions(ChannelOptions.builder().historySize(100).historyTtl(Duration.ofMinutes(1)).build())
-                .build())
-            .maxPublicationSize(1024)
-            .historyMaxPublicationLimit(5)
-            .build())
-        .build().start();
+            .options(NodeOptions.builder()
+                    .channelRules(ChannelRules.builder()
+                            .defaultOptions(ChannelOptions.builder()
+                                    .historySize(100)
+                                    .historyTtl(Duration.ofMinutes(1))
+                                    .build())
+                            .build())
+                    .maxPublicationSize(1024)
+                    .historyMaxPublicationLimit(5)
+                    .build())
+            .build()
+            .start();
 
     @AfterEach
     void stop() {
@@ -32,19 +36,27 @@ class PublicationLimitsTest {
     }
 
     private static void assertRefused(Runnable call, String message) {
-        assertThatThrownBy(call::run).isInstanceOf(CompletionException.class)
-            .cause().isInstanceOfSatisfying(ProtocolError.class, e -> {
-                assertThat(e.code()).isEqualTo(ProtocolError.BAD_REQUEST.code());
-                assertThat(e.getMessage()).contains(message);
-            });
+        assertThatThrownBy(call::run)
+                .isInstanceOf(CompletionException.class)
+                .cause()
+                .isInstanceOfSatisfying(ProtocolError.class, e -> {
+                    assertThat(e.code()).isEqualTo(ProtocolError.BAD_REQUEST.code());
+                    assertThat(e.getMessage()).contains(message);
+                });
     }
 
     @Test
     void aPublicationOverTheLimitIsRefusedAndNotStored() {
         byte[] big = ("\"" + "x".repeat(1100) + "\"").getBytes(StandardCharsets.UTF_8);
         assertRefused(() -> node.publish("news", big).join(), "more than max_publication_size (1024)");
-        assertThat(node.history("news", new HistoryFilter(null, -1, false)).join().publications()).isEmpty();
-        assertThat(node.publish("news", "\"ok\"".getBytes(StandardCharsets.UTF_8)).join().offset()).isEqualTo(1);
+        assertThat(node.history("news", new HistoryFilter(null, -1, false))
+                        .join()
+                        .publications())
+                .isEmpty();
+        assertThat(node.publish("news", "\"ok\"".getBytes(StandardCharsets.UTF_8))
+                        .join()
+                        .offset())
+                .isEqualTo(1);
     }
 
     @Test
@@ -56,13 +68,24 @@ class PublicationLimitsTest {
     @Test
     void historyReturnsAtMostTheLimitWhateverWasAsked() {
         for (int i = 0; i < 12; i++) {
-            node.publish("news", ("{\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8)).join();
+            node.publish("news", ("{\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8))
+                    .join();
         }
-        assertThat(node.history("news", new HistoryFilter(null, HistoryFilter.NO_LIMIT, false)).join().publications())
-            .hasSize(5);
-        assertThat(node.history("news", new HistoryFilter(null, 1000, true)).join().publications())
-            .hasSize(5).first().extracting(p -> p.offset()).isEqualTo(12L);
-        assertThat(node.history("news", new HistoryFilter(null, 3, false)).join().publications()).hasSize(3);
+        assertThat(node.history("news", new HistoryFilter(null, HistoryFilter.NO_LIMIT, false))
+                        .join()
+                        .publications())
+                .hasSize(5);
+        assertThat(node.history("news", new HistoryFilter(null, 1000, true))
+                        .join()
+                        .publications())
+                .hasSize(5)
+                .first()
+                .extracting(p -> p.offset())
+                .isEqualTo(12L);
+        assertThat(node.history("news", new HistoryFilter(null, 3, false))
+                        .join()
+                        .publications())
+                .hasSize(3);
     }
 
     @Test

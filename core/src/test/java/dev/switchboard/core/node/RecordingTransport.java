@@ -46,8 +46,10 @@ final class RecordingTransport implements Transport {
 
     /** The reply to command {@code id}. */
     JsonNode reply(long id) {
-        return json().stream().filter(n -> n.path("id").asLong() == id).findFirst()
-            .orElseThrow(() -> new AssertionError("no reply to command " + id + " in " + json()));
+        return json().stream()
+                .filter(n -> n.path("id").asLong() == id)
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no reply to command " + id + " in " + json()));
     }
 
     /** Pushes of a kind ({@code pub}, {@code join}, ...) on a channel. */

@@ -68,18 +68,21 @@ class RecoveryTest {
     @Test
     void clientAheadOfTheStreamIsNotRecovered() {
         // A stream that restarted with the same epoch would otherwise look complete.
-        assertThat(Recovery.apply("e1", 20, 100, read(1, 0, 9, "e1")).recovered()).isFalse();
+        assertThat(Recovery.apply("e1", 20, 100, read(1, 0, 9, "e1")).recovered())
+                .isFalse();
     }
 
     @Test
     void everythingTrimmedButTopMovedIsNotRecovered() {
-        assertThat(Recovery.apply("e1", 5, 100, read(1, 0, 9, "e1")).recovered()).isFalse();
+        assertThat(Recovery.apply("e1", 5, 100, read(1, 0, 9, "e1")).recovered())
+                .isFalse();
     }
 
     @Test
     void moreDataThanTheClientsQueueCanTakeIsNotRecovered() {
         HistoryResult missed = read(6, 9, 9, "e1");
-        long bytes = missed.publications().stream().mapToLong(p -> p.data().length).sum();
+        long bytes =
+                missed.publications().stream().mapToLong(p -> p.data().length).sum();
         assertThat(Recovery.apply("e1", 5, 100, bytes, missed).recovered()).isTrue();
         Recovery.Outcome o = Recovery.apply("e1", 5, 100, bytes - 1, missed);
         assertThat(o.recovered()).isFalse();

@@ -30,20 +30,26 @@ class RetryingPublisherTest {
         return (ch, data, params) -> {
             keys.add(params.idempotencyKey());
             return calls.incrementAndGet() <= failures
-                ? CompletableFuture.failedFuture(error)
-                : CompletableFuture.completedFuture(new StreamPosition(calls.get(), "e"));
+                    ? CompletableFuture.failedFuture(error)
+                    : CompletableFuture.completedFuture(new StreamPosition(calls.get(), "e"));
         };
     }
 
     private RetryingPublisher publisher(RetryingPublisher.Target t, int threshold) {
-        return RetryingPublisher.builder(t, scheduler).maxAttempts(4).initialBackoff(Duration.ofMillis(5))
-            .maxBackoff(Duration.ofMillis(20)).failureThreshold(threshold).openDuration(Duration.ofMillis(300)).build();
+        return RetryingPublisher.builder(t, scheduler)
+                .maxAttempts(4)
+                .initialBackoff(Duration.ofMillis(5))
+                .maxBackoff(Duration.ofMillis(20))
+                .failureThreshold(threshold)
+                .openDuration(Duration.ofMillis(300))
+                .build();
     }
 
     @Test
     void temporaryFailuresAreRetriedWithTheSameIdempotencyKey() {
         StreamPosition pos = publisher(failingTimes(2, ProtocolError.INTERNAL), 10)
-            .publish("c", new byte[] {'1'}, PublishParams.DEFAULT).join();
+                .publish("c", new byte[] {'1'}, PublishParams.DEFAULT)
+                .join();
         assertThat(pos.offset()).isEqualTo(3);
         assertThat(keys).hasSize(3).doesNotContainNull();
         assertThat(keys).containsOnly(keys.get(0));
@@ -52,29 +58,40 @@ class RetryingPublisherTest {
     @Test
     void permanentErrorsAreNotRetried() {
         assertThatThrownBy(() -> publisher(failingTimes(5, ProtocolError.UNKNOWN_CHANNEL), 10)
-            .publish("c", new byte[] {'1'}, PublishParams.DEFAULT).join()).hasCauseReference(ProtocolError.UNKNOWN_CHANNEL);
+                        .publish("c", new byte[] {'1'}, PublishParams.DEFAULT)
+                        .join())
+                .hasCauseReference(ProtocolError.UNKNOWN_CHANNEL);
         assertThat(calls.get()).isEqualTo(1);
     }
 
     @Test
     void openBreakerFailsAtOnceThenLetsAProbeThrough() throws Exception {
         RetryingPublisher p = publisher(failingTimes(4, ProtocolError.INTERNAL), 4);
-        assertThatThrownBy(() -> p.publish("c", new byte[] {'1'}, PublishParams.DEFAULT).join())
-            .hasCauseInstanceOf(ProtocolError.class);
+        assertThatThrownBy(() ->
+                        p.publish("c", new byte[] {'1'}, PublishParams.DEFAULT).join())
+                .hasCauseInstanceOf(ProtocolError.class);
         assertThat(p.isOpen()).isTrue();
         int before = calls.get();
-        assertThatThrownBy(() -> p.publish("c", new byte[] {'1'}, PublishParams.DEFAULT).join())
-            .hasCauseReference(RetryingPublisher.CIRCUIT_OPEN);
+        assertThatThrownBy(() ->
+                        p.publish("c", new byte[] {'1'}, PublishParams.DEFAULT).join())
+                .hasCauseReference(RetryingPublisher.CIRCUIT_OPEN);
         assertThat(calls.get()).isEqualTo(before);
         Thread.sleep(350);
-        assertThat(p.publish("c", new byte[] {'1'}, PublishParams.DEFAULT).join().offset()).isEqualTo(5);
+        assertThat(p.publish("c", new byte[] {'1'}, PublishParams.DEFAULT)
+                        .join()
+                        .offset())
+                .isEqualTo(5);
         assertThat(p.isOpen()).isFalse();
     }
 
     @Test
     void callerKeyIsKept() {
         publisher(failingTimes(1, ProtocolError.INTERNAL), 10)
-            .publish("c", new byte[] {'1'}, PublishParams.builder().idempotencyKey("mine").build()).join();
+                .publish(
+                        "c",
+                        new byte[] {'1'},
+                        PublishParams.builder().idempotencyKey("mine").build())
+                .join();
         assertThat(keys).containsOnly("mine");
     }
 }

@@ -20,26 +20,20 @@ import dev.switchboard.core.engine.StreamPosition;
 public class BrokerEventsAdapter implements BrokerEventHandler {
 
     @Override
-    public void handlePublication(String channel, Publication publication, StreamPosition position) {
-    }
+    public void handlePublication(String channel, Publication publication, StreamPosition position) {}
 
     @Override
-    public void handleJoin(String channel, ClientInfo info) {
-    }
+    public void handleJoin(String channel, ClientInfo info) {}
 
     @Override
-    public void handleLeave(String channel, ClientInfo info) {
-    }
+    public void handleLeave(String channel, ClientInfo info) {}
 
     @Override
-    public void handleInsufficientState(String channel) {
-    }
+    public void handleInsufficientState(String channel) {}
 
     @Override
-    public void handleNodeMessage(byte[] message) {
-    }
+    public void handleNodeMessage(byte[] message) {}
 
     @Override
-    public void handleControl(byte[] message) {
-    }
+    public void handleControl(byte[] message) {}
 }

@@ -77,29 +77,34 @@ public final class FreezingProxy implements AutoCloseable {
     }
 
     private void pump(Link l, InputStream in, OutputStream out, boolean fromClient) {
-        Thread t = new Thread(() -> {
-            byte[] buf = new byte[16384];
-            try {
-                int n;
-                while ((n = in.read(buf)) > 0) {
-                    if (fromClient && !l.pubSub
-                        && new String(buf, 0, n, StandardCharsets.ISO_8859_1).toUpperCase().contains("SUBSCRIBE")) {
-                        l.pubSub = true;
+        Thread t = new Thread(
+                () -> {
+                    byte[] buf = new byte[16384];
+                    try {
+                        int n;
+                        while ((n = in.read(buf)) > 0) {
+                            if (fromClient
+                                    && !l.pubSub
+                                    && new String(buf, 0, n, StandardCharsets.ISO_8859_1)
+                                            .toUpperCase()
+                                            .contains("SUBSCRIBE")) {
+                                l.pubSub = true;
+                            }
+                            if (!fromClient && l.frozen) {
+                                continue;
+                            }
+                            out.write(buf, 0, n);
+                            out.flush();
+                        }
+                    } catch (IOException e) {
+                        // connection ended
+                    } finally {
+                        closeQuietly(l.client);
+                        closeQuietly(l.upstream);
+                        links.remove(l);
                     }
-                    if (!fromClient && l.frozen) {
-                        continue;
-                    }
-                    out.write(buf, 0, n);
-                    out.flush();
-                }
-            } catch (IOException e) {
-                // connection ended
-            } finally {
-                closeQuietly(l.client);
-                closeQuietly(l.upstream);
-                links.remove(l);
-            }
-        }, "freezing-proxy-link");
+                },
+                "freezing-proxy-link");
         t.setDaemon(true);
         t.start();
     }

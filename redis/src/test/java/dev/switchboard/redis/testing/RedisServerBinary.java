@@ -11,8 +11,7 @@ public final class RedisServerBinary {
     /** Name looked up on the {@code PATH}. */
     static final String NAME = "redis-server";
 
-    private RedisServerBinary() {
-    }
+    private RedisServerBinary() {}
 
     /**
      * The binary, or empty if none is installed.

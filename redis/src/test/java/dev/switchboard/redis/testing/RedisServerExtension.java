@@ -87,6 +87,7 @@ public final class RedisServerExtension implements BeforeAllCallback, BeforeEach
     private int port;
     /** Volatile, not guarded: the shutdown hook must reach it without waiting for a lock. */
     private volatile Process process;
+
     private RedisClient helper;
 
     private RedisServerExtension(boolean aof) {
@@ -124,8 +125,8 @@ public final class RedisServerExtension implements BeforeAllCallback, BeforeEach
     @Override
     public synchronized void beforeEach(ExtensionContext context) {
         if (dir != null && !isRunning()) {
-            System.out.println("redis-server on port " + port + " was down before "
-                + context.getDisplayName() + "; restarting it");
+            System.out.println("redis-server on port " + port + " was down before " + context.getDisplayName()
+                    + "; restarting it");
             start();
         }
     }
@@ -276,18 +277,29 @@ public final class RedisServerExtension implements BeforeAllCallback, BeforeEach
     }
 
     private void launch(String binary) {
-        List<String> cmd = new ArrayList<>(List.of(binary,
-            "--port", Integer.toString(port), "--bind", HOST, "--dir", dir.toString(),
-            "--save", "", "--daemonize", "no"));
+        List<String> cmd = new ArrayList<>(List.of(
+                binary,
+                "--port",
+                Integer.toString(port),
+                "--bind",
+                HOST,
+                "--dir",
+                dir.toString(),
+                "--save",
+                "",
+                "--daemonize",
+                "no"));
         if (aof) {
             cmd.addAll(List.of("--appendonly", "yes", "--appendfsync", "always"));
         } else {
             cmd.addAll(List.of("--appendonly", "no"));
         }
         try {
-            process = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(LOG_FILE).toFile()))
-                .start();
+            process = new ProcessBuilder(cmd)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                            dir.resolve(LOG_FILE).toFile()))
+                    .start();
         } catch (IOException e) {
             throw new IllegalStateException("cannot run " + binary + ": " + e.getMessage(), e);
         }
@@ -307,7 +319,7 @@ public final class RedisServerExtension implements BeforeAllCallback, BeforeEach
         String log = log();
         System.err.println("redis-server did not start on port " + port + "; its log:\n" + log);
         throw new IllegalStateException("redis-server did not answer PING on port " + port + " within "
-            + START_TIMEOUT.toSeconds() + " s; its log:\n" + log);
+                + START_TIMEOUT.toSeconds() + " s; its log:\n" + log);
     }
 
     /** True once the server answers PING with PONG (not LOADING while it reads its AOF). */
@@ -352,15 +364,19 @@ public final class RedisServerExtension implements BeforeAllCallback, BeforeEach
 
     private synchronized RedisClient helper() {
         if (helper == null) {
-            RedisURI uri = RedisURI.builder().withHost(HOST).withPort(port).withTimeout(COMMAND_TIMEOUT).build();
+            RedisURI uri = RedisURI.builder()
+                    .withHost(HOST)
+                    .withPort(port)
+                    .withTimeout(COMMAND_TIMEOUT)
+                    .build();
             helper = RedisClient.create(uri);
             helper.setOptions(ClientOptions.builder()
-                // RESP2 keeps replies to strings, integers and arrays for RedisReplyOutput.
-                .protocolVersion(ProtocolVersion.RESP2)
-                .autoReconnect(false)
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
-                .build());
+                    // RESP2 keeps replies to strings, integers and arrays for RedisReplyOutput.
+                    .protocolVersion(ProtocolVersion.RESP2)
+                    .autoReconnect(false)
+                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                    .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
+                    .build());
         }
         return helper;
     }
@@ -368,7 +384,7 @@ public final class RedisServerExtension implements BeforeAllCallback, BeforeEach
     private static String binaryOrSkip() {
         return RedisServerBinary.find().orElseGet(() -> {
             String why = "no redis-server: set " + RedisServerBinary.ENV
-                + " or put redis-server on the PATH (apt-get install redis-server)";
+                    + " or put redis-server on the PATH (apt-get install redis-server)";
             if ("true".equalsIgnoreCase(System.getenv("CI"))) {
                 throw new IllegalStateException(why + "; CI must install it");
             }

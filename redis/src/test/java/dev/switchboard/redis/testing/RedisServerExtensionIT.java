@@ -82,7 +82,7 @@ class RedisServerExtensionIT {
         assertThat(plain.command("INCR", "n")).isEqualTo(2L);
         assertThat(plain.command("GET", "missing")).isNull();
         assertThat(plain.command("EVAL", "return {1, 'a', {2, 'b'}, {}}", "0"))
-            .isEqualTo(List.of(1L, "a", List.of(2L, "b"), List.of()));
+                .isEqualTo(List.of(1L, "a", List.of(2L, "b"), List.of()));
         plain.flushAll();
         assertThat(plain.command("DBSIZE")).isEqualTo(0L);
     }

@@ -1,7 +1,7 @@
 package dev.switchboard.server.cli;
 
-import dev.switchboard.transport.config.ConfigException;
 import dev.switchboard.server.config.DevSecrets;
+import dev.switchboard.transport.config.ConfigException;
 import dev.switchboard.transport.config.ServerConfig;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -18,8 +18,10 @@ import picocli.CommandLine.Mixin;
  * config OK
  * }</pre>
  */
-@Command(name = "checkconfig", mixinStandardHelpOptions = true,
-    description = "Validate the configuration (file plus environment) and exit: 0 when OK, 1 otherwise.")
+@Command(
+        name = "checkconfig",
+        mixinStandardHelpOptions = true,
+        description = "Validate the configuration (file plus environment) and exit: 0 when OK, 1 otherwise.")
 public final class CheckConfigCommand implements Callable<Integer> {
 
     private final CliContext ctx;
@@ -43,11 +45,13 @@ public final class CheckConfigCommand implements Callable<Integer> {
         ctx.out().println("config OK");
         Path file = config.resolvedFile(ctx);
         ctx.out().println("  source: " + (file == null ? "defaults" : file) + " plus SWITCHBOARD_* environment");
-        ctx.out().println("  engine " + cfg.engine().configName() + ", " + cfg.address() + ":" + cfg.port() + ", "
-            + cfg.channel().namespaces().size() + " namespace(s)");
+        ctx.out()
+                .println("  engine " + cfg.engine().configName() + ", " + cfg.address() + ":" + cfg.port() + ", "
+                        + cfg.channel().namespaces().size() + " namespace(s)");
         if (DevSecrets.needed(cfg)) {
-            ctx.out().println("  note: no token key and no api_key configured; serve will use development secrets"
-                + " from " + DevSecrets.fileIn(ctx.workDir()));
+            ctx.out()
+                    .println("  note: no token key and no api_key configured; serve will use development secrets"
+                            + " from " + DevSecrets.fileIn(ctx.workDir()));
         }
         return Main.EXIT_OK;
     }

@@ -24,8 +24,13 @@ import java.util.Objects;
  * @param launcher starts the server for {@code serve}
  * @param stopSignal waits for the stop signal and stops the server for {@code serve}
  */
-public record CliContext(PrintWriter out, PrintWriter err, Map<String, String> env, Path workDir,
-                         ServeCommand.Launcher launcher, ServeCommand.StopSignal stopSignal) {
+public record CliContext(
+        PrintWriter out,
+        PrintWriter err,
+        Map<String, String> env,
+        Path workDir,
+        ServeCommand.Launcher launcher,
+        ServeCommand.StopSignal stopSignal) {
 
     public CliContext {
         Objects.requireNonNull(out, "out");
@@ -38,17 +43,38 @@ public record CliContext(PrintWriter out, PrintWriter err, Map<String, String> e
 
     /** The real process: {@code System.out}/{@code System.err}, {@code System.getenv()}, the current directory. */
     public static CliContext system() {
-        return new CliContext(new PrintWriter(System.out, true, Charset.defaultCharset()),
-            new PrintWriter(System.err, true, Charset.defaultCharset()), System.getenv(), Path.of(""),
-            ServeCommand::startSwitchboardServer, ServeCommand.StopSignal.JVM_SHUTDOWN);
+        return new CliContext(
+                new PrintWriter(System.out, true, Charset.defaultCharset()),
+                new PrintWriter(System.err, true, Charset.defaultCharset()),
+                System.getenv(),
+                Path.of(""),
+                ServeCommand::startSwitchboardServer,
+                ServeCommand.StopSignal.JVM_SHUTDOWN);
     }
 
-    public CliContext withOut(PrintWriter v) { return new CliContext(v, err, env, workDir, launcher, stopSignal); }
-    public CliContext withErr(PrintWriter v) { return new CliContext(out, v, env, workDir, launcher, stopSignal); }
-    public CliContext withEnv(Map<String, String> v) { return new CliContext(out, err, v, workDir, launcher, stopSignal); }
-    public CliContext withWorkDir(Path v) { return new CliContext(out, err, env, v, launcher, stopSignal); }
-    public CliContext withLauncher(ServeCommand.Launcher v) { return new CliContext(out, err, env, workDir, v, stopSignal); }
-    public CliContext withStopSignal(ServeCommand.StopSignal v) { return new CliContext(out, err, env, workDir, launcher, v); }
+    public CliContext withOut(PrintWriter v) {
+        return new CliContext(v, err, env, workDir, launcher, stopSignal);
+    }
+
+    public CliContext withErr(PrintWriter v) {
+        return new CliContext(out, v, env, workDir, launcher, stopSignal);
+    }
+
+    public CliContext withEnv(Map<String, String> v) {
+        return new CliContext(out, err, v, workDir, launcher, stopSignal);
+    }
+
+    public CliContext withWorkDir(Path v) {
+        return new CliContext(out, err, env, v, launcher, stopSignal);
+    }
+
+    public CliContext withLauncher(ServeCommand.Launcher v) {
+        return new CliContext(out, err, env, workDir, v, stopSignal);
+    }
+
+    public CliContext withStopSignal(ServeCommand.StopSignal v) {
+        return new CliContext(out, err, env, workDir, launcher, v);
+    }
 
     /** {@code path} resolved against {@link #workDir()} unless absolute. */
     public Path resolve(Path path) {

@@ -8,8 +8,11 @@ import picocli.CommandLine.Option;
 /** The {@code --config FILE} option shared by the commands that read configuration. */
 public final class ConfigOption {
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
-        description = "YAML config file. Default: $SWITCHBOARD_CONFIG, else none (defaults plus SWITCHBOARD_* environment).")
+    @Option(
+            names = {"-c", "--config"},
+            paramLabel = "FILE",
+            description =
+                    "YAML config file. Default: $SWITCHBOARD_CONFIG, else none (defaults plus SWITCHBOARD_* environment).")
     Path file;
 
     /** The file that will be read, resolved against the working directory, or {@code null} for none. */

@@ -28,8 +28,10 @@ import picocli.CommandLine.Parameters;
  * $ java -jar switchboard.jar genconfig prod.yaml --force
  * }</pre>
  */
-@Command(name = "genconfig", mixinStandardHelpOptions = true,
-    description = "Write a commented sample config with a new random token secret and API key.")
+@Command(
+        name = "genconfig",
+        mixinStandardHelpOptions = true,
+        description = "Write a commented sample config with a new random token secret and API key.")
 public final class GenConfigCommand implements Callable<Integer> {
 
     /** File written when none is named. */
@@ -40,11 +42,17 @@ public final class GenConfigCommand implements Callable<Integer> {
 
     private final CliContext ctx;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "FILE", defaultValue = DEFAULT_FILE,
-        description = "Where to write (default: ${DEFAULT-VALUE}).")
+    @Parameters(
+            index = "0",
+            arity = "0..1",
+            paramLabel = "FILE",
+            defaultValue = DEFAULT_FILE,
+            description = "Where to write (default: ${DEFAULT-VALUE}).")
     Path file;
 
-    @Option(names = {"-f", "--force"}, description = "Overwrite FILE if it exists.")
+    @Option(
+            names = {"-f", "--force"},
+            description = "Overwrite FILE if it exists.")
     boolean force;
 
     GenConfigCommand(CliContext ctx) {
@@ -54,8 +62,10 @@ public final class GenConfigCommand implements Callable<Integer> {
     /** The sample with new secrets filled in. */
     static String render() {
         String sample = sample();
-        return replaceOnce(replaceOnce(sample, SECRET_LINE, "  hmac_secret: \"" + DevSecrets.newHmacSecret() + "\""),
-            API_KEY_LINE, "api_key: \"" + DevSecrets.newApiKey() + "\"");
+        return replaceOnce(
+                replaceOnce(sample, SECRET_LINE, "  hmac_secret: \"" + DevSecrets.newHmacSecret() + "\""),
+                API_KEY_LINE,
+                "api_key: \"" + DevSecrets.newApiKey() + "\"");
     }
 
     /** The sample as written from the key table (empty secrets). */
@@ -104,6 +114,8 @@ public final class GenConfigCommand implements Callable<Integer> {
         if (!FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
             return new FileAttribute<?>[0];
         }
-        return new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))};
+        return new FileAttribute<?>[] {
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))
+        };
     }
 }

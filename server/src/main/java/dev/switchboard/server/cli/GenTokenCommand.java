@@ -1,8 +1,8 @@
 package dev.switchboard.server.cli;
 
+import dev.switchboard.server.config.DevSecrets;
 import dev.switchboard.transport.auth.TokenGenerator;
 import dev.switchboard.transport.config.ConfigException;
-import dev.switchboard.server.config.DevSecrets;
 import dev.switchboard.transport.config.Durations;
 import dev.switchboard.transport.config.ServerConfig;
 import dev.switchboard.transport.config.TokenConfig;
@@ -28,8 +28,10 @@ import picocli.CommandLine.Option;
  * $ TOKEN=$(java -jar switchboard.jar gentoken --user alice --channels news)
  * }</pre>
  */
-@Command(name = "gentoken", mixinStandardHelpOptions = true,
-    description = "Print an HS256 connection token for a user (for development and tests).")
+@Command(
+        name = "gentoken",
+        mixinStandardHelpOptions = true,
+        description = "Print an HS256 connection token for a user (for development and tests).")
 public final class GenTokenCommand implements Callable<Integer> {
 
     private final CliContext ctx;
@@ -37,15 +39,25 @@ public final class GenTokenCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config;
 
-    @Option(names = {"-u", "--user"}, required = true, paramLabel = "USER", description = "User id (the sub claim).")
+    @Option(
+            names = {"-u", "--user"},
+            required = true,
+            paramLabel = "USER",
+            description = "User id (the sub claim).")
     String user;
 
-    @Option(names = "--ttl", paramLabel = "DURATION", defaultValue = "1h",
-        description = "Lifetime like 30m, 1h, 7d; 0 for a token that never expires (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--ttl",
+            paramLabel = "DURATION",
+            defaultValue = "1h",
+            description = "Lifetime like 30m, 1h, 7d; 0 for a token that never expires (default: ${DEFAULT-VALUE}).")
     String ttl;
 
-    @Option(names = "--channels", split = ",", paramLabel = "CHANNEL",
-        description = "Channels the server subscribes the connection to (comma-separated).")
+    @Option(
+            names = "--channels",
+            split = ",",
+            paramLabel = "CHANNEL",
+            description = "Channels the server subscribes the connection to (comma-separated).")
     List<String> channels;
 
     @Option(names = "--info", paramLabel = "JSON", description = "Connection info shown to other clients, as JSON.")
@@ -87,11 +99,15 @@ public final class GenTokenCommand implements Callable<Integer> {
             ctx.err().println("config error: " + e.getMessage());
             return Main.EXIT_FAILURE;
         }
-        List<String> subs = channels == null ? List.of()
-            : channels.stream().map(String::trim).filter(c -> !c.isEmpty()).toList();
+        List<String> subs = channels == null
+                ? List.of()
+                : channels.stream().map(String::trim).filter(c -> !c.isEmpty()).toList();
         try {
-            String jwt = generator.connectToken(user, lifetime.isZero() ? null : lifetime, subs,
-                info == null ? null : info.getBytes(StandardCharsets.UTF_8));
+            String jwt = generator.connectToken(
+                    user,
+                    lifetime.isZero() ? null : lifetime,
+                    subs,
+                    info == null ? null : info.getBytes(StandardCharsets.UTF_8));
             ctx.out().println(jwt);
             ctx.out().flush();
         } catch (IllegalArgumentException e) {
@@ -111,12 +127,14 @@ public final class GenTokenCommand implements Callable<Integer> {
             if (dev.isPresent()) {
                 return Optional.of(dev.get().hmacSecret());
             }
-            ctx.err().println("no token secret: set token.hmac_secret in the config (or SWITCHBOARD_TOKEN_HMAC_SECRET),"
-                + " or run `serve` once in this directory to create " + DevSecrets.fileIn(ctx.workDir()));
+            ctx.err()
+                    .println("no token secret: set token.hmac_secret in the config (or SWITCHBOARD_TOKEN_HMAC_SECRET),"
+                            + " or run `serve` once in this directory to create " + DevSecrets.fileIn(ctx.workDir()));
             return Optional.empty();
         }
-        ctx.err().println("gentoken signs HS256 tokens and token.hmac_secret is not set;"
-            + " sign tokens with the private key matching the configured public key");
+        ctx.err()
+                .println("gentoken signs HS256 tokens and token.hmac_secret is not set;"
+                        + " sign tokens with the private key matching the configured public key");
         return Optional.empty();
     }
 }

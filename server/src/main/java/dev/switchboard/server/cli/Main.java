@@ -21,11 +21,17 @@ import picocli.CommandLine.Spec;
  * int exit = Main.run(CliContext.system(), "checkconfig", "--config", "prod.yaml");
  * }</pre>
  */
-@Command(name = "switchboard", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-    description = "Real-time messaging server speaking the Centrifugo client protocol.",
-    commandListHeading = "%nCommands:%n",
-    footer = {"", "Exit codes: 0 success, 1 failure (bad config, check failed, cannot start), 2 wrong arguments.",
-        "Configuration reference: docs/configuration.md"})
+@Command(
+        name = "switchboard",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "Real-time messaging server speaking the Centrifugo client protocol.",
+        commandListHeading = "%nCommands:%n",
+        footer = {
+            "",
+            "Exit codes: 0 success, 1 failure (bad config, check failed, cannot start), 2 wrong arguments.",
+            "Configuration reference: docs/configuration.md"
+        })
 public final class Main implements Callable<Integer> {
 
     /** Success. */
@@ -38,8 +44,7 @@ public final class Main implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    private Main() {
-    }
+    private Main() {}
 
     /** Runs the command line in this JVM and exits with its code. */
     public static void main(String[] args) {

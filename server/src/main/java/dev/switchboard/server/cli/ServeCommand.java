@@ -1,8 +1,8 @@
 package dev.switchboard.server.cli;
 
+import dev.switchboard.server.config.DevSecrets;
 import dev.switchboard.transport.SwitchboardServer;
 import dev.switchboard.transport.config.ConfigException;
-import dev.switchboard.server.config.DevSecrets;
 import dev.switchboard.transport.config.ServerConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -27,8 +27,10 @@ import picocli.CommandLine.Mixin;
  * $ SWITCHBOARD_PORT=9000 java -jar switchboard.jar serve --config switchboard.yaml
  * }</pre>
  */
-@Command(name = "serve", mixinStandardHelpOptions = true,
-    description = "Start a node and run until SIGTERM/SIGINT (Ctrl+C), then stop gracefully.")
+@Command(
+        name = "serve",
+        mixinStandardHelpOptions = true,
+        description = "Start a node and run until SIGTERM/SIGINT (Ctrl+C), then stop gracefully.")
 public final class ServeCommand implements Callable<Integer> {
 
     /** Path of the WebSocket endpoint that Centrifugo client SDKs connect to. */
@@ -64,13 +66,16 @@ public final class ServeCommand implements Callable<Integer> {
         /** Blocks until SIGTERM/SIGINT; the server is closed from the JVM shutdown hook. */
         StopSignal JVM_SHUTDOWN = (server, timeout) -> {
             CountDownLatch stopped = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                try {
-                    closeWithin(server, timeout);
-                } finally {
-                    stopped.countDown();
-                }
-            }, "switchboard-shutdown"));
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(
+                            () -> {
+                                try {
+                                    closeWithin(server, timeout);
+                                } finally {
+                                    stopped.countDown();
+                                }
+                            },
+                            "switchboard-shutdown"));
             stopped.await();
         };
 
@@ -122,18 +127,21 @@ public final class ServeCommand implements Callable<Integer> {
             out.println("  HTTP API:  disabled (http_api.enabled: false)");
         } else {
             out.println("  HTTP API:  http://" + host + ":" + port + HTTP_API_PATH
-                + (cfg.apiKey() == null ? "  (no api_key configured: every call is refused)"
-                : "  (header \"Authorization: apikey <api_key>\")"));
+                    + (cfg.apiKey() == null
+                            ? "  (no api_key configured: every call is refused)"
+                            : "  (header \"Authorization: apikey <api_key>\")"));
         }
         if (dev != null) {
             out.println("  Dev secrets " + (dev.created() ? "created" : "reused") + ": " + dev.file()
-                + " (token secret and api_key; for development only)");
+                    + " (token secret and api_key; for development only)");
         }
         if (cfg.token().hmacSecret() != null) {
             out.println("  Dev token: " + genTokenCommand());
         } else if (!cfg.token().hasAnyKey()) {
-            out.println("  No token key configured: " + (cfg.node().allowAnonymous()
-                ? "only anonymous connections are accepted" : "every connection is refused"));
+            out.println("  No token key configured: "
+                    + (cfg.node().allowAnonymous()
+                            ? "only anonymous connections are accepted"
+                            : "every connection is refused"));
         } else {
             out.println("  Tokens: sign them with the private key matching token.*_public_key");
         }
@@ -154,7 +162,11 @@ public final class ServeCommand implements Callable<Integer> {
             return override;
         }
         try {
-            Path jar = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path jar = Path.of(Main.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI());
             if (jar.getFileName() != null && jar.getFileName().toString().endsWith(".jar")) {
                 Path cwd = Path.of("").toAbsolutePath();
                 Path shown = jar.startsWith(cwd) ? cwd.relativize(jar) : jar;
@@ -179,13 +191,15 @@ public final class ServeCommand implements Callable<Integer> {
      * process alive past {@code shutdown_timeout}.
      */
     public static void closeWithin(RunningServer server, Duration timeout) {
-        Thread closer = new Thread(() -> {
-            try {
-                server.close();
-            } catch (RuntimeException e) {
-                LOG.warn("error while stopping: {}", e.toString());
-            }
-        }, "switchboard-close");
+        Thread closer = new Thread(
+                () -> {
+                    try {
+                        server.close();
+                    } catch (RuntimeException e) {
+                        LOG.warn("error while stopping: {}", e.toString());
+                    }
+                },
+                "switchboard-close");
         closer.setDaemon(true);
         closer.start();
         try {
@@ -194,7 +208,8 @@ public final class ServeCommand implements Callable<Integer> {
             Thread.currentThread().interrupt();
         }
         if (closer.isAlive()) {
-            LOG.warn("graceful stop did not finish within shutdown_timeout ({} ms); exiting anyway", timeout.toMillis());
+            LOG.warn(
+                    "graceful stop did not finish within shutdown_timeout ({} ms); exiting anyway", timeout.toMillis());
         } else {
             LOG.info("stopped");
         }
@@ -207,7 +222,8 @@ public final class ServeCommand implements Callable<Integer> {
     /** The real {@link Launcher}: builds and starts a {@code SwitchboardServer}. */
     static RunningServer startSwitchboardServer(ServerConfig config) {
         // start() releases what it took when binding fails, so nothing is left running on error.
-        SwitchboardServer server = SwitchboardServer.builder().config(config).build().start();
+        SwitchboardServer server =
+                SwitchboardServer.builder().config(config).build().start();
         return new RunningServer() {
             @Override
             public int port() {

@@ -43,11 +43,10 @@ public final class ConfigLoader {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConfigLoader.class);
 
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-        .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    private static final ObjectMapper YAML =
+            new ObjectMapper(new YAMLFactory()).enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
-    private ConfigLoader() {
-    }
+    private ConfigLoader() {}
 
     /**
      * Which config file to read: {@code cliOption} when given, else {@code SWITCHBOARD_CONFIG},
@@ -99,7 +98,9 @@ public final class ConfigLoader {
 
     private static void warnUnknownVariables(Map<String, String> env) {
         for (String name : env.keySet()) {
-            if (name.startsWith(ENV_PREFIX) && !ConfigKeys.ENV_KEYS.containsKey(name) && !name.equals(ENV_CONFIG_FILE)) {
+            if (name.startsWith(ENV_PREFIX)
+                    && !ConfigKeys.ENV_KEYS.containsKey(name)
+                    && !name.equals(ENV_CONFIG_FILE)) {
                 // Likely a typo (SWITCHBOARD_PROT); its value is never logged, it may be a secret.
                 LOG.warn("ignoring unknown environment variable {}", name);
             }
@@ -133,7 +134,7 @@ public final class ConfigLoader {
             problem = (m.getContext() == null ? "" : m.getContext() + ": ") + m.getProblem();
             if (m.getProblemMark() != null) {
                 return "invalid YAML at line " + (m.getProblemMark().getLine() + 1) + ", column "
-                    + (m.getProblemMark().getColumn() + 1) + ": " + problem;
+                        + (m.getProblemMark().getColumn() + 1) + ": " + problem;
             }
         }
         JsonLocation loc = e.getLocation();
@@ -141,6 +142,7 @@ public final class ConfigLoader {
         if (problem != null && problem.startsWith("Duplicate field")) {
             return "duplicate key" + problem.substring("Duplicate field".length()) + where;
         }
-        return "invalid YAML" + where + ": " + (problem == null ? "" : problem.lines().findFirst().orElse(""));
+        return "invalid YAML" + where + ": "
+                + (problem == null ? "" : problem.lines().findFirst().orElse(""));
     }
 }

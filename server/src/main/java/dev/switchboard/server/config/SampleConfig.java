@@ -27,10 +27,13 @@ public final class SampleConfig {
 
     /** Comment lines written before a key, for what one key's doc cannot say. */
     private static final Map<String, String> NOTES = Map.of(
-        "channel.history_size", "The options below apply to channels without a namespace (\"news\");"
-            + " each namespace has the same keys.");
+            "channel.history_size",
+            "The options below apply to channels without a namespace (\"news\");"
+                    + " each namespace has the same keys.");
+
     private static final Map<String, String> SECTION_NOTES = Map.of(
-        "http", "Plain HTTP connections (WebSocket handshakes, /api, /health, /metrics): half-open sockets time out.");
+            "http",
+            "Plain HTTP connections (WebSocket handshakes, /api, /health, /metrics): half-open sockets time out.");
 
     private static final String NAMESPACES = """
           # Namespaces: channels "<name>:..." use that entry's options (every channel option above).
@@ -47,8 +50,7 @@ public final class SampleConfig {
           namespaces: []
         """;
 
-    private SampleConfig() {
-    }
+    private SampleConfig() {}
 
     /** The sample, with empty secrets. */
     public static String text() {
@@ -56,7 +58,8 @@ public final class SampleConfig {
         // Grouped by section in the order sections first appear, so a key added at the end of the
         // table still lands in its own section (a section written twice would be a duplicate key).
         Map<String, List<ConfigKey<?, ?>>> sections = new LinkedHashMap<>();
-        ConfigKeys.ALL.forEach(k -> sections.computeIfAbsent(k.section(), s -> new ArrayList<>()).add(k));
+        ConfigKeys.ALL.forEach(k ->
+                sections.computeIfAbsent(k.section(), s -> new ArrayList<>()).add(k));
         String previous = null;
         for (ConfigKey<?, ?> key : ConfigKeys.ALL) {
             String section = key.section();
@@ -88,7 +91,16 @@ public final class SampleConfig {
         if (!note.isEmpty()) {
             out.append(indent).append("# ").append(note).append('\n');
         }
-        out.append(indent).append("# ").append(key.doc()).append(" Env: ").append(key.env()).append(".\n");
-        out.append(indent).append(key.name()).append(": ").append(key.defaultYaml()).append('\n');
+        out.append(indent)
+                .append("# ")
+                .append(key.doc())
+                .append(" Env: ")
+                .append(key.env())
+                .append(".\n");
+        out.append(indent)
+                .append(key.name())
+                .append(": ")
+                .append(key.defaultYaml())
+                .append('\n');
     }
 }

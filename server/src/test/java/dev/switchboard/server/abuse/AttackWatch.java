@@ -42,6 +42,7 @@ final class AttackWatch implements AutoCloseable {
     static final Duration HEALTH_BOUND = Duration.ofMillis(Long.getLong("abuse.health.ms", 1500));
     /** Direct memory an attack may make the node hold on top of what it held before (of 64 MiB). */
     static final long DIRECT_GROWTH_BOUND = 40L << 20;
+
     private static final Duration PUBLISH_EVERY = Duration.ofMillis(50);
     private static final AtomicInteger CHANNELS = new AtomicInteger();
 
@@ -49,8 +50,10 @@ final class AttackWatch implements AutoCloseable {
     private final String row;
     private final String channel;
     private final WsTestClient innocent;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2))
+            .build();
     private final int logMark;
 
     private final Map<Integer, Long> sentAt = new ConcurrentHashMap<>();
@@ -146,9 +149,13 @@ final class AttackWatch implements AutoCloseable {
         sentAt.put(n, t0);
         String body = "{\"channel\":\"" + channel + "\",\"data\":{\"n\":" + n + "}}";
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(node.apiUrl() + "/publish"))
-                .timeout(Duration.ofSeconds(2)).header("X-API-Key", TestServers.API_KEY)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(URI.create(node.apiUrl() + "/publish"))
+                            .timeout(Duration.ofSeconds(2))
+                            .header("X-API-Key", TestServers.API_KEY)
+                            .POST(HttpRequest.BodyPublishers.ofString(body))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 200 || !r.body().contains("\"result\"")) {
                 sentAt.remove(n);
                 publishFailures.add("#" + n + " -> " + r.statusCode() + " " + r.body());
@@ -169,7 +176,7 @@ final class AttackWatch implements AutoCloseable {
         max(healthMaxMs, ms);
         if (status != 200) {
             healthFailures.add((status < 0 ? "no answer within " + HEALTH_BOUND.toMillis() + " ms" : "status " + status)
-                + " at probe " + healthProbes.get());
+                    + " at probe " + healthProbes.get());
         }
     }
 
@@ -266,17 +273,18 @@ final class AttackWatch implements AutoCloseable {
 
     String summary() {
         return "ATTACK " + row
-            + " rss_before=" + mib(rssBefore) + " rss_peak=" + mib(rssPeak.get()) + " rss_after=" + mib(rssAfter)
-            + " heap_before=" + mib(heapBefore) + " heap_peak=" + mib(heapPeak.get()) + " heap_after=" + mib(heapAfter)
-            + " direct_before=" + mib(directBefore) + " direct_peak=" + mib(directPeak.get())
-            + " direct_after=" + mib(directAfter)
-            + " node_alive=" + node.alive()
-            + " innocent_published=" + sentAt.size() + " innocent_lost=" + lost().size()
-            + " publish_failures=" + publishFailures.size()
-            + " latency_baseline_max_ms=" + baselineMaxMs + " latency_p99_ms=" + p99Ms()
-            + " latency_max_ms=" + maxLatencyMs()
-            + " health_probes=" + healthProbes.get() + " health_failures=" + healthFailures.size()
-            + " health_max_ms=" + healthMaxMs.get();
+                + " rss_before=" + mib(rssBefore) + " rss_peak=" + mib(rssPeak.get()) + " rss_after=" + mib(rssAfter)
+                + " heap_before=" + mib(heapBefore) + " heap_peak=" + mib(heapPeak.get()) + " heap_after="
+                + mib(heapAfter)
+                + " direct_before=" + mib(directBefore) + " direct_peak=" + mib(directPeak.get())
+                + " direct_after=" + mib(directAfter)
+                + " node_alive=" + node.alive()
+                + " innocent_published=" + sentAt.size() + " innocent_lost=" + lost().size()
+                + " publish_failures=" + publishFailures.size()
+                + " latency_baseline_max_ms=" + baselineMaxMs + " latency_p99_ms=" + p99Ms()
+                + " latency_max_ms=" + maxLatencyMs()
+                + " health_probes=" + healthProbes.get() + " health_failures=" + healthFailures.size()
+                + " health_max_ms=" + healthMaxMs.get();
     }
 
     static String mib(long bytes) {
@@ -289,8 +297,8 @@ final class AttackWatch implements AutoCloseable {
         try {
             Path f = Path.of("target", "abuse", "attack-report.txt");
             Files.createDirectories(f.getParent());
-            Files.writeString(f, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                StandardOpenOption.APPEND);
+            Files.writeString(
+                    f, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException ignored) {
             // the line went to stdout
         }
@@ -312,19 +320,32 @@ final class AttackWatch implements AutoCloseable {
         stop();
         String where = " [" + summary() + "]";
         s.assertThat(node.alive()).as("node process alive" + where).isTrue();
-        s.assertThat(healthFailures).as("/health must answer 200 within " + HEALTH_BOUND.toMillis()
-            + " ms during and after the attack" + where).isEmpty();
-        s.assertThat(publishFailures).as("API publishes of the innocent publisher" + where).isEmpty();
-        s.assertThat(lost()).as("publications the innocent subscriber never received" + where).isEmpty();
-        s.assertThat(p99Ms()).as("innocent delivery latency p99 (ms)" + where)
-            .isLessThanOrEqualTo(Math.max(LATENCY_P99_BOUND.toMillis(), 5 * baselineMaxMs));
-        s.assertThat(innocent.isOpen()).as("innocent WebSocket still open" + where).isTrue();
+        s.assertThat(healthFailures)
+                .as("/health must answer 200 within " + HEALTH_BOUND.toMillis() + " ms during and after the attack"
+                        + where)
+                .isEmpty();
+        s.assertThat(publishFailures)
+                .as("API publishes of the innocent publisher" + where)
+                .isEmpty();
+        s.assertThat(lost())
+                .as("publications the innocent subscriber never received" + where)
+                .isEmpty();
+        s.assertThat(p99Ms())
+                .as("innocent delivery latency p99 (ms)" + where)
+                .isLessThanOrEqualTo(Math.max(LATENCY_P99_BOUND.toMillis(), 5 * baselineMaxMs));
+        s.assertThat(innocent.isOpen())
+                .as("innocent WebSocket still open" + where)
+                .isTrue();
         String log = node.log();
         String since = log.length() >= logMark ? log.substring(logMark) : log;
-        s.assertThat(since).as("node log during the attack" + where).doesNotContain("OutOfMemoryError")
-            .doesNotContain("OutOfDirectMemoryError");
-        s.assertThat(directPeak.get() - directBefore).as("direct memory growth during the attack, bytes (the node"
-            + " runs with -XX:MaxDirectMemorySize=64m)" + where).isLessThanOrEqualTo(DIRECT_GROWTH_BOUND);
+        s.assertThat(since)
+                .as("node log during the attack" + where)
+                .doesNotContain("OutOfMemoryError")
+                .doesNotContain("OutOfDirectMemoryError");
+        s.assertThat(directPeak.get() - directBefore)
+                .as("direct memory growth during the attack, bytes (the node"
+                        + " runs with -XX:MaxDirectMemorySize=64m)" + where)
+                .isLessThanOrEqualTo(DIRECT_GROWTH_BOUND);
     }
 
     @Override

@@ -24,24 +24,30 @@ class ChannelPatternAttackIT {
         HostileNode node = NODE.node();
         String longChannel = "a".repeat(255);
         try (WsTestClient holder = WsTestClient.open(node.wsUrl());
-             AttackWatch watch = AttackWatch.start(node, "row3-channels-pattern")) {
+                AttackWatch watch = AttackWatch.start(node, "row3-channels-pattern")) {
             holder.connect(TestServers.token("holder"));
             holder.send("{\"id\":2,\"subscribe\":{\"channel\":\"" + longChannel + "\"}}");
             SoftAssertions s = new SoftAssertions();
-            s.assertThat(holder.reply(2).has("error")).as("subscribing to the 255-character channel fails").isFalse();
+            s.assertThat(holder.reply(2).has("error"))
+                    .as("subscribing to the 255-character channel fails")
+                    .isFalse();
             for (String pattern : new String[] {"*".repeat(10) + "b", "*".repeat(20) + "b", "*".repeat(60) + "b"}) {
-                RawHttp.Response r = RawHttp.api(node, "channels", "{\"pattern\":\"" + pattern + "\"}",
-                    ANSWER_WITHIN);
+                RawHttp.Response r = RawHttp.api(node, "channels", "{\"pattern\":\"" + pattern + "\"}", ANSWER_WITHIN);
                 AttackWatch.report("ATTACK row3-channels-pattern pattern=" + pattern + " -> " + r);
-                s.assertThat(r.status()).as("channels with pattern %s: %s", pattern, r).isEqualTo(200);
-                s.assertThat(r.text()).as("channels with pattern %s lists no channel", pattern)
-                    .doesNotContain(longChannel);
+                s.assertThat(r.status())
+                        .as("channels with pattern %s: %s", pattern, r)
+                        .isEqualTo(200);
+                s.assertThat(r.text())
+                        .as("channels with pattern %s lists no channel", pattern)
+                        .doesNotContain(longChannel);
                 if (r.status() < 0) {
                     break;
                 }
             }
             RawHttp.Response all = RawHttp.api(node, "channels", "{\"pattern\":\"a*\"}", ANSWER_WITHIN);
-            s.assertThat(all.text()).as("channels with pattern a* lists the long channel: %s", all).contains(longChannel);
+            s.assertThat(all.text())
+                    .as("channels with pattern a* lists the long channel: %s", all)
+                    .contains(longChannel);
             watch.assertUnaffected(s);
             s.assertAll();
         }

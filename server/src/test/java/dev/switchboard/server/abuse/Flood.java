@@ -34,32 +34,34 @@ final class Flood implements AutoCloseable {
      */
     Flood(String name, Socket socket, IntFunction<byte[]> chunk, long pauseMs) {
         this.socket = socket;
-        this.thread = new Thread(() -> {
-            try {
-                OutputStream out = socket.getOutputStream();
-                for (int i = 0; ; i++) {
-                    byte[] b = chunk.apply(i);
-                    if (b == null) {
-                        break;
+        this.thread = new Thread(
+                () -> {
+                    try {
+                        OutputStream out = socket.getOutputStream();
+                        for (int i = 0; ; i++) {
+                            byte[] b = chunk.apply(i);
+                            if (b == null) {
+                                break;
+                            }
+                            out.write(b);
+                            out.flush();
+                            bytesWritten += b.length;
+                            if (pauseMs > 0) {
+                                Thread.sleep(pauseMs);
+                            }
+                        }
+                    } catch (IOException e) {
+                        if (!socket.isClosed()) {
+                            closedAfterMs = (System.nanoTime() - startedAt) / 1_000_000;
+                            failure = e.toString();
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    } finally {
+                        done.countDown();
                     }
-                    out.write(b);
-                    out.flush();
-                    bytesWritten += b.length;
-                    if (pauseMs > 0) {
-                        Thread.sleep(pauseMs);
-                    }
-                }
-            } catch (IOException e) {
-                if (!socket.isClosed()) {
-                    closedAfterMs = (System.nanoTime() - startedAt) / 1_000_000;
-                    failure = e.toString();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } finally {
-                done.countDown();
-            }
-        }, "flood-" + name);
+                },
+                "flood-" + name);
         thread.setDaemon(true);
         thread.start();
     }
@@ -138,7 +140,7 @@ final class Flood implements AutoCloseable {
     /** A client socket's entry in {@link #established()}. */
     static String key(Socket s) {
         return hex(s.getLocalAddress().getAddress(), s.getLocalPort()) + " "
-            + hex(s.getInetAddress().getAddress(), s.getPort());
+                + hex(s.getInetAddress().getAddress(), s.getPort());
     }
 
     private static String hex(byte[] ip, int port) {

@@ -17,7 +17,18 @@ final class FuzzCases {
     /** Client protocol methods and their fields. */
     private static final String[][] COMMANDS = {
         {"connect", "token", "data", "name", "version", "subs"},
-        {"subscribe", "channel", "recover", "epoch", "offset", "token", "positioned", "recoverable", "join_leave", "data"},
+        {
+            "subscribe",
+            "channel",
+            "recover",
+            "epoch",
+            "offset",
+            "token",
+            "positioned",
+            "recoverable",
+            "join_leave",
+            "data"
+        },
         {"unsubscribe", "channel"},
         {"publish", "channel", "data"},
         {"presence", "channel"},
@@ -48,8 +59,22 @@ final class FuzzCases {
         {"batch", "commands", "parallel"},
         {"no_such_method"},
     };
-    private static final List<String> CHANNELS = List.of("fuzz", "fuzz:a", "small:b", "private:c", "dm:#1,2",
-        "nowhere:x", "", "a".repeat(300), "sp ace", "fuzz\u0000nul", "ümlaut", "*", "fuzz#", "$rpc");
+
+    private static final List<String> CHANNELS = List.of(
+            "fuzz",
+            "fuzz:a",
+            "small:b",
+            "private:c",
+            "dm:#1,2",
+            "nowhere:x",
+            "",
+            "a".repeat(300),
+            "sp ace",
+            "fuzz\u0000nul",
+            "ümlaut",
+            "*",
+            "fuzz#",
+            "$rpc");
 
     private final Random r;
     private long nextId = 100;
@@ -95,7 +120,10 @@ final class FuzzCases {
         sb.append('"').append(method).append("\":").append(r.nextInt(12) == 0 ? value(0) : params(m));
         if (r.nextInt(12) == 0) {
             String[] other = COMMANDS[r.nextInt(COMMANDS.length)];
-            sb.append(",\"").append(r.nextBoolean() ? m[0] : other[0]).append("\":").append(params(other));
+            sb.append(",\"")
+                    .append(r.nextBoolean() ? m[0] : other[0])
+                    .append("\":")
+                    .append(params(other));
         }
         if (r.nextInt(15) == 0) {
             sb.append(",\"id\":").append(weirdNumberOrValue());
@@ -111,12 +139,19 @@ final class FuzzCases {
             if (r.nextInt(3) == 0) {
                 continue;
             }
-            sb.append(first ? "" : ",").append('"').append(m[i]).append("\":")
-                .append(r.nextInt(4) == 0 ? value(0) : good(m[i]));
+            sb.append(first ? "" : ",")
+                    .append('"')
+                    .append(m[i])
+                    .append("\":")
+                    .append(r.nextInt(4) == 0 ? value(0) : good(m[i]));
             first = false;
         }
         if (r.nextInt(10) == 0) {
-            sb.append(first ? "" : ",").append('"').append(randomKey()).append("\":").append(value(0));
+            sb.append(first ? "" : ",")
+                    .append('"')
+                    .append(randomKey())
+                    .append("\":")
+                    .append(value(0));
         }
         return sb.append('}').toString();
     }
@@ -180,7 +215,10 @@ final class FuzzCases {
             case 9: {
                 StringBuilder sb = new StringBuilder("{");
                 for (int i = r.nextInt(4); i > 0; i--) {
-                    sb.append(quote(randomKey())).append(':').append(value(depth + 1)).append(i > 1 ? "," : "");
+                    sb.append(quote(randomKey()))
+                            .append(':')
+                            .append(value(depth + 1))
+                            .append(i > 1 ? "," : "");
                 }
                 return sb.append('}').toString();
             }
@@ -195,9 +233,28 @@ final class FuzzCases {
     }
 
     private String weirdNumberOrValue() {
-        String[] weird = {"0", "-1", "1.5", "1e300", "1e400", "-1e400", "4294967296", "4294967295",
-            "9223372036854775808", "-9223372036854775809", "18446744073709551616", "1E2", "0.0", "-0", "\"7\"",
-            "[]", "{}", "null", "true", "1" + "0".repeat(400)};
+        String[] weird = {
+            "0",
+            "-1",
+            "1.5",
+            "1e300",
+            "1e400",
+            "-1e400",
+            "4294967296",
+            "4294967295",
+            "9223372036854775808",
+            "-9223372036854775809",
+            "18446744073709551616",
+            "1E2",
+            "0.0",
+            "-0",
+            "\"7\"",
+            "[]",
+            "{}",
+            "null",
+            "true",
+            "1" + "0".repeat(400)
+        };
         return weird[r.nextInt(weird.length)];
     }
 

@@ -19,6 +19,7 @@ class HistoryBatchAttackIT {
 
     @RegisterExtension
     static final HostileNodeExtension NODE = new HostileNodeExtension();
+
     static final long MAX_RESPONSE = 4L << 20;
 
     @Test
@@ -36,19 +37,22 @@ class HistoryBatchAttackIT {
         byte[] body = batch.append("]}").toString().getBytes(StandardCharsets.UTF_8);
         try (AttackWatch watch = AttackWatch.start(node, "row7-history-batch")) {
             RawHttp.Response r = RawHttp.api(node, "batch", body, Duration.ofSeconds(20), MAX_RESPONSE + (4 << 20));
-            RawHttp.Response concurrent = RawHttp.api(node, "publish",
-                "{\"channel\":\"elsewhere\",\"data\":{\"ok\":true}}", Duration.ofSeconds(5));
+            RawHttp.Response concurrent = RawHttp.api(
+                    node, "publish", "{\"channel\":\"elsewhere\",\"data\":{\"ok\":true}}", Duration.ofSeconds(5));
             AttackWatch.report("ATTACK row7-history-batch request_bytes=" + body.length + " -> " + r);
             SoftAssertions s = new SoftAssertions();
             s.assertThat(r.status()).as("batch answer: %s", r).isIn(200, 400);
-            s.assertThat(r.bodyBytes()).as("batch response size, bytes (response budget 4 MiB): %s", r)
-                .isLessThanOrEqualTo(MAX_RESPONSE + 65536);
+            s.assertThat(r.bodyBytes())
+                    .as("batch response size, bytes (response budget 4 MiB): %s", r)
+                    .isLessThanOrEqualTo(MAX_RESPONSE + 65536);
             if (r.status() == 200) {
-                s.assertThat(r.text()).as("a 200 batch answer carries per-command errors 106 past the budget")
-                    .contains("\"code\":106");
+                s.assertThat(r.text())
+                        .as("a 200 batch answer carries per-command errors 106 past the budget")
+                        .contains("\"code\":106");
             }
-            s.assertThat(concurrent.status()).as("an innocent publish right after the batch: %s", concurrent)
-                .isEqualTo(200);
+            s.assertThat(concurrent.status())
+                    .as("an innocent publish right after the batch: %s", concurrent)
+                    .isEqualTo(200);
             watch.assertUnaffected(s);
             s.assertAll();
         }

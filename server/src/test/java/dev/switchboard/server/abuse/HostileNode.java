@@ -29,7 +29,9 @@ final class HostileNode implements AutoCloseable {
 
     static final List<String> JVM_OPTIONS = List.of("-Xmx128m", "-XX:MaxDirectMemorySize=64m");
     private static final HttpClient HTTP = HttpClient.newBuilder()
-        .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(1)).build();
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(1))
+            .build();
     private static final Pattern HEAP = Pattern.compile("(?m)^jvm_memory_used_bytes\\{area=\"heap\"[^}]*} (\\S+)$");
     private static final Pattern DIRECT = Pattern.compile("(?m)^jvm_buffer_memory_used_bytes\\{id=\"direct\"} (\\S+)$");
     private static final Pattern RSS = Pattern.compile("(?m)^VmRSS:\\s+(\\d+) kB");
@@ -77,21 +79,24 @@ final class HostileNode implements AutoCloseable {
             starts++;
             Path config = dir.resolve(name + ".yaml");
             log = dir.resolve(name + "-" + starts + ".log");
-            String yaml = TestServers.CONFIG_YAML.replace("port: 0", "port: " + port) + extraYaml
-                + (hasHttpLimits() ? httpYaml : "");
+            String yaml = TestServers.CONFIG_YAML.replace("port: 0", "port: " + port)
+                    + extraYaml
+                    + (hasHttpLimits() ? httpYaml : "");
             Files.writeString(config, yaml);
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            String java =
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString();
             List<String> cmd = new java.util.ArrayList<>(List.of(java));
             cmd.addAll(JVM_OPTIONS);
             cmd.addAll(List.of("-jar", jar().toString(), "serve", "--config", config.toString()));
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
+            ProcessBuilder pb = new ProcessBuilder(cmd)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
             pb.environment().put("SWITCHBOARD_TOKEN_HMAC_SECRET", TestServers.SECRET);
             pb.environment().put("SWITCHBOARD_API_KEY", TestServers.API_KEY);
             process = pb.start();
             if (awaitHealthy(Duration.ofSeconds(30))) {
                 System.out.println("HOSTILE node " + name + " pid=" + pid() + " port=" + port + " http_limits="
-                    + hasHttpLimits() + " jar=" + jar() + " log=" + log.toAbsolutePath());
+                        + hasHttpLimits() + " jar=" + jar() + " log=" + log.toAbsolutePath());
                 return;
             }
             String out = Files.readString(log);
@@ -99,7 +104,7 @@ final class HostileNode implements AutoCloseable {
             if (hasHttpLimits() && out.contains("unknown key")) {
                 httpSectionRefused = true;
                 System.out.println("HOSTILE node " + name + ": the jar refuses the http: section ("
-                    + out.strip().lines().reduce((a, b) -> b).orElse("") + "); running without it");
+                        + out.strip().lines().reduce((a, b) -> b).orElse("") + "); running without it");
                 continue;
             }
             throw new IllegalStateException("hostile node " + name + " did not start; log:\n" + out);
@@ -158,8 +163,12 @@ final class HostileNode implements AutoCloseable {
     /** GET /health status, or -1 when it did not answer within {@code timeout}. */
     int healthStatus(Duration timeout) {
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/health")).timeout(timeout).build(),
-                HttpResponse.BodyHandlers.discarding()).statusCode();
+            return HTTP.send(
+                            HttpRequest.newBuilder(URI.create(baseUrl() + "/health"))
+                                    .timeout(timeout)
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
         } catch (IOException e) {
             return -1;
         } catch (InterruptedException e) {
@@ -171,8 +180,11 @@ final class HostileNode implements AutoCloseable {
     /** Prometheus text from /metrics, or {@code null} when the node did not answer within a second. */
     String metrics() {
         try {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/metrics"))
-                .timeout(Duration.ofSeconds(1)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(baseUrl() + "/metrics"))
+                            .timeout(Duration.ofSeconds(1))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             return r.statusCode() == 200 ? r.body() : null;
         } catch (IOException e) {
             return null;
@@ -214,7 +226,8 @@ final class HostileNode implements AutoCloseable {
         }
         for (String line : m.split("\n")) {
             if (line.startsWith(series + " ")) {
-                return (long) Double.parseDouble(line.substring(series.length() + 1).trim());
+                return (long)
+                        Double.parseDouble(line.substring(series.length() + 1).trim());
             }
         }
         return 0;

@@ -12,12 +12,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 final class HostileNodeExtension implements BeforeAllCallback, BeforeEachCallback, AfterAllCallback {
 
     /** The timeouts the hardened node is configured with (the old jar refuses these keys). */
-    static final String HTTP_TIMEOUTS = String.join("\n",
-        "http:",
-        "  idle_timeout: 3s",
-        "  header_timeout: 2s",
-        "  body_timeout: 3s",
-        "");
+    static final String HTTP_TIMEOUTS =
+            String.join("\n", "http:", "  idle_timeout: 3s", "  header_timeout: 2s", "  body_timeout: 3s", "");
 
     private final String extraYaml;
     private final String httpYaml;

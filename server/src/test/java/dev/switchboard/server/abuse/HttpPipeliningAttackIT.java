@@ -20,13 +20,15 @@ class HttpPipeliningAttackIT {
     static final HostileNodeExtension NODE = new HostileNodeExtension();
     /** {@code http.idle_timeout} (3 s) plus slack for a loaded machine. */
     static final Duration CUT_WITHIN = Duration.ofSeconds(8);
+
     private static final int REQUESTS_PER_WRITE = 500;
     private static final int WRITES = 60;
 
     private void pipelineFlood(String row, int sockets) throws Exception {
         HostileNode node = NODE.node();
-        byte[] chunk = "GET /metrics HTTP/1.1\r\nHost: switchboard\r\n\r\n".repeat(REQUESTS_PER_WRITE)
-            .getBytes(StandardCharsets.US_ASCII);
+        byte[] chunk = "GET /metrics HTTP/1.1\r\nHost: switchboard\r\n\r\n"
+                .repeat(REQUESTS_PER_WRITE)
+                .getBytes(StandardCharsets.US_ASCII);
         byte[] one = "GET /metrics HTTP/1.1\r\nHost: switchboard\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
         List<Long> cutAfter = new ArrayList<>();
         long written = 0;
@@ -36,13 +38,17 @@ class HttpPipeliningAttackIT {
                 for (int i = 0; i < sockets; i++) {
                     // 30,000 requests as fast as they go, then one more every 200 ms: data reaching a
                     // socket the node closed is answered with a reset, so the close shows.
-                    floods.add(new Flood(row + "-" + i, RawHttp.connect(node, null), n -> {
-                        if (n >= WRITES) {
-                            HostileNode.sleep(200);
-                            return one;
-                        }
-                        return chunk;
-                    }, 0));
+                    floods.add(new Flood(
+                            row + "-" + i,
+                            RawHttp.connect(node, null),
+                            n -> {
+                                if (n >= WRITES) {
+                                    HostileNode.sleep(200);
+                                    return one;
+                                }
+                                return chunk;
+                            },
+                            0));
                 }
                 long deadline = System.nanoTime() + CUT_WITHIN.toNanos();
                 for (Flood f : floods) {
@@ -55,9 +61,11 @@ class HttpPipeliningAttackIT {
             SoftAssertions s = new SoftAssertions();
             watch.assertUnaffected(s);
             AttackWatch.report("ATTACK " + row + " attacker_cut_after_ms=" + cutAfter + " attacker_bytes_written="
-                + written + " http_limits_configured=" + node.hasHttpLimits());
-            s.assertThat(cutAfter).as("ms until the node closed each pipelining socket (-1: still open after "
-                + CUT_WITHIN + ") [" + watch.summary() + "]").allMatch(ms -> ms >= 0);
+                    + written + " http_limits_configured=" + node.hasHttpLimits());
+            s.assertThat(cutAfter)
+                    .as("ms until the node closed each pipelining socket (-1: still open after " + CUT_WITHIN + ") ["
+                            + watch.summary() + "]")
+                    .allMatch(ms -> ms >= 0);
             s.assertAll();
         }
     }

@@ -39,7 +39,7 @@ class PingFloodAttackIT {
     private void nonReadingPeerIsCutOff(String row, boolean connectFirst) throws Exception {
         HostileNode node = NODE.node();
         long slowBefore = node.counter("switchboard_client_disconnects_total{code=\"3008\"}")
-            + node.counter("switchboard_client_disconnects_total{code=\"3013\"}");
+                + node.counter("switchboard_client_disconnects_total{code=\"3013\"}");
         byte[] batch = pings();
         long cutAfter;
         long written;
@@ -57,15 +57,17 @@ class PingFloodAttackIT {
             SoftAssertions s = new SoftAssertions();
             watch.assertUnaffected(s);
             AttackWatch.report("ATTACK " + row + " attacker_cut_after_ms=" + cutAfter + " attacker_bytes_written="
-                + written + " attacker_write_failure=" + failure);
-            s.assertThat(cutAfter).as("ms until the node closed the non-reading Ping flooder (-1: still open after "
-                + CUT_WITHIN + ", " + written + " bytes of Pings written) [" + watch.summary() + "]")
-                .isNotNegative();
+                    + written + " attacker_write_failure=" + failure);
+            s.assertThat(cutAfter)
+                    .as("ms until the node closed the non-reading Ping flooder (-1: still open after " + CUT_WITHIN
+                            + ", " + written + " bytes of Pings written) [" + watch.summary() + "]")
+                    .isNotNegative();
             if (connectFirst) {
                 long slowAfter = node.counter("switchboard_client_disconnects_total{code=\"3008\"}")
-                    + node.counter("switchboard_client_disconnects_total{code=\"3013\"}");
-                s.assertThat(slowAfter).as("disconnects with 3008 (slow) or 3013 (rate limit) counted in /metrics")
-                    .isGreaterThan(slowBefore);
+                        + node.counter("switchboard_client_disconnects_total{code=\"3013\"}");
+                s.assertThat(slowAfter)
+                        .as("disconnects with 3008 (slow) or 3013 (rate limit) counted in /metrics")
+                        .isGreaterThan(slowBefore);
             }
             s.assertAll();
         }
@@ -86,7 +88,7 @@ class PingFloodAttackIT {
         HostileNode node = NODE.node();
         byte[] batch = pings();
         try (AttackWatch watch = AttackWatch.start(node, "row1-ping-flood-reading");
-             RawWebSocket attacker = RawWebSocket.open(node.port())) {
+                RawWebSocket attacker = RawWebSocket.open(node.port())) {
             attacker.sendText(connectCommand("attacker"));
             AtomicInteger closeCode = new AtomicInteger(RawWebSocket.STILL_OPEN);
             Thread reader = new Thread(() -> closeCode.set(attacker.awaitClose(CUT_WITHIN)), "ping-reader");
@@ -97,8 +99,10 @@ class PingFloodAttackIT {
             SoftAssertions s = new SoftAssertions();
             watch.assertUnaffected(s);
             AttackWatch.report("ATTACK row1-ping-flood-reading close_code=" + closeCode.get());
-            s.assertThat(closeCode.get()).as("close code of a reading client flooding Pings (-1: still open after "
-                + CUT_WITHIN + ", 1006: no close frame) [" + watch.summary() + "]").isEqualTo(3013);
+            s.assertThat(closeCode.get())
+                    .as("close code of a reading client flooding Pings (-1: still open after " + CUT_WITHIN
+                            + ", 1006: no close frame) [" + watch.summary() + "]")
+                    .isEqualTo(3013);
             s.assertAll();
         }
     }

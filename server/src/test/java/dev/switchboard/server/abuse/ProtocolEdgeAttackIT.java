@@ -14,9 +14,9 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Rows 9–11 (a fragmented message over the size limit closes with 1009; a token whose
@@ -27,10 +27,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ProtocolEdgeAttackIT {
 
     @RegisterExtension
-    static final HostileNodeExtension NODE = new HostileNodeExtension(String.join("\n",
-        "client:",
-        "  max_message_size: 65536",
-        ""), HostileNodeExtension.HTTP_TIMEOUTS);
+    static final HostileNodeExtension NODE = new HostileNodeExtension(
+            String.join("\n", "client:", "  max_message_size: 65536", ""), HostileNodeExtension.HTTP_TIMEOUTS);
+
     static final Duration WAIT = Duration.ofSeconds(5);
 
     private static String b64(String s) {
@@ -51,7 +50,9 @@ class ProtocolEdgeAttackIT {
 
     private static WsTestClient connected(HostileNode node, String user) {
         WsTestClient c = WsTestClient.open(node.wsUrl());
-        assertThat(c.connect(TestServers.token(user)).has("connect")).as("connect of " + user).isTrue();
+        assertThat(c.connect(TestServers.token(user)).has("connect"))
+                .as("connect of " + user)
+                .isTrue();
         return c;
     }
 
@@ -77,7 +78,8 @@ class ProtocolEdgeAttackIT {
 
     private void commandClosesWithBadRequest(String row, String frame) {
         HostileNode node = NODE.node();
-        try (AttackWatch watch = AttackWatch.start(node, row); WsTestClient c = connected(node, "attacker")) {
+        try (AttackWatch watch = AttackWatch.start(node, row);
+                WsTestClient c = connected(node, "attacker")) {
             String outcome = outcome(c, frame);
             AttackWatch.report("ATTACK " + row + " frame=" + frame + " -> " + outcome);
             SoftAssertions s = new SoftAssertions();
@@ -91,7 +93,7 @@ class ProtocolEdgeAttackIT {
     void fragmentedMessageOverTheLimitClosesWithMessageTooBig() throws Exception {
         HostileNode node = NODE.node();
         try (AttackWatch watch = AttackWatch.start(node, "row9-fragmented-oversize");
-             RawWebSocket c = RawWebSocket.open(node.port())) {
+                RawWebSocket c = RawWebSocket.open(node.port())) {
             c.sendText("{\"id\":1,\"connect\":{\"token\":\"" + TestServers.token("frag") + "\"}}");
             byte[] part = new byte[32 * 1024];
             Arrays.fill(part, (byte) 'x');
@@ -110,11 +112,13 @@ class ProtocolEdgeAttackIT {
                 // the node may close as soon as the limit is passed
             }
             int code = c.awaitClose(WAIT);
-            AttackWatch.report("ATTACK row9-fragmented-oversize bytes=" + (2 * part.length + last.length) + " close_code="
-                + code);
+            AttackWatch.report(
+                    "ATTACK row9-fragmented-oversize bytes=" + (2 * part.length + last.length) + " close_code=" + code);
             SoftAssertions s = new SoftAssertions();
-            s.assertThat(code).as("close code for a 95 KB fragmented message (limit 64 KiB; 1006: no close frame, "
-                + "-1: still open)").isEqualTo(1009);
+            s.assertThat(code)
+                    .as("close code for a 95 KB fragmented message (limit 64 KiB; 1006: no close frame, "
+                            + "-1: still open)")
+                    .isEqualTo(1009);
             watch.assertUnaffected(s);
             s.assertAll();
         }
@@ -125,13 +129,14 @@ class ProtocolEdgeAttackIT {
         HostileNode node = NODE.node();
         String token = hmacJwt("{\"alg\":\"HS256\",\"typ\":\"JWT\"}", "{\"sub\":\"u1\",\"exp\":1e300}");
         try (AttackWatch watch = AttackWatch.start(node, "row10-exp-1e300");
-             WsTestClient c = WsTestClient.open(node.wsUrl())) {
+                WsTestClient c = WsTestClient.open(node.wsUrl())) {
             String outcome = outcome(c, "{\"id\":1,\"connect\":{\"token\":\"" + token + "\"}}");
             AttackWatch.report("ATTACK row10-exp-1e300 -> " + outcome);
             SoftAssertions s = new SoftAssertions();
-            s.assertThat(outcome).as("a token with exp 1e300 is refused as invalid: close 3500 or an error reply")
-                .matches("closed 3500|answered .*\"error\".*")
-                .doesNotContain("\"connect\"");
+            s.assertThat(outcome)
+                    .as("a token with exp 1e300 is refused as invalid: close 3500 or an error reply")
+                    .matches("closed 3500|answered .*\"error\".*")
+                    .doesNotContain("\"connect\"");
             watch.assertUnaffected(s);
             s.assertAll();
         }
@@ -144,14 +149,16 @@ class ProtocolEdgeAttackIT {
 
     @Test
     void duplicatedMethodKeyClosesWithBadRequest() {
-        commandClosesWithBadRequest("row11-duplicate-method-key", "{\"id\":2,\"publish\":{\"channel\":\"calm\",\"data\":"
-            + "{\"n\":1}},\"publish\":{\"channel\":\"calm\",\"data\":{\"n\":2}}}");
+        commandClosesWithBadRequest(
+                "row11-duplicate-method-key",
+                "{\"id\":2,\"publish\":{\"channel\":\"calm\",\"data\":"
+                        + "{\"n\":1}},\"publish\":{\"channel\":\"calm\",\"data\":{\"n\":2}}}");
     }
 
     @Test
     void commandIdOutOfUint32RangeClosesWithBadRequest() {
-        commandClosesWithBadRequest("row11-id-over-uint32",
-            "{\"id\":4294967296,\"presence_stats\":{\"channel\":\"calm\"}}");
+        commandClosesWithBadRequest(
+                "row11-id-over-uint32", "{\"id\":4294967296,\"presence_stats\":{\"channel\":\"calm\"}}");
     }
 
     // ---- what held before the hardening: keep it green ----
@@ -165,7 +172,8 @@ class ProtocolEdgeAttackIT {
         String token = alg.equals("none") ? b64(header) + "." + b64(claims) + "." : hmacJwt(header, claims);
         try (WsTestClient c = WsTestClient.open(NODE.node().wsUrl())) {
             assertThat(outcome(c, "{\"id\":1,\"connect\":{\"token\":\"" + token + "\"}}"))
-                .as("connect with alg %s", alg).isEqualTo("closed 3500");
+                    .as("connect with alg %s", alg)
+                    .isEqualTo("closed 3500");
         }
     }
 
@@ -181,7 +189,9 @@ class ProtocolEdgeAttackIT {
             int id = 10;
             for (String[] k : cases) {
                 c.send("{\"id\":" + id + ",\"subscribe\":{\"channel\":\"" + k[0] + "\"}}");
-                assertThat(c.reply(id++).at("/error/code").asText()).as("subscribe to %s", k[0]).isEqualTo(k[1]);
+                assertThat(c.reply(id++).at("/error/code").asText())
+                        .as("subscribe to %s", k[0])
+                        .isEqualTo(k[1]);
             }
             assertThat(c.isOpen()).isTrue();
         }

@@ -9,8 +9,8 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -28,6 +28,7 @@ class ProtocolFuzzIT {
 
     @RegisterExtension
     static final HostileNodeExtension NODE = new HostileNodeExtension();
+
     static final Duration BUDGET = Duration.ofSeconds(Long.getLong("fuzz.seconds", 20));
     static final int MAX_CASES = Integer.getInteger("fuzz.cases", 4000);
     static final Duration ANSWER_WITHIN = Duration.ofSeconds(2);
@@ -108,7 +109,7 @@ class ProtocolFuzzIT {
 
     static boolean documentedCloseCode(int code) {
         return (code >= 1000 && code <= 1011 && code != 1004 && code != 1005 && code != 1006)
-            || (code >= 3000 && code <= 3999);
+                || (code >= 3000 && code <= 3999);
     }
 
     private static String show(byte[] b) {
@@ -161,7 +162,8 @@ class ProtocolFuzzIT {
                 byte[] frame = cases.frame();
                 long sync = cases.nextSyncId();
                 try {
-                    conn.ws.send(cases.random().nextInt(30) == 0 ? RawWebSocket.BINARY : RawWebSocket.TEXT, true, frame);
+                    conn.ws.send(
+                            cases.random().nextInt(30) == 0 ? RawWebSocket.BINARY : RawWebSocket.TEXT, true, frame);
                     conn.ws.sendText("{\"id\":" + sync + ",\"presence_stats\":{\"channel\":\"fuzz\"}}");
                 } catch (IOException closedMeanwhile) {
                     // the close code tells
@@ -177,8 +179,9 @@ class ProtocolFuzzIT {
                     int code = conn.closeCode;
                     closes[Math.max(0, Math.min(closes.length - 1, code - 1000))]++;
                     if (!documentedCloseCode(code)) {
-                        violations.add("WS close " + (code == RawWebSocket.NO_CLOSE_FRAME ? "without a Close frame"
-                            : "code " + code) + " after " + show(frame));
+                        violations.add("WS close "
+                                + (code == RawWebSocket.NO_CLOSE_FRAME ? "without a Close frame" : "code " + code)
+                                + " after " + show(frame));
                     }
                 }
             }
@@ -192,17 +195,24 @@ class ProtocolFuzzIT {
                 }
             }
             AttackWatch.report("FUZZ seed=" + SEED + " ws_cases=" + wsCases + " api_cases=" + apiCases + " connections="
-                + connections + " close_codes=" + codes.toString().trim() + " violations=" + violations.size());
+                    + connections + " close_codes=" + codes.toString().trim() + " violations=" + violations.size());
             SoftAssertions s = new SoftAssertions();
-            s.assertThat(violations).as("fuzz violations (seed " + SEED + ", rerun with -Dfuzz.seed=" + SEED + ")")
-                .isEmpty();
+            s.assertThat(violations)
+                    .as("fuzz violations (seed " + SEED + ", rerun with -Dfuzz.seed=" + SEED + ")")
+                    .isEmpty();
             watch.assertUnaffected(s);
-            List<String> bad = node.log().lines()
-                .filter(l -> l.contains("ERROR") || l.contains("OutOfMemoryError") || l.contains("Exception in thread")
-                    || l.startsWith("\tat "))
-                .limit(30).toList();
-            s.assertThat(bad).as("node log lines with ERROR, OutOfMemoryError or a stack trace (seed " + SEED + ", log "
-                + node.logPath().toAbsolutePath() + ")").isEmpty();
+            List<String> bad = node.log()
+                    .lines()
+                    .filter(l -> l.contains("ERROR")
+                            || l.contains("OutOfMemoryError")
+                            || l.contains("Exception in thread")
+                            || l.startsWith("\tat "))
+                    .limit(30)
+                    .toList();
+            s.assertThat(bad)
+                    .as("node log lines with ERROR, OutOfMemoryError or a stack trace (seed " + SEED + ", log "
+                            + node.logPath().toAbsolutePath() + ")")
+                    .isEmpty();
             s.assertThat(wsCases + apiCases).as("cases run (seed " + SEED + ")").isGreaterThan(500);
             s.assertAll();
         }

@@ -58,12 +58,15 @@ class PublicationPayloadAttackIT {
         }
         try {
             JsonNode pub = victim.push(channel, "pub");
-            s.assertThat(pub.at("/data/n").asInt(-1)).as("the next publication on %s is the valid one: %s", channel, pub)
-                .isEqualTo(n);
-            s.assertThat(pub.path("offset").asLong()).as("its offset follows the last valid one").isEqualTo(offset + 1);
+            s.assertThat(pub.at("/data/n").asInt(-1))
+                    .as("the next publication on %s is the valid one: %s", channel, pub)
+                    .isEqualTo(n);
+            s.assertThat(pub.path("offset").asLong())
+                    .as("its offset follows the last valid one")
+                    .isEqualTo(offset + 1);
         } catch (AssertionError e) {
-            s.fail("no valid publication reached the subscriber of " + channel + " after the refused one: " + e.getMessage()
-                + "; open=" + victim.isOpen() + " " + victim.closeReason());
+            s.fail("no valid publication reached the subscriber of " + channel + " after the refused one: "
+                    + e.getMessage() + "; open=" + victim.isOpen() + " " + victim.closeReason());
         }
     }
 
@@ -74,7 +77,8 @@ class PublicationPayloadAttackIT {
     private void refusedAtTheDoor(String row, String channel, Map<String, byte[]> refused) {
         HostileNode node = NODE.node();
         ApiClient api = new ApiClient(node.apiUrl(), TestServers.API_KEY);
-        try (AttackWatch watch = AttackWatch.start(node, row); WsTestClient victim = subscriber(node, channel)) {
+        try (AttackWatch watch = AttackWatch.start(node, row);
+                WsTestClient victim = subscriber(node, channel)) {
             long offset = api.publish(channel, "{\"n\":1}").path("offset").asLong();
             SoftAssertions s = new SoftAssertions();
             s.assertThat(victim.push(channel, "pub").at("/data/n").asInt()).isEqualTo(1);
@@ -82,7 +86,9 @@ class PublicationPayloadAttackIT {
                 RawHttp.Response r = RawHttp.api(node, "publish", body, Duration.ofSeconds(10), 1 << 20);
                 AttackWatch.report("ATTACK " + row + " " + label + " -> " + r);
                 s.assertThat(r.status()).as("publish with %s: %s", label, r).isEqualTo(400);
-                s.assertThat(errorCode(r)).as("error code of a publish with %s: %s", label, r).isEqualTo(107);
+                s.assertThat(errorCode(r))
+                        .as("error code of a publish with %s: %s", label, r)
+                        .isEqualTo(107);
             });
             api.publish(channel, "{\"n\":2}");
             nextPublicationIs(s, victim, channel, 2, offset);
@@ -104,8 +110,8 @@ class PublicationPayloadAttackIT {
     @Test
     void publicationOverTheSizeLimitIsRefusedAndSubscribersStayConnected() {
         String huge = "{\"channel\":\"bulky\",\"data\":\"" + "x".repeat(1_500_000) + "\"}";
-        refusedAtTheDoor("row6-oversized-publication", "bulky",
-            Map.of("1.5 MB of data", huge.getBytes(StandardCharsets.UTF_8)));
+        refusedAtTheDoor(
+                "row6-oversized-publication", "bulky", Map.of("1.5 MB of data", huge.getBytes(StandardCharsets.UTF_8)));
     }
 
     private static String hex(byte[] b) {

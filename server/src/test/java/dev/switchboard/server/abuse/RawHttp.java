@@ -17,8 +17,10 @@ import java.util.Locale;
 /** HTTP at the byte level: API calls with bodies that are not valid UTF-8, and responses read off raw sockets. */
 final class RawHttp {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2))
+            .build();
 
     /** A response: status (-1: none within the timeout, see {@code error}), body bytes read (at most the cap). */
     record Response(int status, byte[] body, long bodyBytes, boolean truncated, long millis, String error) {
@@ -30,21 +32,24 @@ final class RawHttp {
         public String toString() {
             String t = text();
             return "HTTP " + status + " after " + millis + " ms, " + bodyBytes + " body bytes"
-                + (truncated ? " (cut at the cap)" : "") + (error == null ? "" : ", " + error) + ": "
-                + (t.length() > 300 ? t.substring(0, 300) + "…" : t);
+                    + (truncated ? " (cut at the cap)" : "") + (error == null ? "" : ", " + error) + ": "
+                    + (t.length() > 300 ? t.substring(0, 300) + "…" : t);
         }
     }
 
-    private RawHttp() {
-    }
+    private RawHttp() {}
 
     /** POST /api/{method} with the API key and these exact body bytes; reads at most {@code maxBody} bytes. */
     static Response api(HostileNode node, String method, byte[] body, Duration timeout, long maxBody) {
         long t0 = System.nanoTime();
         try {
-            HttpResponse<InputStream> r = HTTP.send(HttpRequest.newBuilder(URI.create(node.apiUrl() + "/" + method))
-                .timeout(timeout).header("X-API-Key", TestServers.API_KEY)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<InputStream> r = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(node.apiUrl() + "/" + method))
+                            .timeout(timeout)
+                            .header("X-API-Key", TestServers.API_KEY)
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
             ByteArrayOutputStream keep = new ByteArrayOutputStream();
             long total = 0;
             boolean truncated = false;

@@ -60,7 +60,8 @@ final class RawWebSocket implements AutoCloseable {
 
     /** Connects from {@code localAddress} (e.g. 127.0.0.2) and completes the upgrade. */
     static RawWebSocket open(int port, InetAddress localAddress) throws IOException {
-        Socket s = localAddress == null ? new Socket("127.0.0.1", port) : new Socket("127.0.0.1", port, localAddress, 0);
+        Socket s =
+                localAddress == null ? new Socket("127.0.0.1", port) : new Socket("127.0.0.1", port, localAddress, 0);
         s.setTcpNoDelay(true);
         RawWebSocket ws = new RawWebSocket(s);
         try {
@@ -76,11 +77,11 @@ final class RawWebSocket implements AutoCloseable {
         byte[] nonce = new byte[16];
         ThreadLocalRandom.current().nextBytes(nonce);
         String req = "GET /connection/websocket HTTP/1.1\r\n"
-            + "Host: 127.0.0.1:" + port + "\r\n"
-            + "Upgrade: websocket\r\n"
-            + "Connection: Upgrade\r\n"
-            + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(nonce) + "\r\n"
-            + "Sec-WebSocket-Version: 13\r\n\r\n";
+                + "Host: 127.0.0.1:" + port + "\r\n"
+                + "Upgrade: websocket\r\n"
+                + "Connection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(nonce) + "\r\n"
+                + "Sec-WebSocket-Version: 13\r\n\r\n";
         out.write(req.getBytes(StandardCharsets.US_ASCII));
         out.flush();
         socket.setSoTimeout(5000);

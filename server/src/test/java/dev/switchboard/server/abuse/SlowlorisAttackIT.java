@@ -26,10 +26,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class SlowlorisAttackIT {
 
     @RegisterExtension
-    static final HostileNodeExtension NODE = new HostileNodeExtension("",
-        HostileNodeExtension.HTTP_TIMEOUTS + "  max_connections_per_ip: 50\n");
+    static final HostileNodeExtension NODE =
+            new HostileNodeExtension("", HostileNodeExtension.HTTP_TIMEOUTS + "  max_connections_per_ip: 50\n");
     /** The longest timeout involved (3 s) plus slack for a loaded machine. */
     static final Duration CLOSED_WITHIN = Duration.ofSeconds(8);
+
     static final int SLOW_SOCKETS = 300;
     static final int IDLE_SOCKETS = 100;
 
@@ -78,8 +79,9 @@ class SlowlorisAttackIT {
      * response when asked); returns how many were answered 200. Connections the node refuses at
      * accept stay in the list (they count as closed at once).
      */
-    private static int openFromTheAttackerAddress(HostileNode node, List<Socket> sockets, int count, String request,
-                                                  boolean readResponse) throws IOException {
+    private static int openFromTheAttackerAddress(
+            HostileNode node, List<Socket> sockets, int count, String request, boolean readResponse)
+            throws IOException {
         byte[] bytes = request.getBytes(StandardCharsets.US_ASCII);
         int answered = 0;
         for (int i = 0; i < count; i++) {
@@ -110,7 +112,8 @@ class SlowlorisAttackIT {
     private static void newClientsStillConnect(HostileNode node, SoftAssertions s) {
         try (WsTestClient late = WsTestClient.open(node.wsUrl())) {
             s.assertThat(late.connect(TestServers.token("late")).has("connect"))
-                .as("a new client from 127.0.0.1 connects during the attack").isTrue();
+                    .as("a new client from 127.0.0.1 connects during the attack")
+                    .isTrue();
         } catch (RuntimeException | AssertionError e) {
             s.fail("a new client from 127.0.0.1 could not connect during the attack: " + e);
         }
@@ -127,17 +130,18 @@ class SlowlorisAttackIT {
         HostileNode node = NODE.node();
         List<Socket> sockets = new ArrayList<>();
         try (AttackWatch watch = AttackWatch.start(node, "row4-slowloris-headers")) {
-            openFromTheAttackerAddress(node, sockets, SLOW_SOCKETS,
-                "GET /health HTTP/1.1\r\nHost: switchboard\r\nX-Slow: ", false);
+            openFromTheAttackerAddress(
+                    node, sockets, SLOW_SOCKETS, "GET /health HTTP/1.1\r\nHost: switchboard\r\nX-Slow: ", false);
             SoftAssertions s = new SoftAssertions();
             newClientsStillConnect(node, s);
             long[] closedAfter = dripUntilClosed(sockets, true);
             watch.assertUnaffected(s);
-            AttackWatch.report("ATTACK row4-slowloris-headers " + describe(closedAfter)
-                + " http_limits_configured=" + node.hasHttpLimits());
-            s.assertThat(closedAfter).as("ms until each half-sent request was closed (-1: still open after "
-                + CLOSED_WITHIN + "): " + describe(closedAfter) + " [" + watch.summary() + "]")
-                .doesNotContain(-1L);
+            AttackWatch.report("ATTACK row4-slowloris-headers " + describe(closedAfter) + " http_limits_configured="
+                    + node.hasHttpLimits());
+            s.assertThat(closedAfter)
+                    .as("ms until each half-sent request was closed (-1: still open after " + CLOSED_WITHIN + "): "
+                            + describe(closedAfter) + " [" + watch.summary() + "]")
+                    .doesNotContain(-1L);
             s.assertAll();
         } finally {
             closeAll(sockets);
@@ -150,19 +154,21 @@ class SlowlorisAttackIT {
         List<Socket> sockets = new ArrayList<>();
         int answered = 0;
         try (AttackWatch watch = AttackWatch.start(node, "row4-slowloris-idle")) {
-            answered = openFromTheAttackerAddress(node, sockets, IDLE_SOCKETS,
-                "GET /health HTTP/1.1\r\nHost: switchboard\r\n\r\n", true);
+            answered = openFromTheAttackerAddress(
+                    node, sockets, IDLE_SOCKETS, "GET /health HTTP/1.1\r\nHost: switchboard\r\n\r\n", true);
             SoftAssertions s = new SoftAssertions();
             newClientsStillConnect(node, s);
             long[] closedAfter = dripUntilClosed(sockets, false);
             watch.assertUnaffected(s);
             AttackWatch.report("ATTACK row4-slowloris-idle answered=" + answered + " " + describe(closedAfter)
-                + " http_limits_configured=" + node.hasHttpLimits());
-            s.assertThat(closedAfter).as("ms until each idle keep-alive connection was closed (-1: still open after "
-                + CLOSED_WITHIN + "): " + describe(closedAfter) + " [" + watch.summary() + "]")
-                .doesNotContain(-1L);
-            s.assertThat(answered).as("requests answered on connections from one address (max_connections_per_ip: 50)")
-                .isLessThanOrEqualTo(50);
+                    + " http_limits_configured=" + node.hasHttpLimits());
+            s.assertThat(closedAfter)
+                    .as("ms until each idle keep-alive connection was closed (-1: still open after " + CLOSED_WITHIN
+                            + "): " + describe(closedAfter) + " [" + watch.summary() + "]")
+                    .doesNotContain(-1L);
+            s.assertThat(answered)
+                    .as("requests answered on connections from one address (max_connections_per_ip: 50)")
+                    .isLessThanOrEqualTo(50);
             s.assertAll();
         } finally {
             closeAll(sockets);

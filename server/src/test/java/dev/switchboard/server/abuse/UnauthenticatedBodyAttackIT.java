@@ -24,6 +24,7 @@ class UnauthenticatedBodyAttackIT {
 
     @RegisterExtension
     static final HostileNodeExtension NODE = new HostileNodeExtension();
+
     static final int SOCKETS = 80;
     static final int CHUNKS = 63;
     /** "promptly": the headers are all the node needs; slack for 80 sockets on a loaded machine. */
@@ -35,10 +36,12 @@ class UnauthenticatedBodyAttackIT {
     void unauthenticatedChunkedBodiesAreRefusedAtTheHeaders() throws Exception {
         HostileNode node = NODE.node();
         byte[] headers = ("POST /api/publish HTTP/1.1\r\nHost: switchboard\r\nContent-Type: application/json\r\n"
-            + "Transfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+                        + "Transfer-Encoding: chunked\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
         byte[] data = new byte[65536];
         Arrays.fill(data, (byte) ' ');
-        byte[] chunk = concat(("10000\r\n").getBytes(StandardCharsets.US_ASCII), data, "\r\n".getBytes(StandardCharsets.US_ASCII));
+        byte[] chunk = concat(
+                ("10000\r\n").getBytes(StandardCharsets.US_ASCII), data, "\r\n".getBytes(StandardCharsets.US_ASCII));
         byte[] trickle = "1\r\n \r\n".getBytes(StandardCharsets.US_ASCII);
         ExecutorService readers = Executors.newCachedThreadPool();
         List<Flood> floods = new ArrayList<>();
@@ -58,16 +61,20 @@ class UnauthenticatedBodyAttackIT {
                     }
                     return (System.nanoTime() - started) / 1_000_000;
                 }));
-                floods.add(new Flood("chunked-" + i, socket, n -> {
-                    if (n == 0) {
-                        return headers;
-                    }
-                    if (n <= CHUNKS) {
-                        return chunk;
-                    }
-                    HostileNode.sleep(200);
-                    return trickle;
-                }, 0));
+                floods.add(new Flood(
+                        "chunked-" + i,
+                        socket,
+                        n -> {
+                            if (n == 0) {
+                                return headers;
+                            }
+                            if (n <= CHUNKS) {
+                                return chunk;
+                            }
+                            HostileNode.sleep(200);
+                            return trickle;
+                        },
+                        0));
             }
             for (int i = 0; i < SOCKETS; i++) {
                 answeredAfter[i] = answers.get(i).get(ANSWERED_WITHIN.toMillis() + 5000, TimeUnit.MILLISECONDS);
@@ -76,17 +83,22 @@ class UnauthenticatedBodyAttackIT {
             floods.forEach(Flood::close);
             SoftAssertions s = new SoftAssertions();
             watch.assertUnaffected(s);
-            long refused = Arrays.stream(status).filter(st -> st == 401 || st == -1).count();
-            AttackWatch.report("ATTACK row8-unauthenticated-chunked-bodies sockets=" + SOCKETS + " bytes_written=" + written
-                + " answered_401_or_closed=" + refused + " statuses=" + Arrays.toString(status)
-                + " rss_growth=" + AttackWatch.mib(watch.rssGrowth()));
-            s.assertThat(Arrays.stream(status).boxed().toList()).as("status each unauthenticated chunked upload saw within "
-                + ANSWERED_WITHIN + " (401, or -1: closed; 0: nothing yet) [" + watch.summary() + "]")
-                .allMatch(st -> st == 401 || st == -1);
-            s.assertThat(Arrays.stream(answeredAfter).max().orElse(0)).as("ms until the last upload was answered or closed")
-                .isLessThanOrEqualTo(ANSWERED_WITHIN.toMillis());
-            s.assertThat(watch.rssGrowth()).as("node RSS growth, bytes [" + watch.summary() + "]")
-                .isLessThanOrEqualTo(RSS_GROWTH_BOUND);
+            long refused =
+                    Arrays.stream(status).filter(st -> st == 401 || st == -1).count();
+            AttackWatch.report(
+                    "ATTACK row8-unauthenticated-chunked-bodies sockets=" + SOCKETS + " bytes_written=" + written
+                            + " answered_401_or_closed=" + refused + " statuses=" + Arrays.toString(status)
+                            + " rss_growth=" + AttackWatch.mib(watch.rssGrowth()));
+            s.assertThat(Arrays.stream(status).boxed().toList())
+                    .as("status each unauthenticated chunked upload saw within " + ANSWERED_WITHIN
+                            + " (401, or -1: closed; 0: nothing yet) [" + watch.summary() + "]")
+                    .allMatch(st -> st == 401 || st == -1);
+            s.assertThat(Arrays.stream(answeredAfter).max().orElse(0))
+                    .as("ms until the last upload was answered or closed")
+                    .isLessThanOrEqualTo(ANSWERED_WITHIN.toMillis());
+            s.assertThat(watch.rssGrowth())
+                    .as("node RSS growth, bytes [" + watch.summary() + "]")
+                    .isLessThanOrEqualTo(RSS_GROWTH_BOUND);
             s.assertAll();
         } finally {
             floods.forEach(Flood::close);

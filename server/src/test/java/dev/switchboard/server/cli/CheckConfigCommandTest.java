@@ -58,7 +58,9 @@ class CheckConfigCommandTest {
         CliRunner cli = new CliRunner(work);
         assertThat(cli.run("checkconfig")).isZero();
         assertThat(cli.out()).startsWith("config OK").contains(".switchboard");
-        assertThat(work.resolve(".switchboard")).as("checkconfig creates nothing").doesNotExist();
+        assertThat(work.resolve(".switchboard"))
+                .as("checkconfig creates nothing")
+                .doesNotExist();
     }
 
     @Test

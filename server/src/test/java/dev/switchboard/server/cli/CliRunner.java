@@ -21,26 +21,30 @@ final class CliRunner {
     private CliContext ctx;
 
     CliRunner(Path workDir, Map<String, String> env) {
-        ctx = new CliContext(new PrintWriter(out, true), new PrintWriter(err, true), env, workDir,
-            config -> {
-                if (startFailure != null) {
-                    throw startFailure;
-                }
-                started.add(config);
-                return new ServeCommand.RunningServer() {
-                    @Override
-                    public int port() {
-                        return fakePort;
+        ctx = new CliContext(
+                new PrintWriter(out, true),
+                new PrintWriter(err, true),
+                env,
+                workDir,
+                config -> {
+                    if (startFailure != null) {
+                        throw startFailure;
                     }
+                    started.add(config);
+                    return new ServeCommand.RunningServer() {
+                        @Override
+                        public int port() {
+                            return fakePort;
+                        }
 
-                    @Override
-                    public void close() {
-                        closed.set(true);
-                    }
-                };
-            },
-            // Stop at once, the way the JVM shutdown hook would on SIGTERM.
-            ServeCommand::closeWithin);
+                        @Override
+                        public void close() {
+                            closed.set(true);
+                        }
+                    };
+                },
+                // Stop at once, the way the JVM shutdown hook would on SIGTERM.
+                ServeCommand::closeWithin);
     }
 
     CliRunner(Path workDir) {

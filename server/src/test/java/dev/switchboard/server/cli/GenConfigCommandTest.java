@@ -3,9 +3,9 @@ package dev.switchboard.server.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.switchboard.transport.config.ConfigAssertions;
 import dev.switchboard.server.config.ConfigLoader;
 import dev.switchboard.server.config.DevSecrets;
+import dev.switchboard.transport.config.ConfigAssertions;
 import dev.switchboard.transport.config.ServerConfig;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -31,7 +31,9 @@ class GenConfigCommandTest {
         assertThat(DevSecrets.needed(parsed)).isFalse();
 
         ServerConfig withoutSecrets = parsed.toBuilder()
-            .token(parsed.token().toBuilder().hmacSecret(null).build()).apiKey(null).build();
+                .token(parsed.token().toBuilder().hmacSecret(null).build())
+                .apiKey(null)
+                .build();
         ConfigAssertions.assertSameSettings(withoutSecrets, ServerConfig.defaults());
     }
 
@@ -40,8 +42,10 @@ class GenConfigCommandTest {
         CliRunner cli = new CliRunner(work);
         cli.run("genconfig", "my.yaml");
         ServerConfig parsed = ConfigLoader.load(work.resolve("my.yaml"), Map.of());
-        assertThat(cli.out()).contains("wrote my.yaml")
-            .doesNotContain(parsed.token().hmacSecret()).doesNotContain(parsed.apiKey());
+        assertThat(cli.out())
+                .contains("wrote my.yaml")
+                .doesNotContain(parsed.token().hmacSecret())
+                .doesNotContain(parsed.apiKey());
     }
 
     @Test
@@ -49,7 +53,9 @@ class GenConfigCommandTest {
         new CliRunner(work).run("genconfig", "a.yaml");
         new CliRunner(work).run("genconfig", "b.yaml");
         assertThat(ConfigLoader.load(work.resolve("a.yaml"), Map.of()).token().hmacSecret())
-            .isNotEqualTo(ConfigLoader.load(work.resolve("b.yaml"), Map.of()).token().hmacSecret());
+                .isNotEqualTo(ConfigLoader.load(work.resolve("b.yaml"), Map.of())
+                        .token()
+                        .hmacSecret());
     }
 
     @Test
@@ -69,7 +75,7 @@ class GenConfigCommandTest {
         assumeTrue(FileSystems.getDefault().supportedFileAttributeViews().contains("posix"));
         new CliRunner(work).run("genconfig", "sub/dir/sb.yaml");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(work.resolve("sub/dir/sb.yaml"))))
-            .isEqualTo("rw-------");
+                .isEqualTo("rw-------");
     }
 
     @Test

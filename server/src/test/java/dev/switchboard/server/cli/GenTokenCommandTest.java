@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.switchboard.core.auth.ConnectToken;
 import dev.switchboard.core.auth.TokenException;
-import dev.switchboard.transport.auth.JwtTokenVerifier;
 import dev.switchboard.server.config.DevSecrets;
+import dev.switchboard.transport.auth.JwtTokenVerifier;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +33,8 @@ class GenTokenCommandTest {
     @Test
     void printsOnlyATokenThatVerifiesWithTheEnvironmentSecret() throws TokenException {
         CliRunner cli = new CliRunner(work, Map.of("SWITCHBOARD_TOKEN_HMAC_SECRET", SECRET));
-        assertThat(cli.run("gentoken", "--user", "alice", "--channels", "news,chat:lobby")).isZero();
+        assertThat(cli.run("gentoken", "--user", "alice", "--channels", "news,chat:lobby"))
+                .isZero();
         ConnectToken token = JwtTokenVerifier.hmac(SECRET).verifyConnectToken(tokenFrom(cli));
         assertThat(token.userId()).isEqualTo("alice");
         assertThat(token.channels()).containsExactly("news", "chat:lobby");
@@ -44,26 +45,38 @@ class GenTokenCommandTest {
     @Test
     void ttlAndInfoAreApplied() throws TokenException {
         CliRunner cli = new CliRunner(work, Map.of("SWITCHBOARD_TOKEN_HMAC_SECRET", SECRET));
-        assertThat(cli.run("gentoken", "-u", "bob", "--ttl", "5m", "--info", "{\"name\":\"Bob\"}")).isZero();
+        assertThat(cli.run("gentoken", "-u", "bob", "--ttl", "5m", "--info", "{\"name\":\"Bob\"}"))
+                .isZero();
         ConnectToken token = JwtTokenVerifier.hmac(SECRET).verifyConnectToken(tokenFrom(cli));
-        assertThat(token.expireAt()).isLessThanOrEqualTo(Instant.now().plusSeconds(301).getEpochSecond());
+        assertThat(token.expireAt())
+                .isLessThanOrEqualTo(Instant.now().plusSeconds(301).getEpochSecond());
         assertThat(new String(token.info(), StandardCharsets.UTF_8)).isEqualTo("{\"name\":\"Bob\"}");
 
         CliRunner forever = new CliRunner(work, Map.of("SWITCHBOARD_TOKEN_HMAC_SECRET", SECRET));
         assertThat(forever.run("gentoken", "-u", "bob", "--ttl", "0")).isZero();
-        assertThat(JwtTokenVerifier.hmac(SECRET).verifyConnectToken(tokenFrom(forever)).expireAt()).isZero();
+        assertThat(JwtTokenVerifier.hmac(SECRET)
+                        .verifyConnectToken(tokenFrom(forever))
+                        .expireAt())
+                .isZero();
     }
 
     @Test
     void usesTheConfigFileSecretAudienceAndIssuer() throws Exception {
-        Files.writeString(work.resolve("sb.yaml"), "token: {hmac_secret: '" + SECRET + "', audience: sb, issuer: me}\n");
+        Files.writeString(
+                work.resolve("sb.yaml"), "token: {hmac_secret: '" + SECRET + "', audience: sb, issuer: me}\n");
         CliRunner cli = new CliRunner(work);
-        assertThat(cli.run("gentoken", "--user", "carol", "--config", "sb.yaml")).isZero();
+        assertThat(cli.run("gentoken", "--user", "carol", "--config", "sb.yaml"))
+                .isZero();
         String jwt = tokenFrom(cli);
-        JwtTokenVerifier strict = JwtTokenVerifier.builder().hmacSecret(SECRET).audience("sb").issuer("me").build();
+        JwtTokenVerifier strict = JwtTokenVerifier.builder()
+                .hmacSecret(SECRET)
+                .audience("sb")
+                .issuer("me")
+                .build();
         assertThat(strict.verifyConnectToken(jwt).userId()).isEqualTo("carol");
-        assertThatThrownBy(() -> JwtTokenVerifier.hmac("another-secret-another-secret-another!").verifyConnectToken(jwt))
-            .isInstanceOf(TokenException.class);
+        assertThatThrownBy(() -> JwtTokenVerifier.hmac("another-secret-another-secret-another!")
+                        .verifyConnectToken(jwt))
+                .isInstanceOf(TokenException.class);
     }
 
     @Test
@@ -71,7 +84,10 @@ class GenTokenCommandTest {
         DevSecrets dev = DevSecrets.loadOrCreate(work);
         CliRunner cli = new CliRunner(work);
         assertThat(cli.run("gentoken", "--user", "dave")).isZero();
-        assertThat(JwtTokenVerifier.hmac(dev.hmacSecret()).verifyConnectToken(tokenFrom(cli)).userId()).isEqualTo("dave");
+        assertThat(JwtTokenVerifier.hmac(dev.hmacSecret())
+                        .verifyConnectToken(tokenFrom(cli))
+                        .userId())
+                .isEqualTo("dave");
     }
 
     @Test
@@ -79,7 +95,10 @@ class GenTokenCommandTest {
         CliRunner cli = new CliRunner(work);
         assertThat(cli.run("gentoken", "--user", "erin")).isEqualTo(Main.EXIT_FAILURE);
         assertThat(cli.out()).isEmpty();
-        assertThat(cli.err()).contains("token.hmac_secret").contains("SWITCHBOARD_TOKEN_HMAC_SECRET").contains("serve");
+        assertThat(cli.err())
+                .contains("token.hmac_secret")
+                .contains("SWITCHBOARD_TOKEN_HMAC_SECRET")
+                .contains("serve");
         assertThat(work.resolve(".switchboard")).doesNotExist();
     }
 
@@ -88,8 +107,9 @@ class GenTokenCommandTest {
         KeyPairGenerator gen = KeyPairGenerator.getInstance("EC");
         gen.initialize(256);
         String pem = "-----BEGIN PUBLIC KEY-----\n"
-            + Base64.getMimeEncoder().encodeToString(gen.generateKeyPair().getPublic().getEncoded())
-            + "\n-----END PUBLIC KEY-----\n";
+                + Base64.getMimeEncoder()
+                        .encodeToString(gen.generateKeyPair().getPublic().getEncoded())
+                + "\n-----END PUBLIC KEY-----\n";
         CliRunner cli = new CliRunner(work, Map.of("SWITCHBOARD_TOKEN_ECDSA_PUBLIC_KEY", pem));
         assertThat(cli.run("gentoken", "--user", "x")).isEqualTo(Main.EXIT_FAILURE);
         assertThat(cli.err()).contains("token.hmac_secret is not set").contains("private key");
@@ -112,7 +132,8 @@ class GenTokenCommandTest {
         CliRunner badTtl = new CliRunner(work, env);
         assertThat(badTtl.run("gentoken", "--user", "a", "--ttl", "soon")).isEqualTo(Main.EXIT_USAGE);
         assertThat(badTtl.err()).contains("--ttl must be a duration");
-        assertThat(new CliRunner(work, env).run("gentoken", "--user", "a", "--info", "{not json")).isEqualTo(Main.EXIT_USAGE);
+        assertThat(new CliRunner(work, env).run("gentoken", "--user", "a", "--info", "{not json"))
+                .isEqualTo(Main.EXIT_USAGE);
     }
 
     @Test

@@ -15,7 +15,11 @@ class MainTest {
     void noCommandPrintsUsageAndIsAUsageError() {
         CliRunner cli = new CliRunner(work);
         assertThat(cli.run()).isEqualTo(Main.EXIT_USAGE);
-        assertThat(cli.err()).contains("serve").contains("genconfig").contains("gentoken").contains("checkconfig");
+        assertThat(cli.err())
+                .contains("serve")
+                .contains("genconfig")
+                .contains("gentoken")
+                .contains("checkconfig");
     }
 
     @Test

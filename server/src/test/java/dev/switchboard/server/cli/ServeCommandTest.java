@@ -37,12 +37,12 @@ class ServeCommandTest {
         assertThat(started.token().hmacSecret()).isEqualTo(dev.hmacSecret());
         assertThat(started.apiKey()).isEqualTo(dev.apiKey());
         assertThat(cli.out())
-            .contains("ws://localhost:18123/connection/websocket")
-            .contains("http://localhost:18123/api")
-            .contains(dev.file().toString())
-            .contains("gentoken --user alice")
-            .doesNotContain(dev.hmacSecret())
-            .doesNotContain(dev.apiKey());
+                .contains("ws://localhost:18123/connection/websocket")
+                .contains("http://localhost:18123/api")
+                .contains(dev.file().toString())
+                .contains("gentoken --user alice")
+                .doesNotContain(dev.hmacSecret())
+                .doesNotContain(dev.apiKey());
         assertThat(cli.err()).doesNotContain(dev.hmacSecret()).doesNotContain(dev.apiKey());
         assertThat(cli.closed).isTrue();
     }
@@ -60,12 +60,14 @@ class ServeCommandTest {
     @Test
     void configuredSecretsAreUsedAndNoDevSecretsAreCreated() throws Exception {
         Files.writeString(work.resolve("sb.yaml"), "address: 127.0.0.1\napi_key: k\n");
-        CliRunner cli = new CliRunner(work, Map.of("SWITCHBOARD_TOKEN_HMAC_SECRET", "0123456789abcdef0123456789abcdef"));
+        CliRunner cli =
+                new CliRunner(work, Map.of("SWITCHBOARD_TOKEN_HMAC_SECRET", "0123456789abcdef0123456789abcdef"));
         assertThat(cli.run("serve", "--config", "sb.yaml")).isZero();
         assertThat(work.resolve(".switchboard")).doesNotExist();
-        assertThat(cli.out()).contains("ws://127.0.0.1:18000/connection/websocket")
-            .contains("gentoken --user alice --config sb.yaml")
-            .doesNotContain("0123456789abcdef0123456789abcdef");
+        assertThat(cli.out())
+                .contains("ws://127.0.0.1:18000/connection/websocket")
+                .contains("gentoken --user alice --config sb.yaml")
+                .doesNotContain("0123456789abcdef0123456789abcdef");
     }
 
     @Test
@@ -75,7 +77,9 @@ class ServeCommandTest {
         assertThat(cli.run("serve", "--config", "sb.yaml")).isEqualTo(Main.EXIT_FAILURE);
         assertThat(cli.err()).contains("client.pong_timeout");
         assertThat(cli.started).isEmpty();
-        assertThat(work.resolve(".switchboard")).as("no dev secrets for a config that cannot start").doesNotExist();
+        assertThat(work.resolve(".switchboard"))
+                .as("no dev secrets for a config that cannot start")
+                .doesNotExist();
     }
 
     @Test
@@ -99,26 +103,33 @@ class ServeCommandTest {
     void servesARealNodeUntilStoppedThenClosesIt() throws Exception {
         StringWriter out = new StringWriter();
         AtomicInteger healthStatus = new AtomicInteger();
-        CliContext ctx = new CliContext(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true),
-            Map.of("SWITCHBOARD_PORT", "0", "SWITCHBOARD_ADDRESS", "127.0.0.1"), work,
-            ServeCommand::startSwitchboardServer,
-            (server, timeout) -> {
-                // While "running": the node answers on the port it reported.
-                try {
-                    HttpResponse<String> health = HttpClient.newHttpClient().send(
-                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/health")).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                    healthStatus.set(health.statusCode());
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                } finally {
-                    ServeCommand.closeWithin(server, timeout);
-                }
-            });
+        CliContext ctx = new CliContext(
+                new PrintWriter(out, true),
+                new PrintWriter(new StringWriter(), true),
+                Map.of("SWITCHBOARD_PORT", "0", "SWITCHBOARD_ADDRESS", "127.0.0.1"),
+                work,
+                ServeCommand::startSwitchboardServer,
+                (server, timeout) -> {
+                    // While "running": the node answers on the port it reported.
+                    try {
+                        HttpResponse<String> health = HttpClient.newHttpClient()
+                                .send(
+                                        HttpRequest.newBuilder(
+                                                        URI.create("http://127.0.0.1:" + server.port() + "/health"))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.ofString());
+                        healthStatus.set(health.statusCode());
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    } finally {
+                        ServeCommand.closeWithin(server, timeout);
+                    }
+                });
         assertThat(Main.run(ctx, "serve")).isZero();
         assertThat(healthStatus.get()).isEqualTo(200);
-        assertThat(out.toString()).containsPattern("ws://127\\.0\\.0\\.1:\\d+/connection/websocket")
-            .doesNotContain(":0/");
+        assertThat(out.toString())
+                .containsPattern("ws://127\\.0\\.0\\.1:\\d+/connection/websocket")
+                .doesNotContain(":0/");
     }
 
     @Test

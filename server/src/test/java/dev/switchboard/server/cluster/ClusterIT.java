@@ -77,7 +77,10 @@ class ClusterIT {
             int node = n;
             done.add(pool.submit(() -> {
                 for (int i = 0; i < perSource; i++) {
-                    cluster.node(node).node().publish("feed", ("{\"from\":" + node + "}").getBytes(StandardCharsets.UTF_8)).join();
+                    cluster.node(node)
+                            .node()
+                            .publish("feed", ("{\"from\":" + node + "}").getBytes(StandardCharsets.UTF_8))
+                            .join();
                 }
             }));
         }
@@ -103,8 +106,10 @@ class ClusterIT {
         AtomicInteger published = new AtomicInteger();
         Thread publisher = new Thread(() -> {
             while (!stop.get() && published.get() < 2000) {
-                cluster.node(published.get() % 3).node()
-                    .publish("stream", "{}".getBytes(StandardCharsets.UTF_8)).join();
+                cluster.node(published.get() % 3)
+                        .node()
+                        .publish("stream", "{}".getBytes(StandardCharsets.UTF_8))
+                        .join();
                 published.incrementAndGet();
             }
         });
@@ -124,12 +129,22 @@ class ClusterIT {
 
     @Test
     void infoListsEveryLiveNodeAndAClosedNodeLeavesAtOnce() {
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-            assertThat(cluster.api(0).call("info", "{}").body().at("/result/nodes").size()).isEqualTo(3));
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(cluster.api(0)
+                                .call("info", "{}")
+                                .body()
+                                .at("/result/nodes")
+                                .size())
+                        .isEqualTo(3));
         cluster.node(2).close();
         cluster.nodes.remove(2);
-        await().atMost(Duration.ofSeconds(2)).untilAsserted(() ->
-            assertThat(cluster.api(0).call("info", "{}").body().at("/result/nodes").size()).isEqualTo(2));
+        await().atMost(Duration.ofSeconds(2))
+                .untilAsserted(() -> assertThat(cluster.api(0)
+                                .call("info", "{}")
+                                .body()
+                                .at("/result/nodes")
+                                .size())
+                        .isEqualTo(2));
     }
 
     @Test
@@ -137,9 +152,12 @@ class ClusterIT {
         subscribers("room", 3);
         for (int i = 0; i < 3; i++) {
             ApiClient api = cluster.api(i);
-            await().atMost(Duration.ofSeconds(3)).untilAsserted(() ->
-                assertThat(api.call("presence_stats", "{\"channel\":\"room\"}").body().at("/result/num_clients").asInt())
-                    .isEqualTo(3));
+            await().atMost(Duration.ofSeconds(3))
+                    .untilAsserted(() -> assertThat(api.call("presence_stats", "{\"channel\":\"room\"}")
+                                    .body()
+                                    .at("/result/num_clients")
+                                    .asInt())
+                            .isEqualTo(3));
         }
     }
 

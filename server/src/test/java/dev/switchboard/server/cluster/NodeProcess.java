@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
 final class NodeProcess implements AutoCloseable {
 
     static final Path JAR = Path.of("target", "switchboard.jar");
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
     final int port;
     private final Path config;
@@ -32,15 +33,19 @@ final class NodeProcess implements AutoCloseable {
         this.port = port;
         this.config = dir.resolve("node-" + port + ".yaml");
         this.log = dir.resolve("node-" + port + ".log");
-        Files.writeString(config, TestServers.CONFIG_YAML.replace("port: 0", "port: " + port) + String.join("\n",
-            "engine: redis",
-            "redis:",
-            "  url: " + redisUrl,
-            "  prefix: " + prefix,
-            "presence:",
-            "  ttl: 3s",
-            "  update_interval: 1s",
-            ""));
+        Files.writeString(
+                config,
+                TestServers.CONFIG_YAML.replace("port: 0", "port: " + port)
+                        + String.join(
+                                "\n",
+                                "engine: redis",
+                                "redis:",
+                                "  url: " + redisUrl,
+                                "  prefix: " + prefix,
+                                "presence:",
+                                "  ttl: 3s",
+                                "  update_interval: 1s",
+                                ""));
     }
 
     static int freePort() throws IOException {
@@ -57,10 +62,10 @@ final class NodeProcess implements AutoCloseable {
 
     void start() throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(List.of(java, "-Xmx256m", "-jar", JAR.toString(), "serve",
-            "--config", config.toString()))
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        ProcessBuilder pb = new ProcessBuilder(
+                        List.of(java, "-Xmx256m", "-jar", JAR.toString(), "serve", "--config", config.toString()))
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().put("SWITCHBOARD_TOKEN_HMAC_SECRET", TestServers.SECRET);
         pb.environment().put("SWITCHBOARD_API_KEY", TestServers.API_KEY);
         process = pb.start();
@@ -74,13 +79,19 @@ final class NodeProcess implements AutoCloseable {
             }
             sleep(50);
         }
-        throw new IllegalStateException("node on port " + port + " did not become healthy; log:\n" + Files.readString(log));
+        throw new IllegalStateException(
+                "node on port " + port + " did not become healthy; log:\n" + Files.readString(log));
     }
 
     boolean healthy() {
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
-                .timeout(Duration.ofSeconds(1)).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+            return HTTP.send(
+                                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
+                                            .timeout(Duration.ofSeconds(1))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.discarding())
+                            .statusCode()
+                    == 200;
         } catch (IOException e) {
             return false;
         } catch (InterruptedException e) {

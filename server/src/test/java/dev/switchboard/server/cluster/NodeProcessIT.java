@@ -7,20 +7,20 @@ import static org.awaitility.Awaitility.await;
 import dev.switchboard.core.rpc.InvokeException;
 import dev.switchboard.core.rpc.InvokeTarget;
 import dev.switchboard.redis.testing.RedisServerExtension;
-import dev.switchboard.transport.SwitchboardWorker;
 import dev.switchboard.server.config.ConfigLoader;
-import dev.switchboard.server.testing.TestAgent;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import dev.switchboard.server.testing.ApiClient;
 import dev.switchboard.server.testing.RecoveringClient;
+import dev.switchboard.server.testing.TestAgent;
 import dev.switchboard.server.testing.TestServers;
 import dev.switchboard.server.testing.WsTestClient;
+import dev.switchboard.transport.SwitchboardWorker;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -80,24 +80,28 @@ class NodeProcessIT {
 
     /** Publishes until stopped, each publication retried on any node with one idempotency key. */
     private Thread publisher(String channel, AtomicBoolean stop, AtomicInteger published, int max) {
-        Thread t = new Thread(() -> {
-            while (!stop.get() && published.get() < max) {
-                String key = UUID.randomUUID().toString();
-                while (true) {
-                    try {
-                        ApiClient.Response r = anyApi().call("publish", "{\"channel\":\"" + channel
-                            + "\",\"data\":{},\"idempotency_key\":\"" + key + "\"}");
-                        if (r.status() == 200 && !r.body().has("error")) {
-                            break;
+        Thread t = new Thread(
+                () -> {
+                    while (!stop.get() && published.get() < max) {
+                        String key = UUID.randomUUID().toString();
+                        while (true) {
+                            try {
+                                ApiClient.Response r = anyApi().call(
+                                                "publish",
+                                                "{\"channel\":\"" + channel + "\",\"data\":{},\"idempotency_key\":\""
+                                                        + key + "\"}");
+                                if (r.status() == 200 && !r.body().has("error")) {
+                                    break;
+                                }
+                            } catch (AssertionError e) {
+                                // that node is down: try another
+                            }
                         }
-                    } catch (AssertionError e) {
-                        // that node is down: try another
+                        published.incrementAndGet();
+                        sleepQuietly(3);
                     }
-                }
-                published.incrementAndGet();
-                sleepQuietly(3);
-            }
-        }, "publisher");
+                },
+                "publisher");
         t.start();
         return t;
     }
@@ -134,22 +138,35 @@ class NodeProcessIT {
 
         long registryGoneMs = -1;
         long presenceGoneMs = -1;
-        while ((registryGoneMs < 0 || presenceGoneMs < 0) && System.nanoTime() - killedAt < Duration.ofSeconds(15).toNanos()) {
+        while ((registryGoneMs < 0 || presenceGoneMs < 0)
+                && System.nanoTime() - killedAt < Duration.ofSeconds(15).toNanos()) {
             clients.forEach(c -> c.pump(Duration.ofMillis(20)));
             long ms = (System.nanoTime() - killedAt) / 1_000_000;
-            if (registryGoneMs < 0 && observer.call("info", "{}").body().at("/result/nodes").size() == 2) {
+            if (registryGoneMs < 0
+                    && observer.call("info", "{}").body().at("/result/nodes").size() == 2) {
                 registryGoneMs = ms;
             }
-            if (presenceGoneMs < 0 && !observer.call("presence", "{\"channel\":\"crash\"}").body().toString().contains("\"ghost\"")) {
+            if (presenceGoneMs < 0
+                    && !observer.call("presence", "{\"channel\":\"crash\"}")
+                            .body()
+                            .toString()
+                            .contains("\"ghost\"")) {
                 presenceGoneMs = ms;
             }
         }
         stop.set(true);
         pub.join(20_000);
         int total = published.get();
-        System.out.printf("node crash: %d publications, dead node left the registry after %d ms and presence after %d ms;"
-            + " reconnects %s%n", total, registryGoneMs, presenceGoneMs, clients.stream().map(RecoveringClient::reconnects).toList());
-        assertThat(registryGoneMs).as("dead node evicted from the registry (ms)").isBetween(0L, 5_000L);
+        System.out.printf(
+                "node crash: %d publications, dead node left the registry after %d ms and presence after %d ms;"
+                        + " reconnects %s%n",
+                total,
+                registryGoneMs,
+                presenceGoneMs,
+                clients.stream().map(RecoveringClient::reconnects).toList());
+        assertThat(registryGoneMs)
+                .as("dead node evicted from the registry (ms)")
+                .isBetween(0L, 5_000L);
         assertThat(presenceGoneMs).as("dead node's presence gone (ms)").isBetween(0L, 5_000L);
         for (RecoveringClient c : clients) {
             c.pumpUntil(total, Duration.ofSeconds(20));
@@ -161,23 +178,30 @@ class NodeProcessIT {
 
     @Test
     void invokeInFlightWhenTheOwningNodeIsKilledFailsWithNodeUnavailableWellBeforeTheTimeout() throws Exception {
-        String yaml = TestServers.CONFIG_YAML + String.join("\n", "engine: redis", "redis:", "  url: " + redis.url(),
-            "  prefix: " + prefix, "");
+        String yaml = TestServers.CONFIG_YAML
+                + String.join("\n", "engine: redis", "redis:", "  url: " + redis.url(), "  prefix: " + prefix, "");
         try (SwitchboardWorker caller = SwitchboardWorker.start(ConfigLoader.loadYaml(yaml, "worker", Map.of()));
-             TestAgent agent = new TestAgent(nodes.get(0).wsUrl(), "sdk", "proj-9:prod", "doomed")) {
+                TestAgent agent = new TestAgent(nodes.get(0).wsUrl(), "sdk", "proj-9:prod", "doomed")) {
             InvokeTarget target = InvokeTarget.routingKey("proj-9:prod");
-            await().atMost(Duration.ofSeconds(3)).until(() -> caller.node().connection(target).join().isPresent());
+            await().atMost(Duration.ofSeconds(3))
+                    .until(() -> caller.node().connection(target).join().isPresent());
             CompletableFuture<byte[]> call = caller.node().invoke(target, "hang", null, Duration.ofSeconds(30));
             Thread.sleep(300);
             nodes.get(0).kill();
             long killedAt = System.nanoTime();
-            assertThatThrownBy(call::join).cause().isInstanceOfSatisfying(InvokeException.class,
-                e -> assertThat(e.reason()).isEqualTo(InvokeException.Reason.NODE_UNAVAILABLE));
+            assertThatThrownBy(call::join)
+                    .cause()
+                    .isInstanceOfSatisfying(
+                            InvokeException.class,
+                            e -> assertThat(e.reason()).isEqualTo(InvokeException.Reason.NODE_UNAVAILABLE));
             long ms = (System.nanoTime() - killedAt) / 1_000_000;
-            System.out.printf("invoke to a SIGKILLed node failed with node_unavailable after %d ms (timeout 30 s)%n", ms);
+            System.out.printf(
+                    "invoke to a SIGKILLed node failed with node_unavailable after %d ms (timeout 30 s)%n", ms);
             assertThat(ms).isLessThan(3000);
             assertThat(caller.node().pendingInvocations()).isZero();
-            assertThat(caller.node().connection(target).join()).as("its connections left the registry").isEmpty();
+            assertThat(caller.node().connection(target).join())
+                    .as("its connections left the registry")
+                    .isEmpty();
         }
     }
 
@@ -197,8 +221,9 @@ class NodeProcessIT {
         stop.set(true);
         pub.join(20_000);
         int total = published.get();
-        System.out.printf("rolling restart: %d publications, reconnects %s%n", total,
-            clients.stream().map(RecoveringClient::reconnects).toList());
+        System.out.printf(
+                "rolling restart: %d publications, reconnects %s%n",
+                total, clients.stream().map(RecoveringClient::reconnects).toList());
         for (RecoveringClient c : clients) {
             c.pumpUntil(total, Duration.ofSeconds(20));
             assertThat(c.offsets()).isEqualTo(oneTo(total));

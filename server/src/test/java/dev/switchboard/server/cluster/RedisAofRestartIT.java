@@ -26,8 +26,8 @@ class RedisAofRestartIT {
             List<RecoveringClient> clients = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
                 int node = i % 2;
-                clients.add(new RecoveringClient(() -> TestServers.wsUrl(cluster.node(node)),
-                    TestServers.token("u" + i), "durable"));
+                clients.add(new RecoveringClient(
+                        () -> TestServers.wsUrl(cluster.node(node)), TestServers.token("u" + i), "durable"));
             }
             ApiClient api = cluster.api(0);
             for (int i = 0; i < 50; i++) {
@@ -39,8 +39,14 @@ class RedisAofRestartIT {
             while (published < 100) {
                 // A retry with the same idempotency key is safe: it publishes once.
                 String key = UUID.randomUUID().toString();
-                await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> api.call("publish",
-                    "{\"channel\":\"durable\",\"data\":{},\"idempotency_key\":\"" + key + "\"}").status() == 200);
+                await().atMost(Duration.ofSeconds(10))
+                        .ignoreExceptions()
+                        .until(() -> api.call(
+                                                "publish",
+                                                "{\"channel\":\"durable\",\"data\":{},\"idempotency_key\":\"" + key
+                                                        + "\"}")
+                                        .status()
+                                == 200);
                 published++;
             }
             List<Long> expected = new ArrayList<>();

@@ -46,9 +46,13 @@ class RedisFaultIT {
     }
 
     private int health(int node) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + cluster.node(node).port() + "/health")).build(),
-            HttpResponse.BodyHandlers.ofString()).statusCode();
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(
+                                        "http://127.0.0.1:" + cluster.node(node).port() + "/health"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .statusCode();
     }
 
     /**
@@ -62,13 +66,15 @@ class RedisFaultIT {
             api.call("publish", "{\"channel\":\"" + channel + "\",\"data\":{}}");
             c.pump(Duration.ofMillis(300));
         }
-        assertThat(c.offsets().size()).as("a publication after Redis came back arrives").isGreaterThan(had);
+        assertThat(c.offsets().size())
+                .as("a publication after Redis came back arrives")
+                .isGreaterThan(had);
     }
 
     @Test
     void redisRestartWithoutPersistenceChangesTheEpochAndIsNeverASilentHole() {
-        try (RecoveringClient c = new RecoveringClient(() -> TestServers.wsUrl(cluster.node(1)),
-                TestServers.token("u"), "ep")) {
+        try (RecoveringClient c =
+                new RecoveringClient(() -> TestServers.wsUrl(cluster.node(1)), TestServers.token("u"), "ep")) {
             ApiClient api = cluster.api(0);
             for (int i = 0; i < 3; i++) {
                 api.publish("ep", "{}");
@@ -77,8 +83,11 @@ class RedisFaultIT {
             String before = c.epoch();
             redis.kill();
             redis.start();
-            await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
-                .until(() -> api.call("publish", "{\"channel\":\"ep\",\"data\":{}}").status() == 200);
+            await().atMost(Duration.ofSeconds(10))
+                    .ignoreExceptions()
+                    .until(() -> api.call("publish", "{\"channel\":\"ep\",\"data\":{}}")
+                                    .status()
+                            == 200);
             publishUntilReceived(api, "ep", c);
             assertThat(c.insufficientState()).as("told its stream was lost").isGreaterThanOrEqualTo(1);
             assertThat(c.recoveries()).as("the resubscribe reports the loss").contains(false);
@@ -91,8 +100,8 @@ class RedisFaultIT {
 
     @Test
     void redisOutageFailsPublishesFastAndEverythingResumesWithoutARestart() throws Exception {
-        try (RecoveringClient c = new RecoveringClient(() -> TestServers.wsUrl(cluster.node(1)),
-                TestServers.token("u"), "out")) {
+        try (RecoveringClient c =
+                new RecoveringClient(() -> TestServers.wsUrl(cluster.node(1)), TestServers.token("u"), "out")) {
             ApiClient api = cluster.api(0);
             api.publish("out", "{}");
             c.pumpUntil(1, Duration.ofSeconds(5));
@@ -120,8 +129,9 @@ class RedisFaultIT {
             System.gc();
             long heapGrowth = mem.getHeapMemoryUsage().getUsed() - heapBefore;
             assertThat(heapGrowth).as("heap growth over the outage").isLessThan(64L << 20);
-            System.out.printf("outage: %d publishes refused, slowest %d ms, heap growth %d KiB%n",
-                calls, Duration.ofNanos(slowest).toMillis(), heapGrowth >> 10);
+            System.out.printf(
+                    "outage: %d publishes refused, slowest %d ms, heap growth %d KiB%n",
+                    calls, Duration.ofNanos(slowest).toMillis(), heapGrowth >> 10);
 
             redis.start();
             await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> health(0) == 200 && health(1) == 200);

@@ -1,9 +1,9 @@
 package dev.switchboard.server.cluster;
 
-import dev.switchboard.transport.SwitchboardServer;
 import dev.switchboard.server.testing.ApiClient;
 import dev.switchboard.server.testing.TestServers;
 import dev.switchboard.server.testing.WsTestClient;
+import dev.switchboard.transport.SwitchboardServer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -24,12 +24,8 @@ final class TestCluster implements AutoCloseable {
     }
 
     SwitchboardServer startNode() {
-        return TestServers.start(String.join("\n",
-            "engine: redis",
-            "redis:",
-            "  url: " + redisUrl,
-            "  prefix: " + prefix,
-            ""), b -> b);
+        return TestServers.start(
+                String.join("\n", "engine: redis", "redis:", "  url: " + redisUrl, "  prefix: " + prefix, ""), b -> b);
     }
 
     SwitchboardServer node(int i) {

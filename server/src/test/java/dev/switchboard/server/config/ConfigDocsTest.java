@@ -1,11 +1,11 @@
 package dev.switchboard.server.config;
 
-import dev.switchboard.transport.config.ConfigException;
-import dev.switchboard.transport.config.ConfigKey;
-import dev.switchboard.transport.config.ConfigKeys;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.transport.config.ConfigException;
+import dev.switchboard.transport.config.ConfigKey;
+import dev.switchboard.transport.config.ConfigKeys;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,6 +31,7 @@ class ConfigDocsTest {
 
     /** Rows of the docs that are structure, not keys of the table. */
     private static final Set<String> STRUCTURAL = Set.of("channel.namespaces", "channel.namespaces[].name");
+
     private static final Pattern CODE = Pattern.compile("`([^`]*)`");
 
     @Test
@@ -43,12 +44,15 @@ class ConfigDocsTest {
     @Test
     void aWrongDefaultAMissingRowAndAWrongVariableAreCaught() throws IOException {
         String doc = Files.readString(findDoc(), StandardCharsets.UTF_8)
-            .replace("| `client.ping_interval` | `25s` |", "| `client.ping_interval` | `20s` |")
-            .replaceAll("\\| `http.max_body_size` \\|[^\\n]*\\n", "")
-            .replace("| `SWITCHBOARD_REDIS_PREFIX` | `redis.prefix` |", "| `SWITCHBOARD_REDIS_PREFIX` | `redis.url` |");
-        assertThat(disagreements(doc)).anySatisfy(p -> assertThat(p).contains("client.ping_interval").contains("25s"))
-            .anySatisfy(p -> assertThat(p).contains("http.max_body_size").contains("no row"))
-            .anySatisfy(p -> assertThat(p).contains("SWITCHBOARD_REDIS_PREFIX"));
+                .replace("| `client.ping_interval` | `25s` |", "| `client.ping_interval` | `20s` |")
+                .replaceAll("\\| `http.max_body_size` \\|[^\\n]*\\n", "")
+                .replace(
+                        "| `SWITCHBOARD_REDIS_PREFIX` | `redis.prefix` |",
+                        "| `SWITCHBOARD_REDIS_PREFIX` | `redis.url` |");
+        assertThat(disagreements(doc))
+                .anySatisfy(p -> assertThat(p).contains("client.ping_interval").contains("25s"))
+                .anySatisfy(p -> assertThat(p).contains("http.max_body_size").contains("no row"))
+                .anySatisfy(p -> assertThat(p).contains("SWITCHBOARD_REDIS_PREFIX"));
     }
 
     /** What the doc says differently from the table, one line each; empty when they agree. */
@@ -81,7 +85,8 @@ class ConfigDocsTest {
             }
             checkDefault(key.get(), row.get("Default"), problems);
             if (row.containsKey("Env") && !row.get("Env").equals("`" + key.get().env() + "`")) {
-                problems.add(path + ": docs say env " + row.get("Env") + ", the table " + key.get().env());
+                problems.add(path + ": docs say env " + row.get("Env") + ", the table "
+                        + key.get().env());
             }
         }
         for (ConfigKey<?, ?> key : ConfigKeys.ALL) {
@@ -89,11 +94,13 @@ class ConfigDocsTest {
                 problems.add(key.path() + ": no row in the docs");
             }
             if (!key.path().equals(envRows.get(key.env()))) {
-                problems.add(key.env() + ": the environment table says " + envRows.get(key.env()) + ", not " + key.path());
+                problems.add(
+                        key.env() + ": the environment table says " + envRows.get(key.env()) + ", not " + key.path());
             }
         }
-        envRows.keySet().stream().filter(v -> !ConfigKeys.ENV_KEYS.containsKey(v))
-            .forEach(v -> problems.add(v + ": documented but no key has it"));
+        envRows.keySet().stream()
+                .filter(v -> !ConfigKeys.ENV_KEYS.containsKey(v))
+                .forEach(v -> problems.add(v + ": documented but no key has it"));
         return problems;
     }
 
@@ -127,7 +134,9 @@ class ConfigDocsTest {
             String line = lines[i].trim();
             if (!line.startsWith("|")) {
                 header = null;
-            } else if (header == null && i + 1 < lines.length && lines[i + 1].trim().startsWith("|---")) {
+            } else if (header == null
+                    && i + 1 < lines.length
+                    && lines[i + 1].trim().startsWith("|---")) {
                 header = cells(line);
                 i++;
             } else if (header != null) {
@@ -143,7 +152,8 @@ class ConfigDocsTest {
     }
 
     private static List<String> cells(String line) {
-        String inner = line.substring(1, line.endsWith("|") && !line.endsWith("\\|") ? line.length() - 1 : line.length());
+        String inner =
+                line.substring(1, line.endsWith("|") && !line.endsWith("\\|") ? line.length() - 1 : line.length());
         List<String> out = new ArrayList<>();
         for (String cell : inner.split("(?<!\\\\)\\|", -1)) {
             out.add(cell.trim().replace("\\|", "|"));
@@ -164,6 +174,7 @@ class ConfigDocsTest {
                 return candidate;
             }
         }
-        throw new AssertionError("docs/configuration.md not found above " + Path.of("").toAbsolutePath());
+        throw new AssertionError(
+                "docs/configuration.md not found above " + Path.of("").toAbsolutePath());
     }
 }

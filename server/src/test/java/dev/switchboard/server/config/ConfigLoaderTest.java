@@ -1,14 +1,14 @@
 package dev.switchboard.server.config;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.switchboard.core.channel.ChannelOptions;
 import dev.switchboard.transport.config.ConfigAssertions;
 import dev.switchboard.transport.config.ConfigException;
 import dev.switchboard.transport.config.ConfigKeys;
 import dev.switchboard.transport.config.Engine;
 import dev.switchboard.transport.config.ServerConfig;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
-import dev.switchboard.core.channel.ChannelOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPairGenerator;
@@ -28,7 +28,8 @@ class ConfigLoaderTest {
     }
 
     private static AbstractThrowableAssert<?, ? extends Throwable> assertFails(String yaml, Map<String, String> env) {
-        return assertThatThrownBy(() -> ConfigLoader.loadYaml(yaml, "test.yaml", env)).isInstanceOf(ConfigException.class);
+        return assertThatThrownBy(() -> ConfigLoader.loadYaml(yaml, "test.yaml", env))
+                .isInstanceOf(ConfigException.class);
     }
 
     private static AbstractThrowableAssert<?, ? extends Throwable> assertFails(String yaml) {
@@ -124,7 +125,9 @@ class ConfigLoaderTest {
         assertThat(chat.joinLeave()).isTrue();
         assertThat(chat.allowPublishForSubscriber()).isTrue();
         assertThat(chat.recoveryMaxPublicationLimit()).isEqualTo(50);
-        assertThat(chat.allowSubscribeForClient()).as("namespaces do not inherit the default options").isFalse();
+        assertThat(chat.allowSubscribeForClient())
+                .as("namespaces do not inherit the default options")
+                .isFalse();
         ChannelOptions jobs = c.channel().namespaces().get("jobs");
         assertThat(jobs.historyTtl()).isEqualTo(Duration.ofSeconds(60));
         assertThat(jobs.allowRecovery()).isTrue();
@@ -136,20 +139,23 @@ class ConfigLoaderTest {
 
     @Test
     void environmentBeatsTheFile() {
-        ServerConfig c = ConfigLoader.loadYaml("""
+        ServerConfig c = ConfigLoader.loadYaml(
+                """
             port: 9000
             node_name: from-file
             token: {hmac_secret: from-file}
             client: {ping_interval: 30s}
-            """, "test.yaml", Map.of(
-            "SWITCHBOARD_PORT", "9100",
-            "SWITCHBOARD_NODE_NAME", "from-env",
-            "SWITCHBOARD_TOKEN_HMAC_SECRET", "from-env-secret",
-            "SWITCHBOARD_API_KEY", "env-key",
-            "SWITCHBOARD_ALLOW_ANONYMOUS_CONNECT", "true",
-            "SWITCHBOARD_CLIENT_PING_INTERVAL", "40s",
-            "SWITCHBOARD_CLIENT_SUBSCRIBE_TO_CHANNELS", "a, b",
-            "SWITCHBOARD_METRICS_ENABLED", "false"));
+            """,
+                "test.yaml",
+                Map.of(
+                        "SWITCHBOARD_PORT", "9100",
+                        "SWITCHBOARD_NODE_NAME", "from-env",
+                        "SWITCHBOARD_TOKEN_HMAC_SECRET", "from-env-secret",
+                        "SWITCHBOARD_API_KEY", "env-key",
+                        "SWITCHBOARD_ALLOW_ANONYMOUS_CONNECT", "true",
+                        "SWITCHBOARD_CLIENT_PING_INTERVAL", "40s",
+                        "SWITCHBOARD_CLIENT_SUBSCRIBE_TO_CHANNELS", "a, b",
+                        "SWITCHBOARD_METRICS_ENABLED", "false"));
         assertThat(c.port()).isEqualTo(9100);
         assertThat(c.node().name()).isEqualTo("from-env");
         assertThat(c.token().hmacSecret()).isEqualTo("from-env-secret");
@@ -169,9 +175,10 @@ class ConfigLoaderTest {
     @Test
     void badEnvironmentValueNamesKeyAndVariable() {
         assertFails("", Map.of("SWITCHBOARD_PORT", "eighty"))
-            .hasMessage("port (from SWITCHBOARD_PORT): must be a whole number, got \"eighty\"");
+                .hasMessage("port (from SWITCHBOARD_PORT): must be a whole number, got \"eighty\"");
         assertFails("", Map.of("SWITCHBOARD_ALLOW_ANONYMOUS_CONNECT", "maybe"))
-            .hasMessageStartingWith("allow_anonymous_connect (from SWITCHBOARD_ALLOW_ANONYMOUS_CONNECT): must be true or false");
+                .hasMessageStartingWith(
+                        "allow_anonymous_connect (from SWITCHBOARD_ALLOW_ANONYMOUS_CONNECT): must be true or false");
     }
 
     @Test
@@ -182,8 +189,10 @@ class ConfigLoaderTest {
                 - name: ok
                 - name: typo
                   histroy_size: 10
-            """).hasMessage("channel.namespaces[1].histroy_size: unknown key")
-            .extracting(e -> ((ConfigException) e).key()).isEqualTo("channel.namespaces[1].histroy_size");
+            """)
+                .hasMessage("channel.namespaces[1].histroy_size: unknown key")
+                .extracting(e -> ((ConfigException) e).key())
+                .isEqualTo("channel.namespaces[1].histroy_size");
         assertFails("prot: 1\n").hasMessage("prot: unknown key");
         assertFails("client: {ping_intervall: 1s}\n").hasMessage("client.ping_intervall: unknown key");
         assertFails("http_api: {enable: true}\n").hasMessage("http_api.enable: unknown key");
@@ -203,15 +212,16 @@ class ConfigLoaderTest {
     @Test
     void badDurationNamesTheKey() {
         assertFails("client: {ping_interval: 25 seconds}\n")
-            .hasMessageStartingWith("client.ping_interval: must be a duration like");
+                .hasMessageStartingWith("client.ping_interval: must be a duration like");
         assertFails("channel: {namespaces: [{name: a, history_ttl: -5}]}\n")
-            .hasMessage("channel.namespaces[0].history_ttl: must not be negative, got -5");
+                .hasMessage("channel.namespaces[0].history_ttl: must not be negative, got -5");
         assertFails("shutdown_timeout: 0s\n").hasMessageStartingWith("shutdown_timeout: must be > 0");
     }
 
     @Test
     void ioThreadsDefaultToOnePerProcessorAndRefuseNegatives() {
-        assertThat(ServerConfig.defaults().effectiveIoThreads()).isEqualTo(Runtime.getRuntime().availableProcessors());
+        assertThat(ServerConfig.defaults().effectiveIoThreads())
+                .isEqualTo(Runtime.getRuntime().availableProcessors());
         assertFails("io_threads: -1\n").hasMessageStartingWith("io_threads:");
     }
 
@@ -219,10 +229,13 @@ class ConfigLoaderTest {
     void negativeOrMistypedSizesNameTheKey() {
         assertFails("client: {queue_max_bytes: -1}\n").hasMessage("client.queue_max_bytes: must be > 0, got -1");
         assertFails("channel: {namespaces: [{name: a, history_size: -3}]}\n")
-            .hasMessage("channel.namespaces[0].history_size: must be >= 0, got -3");
-        assertFails("client: {channel_limit: many}\n").hasMessage("client.channel_limit: must be a whole number, got \"many\"");
-        assertFails("client: {max_message_size: 10 MB}\n").hasMessageStartingWith("client.max_message_size: must be a size");
-        assertFails("client: {max_message_size: 100}\n").hasMessage("client.max_message_size: must be >= 1024, got 100");
+                .hasMessage("channel.namespaces[0].history_size: must be >= 0, got -3");
+        assertFails("client: {channel_limit: many}\n")
+                .hasMessage("client.channel_limit: must be a whole number, got \"many\"");
+        assertFails("client: {max_message_size: 10 MB}\n")
+                .hasMessageStartingWith("client.max_message_size: must be a size");
+        assertFails("client: {max_message_size: 100}\n")
+                .hasMessage("client.max_message_size: must be >= 1024, got 100");
         assertFails("port: 1.5\n").hasMessage("port: must be a whole number, got 1.5");
     }
 
@@ -235,16 +248,21 @@ class ConfigLoaderTest {
                   history_size: 10
                   force_recovery: true
             """).hasMessageStartingWith("channel.namespaces[0].force_recovery: needs history");
-        assertFails("channel: {allow_recovery: true}\n").hasMessageStartingWith("channel.allow_recovery: needs history");
+        assertFails("channel: {allow_recovery: true}\n")
+                .hasMessageStartingWith("channel.allow_recovery: needs history");
     }
 
     @Test
     void wrongShapesNameTheKey() {
         assertFails("client: 5\n").hasMessage("client: must be a mapping of keys, got a number");
-        assertFails("channel: {namespaces: {name: a}}\n").hasMessage("channel.namespaces: must be a list, got a mapping");
-        assertFails("channel: {namespaces: [chat]}\n").hasMessage("channel.namespaces[0]: must be a mapping of keys, got a string");
-        assertFails("channel: {namespaces: [{history_size: 1}]}\n").hasMessage("channel.namespaces[0].name: is required");
-        assertFails("channel: {namespaces: [{name: 'bad name'}]}\n").hasMessageStartingWith("channel.namespaces[0].name:");
+        assertFails("channel: {namespaces: {name: a}}\n")
+                .hasMessage("channel.namespaces: must be a list, got a mapping");
+        assertFails("channel: {namespaces: [chat]}\n")
+                .hasMessage("channel.namespaces[0]: must be a mapping of keys, got a string");
+        assertFails("channel: {namespaces: [{history_size: 1}]}\n")
+                .hasMessage("channel.namespaces[0].name: is required");
+        assertFails("channel: {namespaces: [{name: 'bad name'}]}\n")
+                .hasMessageStartingWith("channel.namespaces[0].name:");
         assertFails("engine: postgres\n").hasMessage("engine: must be one of memory, redis, got \"postgres\"");
         assertFails("- port\n").hasMessageContaining("top level must be a mapping");
     }
@@ -252,34 +270,38 @@ class ConfigLoaderTest {
     @Test
     void redisEngineIsSelectedWithItsUrlAndPrefix() {
         ServerConfig c = ConfigLoader.loadYaml(
-            "engine: redis\nredis: {url: 'redis+sentinel://s1:26379,s2:26379/0#main', prefix: app1}\n", "t", Map.of());
+                "engine: redis\nredis: {url: 'redis+sentinel://s1:26379,s2:26379/0#main', prefix: app1}\n",
+                "t",
+                Map.of());
         assertThat(c.engine()).isEqualTo(Engine.REDIS);
         assertThat(c.redisUrl()).startsWith("redis+sentinel://");
         assertThat(c.redisPrefix()).isEqualTo("app1");
         assertFails("engine: redis\nredis: {prefix: 'has space'}\n").hasMessageStartingWith("redis.prefix:");
         assertFails("", Map.of("SWITCHBOARD_ENGINE", "redis", "SWITCHBOARD_REDIS_URL", "http://cache"))
-            .hasMessageStartingWith("redis.url (from SWITCHBOARD_REDIS_URL):");
+                .hasMessageStartingWith("redis.url (from SWITCHBOARD_REDIS_URL):");
     }
 
     @Test
     void brokenYamlGivesPositionButNeverEchoesTheLine() {
         String secret = "TOPSECRETVALUE1234567890";
         assertFails("token: {hmac_secret: " + secret + "\nport: 1\n")
-            .hasMessageStartingWith("test.yaml: invalid YAML at line")
-            .satisfies(e -> assertThat(e.getMessage()).doesNotContain(secret));
+                .hasMessageStartingWith("test.yaml: invalid YAML at line")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain(secret));
         assertFails("port: 1\nport: 2\n").hasMessage("test.yaml: duplicate key 'port' at line 2, column 5");
     }
 
     @Test
     void errorsAboutSecretsNeverContainTheSecret() {
-        assertFails("token: {hmac_secret: [not, a, string]}\n").hasMessage("token.hmac_secret: must be a string, got a list");
+        assertFails("token: {hmac_secret: [not, a, string]}\n")
+                .hasMessage("token.hmac_secret: must be a string, got a list");
     }
 
     @Test
     void missingConfigFileIsAClearError(@TempDir Path dir) {
         Path missing = dir.resolve("nope.yaml");
         assertThatThrownBy(() -> ConfigLoader.load(missing, NO_ENV))
-            .isInstanceOf(ConfigException.class).hasMessage("config file " + missing + " does not exist");
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("config file " + missing + " does not exist");
     }
 
     @Test
@@ -295,8 +317,9 @@ class ConfigLoaderTest {
         KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
         gen.initialize(2048);
         String pem = "-----BEGIN PUBLIC KEY-----\n"
-            + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(gen.generateKeyPair().getPublic().getEncoded())
-            + "\n-----END PUBLIC KEY-----\n";
+                + Base64.getMimeEncoder(64, "\n".getBytes())
+                        .encodeToString(gen.generateKeyPair().getPublic().getEncoded())
+                + "\n-----END PUBLIC KEY-----\n";
         Path file = Files.writeString(dir.resolve("rsa.pub"), pem);
 
         ServerConfig inline = ConfigLoader.loadYaml("", "t", Map.of("SWITCHBOARD_TOKEN_RSA_PUBLIC_KEY", pem));
@@ -306,7 +329,8 @@ class ConfigLoaderTest {
         assertThat(fromFile.token().rsaPublicKey()).isEqualTo(file.toString());
 
         assertFails("token: {rsa_public_key: '" + dir.resolve("missing.pub") + "'}\n")
-            .hasMessageStartingWith("token.rsa_public_key: file ").hasMessageEndingWith("does not exist");
+                .hasMessageStartingWith("token.rsa_public_key: file ")
+                .hasMessageEndingWith("does not exist");
         Path garbage = Files.writeString(dir.resolve("garbage.pub"), "not a key");
         assertFails("token: {ecdsa_public_key: '" + garbage + "'}\n").hasMessageStartingWith("token.ecdsa_public_key:");
         Path badJwks = Files.writeString(dir.resolve("jwks.json"), "{\"keys\": 5}");

@@ -1,12 +1,12 @@
 package dev.switchboard.server.config;
 
-import dev.switchboard.transport.config.ConfigException;
-import dev.switchboard.transport.config.ServerConfig;
-import dev.switchboard.transport.config.TokenConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.switchboard.transport.config.ConfigException;
+import dev.switchboard.transport.config.ServerConfig;
+import dev.switchboard.transport.config.TokenConfig;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +24,8 @@ class DevSecretsTest {
     void createsSecretsOnceThenReusesThem() {
         DevSecrets first = DevSecrets.loadOrCreate(work);
         assertThat(first.created()).isTrue();
-        assertThat(first.file()).isEqualTo(work.resolve(".switchboard/dev-secrets.yaml").toAbsolutePath());
+        assertThat(first.file())
+                .isEqualTo(work.resolve(".switchboard/dev-secrets.yaml").toAbsolutePath());
         assertThat(first.file()).exists();
         assertThat(first.hmacSecret()).hasSizeGreaterThanOrEqualTo(43);
         assertThat(first.apiKey()).hasSizeGreaterThanOrEqualTo(32);
@@ -33,20 +34,27 @@ class DevSecretsTest {
         assertThat(second.created()).isFalse();
         assertThat(second.hmacSecret()).isEqualTo(first.hmacSecret());
         assertThat(second.apiKey()).isEqualTo(first.apiKey());
-        assertThat(DevSecrets.read(work)).get().extracting(DevSecrets::hmacSecret).isEqualTo(first.hmacSecret());
+        assertThat(DevSecrets.read(work))
+                .get()
+                .extracting(DevSecrets::hmacSecret)
+                .isEqualTo(first.hmacSecret());
     }
 
     @Test
     void differentDirectoriesGetDifferentSecrets(@TempDir Path other) {
-        assertThat(DevSecrets.loadOrCreate(work).hmacSecret()).isNotEqualTo(DevSecrets.loadOrCreate(other).hmacSecret());
+        assertThat(DevSecrets.loadOrCreate(work).hmacSecret())
+                .isNotEqualTo(DevSecrets.loadOrCreate(other).hmacSecret());
     }
 
     @Test
     void fileIsReadableByItsOwnerOnly() throws Exception {
         assumeTrue(FileSystems.getDefault().supportedFileAttributeViews().contains("posix"));
         DevSecrets dev = DevSecrets.loadOrCreate(work);
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dev.file()))).isEqualTo("rw-------");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dev.file().getParent()))).isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dev.file())))
+                .isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(
+                        Files.getPosixFilePermissions(dev.file().getParent())))
+                .isEqualTo("rwx------");
     }
 
     @Test
@@ -66,15 +74,21 @@ class DevSecretsTest {
     @Test
     void neededOnlyWhenNoTokenKeyAndNoApiKey() {
         assertThat(DevSecrets.needed(ServerConfig.defaults())).isTrue();
-        assertThat(DevSecrets.needed(ServerConfig.builder().apiKey("k").build())).isFalse();
+        assertThat(DevSecrets.needed(ServerConfig.builder().apiKey("k").build()))
+                .isFalse();
         assertThat(DevSecrets.needed(ServerConfig.builder()
-            .token(TokenConfig.builder().jwksFile("keys.json").build()).build())).isFalse();
+                        .token(TokenConfig.builder().jwksFile("keys.json").build())
+                        .build()))
+                .isFalse();
     }
 
     @Test
     void applyToSetsSecretAndApiKeyAndKeepsTheRest() {
         DevSecrets dev = DevSecrets.loadOrCreate(work);
-        ServerConfig base = ServerConfig.builder().port(9999).token(TokenConfig.builder().audience("aud").build()).build();
+        ServerConfig base = ServerConfig.builder()
+                .port(9999)
+                .token(TokenConfig.builder().audience("aud").build())
+                .build();
         ServerConfig applied = dev.applyTo(base);
         assertThat(applied.token().hmacSecret()).isEqualTo(dev.hmacSecret());
         assertThat(applied.token().audience()).isEqualTo("aud");
@@ -87,21 +101,27 @@ class DevSecretsTest {
         Path file = DevSecrets.fileIn(work);
         Files.createDirectories(file.getParent());
         Files.writeString(file, "token: {}\n");
-        assertThatThrownBy(() -> DevSecrets.loadOrCreate(work)).isInstanceOf(ConfigException.class)
-            .hasMessageContaining(file.toString()).hasMessageContaining("delete it");
+        assertThatThrownBy(() -> DevSecrets.loadOrCreate(work))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(file.toString())
+                .hasMessageContaining("delete it");
     }
 
     @Test
     void toStringShowsThePathNotTheValues() {
         DevSecrets dev = DevSecrets.loadOrCreate(work);
-        assertThat(dev.toString()).contains(dev.file().toString())
-            .doesNotContain(dev.hmacSecret()).doesNotContain(dev.apiKey());
+        assertThat(dev.toString())
+                .contains(dev.file().toString())
+                .doesNotContain(dev.hmacSecret())
+                .doesNotContain(dev.apiKey());
     }
 
     @Test
     void unwritableDirectoryIsAClearError() throws Exception {
         Path blocker = Files.writeString(work.resolve("not-a-dir"), "x");
-        assertThatThrownBy(() -> DevSecrets.loadOrCreate(blocker)).isInstanceOf(ConfigException.class)
-            .hasMessageContaining("dev secrets file").hasMessageContaining("not-a-dir");
+        assertThatThrownBy(() -> DevSecrets.loadOrCreate(blocker))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("dev secrets file")
+                .hasMessageContaining("not-a-dir");
     }
 }

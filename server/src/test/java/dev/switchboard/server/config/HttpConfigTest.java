@@ -1,10 +1,10 @@
 package dev.switchboard.server.config;
 
-import dev.switchboard.transport.config.HttpConfig;
-import dev.switchboard.transport.config.ServerConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.switchboard.transport.config.HttpConfig;
+import dev.switchboard.transport.config.ServerConfig;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -45,12 +45,15 @@ class HttpConfigTest {
 
     @Test
     void environmentOverridesEveryHttpKey() {
-        HttpConfig http = load("http: {idle_timeout: 5s}\n", Map.of(
-            "SWITCHBOARD_HTTP_HEADER_TIMEOUT", "3s",
-            "SWITCHBOARD_HTTP_BODY_TIMEOUT", "4s",
-            "SWITCHBOARD_HTTP_IDLE_TIMEOUT", "90s",
-            "SWITCHBOARD_HTTP_MAX_CONNECTIONS_PER_IP", "7",
-            "SWITCHBOARD_HTTP_MAX_BODY_SIZE", "1MiB")).http();
+        HttpConfig http = load(
+                        "http: {idle_timeout: 5s}\n",
+                        Map.of(
+                                "SWITCHBOARD_HTTP_HEADER_TIMEOUT", "3s",
+                                "SWITCHBOARD_HTTP_BODY_TIMEOUT", "4s",
+                                "SWITCHBOARD_HTTP_IDLE_TIMEOUT", "90s",
+                                "SWITCHBOARD_HTTP_MAX_CONNECTIONS_PER_IP", "7",
+                                "SWITCHBOARD_HTTP_MAX_BODY_SIZE", "1MiB"))
+                .http();
         assertThat(http.headerTimeout()).isEqualTo(Duration.ofSeconds(3));
         assertThat(http.bodyTimeout()).isEqualTo(Duration.ofSeconds(4));
         assertThat(http.idleTimeout()).isEqualTo(Duration.ofSeconds(90));
@@ -61,15 +64,15 @@ class HttpConfigTest {
     @Test
     void badValuesNameTheKey() {
         assertThatThrownBy(() -> load("http: {header_timeout: 0s}\n", Map.of()))
-            .hasMessageStartingWith("http.header_timeout: must be > 0");
+                .hasMessageStartingWith("http.header_timeout: must be > 0");
         assertThatThrownBy(() -> load("http: {body_timeout: 0}\n", Map.of()))
-            .hasMessageStartingWith("http.body_timeout: must be > 0");
+                .hasMessageStartingWith("http.body_timeout: must be > 0");
         assertThatThrownBy(() -> load("", Map.of("SWITCHBOARD_HTTP_IDLE_TIMEOUT", "soon")))
-            .hasMessageStartingWith("http.idle_timeout (from SWITCHBOARD_HTTP_IDLE_TIMEOUT):");
+                .hasMessageStartingWith("http.idle_timeout (from SWITCHBOARD_HTTP_IDLE_TIMEOUT):");
         assertThatThrownBy(() -> load("http: {max_connections_per_ip: -1}\n", Map.of()))
-            .hasMessage("http.max_connections_per_ip: must be >= 0, got -1");
+                .hasMessage("http.max_connections_per_ip: must be >= 0, got -1");
         assertThatThrownBy(() -> load("http: {max_body_size: 100}\n", Map.of()))
-            .hasMessage("http.max_body_size: must be >= 1024, got 100");
+                .hasMessage("http.max_body_size: must be >= 1024, got 100");
         assertThatThrownBy(() -> load("http: {max_body: 1}\n", Map.of())).hasMessage("http.max_body: unknown key");
     }
 }

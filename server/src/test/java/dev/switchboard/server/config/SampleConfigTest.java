@@ -1,12 +1,12 @@
 package dev.switchboard.server.config;
 
-import dev.switchboard.transport.config.ConfigAssertions;
-import dev.switchboard.transport.config.ConfigKeys;
-import dev.switchboard.transport.config.ServerConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.transport.config.ConfigAssertions;
+import dev.switchboard.transport.config.ConfigKeys;
+import dev.switchboard.transport.config.ServerConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

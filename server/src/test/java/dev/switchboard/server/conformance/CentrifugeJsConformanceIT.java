@@ -50,25 +50,38 @@ class CentrifugeJsConformanceIT {
     void centrifugeJsClientAgainstSwitchboard() throws Exception {
         Path conformanceDir = locateConformanceDir();
         String node = findNode();
-        requirePrerequisite(node != null,
-                "node not found: install Node.js 18+ on PATH (or set NODE to its path)");
+        requirePrerequisite(node != null, "node not found: install Node.js 18+ on PATH (or set NODE to its path)");
         int major = nodeMajorVersion(node);
         requirePrerequisite(major >= 18, "node at " + node + " is version " + major + ", need 18 or newer");
-        requirePrerequisite(conformanceDir != null,
-                "conformance/ folder with package.json not found above " + Paths.get("").toAbsolutePath());
-        requirePrerequisite(Files.isDirectory(conformanceDir.resolve("node_modules").resolve("centrifuge"))
-                        && Files.isDirectory(conformanceDir.resolve("node_modules").resolve("ws")),
+        requirePrerequisite(
+                conformanceDir != null,
+                "conformance/ folder with package.json not found above "
+                        + Paths.get("").toAbsolutePath());
+        requirePrerequisite(
+                Files.isDirectory(conformanceDir.resolve("node_modules").resolve("centrifuge"))
+                        && Files.isDirectory(
+                                conformanceDir.resolve("node_modules").resolve("ws")),
                 "conformance/node_modules missing: run `npm ci` in " + conformanceDir);
 
         try (RunningNode server = startNode()) {
             System.out.println("[conformance] node under test: " + server.wsUrl() + " , API " + server.apiUrl());
-            int exit = runSuite(node, conformanceDir, Map.of(
-                    "SWITCHBOARD_WS_URL", server.wsUrl(),
-                    "SWITCHBOARD_API_URL", server.apiUrl(),
-                    "SWITCHBOARD_API_KEY", API_KEY,
-                    "SWITCHBOARD_HMAC_SECRET", HMAC_SECRET));
-            assertEquals(0, exit, "centrifuge-js conformance suite failed (node exit " + exit
-                    + "); the failing tests are listed in the output above");
+            int exit = runSuite(
+                    node,
+                    conformanceDir,
+                    Map.of(
+                            "SWITCHBOARD_WS_URL",
+                            server.wsUrl(),
+                            "SWITCHBOARD_API_URL",
+                            server.apiUrl(),
+                            "SWITCHBOARD_API_KEY",
+                            API_KEY,
+                            "SWITCHBOARD_HMAC_SECRET",
+                            HMAC_SECRET));
+            assertEquals(
+                    0,
+                    exit,
+                    "centrifuge-js conformance suite failed (node exit " + exit
+                            + "); the failing tests are listed in the output above");
         }
     }
 
@@ -85,20 +98,24 @@ class CentrifugeJsConformanceIT {
 
     private static RunningNode startNode() throws Exception {
         ChannelOptions defaults = ChannelOptions.builder()
-                .historySize(100).historyTtl(Duration.ofSeconds(300)).forceRecovery(true)
-                .presence(true).joinLeave(true)
+                .historySize(100)
+                .historyTtl(Duration.ofSeconds(300))
+                .forceRecovery(true)
+                .presence(true)
+                .joinLeave(true)
                 .allowPublishForSubscriber(true)
                 .allowSubscribeForClient(true)
                 .allowPresenceForSubscriber(true)
                 .allowHistoryForSubscriber(true)
                 .build();
         ChannelOptions small = ChannelOptions.builder()
-                .historySize(3).historyTtl(Duration.ofSeconds(300)).forceRecovery(true)
+                .historySize(3)
+                .historyTtl(Duration.ofSeconds(300))
+                .forceRecovery(true)
                 .allowSubscribeForClient(true)
                 .build();
-        ChannelOptions privateNs = ChannelOptions.builder()
-                .allowSubscribeForClient(false)
-                .build();
+        ChannelOptions privateNs =
+                ChannelOptions.builder().allowSubscribeForClient(false).build();
         ServerConfig config = ServerConfig.builder()
                 .address("127.0.0.1")
                 .port(0)
@@ -151,8 +168,8 @@ class CentrifugeJsConformanceIT {
     }
 
     private static void pumpOutput(Process process, Deque<String> tail) {
-        try (BufferedReader reader = new BufferedReader(
-                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader reader =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = reader.readLine()) != null) {
                 System.out.println("[conformance] " + line);
@@ -233,7 +250,9 @@ class CentrifugeJsConformanceIT {
             return 0;
         }
         try {
-            Process p = new ProcessBuilder(node, "--version").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(node, "--version")
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
             if (!p.waitFor(10, TimeUnit.SECONDS)) {
                 p.destroyForcibly();

@@ -14,10 +14,10 @@ import dev.switchboard.core.node.PublishParams;
 import dev.switchboard.core.protocol.Disconnect;
 import dev.switchboard.core.protocol.ProtocolCodec;
 import dev.switchboard.core.protocol.ProtocolError;
-import dev.switchboard.transport.SwitchboardServer;
-import dev.switchboard.transport.config.ServerConfig;
 import dev.switchboard.server.testing.TestServers;
 import dev.switchboard.server.testing.WsTestClient;
+import dev.switchboard.transport.SwitchboardServer;
+import dev.switchboard.transport.config.ServerConfig;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -43,45 +43,44 @@ import org.junit.jupiter.api.Test;
 class EmbeddingIT {
 
     /** Namespaces the app uses: admin-only channels, server-only news, and a chat clients publish into. */
-    static final String CONFIG_YAML = String.join("\n",
-        "address: 127.0.0.1",
-        "port: 0",
-        "channel:",
-        "  presence: true",
-        "  allow_subscribe_for_client: true",
-        "  allow_presence_for_subscriber: true",
-        "  namespaces:",
-        "    - name: admin",
-        "      presence: true",
-        "      allow_subscribe_for_client: true",
-        "      allow_presence_for_subscriber: true",
-        "    - name: news",
-        "      history_size: 10",
-        "      history_ttl: 300s",
-        "      allow_subscribe_for_client: true",
-        "    - name: chat",
-        "      presence: true",
-        "      allow_subscribe_for_client: true",
-        "      allow_publish_for_subscriber: true",
-        "      allow_presence_for_subscriber: true",
-        "");
+    static final String CONFIG_YAML = String.join(
+            "\n",
+            "address: 127.0.0.1",
+            "port: 0",
+            "channel:",
+            "  presence: true",
+            "  allow_subscribe_for_client: true",
+            "  allow_presence_for_subscriber: true",
+            "  namespaces:",
+            "    - name: admin",
+            "      presence: true",
+            "      allow_subscribe_for_client: true",
+            "      allow_presence_for_subscriber: true",
+            "    - name: news",
+            "      history_size: 10",
+            "      history_ttl: 300s",
+            "      allow_subscribe_for_client: true",
+            "    - name: chat",
+            "      presence: true",
+            "      allow_subscribe_for_client: true",
+            "      allow_publish_for_subscriber: true",
+            "      allow_presence_for_subscriber: true",
+            "");
 
     /** The embedding application: its "database", its executor, and what its hooks observed. */
     static final class App implements AutoCloseable {
-        record Account(String user, String name, boolean admin, boolean banned) {
-        }
+        record Account(String user, String name, boolean admin, boolean banned) {}
 
-        record Sent(ClientInfo client, JsonNode data) {
-        }
+        record Sent(ClientInfo client, JsonNode data) {}
 
-        record Ended(String user, Disconnect reason) {
-        }
+        record Ended(String user, Disconnect reason) {}
 
         /** Sessions table: session id from the client's connect data → account. */
         final Map<String, Account> sessions = Map.of(
-            "s-alice", new Account("alice", "Alice", false, false),
-            "s-root", new Account("root", "Root", true, false),
-            "s-mallory", new Account("mallory", "Mallory", false, true));
+                "s-alice", new Account("alice", "Alice", false, false),
+                "s-root", new Account("root", "Root", true, false),
+                "s-mallory", new Account("mallory", "Mallory", false, true));
+
         final Set<String> admins = Set.of("root");
         final AtomicInteger dbThreadCounter = new AtomicInteger();
         final ExecutorService db = Executors.newFixedThreadPool(2, r -> {
@@ -95,61 +94,77 @@ class EmbeddingIT {
         final BlockingQueue<Ended> ended = new LinkedBlockingQueue<>();
 
         SwitchboardServer.Builder configure(SwitchboardServer.Builder b) {
-            return b
-                .onConnect(req -> {
-                    if (req.authenticated()) {
-                        connectSawToken.add(true);
-                        return CompletableFuture.completedFuture(ConnectDecision.allow());
-                    }
-                    connectSawToken.add(false);
-                    String session = req.data() == null ? "" : json(req.data()).path("session").asText("");
-                    if (session.equals("s-crash")) {
-                        throw new IllegalStateException("bug in the app's connect hook");
-                    }
-                    return CompletableFuture.supplyAsync(() -> {
-                        lookupThreads.add(Thread.currentThread().getName());
-                        Account a = sessions.get(session);
-                        if (a == null) {
-                            return ConnectDecision.deny(ProtocolError.UNAUTHORIZED);
+            return b.onConnect(req -> {
+                        if (req.authenticated()) {
+                            connectSawToken.add(true);
+                            return CompletableFuture.completedFuture(ConnectDecision.allow());
                         }
-                        if (a.banned()) {
-                            return ConnectDecision.disconnect(Disconnect.PERMISSION_DENIED);
+                        connectSawToken.add(false);
+                        String session = req.data() == null
+                                ? ""
+                                : json(req.data()).path("session").asText("");
+                        if (session.equals("s-crash")) {
+                            throw new IllegalStateException("bug in the app's connect hook");
                         }
-                        return ConnectDecision.allowAs(a.user(), bytes("{\"name\":\"" + a.name() + "\"}"))
-                            .withData(bytes("{\"welcome\":\"" + a.name() + "\"}"));
-                    }, db);
-                })
-                .onSubscribe(req -> CompletableFuture.supplyAsync(() -> {
-                    boolean admin = admins.contains(req.client().user());
-                    if (req.channel().startsWith("admin:") && !admin) {
-                        return SubscribeDecision.deny(ProtocolError.PERMISSION_DENIED);
-                    }
-                    return SubscribeDecision.allowWithInfo(bytes("{\"role\":\"" + (admin ? "admin" : "member") + "\"}"));
-                }, db))
-                .onPublish(req -> {
-                    if (req.channel().startsWith("news:")) {
+                        return CompletableFuture.supplyAsync(
+                                () -> {
+                                    lookupThreads.add(Thread.currentThread().getName());
+                                    Account a = sessions.get(session);
+                                    if (a == null) {
+                                        return ConnectDecision.deny(ProtocolError.UNAUTHORIZED);
+                                    }
+                                    if (a.banned()) {
+                                        return ConnectDecision.disconnect(Disconnect.PERMISSION_DENIED);
+                                    }
+                                    return ConnectDecision.allowAs(a.user(), bytes("{\"name\":\"" + a.name() + "\"}"))
+                                            .withData(bytes("{\"welcome\":\"" + a.name() + "\"}"));
+                                },
+                                db);
+                    })
+                    .onSubscribe(req -> CompletableFuture.supplyAsync(
+                            () -> {
+                                boolean admin = admins.contains(req.client().user());
+                                if (req.channel().startsWith("admin:") && !admin) {
+                                    return SubscribeDecision.deny(ProtocolError.PERMISSION_DENIED);
+                                }
+                                return SubscribeDecision.allowWithInfo(
+                                        bytes("{\"role\":\"" + (admin ? "admin" : "member") + "\"}"));
+                            },
+                            db))
+                    .onPublish(req -> {
+                        if (req.channel().startsWith("news:")) {
+                            return CompletableFuture.completedFuture(PublishDecision.deny(
+                                    ProtocolError.of(4403, "news is published by the server", false)));
+                        }
+                        if (!req.allowedByRules()) {
+                            return CompletableFuture.completedFuture(
+                                    PublishDecision.deny(ProtocolError.PERMISSION_DENIED));
+                        }
+                        ObjectNode payload = (ObjectNode) json(req.data());
+                        payload.put("from", req.client().user());
                         return CompletableFuture.completedFuture(
-                            PublishDecision.deny(ProtocolError.of(4403, "news is published by the server", false)));
-                    }
-                    if (!req.allowedByRules()) {
-                        return CompletableFuture.completedFuture(PublishDecision.deny(ProtocolError.PERMISSION_DENIED));
-                    }
-                    ObjectNode payload = (ObjectNode) json(req.data());
-                    payload.put("from", req.client().user());
-                    return CompletableFuture.completedFuture(PublishDecision.allowWithData(ProtocolCodec.toBytes(payload)));
-                })
-                .rpc("profile", req -> CompletableFuture.supplyAsync(() -> {
-                    lookupThreads.add(Thread.currentThread().getName());
-                    boolean admin = admins.contains(req.client().user());
-                    return bytes("{\"user\":\"" + req.client().user() + "\",\"admin\":" + admin + "}");
-                }, db))
-                .rpc("quota", req -> CompletableFuture.failedFuture(ProtocolError.of(4029, "quota exceeded", false)))
-                .rpc("broken", req -> CompletableFuture.failedFuture(new IllegalStateException("bug in the app")))
-                .rpc("throws", req -> {
-                    throw new IllegalStateException("bug in the app, thrown instead of returned");
-                })
-                .onSend((client, data) -> sent.add(new Sent(client, json(data))))
-                .onDisconnect((client, reason) -> ended.add(new Ended(client.user(), reason)));
+                                PublishDecision.allowWithData(ProtocolCodec.toBytes(payload)));
+                    })
+                    .rpc(
+                            "profile",
+                            req -> CompletableFuture.supplyAsync(
+                                    () -> {
+                                        lookupThreads.add(Thread.currentThread().getName());
+                                        boolean admin =
+                                                admins.contains(req.client().user());
+                                        return bytes(
+                                                "{\"user\":\"" + req.client().user() + "\",\"admin\":" + admin + "}");
+                                    },
+                                    db))
+                    .rpc(
+                            "quota",
+                            req -> CompletableFuture.failedFuture(ProtocolError.of(4029, "quota exceeded", false)))
+                    .rpc("broken", req -> CompletableFuture.failedFuture(new IllegalStateException("bug in the app")))
+                    .rpc("throws", req -> {
+                        throw new IllegalStateException("bug in the app, thrown instead of returned");
+                    })
+                    .onSend((client, data) -> sent.add(new Sent(client, json(data))))
+                    .onDisconnect((client, reason) -> ended.add(new Ended(client.user(), reason)));
         }
 
         @Override
@@ -164,7 +179,9 @@ class EmbeddingIT {
     @BeforeEach
     void start() {
         app = new App();
-        server = app.configure(SwitchboardServer.builder().config(TestServers.config(CONFIG_YAML))).build().start();
+        server = app.configure(SwitchboardServer.builder().config(TestServers.config(CONFIG_YAML)))
+                .build()
+                .start();
     }
 
     @AfterEach
@@ -199,8 +216,11 @@ class EmbeddingIT {
             assertThat(r.has("connect")).isTrue();
             assertThat(app.connectSawToken).containsExactly(true);
             subscribe(c, 2, "chat:lobby");
-            assertThat(presence(c, 3, "chat:lobby").get(r.at("/connect/client").asText()).get("user").asText())
-                .isEqualTo("bob");
+            assertThat(presence(c, 3, "chat:lobby")
+                            .get(r.at("/connect/client").asText())
+                            .get("user")
+                            .asText())
+                    .isEqualTo("bob");
         }
     }
 
@@ -243,7 +263,8 @@ class EmbeddingIT {
 
     @Test
     void subscribeHookEnrichesTheSubscriberWithChannelInfoShownInPresence() {
-        try (WsTestClient alice = connected("s-alice"); WsTestClient root = connected("s-root")) {
+        try (WsTestClient alice = connected("s-alice");
+                WsTestClient root = connected("s-root")) {
             subscribe(alice, 2, "chat:lobby");
             subscribe(root, 2, "chat:lobby");
             JsonNode presence = presence(alice, 3, "chat:lobby");
@@ -259,7 +280,8 @@ class EmbeddingIT {
 
     @Test
     void publishHookRewritesTheClientsPayloadBeforeSubscribersSeeIt() {
-        try (WsTestClient alice = connected("s-alice"); WsTestClient root = connected("s-root")) {
+        try (WsTestClient alice = connected("s-alice");
+                WsTestClient root = connected("s-root")) {
             subscribe(alice, 2, "chat:lobby");
             subscribe(root, 2, "chat:lobby");
             alice.send("{\"id\":3,\"publish\":{\"channel\":\"chat:lobby\",\"data\":{\"text\":\"hi\"}}}");
@@ -275,7 +297,8 @@ class EmbeddingIT {
 
     @Test
     void publishHookDenialReachesTheClientAndNothingIsPublished() {
-        try (WsTestClient alice = connected("s-alice"); WsTestClient root = connected("s-root")) {
+        try (WsTestClient alice = connected("s-alice");
+                WsTestClient root = connected("s-root")) {
             subscribe(alice, 2, "news:sports");
             subscribe(root, 2, "news:sports");
             alice.send("{\"id\":3,\"publish\":{\"channel\":\"news:sports\",\"data\":{\"text\":\"fake\"}}}");
@@ -284,7 +307,9 @@ class EmbeddingIT {
             assertThat(r.at("/error/message").asText()).isEqualTo("news is published by the server");
 
             // The next publication the subscriber sees is the app's, at offset 1: the denied one never existed.
-            server.node().publish("news:sports", bytes("{\"text\":\"real\"}"), PublishParams.DEFAULT).join();
+            server.node()
+                    .publish("news:sports", bytes("{\"text\":\"real\"}"), PublishParams.DEFAULT)
+                    .join();
             JsonNode pub = root.push("news:sports", "pub");
             assertThat(pub.at("/data/text").asText()).isEqualTo("real");
             assertThat(pub.get("offset").asLong()).isEqualTo(1);
@@ -314,7 +339,9 @@ class EmbeddingIT {
             assertThat(r.has("rpc")).isFalse();
 
             alice.send("{\"id\":3,\"rpc\":{\"method\":\"broken\"}}");
-            assertThat(alice.reply(3).at("/error/code").asInt()).as("any other failure is internal").isEqualTo(100);
+            assertThat(alice.reply(3).at("/error/code").asInt())
+                    .as("any other failure is internal")
+                    .isEqualTo(100);
 
             alice.send("{\"id\":4,\"rpc\":{\"method\":\"nope\"}}");
             assertThat(alice.reply(4).at("/error/code").asInt()).isEqualTo(104);
@@ -365,7 +392,9 @@ class EmbeddingIT {
     @Test
     void disconnectListenerSeesTheCodeTheServerClosedTheClientWith() throws InterruptedException {
         try (WsTestClient alice = connected("s-alice")) {
-            server.node().disconnect("alice", null, new Disconnect(4100, "kicked by the app")).join();
+            server.node()
+                    .disconnect("alice", null, new Disconnect(4100, "kicked by the app"))
+                    .join();
             assertThat(alice.awaitClose()).isEqualTo(4100);
             assertThat(alice.closeReason()).isEqualTo("kicked by the app");
             App.Ended e = app.ended.poll(5, TimeUnit.SECONDS);
@@ -393,22 +422,29 @@ class EmbeddingIT {
         try (WsTestClient alice = connected("s-alice")) {
             subscribe(alice, 2, "news:sports");
             StreamPosition pos = server.node()
-                .publish("news:sports", bytes("{\"score\":\"2-1\"}"), PublishParams.builder().idempotencyKey("goal-1").build())
-                .join();
+                    .publish(
+                            "news:sports",
+                            bytes("{\"score\":\"2-1\"}"),
+                            PublishParams.builder().idempotencyKey("goal-1").build())
+                    .join();
             JsonNode pub = alice.push("news:sports", "pub");
             assertThat(pub.at("/data/score").asText()).isEqualTo("2-1");
             assertThat(pub.get("offset").asLong()).isEqualTo(pos.offset());
-            assertThat(pub.has("info")).as("server publications carry no client info").isFalse();
+            assertThat(pub.has("info"))
+                    .as("server publications carry no client info")
+                    .isFalse();
         }
     }
 
     @Test
     void appPublishToAnUnknownNamespaceFailsWithUnknownChannel() {
         CompletableFuture<StreamPosition> f = server.node().publish("nosuch:x", bytes("{}"), PublishParams.DEFAULT);
-        assertThat(f).failsWithin(java.time.Duration.ofSeconds(5))
-            .withThrowableOfType(java.util.concurrent.ExecutionException.class)
-            .withCauseInstanceOf(ProtocolError.class)
-            .satisfies(e -> assertThat(((ProtocolError) e.getCause()).code()).isEqualTo(102));
+        assertThat(f)
+                .failsWithin(java.time.Duration.ofSeconds(5))
+                .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                .withCauseInstanceOf(ProtocolError.class)
+                .satisfies(
+                        e -> assertThat(((ProtocolError) e.getCause()).code()).isEqualTo(102));
     }
 
     // ---- shutdown ----
@@ -431,8 +467,11 @@ class EmbeddingIT {
         server.close(); // idempotent
 
         // The same port binds again at once, and the new node serves clients.
-        ServerConfig samePort = TestServers.config(CONFIG_YAML).toBuilder().port(port).build();
-        server = app.configure(SwitchboardServer.builder().config(samePort)).build().start();
+        ServerConfig samePort =
+                TestServers.config(CONFIG_YAML).toBuilder().port(port).build();
+        server = app.configure(SwitchboardServer.builder().config(samePort))
+                .build()
+                .start();
         assertThat(server.port()).isEqualTo(port);
         try (WsTestClient again = connected("s-alice")) {
             assertThat(subscribe(again, 2, "chat:lobby").has("subscribe")).isTrue();
@@ -463,8 +502,10 @@ class EmbeddingIT {
             return c.reply(id);
         } catch (AssertionError e) {
             if (!c.isOpen()) {
-                throw new AssertionError("no reply to command " + id + ": the server closed the connection with "
-                    + c.awaitClose() + " (" + c.closeReason() + ")", e);
+                throw new AssertionError(
+                        "no reply to command " + id + ": the server closed the connection with " + c.awaitClose() + " ("
+                                + c.closeReason() + ")",
+                        e);
             }
             throw e;
         }

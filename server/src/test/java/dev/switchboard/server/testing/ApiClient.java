@@ -12,10 +12,10 @@ import java.time.Duration;
 public final class ApiClient {
 
     /** A response: status and parsed body. */
-    public record Response(int status, JsonNode body) {
-    }
+    public record Response(int status, JsonNode body) {}
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
     private final String key;
 
@@ -27,8 +27,8 @@ public final class ApiClient {
     public Response call(String method, String json) {
         try {
             HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + "/" + method))
-                .timeout(Duration.ofSeconds(10))
-                .POST(HttpRequest.BodyPublishers.ofString(json));
+                    .timeout(Duration.ofSeconds(10))
+                    .POST(HttpRequest.BodyPublishers.ofString(json));
             if (key != null) {
                 b.header("X-API-Key", key);
             }

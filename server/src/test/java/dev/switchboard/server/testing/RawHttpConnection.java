@@ -44,8 +44,8 @@ public final class RawHttpConnection implements AutoCloseable {
 
     /** Connects from a chosen loopback source address, such as {@code 127.0.0.2}. */
     public static RawHttpConnection openFrom(String sourceIp, int port) throws IOException {
-        return new RawHttpConnection(new Socket(InetAddress.getByName("127.0.0.1"), port,
-            InetAddress.getByName(sourceIp), 0));
+        return new RawHttpConnection(
+                new Socket(InetAddress.getByName("127.0.0.1"), port, InetAddress.getByName(sourceIp), 0));
     }
 
     /** Connects with a small receive buffer, so that responses not read fill up quickly. */
@@ -65,7 +65,7 @@ public final class RawHttpConnection implements AutoCloseable {
     public static String apiPost(String method, String json) {
         byte[] body = json.getBytes(StandardCharsets.UTF_8);
         return "POST /api/" + method + " HTTP/1.1\r\nHost: test\r\nX-API-Key: " + TestServers.API_KEY
-            + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n" + json;
+                + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n" + json;
     }
 
     public RawHttpConnection send(String text) throws IOException {
@@ -88,11 +88,14 @@ public final class RawHttpConnection implements AutoCloseable {
         Map<String, String> headers = new LinkedHashMap<>();
         for (String h = line(); h != null && !h.isEmpty(); h = line()) {
             int colon = h.indexOf(':');
-            headers.put(h.substring(0, colon).trim().toLowerCase(Locale.ROOT), h.substring(colon + 1).trim());
+            headers.put(
+                    h.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                    h.substring(colon + 1).trim());
         }
         int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
         byte[] body = in.readNBytes(length);
-        return new Response(Integer.parseInt(statusLine.split(" ")[1]), headers, new String(body, StandardCharsets.UTF_8));
+        return new Response(
+                Integer.parseInt(statusLine.split(" ")[1]), headers, new String(body, StandardCharsets.UTF_8));
     }
 
     /**

@@ -24,8 +24,9 @@ public final class TestAgent implements AutoCloseable {
         this.name = name;
         this.ws = WsTestClient.open(url);
         long exp = System.currentTimeMillis() / 1000 + 3600;
-        String token = TestServers.tokens().signClaims("{\"sub\":\"" + user + "\",\"exp\":" + exp
-            + (routingKey == null ? "" : ",\"routing_key\":\"" + routingKey + "\"") + "}");
+        String token = TestServers.tokens()
+                .signClaims("{\"sub\":\"" + user + "\",\"exp\":" + exp
+                        + (routingKey == null ? "" : ",\"routing_key\":\"" + routingKey + "\"") + "}");
         this.clientId = ws.connect(token).at("/connect/client").asText();
         this.loop = new Thread(this::serve, "agent-" + name);
         loop.setDaemon(true);
@@ -45,7 +46,9 @@ public final class TestAgent implements AutoCloseable {
             String id = inv.get("id").asText();
             String method = inv.get("method").asText();
             String reply = switch (method) {
-                case "echo" -> "{\"id\":\"" + id + "\",\"data\":" + (inv.has("data") ? inv.get("data").toString() : "null") + "}";
+                case "echo" ->
+                    "{\"id\":\"" + id + "\",\"data\":"
+                            + (inv.has("data") ? inv.get("data").toString() : "null") + "}";
                 case "whoami" -> "{\"id\":\"" + id + "\",\"data\":\"" + name + "\"}";
                 case "fail" -> "{\"id\":\"" + id + "\",\"error\":{\"code\":4001,\"message\":\"quota exceeded\"}}";
                 default -> null;

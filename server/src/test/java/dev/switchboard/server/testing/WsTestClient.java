@@ -35,9 +35,11 @@ public final class WsTestClient implements AutoCloseable {
     private WsTestClient(URI uri, boolean autoPong, boolean paused) {
         this.autoPong = autoPong;
         this.paused = paused;
-        this.ws = HttpClient.newHttpClient().newWebSocketBuilder()
-            .connectTimeout(WAIT)
-            .buildAsync(uri, new Listener()).join();
+        this.ws = HttpClient.newHttpClient()
+                .newWebSocketBuilder()
+                .connectTimeout(WAIT)
+                .buildAsync(uri, new Listener())
+                .join();
     }
 
     /** Opens a connection that answers server pings. */
@@ -120,8 +122,10 @@ public final class WsTestClient implements AutoCloseable {
 
     /** Waits for a push of a kind on a channel. */
     public JsonNode push(String channel, String kind) {
-        return await(n -> n.path("push").has(kind) && n.path("push").path("channel").asText("").equals(channel))
-            .path("push").get(kind);
+        return await(n -> n.path("push").has(kind)
+                        && n.path("push").path("channel").asText("").equals(channel))
+                .path("push")
+                .get(kind);
     }
 
     /** Waits for the first message (seen or new) matching the predicate. */

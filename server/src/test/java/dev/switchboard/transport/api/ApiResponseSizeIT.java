@@ -2,9 +2,9 @@ package dev.switchboard.transport.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.transport.SwitchboardServer;
 import dev.switchboard.server.testing.ApiClient;
 import dev.switchboard.server.testing.TestServers;
+import dev.switchboard.transport.SwitchboardServer;
 import org.junit.jupiter.api.Test;
 
 /** {@code http_api.max_response_size} from the config file bounds what the running node answers. */

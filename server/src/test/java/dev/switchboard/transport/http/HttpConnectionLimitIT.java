@@ -1,12 +1,12 @@
 package dev.switchboard.transport.http;
 
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.transport.SwitchboardServer;
 import dev.switchboard.server.testing.RawHttpConnection;
 import dev.switchboard.server.testing.TestServers;
 import dev.switchboard.server.testing.WsTestClient;
+import dev.switchboard.transport.SwitchboardServer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,13 +47,18 @@ class HttpConnectionLimitIT {
             try {
                 for (int i = 0; i < 3; i++) {
                     attacker.add(RawHttpConnection.openFrom("127.0.0.2", server.port()));
-                    assertThat(served(attacker.get(i))).as("connection " + i + " within the limit").isTrue();
+                    assertThat(served(attacker.get(i)))
+                            .as("connection " + i + " within the limit")
+                            .isTrue();
                 }
                 try (RawHttpConnection fourth = RawHttpConnection.openFrom("127.0.0.2", server.port())) {
-                    assertThat(fourth.awaitClosed(WAIT)).as("fourth from 127.0.0.2 closed").isTrue();
+                    assertThat(fourth.awaitClosed(WAIT))
+                            .as("fourth from 127.0.0.2 closed")
+                            .isTrue();
                 }
-                assertThat(((PrometheusMeterRegistry) server.meterRegistry()).scrape()).as("the refusal is counted")
-                    .contains("switchboard_http_refused_total{reason=\"per_ip\"} 1.0");
+                assertThat(((PrometheusMeterRegistry) server.meterRegistry()).scrape())
+                        .as("the refusal is counted")
+                        .contains("switchboard_http_refused_total{reason=\"per_ip\"} 1.0");
                 try (RawHttpConnection innocent = RawHttpConnection.openFrom("127.0.0.1", server.port())) {
                     assertThat(served(innocent)).as("127.0.0.1 unaffected").isTrue();
                 }
@@ -73,9 +78,12 @@ class HttpConnectionLimitIT {
             WsTestClient first = WsTestClient.open(TestServers.wsUrl(server));
             try (WsTestClient second = WsTestClient.open(TestServers.wsUrl(server))) {
                 assertThat(first.connect(TestServers.token("a")).has("connect")).isTrue();
-                assertThat(second.connect(TestServers.token("b")).has("connect")).isTrue();
+                assertThat(second.connect(TestServers.token("b")).has("connect"))
+                        .isTrue();
                 try (RawHttpConnection third = RawHttpConnection.openFrom("127.0.0.1", server.port())) {
-                    assertThat(third.awaitClosed(WAIT)).as("third connection while two WebSockets are open").isTrue();
+                    assertThat(third.awaitClosed(WAIT))
+                            .as("third connection while two WebSockets are open")
+                            .isTrue();
                 }
                 first.close();
                 awaitAdmitted("127.0.0.1", server.port()).close();

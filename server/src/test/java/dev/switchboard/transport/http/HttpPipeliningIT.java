@@ -2,9 +2,9 @@ package dev.switchboard.transport.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.transport.SwitchboardServer;
 import dev.switchboard.server.testing.RawHttpConnection;
 import dev.switchboard.server.testing.TestServers;
+import dev.switchboard.transport.SwitchboardServer;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.util.internal.PlatformDependent;
 import java.io.IOException;
@@ -55,7 +55,8 @@ class HttpPipeliningIT {
     private static long healthMillis() throws IOException {
         long start = System.nanoTime();
         try (RawHttpConnection c = RawHttpConnection.open(server.port())) {
-            assertThat(c.send(RawHttpConnection.get("/health")).read(WAIT).status()).isEqualTo(200);
+            assertThat(c.send(RawHttpConnection.get("/health")).read(WAIT).status())
+                    .isEqualTo(200);
         }
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
     }
@@ -65,7 +66,7 @@ class HttpPipeliningIT {
         StringBuilder burst = new StringBuilder();
         for (int i = 0; i < 5; i++) {
             burst.append(RawHttpConnection.apiPost("info", "{}")); // answered asynchronously by the API
-            burst.append(RawHttpConnection.get("/missing-" + i));   // answered at once
+            burst.append(RawHttpConnection.get("/missing-" + i)); // answered at once
         }
         try (RawHttpConnection c = RawHttpConnection.open(server.port())) {
             c.send(burst.toString());
@@ -107,7 +108,9 @@ class HttpPipeliningIT {
         for (int i = 0; i < floods.size(); i++) {
             sent.get(i).get(20, TimeUnit.SECONDS);
             // Reading only now: whatever was answered before the close, then the end of the connection.
-            assertThat(floods.get(i).awaitClosed(WAIT)).as("flooding connection " + i + " closed").isTrue();
+            assertThat(floods.get(i).awaitClosed(WAIT))
+                    .as("flooding connection " + i + " closed")
+                    .isTrue();
             floods.get(i).close();
         }
         assertThat(directMemory() - directBefore).as("direct memory growth").isLessThan(32L << 20);
@@ -132,12 +135,15 @@ class HttpPipeliningIT {
                 return Long.MAX_VALUE;
             });
             for (int i = 0; i < 5; i++) {
-                assertThat(healthMillis()).as("/health next to the stalled peer").isLessThan(FAST_MS);
+                assertThat(healthMillis())
+                        .as("/health next to the stalled peer")
+                        .isLessThan(FAST_MS);
             }
             // Filling the socket buffers (some MB of responses) takes seconds; then the response stalls and
             // idle_timeout cuts the connection.
-            assertThat(cutAfter.get(40, TimeUnit.SECONDS)).as("ms until the node cut the stalled peer")
-                .isLessThan(IDLE.toMillis() + 25_000);
+            assertThat(cutAfter.get(40, TimeUnit.SECONDS))
+                    .as("ms until the node cut the stalled peer")
+                    .isLessThan(IDLE.toMillis() + 25_000);
         }
     }
 }

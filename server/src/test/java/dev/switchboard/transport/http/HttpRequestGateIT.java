@@ -2,9 +2,9 @@ package dev.switchboard.transport.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.transport.SwitchboardServer;
 import dev.switchboard.server.testing.RawHttpConnection;
 import dev.switchboard.server.testing.TestServers;
+import dev.switchboard.transport.SwitchboardServer;
 import io.netty.buffer.PooledByteBufAllocator;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 class HttpRequestGateIT {
 
     private static final Duration WAIT = Duration.ofSeconds(5);
-    private static final String UNAUTHORIZED = "{\"error\":{\"code\":401,\"message\":\"unauthorized: missing or wrong API key\"}}";
+    private static final String UNAUTHORIZED =
+            "{\"error\":{\"code\":401,\"message\":\"unauthorized: missing or wrong API key\"}}";
 
     static SwitchboardServer server;
 
@@ -71,7 +72,9 @@ class HttpRequestGateIT {
             }
         }
         long grown = PooledByteBufAllocator.DEFAULT.metric().usedDirectMemory() - before;
-        assertThat(grown).as("direct memory growth for 80 MiB of refused bodies").isLessThan(32L << 20);
+        assertThat(grown)
+                .as("direct memory growth for 80 MiB of refused bodies")
+                .isLessThan(32L << 20);
     }
 
     @Test
@@ -88,13 +91,15 @@ class HttpRequestGateIT {
         String body = "{\"channel\":\"news\",\"data\":{\"n\":1}}";
         try (RawHttpConnection c = RawHttpConnection.open(server.port())) {
             c.send("POST /api/publish HTTP/1.1\r\nHost: test\r\nAuthorization: apikey " + TestServers.API_KEY
-                + "\r\nExpect: 100-continue\r\nContent-Length: " + body.length() + "\r\n\r\n");
+                    + "\r\nExpect: 100-continue\r\nContent-Length: " + body.length() + "\r\n\r\n");
             assertThat(c.read(WAIT).status()).isEqualTo(100);
             c.send(body);
             RawHttpConnection.Response res = c.read(WAIT);
             assertThat(res.status()).isEqualTo(200);
             assertThat(res.body()).contains("\"result\"");
-            assertThat(c.send(RawHttpConnection.get("/health")).read(WAIT).status()).as("still keep-alive").isEqualTo(200);
+            assertThat(c.send(RawHttpConnection.get("/health")).read(WAIT).status())
+                    .as("still keep-alive")
+                    .isEqualTo(200);
         }
     }
 
@@ -102,7 +107,7 @@ class HttpRequestGateIT {
     void declaredBodyOverMaxBodySizeGets413AndCloseBeforeItIsSent() throws IOException {
         try (RawHttpConnection c = RawHttpConnection.open(server.port())) {
             c.send("POST /api/publish HTTP/1.1\r\nHost: test\r\nX-API-Key: " + TestServers.API_KEY
-                + "\r\nContent-Length: " + (65 * 1024) + "\r\n\r\n");
+                    + "\r\nContent-Length: " + (65 * 1024) + "\r\n\r\n");
             RawHttpConnection.Response res = c.read(WAIT);
             assertThat(res.status()).isEqualTo(413);
             assertThat(res.header("connection")).isEqualToIgnoringCase("close");

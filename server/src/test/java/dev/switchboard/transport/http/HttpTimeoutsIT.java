@@ -3,10 +3,10 @@ package dev.switchboard.transport.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.switchboard.transport.SwitchboardServer;
 import dev.switchboard.server.testing.RawHttpConnection;
 import dev.switchboard.server.testing.TestServers;
 import dev.switchboard.server.testing.WsTestClient;
+import dev.switchboard.transport.SwitchboardServer;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,8 +32,9 @@ class HttpTimeoutsIT {
 
     @BeforeAll
     static void start() {
-        server = TestServers.start(String.join("\n", "http:", "  header_timeout: 1s", "  body_timeout: 1s",
-            "  idle_timeout: 2s", ""), b -> b);
+        server = TestServers.start(
+                String.join("\n", "http:", "  header_timeout: 1s", "  body_timeout: 1s", "  idle_timeout: 2s", ""),
+                b -> b);
     }
 
     @AfterAll
@@ -65,7 +66,8 @@ class HttpTimeoutsIT {
             RawHttpConnection.Response res = slow.read(HEADER.plus(SLACK));
             assertThat(res.status()).isEqualTo(408);
             assertThat(res.header("connection")).isEqualToIgnoringCase("close");
-            assertThat(millisSince(start)).isBetween(HEADER.toMillis() - 100, HEADER.plus(SLACK).toMillis());
+            assertThat(millisSince(start))
+                    .isBetween(HEADER.toMillis() - 100, HEADER.plus(SLACK).toMillis());
             assertThat(slow.awaitClosed(SLACK)).isTrue();
         }
     }
@@ -76,10 +78,13 @@ class HttpTimeoutsIT {
         try {
             for (int i = 0; i < 200; i++) {
                 half.add(RawHttpConnection.open(server.port())
-                    .send("GET /connection/websocket HTTP/1.1\r\nHost: test\r\nUpgrade: websocket\r\nConn"));
+                        .send("GET /connection/websocket HTTP/1.1\r\nHost: test\r\nUpgrade: websocket\r\nConn"));
             }
             try (RawHttpConnection fresh = RawHttpConnection.open(server.port())) {
-                assertThat(fresh.send(RawHttpConnection.get("/health")).read(SLACK).status()).isEqualTo(200);
+                assertThat(fresh.send(RawHttpConnection.get("/health"))
+                                .read(SLACK)
+                                .status())
+                        .isEqualTo(200);
             }
             long deadline = System.nanoTime() + HEADER.plus(SLACK).toNanos();
             for (RawHttpConnection c : half) {
@@ -96,10 +101,12 @@ class HttpTimeoutsIT {
     @Test
     void idleKeepAliveConnectionIsClosedAfterTheIdleTimeoutWithoutAResponse() throws IOException {
         try (RawHttpConnection c = RawHttpConnection.open(server.port())) {
-            assertThat(c.send(RawHttpConnection.get("/health")).read(SLACK).status()).isEqualTo(200);
+            assertThat(c.send(RawHttpConnection.get("/health")).read(SLACK).status())
+                    .isEqualTo(200);
             long start = System.nanoTime();
             assertThatThrownBy(() -> c.read(IDLE.plus(SLACK))).hasMessage("connection closed before a response");
-            assertThat(millisSince(start)).isBetween(IDLE.toMillis() - 200, IDLE.plus(SLACK).toMillis());
+            assertThat(millisSince(start))
+                    .isBetween(IDLE.toMillis() - 200, IDLE.plus(SLACK).toMillis());
         }
     }
 
@@ -107,10 +114,12 @@ class HttpTimeoutsIT {
     void keepAliveConnectionUsedMoreOftenThanTheIdleTimeoutStaysOpen() throws Exception {
         try (RawHttpConnection c = RawHttpConnection.open(server.port())) {
             for (int i = 0; i < 4; i++) { // 4 × 1.2 s: past idle_timeout (and header_timeout) in total
-                assertThat(c.send(RawHttpConnection.get("/health")).read(SLACK).status()).isEqualTo(200);
+                assertThat(c.send(RawHttpConnection.get("/health")).read(SLACK).status())
+                        .isEqualTo(200);
                 Thread.sleep(IDLE.toMillis() * 6 / 10);
             }
-            assertThat(c.send(RawHttpConnection.get("/health")).read(SLACK).status()).isEqualTo(200);
+            assertThat(c.send(RawHttpConnection.get("/health")).read(SLACK).status())
+                    .isEqualTo(200);
         }
     }
 
@@ -119,7 +128,7 @@ class HttpTimeoutsIT {
         try (RawHttpConnection c = RawHttpConnection.open(server.port())) {
             long start = System.nanoTime();
             c.send("POST /api/publish HTTP/1.1\r\nHost: test\r\nX-API-Key: " + TestServers.API_KEY
-                + "\r\nContent-Length: 1000\r\n\r\n{\"channel\":");
+                    + "\r\nContent-Length: 1000\r\n\r\n{\"channel\":");
             RawHttpConnection.Response res = c.read(BODY.plus(SLACK));
             assertThat(res.status()).isEqualTo(408);
             assertThat(millisSince(start)).isGreaterThanOrEqualTo(BODY.toMillis() - 100);
@@ -133,7 +142,9 @@ class HttpTimeoutsIT {
             assertThat(ws.connect(TestServers.token("alice")).has("connect")).isTrue();
             Thread.sleep(IDLE.plus(HEADER).toMillis() + 500);
             ws.send("{\"id\":2,\"subscribe\":{\"channel\":\"news\"}}");
-            assertThat(ws.reply(2).has("subscribe")).as("the WebSocket still answers").isTrue();
+            assertThat(ws.reply(2).has("subscribe"))
+                    .as("the WebSocket still answers")
+                    .isTrue();
             assertThat(ws.isOpen()).isTrue();
         }
     }

@@ -1,12 +1,12 @@
 package dev.switchboard.transport.websocket;
 
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.transport.SwitchboardServer;
 import dev.switchboard.server.testing.ApiClient;
 import dev.switchboard.server.testing.TestServers;
 import dev.switchboard.server.testing.WsTestClient;
+import dev.switchboard.transport.SwitchboardServer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import org.junit.jupiter.api.AfterAll;
@@ -28,14 +28,16 @@ class BadInputIT {
 
     @BeforeAll
     static void start() {
-        server = TestServers.start(String.join("\n",
-            "client:",
-            "  max_message_size: 4096",
-            "  queue_max_bytes: 131072",
-            "  command_rate_limit: 50",
-            "  command_burst: 50",
-
-            ""), b -> b);
+        server = TestServers.start(
+                String.join(
+                        "\n",
+                        "client:",
+                        "  max_message_size: 4096",
+                        "  queue_max_bytes: 131072",
+                        "  command_rate_limit: 50",
+                        "  command_burst: 50",
+                        ""),
+                b -> b);
         api = new ApiClient(TestServers.apiUrl(server), TestServers.API_KEY);
     }
 
@@ -73,10 +75,13 @@ class BadInputIT {
     @Test
     void clientThatNeverAnswersPingsIsDisconnectedWithNoPong() {
         // A node of its own with short pings, so the other tests' clients are not cut for being slow to pong.
-        SwitchboardServer pinging = TestServers.start(String.join("\n", "client:", "  ping_interval: 1s",
-            "  pong_timeout: 500ms", ""), b -> b);
+        SwitchboardServer pinging = TestServers.start(
+                String.join("\n", "client:", "  ping_interval: 1s", "  pong_timeout: 500ms", ""), b -> b);
         try (WsTestClient silent = WsTestClient.openSilent(TestServers.wsUrl(pinging))) {
-            assertThat(silent.connect(TestServers.token("quiet")).at("/connect/ping").asInt()).isEqualTo(1);
+            assertThat(silent.connect(TestServers.token("quiet"))
+                            .at("/connect/ping")
+                            .asInt())
+                    .isEqualTo(1);
             assertThat(silent.await(n -> n.isEmpty())).as("a server ping").isNotNull();
             assertThat(silent.awaitClose()).isEqualTo(3012);
         } finally {
@@ -191,9 +196,12 @@ class BadInputIT {
             for (int i = 0; i < 5000 && !server.node().channels("firehose").isEmpty(); i++) {
                 api.publish("firehose", big);
             }
-            assertThat(server.node().channels("firehose")).as("stuck client still subscribed").isEmpty();
+            assertThat(server.node().channels("firehose"))
+                    .as("stuck client still subscribed")
+                    .isEmpty();
             // The stuck client cannot read its close frame; the server's own count says why it went.
-            assertThat(((PrometheusMeterRegistry) server.meterRegistry()).scrape()).contains("switchboard_client_disconnects_total{code=\"3008\"}");
+            assertThat(((PrometheusMeterRegistry) server.meterRegistry()).scrape())
+                    .contains("switchboard_client_disconnects_total{code=\"3008\"}");
         }
     }
 }

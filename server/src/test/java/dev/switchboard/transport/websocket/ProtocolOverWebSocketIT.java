@@ -3,10 +3,10 @@ package dev.switchboard.transport.websocket;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.switchboard.transport.SwitchboardServer;
 import dev.switchboard.server.testing.ApiClient;
 import dev.switchboard.server.testing.TestServers;
 import dev.switchboard.server.testing.WsTestClient;
+import dev.switchboard.transport.SwitchboardServer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -39,7 +39,8 @@ class ProtocolOverWebSocketIT {
 
     @Test
     void publicationFromTheApiReachesEverySubscriberInOrder() {
-        try (WsTestClient a = client("a"); WsTestClient b = client("b")) {
+        try (WsTestClient a = client("a");
+                WsTestClient b = client("b")) {
             a.send("{\"id\":2,\"subscribe\":{\"channel\":\"feed1\"}}");
             b.send("{\"id\":2,\"subscribe\":{\"channel\":\"feed1\"}}");
             a.reply(2);
@@ -73,7 +74,7 @@ class ProtocolOverWebSocketIT {
         }
         try (WsTestClient a = client("a")) {
             a.send("{\"id\":2,\"subscribe\":{\"channel\":\"feed2\",\"recover\":true,\"epoch\":\"" + epoch
-                + "\",\"offset\":" + offset + "}}");
+                    + "\",\"offset\":" + offset + "}}");
             JsonNode r = a.reply(2).get("subscribe");
             assertThat(r.get("recovered").asBoolean()).isTrue();
             List<Integer> got = new ArrayList<>();
@@ -86,7 +87,7 @@ class ProtocolOverWebSocketIT {
     void rpcPresenceAndHistoryOverTheWire() {
         try (WsTestClient a = client("a")) {
             a.send("{\"id\":2,\"rpc\":{\"method\":\"echo\",\"data\":{\"q\":\"ping\"}}}\n"
-                + "{\"id\":3,\"subscribe\":{\"channel\":\"feed3\"}}");
+                    + "{\"id\":3,\"subscribe\":{\"channel\":\"feed3\"}}");
             assertThat(a.reply(2).at("/rpc/data/q").asText()).isEqualTo("ping");
             a.reply(3);
             a.send("{\"id\":4,\"presence\":{\"channel\":\"feed3\"}}");
@@ -100,22 +101,28 @@ class ProtocolOverWebSocketIT {
     @Test
     void healthAndMetricsAnswer() throws Exception {
         var http = java.net.http.HttpClient.newHttpClient();
-        var health = http.send(java.net.http.HttpRequest.newBuilder(
-            java.net.URI.create("http://127.0.0.1:" + server.port() + "/health")).build(),
-            java.net.http.HttpResponse.BodyHandlers.ofString());
+        var health = http.send(
+                java.net.http.HttpRequest.newBuilder(
+                                java.net.URI.create("http://127.0.0.1:" + server.port() + "/health"))
+                        .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(health.body()).contains("\"status\":\"ok\"");
-        var metrics = http.send(java.net.http.HttpRequest.newBuilder(
-            java.net.URI.create("http://127.0.0.1:" + server.port() + "/metrics")).build(),
-            java.net.http.HttpResponse.BodyHandlers.ofString());
+        var metrics = http.send(
+                java.net.http.HttpRequest.newBuilder(
+                                java.net.URI.create("http://127.0.0.1:" + server.port() + "/metrics"))
+                        .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
         assertThat(metrics.body()).contains("switchboard_clients");
     }
 
     @Test
     void apiRefusesWrongKey() {
         ApiClient wrong = new ApiClient(TestServers.apiUrl(server), "nope");
-        assertThat(wrong.call("publish", "{\"channel\":\"x\",\"data\":{}}").status()).isEqualTo(401);
+        assertThat(wrong.call("publish", "{\"channel\":\"x\",\"data\":{}}").status())
+                .isEqualTo(401);
         ApiClient none = new ApiClient(TestServers.apiUrl(server), null);
-        assertThat(none.call("publish", "{\"channel\":\"x\",\"data\":{}}").status()).isEqualTo(401);
+        assertThat(none.call("publish", "{\"channel\":\"x\",\"data\":{}}").status())
+                .isEqualTo(401);
     }
 }

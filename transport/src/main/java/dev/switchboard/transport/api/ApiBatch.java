@@ -31,8 +31,7 @@ final class ApiBatch {
     static final int PARALLELISM = 16;
 
     /** A command resolved to its method, or the error that stands in its reply. */
-    private record Command(String name, ApiOutcome.Method method, Params params, ProtocolError error) {
-    }
+    private record Command(String name, ApiOutcome.Method method, Params params, ProtocolError error) {}
 
     private static final byte[] OPEN = "{\"replies\":[".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] CLOSE = "]}".getBytes(StandardCharsets.US_ASCII);
@@ -40,6 +39,7 @@ final class ApiBatch {
     private final List<Command> commands;
     /** Where a command's completion continues: never the engine's or the network's threads. */
     private final Executor continuations;
+
     private final boolean parallel;
     private final long maxResponseBytes;
     private final byte[][] replies;
@@ -57,8 +57,9 @@ final class ApiBatch {
         this.parallel = parallel;
         this.maxResponseBytes = maxResponseBytes;
         this.replies = new byte[commands.size()][];
-        this.overBudget = ProtocolError.LIMIT_EXCEEDED.withMessage("limit exceeded: batch response would be larger than "
-            + maxResponseBytes + " bytes; split the batch or ask for less");
+        this.overBudget =
+                ProtocolError.LIMIT_EXCEEDED.withMessage("limit exceeded: batch response would be larger than "
+                        + maxResponseBytes + " bytes; split the batch or ask for less");
     }
 
     /**
@@ -66,14 +67,15 @@ final class ApiBatch {
      *
      * @return the whole response; never fails
      */
-    static CompletableFuture<ApiResponse> run(byte[] body, ApiMethods methods, long maxResponseBytes,
-                                              Executor continuations) {
+    static CompletableFuture<ApiResponse> run(
+            byte[] body, ApiMethods methods, long maxResponseBytes, Executor continuations) {
         ApiBatch batch;
         try {
             Params root = new Params(RequestJson.readObject(body));
             batch = new ApiBatch(commands(root, methods), root.bool("parallel"), maxResponseBytes, continuations);
         } catch (BadRequestException e) {
-            return CompletableFuture.completedFuture(new ApiResponse(400, ApiJson.encodeError(ApiOutcome.badRequest(e))));
+            return CompletableFuture.completedFuture(
+                    new ApiResponse(400, ApiJson.encodeError(ApiOutcome.badRequest(e))));
         }
         if (!batch.complete()) {
             batch.startMore();
@@ -98,8 +100,8 @@ final class ApiBatch {
 
     private static Command command(JsonNode cmd, ApiMethods methods) {
         if (!cmd.isObject()) {
-            return new Command(null, null, null,
-                ProtocolError.BAD_REQUEST.withMessage("bad request: command must be an object"));
+            return new Command(
+                    null, null, null, ProtocolError.BAD_REQUEST.withMessage("bad request: command must be an object"));
         }
         String name = null;
         JsonNode params = null;
@@ -109,8 +111,11 @@ final class ApiBatch {
                 continue;
             }
             if (name != null) {
-                return new Command(null, null, null,
-                    ProtocolError.BAD_REQUEST.withMessage("bad request: command must name exactly one method"));
+                return new Command(
+                        null,
+                        null,
+                        null,
+                        ProtocolError.BAD_REQUEST.withMessage("bad request: command must name exactly one method"));
             }
             name = e.getKey();
             params = e.getValue();
@@ -119,8 +124,11 @@ final class ApiBatch {
             return new Command(null, null, null, ProtocolError.METHOD_NOT_FOUND);
         }
         if (!params.isObject()) {
-            return new Command(null, null, null,
-                ProtocolError.BAD_REQUEST.withMessage("bad request: " + name + " must be an object"));
+            return new Command(
+                    null,
+                    null,
+                    null,
+                    ProtocolError.BAD_REQUEST.withMessage("bad request: " + name + " must be an object"));
         }
         return new Command(name, methods.get(name), new Params((ObjectNode) params), null);
     }
@@ -149,18 +157,20 @@ final class ApiBatch {
             }
             Command c = commands.get(index);
             CompletableFuture<ApiOutcome> f = c.error() != null
-                ? CompletableFuture.completedFuture(ApiOutcome.error(c.error()))
-                : ApiOutcome.invoke(c.method(), c.params());
+                    ? CompletableFuture.completedFuture(ApiOutcome.error(c.error()))
+                    : ApiOutcome.invoke(c.method(), c.params());
             if (f.isDone()) {
                 if (finish(index, c, f.join())) {
                     return;
                 }
             } else {
-                f.thenAcceptAsync(o -> {
-                    if (!finish(index, c, o)) {
-                        startMore();
-                    }
-                }, continuations);
+                f.thenAcceptAsync(
+                        o -> {
+                            if (!finish(index, c, o)) {
+                                startMore();
+                            }
+                        },
+                        continuations);
                 if (!parallel) {
                     return;
                 }

@@ -90,12 +90,12 @@ public final class ApiExecutor implements AutoCloseable {
         // Threads time out when idle, so an executor that sees no batch holds none.
         // The queue is bounded by the in-progress permits: each batch queues its start and at most
         // ApiBatch.PARALLELISM continuations at a time.
-        this.batches = new ThreadPoolExecutor(BATCH_THREADS, BATCH_THREADS, 30, TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(), r -> {
-                Thread t = new Thread(r, "switchboard-api-batch");
-                t.setDaemon(true);
-                return t;
-            });
+        this.batches = new ThreadPoolExecutor(
+                BATCH_THREADS, BATCH_THREADS, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "switchboard-api-batch");
+                    t.setDaemon(true);
+                    return t;
+                });
         this.batches.allowCoreThreadTimeOut(true);
     }
 
@@ -119,7 +119,8 @@ public final class ApiExecutor implements AutoCloseable {
         try {
             params = new Params(RequestJson.readObject(body));
         } catch (BadRequestException e) {
-            return CompletableFuture.completedFuture(new ApiResponse(400, ApiJson.encodeError(ApiOutcome.badRequest(e))));
+            return CompletableFuture.completedFuture(
+                    new ApiResponse(400, ApiJson.encodeError(ApiOutcome.badRequest(e))));
         }
         return ApiOutcome.invoke(m, params).thenApply(this::respond);
     }
@@ -130,14 +131,14 @@ public final class ApiExecutor implements AutoCloseable {
      */
     private CompletableFuture<ApiResponse> batch(byte[] body) {
         if (!batchesInProgress.tryAcquire()) {
-            ProtocolError busy = ProtocolError.TOO_MANY_REQUESTS.withMessage("too many requests: "
-                + MAX_BATCHES_IN_PROGRESS + " batches are in progress already; retry later");
+            ProtocolError busy = ProtocolError.TOO_MANY_REQUESTS.withMessage(
+                    "too many requests: " + MAX_BATCHES_IN_PROGRESS + " batches are in progress already; retry later");
             return CompletableFuture.completedFuture(new ApiResponse(429, ApiJson.encodeError(busy)));
         }
         try {
-            CompletableFuture<ApiResponse> response = CompletableFuture
-                .supplyAsync(() -> ApiBatch.run(body, methods, maxResponseBytes, batches), batches)
-                .thenCompose(Function.identity());
+            CompletableFuture<ApiResponse> response = CompletableFuture.supplyAsync(
+                            () -> ApiBatch.run(body, methods, maxResponseBytes, batches), batches)
+                    .thenCompose(Function.identity());
             response.whenComplete((r, e) -> batchesInProgress.release());
             return response;
         } catch (RejectedExecutionException e) {
@@ -170,9 +171,11 @@ public final class ApiExecutor implements AutoCloseable {
             return new ApiResponse(500, ApiJson.encodeError(ProtocolError.INTERNAL));
         }
         if (json.length > maxResponseBytes) {
-            return new ApiResponse(200, ApiJson.encodeError(ProtocolError.LIMIT_EXCEEDED.withMessage(
-                "limit exceeded: response of " + json.length + " bytes is larger than " + maxResponseBytes
-                    + "; ask for less (history limit, channels pattern)")));
+            return new ApiResponse(
+                    200,
+                    ApiJson.encodeError(ProtocolError.LIMIT_EXCEEDED.withMessage(
+                            "limit exceeded: response of " + json.length + " bytes is larger than " + maxResponseBytes
+                                    + "; ask for less (history limit, channels pattern)")));
         }
         return new ApiResponse(200, json);
     }
@@ -181,7 +184,8 @@ public final class ApiExecutor implements AutoCloseable {
         if (method == null) {
             return "";
         }
-        return method.length() <= MAX_ECHOED_METHOD_LENGTH ? method
-            : method.substring(0, MAX_ECHOED_METHOD_LENGTH) + "...";
+        return method.length() <= MAX_ECHOED_METHOD_LENGTH
+                ? method
+                : method.substring(0, MAX_ECHOED_METHOD_LENGTH) + "...";
     }
 }

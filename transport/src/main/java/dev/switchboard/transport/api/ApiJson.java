@@ -8,12 +8,11 @@ import java.io.IOException;
 /** JSON writing shared by the API's single calls and batches. */
 final class ApiJson {
 
-    private ApiJson() {
-    }
+    private ApiJson() {}
 
     /** A result with no fields: {@code {}}. */
     static ProtocolCodec.Body empty() {
-        return g -> { };
+        return g -> {};
     }
 
     static void writeError(JsonGenerator g, ProtocolError e) throws IOException {

@@ -90,7 +90,7 @@ final class ApiMethods {
             }
             if (!ProtocolCodec.isJsonValue(data)) {
                 throw new BadRequestException("b64data must decode to UTF-8 JSON: binary payloads are not supported "
-                    + "with JSON protocol clients");
+                        + "with JSON protocol clients");
             }
         }
         // Refused here as well as in the node so the caller gets a 400, not a 200 with an error.
@@ -107,10 +107,10 @@ final class ApiMethods {
             throw new BadRequestException("version not supported");
         }
         return PublishParams.builder()
-            .skipHistory(p.bool("skip_history"))
-            .tags(p.stringMap("tags"))
-            .idempotencyKey(p.string("idempotency_key"))
-            .build();
+                .skipHistory(p.bool("skip_history"))
+                .tags(p.stringMap("tags"))
+                .idempotencyKey(p.string("idempotency_key"))
+                .build();
     }
 
     // ---- methods ----
@@ -142,30 +142,33 @@ final class ApiMethods {
         PublishParams params = publishParams(p);
         List<CompletableFuture<ApiOutcome>> results = new ArrayList<>(channels.size());
         for (String channel : channels) {
-            results.add(ApiOutcome.invoke(ignored -> {
-                if (channel.isEmpty()) {
-                    throw new BadRequestException("channel required");
-                }
-                checkChannelName(channel);
-                return node.publish(channel, data, params).thenApply(ApiMethods::publishResult);
-            }, p));
+            results.add(ApiOutcome.invoke(
+                    ignored -> {
+                        if (channel.isEmpty()) {
+                            throw new BadRequestException("channel required");
+                        }
+                        checkChannelName(channel);
+                        return node.publish(channel, data, params).thenApply(ApiMethods::publishResult);
+                    },
+                    p));
         }
-        return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).thenApply(v -> g -> {
-            g.writeArrayFieldStart("responses");
-            for (CompletableFuture<ApiOutcome> r : results) {
-                ApiOutcome o = r.join();
-                g.writeStartObject();
-                if (o.error() == null) {
-                    g.writeObjectFieldStart("result");
-                    o.result().write(g);
-                    g.writeEndObject();
-                } else {
-                    ApiJson.writeError(g, o.error());
-                }
-                g.writeEndObject();
-            }
-            g.writeEndArray();
-        });
+        return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new))
+                .thenApply(v -> g -> {
+                    g.writeArrayFieldStart("responses");
+                    for (CompletableFuture<ApiOutcome> r : results) {
+                        ApiOutcome o = r.join();
+                        g.writeStartObject();
+                        if (o.error() == null) {
+                            g.writeObjectFieldStart("result");
+                            o.result().write(g);
+                            g.writeEndObject();
+                        } else {
+                            ApiJson.writeError(g, o.error());
+                        }
+                        g.writeEndObject();
+                    }
+                    g.writeEndArray();
+                });
     }
 
     private CompletableFuture<ProtocolCodec.Body> subscribe(Params p) {
@@ -199,8 +202,8 @@ final class ApiMethods {
             }
             String reason = d.string("reason");
             if (reason.getBytes(StandardCharsets.UTF_8).length > MAX_DISCONNECT_REASON_BYTES) {
-                throw new BadRequestException("disconnect.reason longer than " + MAX_DISCONNECT_REASON_BYTES
-                    + " bytes");
+                throw new BadRequestException(
+                        "disconnect.reason longer than " + MAX_DISCONNECT_REASON_BYTES + " bytes");
             }
             disconnect = new Disconnect(code, reason);
         }

@@ -60,10 +60,14 @@ record ApiOutcome(ProtocolCodec.Body result, ProtocolError error, int status) {
         }
         if (t instanceof InvokeException e) {
             // Each reason has its own status; a client's own error keeps the client's code.
-            int code = e.reason() == InvokeException.Reason.CLIENT_ERROR ? e.clientCode() : e.reason().httpStatus();
+            int code = e.reason() == InvokeException.Reason.CLIENT_ERROR
+                    ? e.clientCode()
+                    : e.reason().httpStatus();
             boolean temporary = e.reason().httpStatus() >= 500 && e.reason() != InvokeException.Reason.CLIENT_ERROR;
-            return new ApiOutcome(null, ProtocolError.of(code, e.reason().wireName() + ": " + e.getMessage(), temporary),
-                e.reason().httpStatus());
+            return new ApiOutcome(
+                    null,
+                    ProtocolError.of(code, e.reason().wireName() + ": " + e.getMessage(), temporary),
+                    e.reason().httpStatus());
         }
         if (t instanceof ProtocolError e) {
             if (!e.temporary()) {
@@ -71,8 +75,10 @@ record ApiOutcome(ProtocolCodec.Body result, ProtocolError error, int status) {
             }
             return new ApiOutcome(null, e, e.code() == ProtocolError.TOO_MANY_REQUESTS.code() ? 429 : 503);
         }
-        if (t instanceof TimeoutException || t instanceof IOException || t instanceof UncheckedIOException
-            || t instanceof RejectedExecutionException) {
+        if (t instanceof TimeoutException
+                || t instanceof IOException
+                || t instanceof UncheckedIOException
+                || t instanceof RejectedExecutionException) {
             log.warn("server API call failed temporarily: {}", t.toString());
             return new ApiOutcome(null, ProtocolError.INTERNAL, 503);
         }

@@ -31,7 +31,6 @@ final class InvokeApi {
         this.node = node;
     }
 
-
     private static InvokeTarget target(Params p) {
         String client = p.string("client");
         String key = p.string("routing_key");
@@ -40,8 +39,9 @@ final class InvokeApi {
         if (set != 1) {
             throw new BadRequestException("exactly one of client, routing_key, user is required");
         }
-        return !client.isEmpty() ? InvokeTarget.client(client)
-            : !key.isEmpty() ? InvokeTarget.routingKey(key) : InvokeTarget.user(user);
+        return !client.isEmpty()
+                ? InvokeTarget.client(client)
+                : !key.isEmpty() ? InvokeTarget.routingKey(key) : InvokeTarget.user(user);
     }
 
     CompletableFuture<ProtocolCodec.Body> invoke(Params p) {
@@ -56,28 +56,32 @@ final class InvokeApi {
             if (target.kind() != InvokeTarget.Kind.USER) {
                 throw new BadRequestException("all needs user");
             }
-            return node.invokeAll(target.value(), method, data, Duration.ofMillis(timeout)).thenApply(results -> g -> {
-                g.writeArrayFieldStart("results");
-                for (InvokeResult r : results) {
-                    g.writeStartObject();
-                    g.writeStringField("client", r.clientId());
-                    if (r.error() == null) {
-                        ProtocolCodec.writeRaw(g, "data", r.data());
-                    } else {
-                        g.writeObjectFieldStart("error");
-                        InvokeException e = r.error();
-                        g.writeNumberField("code", e.reason() == InvokeException.Reason.CLIENT_ERROR ? e.clientCode()
-                            : e.reason().httpStatus());
-                        g.writeStringField("message", e.reason().wireName() + ": " + e.getMessage());
-                        g.writeEndObject();
-                    }
-                    g.writeEndObject();
-                }
-                g.writeEndArray();
-            });
+            return node.invokeAll(target.value(), method, data, Duration.ofMillis(timeout))
+                    .thenApply(results -> g -> {
+                        g.writeArrayFieldStart("results");
+                        for (InvokeResult r : results) {
+                            g.writeStartObject();
+                            g.writeStringField("client", r.clientId());
+                            if (r.error() == null) {
+                                ProtocolCodec.writeRaw(g, "data", r.data());
+                            } else {
+                                g.writeObjectFieldStart("error");
+                                InvokeException e = r.error();
+                                g.writeNumberField(
+                                        "code",
+                                        e.reason() == InvokeException.Reason.CLIENT_ERROR
+                                                ? e.clientCode()
+                                                : e.reason().httpStatus());
+                                g.writeStringField("message", e.reason().wireName() + ": " + e.getMessage());
+                                g.writeEndObject();
+                            }
+                            g.writeEndObject();
+                        }
+                        g.writeEndArray();
+                    });
         }
         return node.invoke(target, method, data, Duration.ofMillis(timeout))
-            .thenApply(result -> g -> ProtocolCodec.writeRaw(g, "data", result == null ? NULL_JSON : result));
+                .thenApply(result -> g -> ProtocolCodec.writeRaw(g, "data", result == null ? NULL_JSON : result));
     }
 
     private static final byte[] NULL_JSON = "null".getBytes(StandardCharsets.US_ASCII);
@@ -113,13 +117,14 @@ final class InvokeApi {
         if (limit <= 0 || limit > MAX_CONNECTIONS_PAGE || offset < 0) {
             throw new BadRequestException("limit must be 1.." + MAX_CONNECTIONS_PAGE + " and offset >= 0");
         }
-        return node.connections(user.isEmpty() ? null : user, key.isEmpty() ? null : key).thenApply(all -> g -> {
-            g.writeNumberField("total", all.size());
-            g.writeArrayFieldStart("connections");
-            for (int i = offset; i < Math.min(all.size(), offset + limit); i++) {
-                writeEntry(g, all.get(i));
-            }
-            g.writeEndArray();
-        });
+        return node.connections(user.isEmpty() ? null : user, key.isEmpty() ? null : key)
+                .thenApply(all -> g -> {
+                    g.writeNumberField("total", all.size());
+                    g.writeArrayFieldStart("connections");
+                    for (int i = offset; i < Math.min(all.size(), offset + limit); i++) {
+                        writeEntry(g, all.get(i));
+                    }
+                    g.writeEndArray();
+                });
     }
 }

@@ -21,14 +21,12 @@ import java.util.Arrays;
 final class RequestJson {
 
     /** The verbatim bytes of a JSON value. */
-    record Raw(byte[] bytes) {
-    }
+    record Raw(byte[] bytes) {}
 
     /** Fields whose values are carried verbatim. */
     private static final String RAW_FIELD = "data";
 
-    private RequestJson() {
-    }
+    private RequestJson() {}
 
     /**
      * Parses a request body that must be one JSON object; an empty body reads as {@code {}}.
@@ -100,7 +98,8 @@ final class RequestJson {
         long start = p.currentTokenLocation().getByteOffset();
         if (start < 0) {
             // not a byte-based parser (e.g. UTF-16 input): fall back to re-encoding
-            return new POJONode(new Raw(ProtocolCodec.toBytes(ProtocolCodec.mapper().readTree(p))));
+            return new POJONode(
+                    new Raw(ProtocolCodec.toBytes(ProtocolCodec.mapper().readTree(p))));
         }
         JsonToken t = p.currentToken();
         if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {

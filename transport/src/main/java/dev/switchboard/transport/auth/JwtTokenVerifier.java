@@ -76,8 +76,12 @@ public final class JwtTokenVerifier implements TokenVerifier {
     private static final Logger log = LoggerFactory.getLogger(JwtTokenVerifier.class);
 
     private static final Set<JWSAlgorithm> RSA_ALGORITHMS = Set.of(
-            JWSAlgorithm.RS256, JWSAlgorithm.RS384, JWSAlgorithm.RS512,
-            JWSAlgorithm.PS256, JWSAlgorithm.PS384, JWSAlgorithm.PS512);
+            JWSAlgorithm.RS256,
+            JWSAlgorithm.RS384,
+            JWSAlgorithm.RS512,
+            JWSAlgorithm.PS256,
+            JWSAlgorithm.PS384,
+            JWSAlgorithm.PS512);
     private static final Set<JWSAlgorithm> EC_ALGORITHMS =
             Set.of(JWSAlgorithm.ES256, JWSAlgorithm.ES384, JWSAlgorithm.ES512);
 
@@ -186,9 +190,10 @@ public final class JwtTokenVerifier implements TokenVerifier {
         if (!anonymous.isEmpty()) {
             return anonymous;
         }
-        throw TokenClaims.invalid(kid == null
-                ? "token has no kid and no key without one fits its algorithm"
-                : "no key with the token's kid fits its algorithm");
+        throw TokenClaims.invalid(
+                kid == null
+                        ? "token has no kid and no key without one fits its algorithm"
+                        : "no key with the token's kid fits its algorithm");
     }
 
     /**
@@ -207,7 +212,8 @@ public final class JwtTokenVerifier implements TokenVerifier {
                 }
                 if (key instanceof ECPublicKey ec) {
                     Curve curve = Curve.forECParameterSpec(ec.getParams());
-                    if (curve == null || Curve.forJWSAlgorithm(JWSAlgorithm.ES256K).contains(curve)) {
+                    if (curve == null
+                            || Curve.forJWSAlgorithm(JWSAlgorithm.ES256K).contains(curve)) {
                         throw new IllegalArgumentException("EC key must use curve P-256, P-384 or P-521");
                     }
                     return new PublicKeyEntry(kid, curve, pinned, new ECDSAVerifier(ec));
@@ -222,7 +228,8 @@ public final class JwtTokenVerifier implements TokenVerifier {
             if (pinned != null && !pinned.equals(alg)) {
                 return false;
             }
-            return curve == null ? RSA_ALGORITHMS.contains(alg)
+            return curve == null
+                    ? RSA_ALGORITHMS.contains(alg)
                     : EC_ALGORITHMS.contains(alg) && Curve.forJWSAlgorithm(alg).contains(curve);
         }
     }
@@ -250,8 +257,10 @@ public final class JwtTokenVerifier implements TokenVerifier {
                 throw new IllegalArgumentException("HMAC secret must not be empty");
             }
             if (secret.length < RECOMMENDED_HMAC_SECRET_BYTES) {
-                log.warn("HMAC token secret is only {} bytes; use at least {} random bytes",
-                        secret.length, RECOMMENDED_HMAC_SECRET_BYTES);
+                log.warn(
+                        "HMAC token secret is only {} bytes; use at least {} random bytes",
+                        secret.length,
+                        RECOMMENDED_HMAC_SECRET_BYTES);
             }
             this.hmacSecret = secret.clone();
             return this;
@@ -308,8 +317,10 @@ public final class JwtTokenVerifier implements TokenVerifier {
                         publicKeys.add(PublicKeyEntry.of(ec.toECPublicKey(), jwk.getKeyID(), pinned));
                         added++;
                     } else {
-                        log.warn("JWKS key {} of type {} skipped: only RSA and EC keys verify tokens",
-                                jwk.getKeyID(), jwk.getKeyType());
+                        log.warn(
+                                "JWKS key {} of type {} skipped: only RSA and EC keys verify tokens",
+                                jwk.getKeyID(),
+                                jwk.getKeyType());
                     }
                 } catch (JOSEException e) {
                     throw new IllegalArgumentException("JWKS key " + jwk.getKeyID() + " is unusable");

@@ -91,7 +91,7 @@ public final class PemKeys {
                 case "CERTIFICATE":
                     return certificateKey(body(m));
                 default:
-                    // e.g. a private key or EC PARAMETERS block sharing the file: keep looking
+                // e.g. a private key or EC PARAMETERS block sharing the file: keep looking
             }
         }
         throw new IllegalArgumentException("no PUBLIC KEY, RSA PUBLIC KEY or CERTIFICATE block in PEM");
@@ -121,7 +121,10 @@ public final class PemKeys {
                 case "PRIVATE KEY":
                     return decodePrivate(body(m));
                 case "RSA PRIVATE KEY":
-                    return decodePrivate(tlv(TAG_SEQUENCE, PKCS8_VERSION, tlv(TAG_SEQUENCE, RSA_ALGORITHM),
+                    return decodePrivate(tlv(
+                            TAG_SEQUENCE,
+                            PKCS8_VERSION,
+                            tlv(TAG_SEQUENCE, RSA_ALGORITHM),
                             tlv(TAG_OCTET_STRING, body(m))));
                 case "EC PRIVATE KEY":
                     return decodePrivate(sec1ToPkcs8(body(m)));
@@ -129,7 +132,7 @@ public final class PemKeys {
                     throw new IllegalArgumentException("encrypted private keys are not supported; "
                             + "decrypt it first (openssl pkcs8 -topk8 -nocrypt)");
                 default:
-                    // e.g. EC PARAMETERS written before the key by openssl ecparam
+                // e.g. EC PARAMETERS written before the key by openssl ecparam
             }
         }
         throw new IllegalArgumentException("no PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY block in PEM");
@@ -146,7 +149,8 @@ public final class PemKeys {
         String text = m.group(2);
         // Legacy OpenSSL encryption puts "Proc-Type: 4,ENCRYPTED" headers inside the block.
         if (text.contains(":")) {
-            throw new IllegalArgumentException("PEM " + m.group(1) + " block has headers; encrypted keys are not supported");
+            throw new IllegalArgumentException(
+                    "PEM " + m.group(1) + " block has headers; encrypted keys are not supported");
         }
         try {
             return Base64.getMimeDecoder().decode(text.replaceAll("\\s", ""));

@@ -80,7 +80,8 @@ final class TokenClaims {
         if (key != null && !key.isNull() && (!key.isTextual() || key.textValue().isEmpty())) {
             throw invalid("routing_key claim must be a non-empty string");
         }
-        return new ConnectToken(user, expireAt, info, channels, meta, key == null || key.isNull() ? null : key.textValue());
+        return new ConnectToken(
+                user, expireAt, info, channels, meta, key == null || key.isNull() ? null : key.textValue());
     }
 
     SubscriptionToken subscriptionToken(JsonNode claims) throws TokenException {

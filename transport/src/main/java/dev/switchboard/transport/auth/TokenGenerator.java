@@ -51,8 +51,8 @@ public final class TokenGenerator {
     private final String audience;
     private final Clock clock;
 
-    private TokenGenerator(JWSSigner signer, JWSAlgorithm algorithm, String keyId, String issuer,
-            String audience, Clock clock) {
+    private TokenGenerator(
+            JWSSigner signer, JWSAlgorithm algorithm, String keyId, String issuer, String audience, Clock clock) {
         this.signer = signer;
         this.algorithm = algorithm;
         this.keyId = keyId;
@@ -100,12 +100,16 @@ public final class TokenGenerator {
             }
             if (key instanceof ECPrivateKey ec) {
                 Curve curve = Curve.forECParameterSpec(ec.getParams());
-                JWSAlgorithm alg = algorithm != null ? algorithm
-                        : Curve.P_256.equals(curve) ? JWSAlgorithm.ES256
-                        : Curve.P_384.equals(curve) ? JWSAlgorithm.ES384
-                        : Curve.P_521.equals(curve) ? JWSAlgorithm.ES512 : null;
+                JWSAlgorithm alg = algorithm != null
+                        ? algorithm
+                        : Curve.P_256.equals(curve)
+                                ? JWSAlgorithm.ES256
+                                : Curve.P_384.equals(curve)
+                                        ? JWSAlgorithm.ES384
+                                        : Curve.P_521.equals(curve) ? JWSAlgorithm.ES512 : null;
                 if (alg == null || !Curve.forJWSAlgorithm(alg).contains(curve)) {
-                    throw new IllegalArgumentException("EC key must use curve P-256, P-384 or P-521 matching the algorithm");
+                    throw new IllegalArgumentException(
+                            "EC key must use curve P-256, P-384 or P-521 matching the algorithm");
                 }
                 return new TokenGenerator(new ECDSASigner(ec), alg, null, null, null, Clock.systemUTC());
             }
@@ -235,7 +239,10 @@ public final class TokenGenerator {
     }
 
     private String sign(ObjectNode claims) {
-        JWSHeader header = new JWSHeader.Builder(algorithm).type(JOSEObjectType.JWT).keyID(keyId).build();
+        JWSHeader header = new JWSHeader.Builder(algorithm)
+                .type(JOSEObjectType.JWT)
+                .keyID(keyId)
+                .build();
         try {
             JWSObject jws = new JWSObject(header, new Payload(TokenClaims.JSON.writeValueAsBytes(claims)));
             jws.sign(signer);

@@ -58,16 +58,24 @@ public final class ChannelConfig {
     }
 
     /** {@code channel.max_length}. */
-    public int maxLength() { return maxLength; }
+    public int maxLength() {
+        return maxLength;
+    }
 
     /** {@code channel.pattern}. */
-    public String pattern() { return pattern; }
+    public String pattern() {
+        return pattern;
+    }
 
     /** Options of channels without a namespace: the option keys directly under {@code channel}. */
-    public ChannelOptions defaultOptions() { return defaultOptions; }
+    public ChannelOptions defaultOptions() {
+        return defaultOptions;
+    }
 
     /** {@code channel.namespaces}, by name, in file order. */
-    public Map<String, ChannelOptions> namespaces() { return namespaces; }
+    public Map<String, ChannelOptions> namespaces() {
+        return namespaces;
+    }
 
     /**
      * The core channel rules for these settings.
@@ -97,7 +105,7 @@ public final class ChannelConfig {
     @Override
     public String toString() {
         return "ChannelConfig{maxLength=" + maxLength + ", pattern=" + pattern + ", default=" + defaultOptions
-            + ", namespaces=" + namespaces + '}';
+                + ", namespaces=" + namespaces + '}';
     }
 
     /** Builder of {@link ChannelConfig}. */
@@ -107,8 +115,7 @@ public final class ChannelConfig {
         private ChannelOptions defaultOptions = ChannelOptions.defaults();
         private final Map<String, ChannelOptions> namespaces = new LinkedHashMap<>();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         private Builder(ChannelConfig c) {
             maxLength = c.maxLength;
@@ -117,7 +124,10 @@ public final class ChannelConfig {
             namespaces.putAll(c.namespaces);
         }
 
-        public Builder maxLength(int v) { maxLength = Check.atLeast("channel.max_length", v, 1); return this; }
+        public Builder maxLength(int v) {
+            maxLength = Check.atLeast("channel.max_length", v, 1);
+            return this;
+        }
 
         /** @throws ConfigException when the expression does not compile */
         public Builder pattern(String regex) {
@@ -132,7 +142,10 @@ public final class ChannelConfig {
             return this;
         }
 
-        public Builder defaultOptions(ChannelOptions v) { defaultOptions = Objects.requireNonNull(v); return this; }
+        public Builder defaultOptions(ChannelOptions v) {
+            defaultOptions = Objects.requireNonNull(v);
+            return this;
+        }
 
         /**
          * Adds a namespace after those already added.
@@ -142,8 +155,9 @@ public final class ChannelConfig {
         public Builder namespace(String name, ChannelOptions options) {
             String key = "channel.namespaces[" + namespaces.size() + "].name";
             if (name == null || !ChannelRules.NAMESPACE_NAME.matcher(name).matches()) {
-                throw new ConfigException(key, "\"" + name + "\" is not a valid namespace name (1-64 of"
-                    + " letters, digits, '_', '-', '.')");
+                throw new ConfigException(
+                        key,
+                        "\"" + name + "\" is not a valid namespace name (1-64 of" + " letters, digits, '_', '-', '.')");
             }
             if (namespaces.containsKey(name)) {
                 throw new ConfigException(key, "namespace \"" + name + "\" is configured twice");

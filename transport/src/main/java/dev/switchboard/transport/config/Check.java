@@ -5,8 +5,7 @@ import java.time.Duration;
 /** Argument checks shared by the config builders; each failure names the key it is about. */
 final class Check {
 
-    private Check() {
-    }
+    private Check() {}
 
     static int atLeast(String key, int value, int min) {
         if (value < min) {
@@ -24,8 +23,12 @@ final class Check {
 
     static Duration positive(String key, Duration value) {
         if (value == null || value.isNegative() || value.isZero()) {
-            throw new ConfigException(key, "must be > 0, got " + (value == null ? "nothing" : Durations.format(value.abs())
-                + (value.isNegative() ? " (negative)" : "")));
+            throw new ConfigException(
+                    key,
+                    "must be > 0, got "
+                            + (value == null
+                                    ? "nothing"
+                                    : Durations.format(value.abs()) + (value.isNegative() ? " (negative)" : "")));
         }
         return value;
     }

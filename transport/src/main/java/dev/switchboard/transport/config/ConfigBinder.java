@@ -26,8 +26,7 @@ import java.util.Map;
  */
 public final class ConfigBinder {
 
-    private ConfigBinder() {
-    }
+    private ConfigBinder() {}
 
     /**
      * Binds and validates a tree.
@@ -77,8 +76,9 @@ public final class ConfigBinder {
                     child = target.putObject(parts[i]);
                 }
                 if (!child.isObject()) {
-                    throw new ConfigException(e.getValue(), "cannot apply " + e.getKey() + ": " + parts[i]
-                        + " in the config file is not a mapping");
+                    throw new ConfigException(
+                            e.getValue(),
+                            "cannot apply " + e.getKey() + ": " + parts[i] + " in the config file is not a mapping");
                 }
                 target = (ObjectNode) child;
             }
@@ -137,9 +137,12 @@ public final class ConfigBinder {
     /** Reads the channel options of one section (the default namespace or one namespace). */
     private static ChannelOptions bindOptions(YamlSection s) {
         try {
-            return bindAll(s, ConfigKeys.CHANNEL_OPTIONS, ChannelOptions.builder()).build();
+            return bindAll(s, ConfigKeys.CHANNEL_OPTIONS, ChannelOptions.builder())
+                    .build();
         } catch (InvalidOptionException e) {
-            String key = ConfigKeys.channelOption(e.option()).map(k -> s.key(k.name())).orElse(s.path());
+            String key = ConfigKeys.channelOption(e.option())
+                    .map(k -> s.key(k.name()))
+                    .orElse(s.path());
             throw new ConfigException(key, e.problem(), e);
         }
     }

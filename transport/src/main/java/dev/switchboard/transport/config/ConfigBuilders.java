@@ -23,7 +23,11 @@ final class ConfigBuilders {
      *     {@code client.pong_timeout} shorter than {@code client.ping_interval})
      */
     ServerConfig build() {
-        return server.token(token.build()).node(buildNode(node)).channel(channel.build()).http(http.build()).build();
+        return server.token(token.build())
+                .node(buildNode(node))
+                .channel(channel.build())
+                .http(http.build())
+                .build();
     }
 
     /** Builds core options, naming the key of the option a core check refused. */
@@ -32,7 +36,8 @@ final class ConfigBuilders {
             return node.build();
         } catch (InvalidOptionException e) {
             // A check across options: its message names both, in the core's words.
-            String key = ConfigKeys.byCoreOption(e.option()).map(ConfigKey::path).orElse("client");
+            String key =
+                    ConfigKeys.byCoreOption(e.option()).map(ConfigKey::path).orElse("client");
             throw new ConfigException(key, e.getMessage(), e);
         }
     }

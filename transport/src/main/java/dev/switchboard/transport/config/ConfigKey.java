@@ -29,8 +29,14 @@ public final class ConfigKey<B, T> {
     private final BiConsumer<B, T> setter;
     private final String coreOption;
 
-    private ConfigKey(String path, KeyType<T> type, T defaultValue, String unsetText, String doc, BiConsumer<B, T> setter,
-                      String coreOption) {
+    private ConfigKey(
+            String path,
+            KeyType<T> type,
+            T defaultValue,
+            String unsetText,
+            String doc,
+            BiConsumer<B, T> setter,
+            String coreOption) {
         this.path = path;
         this.type = type;
         this.defaultValue = defaultValue;
@@ -49,8 +55,8 @@ public final class ConfigKey<B, T> {
      * @param setter the builder setter the value goes to; it checks the value
      * @param doc one line, as written above the key in the sample config
      */
-    public static <B, T> ConfigKey<B, T> of(String path, KeyType<T> type, T defaultValue, BiConsumer<B, T> setter,
-                                            String doc) {
+    public static <B, T> ConfigKey<B, T> of(
+            String path, KeyType<T> type, T defaultValue, BiConsumer<B, T> setter, String doc) {
         return new ConfigKey<>(path, type, defaultValue, null, doc, setter, null);
     }
 
@@ -75,7 +81,9 @@ public final class ConfigKey<B, T> {
     }
 
     /** Dotted path: {@code client.ping_interval}. */
-    public String path() { return path; }
+    public String path() {
+        return path;
+    }
 
     /** The section holding the key ({@code client}), or {@code ""} for a top-level key. */
     public String section() {
@@ -84,27 +92,38 @@ public final class ConfigKey<B, T> {
     }
 
     /** The key's name within its section: {@code ping_interval}. */
-    public String name() { return path.substring(path.lastIndexOf('.') + 1); }
+    public String name() {
+        return path.substring(path.lastIndexOf('.') + 1);
+    }
 
     /** {@code SWITCHBOARD_} and the path upper-cased, dots as underscores: {@code SWITCHBOARD_CLIENT_PING_INTERVAL}. */
     public String env() {
         return ConfigKeys.ENV_PREFIX + path.toUpperCase(Locale.ROOT).replace('.', '_');
     }
 
-    public KeyType<T> type() { return type; }
+    public KeyType<T> type() {
+        return type;
+    }
 
     /** The default, or {@code null} when unset by default. */
-    public T defaultValue() { return defaultValue; }
+    public T defaultValue() {
+        return defaultValue;
+    }
 
     /** What the docs show as the default of a key unset by default ({@code "unset"}, {@code "host name"}). */
-    public String unsetText() { return unsetText == null ? "unset" : unsetText; }
+    public String unsetText() {
+        return unsetText == null ? "unset" : unsetText;
+    }
 
     /** The one-line doc. */
-    public String doc() { return doc; }
+    public String doc() {
+        return doc;
+    }
 
     /** The core option name, or {@code null} when the key is not a core option. */
-    public String coreOption() { return coreOption; }
-
+    public String coreOption() {
+        return coreOption;
+    }
 
     /** The default as YAML. */
     public String defaultYaml() {

@@ -56,6 +56,7 @@ public final class ConfigKeys {
     /** Prefix of every Switchboard environment variable. */
     public static final String ENV_PREFIX = "SWITCHBOARD_";
 
+    // The table is laid out by hand, one key per entry: spotless:off
     /** Identity, engine and Redis. */
     static final List<ConfigKey<ConfigBuilders, ?>> NODE = List.of(
         server("port", INT, ServerConfig.DEFAULT_PORT, ServerConfig.Builder::port,
@@ -218,21 +219,32 @@ public final class ConfigKeys {
         http("http.max_body_size", BYTES, HttpConfig.DEFAULT_MAX_BODY_SIZE, HttpConfig.Builder::maxBodySize,
             "Largest request body accepted (the server API), in bytes."));
 
+    // spotless:on
+
     /** The list of namespaces under {@code channel}: a list of mappings, not a key of this table. */
     static final String NAMESPACES = "namespaces";
     /** The one key of a namespace entry that is not a channel option. */
     static final String NAMESPACE_NAME = "name";
 
+    /** The keys of the config tree's sections, bound into {@link ConfigBuilders}: every key but the channel options. */
+    static final List<ConfigKey<ConfigBuilders, ?>> ROOT = Stream.of(
+                    NODE, TOKEN, ACCESS, CLIENT, CHANNEL, RUNTIME, HTTP)
+            .flatMap(List::stream)
+            .toList();
+
     /**
      * Every scalar key, in the order of the sample config, the channel options as written
      * directly under {@code channel}. Each has an environment variable.
      */
-    /** The keys of the config tree's sections, bound into {@link ConfigBuilders}: every key but the channel options. */
-    static final List<ConfigKey<ConfigBuilders, ?>> ROOT = Stream.of(NODE, TOKEN, ACCESS, CLIENT, CHANNEL, RUNTIME, HTTP)
-        .flatMap(List::stream).toList();
-
-    public static final List<ConfigKey<?, ?>> ALL = concat(NODE, TOKEN, ACCESS, CLIENT, CHANNEL,
-        CHANNEL_OPTIONS.stream().map(k -> k.under("channel")).toList(), RUNTIME, HTTP);
+    public static final List<ConfigKey<?, ?>> ALL = concat(
+            NODE,
+            TOKEN,
+            ACCESS,
+            CLIENT,
+            CHANNEL,
+            CHANNEL_OPTIONS.stream().map(k -> k.under("channel")).toList(),
+            RUNTIME,
+            HTTP);
 
     /** Environment variables that override config keys, and the key path each one sets: one per key of {@link #ALL}. */
     public static final Map<String, String> ENV_KEYS = envKeys();
@@ -243,8 +255,7 @@ public final class ConfigKeys {
         return Collections.unmodifiableMap(m);
     }
 
-    private ConfigKeys() {
-    }
+    private ConfigKeys() {}
 
     /** The key at this path, such as {@code client.ping_interval} or {@code channel.history_size}. */
     public static Optional<ConfigKey<?, ?>> byPath(String path) {
@@ -292,35 +303,40 @@ public final class ConfigKeys {
         }
     }
 
-    private static <T> ConfigKey<ConfigBuilders, T> server(String path, KeyType<T> type, T defaultValue,
-                                                          BiConsumer<ServerConfig.Builder, T> setter, String doc) {
+    private static <T> ConfigKey<ConfigBuilders, T> server(
+            String path, KeyType<T> type, T defaultValue, BiConsumer<ServerConfig.Builder, T> setter, String doc) {
         return bound(b -> b.server, path, type, defaultValue, setter, doc);
     }
 
     /** A core option: set on the core's builder, which checks it. */
-    private static <T> ConfigKey<ConfigBuilders, T> node(String path, KeyType<T> type, T defaultValue,
-                                                        BiConsumer<NodeOptions.Builder, T> setter, String doc) {
+    private static <T> ConfigKey<ConfigBuilders, T> node(
+            String path, KeyType<T> type, T defaultValue, BiConsumer<NodeOptions.Builder, T> setter, String doc) {
         return bound(b -> b.node, path, type, defaultValue, setter, doc);
     }
 
-    private static <T> ConfigKey<ConfigBuilders, T> token(String path, KeyType<T> type, T defaultValue,
-                                                         BiConsumer<TokenConfig.Builder, T> setter, String doc) {
+    private static <T> ConfigKey<ConfigBuilders, T> token(
+            String path, KeyType<T> type, T defaultValue, BiConsumer<TokenConfig.Builder, T> setter, String doc) {
         return bound(b -> b.token, path, type, defaultValue, setter, doc);
     }
 
-    private static <T> ConfigKey<ConfigBuilders, T> channel(String path, KeyType<T> type, T defaultValue,
-                                                           BiConsumer<ChannelConfig.Builder, T> setter, String doc) {
+    private static <T> ConfigKey<ConfigBuilders, T> channel(
+            String path, KeyType<T> type, T defaultValue, BiConsumer<ChannelConfig.Builder, T> setter, String doc) {
         return bound(b -> b.channel, path, type, defaultValue, setter, doc);
     }
 
-    private static <T> ConfigKey<ConfigBuilders, T> http(String path, KeyType<T> type, T defaultValue,
-                                                        BiConsumer<HttpConfig.Builder, T> setter, String doc) {
+    private static <T> ConfigKey<ConfigBuilders, T> http(
+            String path, KeyType<T> type, T defaultValue, BiConsumer<HttpConfig.Builder, T> setter, String doc) {
         return bound(b -> b.http, path, type, defaultValue, setter, doc);
     }
 
     /** A key whose setter belongs to one {@code part} of the builders. */
-    private static <S, T> ConfigKey<ConfigBuilders, T> bound(Function<ConfigBuilders, S> part, String path, KeyType<T> type,
-                                                             T defaultValue, BiConsumer<S, T> setter, String doc) {
+    private static <S, T> ConfigKey<ConfigBuilders, T> bound(
+            Function<ConfigBuilders, S> part,
+            String path,
+            KeyType<T> type,
+            T defaultValue,
+            BiConsumer<S, T> setter,
+            String doc) {
         return ConfigKey.of(path, type, defaultValue, (ConfigBuilders b, T v) -> setter.accept(part.apply(b), v), doc);
     }
 

@@ -11,8 +11,7 @@ package dev.switchboard.transport.config;
  */
 public final class ConfigValidator {
 
-    private ConfigValidator() {
-    }
+    private ConfigValidator() {}
 
     /**
      * Validates the config.

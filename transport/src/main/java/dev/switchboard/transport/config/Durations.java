@@ -23,8 +23,7 @@ public final class Durations {
     private static final Pattern PART = Pattern.compile("(\\d+)(ms|s|m|h|d)");
     private static final Pattern SECONDS = Pattern.compile("\\d+");
 
-    private Durations() {
-    }
+    private Durations() {}
 
     /**
      * Parses a duration.
@@ -40,20 +39,21 @@ public final class Durations {
         }
         if (!WHOLE.matcher(s).matches()) {
             throw new IllegalArgumentException("must be a duration like \"300ms\", \"25s\", \"5m\", \"1h\""
-                + " or a whole number of seconds, got \"" + text + "\"");
+                    + " or a whole number of seconds, got \"" + text + "\"");
         }
         Duration total = Duration.ZERO;
         Matcher m = PART.matcher(s);
         try {
             while (m.find()) {
                 long n = parseAmount(m.group(1), text);
-                total = total.plus(switch (m.group(2)) {
-                    case "ms" -> Duration.ofMillis(n);
-                    case "s" -> Duration.ofSeconds(n);
-                    case "m" -> Duration.ofMinutes(n);
-                    case "h" -> Duration.ofHours(n);
-                    default -> Duration.ofDays(n);
-                });
+                total = total.plus(
+                        switch (m.group(2)) {
+                            case "ms" -> Duration.ofMillis(n);
+                            case "s" -> Duration.ofSeconds(n);
+                            case "m" -> Duration.ofMinutes(n);
+                            case "h" -> Duration.ofHours(n);
+                            default -> Duration.ofDays(n);
+                        });
             }
         } catch (ArithmeticException e) {
             throw new IllegalArgumentException("duration \"" + text + "\" is too large");

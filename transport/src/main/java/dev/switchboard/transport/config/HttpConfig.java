@@ -75,21 +75,31 @@ public final class HttpConfig {
     }
 
     /** {@code http.header_timeout}. */
-    public Duration headerTimeout() { return headerTimeout; }
+    public Duration headerTimeout() {
+        return headerTimeout;
+    }
     /** {@code http.body_timeout}. */
-    public Duration bodyTimeout() { return bodyTimeout; }
+    public Duration bodyTimeout() {
+        return bodyTimeout;
+    }
     /** {@code http.idle_timeout}: for idle keep-alive connections and for responses not read by the peer. */
-    public Duration idleTimeout() { return idleTimeout; }
+    public Duration idleTimeout() {
+        return idleTimeout;
+    }
     /** {@code http.max_connections_per_ip}; {@code 0} means no limit. */
-    public int maxConnectionsPerIp() { return maxConnectionsPerIp; }
+    public int maxConnectionsPerIp() {
+        return maxConnectionsPerIp;
+    }
     /** {@code http.max_body_size}, in bytes. */
-    public int maxBodySize() { return maxBodySize; }
+    public int maxBodySize() {
+        return maxBodySize;
+    }
 
     @Override
     public String toString() {
         return "HttpConfig{headerTimeout=" + Durations.format(headerTimeout) + ", bodyTimeout="
-            + Durations.format(bodyTimeout) + ", idleTimeout=" + Durations.format(idleTimeout)
-            + ", maxConnectionsPerIp=" + maxConnectionsPerIp + ", maxBodySize=" + maxBodySize + '}';
+                + Durations.format(bodyTimeout) + ", idleTimeout=" + Durations.format(idleTimeout)
+                + ", maxConnectionsPerIp=" + maxConnectionsPerIp + ", maxBodySize=" + maxBodySize + '}';
     }
 
     /** Builder of {@link HttpConfig}; every field starts at its default. */
@@ -100,8 +110,7 @@ public final class HttpConfig {
         private int maxConnectionsPerIp = DEFAULT_MAX_CONNECTIONS_PER_IP;
         private int maxBodySize = DEFAULT_MAX_BODY_SIZE;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         private Builder(HttpConfig c) {
             headerTimeout = c.headerTimeout;
@@ -111,15 +120,30 @@ public final class HttpConfig {
             maxBodySize = c.maxBodySize;
         }
 
-        public Builder headerTimeout(Duration v) { headerTimeout = Check.positive("http.header_timeout", v); return this; }
-        public Builder bodyTimeout(Duration v) { bodyTimeout = Check.positive("http.body_timeout", v); return this; }
-        public Builder idleTimeout(Duration v) { idleTimeout = Check.positive("http.idle_timeout", v); return this; }
+        public Builder headerTimeout(Duration v) {
+            headerTimeout = Check.positive("http.header_timeout", v);
+            return this;
+        }
+
+        public Builder bodyTimeout(Duration v) {
+            bodyTimeout = Check.positive("http.body_timeout", v);
+            return this;
+        }
+
+        public Builder idleTimeout(Duration v) {
+            idleTimeout = Check.positive("http.idle_timeout", v);
+            return this;
+        }
         /** {@code 0}: no limit. */
         public Builder maxConnectionsPerIp(int v) {
             maxConnectionsPerIp = Check.atLeast("http.max_connections_per_ip", v, 0);
             return this;
         }
-        public Builder maxBodySize(int v) { maxBodySize = Check.atLeast("http.max_body_size", v, MIN_MAX_BODY_SIZE); return this; }
+
+        public Builder maxBodySize(int v) {
+            maxBodySize = Check.atLeast("http.max_body_size", v, MIN_MAX_BODY_SIZE);
+            return this;
+        }
 
         public HttpConfig build() {
             return new HttpConfig(this);

@@ -22,7 +22,8 @@ import java.util.function.Function;
 public final class KeyType<T> {
 
     /** {@code "300ms"}, {@code "25s"}, {@code "1h30m"} or whole seconds. */
-    public static final KeyType<Duration> DURATION = new KeyType<>("duration", s -> s::durationValue, Durations::format);
+    public static final KeyType<Duration> DURATION =
+            new KeyType<>("duration", s -> s::durationValue, Durations::format);
     /** A byte count: {@code 65536}, {@code "64KiB"}, {@code "1MiB"}. */
     public static final KeyType<Integer> BYTES = new KeyType<>("size in bytes", s -> s::bytesValue, String::valueOf);
     /** A whole number. */
@@ -32,10 +33,15 @@ public final class KeyType<T> {
     /** Any scalar; empty means unset. */
     public static final KeyType<String> STRING = new KeyType<>("string", s -> s::textValue, KeyType::quote);
     /** A YAML list, or one comma-separated string (the environment form). */
-    public static final KeyType<List<String>> STRINGS = new KeyType<>("list of strings", s -> s::stringsValue,
-        l -> l.isEmpty() ? "[]" : "[" + String.join(", ", l.stream().map(KeyType::quote).toList()) + "]");
+    public static final KeyType<List<String>> STRINGS = new KeyType<>(
+            "list of strings",
+            s -> s::stringsValue,
+            l -> l.isEmpty()
+                    ? "[]"
+                    : "[" + String.join(", ", l.stream().map(KeyType::quote).toList()) + "]");
     /** {@code memory} or {@code redis}. */
-    public static final KeyType<Engine> ENGINE = new KeyType<>("engine", s -> name -> engine(s, name), Engine::configName);
+    public static final KeyType<Engine> ENGINE =
+            new KeyType<>("engine", s -> name -> engine(s, name), Engine::configName);
 
     private final String description;
     private final Function<YamlSection, Function<String, T>> reader;

@@ -1,8 +1,8 @@
 package dev.switchboard.transport.config;
 
 import dev.switchboard.core.channel.ChannelRules;
-import dev.switchboard.transport.api.ApiExecutor;
 import dev.switchboard.core.node.NodeOptions;
+import dev.switchboard.transport.api.ApiExecutor;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -127,41 +127,71 @@ public final class ServerConfig {
     }
 
     /** {@code port}; {@code 0} picks a free port (the server reports the real one). */
-    public int port() { return port; }
+    public int port() {
+        return port;
+    }
     /** {@code address}: the interface to bind. */
-    public String address() { return address; }
+    public String address() {
+        return address;
+    }
     /** {@code engine}. */
-    public Engine engine() { return engine; }
+    public Engine engine() {
+        return engine;
+    }
     /** {@code redis.url}. */
-    public String redisUrl() { return redisUrl; }
+    public String redisUrl() {
+        return redisUrl;
+    }
 
     /** {@code redis.prefix}. */
-    public String redisPrefix() { return redisPrefix; }
+    public String redisPrefix() {
+        return redisPrefix;
+    }
     /** {@code token}. */
-    public TokenConfig token() { return token; }
+    public TokenConfig token() {
+        return token;
+    }
     /** {@code api_key}: key for the HTTP server API ({@code Authorization: apikey <key>}), or {@code null}. Never log it. */
-    public String apiKey() { return apiKey; }
+    public String apiKey() {
+        return apiKey;
+    }
     /**
      * The node's core options as the keys set them: {@code node_name}, {@code allow_anonymous_connect},
      * {@code client.*} but {@code max_message_size}, {@code presence.*},
      * {@code channel.max_publication_size} and {@code channel.history_max_publication_limit}. Its
      * id and channel rules are not the node's: {@link #toNodeOptions()} sets those.
      */
-    public NodeOptions node() { return node; }
+    public NodeOptions node() {
+        return node;
+    }
     /** {@code client.max_message_size}: WebSocket frame limit in bytes; larger frames close the connection (1009). */
-    public int clientMaxMessageSize() { return clientMaxMessageSize; }
+    public int clientMaxMessageSize() {
+        return clientMaxMessageSize;
+    }
     /** {@code channel}. */
-    public ChannelConfig channel() { return channel; }
+    public ChannelConfig channel() {
+        return channel;
+    }
     /** {@code http_api.enabled}. */
-    public boolean httpApiEnabled() { return httpApiEnabled; }
+    public boolean httpApiEnabled() {
+        return httpApiEnabled;
+    }
     /** {@code metrics.enabled}. */
-    public boolean metricsEnabled() { return metricsEnabled; }
+    public boolean metricsEnabled() {
+        return metricsEnabled;
+    }
     /** {@code health.enabled}. */
-    public boolean healthEnabled() { return healthEnabled; }
+    public boolean healthEnabled() {
+        return healthEnabled;
+    }
     /** {@code io_threads} as configured; {@code 0} means one per available processor. */
-    public int ioThreads() { return ioThreads; }
+    public int ioThreads() {
+        return ioThreads;
+    }
     /** {@code http_api.max_response_size}, in bytes. */
-    public int httpApiMaxResponseSize() { return httpApiMaxResponseSize; }
+    public int httpApiMaxResponseSize() {
+        return httpApiMaxResponseSize;
+    }
 
     /** The number of I/O threads to start: {@link #ioThreads()}, or the processor count when that is 0. */
     public int effectiveIoThreads() {
@@ -169,9 +199,13 @@ public final class ServerConfig {
     }
 
     /** {@code shutdown_timeout}. */
-    public Duration shutdownTimeout() { return shutdownTimeout; }
+    public Duration shutdownTimeout() {
+        return shutdownTimeout;
+    }
     /** {@code http}: timeouts and limits of plain HTTP connections. */
-    public HttpConfig http() { return http; }
+    public HttpConfig http() {
+        return http;
+    }
 
     /**
      * Checks what depends on this machine: that key files exist and hold usable keys. {@link ConfigLoader} calls it; call it yourself for configs built in code.
@@ -201,27 +235,32 @@ public final class ServerConfig {
             String ch = serverSide.get(i);
             String key = "client.subscribe_to_channels[" + i + "]";
             if (!rules.isValidName(ch)) {
-                throw new ConfigException(key, "\"" + ch + "\" is not a valid channel name (channel.pattern,"
-                    + " channel.max_length)");
+                throw new ConfigException(
+                        key, "\"" + ch + "\" is not a valid channel name (channel.pattern," + " channel.max_length)");
             }
             if (rules.optionsFor(ch).isEmpty()) {
-                throw new ConfigException(key, "namespace \"" + ChannelRules.namespaceOf(ch)
-                    + "\" of channel \"" + ch + "\" is not configured in channel.namespaces");
+                throw new ConfigException(
+                        key,
+                        "namespace \"" + ChannelRules.namespaceOf(ch) + "\" of channel \"" + ch
+                                + "\" is not configured in channel.namespaces");
             }
         }
         // Each node made from this config is a node of its own: a fresh id every time.
-        return node.toBuilder().id(UUID.randomUUID().toString()).channelRules(rules).build();
+        return node.toBuilder()
+                .id(UUID.randomUUID().toString())
+                .channelRules(rules)
+                .build();
     }
 
     /** A summary safe to log: secrets are shown as set or unset, never their values. */
     @Override
     public String toString() {
         return "ServerConfig{port=" + port + ", address=" + address + ", nodeName=" + node.name() + ", engine="
-            + engine.configName() + ", token=" + token + ", apiKey=" + (apiKey == null ? "unset" : "<redacted>")
-            + ", allowAnonymousConnect=" + node.allowAnonymous() + ", clientMaxMessageSize=" + clientMaxMessageSize
-            + ", channel=" + channel
-            + ", httpApi=" + httpApiEnabled + ", metrics=" + metricsEnabled + ", health=" + healthEnabled
-            + ", http=" + http + '}';
+                + engine.configName() + ", token=" + token + ", apiKey=" + (apiKey == null ? "unset" : "<redacted>")
+                + ", allowAnonymousConnect=" + node.allowAnonymous() + ", clientMaxMessageSize=" + clientMaxMessageSize
+                + ", channel=" + channel
+                + ", httpApi=" + httpApiEnabled + ", metrics=" + metricsEnabled + ", health=" + healthEnabled
+                + ", http=" + http + '}';
     }
 
     /** Builder of {@link ServerConfig}; every field starts at its default. */
@@ -244,8 +283,7 @@ public final class ServerConfig {
         private int httpApiMaxResponseSize = DEFAULT_HTTP_API_MAX_RESPONSE_SIZE;
         private HttpConfig http = HttpConfig.defaults();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         private Builder(ServerConfig c) {
             port = c.port;
@@ -267,9 +305,20 @@ public final class ServerConfig {
             http = c.http;
         }
 
-        public Builder port(int v) { port = Check.between("port", v, 0, 65_535); return this; }
-        public Builder address(String v) { address = Check.requiredText("address", v); return this; }
-        public Builder engine(Engine v) { engine = Objects.requireNonNull(v, "engine"); return this; }
+        public Builder port(int v) {
+            port = Check.between("port", v, 0, 65_535);
+            return this;
+        }
+
+        public Builder address(String v) {
+            address = Check.requiredText("address", v);
+            return this;
+        }
+
+        public Builder engine(Engine v) {
+            engine = Objects.requireNonNull(v, "engine");
+            return this;
+        }
 
         /** @throws ConfigException unless a {@code redis://}, {@code rediss://} or {@code redis-sentinel://} URL */
         public Builder redisUrl(String v) {
@@ -282,8 +331,8 @@ public final class ServerConfig {
                 throw new ConfigException("redis.url", "is not a valid URL (" + e.getReason() + ")");
             }
             if (scheme == null || !REDIS_SCHEMES.contains(scheme)) {
-                throw new ConfigException("redis.url",
-                    "must start with redis://, rediss://, redis+sentinel:// or redis-sentinel://");
+                throw new ConfigException(
+                        "redis.url", "must start with redis://, rediss://, redis+sentinel:// or redis-sentinel://");
             }
             redisUrl = url;
             return this;
@@ -299,28 +348,65 @@ public final class ServerConfig {
             return this;
         }
 
-        public Builder token(TokenConfig v) { token = Objects.requireNonNull(v, "token"); return this; }
+        public Builder token(TokenConfig v) {
+            token = Objects.requireNonNull(v, "token");
+            return this;
+        }
         /** {@code null} or blank: no HTTP API key (the HTTP API then refuses every call). */
-        public Builder apiKey(String v) { apiKey = v == null || v.isBlank() ? null : v.trim(); return this; }
+        public Builder apiKey(String v) {
+            apiKey = v == null || v.isBlank() ? null : v.trim();
+            return this;
+        }
         /** The node's core options; see {@link ServerConfig#node()}. */
-        public Builder node(NodeOptions v) { node = Objects.requireNonNull(v, "node"); return this; }
+        public Builder node(NodeOptions v) {
+            node = Objects.requireNonNull(v, "node");
+            return this;
+        }
         /** Frames below 1 KiB could not even carry a connect command with a token. */
         public Builder clientMaxMessageSize(int v) {
             clientMaxMessageSize = Check.atLeast("client.max_message_size", v, 1024);
             return this;
         }
-        public Builder channel(ChannelConfig v) { channel = Objects.requireNonNull(v, "channel"); return this; }
-        public Builder httpApiEnabled(boolean v) { httpApiEnabled = v; return this; }
-        public Builder metricsEnabled(boolean v) { metricsEnabled = v; return this; }
-        public Builder healthEnabled(boolean v) { healthEnabled = v; return this; }
+
+        public Builder channel(ChannelConfig v) {
+            channel = Objects.requireNonNull(v, "channel");
+            return this;
+        }
+
+        public Builder httpApiEnabled(boolean v) {
+            httpApiEnabled = v;
+            return this;
+        }
+
+        public Builder metricsEnabled(boolean v) {
+            metricsEnabled = v;
+            return this;
+        }
+
+        public Builder healthEnabled(boolean v) {
+            healthEnabled = v;
+            return this;
+        }
         /** {@code 0}: one per available processor. */
-        public Builder ioThreads(int v) { ioThreads = Check.between("io_threads", v, 0, MAX_IO_THREADS); return this; }
+        public Builder ioThreads(int v) {
+            ioThreads = Check.between("io_threads", v, 0, MAX_IO_THREADS);
+            return this;
+        }
+
         public Builder httpApiMaxResponseSize(int v) {
             httpApiMaxResponseSize = Check.atLeast("http_api.max_response_size", v, 1024);
             return this;
         }
-        public Builder shutdownTimeout(Duration v) { shutdownTimeout = Check.positive("shutdown_timeout", v); return this; }
-        public Builder http(HttpConfig v) { http = Objects.requireNonNull(v, "http"); return this; }
+
+        public Builder shutdownTimeout(Duration v) {
+            shutdownTimeout = Check.positive("shutdown_timeout", v);
+            return this;
+        }
+
+        public Builder http(HttpConfig v) {
+            http = Objects.requireNonNull(v, "http");
+            return this;
+        }
 
         public ServerConfig build() {
             return new ServerConfig(this);

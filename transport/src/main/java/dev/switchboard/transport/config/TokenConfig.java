@@ -55,22 +55,34 @@ public final class TokenConfig {
     }
 
     /** {@code token.hmac_secret}: shared secret for HS256/384/512 tokens, or {@code null}. Never log it. */
-    public String hmacSecret() { return hmacSecret; }
+    public String hmacSecret() {
+        return hmacSecret;
+    }
 
     /** {@code token.rsa_public_key}: PEM text or a path to a PEM file, for RS/PS tokens, or {@code null}. */
-    public String rsaPublicKey() { return rsaPublicKey; }
+    public String rsaPublicKey() {
+        return rsaPublicKey;
+    }
 
     /** {@code token.ecdsa_public_key}: PEM text or a path to a PEM file, for ES tokens, or {@code null}. */
-    public String ecdsaPublicKey() { return ecdsaPublicKey; }
+    public String ecdsaPublicKey() {
+        return ecdsaPublicKey;
+    }
 
     /** {@code token.jwks_file}: path to a JWK set file whose keys are matched by {@code kid}, or {@code null}. */
-    public String jwksFile() { return jwksFile; }
+    public String jwksFile() {
+        return jwksFile;
+    }
 
     /** {@code token.audience}: when set, tokens must carry this {@code aud}. */
-    public String audience() { return audience; }
+    public String audience() {
+        return audience;
+    }
 
     /** {@code token.issuer}: when set, tokens must carry this {@code iss}. */
-    public String issuer() { return issuer; }
+    public String issuer() {
+        return issuer;
+    }
 
     /** True when at least one verification key is configured. */
     public boolean hasAnyKey() {
@@ -149,8 +161,8 @@ public final class TokenConfig {
     @Override
     public String toString() {
         return "TokenConfig{hmacSecret=" + (hmacSecret == null ? "unset" : "<redacted>")
-            + ", rsaPublicKey=" + describeKey(rsaPublicKey) + ", ecdsaPublicKey=" + describeKey(ecdsaPublicKey)
-            + ", jwksFile=" + jwksFile + ", audience=" + audience + ", issuer=" + issuer + '}';
+                + ", rsaPublicKey=" + describeKey(rsaPublicKey) + ", ecdsaPublicKey=" + describeKey(ecdsaPublicKey)
+                + ", jwksFile=" + jwksFile + ", audience=" + audience + ", issuer=" + issuer + '}';
     }
 
     private static String describeKey(String v) {
@@ -166,8 +178,7 @@ public final class TokenConfig {
         private String audience;
         private String issuer;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         private Builder(TokenConfig c) {
             hmacSecret = c.hmacSecret;
@@ -188,11 +199,30 @@ public final class TokenConfig {
             return this;
         }
 
-        public Builder rsaPublicKey(String v) { rsaPublicKey = pem(v); return this; }
-        public Builder ecdsaPublicKey(String v) { ecdsaPublicKey = pem(v); return this; }
-        public Builder jwksFile(String v) { jwksFile = Check.optionalText(v); return this; }
-        public Builder audience(String v) { audience = Check.optionalText(v); return this; }
-        public Builder issuer(String v) { issuer = Check.optionalText(v); return this; }
+        public Builder rsaPublicKey(String v) {
+            rsaPublicKey = pem(v);
+            return this;
+        }
+
+        public Builder ecdsaPublicKey(String v) {
+            ecdsaPublicKey = pem(v);
+            return this;
+        }
+
+        public Builder jwksFile(String v) {
+            jwksFile = Check.optionalText(v);
+            return this;
+        }
+
+        public Builder audience(String v) {
+            audience = Check.optionalText(v);
+            return this;
+        }
+
+        public Builder issuer(String v) {
+            issuer = Check.optionalText(v);
+            return this;
+        }
 
         private static String pem(String v) {
             // Inline PEM keeps its line breaks; a path is trimmed.

@@ -85,8 +85,8 @@ final class YamlSection {
                 // reported below
             }
         }
-        throw new ConfigException(key(name), "must be a whole number"
-            + (v.isIntegralNumber() ? " below 2^31" : "") + ", got " + show(v));
+        throw new ConfigException(
+                key(name), "must be a whole number" + (v.isIntegralNumber() ? " below 2^31" : "") + ", got " + show(v));
     }
 
     /** A byte count: a whole number, or one with a {@code KiB}/{@code MiB}/{@code GiB} suffix. */
@@ -100,7 +100,8 @@ final class YamlSection {
             if (v.isTextual() && v.textValue().trim().startsWith("-")) {
                 return intValue(name); // a negative number: let the setter say it must be >= 0
             }
-            throw new ConfigException(key(name), "must be a size in bytes like 65536, \"64KiB\" or \"1MiB\", got " + show(v));
+            throw new ConfigException(
+                    key(name), "must be a size in bytes like 65536, \"64KiB\" or \"1MiB\", got " + show(v));
         }
         long n = Long.parseLong(m.group(1));
         String unit = m.group(2) == null ? "" : m.group(2);
@@ -131,7 +132,8 @@ final class YamlSection {
                 throw new ConfigException(key(name), e.getMessage());
             }
         }
-        throw new ConfigException(key(name), "must be a duration like \"25s\" or a whole number of seconds, got " + show(v));
+        throw new ConfigException(
+                key(name), "must be a duration like \"25s\" or a whole number of seconds, got " + show(v));
     }
 
     /** A list of strings, or one comma-separated string (the environment form). */
@@ -205,6 +207,8 @@ final class YamlSection {
     }
 
     private static String kind(JsonNode v) {
-        return v.isObject() ? "a mapping" : v.isArray() ? "a list" : "a " + v.getNodeType().name().toLowerCase(Locale.ROOT);
+        return v.isObject()
+                ? "a mapping"
+                : v.isArray() ? "a list" : "a " + v.getNodeType().name().toLowerCase(Locale.ROOT);
     }
 }

@@ -12,7 +12,8 @@ import java.security.MessageDigest;
 public final class ApiKey {
 
     /** The JSON body of every 401 the server API sends. */
-    static final String UNAUTHORIZED_JSON = "{\"error\":{\"code\":401,\"message\":\"unauthorized: missing or wrong API key\"}}";
+    static final String UNAUTHORIZED_JSON =
+            "{\"error\":{\"code\":401,\"message\":\"unauthorized: missing or wrong API key\"}}";
 
     private final byte[] key;
 

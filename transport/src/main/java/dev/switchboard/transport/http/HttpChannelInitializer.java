@@ -50,8 +50,14 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
      * @param metrics Prometheus text, or {@code null} when disabled
      * @param refusals told of every connection cut or request refused to protect the node
      */
-    public HttpChannelInitializer(HttpConfig config, WebSocketUpgrade upgrade, ApiExecutor api, String apiKey,
-                                  Supplier<HealthReport> health, Supplier<String> metrics, HttpRefusals refusals) {
+    public HttpChannelInitializer(
+            HttpConfig config,
+            WebSocketUpgrade upgrade,
+            ApiExecutor api,
+            String apiKey,
+            Supplier<HealthReport> health,
+            Supplier<String> metrics,
+            HttpRefusals refusals) {
         this.refusals = refusals;
         this.config = config;
         this.upgrade = upgrade;
@@ -72,13 +78,13 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
         }
         HttpTimeouts timeouts = new HttpTimeouts(config, refusals);
         ch.pipeline()
-            .addLast("http-bytes", timeouts.bytesWatcher())
-            .addLast("http", new HttpServerCodec())
-            .addLast("http-timeouts", timeouts)
-            .addLast("http-gate", new HttpRequestGate(apiKey, api != null, config.maxBodySize(), refusals))
-            .addLast("aggregator", new HttpObjectAggregator(config.maxBodySize()))
-            .addLast("http-pipelining", new HttpPipelining(refusals))
-            .addLast("router", new HttpRouter(upgrade, api, apiKey, health, metrics));
+                .addLast("http-bytes", timeouts.bytesWatcher())
+                .addLast("http", new HttpServerCodec())
+                .addLast("http-timeouts", timeouts)
+                .addLast("http-gate", new HttpRequestGate(apiKey, api != null, config.maxBodySize(), refusals))
+                .addLast("aggregator", new HttpObjectAggregator(config.maxBodySize()))
+                .addLast("http-pipelining", new HttpPipelining(refusals))
+                .addLast("router", new HttpRouter(upgrade, api, apiKey, health, metrics));
     }
 
     /** Removes the HTTP-only handlers, just before the connection becomes a WebSocket. */

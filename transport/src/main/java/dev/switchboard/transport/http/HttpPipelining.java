@@ -38,6 +38,7 @@ final class HttpPipelining extends ChannelDuplexHandler {
     private boolean serving;
     /** The response being written says {@code Connection: close}: nothing more is served. */
     private boolean lastResponse;
+
     private boolean removed;
 
     HttpPipelining(HttpRefusals refusals) {
@@ -59,8 +60,10 @@ final class HttpPipelining extends ChannelDuplexHandler {
         }
         if (waiting.size() >= MAX_PIPELINED_REQUESTS) {
             req.release();
-            log.debug("closing HTTP connection {}: more than {} pipelined requests", ctx.channel().remoteAddress(),
-                MAX_PIPELINED_REQUESTS);
+            log.debug(
+                    "closing HTTP connection {}: more than {} pipelined requests",
+                    ctx.channel().remoteAddress(),
+                    MAX_PIPELINED_REQUESTS);
             refusals.refused(HttpRefusals.Reason.PIPELINING);
             ctx.close();
             return;

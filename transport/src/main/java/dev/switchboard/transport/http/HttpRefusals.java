@@ -41,7 +41,7 @@ public interface HttpRefusals {
     }
 
     /** Nothing is counted. */
-    HttpRefusals NONE = reason -> { };
+    HttpRefusals NONE = reason -> {};
 
     /** Called on the connection's I/O thread; must not block. */
     void refused(Reason reason);

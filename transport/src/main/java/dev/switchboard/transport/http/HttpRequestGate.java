@@ -62,13 +62,21 @@ final class HttpRequestGate extends ChannelInboundHandlerAdapter {
             }
             long length = contentLength(req);
             if (length > maxBodySize) {
-                refuse(ctx, msg, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, HttpResponses.TEXT,
-                    "request body larger than " + maxBodySize + " bytes\n");
+                refuse(
+                        ctx,
+                        msg,
+                        HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                        HttpResponses.TEXT,
+                        "request body larger than " + maxBodySize + " bytes\n");
                 return;
             }
             if (!api && (length > 0 || HttpUtil.isTransferEncodingChunked(req))) {
-                refuse(ctx, msg, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, HttpResponses.TEXT,
-                    "this path takes no request body\n");
+                refuse(
+                        ctx,
+                        msg,
+                        HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                        HttpResponses.TEXT,
+                        "this path takes no request body\n");
                 return;
             }
         }
@@ -88,8 +96,10 @@ final class HttpRequestGate extends ChannelInboundHandlerAdapter {
         refused = true;
         ReferenceCountUtil.release(msg);
         log.debug("refusing HTTP request from {} with {}", ctx.channel().remoteAddress(), status.code());
-        refusals.refused(status == HttpResponseStatus.UNAUTHORIZED ? HttpRefusals.Reason.UNAUTHORIZED
-            : HttpRefusals.Reason.BODY_TOO_LARGE);
+        refusals.refused(
+                status == HttpResponseStatus.UNAUTHORIZED
+                        ? HttpRefusals.Reason.UNAUTHORIZED
+                        : HttpRefusals.Reason.BODY_TOO_LARGE);
         HttpResponses.sendAndClose(ctx, status, type, body);
     }
 }

@@ -1,5 +1,6 @@
 package dev.switchboard.transport.http;
 
+import dev.switchboard.transport.websocket.LingeringClose;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -8,7 +9,6 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import dev.switchboard.transport.websocket.LingeringClose;
 import java.nio.charset.StandardCharsets;
 
 /** Builds the small complete responses the HTTP handlers send. */
@@ -17,8 +17,7 @@ final class HttpResponses {
     static final String JSON = "application/json";
     static final String TEXT = "text/plain";
 
-    private HttpResponses() {
-    }
+    private HttpResponses() {}
 
     static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);

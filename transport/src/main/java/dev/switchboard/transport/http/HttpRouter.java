@@ -30,6 +30,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     private static final Logger log = LoggerFactory.getLogger(HttpRouter.class);
     /** Prefix of server API methods: {@code POST /api/publish}. */
     public static final String API_PREFIX = "/api/";
+
     private static final String JSON = HttpResponses.JSON;
 
     private final WebSocketUpgrade upgrade;
@@ -45,8 +46,12 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
      * @param health the health report, or {@code null} when disabled
      * @param metrics Prometheus text, or {@code null} when disabled
      */
-    public HttpRouter(WebSocketUpgrade upgrade, ApiExecutor api, ApiKey apiKey, Supplier<HealthReport> health,
-                      Supplier<String> metrics) {
+    public HttpRouter(
+            WebSocketUpgrade upgrade,
+            ApiExecutor api,
+            ApiKey apiKey,
+            Supplier<HealthReport> health,
+            Supplier<String> metrics) {
         this.upgrade = upgrade;
         this.api = api;
         this.apiKey = apiKey;
@@ -73,7 +78,12 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
                     LingeringClose.after(ctx.writeAndFlush(Unpooled.EMPTY_BUFFER));
                 }
             } else {
-                respond(ctx, req, HttpResponseStatus.BAD_REQUEST, "text/plain", bytes("expected a WebSocket upgrade\n"));
+                respond(
+                        ctx,
+                        req,
+                        HttpResponseStatus.BAD_REQUEST,
+                        "text/plain",
+                        bytes("expected a WebSocket upgrade\n"));
             }
             return;
         }
@@ -83,7 +93,12 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
         }
         if (path.equals("/health") && health != null) {
             HealthReport h = health.get();
-            respond(ctx, req, h.ok() ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE, JSON, h.toJson());
+            respond(
+                    ctx,
+                    req,
+                    h.ok() ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
+                    JSON,
+                    h.toJson());
             return;
         }
         if (path.equals("/metrics") && metrics != null) {
@@ -106,8 +121,12 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
             return;
         }
         if (req.method() != HttpMethod.POST) {
-            respond(ctx, req, HttpResponseStatus.METHOD_NOT_ALLOWED, JSON,
-                bytes("{\"error\":{\"code\":405,\"message\":\"use POST\"}}"));
+            respond(
+                    ctx,
+                    req,
+                    HttpResponseStatus.METHOD_NOT_ALLOWED,
+                    JSON,
+                    bytes("{\"error\":{\"code\":405,\"message\":\"use POST\"}}"));
             return;
         }
         byte[] body = ByteBufUtil.getBytes(req.content());
@@ -115,8 +134,12 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
         api.execute(method, body).whenComplete((r, err) -> {
             if (err != null) {
                 log.warn("API {} failed", method, err);
-                respond(ctx, keepAlive, HttpResponseStatus.INTERNAL_SERVER_ERROR, JSON,
-                    bytes("{\"error\":{\"code\":100,\"message\":\"internal server error\"}}"));
+                respond(
+                        ctx,
+                        keepAlive,
+                        HttpResponseStatus.INTERNAL_SERVER_ERROR,
+                        JSON,
+                        bytes("{\"error\":{\"code\":100,\"message\":\"internal server error\"}}"));
             } else {
                 respond(ctx, keepAlive, HttpResponseStatus.valueOf(r.httpStatus()), JSON, r.json());
             }
@@ -127,13 +150,13 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
         return HttpResponses.bytes(s);
     }
 
-    private static void respond(ChannelHandlerContext ctx, FullHttpRequest req, HttpResponseStatus status, String type,
-                                byte[] body) {
+    private static void respond(
+            ChannelHandlerContext ctx, FullHttpRequest req, HttpResponseStatus status, String type, byte[] body) {
         respond(ctx, HttpUtil.isKeepAlive(req), status, type, body);
     }
 
-    private static void respond(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, String type,
-                                byte[] body) {
+    private static void respond(
+            ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, String type, byte[] body) {
         FullHttpResponse res = HttpResponses.of(status, type, body, keepAlive);
         if (ctx.executor().inEventLoop()) {
             write(ctx, res, keepAlive);

@@ -43,7 +43,13 @@ final class HttpTimeouts extends ChannelDuplexHandler {
     static final long MAX_SERVE_NANOS = TimeUnit.MINUTES.toNanos(6);
 
     /** What the connection waits for, and so which timeout applies. */
-    enum Phase { HEADERS, BODY, BUSY, WRITE, IDLE }
+    enum Phase {
+        HEADERS,
+        BODY,
+        BUSY,
+        WRITE,
+        IDLE
+    }
 
     private final HttpRefusals refusals;
     private final long headerNanos;
@@ -68,6 +74,7 @@ final class HttpTimeouts extends ChannelDuplexHandler {
     private boolean informational;
     /** Inside a read: changes are applied once, when the read completes. */
     private boolean reading;
+
     private boolean changed;
     private boolean removed;
 
@@ -213,18 +220,20 @@ final class HttpTimeouts extends ChannelDuplexHandler {
             return;
         }
         log.debug("closing HTTP connection {}: {} timeout", ctx.channel().remoteAddress(), phase);
-        refusals.refused(switch (phase) {
-            case HEADERS -> HttpRefusals.Reason.HEADER_TIMEOUT;
-            case BODY -> HttpRefusals.Reason.BODY_TIMEOUT;
-            case BUSY -> HttpRefusals.Reason.SERVE_TIMEOUT;
-            case WRITE -> HttpRefusals.Reason.WRITE_TIMEOUT;
-            case IDLE -> HttpRefusals.Reason.IDLE_TIMEOUT;
-        });
+        refusals.refused(
+                switch (phase) {
+                    case HEADERS -> HttpRefusals.Reason.HEADER_TIMEOUT;
+                    case BODY -> HttpRefusals.Reason.BODY_TIMEOUT;
+                    case BUSY -> HttpRefusals.Reason.SERVE_TIMEOUT;
+                    case WRITE -> HttpRefusals.Reason.WRITE_TIMEOUT;
+                    case IDLE -> HttpRefusals.Reason.IDLE_TIMEOUT;
+                });
         removed = true; // nothing more to time: the connection is going
         boolean nothingWritten = !writing && (phase == Phase.HEADERS || phase == Phase.BODY && !answered);
         if (nothingWritten && ctx.channel().isWritable()) {
             // Closes within LingeringClose.GRACE_MILLIS, also when the peer does not read the 408.
-            HttpResponses.sendAndClose(ctx, HttpResponseStatus.REQUEST_TIMEOUT, HttpResponses.TEXT, "request timeout\n");
+            HttpResponses.sendAndClose(
+                    ctx, HttpResponseStatus.REQUEST_TIMEOUT, HttpResponses.TEXT, "request timeout\n");
         } else {
             ctx.close();
         }

@@ -4,9 +4,9 @@ import dev.switchboard.core.node.NodeMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.util.concurrent.TimeUnit;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@link NodeMetrics} recorded into a Micrometer registry, scraped as Prometheus text at
@@ -41,30 +41,48 @@ public final class MicrometerNodeMetrics implements NodeMetrics {
     public MicrometerNodeMetrics(MeterRegistry registry, boolean worker) {
         this.worker = worker;
         this.registry = registry;
-        this.connects = Counter.builder("switchboard_client_connects").description("Connections that completed connect")
-            .register(registry);
+        this.connects = Counter.builder("switchboard_client_connects")
+                .description("Connections that completed connect")
+                .register(registry);
         this.delivered = Counter.builder("switchboard_messages_delivered")
-            .description("Publication pushes handed to local subscribers").register(registry);
+                .description("Publication pushes handed to local subscribers")
+                .register(registry);
         this.publications = Counter.builder("switchboard_publications_received")
-            .description("Publications this node received from the engine for local subscribers").register(registry);
-        this.recovered = Counter.builder("switchboard_recoveries").tag("result", "recovered")
-            .description("Subscribes that asked to recover, by outcome").register(registry);
-        this.notRecovered = Counter.builder("switchboard_recoveries").tag("result", "not_recovered")
-            .description("Subscribes that asked to recover, by outcome").register(registry);
+                .description("Publications this node received from the engine for local subscribers")
+                .register(registry);
+        this.recovered = Counter.builder("switchboard_recoveries")
+                .tag("result", "recovered")
+                .description("Subscribes that asked to recover, by outcome")
+                .register(registry);
+        this.notRecovered = Counter.builder("switchboard_recoveries")
+                .tag("result", "not_recovered")
+                .description("Subscribes that asked to recover, by outcome")
+                .register(registry);
         this.insufficientState = Counter.builder("switchboard_insufficient_state")
-            .description("Subscriptions ended because their stream had a hole").register(registry);
+                .description("Subscriptions ended because their stream had a hole")
+                .register(registry);
     }
 
     @Override
     public void command(String method) {
-        commands.computeIfAbsent(method, m -> Counter.builder("switchboard_client_commands")
-            .tag("method", m).description("Client commands by method").register(registry)).increment();
+        commands.computeIfAbsent(
+                        method,
+                        m -> Counter.builder("switchboard_client_commands")
+                                .tag("method", m)
+                                .description("Client commands by method")
+                                .register(registry))
+                .increment();
     }
 
     @Override
     public void commandRejected(String reason) {
-        rejected.computeIfAbsent(reason, r -> Counter.builder("switchboard_client_commands_rejected")
-            .tag("reason", r).description("Client commands refused before running").register(registry)).increment();
+        rejected.computeIfAbsent(
+                        reason,
+                        r -> Counter.builder("switchboard_client_commands_rejected")
+                                .tag("reason", r)
+                                .description("Client commands refused before running")
+                                .register(registry))
+                .increment();
     }
 
     @Override
@@ -74,8 +92,14 @@ public final class MicrometerNodeMetrics implements NodeMetrics {
 
     @Override
     public void disconnected(int code) {
-        disconnects.computeIfAbsent(code, c -> Counter.builder("switchboard_client_disconnects")
-            .tag("code", Integer.toString(c)).description("Disconnects by code").register(registry)).increment();
+        disconnects
+                .computeIfAbsent(
+                        code,
+                        c -> Counter.builder("switchboard_client_disconnects")
+                                .tag("code", Integer.toString(c))
+                                .description("Disconnects by code")
+                                .register(registry))
+                .increment();
     }
 
     @Override
@@ -92,11 +116,17 @@ public final class MicrometerNodeMetrics implements NodeMetrics {
     @Override
     public void invocation(String path, String outcome, long nanos) {
         String p = worker && !"rejected".equals(path) ? "worker" : path;
-        invocations.computeIfAbsent(p + '/' + outcome, k -> Timer.builder("switchboard_invocations")
-            .tag("path", p).tag("outcome", outcome)
-            .description("Server to client invocations by path (local, remote, rejected) and outcome")
-            .publishPercentileHistogram()
-            .register(registry)).record(nanos, TimeUnit.NANOSECONDS);
+        invocations
+                .computeIfAbsent(
+                        p + '/' + outcome,
+                        k -> Timer.builder("switchboard_invocations")
+                                .tag("path", p)
+                                .tag("outcome", outcome)
+                                .description(
+                                        "Server to client invocations by path (local, remote, rejected) and outcome")
+                                .publishPercentileHistogram()
+                                .register(registry))
+                .record(nanos, TimeUnit.NANOSECONDS);
     }
 
     @Override

@@ -26,8 +26,7 @@ public final class LingeringClose {
     /** The longest a connection lingers after its last message before it is closed. */
     public static final long GRACE_MILLIS = 1000;
 
-    private LingeringClose() {
-    }
+    private LingeringClose() {}
 
     /** Shuts our side once {@code lastWrite} is done and closes the connection within the grace. */
     public static void after(ChannelFuture lastWrite) {
@@ -39,8 +38,12 @@ public final class LingeringClose {
                 channel.close();
             }
         });
-        channel.eventLoop().schedule(() -> {
-            channel.close();
-        }, GRACE_MILLIS, TimeUnit.MILLISECONDS);
+        channel.eventLoop()
+                .schedule(
+                        () -> {
+                            channel.close();
+                        },
+                        GRACE_MILLIS,
+                        TimeUnit.MILLISECONDS);
     }
 }

@@ -47,6 +47,7 @@ final class WebSocketTransport implements Transport {
     private final AtomicBoolean closing = new AtomicBoolean();
     /** Set when closing as slow: a drain already scheduled drops the queue instead of writing it. */
     private volatile boolean dropQueued;
+
     private volatile Disconnect closedWith;
 
     WebSocketTransport(Channel channel, long maxQueuedBytes) {

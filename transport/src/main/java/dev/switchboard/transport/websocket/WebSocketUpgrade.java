@@ -39,12 +39,12 @@ public final class WebSocketUpgrade {
         String scheme = "ws";
         String host = req.headers().get("Host", "localhost");
         WebSocketDecoderConfig decoder = WebSocketDecoderConfig.newBuilder()
-            .maxFramePayloadLength(maxMessageSize)
-            .allowExtensions(false)
-            .closeOnProtocolViolation(true)
-            .build();
+                .maxFramePayloadLength(maxMessageSize)
+                .allowExtensions(false)
+                .closeOnProtocolViolation(true)
+                .build();
         WebSocketServerHandshakerFactory factory =
-            new WebSocketServerHandshakerFactory(scheme + "://" + host + PATH, null, decoder);
+                new WebSocketServerHandshakerFactory(scheme + "://" + host + PATH, null, decoder);
         WebSocketServerHandshaker handshaker = factory.newHandshaker(req);
         if (handshaker == null) {
             WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());

@@ -25,10 +25,11 @@ import org.junit.jupiter.api.Test;
 class ApiConnectionMethodsTest {
 
     private final Node node = Node.builder()
-        .options(NodeOptions.builder().channelRules(ApiTestSupport.rules()).build())
-        .onConnect(req -> CompletableFuture.completedFuture(
-            ConnectDecision.allowAs(userOf(req.data()), bytes("{\"name\":\"Ann\"}"))))
-        .build().start();
+            .options(NodeOptions.builder().channelRules(ApiTestSupport.rules()).build())
+            .onConnect(req -> CompletableFuture.completedFuture(
+                    ConnectDecision.allowAs(userOf(req.data()), bytes("{\"name\":\"Ann\"}"))))
+            .build()
+            .start();
     private final ApiExecutor api = new ApiExecutor(node);
 
     @AfterEach
@@ -85,9 +86,13 @@ class ApiConnectionMethodsTest {
         Client c = subscribed("42", new RecordingTransport(), "chat:room");
 
         await().atMost(Duration.ofSeconds(5))
-            .until(() -> json(call("presence", "{\"channel\":\"chat:room\"}")).at("/result/presence").size() == 1);
+                .until(() -> json(call("presence", "{\"channel\":\"chat:room\"}"))
+                                .at("/result/presence")
+                                .size()
+                        == 1);
         JsonNode entry = json(call("presence", "{\"channel\":\"chat:room\"}")).at("/result/presence/" + c.id());
-        JsonNode stats = json(call("presence_stats", "{\"channel\":\"chat:room\"}")).get("result");
+        JsonNode stats =
+                json(call("presence_stats", "{\"channel\":\"chat:room\"}")).get("result");
 
         assertThat(entry.get("client").asText()).isEqualTo(c.id());
         assertThat(entry.get("user").asText()).isEqualTo("42");
@@ -134,8 +139,10 @@ class ApiConnectionMethodsTest {
         Client c1 = connect("42", first);
         connect("42", second);
 
-        call("disconnect", "{\"user\":\"42\",\"client\":\"" + c1.id() + "\","
-            + "\"disconnect\":{\"code\":4000,\"reason\":\"moved\"}}");
+        call(
+                "disconnect",
+                "{\"user\":\"42\",\"client\":\"" + c1.id() + "\","
+                        + "\"disconnect\":{\"code\":4000,\"reason\":\"moved\"}}");
 
         await().atMost(Duration.ofSeconds(5)).until(() -> first.closedWith != null);
         assertThat(first.closedWith).isEqualTo(new Disconnect(4000, "moved"));

@@ -23,10 +23,16 @@ class ApiExecutorTest {
 
     private final ControllableBroker broker = new ControllableBroker();
     private final Node node = Node.builder()
-        .options(NodeOptions.builder().id("node-1").name("api-test").version("9.9.9")
-            .channelRules(ApiTestSupport.rules()).build())
-        .engine(Engine.of(broker, new MemoryPresenceManager(), new MemoryNodeRegistry(), new MemoryConnectionRegistry()))
-        .build().start();
+            .options(NodeOptions.builder()
+                    .id("node-1")
+                    .name("api-test")
+                    .version("9.9.9")
+                    .channelRules(ApiTestSupport.rules())
+                    .build())
+            .engine(Engine.of(
+                    broker, new MemoryPresenceManager(), new MemoryNodeRegistry(), new MemoryConnectionRegistry()))
+            .build()
+            .start();
     private final ApiExecutor api = new ApiExecutor(node);
 
     @AfterEach
@@ -78,7 +84,8 @@ class ApiExecutorTest {
     void publishAcceptsAnyJsonValueAsData(String data) {
         call("publish", "{\"data\":" + data + ",\"channel\":\"chat:any\"}");
 
-        assertThat(call("history", "{\"channel\":\"chat:any\",\"limit\":1}").body()).contains("\"data\":" + data);
+        assertThat(call("history", "{\"channel\":\"chat:any\",\"limit\":1}").body())
+                .contains("\"data\":" + data);
     }
 
     @Test
@@ -94,7 +101,9 @@ class ApiExecutorTest {
         ApiResponse r = call("publish", "{\"channel\":\"chat:a\",\"data\":1,\"skip_history\":true}");
 
         assertThat(r.body()).isEqualTo("{\"result\":{}}");
-        assertThat(json(call("history", "{\"channel\":\"chat:a\",\"limit\":-1}")).at("/result/publications")).isEmpty();
+        assertThat(json(call("history", "{\"channel\":\"chat:a\",\"limit\":-1}"))
+                        .at("/result/publications"))
+                .isEmpty();
     }
 
     @Test
@@ -106,7 +115,8 @@ class ApiExecutorTest {
 
         assertThat(second).isEqualTo(first);
         assertThat(first.get("offset").asLong()).isEqualTo(1);
-        JsonNode h = json(call("history", "{\"channel\":\"chat:a\",\"limit\":-1}")).get("result");
+        JsonNode h =
+                json(call("history", "{\"channel\":\"chat:a\",\"limit\":-1}")).get("result");
         assertThat(h.get("publications")).hasSize(1);
         assertThat(h.get("offset").asLong()).isEqualTo(1);
     }
@@ -118,7 +128,8 @@ class ApiExecutorTest {
         ApiResponse r = call("publish", "{\"channel\":\"chat:a\",\"b64data\":\"" + b64 + "\"}");
 
         assertThat(r.httpStatus()).isEqualTo(200);
-        assertThat(call("history", "{\"channel\":\"chat:a\",\"limit\":1}").body()).contains("{\"via\":\"b64\"}");
+        assertThat(call("history", "{\"channel\":\"chat:a\",\"limit\":1}").body())
+                .contains("{\"via\":\"b64\"}");
     }
 
     @Test
@@ -171,12 +182,16 @@ class ApiExecutorTest {
         for (int i = 1; i <= 4; i++) {
             call("publish", "{\"channel\":\"chat:a\",\"data\":" + i + "}");
         }
-        String epoch = json(call("history", "{\"channel\":\"chat:a\"}")).at("/result/epoch").asText();
+        String epoch = json(call("history", "{\"channel\":\"chat:a\"}"))
+                .at("/result/epoch")
+                .asText();
 
-        JsonNode since = json(call("history", "{\"channel\":\"chat:a\",\"limit\":10,\"since\":{\"offset\":2,\"epoch\":\""
-            + epoch + "\"}}")).at("/result/publications");
+        JsonNode since = json(call(
+                        "history",
+                        "{\"channel\":\"chat:a\",\"limit\":10,\"since\":{\"offset\":2,\"epoch\":\"" + epoch + "\"}}"))
+                .at("/result/publications");
         JsonNode reversed = json(call("history", "{\"channel\":\"chat:a\",\"limit\":2,\"reverse\":true}"))
-            .at("/result/publications");
+                .at("/result/publications");
 
         assertThat(since).extracting(p -> p.get("data").asInt()).containsExactly(3, 4);
         assertThat(reversed).extracting(p -> p.get("data").asInt()).containsExactly(4, 3);
@@ -186,7 +201,8 @@ class ApiExecutorTest {
     void historySinceAnotherEpochIsUnrecoverablePosition() {
         call("publish", "{\"channel\":\"chat:a\",\"data\":1}");
 
-        ApiResponse r = call("history", "{\"channel\":\"chat:a\",\"limit\":10,\"since\":{\"offset\":0,\"epoch\":\"old\"}}");
+        ApiResponse r =
+                call("history", "{\"channel\":\"chat:a\",\"limit\":10,\"since\":{\"offset\":0,\"epoch\":\"old\"}}");
 
         assertError(r, 200, 112);
     }
@@ -198,7 +214,8 @@ class ApiExecutorTest {
         ApiResponse r = call("history_remove", "{\"channel\":\"chat:a\"}");
 
         assertThat(r.body()).isEqualTo("{\"result\":{}}");
-        JsonNode h = json(call("history", "{\"channel\":\"chat:a\",\"limit\":-1}")).get("result");
+        JsonNode h =
+                json(call("history", "{\"channel\":\"chat:a\",\"limit\":-1}")).get("result");
         assertThat(h.get("publications")).isEmpty();
         assertThat(h.get("offset").asLong()).isEqualTo(1);
     }
@@ -207,8 +224,8 @@ class ApiExecutorTest {
 
     @Test
     void broadcastReportsResultOrErrorPerChannelInOrder() {
-        ApiResponse r = call("broadcast", "{\"channels\":[\"chat:a\",\"nope:b\",\"news\",\"bad channel\"],"
-            + "\"data\":{\"x\":1}}");
+        ApiResponse r = call(
+                "broadcast", "{\"channels\":[\"chat:a\",\"nope:b\",\"news\",\"bad channel\"]," + "\"data\":{\"x\":1}}");
 
         assertThat(r.httpStatus()).isEqualTo(200);
         JsonNode responses = json(r).at("/result/responses");
@@ -217,8 +234,10 @@ class ApiExecutorTest {
         assertThat(responses.get(1).at("/error/code").asInt()).isEqualTo(102);
         assertThat(responses.get(2).get("result").isEmpty()).isTrue();
         assertThat(responses.get(3).at("/error/code").asInt()).isEqualTo(107);
-        assertThat(json(call("history", "{\"channel\":\"chat:a\",\"limit\":1}")).at("/result/publications/0/data/x")
-            .asInt()).isEqualTo(1);
+        assertThat(json(call("history", "{\"channel\":\"chat:a\",\"limit\":1}"))
+                        .at("/result/publications/0/data/x")
+                        .asInt())
+                .isEqualTo(1);
     }
 
     @Test
@@ -277,13 +296,14 @@ class ApiExecutorTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "{\"channel\":5,\"data\":{}}",
-        "{\"channel\":\"chat:a\",\"data\":{},\"tags\":{\"k\":1}}",
-        "{\"channel\":\"chat:a\",\"data\":{},\"skip_history\":\"yes\"}",
-        "{\"channel\":\"chat:a\",\"data\":{},\"idempotency_key\":7}",
-        "{\"channel\":\"chat:a\",\"data\":{},\"version\":3}"
-    })
+    @ValueSource(
+            strings = {
+                "{\"channel\":5,\"data\":{}}",
+                "{\"channel\":\"chat:a\",\"data\":{},\"tags\":{\"k\":1}}",
+                "{\"channel\":\"chat:a\",\"data\":{},\"skip_history\":\"yes\"}",
+                "{\"channel\":\"chat:a\",\"data\":{},\"idempotency_key\":7}",
+                "{\"channel\":\"chat:a\",\"data\":{},\"version\":3}"
+            })
     void wrongFieldTypesAndUnsupportedOptionsAre400(String body) {
         assertError(call("publish", body), 400, 107);
     }
@@ -308,17 +328,20 @@ class ApiExecutorTest {
 
     @Test
     void unknownFieldsAreIgnored() {
-        assertThat(call("publish", "{\"channel\":\"chat:a\",\"data\":1,\"future_option\":{\"x\":1}}").httpStatus())
-            .isEqualTo(200);
+        assertThat(call("publish", "{\"channel\":\"chat:a\",\"data\":1,\"future_option\":{\"x\":1}}")
+                        .httpStatus())
+                .isEqualTo(200);
     }
 
     // ---- batch ----
 
     @Test
     void batchRunsPublishThenHistoryInOrder() {
-        ApiResponse r = call("batch", "{\"commands\":["
-            + "{\"publish\":{\"channel\":\"chat:a\",\"data\":{\"n\":1}}},"
-            + "{\"history\":{\"channel\":\"chat:a\",\"limit\":10}}]}");
+        ApiResponse r = call(
+                "batch",
+                "{\"commands\":["
+                        + "{\"publish\":{\"channel\":\"chat:a\",\"data\":{\"n\":1}}},"
+                        + "{\"history\":{\"channel\":\"chat:a\",\"limit\":10}}]}");
 
         assertThat(r.httpStatus()).isEqualTo(200);
         JsonNode replies = json(r).get("replies");
@@ -333,7 +356,9 @@ class ApiExecutorTest {
         broker.async = true;
         StringBuilder body = new StringBuilder("{\"commands\":[");
         for (int i = 1; i <= 8; i++) {
-            body.append("{\"publish\":{\"channel\":\"chat:a\",\"data\":").append(i).append("}},");
+            body.append("{\"publish\":{\"channel\":\"chat:a\",\"data\":")
+                    .append(i)
+                    .append("}},");
         }
         body.append("{\"history\":{\"channel\":\"chat:a\",\"limit\":-1}}]}");
 
@@ -342,19 +367,22 @@ class ApiExecutorTest {
         for (int i = 0; i < 8; i++) {
             assertThat(replies.get(i).at("/publish/offset").asLong()).isEqualTo(i + 1);
         }
-        assertThat(replies.get(8).at("/history/publications")).extracting(p -> p.get("data").asInt())
-            .containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
+        assertThat(replies.get(8).at("/history/publications"))
+                .extracting(p -> p.get("data").asInt())
+                .containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
     }
 
     @Test
     void batchReportsErrorsPerCommand() {
-        ApiResponse r = call("batch", "{\"parallel\":true,\"commands\":["
-            + "{\"publish\":{\"channel\":\"chat:a\",\"data\":{}}},"
-            + "{\"publish\":{\"channel\":\"x:test2\",\"data\":{}}},"
-            + "{\"publish\":{\"data\":{}}},"
-            + "{\"frobnicate\":{}},"
-            + "{\"batch\":{\"commands\":[]}},"
-            + "{\"info\":{}}]}");
+        ApiResponse r = call(
+                "batch",
+                "{\"parallel\":true,\"commands\":["
+                        + "{\"publish\":{\"channel\":\"chat:a\",\"data\":{}}},"
+                        + "{\"publish\":{\"channel\":\"x:test2\",\"data\":{}}},"
+                        + "{\"publish\":{\"data\":{}}},"
+                        + "{\"frobnicate\":{}},"
+                        + "{\"batch\":{\"commands\":[]}},"
+                        + "{\"info\":{}}]}");
 
         assertThat(r.httpStatus()).isEqualTo(200);
         JsonNode replies = json(r).get("replies");

@@ -24,8 +24,12 @@ class ApiLimitsTest {
     private static final int BUDGET = 8 * 1024;
 
     private final Node node = Node.builder()
-        .options(NodeOptions.builder().channelRules(ApiTestSupport.rules()).maxPublicationSize(1024).build())
-        .build().start();
+            .options(NodeOptions.builder()
+                    .channelRules(ApiTestSupport.rules())
+                    .maxPublicationSize(1024)
+                    .build())
+            .build()
+            .start();
     private final ApiExecutor api = new ApiExecutor(node, BUDGET);
 
     @AfterEach
@@ -54,7 +58,9 @@ class ApiLimitsTest {
             assertThat(ApiTestSupport.json(r).at("/error/message").asText()).contains("UTF-8");
         }
         assertThat(ApiTestSupport.json(call("history", "{\"channel\":\"chat:a\",\"limit\":-1}"))
-            .at("/result/offset").asLong()).isZero();
+                        .at("/result/offset")
+                        .asLong())
+                .isZero();
     }
 
     @Test
@@ -62,9 +68,11 @@ class ApiLimitsTest {
         ApiResponse r = call("publish", "{\"channel\":\"chat:a\",\"data\":" + payload(1025) + "}");
         assertThat(r.httpStatus()).isEqualTo(400);
         assertThat(ApiTestSupport.json(r).at("/error/message").asText()).contains("max_publication_size (1024)");
-        assertThat(call("publish", "{\"channel\":\"chat:a\",\"data\":" + payload(1024) + "}").httpStatus()).isEqualTo(200);
-        JsonNode broadcast = ApiTestSupport.json(call("broadcast",
-            "{\"channels\":[\"chat:a\",\"chat:b\"],\"data\":" + payload(2000) + "}"));
+        assertThat(call("publish", "{\"channel\":\"chat:a\",\"data\":" + payload(1024) + "}")
+                        .httpStatus())
+                .isEqualTo(200);
+        JsonNode broadcast = ApiTestSupport.json(
+                call("broadcast", "{\"channels\":[\"chat:a\",\"chat:b\"],\"data\":" + payload(2000) + "}"));
         assertThat(broadcast.at("/error/code").asInt()).isEqualTo(107);
     }
 
@@ -78,7 +86,9 @@ class ApiLimitsTest {
         assertThat(ApiTestSupport.json(r).at("/error/code").asInt()).isEqualTo(106);
         assertThat(r.json().length).isLessThan(1024);
         assertThat(ApiTestSupport.json(call("history", "{\"channel\":\"chat:big\",\"limit\":3}"))
-            .at("/result/publications").size()).isEqualTo(3);
+                        .at("/result/publications")
+                        .size())
+                .isEqualTo(3);
     }
 
     @Test
@@ -97,21 +107,30 @@ class ApiLimitsTest {
             JsonNode replies = ApiTestSupport.json(r).get("replies");
             assertThat(replies.size()).isEqualTo(2001);
             assertThat(replies.get(0).has("history")).isTrue();
-            assertThat(replies.get(2000).at("/error/code").asInt()).as("not run once the budget is spent").isEqualTo(106);
+            assertThat(replies.get(2000).at("/error/code").asInt())
+                    .as("not run once the budget is spent")
+                    .isEqualTo(106);
             // Every history reply is ~3 KB: two fit in 8 KiB; the rest are short errors.
             assertThat(r.json().length).isLessThan(BUDGET + 2001 * 200);
         }
         assertThat(ApiTestSupport.json(call("history", "{\"channel\":\"chat:after\",\"limit\":0}"))
-            .at("/result/offset").asLong()).as("the publish after the budget was not run").isZero();
+                        .at("/result/offset")
+                        .asLong())
+                .as("the publish after the budget was not run")
+                .isZero();
     }
 
     @Test
     void batchesBeyondTheInProgressLimitGet429UntilOthersFinish() {
         ApiTestSupport.ControllableBroker broker = new ApiTestSupport.ControllableBroker();
         Node slow = Node.builder()
-            .options(NodeOptions.builder().channelRules(ApiTestSupport.rules()).build())
-            .engine(Engine.of(broker, new MemoryPresenceManager(), new MemoryNodeRegistry(), new MemoryConnectionRegistry()))
-            .build().start();
+                .options(NodeOptions.builder()
+                        .channelRules(ApiTestSupport.rules())
+                        .build())
+                .engine(Engine.of(
+                        broker, new MemoryPresenceManager(), new MemoryNodeRegistry(), new MemoryConnectionRegistry()))
+                .build()
+                .start();
         try (ApiExecutor executor = new ApiExecutor(slow)) {
             broker.gate = new CompletableFuture<>();
             String body = "{\"commands\":[{\"publish\":{\"channel\":\"chat:a\",\"data\":{}}}]}";
@@ -126,7 +145,9 @@ class ApiLimitsTest {
             for (CompletableFuture<ApiResponse> h : held) {
                 assertThat(h.orTimeout(5, TimeUnit.SECONDS).join().httpStatus()).isEqualTo(200);
             }
-            assertThat(ApiTestSupport.call(executor, "batch", body).httpStatus()).as("permits come back").isEqualTo(200);
+            assertThat(ApiTestSupport.call(executor, "batch", body).httpStatus())
+                    .as("permits come back")
+                    .isEqualTo(200);
         } finally {
             slow.close();
         }

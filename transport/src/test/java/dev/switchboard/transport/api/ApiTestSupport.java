@@ -33,18 +33,19 @@ final class ApiTestSupport {
 
     /** {@code chat:*}: history and presence. */
     static final ChannelOptions CHAT = ChannelOptions.builder()
-        .historySize(10).historyTtl(Duration.ofMinutes(5)).presence(true)
-        .build();
+            .historySize(10)
+            .historyTtl(Duration.ofMinutes(5))
+            .presence(true)
+            .build();
 
-    private ApiTestSupport() {
-    }
+    private ApiTestSupport() {}
 
     /** Default namespace: no history, no presence; {@code chat}: both. */
     static ChannelRules rules() {
         return ChannelRules.builder()
-            .defaultOptions(ChannelOptions.builder().build())
-            .namespace("chat", CHAT)
-            .build();
+                .defaultOptions(ChannelOptions.builder().build())
+                .namespace("chat", CHAT)
+                .build();
     }
 
     static byte[] bytes(String s) {
@@ -65,7 +66,9 @@ final class ApiTestSupport {
 
     static void assertError(ApiResponse r, int status, int code) {
         assertThat(r.httpStatus()).as("status of %s", r).isEqualTo(status);
-        assertThat(json(r).path("error").path("code").asInt()).as("code of %s", r).isEqualTo(code);
+        assertThat(json(r).path("error").path("code").asInt())
+                .as("code of %s", r)
+                .isEqualTo(code);
     }
 
     /**

@@ -36,9 +36,17 @@ class JwksTokenVerificationTest {
     void writeJwks() throws Exception {
         JWKSet set = new JWKSet(List.of(
                 new RSAKey.Builder((RSAPublicKey) RSA_A.getPublic()).keyID("a").build(),
-                new RSAKey.Builder((RSAPublicKey) RSA_B.getPublic()).keyID("b").algorithm(JWSAlgorithm.RS256).build(),
-                new ECKey.Builder(Curve.P_256, (ECPublicKey) EC_C.getPublic()).keyID("c").build(),
-                new RSAKey.Builder((RSAPublicKey) TestKeys.rsa().getPublic()).keyID("enc").keyUse(KeyUse.ENCRYPTION).build()));
+                new RSAKey.Builder((RSAPublicKey) RSA_B.getPublic())
+                        .keyID("b")
+                        .algorithm(JWSAlgorithm.RS256)
+                        .build(),
+                new ECKey.Builder(Curve.P_256, (ECPublicKey) EC_C.getPublic())
+                        .keyID("c")
+                        .build(),
+                new RSAKey.Builder((RSAPublicKey) TestKeys.rsa().getPublic())
+                        .keyID("enc")
+                        .keyUse(KeyUse.ENCRYPTION)
+                        .build()));
         Path file = dir.resolve("jwks.json");
         Files.writeString(file, set.toString());
         verifier = JwtTokenVerifier.jwksFile(file);
@@ -64,8 +72,11 @@ class JwksTokenVerificationTest {
 
     @Test
     void honoursAlgorithmPinnedByTheJwk() {
-        assertInvalid(verifier, TokenGenerator.privateKey(RSA_B.getPrivate(), JWSAlgorithm.PS256).withKeyId("b")
-                .connectToken("u", null, null, null));
+        assertInvalid(
+                verifier,
+                TokenGenerator.privateKey(RSA_B.getPrivate(), JWSAlgorithm.PS256)
+                        .withKeyId("b")
+                        .connectToken("u", null, null, null));
     }
 
     @Test
@@ -75,7 +86,8 @@ class JwksTokenVerificationTest {
 
     @Test
     void rejectsHmacTokensWhenOnlyJwksIsConfigured() {
-        assertInvalid(verifier, TokenGenerator.hmac(TestKeys.SECRET).withKeyId("a").connectToken("u", null, null, null));
+        assertInvalid(
+                verifier, TokenGenerator.hmac(TestKeys.SECRET).withKeyId("a").connectToken("u", null, null, null));
     }
 
     @Test
@@ -85,7 +97,8 @@ class JwksTokenVerificationTest {
 
     @Test
     void refusesJwksWithoutSigningKeys() {
-        String onlySecret = new JWKSet(new OctetSequenceKey.Builder(new byte[32]).keyID("s").build()).toString(false);
+        String onlySecret =
+                new JWKSet(new OctetSequenceKey.Builder(new byte[32]).keyID("s").build()).toString(false);
 
         assertThatThrownBy(() -> JwtTokenVerifier.builder().jwksJson(onlySecret))
                 .isInstanceOf(IllegalArgumentException.class);

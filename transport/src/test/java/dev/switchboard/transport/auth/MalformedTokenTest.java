@@ -28,11 +28,22 @@ class MalformedTokenTest {
 
     @ParameterizedTest
     @NullAndEmptySource
-    @ValueSource(strings = {
-        "abc", "a.b.c", "a.b", "...", "!!!.@@@.###", "e30.e30.", "e30.e30.e30",
-        "eyJhbGciOiJIUzI1NiJ9..", "eyJhbGciOiJIUzI1NiJ9.!!!.AAAA", "bm90IGpzb24.e30.AAAA",
-        "eyJhbGciOiJSU0EtT0FFUCIsImVuYyI6IkEyNTZHQ00ifQ.a.b.c.d", " ", "\u0000\u0001"
-    })
+    @ValueSource(
+            strings = {
+                "abc",
+                "a.b.c",
+                "a.b",
+                "...",
+                "!!!.@@@.###",
+                "e30.e30.",
+                "e30.e30.e30",
+                "eyJhbGciOiJIUzI1NiJ9..",
+                "eyJhbGciOiJIUzI1NiJ9.!!!.AAAA",
+                "bm90IGpzb24.e30.AAAA",
+                "eyJhbGciOiJSU0EtT0FFUCIsImVuYyI6IkEyNTZHQ00ifQ.a.b.c.d",
+                " ",
+                "\u0000\u0001"
+            })
     void rejectsMalformedStringsAsInvalid(String token) {
         assertInvalid(token);
     }
@@ -40,7 +51,8 @@ class MalformedTokenTest {
     @Test
     void rejectsUnsignedAlgNoneTokens() {
         String payload = b64("{\"sub\":\"admin\",\"aud\":\"switchboard\",\"channel\":\"x\"}");
-        for (String header : List.of("{\"alg\":\"none\"}", "{\"alg\":\"None\"}", "{\"alg\":\"NONE\",\"typ\":\"JWT\"}")) {
+        for (String header :
+                List.of("{\"alg\":\"none\"}", "{\"alg\":\"None\"}", "{\"alg\":\"NONE\",\"typ\":\"JWT\"}")) {
             assertInvalid(b64(header) + "." + payload + ".");
             String valid = generator.connectToken("admin", null, null, null);
             assertInvalid(b64(header) + "." + payload + "." + valid.split("\\.")[2]);
@@ -63,8 +75,8 @@ class MalformedTokenTest {
 
     @Test
     void rejectsDuplicateClaimsThatLibrariesMightReadDifferently() {
-        String signed = resign(b64("{\"alg\":\"HS256\"}") + "."
-                + b64("{\"sub\":\"user\",\"sub\":\"admin\",\"aud\":\"switchboard\"}"));
+        String signed = resign(
+                b64("{\"alg\":\"HS256\"}") + "." + b64("{\"sub\":\"user\",\"sub\":\"admin\",\"aud\":\"switchboard\"}"));
 
         assertInvalid(signed);
     }
@@ -92,7 +104,8 @@ class MalformedTokenTest {
                 parts[0] + ".!!" + parts[1] + "." + parts[2],
                 b64("{\"alg\":\"none\"}") + "." + parts[1] + ".",
                 TokenGenerator.hmac(TestKeys.SECRET).connectToken("1", null, null, null),
-                generator.withClock(Clock.offset(Clock.systemUTC(), Duration.ofDays(-1)))
+                generator
+                        .withClock(Clock.offset(Clock.systemUTC(), Duration.ofDays(-1)))
                         .connectToken("42", Duration.ofMinutes(1), null, null),
                 generator.subscriptionToken("42", "chan", null, null),
                 "garbage" + TestKeys.SECRET));
@@ -121,7 +134,8 @@ class MalformedTokenTest {
     private void assertInvalid(String token) {
         for (var call : List.<ThrowingVerify>of(verifier::verifyConnectToken, verifier::verifySubscriptionToken)) {
             assertThatThrownBy(() -> call.verify(token))
-                    .isInstanceOfSatisfying(TokenException.class, e -> assertThat(e.reason()).isEqualTo(Reason.INVALID));
+                    .isInstanceOfSatisfying(
+                            TokenException.class, e -> assertThat(e.reason()).isEqualTo(Reason.INVALID));
         }
     }
 
@@ -130,8 +144,8 @@ class MalformedTokenTest {
         try {
             javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
             mac.init(new javax.crypto.spec.SecretKeySpec(TestKeys.SECRET.getBytes(UTF_8), "HmacSHA256"));
-            return signingInput + "." + Base64.getUrlEncoder().withoutPadding()
-                    .encodeToString(mac.doFinal(signingInput.getBytes(UTF_8)));
+            return signingInput + "."
+                    + Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal(signingInput.getBytes(UTF_8)));
         } catch (Exception e) {
             throw new AssertionError(e);
         }

@@ -98,7 +98,10 @@ class PemKeysTest {
 
         assertThat(((RSAPrivateCrtKey) privateKey).getModulus()).isEqualTo(((RSAPublicKey) publicKey).getModulus());
         String token = TokenGenerator.privateKeyPem(RSA_PKCS1_PRIVATE).connectToken("p1", null, null, null);
-        assertThat(JwtTokenVerifier.publicKeyPem(RSA_PKCS1_PUBLIC).verifyConnectToken(token).userId()).isEqualTo("p1");
+        assertThat(JwtTokenVerifier.publicKeyPem(RSA_PKCS1_PUBLIC)
+                        .verifyConnectToken(token)
+                        .userId())
+                .isEqualTo("p1");
     }
 
     @Test
@@ -107,7 +110,10 @@ class PemKeysTest {
         assertThat(PemKeys.readPublicKey(EC_CERTIFICATE)).isInstanceOf(ECPublicKey.class);
 
         String token = TokenGenerator.privateKeyPem(EC_SEC1_PRIVATE).connectToken("ec", null, null, null);
-        assertThat(JwtTokenVerifier.publicKeyPem(EC_CERTIFICATE).verifyConnectToken(token).userId()).isEqualTo("ec");
+        assertThat(JwtTokenVerifier.publicKeyPem(EC_CERTIFICATE)
+                        .verifyConnectToken(token)
+                        .userId())
+                .isEqualTo("ec");
     }
 
     @Test
@@ -122,15 +128,19 @@ class PemKeysTest {
     @Test
     void refusesEncryptedGarbageAndMissingKeysWithoutQuotingThem() {
         assertThatThrownBy(() -> PemKeys.readPrivateKey(ENCRYPTED_PRIVATE))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("encrypted")
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("encrypted")
                 .hasMessageNotContaining("MIHsMFcG");
         assertThatThrownBy(() -> PemKeys.readPublicKey(RSA_PKCS1_PRIVATE))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageNotContaining("MIIEow");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageNotContaining("MIIEow");
         assertThatThrownBy(() -> PemKeys.readPublicKey("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----"))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> PemKeys.readPrivateKey("-----BEGIN EC PRIVATE KEY-----\nMAA=\n-----END EC PRIVATE KEY-----"))
+        assertThatThrownBy(() ->
+                        PemKeys.readPrivateKey("-----BEGIN EC PRIVATE KEY-----\nMAA=\n-----END EC PRIVATE KEY-----"))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> PemKeys.readPrivateKey("-----BEGIN EC PRIVATE KEY-----\nMIA=\n-----END EC PRIVATE KEY-----"))
+        assertThatThrownBy(() ->
+                        PemKeys.readPrivateKey("-----BEGIN EC PRIVATE KEY-----\nMIA=\n-----END EC PRIVATE KEY-----"))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> PemKeys.readPublicKey("")).isInstanceOf(IllegalArgumentException.class);
     }

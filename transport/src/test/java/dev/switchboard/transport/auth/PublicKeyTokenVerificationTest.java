@@ -11,13 +11,13 @@ import com.nimbusds.jose.JWSObject;
 import com.nimbusds.jose.Payload;
 import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.RSAKey;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.interfaces.ECPrivateKey;
-import java.time.Duration;
-import com.nimbusds.jose.jwk.RSAKey;
 import java.security.interfaces.RSAPublicKey;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -39,7 +39,8 @@ class PublicKeyTokenVerificationTest {
         String token = TokenGenerator.privateKey(RSA.getPrivate(), JWSAlgorithm.parse(alg))
                 .connectToken("42", Duration.ofMinutes(1), List.of("news"), null);
 
-        var claims = JwtTokenVerifier.publicKeyPem(TestKeys.pem(RSA.getPublic())).verifyConnectToken(token);
+        var claims =
+                JwtTokenVerifier.publicKeyPem(TestKeys.pem(RSA.getPublic())).verifyConnectToken(token);
 
         assertThat(claims.userId()).isEqualTo("42");
         assertThat(claims.channels()).containsExactly("news");
@@ -52,7 +53,8 @@ class PublicKeyTokenVerificationTest {
         TokenGenerator generator = TokenGenerator.privateKeyPem(TestKeys.pem(pair.getPrivate()));
         String token = generator.subscriptionToken("42", "room", null, null);
 
-        var claims = JwtTokenVerifier.publicKeyPem(TestKeys.pem(pair.getPublic())).verifySubscriptionToken(token);
+        var claims =
+                JwtTokenVerifier.publicKeyPem(TestKeys.pem(pair.getPublic())).verifySubscriptionToken(token);
 
         assertThat(JWSObject.parse(token).getHeader().getAlgorithm().getName()).isEqualTo(alg);
         assertThat(claims.channel()).isEqualTo("room");
@@ -62,7 +64,8 @@ class PublicKeyTokenVerificationTest {
     void readsPublicKeyFromPemFile(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("token.pub");
         Files.writeString(file, TestKeys.pem(EC_P256.getPublic()));
-        JwtTokenVerifier verifier = JwtTokenVerifier.builder().publicKeyPemFile(file).build();
+        JwtTokenVerifier verifier =
+                JwtTokenVerifier.builder().publicKeyPemFile(file).build();
 
         String token = TokenGenerator.privateKey(EC_P256.getPrivate(), null).connectToken("9", null, null, null);
 
@@ -88,15 +91,17 @@ class PublicKeyTokenVerificationTest {
     void rejectsTokenSignedByAnotherKeyAsInvalid() {
         JwtTokenVerifier verifier = JwtTokenVerifier.publicKeyPem(TestKeys.pem(RSA.getPublic()));
 
-        assertInvalid(verifier, TokenGenerator.privateKey(TestKeys.rsa().getPrivate(), null)
-                .connectToken("42", null, null, null));
+        assertInvalid(
+                verifier,
+                TokenGenerator.privateKey(TestKeys.rsa().getPrivate(), null).connectToken("42", null, null, null));
     }
 
     @Test
     void rejectsEcTokenWhenOnlyAnRsaKeyIsConfigured() {
         JwtTokenVerifier verifier = JwtTokenVerifier.publicKeyPem(TestKeys.pem(RSA.getPublic()));
 
-        assertInvalid(verifier, TokenGenerator.privateKey(EC_P256.getPrivate(), null).connectToken("1", null, null, null));
+        assertInvalid(
+                verifier, TokenGenerator.privateKey(EC_P256.getPrivate(), null).connectToken("1", null, null, null));
     }
 
     @Test
@@ -106,19 +111,28 @@ class PublicKeyTokenVerificationTest {
 
         // The classic algorithm-confusion attack: the public key is public, so anyone can HMAC with it.
         assertInvalid(verifier, TokenGenerator.hmac(pem).connectToken("admin", null, null, null));
-        assertInvalid(verifier, TokenGenerator.hmac(RSA.getPublic().getEncoded(), JWSAlgorithm.HS256)
-                .connectToken("admin", null, null, null));
+        assertInvalid(
+                verifier,
+                TokenGenerator.hmac(RSA.getPublic().getEncoded(), JWSAlgorithm.HS256)
+                        .connectToken("admin", null, null, null));
     }
 
     @Test
     void acceptsEachFamilyWithItsOwnKeyWhenBothAreConfigured() throws Exception {
         String pem = TestKeys.pem(RSA.getPublic());
-        JwtTokenVerifier verifier = JwtTokenVerifier.builder().hmacSecret(TestKeys.SECRET).publicKeyPem(pem).build();
+        JwtTokenVerifier verifier = JwtTokenVerifier.builder()
+                .hmacSecret(TestKeys.SECRET)
+                .publicKeyPem(pem)
+                .build();
 
-        assertThat(verifier.verifyConnectToken(TokenGenerator.hmac(TestKeys.SECRET)
-                .connectToken("h", null, null, null)).userId()).isEqualTo("h");
+        assertThat(verifier.verifyConnectToken(
+                                TokenGenerator.hmac(TestKeys.SECRET).connectToken("h", null, null, null))
+                        .userId())
+                .isEqualTo("h");
         assertThat(verifier.verifyConnectToken(TokenGenerator.privateKey(RSA.getPrivate(), null)
-                .connectToken("r", null, null, null)).userId()).isEqualTo("r");
+                                .connectToken("r", null, null, null))
+                        .userId())
+                .isEqualTo("r");
         assertInvalid(verifier, TokenGenerator.hmac(pem).connectToken("admin", null, null, null));
     }
 
@@ -132,7 +146,9 @@ class PublicKeyTokenVerificationTest {
 
         for (KeyPair pair : List.of(RSA, next)) {
             assertThat(verifier.verifyConnectToken(TokenGenerator.privateKey(pair.getPrivate(), null)
-                    .connectToken("u", null, null, null)).userId()).isEqualTo("u");
+                                    .connectToken("u", null, null, null))
+                            .userId())
+                    .isEqualTo("u");
         }
     }
 
@@ -146,19 +162,24 @@ class PublicKeyTokenVerificationTest {
 
     @Test
     void ignoresKidForPemKeys() throws Exception {
-        String token = TokenGenerator.privateKey(RSA.getPrivate(), null).withKeyId("whatever")
+        String token = TokenGenerator.privateKey(RSA.getPrivate(), null)
+                .withKeyId("whatever")
                 .connectToken("k", null, null, null);
 
         assertThat(JwtTokenVerifier.publicKeyPem(TestKeys.pem(RSA.getPublic()))
-                .verifyConnectToken(token).userId()).isEqualTo("k");
-        assertThat(new String(JWSObject.parse(token).getHeader().toBase64URL().decode(), UTF_8)).contains("whatever");
+                        .verifyConnectToken(token)
+                        .userId())
+                .isEqualTo("k");
+        assertThat(new String(JWSObject.parse(token).getHeader().toBase64URL().decode(), UTF_8))
+                .contains("whatever");
     }
 
     @Test
     void neverTrustsAKeyEmbeddedInTheTokenHeader() throws Exception {
         KeyPair attacker = TestKeys.rsa();
         JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.RS256)
-                .jwk(new RSAKey.Builder((RSAPublicKey) attacker.getPublic()).build()).build();
+                .jwk(new RSAKey.Builder((RSAPublicKey) attacker.getPublic()).build())
+                .build();
         JWSObject jws = new JWSObject(header, new Payload("{\"sub\":\"admin\"}"));
         jws.sign(new RSASSASigner(attacker.getPrivate()));
 
@@ -167,8 +188,10 @@ class PublicKeyTokenVerificationTest {
 
     @Test
     void verifiesConcurrentlyFromManyThreads() throws Exception {
-        JwtTokenVerifier verifier = JwtTokenVerifier.builder().hmacSecret(TestKeys.SECRET)
-                .publicKeyPem(TestKeys.pem(EC_P256.getPublic())).build();
+        JwtTokenVerifier verifier = JwtTokenVerifier.builder()
+                .hmacSecret(TestKeys.SECRET)
+                .publicKeyPem(TestKeys.pem(EC_P256.getPublic()))
+                .build();
         List<String> tokens = List.of(
                 TokenGenerator.hmac(TestKeys.SECRET).connectToken("h", null, null, null),
                 TokenGenerator.privateKey(EC_P256.getPrivate(), null).connectToken("e", null, null, null));
@@ -177,7 +200,8 @@ class PublicKeyTokenVerificationTest {
             List<Future<Boolean>> results = new java.util.ArrayList<>();
             for (int i = 0; i < 400; i++) {
                 String token = tokens.get(i % 2);
-                results.add(pool.submit(() -> !verifier.verifyConnectToken(token).userId().isEmpty()));
+                results.add(pool.submit(
+                        () -> !verifier.verifyConnectToken(token).userId().isEmpty()));
             }
             for (Future<Boolean> result : results) {
                 assertThat(result.get()).isTrue();

@@ -61,18 +61,35 @@ class TokenClaimsTest {
         String raw = "{\"x\": 1}";
         String b64 = Base64.getEncoder().encodeToString(raw.getBytes(UTF_8));
 
-        assertThat(new String(connect("{\"b64info\":\"" + b64 + "\",\"info\":{\"y\":2}}").info(), UTF_8)).isEqualTo(raw);
-        assertThat(new String(subscription("{\"channel\":\"c\",\"b64info\":\"" + b64 + "\"}").info(), UTF_8))
+        assertThat(new String(
+                        connect("{\"b64info\":\"" + b64 + "\",\"info\":{\"y\":2}}")
+                                .info(),
+                        UTF_8))
                 .isEqualTo(raw);
-        assertThat(new String(connect("{\"b64info\":\"\",\"info\":{\"y\":2}}").info(), UTF_8)).isEqualTo("{\"y\":2}");
+        assertThat(new String(
+                        subscription("{\"channel\":\"c\",\"b64info\":\"" + b64 + "\"}")
+                                .info(),
+                        UTF_8))
+                .isEqualTo(raw);
+        assertThat(new String(connect("{\"b64info\":\"\",\"info\":{\"y\":2}}").info(), UTF_8))
+                .isEqualTo("{\"y\":2}");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "{\"sub\":42}", "{\"sub\":[\"a\"]}", "{\"exp\":\"soon\"}", "{\"iat\":\"today\"}", "{\"nbf\":true}",
-        "{\"channels\":\"news\"}", "{\"channels\":[1]}", "{\"channels\":[\"\"]}",
-        "{\"b64info\":\"%%%\"}", "{\"b64info\":\"bm90IGpzb24=\"}", "{\"b64info\":5}"
-    })
+    @ValueSource(
+            strings = {
+                "{\"sub\":42}",
+                "{\"sub\":[\"a\"]}",
+                "{\"exp\":\"soon\"}",
+                "{\"iat\":\"today\"}",
+                "{\"nbf\":true}",
+                "{\"channels\":\"news\"}",
+                "{\"channels\":[1]}",
+                "{\"channels\":[\"\"]}",
+                "{\"b64info\":\"%%%\"}",
+                "{\"b64info\":\"bm90IGpzb24=\"}",
+                "{\"b64info\":5}"
+            })
     void rejectsClaimsOfTheWrongShape(String claims) {
         assertInvalid(verifier, generator.signClaims(claims));
     }
@@ -90,7 +107,8 @@ class TokenClaimsTest {
 
     @Test
     void acceptsFractionalNumericDates() throws Exception {
-        assertThat(connect("{\"exp\":4102444800.75,\"iat\":1700000000.5}").expireAt()).isEqualTo(4102444800L);
+        assertThat(connect("{\"exp\":4102444800.75,\"iat\":1700000000.5}").expireAt())
+                .isEqualTo(4102444800L);
     }
 
     @Test
@@ -110,7 +128,8 @@ class TokenClaimsTest {
         String token = generator.signClaims(claims);
 
         assertThatThrownBy(() -> verifier.verifySubscriptionToken(token))
-                .isInstanceOfSatisfying(TokenException.class, e -> assertThat(e.reason()).isEqualTo(Reason.INVALID));
+                .isInstanceOfSatisfying(
+                        TokenException.class, e -> assertThat(e.reason()).isEqualTo(Reason.INVALID));
     }
 
     @Test

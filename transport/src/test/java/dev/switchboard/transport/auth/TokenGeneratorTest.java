@@ -21,19 +21,21 @@ class TokenGeneratorTest {
     static final Clock CLOCK = Clock.fixed(Instant.parse("2031-05-05T10:00:00.250Z"), ZoneOffset.UTC);
 
     final TokenGenerator generator = TokenGenerator.hmac(TestKeys.SECRET).withClock(CLOCK);
-    final JwtTokenVerifier verifier = JwtTokenVerifier.builder().hmacSecret(TestKeys.SECRET).clock(CLOCK).build();
+    final JwtTokenVerifier verifier =
+            JwtTokenVerifier.builder().hmacSecret(TestKeys.SECRET).clock(CLOCK).build();
 
     @Test
     void connectionTokenRoundTripsThroughTheVerifier() throws Exception {
-        String token = generator.connectToken("42", Duration.ofHours(1), List.of("a", "b"),
-                "{\"name\": \"Ann\"}".getBytes(UTF_8));
+        String token = generator.connectToken(
+                "42", Duration.ofHours(1), List.of("a", "b"), "{\"name\": \"Ann\"}".getBytes(UTF_8));
 
         ConnectToken claims = verifier.verifyConnectToken(token);
 
         assertThat(claims.userId()).isEqualTo("42");
         assertThat(claims.channels()).containsExactly("a", "b");
         assertThat(new String(claims.info(), UTF_8)).isEqualTo("{\"name\":\"Ann\"}");
-        assertThat(claims.expireAt()).isEqualTo(CLOCK.instant().plusSeconds(3600).getEpochSecond() + 1);
+        assertThat(claims.expireAt())
+                .isEqualTo(CLOCK.instant().plusSeconds(3600).getEpochSecond() + 1);
     }
 
     @Test
@@ -43,7 +45,9 @@ class TokenGeneratorTest {
 
         assertThat(jws.getHeader().getAlgorithm()).isEqualTo(JWSAlgorithm.HS256);
         assertThat(jws.getHeader().getType().getType()).isEqualTo("JWT");
-        assertThat(claims).containsEntry("sub", "").containsEntry("iat", CLOCK.instant().getEpochSecond())
+        assertThat(claims)
+                .containsEntry("sub", "")
+                .containsEntry("iat", CLOCK.instant().getEpochSecond())
                 .doesNotContainKeys("exp", "channels", "info");
     }
 
@@ -79,14 +83,21 @@ class TokenGeneratorTest {
     void signsWithRsaOrEcPrivateKeyPem() throws Exception {
         KeyPair rsa = TestKeys.rsa();
         KeyPair ec = TestKeys.ec("secp384r1");
-        String rsaToken = TokenGenerator.privateKeyPem(TestKeys.pem(rsa.getPrivate())).connectToken("r", null, null, null);
-        String ecToken = TokenGenerator.privateKeyPem(TestKeys.pem(ec.getPrivate())).connectToken("e", null, null, null);
+        String rsaToken =
+                TokenGenerator.privateKeyPem(TestKeys.pem(rsa.getPrivate())).connectToken("r", null, null, null);
+        String ecToken =
+                TokenGenerator.privateKeyPem(TestKeys.pem(ec.getPrivate())).connectToken("e", null, null, null);
 
-        assertThat(JWSObject.parse(rsaToken).getHeader().getAlgorithm()).isEqualTo(TokenGenerator.DEFAULT_RSA_ALGORITHM);
+        assertThat(JWSObject.parse(rsaToken).getHeader().getAlgorithm())
+                .isEqualTo(TokenGenerator.DEFAULT_RSA_ALGORITHM);
         assertThat(JWSObject.parse(ecToken).getHeader().getAlgorithm()).isEqualTo(JWSAlgorithm.ES384);
-        assertThat(JwtTokenVerifier.publicKeyPem(TestKeys.pem(rsa.getPublic())).verifyConnectToken(rsaToken).userId())
+        assertThat(JwtTokenVerifier.publicKeyPem(TestKeys.pem(rsa.getPublic()))
+                        .verifyConnectToken(rsaToken)
+                        .userId())
                 .isEqualTo("r");
-        assertThat(JwtTokenVerifier.publicKeyPem(TestKeys.pem(ec.getPublic())).verifyConnectToken(ecToken).userId())
+        assertThat(JwtTokenVerifier.publicKeyPem(TestKeys.pem(ec.getPublic()))
+                        .verifyConnectToken(ecToken)
+                        .userId())
                 .isEqualTo("e");
         assertThatThrownBy(() -> TokenGenerator.privateKey(ec.getPrivate(), JWSAlgorithm.ES256))
                 .isInstanceOf(IllegalArgumentException.class);
@@ -94,7 +105,8 @@ class TokenGeneratorTest {
 
     @Test
     void setsKidIssuerAndAudience() throws Exception {
-        String token = generator.withKeyId("k1").withIssuer("me").withAudience("you").connectToken("1", null, null, null);
+        String token =
+                generator.withKeyId("k1").withIssuer("me").withAudience("you").connectToken("1", null, null, null);
         JWSObject jws = JWSObject.parse(token);
 
         assertThat(jws.getHeader().getKeyID()).isEqualTo("k1");

@@ -19,11 +19,10 @@ import java.util.Set;
  */
 public final class ConfigAssertions {
 
-    private static final Set<String> NOT_SETTINGS = Set.of("id", "toBuilder", "toNodeOptions", "toChannelRules", "validate",
-        "hashCode", "toString", "getClass");
+    private static final Set<String> NOT_SETTINGS = Set.of(
+            "id", "toBuilder", "toNodeOptions", "toChannelRules", "validate", "hashCode", "toString", "getClass");
 
-    private ConfigAssertions() {
-    }
+    private ConfigAssertions() {}
 
     public static void assertSameSettings(Object actual, Object expected) {
         assertThat(settings(actual)).isEqualTo(settings(expected));
@@ -51,8 +50,11 @@ public final class ConfigAssertions {
         Method[] methods = o.getClass().getMethods();
         Arrays.sort(methods, Comparator.comparing(Method::getName));
         for (Method m : methods) {
-            if (m.getParameterCount() == 0 && !Modifier.isStatic(m.getModifiers()) && m.getReturnType() != void.class
-                && !NOT_SETTINGS.contains(m.getName()) && m.getDeclaringClass() != Object.class) {
+            if (m.getParameterCount() == 0
+                    && !Modifier.isStatic(m.getModifiers())
+                    && m.getReturnType() != void.class
+                    && !NOT_SETTINGS.contains(m.getName())
+                    && m.getDeclaringClass() != Object.class) {
                 try {
                     out.put(m.getName(), settings(m.invoke(o)));
                 } catch (ReflectiveOperationException e) {

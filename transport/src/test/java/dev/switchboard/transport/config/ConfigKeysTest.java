@@ -23,10 +23,13 @@ class ConfigKeysTest {
         for (ConfigKey<?, ?> key : ConfigKeys.ALL) {
             assertThat(paths.add(key.path())).as("unique path " + key).isTrue();
             assertThat(envs.add(key.env())).as("unique env " + key.env()).isTrue();
-            assertThat(key.env()).isEqualTo("SWITCHBOARD_" + key.path().toUpperCase().replace('.', '_'));
+            assertThat(key.env())
+                    .isEqualTo("SWITCHBOARD_" + key.path().toUpperCase().replace('.', '_'));
             assertThat(key.doc()).as("doc of " + key).isNotBlank().doesNotContain("\n");
         }
-        assertThat(ConfigKeys.ENV_KEYS).hasSize(ConfigKeys.ALL.size()).containsEntry("SWITCHBOARD_REDIS_PREFIX", "redis.prefix");
+        assertThat(ConfigKeys.ENV_KEYS)
+                .hasSize(ConfigKeys.ALL.size())
+                .containsEntry("SWITCHBOARD_REDIS_PREFIX", "redis.prefix");
     }
 
     @Test
@@ -35,16 +38,20 @@ class ConfigKeysTest {
             if (key.type() == KeyType.STRING || key.type() == KeyType.STRINGS) {
                 continue; // any text is a valid string; the variables below show these arrive
             }
-            assertThatThrownBy(() -> ConfigBinder.bind(EMPTY, Map.of(key.env(), "not-a-" + key.type().description())))
-                .as(key.env()).isInstanceOf(ConfigException.class)
-                .hasMessageStartingWith(key.path() + " (from " + key.env() + "): must be");
+            assertThatThrownBy(() -> ConfigBinder.bind(
+                            EMPTY, Map.of(key.env(), "not-a-" + key.type().description())))
+                    .as(key.env())
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageStartingWith(key.path() + " (from " + key.env() + "): must be");
         }
-        ServerConfig c = ConfigBinder.bind(EMPTY, Map.of(
-            "SWITCHBOARD_REDIS_PREFIX", "app2",
-            "SWITCHBOARD_CHANNEL_PATTERN", "[a-z:]+",
-            "SWITCHBOARD_CHANNEL_ALLOW_SUBSCRIBE_FOR_CLIENT", "true",
-            "SWITCHBOARD_TOKEN_ISSUER", "me",
-            "SWITCHBOARD_INVOKE_MAX_PENDING", "7"));
+        ServerConfig c = ConfigBinder.bind(
+                EMPTY,
+                Map.of(
+                        "SWITCHBOARD_REDIS_PREFIX", "app2",
+                        "SWITCHBOARD_CHANNEL_PATTERN", "[a-z:]+",
+                        "SWITCHBOARD_CHANNEL_ALLOW_SUBSCRIBE_FOR_CLIENT", "true",
+                        "SWITCHBOARD_TOKEN_ISSUER", "me",
+                        "SWITCHBOARD_INVOKE_MAX_PENDING", "7"));
         assertThat(c.toNodeOptions().maxPendingInvocations()).isEqualTo(7);
         assertThat(c.redisPrefix()).isEqualTo("app2");
         assertThat(c.channel().pattern()).isEqualTo("[a-z:]+");
@@ -54,11 +61,21 @@ class ConfigKeysTest {
 
     @Test
     void coreErrorsAreMappedToTheKeyThroughTheTable() {
-        assertThat(ConfigKeys.byCoreOption("client_queue_max_size")).get().extracting(ConfigKey::path)
-            .isEqualTo("client.queue_max_bytes");
-        assertThat(ConfigKeys.byCoreOption("presence_ttl")).get().extracting(ConfigKey::path).isEqualTo("presence.ttl");
-        assertThat(ConfigKeys.channelOption("history_size")).get().extracting(ConfigKey::name).isEqualTo("history_size");
+        assertThat(ConfigKeys.byCoreOption("client_queue_max_size"))
+                .get()
+                .extracting(ConfigKey::path)
+                .isEqualTo("client.queue_max_bytes");
+        assertThat(ConfigKeys.byCoreOption("presence_ttl"))
+                .get()
+                .extracting(ConfigKey::path)
+                .isEqualTo("presence.ttl");
+        assertThat(ConfigKeys.channelOption("history_size"))
+                .get()
+                .extracting(ConfigKey::name)
+                .isEqualTo("history_size");
         assertThatThrownBy(() -> ConfigBinder.bind((ObjectNode) new ObjectMapper()
-            .readTree("{\"channel\": {\"namespaces\": [{\"name\": \"a\", \"history_meta_ttl\": \"-1s\"}]}}"))).hasMessageStartingWith("channel.namespaces[0].history_meta_ttl:");
+                        .readTree(
+                                "{\"channel\": {\"namespaces\": [{\"name\": \"a\", \"history_meta_ttl\": \"-1s\"}]}}")))
+                .hasMessageStartingWith("channel.namespaces[0].history_meta_ttl:");
     }
 }

@@ -66,25 +66,36 @@ class ServerConfigTest {
     @Test
     void toNodeOptionsCarriesEverySetting() {
         ServerConfig c = ServerConfig.builder()
-            .node(NodeOptions.builder()
-                .name("node-7")
-                .allowAnonymous(true)
-                .pingInterval(Duration.ofSeconds(20)).pongTimeout(Duration.ofSeconds(5))
-                .clientQueueMaxBytes(2048).clientChannelLimit(7).userConnectionLimit(3).connectTimeout(Duration.ofSeconds(4))
-                .commandRateLimit(50).commandBurst(9).maxPendingCommands(11).clientExpiredCloseDelay(Duration.ZERO)
-                .serverSideChannels(List.of("news", "chat:lobby"))
-                .maxPublicationSize(1024)
-                .historyMaxPublicationLimit(42)
-                .presenceTtl(Duration.ofSeconds(30)).presenceUpdateInterval(Duration.ofSeconds(10))
-                .build())
-            .channel(ChannelConfig.builder()
-                .maxLength(100)
-                .namespace("chat", ChannelOptions.builder().presence(true).build())
-                .build())
-            .build();
+                .node(NodeOptions.builder()
+                        .name("node-7")
+                        .allowAnonymous(true)
+                        .pingInterval(Duration.ofSeconds(20))
+                        .pongTimeout(Duration.ofSeconds(5))
+                        .clientQueueMaxBytes(2048)
+                        .clientChannelLimit(7)
+                        .userConnectionLimit(3)
+                        .connectTimeout(Duration.ofSeconds(4))
+                        .commandRateLimit(50)
+                        .commandBurst(9)
+                        .maxPendingCommands(11)
+                        .clientExpiredCloseDelay(Duration.ZERO)
+                        .serverSideChannels(List.of("news", "chat:lobby"))
+                        .maxPublicationSize(1024)
+                        .historyMaxPublicationLimit(42)
+                        .presenceTtl(Duration.ofSeconds(30))
+                        .presenceUpdateInterval(Duration.ofSeconds(10))
+                        .build())
+                .channel(ChannelConfig.builder()
+                        .maxLength(100)
+                        .namespace(
+                                "chat", ChannelOptions.builder().presence(true).build())
+                        .build())
+                .build();
         NodeOptions o = c.toNodeOptions();
-        assertThat(o.id()).as("every node of one config has its own id").isNotEqualTo(c.toNodeOptions().id())
-            .isNotEqualTo(c.node().id());
+        assertThat(o.id())
+                .as("every node of one config has its own id")
+                .isNotEqualTo(c.toNodeOptions().id())
+                .isNotEqualTo(c.node().id());
         assertThat(o.name()).isEqualTo("node-7");
         assertThat(o.allowAnonymous()).isTrue();
         assertThat(o.pingInterval()).isEqualTo(Duration.ofSeconds(20));
@@ -103,25 +114,31 @@ class ServerConfigTest {
         assertThat(o.channelRules().maxChannelLength()).isEqualTo(100);
         assertThat(o.maxPublicationSize()).isEqualTo(1024);
         assertThat(o.historyMaxPublicationLimit()).isEqualTo(42);
-        assertThat(o.channelRules().optionsFor("chat:x")).get().extracting(ChannelOptions::presence).isEqualTo(true);
+        assertThat(o.channelRules().optionsFor("chat:x"))
+                .get()
+                .extracting(ChannelOptions::presence)
+                .isEqualTo(true);
     }
 
     @Test
     void coreChecksAcrossKeysNameTheKey() {
-        assertThatThrownBy(() -> bind("{\"client\": {\"queue_max_bytes\": 4096}}")).isInstanceOf(ConfigException.class)
-            .hasMessageStartingWith("channel.max_publication_size: max_publication_size (65536) must be smaller than");
+        assertThatThrownBy(() -> bind("{\"client\": {\"queue_max_bytes\": 4096}}"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith(
+                        "channel.max_publication_size: max_publication_size (65536) must be smaller than");
         assertThatThrownBy(() -> bind("{\"client\": {\"pong_timeout\": \"30s\"}}"))
-            .hasMessageStartingWith("client.pong_timeout: pong_timeout (PT30S) must be shorter than ping_interval");
+                .hasMessageStartingWith("client.pong_timeout: pong_timeout (PT30S) must be shorter than ping_interval");
         assertThatThrownBy(() -> bind("{\"presence\": {\"ttl\": \"5s\"}}"))
-            .hasMessageStartingWith("presence.ttl: presence_ttl must be longer than presence_update_interval");
+                .hasMessageStartingWith("presence.ttl: presence_ttl must be longer than presence_update_interval");
     }
 
     @Test
     void coreValueChecksNameTheKeyAsWritten() {
-        assertThatThrownBy(() -> bind("{\"client\": {\"channel_limit\": -1}}")).isInstanceOf(ConfigException.class)
-            .hasMessage("client.channel_limit: must be > 0, got -1");
+        assertThatThrownBy(() -> bind("{\"client\": {\"channel_limit\": -1}}"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("client.channel_limit: must be > 0, got -1");
         assertThatThrownBy(() -> bind("{\"channel\": {\"namespaces\": [{\"name\": \"a\", \"history_size\": -1}]}}"))
-            .hasMessageStartingWith("channel.namespaces[0].history_size:");
+                .hasMessageStartingWith("channel.namespaces[0].history_size:");
     }
 
     private static ServerConfig bind(String json) throws Exception {
@@ -131,44 +148,57 @@ class ServerConfigTest {
     @Test
     void builderErrorsNameTheKey() {
         assertThatThrownBy(() -> ServerConfig.builder().port(70_000))
-            .isInstanceOf(ConfigException.class).hasMessage("port: must be between 0 and 65535, got 70000")
-            .extracting(e -> ((ConfigException) e).key()).isEqualTo("port");
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("port: must be between 0 and 65535, got 70000")
+                .extracting(e -> ((ConfigException) e).key())
+                .isEqualTo("port");
         assertThatThrownBy(() -> ServerConfig.builder().shutdownTimeout(Duration.ofSeconds(-1)))
-            .hasMessageStartingWith("shutdown_timeout: must be > 0");
+                .hasMessageStartingWith("shutdown_timeout: must be > 0");
         assertThatThrownBy(() -> ServerConfig.builder().redisUrl("http://localhost"))
-            .hasMessageStartingWith("redis.url: must start with redis://");
+                .hasMessageStartingWith("redis.url: must start with redis://");
         assertThatThrownBy(() -> ChannelConfig.builder().pattern("[unclosed"))
-            .hasMessageStartingWith("channel.pattern: is not a valid regular expression");
-        assertThatThrownBy(() -> ChannelConfig.builder().namespace("ok", ChannelOptions.defaults())
-            .namespace("ok", ChannelOptions.defaults()))
-            .hasMessage("channel.namespaces[1].name: namespace \"ok\" is configured twice");
+                .hasMessageStartingWith("channel.pattern: is not a valid regular expression");
+        assertThatThrownBy(() -> ChannelConfig.builder()
+                        .namespace("ok", ChannelOptions.defaults())
+                        .namespace("ok", ChannelOptions.defaults()))
+                .hasMessage("channel.namespaces[1].name: namespace \"ok\" is configured twice");
     }
 
     @Test
     void serverSideChannelInUnknownNamespaceNamesTheListEntry() {
         ServerConfig c = ServerConfig.builder()
-            .node(NodeOptions.builder().serverSideChannels(List.of("news", "nowhere:x")).build())
-            .build();
-        assertThatThrownBy(c::toNodeOptions).isInstanceOf(ConfigException.class)
-            .hasMessageStartingWith("client.subscribe_to_channels[1]: namespace \"nowhere\"");
+                .node(NodeOptions.builder()
+                        .serverSideChannels(List.of("news", "nowhere:x"))
+                        .build())
+                .build();
+        assertThatThrownBy(c::toNodeOptions)
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("client.subscribe_to_channels[1]: namespace \"nowhere\"");
     }
 
     @Test
     void toStringNeverShowsSecrets() {
         String secret = "s3cr3t-s3cr3t-s3cr3t-s3cr3t-s3cr3t-s3cr3t";
         ServerConfig c = ServerConfig.builder()
-            .token(TokenConfig.builder().hmacSecret(secret).build())
-            .apiKey("api-key-value-123")
-            .build();
-        assertThat(c.toString()).doesNotContain(secret).doesNotContain("api-key-value-123").contains("<redacted>");
+                .token(TokenConfig.builder().hmacSecret(secret).build())
+                .apiKey("api-key-value-123")
+                .build();
+        assertThat(c.toString())
+                .doesNotContain(secret)
+                .doesNotContain("api-key-value-123")
+                .contains("<redacted>");
     }
 
     @Test
     void blankValuesMeanUnset() {
         ServerConfig c = ServerConfig.builder()
-            .apiKey("")
-            .token(TokenConfig.builder().hmacSecret("").rsaPublicKey(" ").audience("").build())
-            .build();
+                .apiKey("")
+                .token(TokenConfig.builder()
+                        .hmacSecret("")
+                        .rsaPublicKey(" ")
+                        .audience("")
+                        .build())
+                .build();
         assertThat(c.apiKey()).isNull();
         assertThat(c.token().hasAnyKey()).isFalse();
         assertThat(c.token().audience()).isNull();
@@ -180,7 +210,9 @@ class ServerConfigTest {
         assertThat(c.validate()).isSameAs(c);
         assertThat(c.redisUrl()).isEqualTo(ServerConfig.DEFAULT_REDIS_URL);
         assertThat(c.redisPrefix()).isEqualTo(ServerConfig.DEFAULT_REDIS_PREFIX);
-        assertThatThrownBy(() -> ServerConfig.builder().redisUrl("http://x")).isInstanceOf(ConfigException.class)
-            .extracting(e -> ((ConfigException) e).key()).isEqualTo("redis.url");
+        assertThatThrownBy(() -> ServerConfig.builder().redisUrl("http://x"))
+                .isInstanceOf(ConfigException.class)
+                .extracting(e -> ((ConfigException) e).key())
+                .isEqualTo("redis.url");
     }
 }

@@ -8,8 +8,7 @@ import java.nio.charset.StandardCharsets;
 /** Raw HTTP bytes in and out of an {@link EmbeddedChannel} whose pipeline starts with the codec. */
 final class EmbeddedHttp {
 
-    private EmbeddedHttp() {
-    }
+    private EmbeddedHttp() {}
 
     /** Delivers bytes as the peer would send them. */
     static void send(EmbeddedChannel ch, String text) {

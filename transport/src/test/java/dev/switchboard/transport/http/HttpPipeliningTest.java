@@ -38,8 +38,8 @@ class HttpPipeliningTest {
         /** Answers request {@code i} with its URI as the body. */
         void answer(int i, boolean keepAlive) {
             FullHttpRequest req = received.get(i);
-            ctx.writeAndFlush(HttpResponses.of(HttpResponseStatus.OK, HttpResponses.TEXT,
-                HttpResponses.bytes(req.uri()), keepAlive));
+            ctx.writeAndFlush(HttpResponses.of(
+                    HttpResponseStatus.OK, HttpResponses.TEXT, HttpResponses.bytes(req.uri()), keepAlive));
         }
     }
 
@@ -70,7 +70,9 @@ class HttpPipeliningTest {
     void servesOneRequestAtATimeWithReadingOffUntilItsResponseIsWritten() {
         ch.writeInbound(request("/a"), request("/b"), request("/c"));
         assertThat(app.received).hasSize(1);
-        assertThat(ch.config().isAutoRead()).as("not reading while /a is served").isFalse();
+        assertThat(ch.config().isAutoRead())
+                .as("not reading while /a is served")
+                .isFalse();
 
         answer(0, true);
         assertThat(app.received).hasSize(2);
@@ -88,7 +90,8 @@ class HttpPipeliningTest {
         answer(0, true);
         answer(1, true);
         answer(2, true);
-        assertThat(List.of(nextResponseBody(), nextResponseBody(), nextResponseBody())).containsExactly("/1", "/2", "/3");
+        assertThat(List.of(nextResponseBody(), nextResponseBody(), nextResponseBody()))
+                .containsExactly("/1", "/2", "/3");
     }
 
     @Test
@@ -100,7 +103,9 @@ class HttpPipeliningTest {
             waiting.add(r);
             ch.writeInbound(r);
         }
-        assertThat(ch.isOpen()).as(HttpPipelining.MAX_PIPELINED_REQUESTS + " waiting is allowed").isTrue();
+        assertThat(ch.isOpen())
+                .as(HttpPipelining.MAX_PIPELINED_REQUESTS + " waiting is allowed")
+                .isTrue();
 
         FullHttpRequest oneTooMany = request("/too-many");
         ch.writeInbound(oneTooMany);

@@ -19,8 +19,11 @@ class HttpRequestGateTest {
 
     private final HttpPipeliningTest.App app = new HttpPipeliningTest.App();
     private final List<HttpRefusals.Reason> refused = new ArrayList<>();
-    private final EmbeddedChannel ch = new EmbeddedChannel(new HttpServerCodec(),
-        new HttpRequestGate(new ApiKey(KEY), true, MAX_BODY, refused::add), new HttpObjectAggregator(MAX_BODY), app);
+    private final EmbeddedChannel ch = new EmbeddedChannel(
+            new HttpServerCodec(),
+            new HttpRequestGate(new ApiKey(KEY), true, MAX_BODY, refused::add),
+            new HttpObjectAggregator(MAX_BODY),
+            app);
 
     private void send(String text) {
         EmbeddedHttp.send(ch, text);
@@ -32,10 +35,13 @@ class HttpRequestGateTest {
 
     @Test
     void apiCallWithoutKeyGets401AndCloseBeforeItsBodyIsRead() {
-        send("POST /api/publish HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" + "400\r\n" + "a".repeat(1024) + "\r\n");
+        send("POST /api/publish HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" + "400\r\n"
+                + "a".repeat(1024) + "\r\n");
         String res = written();
-        assertThat(res).startsWith("HTTP/1.1 401 Unauthorized\r\n").containsIgnoringCase("connection: close")
-            .endsWith("{\"error\":{\"code\":401,\"message\":\"unauthorized: missing or wrong API key\"}}");
+        assertThat(res)
+                .startsWith("HTTP/1.1 401 Unauthorized\r\n")
+                .containsIgnoringCase("connection: close")
+                .endsWith("{\"error\":{\"code\":401,\"message\":\"unauthorized: missing or wrong API key\"}}");
         assertThat(ch.isOpen()).isFalse();
         assertThat(app.received).isEmpty();
         assertThat(refused).containsExactly(HttpRefusals.Reason.UNAUTHORIZED);
@@ -58,7 +64,8 @@ class HttpRequestGateTest {
 
     @Test
     void expectContinueWithKeyGets100ThenTheRequestIsServed() {
-        send("POST /api/publish HTTP/1.1\r\nHost: x\r\nX-API-Key: " + KEY + "\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n");
+        send("POST /api/publish HTTP/1.1\r\nHost: x\r\nX-API-Key: " + KEY
+                + "\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n");
         assertThat(written()).startsWith("HTTP/1.1 100 Continue");
         send("{}");
         assertThat(app.received).hasSize(1);
@@ -70,7 +77,7 @@ class HttpRequestGateTest {
     @Test
     void declaredBodyOverTheLimitGets413AndCloseBeforeReading() {
         send("POST /api/publish HTTP/1.1\r\nHost: x\r\nAuthorization: apikey " + KEY + "\r\nContent-Length: "
-            + (MAX_BODY + 1) + "\r\n\r\n");
+                + (MAX_BODY + 1) + "\r\n\r\n");
         assertThat(written()).startsWith("HTTP/1.1 413 ").containsIgnoringCase("connection: close");
         assertThat(ch.isOpen()).isFalse();
         assertThat(app.received).isEmpty();
@@ -94,7 +101,7 @@ class HttpRequestGateTest {
     @Test
     void authorizedCallAndBodilessRequestsPassThrough() {
         send("POST /api/info HTTP/1.1\r\nHost: x\r\nX-API-Key: " + KEY + "\r\nContent-Length: 2\r\n\r\n{}"
-            + "GET /health HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
+                + "GET /health HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
         assertThat(app.received).extracting(FullHttpRequest::uri).containsExactly("/api/info", "/health");
         app.received.forEach(FullHttpRequest::release);
         assertThat(ch.isOpen()).isTrue();
@@ -103,8 +110,11 @@ class HttpRequestGateTest {
     @Test
     void withTheApiDisabledApiPathsAreOrdinaryPaths() {
         HttpPipeliningTest.App router = new HttpPipeliningTest.App();
-        EmbeddedChannel noApi = new EmbeddedChannel(new HttpServerCodec(), new HttpRequestGate(new ApiKey(null), false,
-            MAX_BODY, HttpRefusals.NONE), new HttpObjectAggregator(MAX_BODY), router);
+        EmbeddedChannel noApi = new EmbeddedChannel(
+                new HttpServerCodec(),
+                new HttpRequestGate(new ApiKey(null), false, MAX_BODY, HttpRefusals.NONE),
+                new HttpObjectAggregator(MAX_BODY),
+                router);
         EmbeddedHttp.send(noApi, "GET /api/info HTTP/1.1\r\nHost: x\r\n\r\n");
         assertThat(router.received).hasSize(1);
         router.received.forEach(FullHttpRequest::release);

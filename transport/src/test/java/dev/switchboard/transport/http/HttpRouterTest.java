@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.switchboard.core.node.Node;
 import dev.switchboard.core.node.NodeOptions;
 import dev.switchboard.transport.api.ApiExecutor;
-import dev.switchboard.transport.websocket.WebSocketUpgrade;
 import dev.switchboard.transport.websocket.LingeringClose;
+import dev.switchboard.transport.websocket.WebSocketUpgrade;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
@@ -26,13 +26,21 @@ class HttpRouterTest {
 
     private static final String KEY = "the-key";
 
-    private final Node node = Node.builder().options(NodeOptions.builder().name("router-test").build()).build().start();
+    private final Node node = Node.builder()
+            .options(NodeOptions.builder().name("router-test").build())
+            .build()
+            .start();
     private final ApiExecutor api = new ApiExecutor(node);
     private final AtomicBoolean healthy = new AtomicBoolean(true);
-    private final EmbeddedChannel ch = new EmbeddedChannel(new HttpServerCodec(), new HttpObjectAggregator(1024),
-        new HttpRouter(new WebSocketUpgrade(node, 1024, 1024), api, new ApiKey(KEY),
-            () -> new HealthReport(healthy.get(), "router-test", "memory", healthy.get(), 3, 7),
-            () -> "switchboard_clients 3\n"));
+    private final EmbeddedChannel ch = new EmbeddedChannel(
+            new HttpServerCodec(),
+            new HttpObjectAggregator(1024),
+            new HttpRouter(
+                    new WebSocketUpgrade(node, 1024, 1024),
+                    api,
+                    new ApiKey(KEY),
+                    () -> new HealthReport(healthy.get(), "router-test", "memory", healthy.get(), 3, 7),
+                    () -> "switchboard_clients 3\n"));
 
     @AfterEach
     void close() {
@@ -49,22 +57,29 @@ class HttpRouterTest {
     @Test
     void healthIs200WithItsReportWhenTheNodeCanServe() {
         String res = get("/health?verbose=1", "");
-        assertThat(res).startsWith("HTTP/1.1 200 OK\r\n").containsIgnoringCase("content-type: application/json")
-            .contains("\"status\":\"ok\"").contains("\"clients\":3");
+        assertThat(res)
+                .startsWith("HTTP/1.1 200 OK\r\n")
+                .containsIgnoringCase("content-type: application/json")
+                .contains("\"status\":\"ok\"")
+                .contains("\"clients\":3");
         assertThat(ch.isOpen()).as("keep-alive").isTrue();
     }
 
     @Test
     void healthIs503WhenTheNodeCannotServe() {
         healthy.set(false);
-        assertThat(get("/health", "")).startsWith("HTTP/1.1 503 Service Unavailable\r\n")
-            .contains("\"status\":\"unavailable\"").contains("\"status\":\"down\"");
+        assertThat(get("/health", ""))
+                .startsWith("HTTP/1.1 503 Service Unavailable\r\n")
+                .contains("\"status\":\"unavailable\"")
+                .contains("\"status\":\"down\"");
     }
 
     @Test
     void metricsAreServedAsPrometheusText() {
-        assertThat(get("/metrics", "")).startsWith("HTTP/1.1 200 OK\r\n")
-            .containsIgnoringCase("content-type: text/plain; version=0.0.4").endsWith("switchboard_clients 3\n");
+        assertThat(get("/metrics", ""))
+                .startsWith("HTTP/1.1 200 OK\r\n")
+                .containsIgnoringCase("content-type: text/plain; version=0.0.4")
+                .endsWith("switchboard_clients 3\n");
     }
 
     @Test
@@ -76,41 +91,52 @@ class HttpRouterTest {
     @Test
     void aRefusedHandshakeToAPeerThatNeverReadsIsCutAfterTheGrace() {
         List<Object> held = new ArrayList<>();
-        EmbeddedChannel stalled = new EmbeddedChannel(new ChannelOutboundHandlerAdapter() {
-            @Override
-            public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-                held.add(msg); // never written: the peer's window is closed
-            }
-        }, new HttpServerCodec(), new HttpObjectAggregator(1024),
-            new HttpRouter(new WebSocketUpgrade(node, 1024, 1024), api, new ApiKey(KEY), () -> null, () -> ""));
-        EmbeddedHttp.send(stalled, "GET " + WebSocketUpgrade.PATH + " HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
-            + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 6\r\n\r\n");
+        EmbeddedChannel stalled = new EmbeddedChannel(
+                new ChannelOutboundHandlerAdapter() {
+                    @Override
+                    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+                        held.add(msg); // never written: the peer's window is closed
+                    }
+                },
+                new HttpServerCodec(),
+                new HttpObjectAggregator(1024),
+                new HttpRouter(new WebSocketUpgrade(node, 1024, 1024), api, new ApiKey(KEY), () -> null, () -> ""));
+        EmbeddedHttp.send(
+                stalled,
+                "GET " + WebSocketUpgrade.PATH + " HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
+                        + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 6\r\n\r\n");
         assertThat(held).as("the 426 was answered").isNotEmpty();
         assertThat(stalled.isOpen()).as("lingering while the answer is unread").isTrue();
         stalled.advanceTimeBy(LingeringClose.GRACE_MILLIS, TimeUnit.MILLISECONDS);
         stalled.runScheduledPendingTasks();
-        assertThat(stalled.isOpen()).as("cut after the grace, HTTP timeouts being gone").isFalse();
+        assertThat(stalled.isOpen())
+                .as("cut after the grace, HTTP timeouts being gone")
+                .isFalse();
         held.forEach(ReferenceCountUtil::release);
     }
 
     @Test
     void anApiCallWithTheKeyButNotPostIs405() {
-        assertThat(get("/api/info", "X-API-Key: " + KEY + "\r\n")).startsWith("HTTP/1.1 405 Method Not Allowed\r\n")
-            .endsWith("{\"error\":{\"code\":405,\"message\":\"use POST\"}}");
+        assertThat(get("/api/info", "X-API-Key: " + KEY + "\r\n"))
+                .startsWith("HTTP/1.1 405 Method Not Allowed\r\n")
+                .endsWith("{\"error\":{\"code\":405,\"message\":\"use POST\"}}");
     }
 
     @Test
     void anApiCallWithoutTheKeyIs401AndClosesEvenWithoutTheGateInFront() {
         EmbeddedHttp.send(ch, "POST /api/info HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}");
-        assertThat(EmbeddedHttp.written(ch)).startsWith("HTTP/1.1 401 Unauthorized\r\n")
-            .containsIgnoringCase("connection: close").endsWith(ApiKey.UNAUTHORIZED_JSON);
+        assertThat(EmbeddedHttp.written(ch))
+                .startsWith("HTTP/1.1 401 Unauthorized\r\n")
+                .containsIgnoringCase("connection: close")
+                .endsWith(ApiKey.UNAUTHORIZED_JSON);
         assertThat(ch.isOpen()).isFalse();
     }
 
     @Test
     void theWebSocketPathWithoutAnUpgradeHeaderIs400() {
-        assertThat(get(WebSocketUpgrade.PATH, "")).startsWith("HTTP/1.1 400 Bad Request\r\n")
-            .endsWith("expected a WebSocket upgrade\n");
+        assertThat(get(WebSocketUpgrade.PATH, ""))
+                .startsWith("HTTP/1.1 400 Bad Request\r\n")
+                .endsWith("expected a WebSocket upgrade\n");
     }
 
     @Test

@@ -18,15 +18,25 @@ class HttpTimeoutsTest {
     private static final long BODY_MS = 3_000;
     private static final long IDLE_MS = 10_000;
 
-    private final HttpTimeouts timeouts = new HttpTimeouts(HttpConfig.builder()
-        .headerTimeout(Duration.ofMillis(HEADER_MS)).bodyTimeout(Duration.ofMillis(BODY_MS))
-        .idleTimeout(Duration.ofMillis(IDLE_MS)).build(), HttpRefusals.NONE);
+    private final HttpTimeouts timeouts = new HttpTimeouts(
+            HttpConfig.builder()
+                    .headerTimeout(Duration.ofMillis(HEADER_MS))
+                    .bodyTimeout(Duration.ofMillis(BODY_MS))
+                    .idleTimeout(Duration.ofMillis(IDLE_MS))
+                    .build(),
+            HttpRefusals.NONE);
     private final HttpPipeliningTest.App app = new HttpPipeliningTest.App();
     private final EmbeddedChannel ch = new EmbeddedChannel();
 
     HttpTimeoutsTest() {
         ch.freezeTime();
-        ch.pipeline().addLast(timeouts.bytesWatcher(), new HttpServerCodec(), timeouts, new HttpObjectAggregator(1 << 20), app);
+        ch.pipeline()
+                .addLast(
+                        timeouts.bytesWatcher(),
+                        new HttpServerCodec(),
+                        timeouts,
+                        new HttpObjectAggregator(1 << 20),
+                        app);
     }
 
     private void send(String text) {
@@ -81,7 +91,9 @@ class HttpTimeoutsTest {
         requestAnswered();
         assertThat(timeouts.phase()).isEqualTo(HttpTimeouts.Phase.IDLE);
         advance(IDLE_MS - 1);
-        assertThat(ch.isOpen()).as("idle less than idle_timeout, although longer than header_timeout").isTrue();
+        assertThat(ch.isOpen())
+                .as("idle less than idle_timeout, although longer than header_timeout")
+                .isTrue();
         advance(1);
         assertThat(ch.isOpen()).isFalse();
         assertThat(written()).isEmpty();
@@ -123,8 +135,11 @@ class HttpTimeoutsTest {
     void responseTheWriteOfWhichNeverCompletesIsCutAfterTheIdleTimeout() {
         send("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n");
         // Written but never flushed: to the handler it is a response the peer does not take.
-        app.ctx.write(HttpResponses.of(io.netty.handler.codec.http.HttpResponseStatus.OK, HttpResponses.TEXT,
-            HttpResponses.bytes("big"), true));
+        app.ctx.write(HttpResponses.of(
+                io.netty.handler.codec.http.HttpResponseStatus.OK,
+                HttpResponses.TEXT,
+                HttpResponses.bytes("big"),
+                true));
         assertThat(timeouts.phase()).isEqualTo(HttpTimeouts.Phase.WRITE);
         advance(IDLE_MS - 1);
         assertThat(ch.isOpen()).isTrue();

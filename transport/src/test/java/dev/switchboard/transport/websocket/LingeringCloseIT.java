@@ -40,25 +40,30 @@ class LingeringCloseIT {
 
     /** A server that sends {@code last} with a lingering close as soon as the peer sends anything. */
     private int serve(byte[] last) {
-        Channel server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
-            .childHandler(new ChannelInitializer<SocketChannel>() {
-                @Override
-                protected void initChannel(SocketChannel ch) {
-                    accepted.complete(ch);
-                    ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
-                        private boolean answered;
+        Channel server = new ServerBootstrap()
+                .group(group)
+                .channel(NioServerSocketChannel.class)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        accepted.complete(ch);
+                        ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+                            private boolean answered;
 
-                        @Override
-                        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                            ReferenceCountUtil.release(msg); // what the peer still sends is read and dropped
-                            if (!answered) {
-                                answered = true;
-                                LingeringClose.after(ctx.writeAndFlush(Unpooled.wrappedBuffer(last)));
+                            @Override
+                            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                                ReferenceCountUtil.release(msg); // what the peer still sends is read and dropped
+                                if (!answered) {
+                                    answered = true;
+                                    LingeringClose.after(ctx.writeAndFlush(Unpooled.wrappedBuffer(last)));
+                                }
                             }
-                        }
-                    });
-                }
-            }).bind("127.0.0.1", 0).syncUninterruptibly().channel();
+                        });
+                    }
+                })
+                .bind("127.0.0.1", 0)
+                .syncUninterruptibly()
+                .channel();
         return ((InetSocketAddress) server.localAddress()).getPort();
     }
 
@@ -77,7 +82,9 @@ class LingeringCloseIT {
             while ((n = in.read(buf)) >= 0) {
                 got.write(buf, 0, n);
             }
-            assertThat(got.toByteArray()).as("the last message, then end of stream").isEqualTo(bye);
+            assertThat(got.toByteArray())
+                    .as("the last message, then end of stream")
+                    .isEqualTo(bye);
             // A flooding client is still sending when our answer arrives. A socket closed with unread
             // input answers with a reset, and its next write fails; a lingering one reads and drops.
             byte[] flood = new byte[64 * 1024];
@@ -98,7 +105,9 @@ class LingeringCloseIT {
             s.getOutputStream().write(1);
             Channel ch = accepted.get(5, TimeUnit.SECONDS);
             long start = System.nanoTime();
-            assertThat(ch.closeFuture().await(LingeringClose.GRACE_MILLIS + 3000)).as("closed").isTrue();
+            assertThat(ch.closeFuture().await(LingeringClose.GRACE_MILLIS + 3000))
+                    .as("closed")
+                    .isTrue();
             long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             assertThat(took).as("ms until cut").isLessThan(LingeringClose.GRACE_MILLIS + 3000);
         }

@@ -24,9 +24,15 @@ class WebSocketFrameHandlerTest {
     private static final int QUEUE_BYTES = 16 * 1024;
 
     private final Node node = Node.builder()
-        .options(NodeOptions.builder().name("ws-test").clientQueueMaxBytes(QUEUE_BYTES).maxPublicationSize(1024)
-            .commandRateLimit(100).commandBurst(200).build())
-        .build().start();
+            .options(NodeOptions.builder()
+                    .name("ws-test")
+                    .clientQueueMaxBytes(QUEUE_BYTES)
+                    .maxPublicationSize(1024)
+                    .commandRateLimit(100)
+                    .commandBurst(200)
+                    .build())
+            .build()
+            .start();
 
     @AfterEach
     void stop() {
@@ -61,7 +67,9 @@ class WebSocketFrameHandlerTest {
         ch.advanceTimeBy(WebSocketTransport.CLOSE_GRACE_MILLIS + 1, java.util.concurrent.TimeUnit.MILLISECONDS);
         ch.runScheduledPendingTasks();
         assertThat(ch.isOpen()).as("connection cut after %d pings", sent).isFalse();
-        long pongs = stalled.held.stream().filter(m -> m instanceof PongWebSocketFrame).count();
+        long pongs = stalled.held.stream()
+                .filter(m -> m instanceof PongWebSocketFrame)
+                .count();
         assertThat(pongs * (125 + WebSocketTransport.CONTROL_FRAME_OVERHEAD)).isLessThanOrEqualTo(QUEUE_BYTES);
         assertThat(stalled.held).anySatisfy(m -> {
             assertThat(m).isInstanceOf(CloseWebSocketFrame.class);

@@ -53,8 +53,10 @@ class WebSocketTransportBatchingTest {
         }
 
         List<String> texts() {
-            return written.stream().filter(m -> m instanceof TextWebSocketFrame)
-                .map(m -> ((TextWebSocketFrame) m).text()).toList();
+            return written.stream()
+                    .filter(m -> m instanceof TextWebSocketFrame)
+                    .map(m -> ((TextWebSocketFrame) m).text())
+                    .toList();
         }
 
         List<String> messages() {
@@ -67,8 +69,11 @@ class WebSocketTransportBatchingTest {
         }
 
         CloseWebSocketFrame closeFrame() {
-            return written.stream().filter(m -> m instanceof CloseWebSocketFrame).map(m -> (CloseWebSocketFrame) m)
-                .findFirst().orElse(null);
+            return written.stream()
+                    .filter(m -> m instanceof CloseWebSocketFrame)
+                    .map(m -> (CloseWebSocketFrame) m)
+                    .findFirst()
+                    .orElse(null);
         }
 
         void release() {
@@ -130,17 +135,21 @@ class WebSocketTransportBatchingTest {
         // 65 messages of 1000 bytes and 64 newlines fit in 64 KiB, 66 do not: 400 messages need 7 frames.
         int perFrame = (WebSocketTransport.MAX_BATCH_BYTES + 1) / (size + 1);
         assertThat(frames).hasSize((threads * perThread + perFrame - 1) / perFrame);
-        assertThat(frames).allSatisfy(f ->
-            assertThat(f.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(WebSocketTransport.MAX_BATCH_BYTES));
-        assertThat(frames.subList(0, frames.size() - 1)).allSatisfy(f -> assertThat(f.split("\n")).hasSize(perFrame));
+        assertThat(frames)
+                .allSatisfy(f -> assertThat(f.getBytes(StandardCharsets.UTF_8).length)
+                        .isLessThanOrEqualTo(WebSocketTransport.MAX_BATCH_BYTES));
+        assertThat(frames.subList(0, frames.size() - 1))
+                .allSatisfy(f -> assertThat(f.split("\n")).hasSize(perFrame));
         assertThat(peer.flushes).isEqualTo(1);
 
         assertThat(peer.messages()).hasSize(threads * perThread).allMatch(m -> m.length() == size);
         List<String> messages = peer.heads();
         for (int w = 0; w < threads; w++) {
             String prefix = "w" + w + "-";
-            List<String> sequence = messages.stream().filter(m -> m.startsWith(prefix))
-                .map(m -> m.substring(prefix.length())).toList();
+            List<String> sequence = messages.stream()
+                    .filter(m -> m.startsWith(prefix))
+                    .map(m -> m.substring(prefix.length()))
+                    .toList();
             List<String> expected = new ArrayList<>();
             for (int i = 0; i < perThread; i++) {
                 expected.add(Integer.toString(i));
@@ -212,7 +221,9 @@ class WebSocketTransportBatchingTest {
         assertThat(close).isNotNull();
         assertThat(close.statusCode()).isEqualTo(3008);
         assertThat(peer.heads()).hasSize(9).allMatch(m -> m.startsWith("held-"));
-        assertThat(peer.written.get(peer.written.size() - 1)).as("the close frame is the last write").isSameAs(close);
+        assertThat(peer.written.get(peer.written.size() - 1))
+                .as("the close frame is the last write")
+                .isSameAs(close);
 
         t.write(message("after", 0, 10));
         ch.runPendingTasks();
@@ -248,8 +259,8 @@ class WebSocketTransportBatchingTest {
         assertThat(peer.written).hasSize(2);
         assertThat(peer.written.get(0)).isInstanceOf(TextWebSocketFrame.class);
         assertThat(((TextWebSocketFrame) peer.written.get(0)).text())
-            .isEqualTo(new String(message("a", 0, 10), StandardCharsets.UTF_8) + "\n"
-                + new String(message("a", 1, 10), StandardCharsets.UTF_8));
+                .isEqualTo(new String(message("a", 0, 10), StandardCharsets.UTF_8) + "\n"
+                        + new String(message("a", 1, 10), StandardCharsets.UTF_8));
         CloseWebSocketFrame close = (CloseWebSocketFrame) peer.written.get(1);
         assertThat(close.statusCode()).isEqualTo(3001);
         assertThat(close.reasonText()).isEqualTo("shutdown");

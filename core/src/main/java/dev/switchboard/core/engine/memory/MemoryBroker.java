@@ -5,8 +5,8 @@ import dev.switchboard.core.engine.BrokerEventHandler;
 import dev.switchboard.core.engine.ClientInfo;
 import dev.switchboard.core.engine.HistoryFilter;
 import dev.switchboard.core.engine.HistoryResult;
-import dev.switchboard.core.engine.PublishOptions;
 import dev.switchboard.core.engine.Publication;
+import dev.switchboard.core.engine.PublishOptions;
 import dev.switchboard.core.engine.StreamPosition;
 import java.time.Clock;
 import java.util.List;
@@ -31,8 +31,7 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class MemoryBroker implements Broker {
 
-    private record IdempotentResult(StreamPosition position, long expireAtMillis) {
-    }
+    private record IdempotentResult(StreamPosition position, long expireAtMillis) {}
 
     private final Clock clock;
     private final Map<String, MemoryStream> streams = new ConcurrentHashMap<>();
@@ -92,15 +91,22 @@ public final class MemoryBroker implements Broker {
             if (options.withHistory()) {
                 MemoryStream s = stream(channel, now);
                 publication = new Publication(s.nextOffset(), data, options.info(), options.tags(), now);
-                s.append(publication, options.historySize(), options.historyTtl().toMillis(),
-                    options.historyMetaTtl().toMillis(), now);
+                s.append(
+                        publication,
+                        options.historySize(),
+                        options.historyTtl().toMillis(),
+                        options.historyMetaTtl().toMillis(),
+                        now);
                 position = s.position();
             } else {
                 publication = new Publication(0, data, options.info(), options.tags(), now);
                 position = new StreamPosition(0, "");
             }
             if (idemKey != null) {
-                idempotency.put(idemKey, new IdempotentResult(position, now + options.idempotentResultTtl().toMillis()));
+                idempotency.put(
+                        idemKey,
+                        new IdempotentResult(
+                                position, now + options.idempotentResultTtl().toMillis()));
             }
             if (subscribed.containsKey(channel)) {
                 handler.handlePublication(channel, publication, position);

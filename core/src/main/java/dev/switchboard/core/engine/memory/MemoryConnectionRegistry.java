@@ -34,8 +34,10 @@ public final class MemoryConnectionRegistry implements ConnectionRegistry {
     }
 
     private CompletableFuture<List<ConnectionEntry>> filter(Predicate<ConnectionEntry> p) {
-        return CompletableFuture.completedFuture(entries.values().stream().filter(p)
-            .sorted(Comparator.comparingLong(ConnectionEntry::connectedAt)).toList());
+        return CompletableFuture.completedFuture(entries.values().stream()
+                .filter(p)
+                .sorted(Comparator.comparingLong(ConnectionEntry::connectedAt))
+                .toList());
     }
 
     @Override

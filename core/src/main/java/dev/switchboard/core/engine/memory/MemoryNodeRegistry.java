@@ -1,7 +1,7 @@
 package dev.switchboard.core.engine.memory;
 
-import dev.switchboard.core.engine.NodeRegistry;
 import dev.switchboard.core.engine.NodeInfo;
+import dev.switchboard.core.engine.NodeRegistry;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;

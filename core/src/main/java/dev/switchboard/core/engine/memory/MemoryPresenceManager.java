@@ -19,8 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class MemoryPresenceManager implements PresenceManager {
 
-    private record Entry(ClientInfo info, long expireAtMillis) {
-    }
+    private record Entry(ClientInfo info, long expireAtMillis) {}
 
     private final Clock clock;
     private final Map<String, Map<String, Entry>> channels = new ConcurrentHashMap<>();

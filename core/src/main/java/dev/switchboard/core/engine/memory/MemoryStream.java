@@ -14,8 +14,7 @@ import java.util.List;
  */
 final class MemoryStream {
 
-    private record Entry(Publication publication, long expireAtMillis) {
-    }
+    private record Entry(Publication publication, long expireAtMillis) {}
 
     private final String epoch;
     private final ArrayDeque<Entry> entries = new ArrayDeque<>();

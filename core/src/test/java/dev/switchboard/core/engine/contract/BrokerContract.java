@@ -38,6 +38,7 @@ public abstract class BrokerContract extends ContractSupport {
 
     /** Short enough to wait for on real time; Redis rounds TTLs up to whole seconds. */
     protected static final Duration SHORT_TTL = Duration.ofSeconds(1);
+
     private static final Duration LONG_TTL = Duration.ofMinutes(5);
     private static final Duration META_TTL = Duration.ofHours(1);
     private static final HistoryFilter ALL = new HistoryFilter(null, HistoryFilter.NO_LIMIT, false);
@@ -83,7 +84,9 @@ public abstract class BrokerContract extends ContractSupport {
     }
 
     private List<Long> offsets(HistoryFilter filter) {
-        return history(CH, filter).publications().stream().map(Publication::offset).toList();
+        return history(CH, filter).publications().stream()
+                .map(Publication::offset)
+                .toList();
     }
 
     private String publishSix() {
@@ -103,7 +106,9 @@ public abstract class BrokerContract extends ContractSupport {
             positions.add(publish(CH, "{}", history(10)));
         }
         assertThat(positions).extracting(StreamPosition::offset).containsExactly(1L, 2L, 3L, 4L, 5L);
-        assertThat(positions).extracting(StreamPosition::epoch).containsOnly(positions.get(0).epoch());
+        assertThat(positions)
+                .extracting(StreamPosition::epoch)
+                .containsOnly(positions.get(0).epoch());
         assertThat(positions.get(0).epoch()).isNotEmpty();
         assertThat(history(CH, HistoryFilter.POSITION_ONLY).position()).isEqualTo(positions.get(4));
     }
@@ -136,7 +141,9 @@ public abstract class BrokerContract extends ContractSupport {
             for (Future<List<Long>> f : results) {
                 all.addAll(f.get());
             }
-            assertThat(all).containsExactlyInAnyOrderElementsOf(LongStream.rangeClosed(1, threads * each).boxed().toList());
+            assertThat(all)
+                    .containsExactlyInAnyOrderElementsOf(
+                            LongStream.rangeClosed(1, threads * each).boxed().toList());
             assertThat(offsets(ALL)).isSorted().hasSize(threads * each);
         } finally {
             pool.shutdownNow();
@@ -148,7 +155,9 @@ public abstract class BrokerContract extends ContractSupport {
         StreamPosition before = history(CH, HistoryFilter.POSITION_ONLY).position();
         assertThat(before.offset()).isZero();
         assertThat(before.epoch()).isNotEmpty();
-        assertThat(history(CH, ALL).position()).as("a second read sees the same epoch").isEqualTo(before);
+        assertThat(history(CH, ALL).position())
+                .as("a second read sees the same epoch")
+                .isEqualTo(before);
 
         assertThat(publish(CH, "{}", history(10))).isEqualTo(new StreamPosition(1, before.epoch()));
     }
@@ -170,8 +179,10 @@ public abstract class BrokerContract extends ContractSupport {
         publish(CH, "{}", shortLived);
 
         elapse(SHORT_TTL.plusMillis(1));
-        StreamPosition restarted = eventually().until(() -> history(CH, HistoryFilter.POSITION_ONLY).position(),
-            p -> !p.epoch().equals(first.epoch()));
+        StreamPosition restarted = eventually()
+                .until(
+                        () -> history(CH, HistoryFilter.POSITION_ONLY).position(),
+                        p -> !p.epoch().equals(first.epoch()));
         assertThat(restarted.offset()).isZero();
         assertThat(publish(CH, "{}", history(10))).isEqualTo(new StreamPosition(1, restarted.epoch()));
     }
@@ -181,7 +192,8 @@ public abstract class BrokerContract extends ContractSupport {
     @Test
     void historyReturnsDataInfoAndTagsAsPublished() {
         ClientInfo publisher = clientInfo("c1", "42");
-        PublishOptions o = new PublishOptions(10, LONG_TTL, META_TTL, publisher, Map.of("k", "v", "kind", "note"), null, null);
+        PublishOptions o =
+                new PublishOptions(10, LONG_TTL, META_TTL, publisher, Map.of("k", "v", "kind", "note"), null, null);
         publish(CH, "{\"text\":\"hi ✓\"}", o);
         publish(CH, "{\"text\":\"server\"}", history(10));
 
@@ -200,21 +212,25 @@ public abstract class BrokerContract extends ContractSupport {
     void historyReadsForwardAfterSinceUpToTheLimit() {
         String epoch = publishSix();
         assertThat(offsets(new HistoryFilter(null, 2, false))).containsExactly(1L, 2L);
-        assertThat(offsets(new HistoryFilter(new StreamPosition(3, epoch), 2, false))).containsExactly(4L, 5L);
+        assertThat(offsets(new HistoryFilter(new StreamPosition(3, epoch), 2, false)))
+                .containsExactly(4L, 5L);
         assertThat(offsets(new HistoryFilter(new StreamPosition(3, epoch), HistoryFilter.NO_LIMIT, false)))
-            .containsExactly(4L, 5L, 6L);
+                .containsExactly(4L, 5L, 6L);
         assertThat(offsets(new HistoryFilter(new StreamPosition(6, epoch), HistoryFilter.NO_LIMIT, false)))
-            .as("nothing after the top").isEmpty();
+                .as("nothing after the top")
+                .isEmpty();
     }
 
     @Test
     void historyReadsNewestFirstBeforeSinceWhenReversed() {
         String epoch = publishSix();
         assertThat(offsets(new HistoryFilter(null, 2, true))).containsExactly(6L, 5L);
-        assertThat(offsets(new HistoryFilter(null, HistoryFilter.NO_LIMIT, true))).containsExactly(6L, 5L, 4L, 3L, 2L, 1L);
+        assertThat(offsets(new HistoryFilter(null, HistoryFilter.NO_LIMIT, true)))
+                .containsExactly(6L, 5L, 4L, 3L, 2L, 1L);
         assertThat(offsets(new HistoryFilter(new StreamPosition(4, epoch), HistoryFilter.NO_LIMIT, true)))
-            .containsExactly(3L, 2L, 1L);
-        assertThat(offsets(new HistoryFilter(new StreamPosition(4, epoch), 1, true))).containsExactly(3L);
+                .containsExactly(3L, 2L, 1L);
+        assertThat(offsets(new HistoryFilter(new StreamPosition(4, epoch), 1, true)))
+                .containsExactly(3L);
     }
 
     @Test
@@ -241,7 +257,8 @@ public abstract class BrokerContract extends ContractSupport {
 
     @Test
     void historyExpiresAfterItsTtlButThePositionStays() {
-        StreamPosition published = publish(CH, "{}", new PublishOptions(10, SHORT_TTL, META_TTL, null, null, null, null));
+        StreamPosition published =
+                publish(CH, "{}", new PublishOptions(10, SHORT_TTL, META_TTL, null, null, null, null));
         assertThat(history(CH, ALL).publications()).hasSize(1);
 
         elapse(SHORT_TTL.plusMillis(1));
@@ -274,7 +291,9 @@ public abstract class BrokerContract extends ContractSupport {
 
         eventually().until(() -> handler.texts(CH).contains("\"after\""));
         assertThat(handler.texts(CH)).containsExactly("\"once\"", "\"after\"");
-        assertThat(history(CH, ALL).publications()).extracting(p -> text(p.data())).containsExactly("\"once\"", "\"after\"");
+        assertThat(history(CH, ALL).publications())
+                .extracting(p -> text(p.data()))
+                .containsExactly("\"once\"", "\"after\"");
     }
 
     @Test
@@ -308,12 +327,16 @@ public abstract class BrokerContract extends ContractSupport {
         CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).join();
 
         eventually().until(() -> handler.publications.size() >= 100);
-        assertThat(handler.offsets(CH)).containsExactlyElementsOf(LongStream.rangeClosed(1, 100).boxed().toList());
-        assertThat(handler.texts(CH)).containsExactlyElementsOf(
-            LongStream.range(0, 100).mapToObj(Long::toString).toList());
+        assertThat(handler.offsets(CH))
+                .containsExactlyElementsOf(
+                        LongStream.rangeClosed(1, 100).boxed().toList());
+        assertThat(handler.texts(CH))
+                .containsExactlyElementsOf(
+                        LongStream.range(0, 100).mapToObj(Long::toString).toList());
         String epoch = sent.get(0).join().epoch();
         assertThat(handler.publications).allSatisfy(d -> {
-            assertThat(d.position()).isEqualTo(new StreamPosition(d.publication().offset(), epoch));
+            assertThat(d.position())
+                    .isEqualTo(new StreamPosition(d.publication().offset(), epoch));
         });
     }
 
@@ -321,8 +344,11 @@ public abstract class BrokerContract extends ContractSupport {
     void deliveredPublicationCarriesDataInfoAndTags() {
         broker.subscribe(CH).join();
         ClientInfo publisher = clientInfo("c1", "42");
-        broker.publish(CH, bytes("{\"n\":1}"), new PublishOptions(0, Duration.ZERO, META_TTL, publisher,
-            Map.of("k", "v"), null, null)).join();
+        broker.publish(
+                        CH,
+                        bytes("{\"n\":1}"),
+                        new PublishOptions(0, Duration.ZERO, META_TTL, publisher, Map.of("k", "v"), null, null))
+                .join();
 
         eventually().until(() -> handler.publications.size() == 1);
         Publication p = handler.publications.get(0).publication();
@@ -395,8 +421,11 @@ public abstract class BrokerContract extends ContractSupport {
         broker.publishJoin("other", who).join();
 
         eventually().until(() -> handler.joinsAndLeaves.size() >= 2);
-        assertThat(handler.joinsAndLeaves).extracting(RecordingHandler.Presence::kind, RecordingHandler.Presence::channel)
-            .containsExactly(org.assertj.core.groups.Tuple.tuple("join", CH), org.assertj.core.groups.Tuple.tuple("leave", CH));
+        assertThat(handler.joinsAndLeaves)
+                .extracting(RecordingHandler.Presence::kind, RecordingHandler.Presence::channel)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("join", CH),
+                        org.assertj.core.groups.Tuple.tuple("leave", CH));
         assertSameInfo(handler.joinsAndLeaves.get(0).info(), who);
         assertSameInfo(handler.joinsAndLeaves.get(1).info(), who);
     }
@@ -407,7 +436,9 @@ public abstract class BrokerContract extends ContractSupport {
         broker.publishToNode(nodeId(), bytes("{\"call\":2}")).join();
 
         eventually().until(() -> handler.nodeMessages.size() >= 2);
-        assertThat(handler.nodeMessages).extracting(ContractSupport::text).containsExactly("{\"call\":1}", "{\"call\":2}");
+        assertThat(handler.nodeMessages)
+                .extracting(ContractSupport::text)
+                .containsExactly("{\"call\":1}", "{\"call\":2}");
     }
 
     @Test

@@ -125,7 +125,9 @@ public abstract class ConnectionRegistryContract extends ContractSupport {
         assertThat(registry.byUser("43").join()).containsExactly(moved);
         assertThat(registry.byRoutingKey("proj-2:prod").join()).containsExactly(moved);
         assertThat(registry.byUser("42").join()).as("not under its old user").isEmpty();
-        assertThat(registry.byRoutingKey(KEY).join()).as("not under its old routing key").isEmpty();
+        assertThat(registry.byRoutingKey(KEY).join())
+                .as("not under its old routing key")
+                .isEmpty();
         assertThat(registry.all().join()).containsExactly(moved);
     }
 
@@ -138,7 +140,10 @@ public abstract class ConnectionRegistryContract extends ContractSupport {
         List<ConnectionEntry> all = registry.all().join();
         assertThat(all).hasSize(200);
         assertThat(all).extracting(ConnectionEntry::connectedAt).isSorted();
-        assertThat(registry.byUser("u3").join()).hasSize(20).extracting(ConnectionEntry::clientId).startsWith("c3", "c13");
+        assertThat(registry.byUser("u3").join())
+                .hasSize(20)
+                .extracting(ConnectionEntry::clientId)
+                .startsWith("c3", "c13");
         assertThat(registry.byRoutingKey(KEY).join()).hasSize(200);
     }
 }

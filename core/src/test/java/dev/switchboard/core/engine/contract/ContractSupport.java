@@ -24,6 +24,7 @@ public abstract class ContractSupport {
 
     /** Longest wait for an asynchronous engine to show an effect (delivery, expiry). */
     public static final Duration MAX_WAIT = Duration.ofSeconds(5);
+
     private static final Duration POLL = Duration.ofMillis(10);
 
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();

@@ -63,12 +63,15 @@ public abstract class PresenceManagerContract extends ContractSupport {
         assertSameInfo(who.get("c1"), clientInfo("c1", "42"));
         assertSameInfo(who.get("anon"), clientInfo("anon", ""));
         assertThat(stats()).isEqualTo(new PresenceStats(4, 3));
-        assertThat(presence.presence("chat:other").join()).as("channels are separate").isEmpty();
+        assertThat(presence.presence("chat:other").join())
+                .as("channels are separate")
+                .isEmpty();
     }
 
     @Test
     void entryWithoutInfoIsListedWithoutInfo() {
-        presence.addPresence(CH, new ClientInfo("c1", "42", null, null), LONG_TTL).join();
+        presence.addPresence(CH, new ClientInfo("c1", "42", null, null), LONG_TTL)
+                .join();
 
         ClientInfo listed = who().get("c1");
         assertThat(listed.user()).isEqualTo("42");

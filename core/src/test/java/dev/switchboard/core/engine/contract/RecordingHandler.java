@@ -11,12 +11,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class RecordingHandler implements BrokerEventHandler {
 
     /** One publication as the handler received it. */
-    public record Delivery(String channel, Publication publication, StreamPosition position) {
-    }
+    public record Delivery(String channel, Publication publication, StreamPosition position) {}
 
     /** A join or leave as the handler received it. */
-    public record Presence(String kind, String channel, ClientInfo info) {
-    }
+    public record Presence(String kind, String channel, ClientInfo info) {}
 
     public final List<Delivery> publications = new CopyOnWriteArrayList<>();
     public final List<Presence> joinsAndLeaves = new CopyOnWriteArrayList<>();
@@ -26,13 +24,18 @@ public final class RecordingHandler implements BrokerEventHandler {
 
     /** Payloads delivered on a channel, as text, in arrival order. */
     public List<String> texts(String channel) {
-        return publications.stream().filter(d -> d.channel().equals(channel))
-            .map(d -> new String(d.publication().data(), java.nio.charset.StandardCharsets.UTF_8)).toList();
+        return publications.stream()
+                .filter(d -> d.channel().equals(channel))
+                .map(d -> new String(d.publication().data(), java.nio.charset.StandardCharsets.UTF_8))
+                .toList();
     }
 
     /** Offsets delivered on a channel, in arrival order. */
     public List<Long> offsets(String channel) {
-        return publications.stream().filter(d -> d.channel().equals(channel)).map(d -> d.publication().offset()).toList();
+        return publications.stream()
+                .filter(d -> d.channel().equals(channel))
+                .map(d -> d.publication().offset())
+                .toList();
     }
 
     @Override

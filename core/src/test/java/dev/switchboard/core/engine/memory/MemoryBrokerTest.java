@@ -20,7 +20,8 @@ class MemoryBrokerTest {
     private final MemoryBroker broker = new MemoryBroker(clock);
 
     private static PublishOptions history(Duration metaTtl, String idempotencyKey) {
-        return new PublishOptions(10, Duration.ofSeconds(5), metaTtl, null, null, idempotencyKey, Duration.ofSeconds(5));
+        return new PublishOptions(
+                10, Duration.ofSeconds(5), metaTtl, null, null, idempotencyKey, Duration.ofSeconds(5));
     }
 
     @BeforeEach
@@ -52,7 +53,8 @@ class MemoryBrokerTest {
         assertThat(broker.streamCount()).isEqualTo(1);
         assertThat(publish("long", history(Duration.ofHours(1), null)).offset()).isEqualTo(kept.offset() + 1);
         assertThat(publish("short", history(Duration.ofSeconds(10), "k1")).offset())
-            .as("a new stream; the expired key no longer holds the publish back").isEqualTo(1);
+                .as("a new stream; the expired key no longer holds the publish back")
+                .isEqualTo(1);
         assertThat(broker.streamCount()).isEqualTo(2);
     }
 }

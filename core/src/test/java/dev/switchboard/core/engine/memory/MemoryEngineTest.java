@@ -6,8 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.core.engine.ConnectionEntry;
 import dev.switchboard.core.engine.PublishOptions;
-import dev.switchboard.core.node.Node;
 import dev.switchboard.core.engine.contract.ManualClock;
+import dev.switchboard.core.node.Node;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,8 +35,12 @@ class MemoryEngineTest {
     }
 
     private void publishWithHistory(String channel) {
-        engine.broker().publish(channel, "{}".getBytes(StandardCharsets.UTF_8),
-            new PublishOptions(10, Duration.ofSeconds(1), Duration.ofSeconds(1), null, null, null, null)).join();
+        engine.broker()
+                .publish(
+                        channel,
+                        "{}".getBytes(StandardCharsets.UTF_8),
+                        new PublishOptions(10, Duration.ofSeconds(1), Duration.ofSeconds(1), null, null, null, null))
+                .join();
     }
 
     @Test
@@ -59,7 +63,9 @@ class MemoryEngineTest {
     @Test
     void closingTheNodeStopsTheTimerAndEmptiesTheParts() {
         Node node = nodeOn(engine);
-        engine.connectionRegistry().add(new ConnectionEntry("c1", "alice", null, "n1", 1)).join();
+        engine.connectionRegistry()
+                .add(new ConnectionEntry("c1", "alice", null, "n1", 1))
+                .join();
 
         node.close();
 
@@ -70,13 +76,15 @@ class MemoryEngineTest {
     @Test
     void startsOnceAndNotAfterClose() {
         nodeOn(engine);
-        assertThatThrownBy(() -> nodeOn(engine)).isInstanceOf(IllegalStateException.class)
-            .hasMessageContaining("already started");
+        assertThatThrownBy(() -> nodeOn(engine))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("already started");
 
         MemoryEngine closed = new MemoryEngine();
         closed.close();
-        assertThatThrownBy(() -> nodeOn(closed)).isInstanceOf(IllegalStateException.class)
-            .hasMessageContaining("closed");
+        assertThatThrownBy(() -> nodeOn(closed))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("closed");
     }
 
     @Test
