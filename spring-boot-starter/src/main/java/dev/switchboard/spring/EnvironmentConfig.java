@@ -136,10 +136,12 @@ public final class EnvironmentConfig {
         return out.toString().toLowerCase(Locale.ROOT);
     }
 
+    /** The mapping at a dotted section path ({@code client.proxy.connect}), made as needed. */
     private static ObjectNode section(ObjectNode root, String section) {
-        if (section.isEmpty()) {
-            return root;
+        ObjectNode node = root;
+        for (String part : section.isEmpty() ? new String[0] : section.split("\\.")) {
+            node = node.has(part) ? (ObjectNode) node.get(part) : node.putObject(part);
         }
-        return root.has(section) ? (ObjectNode) root.get(section) : root.putObject(section);
+        return node;
     }
 }

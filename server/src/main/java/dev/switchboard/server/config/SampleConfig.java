@@ -2,7 +2,6 @@ package dev.switchboard.server.config;
 
 import dev.switchboard.transport.config.ConfigKey;
 import dev.switchboard.transport.config.ConfigKeys;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,36 +53,77 @@ public final class SampleConfig {
 
     /** The sample, with empty secrets. */
     public static String text() {
+        return text(ConfigKeys.ALL);
+    }
+
+    /**
+     * The sample of these keys: nested mappings as deep as their paths, each section written
+     * where its first key stands in the table, so a key added at the end of the table still
+     * lands in its own section (a section written twice would be a duplicate key).
+     */
+    static String text(List<? extends ConfigKey<?, ?>> keys) {
+        Section root = new Section("");
+        keys.forEach(root::add);
         StringBuilder out = new StringBuilder(HEADER);
-        // Grouped by section in the order sections first appear, so a key added at the end of the
-        // table still lands in its own section (a section written twice would be a duplicate key).
-        Map<String, List<ConfigKey<?, ?>>> sections = new LinkedHashMap<>();
-        ConfigKeys.ALL.forEach(k ->
-                sections.computeIfAbsent(k.section(), s -> new ArrayList<>()).add(k));
-        String previous = null;
-        for (ConfigKey<?, ?> key : ConfigKeys.ALL) {
-            String section = key.section();
-            if (section.isEmpty()) {
-                out.append("".equals(previous) ? "" : "\n");
+        boolean previousWasKey = false;
+        for (Object child : root.children.values()) {
+            if (child instanceof ConfigKey<?, ?> key) {
+                out.append(previousWasKey ? "" : "\n");
                 appendKey(out, key, "");
-                previous = section;
-                continue;
-            }
-            if (sections.get(section).get(0) != key) {
-                continue; // written with the first key of its section
-            }
-            previous = section;
-            out.append('\n');
-            if (SECTION_NOTES.containsKey(section)) {
-                out.append("# ").append(SECTION_NOTES.get(section)).append('\n');
-            }
-            out.append(section).append(":\n");
-            sections.get(section).forEach(k -> appendKey(out, k, "  "));
-            if (section.equals("channel")) {
-                out.append(NAMESPACES);
+                previousWasKey = true;
+            } else {
+                out.append('\n');
+                appendSection(out, (Section) child, "");
+                previousWasKey = false;
             }
         }
         return out.toString();
+    }
+
+    private static void appendSection(StringBuilder out, Section section, String indent) {
+        if (SECTION_NOTES.containsKey(section.path)) {
+            out.append(indent)
+                    .append("# ")
+                    .append(SECTION_NOTES.get(section.path))
+                    .append('\n');
+        }
+        out.append(indent).append(section.name()).append(":\n");
+        for (Object child : section.children.values()) {
+            if (child instanceof ConfigKey<?, ?> key) {
+                appendKey(out, key, indent + "  ");
+            } else {
+                appendSection(out, (Section) child, indent + "  ");
+            }
+        }
+        if (section.path.equals("channel")) {
+            out.append(NAMESPACES);
+        }
+    }
+
+    /** One mapping of the sample: keys and sub-sections, in the order they first appear. */
+    private static final class Section {
+        final String path;
+        final Map<String, Object> children = new LinkedHashMap<>();
+
+        Section(String path) {
+            this.path = path;
+        }
+
+        String name() {
+            return path.substring(path.lastIndexOf('.') + 1);
+        }
+
+        void add(ConfigKey<?, ?> key) {
+            String rest = path.isEmpty() ? key.path() : key.path().substring(path.length() + 1);
+            int dot = rest.indexOf('.');
+            if (dot < 0) {
+                children.put(rest, key);
+                return;
+            }
+            String name = rest.substring(0, dot);
+            String childPath = path.isEmpty() ? name : path + "." + name;
+            ((Section) children.computeIfAbsent(name, n -> new Section(childPath))).add(key);
+        }
     }
 
     private static void appendKey(StringBuilder out, ConfigKey<?, ?> key, String indent) {

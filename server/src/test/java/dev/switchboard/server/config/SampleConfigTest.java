@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.transport.config.ConfigAssertions;
+import dev.switchboard.transport.config.ConfigKey;
 import dev.switchboard.transport.config.ConfigKeys;
+import dev.switchboard.transport.config.KeyType;
 import dev.switchboard.transport.config.ServerConfig;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,5 +60,20 @@ class SampleConfigTest {
                 assertThat(lines[i - 1].trim()).as("comment above: " + line).startsWith("#");
             }
         }
+    }
+
+    @Test
+    void nestedKeysAreWrittenAsNestedMappings() {
+        List<ConfigKey<Object, ?>> keys = List.of(
+                ConfigKey.of("x.proxy.connect.endpoint", KeyType.STRING, "http://a", (b, v) -> {}, "Where."),
+                ConfigKey.of("x.plain", KeyType.INT, 5, (b, v) -> {}, "Plain."),
+                ConfigKey.of("x.proxy.connect.timeout", KeyType.INT, 1, (b, v) -> {}, "How long."),
+                ConfigKey.of("x.proxy.refresh.endpoint", KeyType.STRING, "http://b", (b, v) -> {}, "Where else."));
+        ObjectNode tree = ConfigLoader.parse(SampleConfig.text(keys), "sample");
+        assertThat(tree.at("/x/proxy/connect/endpoint").asText()).isEqualTo("http://a");
+        assertThat(tree.at("/x/proxy/connect/timeout").asInt()).isEqualTo(1);
+        assertThat(tree.at("/x/proxy/refresh/endpoint").asText()).isEqualTo("http://b");
+        assertThat(tree.at("/x/plain").asInt()).isEqualTo(5);
+        assertThat(tree.get("x").size()).isEqualTo(2);
     }
 }

@@ -8,6 +8,7 @@ import dev.switchboard.core.channel.ChannelOptions;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Turns a config tree into a validated {@link ServerConfig} by walking {@link ConfigKeys}: refuses
@@ -97,25 +98,30 @@ public final class ConfigBinder {
     }
 
     private static void refuseUnknownKeys(YamlSection root) {
-        root.allowOnly(ConfigKeys.namesIn(""));
-        for (String name : ConfigKeys.namesIn("")) {
-            if (!ConfigKeys.namesIn(name).isEmpty()) {
-                YamlSection section = root.section(name);
-                if (section != null) {
-                    section.allowOnly(ConfigKeys.namesIn(name));
-                }
-            }
-        }
+        refuseUnknownKeys(root, "");
         YamlSection channel = root.section("channel");
         for (YamlSection ns : channel == null ? List.<YamlSection>of() : channel.sections(ConfigKeys.NAMESPACES)) {
             ns.allowOnly(ConfigKeys.namespaceNames());
         }
     }
 
+    /** Refuses what no key names in the mapping at {@code path}, and below it, at any depth. */
+    private static void refuseUnknownKeys(YamlSection section, String path) {
+        Set<String> names = ConfigKeys.namesIn(path);
+        section.allowOnly(names);
+        for (String name : names) {
+            String child = path.isEmpty() ? name : path + "." + name;
+            YamlSection sub = ConfigKeys.isSection(child) ? section.section(name) : null;
+            if (sub != null) {
+                refuseUnknownKeys(sub, child);
+            }
+        }
+    }
+
     /** Sets every key of {@code keys} present in the tree; their paths are relative to {@code base}. */
     private static <B> B bindAll(YamlSection base, List<ConfigKey<B, ?>> keys, B builder) {
         for (ConfigKey<B, ?> key : keys) {
-            key.bind(key.section().isEmpty() ? base : base.section(key.section()), builder);
+            key.bind(key.section().isEmpty() ? base : base.at(key.section()), builder);
         }
         return builder;
     }

@@ -49,7 +49,8 @@ public final class ConfigKey<B, T> {
     /**
      * A key.
      *
-     * @param path dotted YAML path, at most one section deep ({@code port}, {@code client.ping_interval});
+     * @param path dotted YAML path, any depth ({@code port}, {@code client.ping_interval},
+     *     {@code client.proxy.connect.endpoint});
      *     channel options are relative to their section ({@code history_size})
      * @param defaultValue the default, a named constant of the core or the section class
      * @param setter the builder setter the value goes to; it checks the value

@@ -272,20 +272,31 @@ public final class ConfigKeys {
         return CHANNEL_OPTIONS.stream().filter(k -> option.equals(k.name())).findFirst();
     }
 
-    /** Names a section may hold: its keys and sub-sections; {@code ""} is the top level. */
+    /** Names a mapping at {@code section} may hold: its keys and sub-sections; {@code ""} is the top level. */
     static Set<String> namesIn(String section) {
+        return namesIn(ALL, section);
+    }
+
+    /** {@link #namesIn(String)} of a given list of keys, at any depth. */
+    static Set<String> namesIn(List<? extends ConfigKey<?, ?>> keys, String section) {
+        String prefix = section.isEmpty() ? "" : section + ".";
         Set<String> out = new LinkedHashSet<>();
-        for (ConfigKey<?, ?> k : ALL) {
-            if (k.section().equals(section)) {
-                out.add(k.name());
-            } else if (section.isEmpty()) {
-                out.add(k.section());
+        for (ConfigKey<?, ?> k : keys) {
+            if (k.path().startsWith(prefix)) {
+                String rest = k.path().substring(prefix.length());
+                int dot = rest.indexOf('.');
+                out.add(dot < 0 ? rest : rest.substring(0, dot));
             }
         }
         if (section.equals("channel")) {
             out.add(NAMESPACES);
         }
         return out;
+    }
+
+    /** Whether {@code path} names a mapping of keys ({@code client}, {@code client.proxy}), not a key. */
+    static boolean isSection(String path) {
+        return ALL.stream().anyMatch(k -> k.path().startsWith(path + "."));
     }
 
     /** Names a {@code channel.namespaces[]} entry may hold. */

@@ -172,6 +172,23 @@ final class YamlSection {
         return new YamlSection((ObjectNode) v, key(name));
     }
 
+    /**
+     * The mapping at a dotted path below this one ({@code proxy.connect}), or {@code null} when
+     * any part of it is absent.
+     *
+     * @throws ConfigException when a part is present but not a mapping
+     */
+    YamlSection at(String dottedPath) {
+        YamlSection s = this;
+        for (String part : dottedPath.split("\\.")) {
+            s = s.section(part);
+            if (s == null) {
+                return null;
+            }
+        }
+        return s;
+    }
+
     /** A list of mappings, empty when absent. */
     List<YamlSection> sections(String name) {
         List<YamlSection> out = new ArrayList<>();

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -77,5 +78,20 @@ class ConfigKeysTest {
                         .readTree(
                                 "{\"channel\": {\"namespaces\": [{\"name\": \"a\", \"history_meta_ttl\": \"-1s\"}]}}")))
                 .hasMessageStartingWith("channel.namespaces[0].history_meta_ttl:");
+    }
+
+    @Test
+    void sectionsNestAsDeepAsTheirPaths() {
+        List<ConfigKey<Object, ?>> keys = List.of(
+                ConfigKey.of("a.b.c", KeyType.INT, 1, (b, v) -> {}, "deep"),
+                ConfigKey.of("a.d", KeyType.INT, 2, (b, v) -> {}, "shallow"),
+                ConfigKey.of("e", KeyType.INT, 3, (b, v) -> {}, "top"));
+        assertThat(ConfigKeys.namesIn(keys, "")).containsExactly("a", "e");
+        assertThat(ConfigKeys.namesIn(keys, "a")).containsExactly("b", "d");
+        assertThat(ConfigKeys.namesIn(keys, "a.b")).containsExactly("c");
+        assertThat(ConfigKeys.namesIn(keys, "a.b.c")).isEmpty();
+        assertThat(keys.get(0).section()).isEqualTo("a.b");
+        assertThat(keys.get(0).name()).isEqualTo("c");
+        assertThat(keys.get(0).env()).isEqualTo("SWITCHBOARD_A_B_C");
     }
 }
