@@ -1,6 +1,5 @@
 package dev.switchboard.redis;
 
-import dev.switchboard.core.channel.ChannelOptions;
 import dev.switchboard.core.engine.Broker;
 import dev.switchboard.core.engine.BrokerEventHandler;
 import dev.switchboard.core.engine.ClientInfo;
@@ -247,7 +246,7 @@ public final class RedisBroker implements Broker {
                 b(since),
                 b(filter.limit()),
                 b(filter.reverse() ? "1" : "0"),
-                b(seconds(ChannelOptions.DEFAULT_HISTORY_META_TTL)),
+                b(seconds(filter.metaTtl())),
                 b(newEpoch()));
         return f.handle((r, e) -> {
             if (e != null) {

@@ -370,17 +370,20 @@ public final class Node implements AutoCloseable {
      *     {@link ProtocolError#UNRECOVERABLE_POSITION} when {@code since} names another epoch
      */
     public CompletableFuture<HistoryResult> history(String channel, HistoryFilter filter) {
+        ChannelOptions channelOptions;
         try {
-            if (!channelOptions(channel).historyEnabled()) {
+            channelOptions = channelOptions(channel);
+            if (!channelOptions.historyEnabled()) {
                 throw ProtocolError.NOT_AVAILABLE;
             }
         } catch (ProtocolError e) {
             return CompletableFuture.failedFuture(e);
         }
+        filter = filter.withMetaTtl(channelOptions.historyMetaTtl());
         // Asking for everything must not mean everything: a reply is held whole in memory.
         int cap = options.historyMaxPublicationLimit();
         if (filter.limit() == HistoryFilter.NO_LIMIT || filter.limit() > cap) {
-            filter = new HistoryFilter(filter.since(), cap, filter.reverse());
+            filter = new HistoryFilter(filter.since(), cap, filter.reverse(), filter.metaTtl());
         }
         StreamPosition since = filter.since();
         return broker.history(channel, filter).thenApply(h -> {

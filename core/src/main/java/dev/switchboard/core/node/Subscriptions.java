@@ -82,7 +82,8 @@ final class Subscriptions {
         if (sub.recoverable && p.recover()) {
             ChannelOptions opts = sub.options;
             int max = opts.recoveryMaxPublicationLimit() > 0 ? opts.recoveryMaxPublicationLimit() : opts.historySize();
-            HistoryFilter filter = new HistoryFilter(new StreamPosition(p.offset(), p.epoch()), max + 1, false);
+            HistoryFilter filter =
+                    new HistoryFilter(new StreamPosition(p.offset(), p.epoch()), max + 1, false, opts.historyMetaTtl());
             return node.broker().history(sub.channel, filter).thenApply(h -> {
                 Recovery.Outcome o = Recovery.apply(p.epoch(), p.offset(), max, client.maxReplyBytes(), h);
                 node.metrics().recovery(o.recovered());
@@ -90,7 +91,7 @@ final class Subscriptions {
             });
         }
         return node.broker()
-                .history(sub.channel, HistoryFilter.POSITION_ONLY)
+                .history(sub.channel, HistoryFilter.POSITION_ONLY.withMetaTtl(sub.options.historyMetaTtl()))
                 .thenApply(h -> new PreparedSubscription(sub, false, false, List.of(), h.position(), data));
     }
 

@@ -71,4 +71,11 @@ class ChannelRulesTest {
                         .namespace("a", ChannelOptions.defaults()))
                 .hasMessageContaining("twice");
     }
+
+    @Test
+    void aHistoryReadWithoutOptionsKeepsThePositionAsLongAsAChannelByDefault() {
+        // Two packages that may not import each other hold the same default; this keeps them equal.
+        assertThat(dev.switchboard.core.engine.HistoryFilter.DEFAULT_META_TTL)
+                .isEqualTo(ChannelOptions.DEFAULT_HISTORY_META_TTL);
+    }
 }

@@ -164,7 +164,13 @@ public final class MemoryBroker implements Broker {
     public CompletableFuture<HistoryResult> history(String channel, HistoryFilter filter) {
         long now = clock.millis();
         synchronized (lock(channel)) {
+            MemoryStream existing = streams.get(channel);
+            boolean created = existing == null || existing.metaExpired(now);
             MemoryStream s = stream(channel, now);
+            if (created) {
+                // A read fixes the epoch of a channel nobody published to; it lasts as the reader says.
+                s.touch(filter.metaTtl().toMillis(), now);
+            }
             List<Publication> pubs = s.read(filter, now);
             return CompletableFuture.completedFuture(new HistoryResult(pubs, s.position()));
         }

@@ -187,6 +187,20 @@ public abstract class BrokerContract extends ContractSupport {
         assertThat(publish(CH, "{}", history(10))).isEqualTo(new StreamPosition(1, restarted.epoch()));
     }
 
+    @Test
+    void positionAReadCreatesLivesAsLongAsTheReaderSays() {
+        HistoryFilter shortLived = HistoryFilter.POSITION_ONLY.withMetaTtl(SHORT_TTL);
+        StreamPosition first = history(CH, shortLived).position();
+        assertThat(first.offset()).isZero();
+
+        elapse(SHORT_TTL.plusMillis(1));
+        StreamPosition next = eventually()
+                .until(() -> history(CH, shortLived).position(), p -> !p.epoch().equals(first.epoch()));
+        assertThat(next.offset())
+                .as("a read of a channel nobody publishes to holds nothing for long")
+                .isZero();
+    }
+
     // ---- history ----
 
     @Test
