@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.transport.config.ConfigKey;
 import dev.switchboard.transport.config.ConfigKeys;
 import dev.switchboard.transport.config.Durations;
-import dev.switchboard.transport.config.Engine;
+import dev.switchboard.transport.config.EngineType;
 import dev.switchboard.transport.config.KeyType;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -89,7 +89,7 @@ public final class ConfigurationMetadata {
                 .addObject()
                 .put("name", "switchboard.engine")
                 .putArray("values");
-        for (Engine e : Engine.values()) {
+        for (EngineType e : EngineType.values()) {
             engines.addObject().put("value", e.configName());
         }
         return root;
@@ -116,7 +116,7 @@ public final class ConfigurationMetadata {
             p.put("defaultValue", i);
         } else if (value instanceof Boolean b) {
             p.put("defaultValue", b);
-        } else if (value instanceof Engine e) {
+        } else if (value instanceof EngineType e) {
             p.put("defaultValue", e.configName());
         } else if (value instanceof List<?> l && !l.isEmpty()) {
             l.forEach(v -> ((ArrayNode) p.withArray("defaultValue")).add(v.toString()));

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.switchboard.core.channel.ChannelOptions;
 import dev.switchboard.transport.config.ConfigException;
-import dev.switchboard.transport.config.Engine;
+import dev.switchboard.transport.config.EngineType;
 import dev.switchboard.transport.config.ServerConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +28,7 @@ class EnvironmentConfigTest {
         ServerConfig config = EnvironmentConfig.bind(env(Map.of()));
         ServerConfig defaults = ServerConfig.defaults();
         assertThat(config.port()).isEqualTo(defaults.port());
-        assertThat(config.engine()).isEqualTo(Engine.MEMORY);
+        assertThat(config.engine()).isEqualTo(EngineType.MEMORY);
         assertThat(config.node().pingInterval()).isEqualTo(defaults.node().pingInterval());
         assertThat(config.toString()).isEqualTo(defaults.toString());
     }

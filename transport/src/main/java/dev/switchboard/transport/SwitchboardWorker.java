@@ -3,7 +3,7 @@ package dev.switchboard.transport;
 import dev.switchboard.core.node.Node;
 import dev.switchboard.core.node.NodeMetrics;
 import dev.switchboard.transport.config.ConfigException;
-import dev.switchboard.transport.config.Engine;
+import dev.switchboard.transport.config.EngineType;
 import dev.switchboard.transport.config.ServerConfig;
 import dev.switchboard.transport.metrics.MicrometerNodeMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -31,7 +31,7 @@ public final class SwitchboardWorker implements AutoCloseable {
     private final Node node;
 
     private SwitchboardWorker(ServerConfig config, MeterRegistry meters) {
-        if (config.engine() != Engine.REDIS) {
+        if (config.engine() != EngineType.REDIS) {
             throw new ConfigException("engine", "a worker needs engine: redis to reach the cluster");
         }
         config.validate();

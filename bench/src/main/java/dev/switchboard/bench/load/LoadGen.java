@@ -8,7 +8,7 @@ import dev.switchboard.core.node.NodeOptions;
 import dev.switchboard.core.rpc.InvokeTarget;
 import dev.switchboard.transport.SwitchboardWorker;
 import dev.switchboard.transport.auth.TokenGenerator;
-import dev.switchboard.transport.config.Engine;
+import dev.switchboard.transport.config.EngineType;
 import dev.switchboard.transport.config.ServerConfig;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelOption;
@@ -571,7 +571,7 @@ public final class LoadGen {
         if (via.equals("worker")) {
             if (worker == null) {
                 ServerConfig cfg = ServerConfig.builder()
-                        .engine(Engine.REDIS)
+                        .engine(EngineType.REDIS)
                         .redisUrl(spec.path("redisUrl").asText())
                         .redisPrefix(spec.path("redisPrefix").asText("sb"))
                         .node(NodeOptions.builder().name("bench-worker").build())

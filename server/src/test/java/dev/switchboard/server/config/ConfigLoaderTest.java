@@ -7,7 +7,7 @@ import dev.switchboard.core.channel.ChannelOptions;
 import dev.switchboard.transport.config.ConfigAssertions;
 import dev.switchboard.transport.config.ConfigException;
 import dev.switchboard.transport.config.ConfigKeys;
-import dev.switchboard.transport.config.Engine;
+import dev.switchboard.transport.config.EngineType;
 import dev.switchboard.transport.config.ServerConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -273,7 +273,7 @@ class ConfigLoaderTest {
                 "engine: redis\nredis: {url: 'redis+sentinel://s1:26379,s2:26379/0#main', prefix: app1}\n",
                 "t",
                 Map.of());
-        assertThat(c.engine()).isEqualTo(Engine.REDIS);
+        assertThat(c.engine()).isEqualTo(EngineType.REDIS);
         assertThat(c.redisUrl()).startsWith("redis+sentinel://");
         assertThat(c.redisPrefix()).isEqualTo("app1");
         assertFails("engine: redis\nredis: {prefix: 'has space'}\n").hasMessageStartingWith("redis.prefix:");

@@ -40,8 +40,8 @@ public final class KeyType<T> {
                     ? "[]"
                     : "[" + String.join(", ", l.stream().map(KeyType::quote).toList()) + "]");
     /** {@code memory} or {@code redis}. */
-    public static final KeyType<Engine> ENGINE =
-            new KeyType<>("engine", s -> name -> engine(s, name), Engine::configName);
+    public static final KeyType<EngineType> ENGINE =
+            new KeyType<>("engine", s -> name -> engine(s, name), EngineType::configName);
 
     private final String description;
     private final Function<YamlSection, Function<String, T>> reader;
@@ -89,9 +89,9 @@ public final class KeyType<T> {
         return value == null ? "\"\"" : writer.apply(value);
     }
 
-    private static Engine engine(YamlSection s, String name) {
+    private static EngineType engine(YamlSection s, String name) {
         try {
-            return Engine.fromConfigName(s.textValue(name));
+            return EngineType.fromConfigName(s.textValue(name));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(s.key(name), e.getMessage());
         }

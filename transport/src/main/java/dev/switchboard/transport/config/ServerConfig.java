@@ -40,7 +40,7 @@ public final class ServerConfig {
     /** Default {@code address}: bind on every interface. */
     public static final String DEFAULT_ADDRESS = "0.0.0.0";
     /** Default {@code engine}: the in-memory engine, one node and nothing else to run. */
-    public static final Engine DEFAULT_ENGINE = Engine.MEMORY;
+    public static final EngineType DEFAULT_ENGINE = EngineType.MEMORY;
     /** Default {@code redis.url}: a Redis on this machine. Used only with {@code engine: redis}. */
     public static final String DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
     /** Default {@code client.max_message_size}: largest WebSocket frame accepted from a client, in bytes. */
@@ -77,7 +77,7 @@ public final class ServerConfig {
 
     private final int port;
     private final String address;
-    private final Engine engine;
+    private final EngineType engine;
     private final String redisUrl;
     private final String redisPrefix;
     private final TokenConfig token;
@@ -135,7 +135,7 @@ public final class ServerConfig {
         return address;
     }
     /** {@code engine}. */
-    public Engine engine() {
+    public EngineType engine() {
         return engine;
     }
     /** {@code redis.url}. */
@@ -267,7 +267,7 @@ public final class ServerConfig {
     public static final class Builder {
         private int port = DEFAULT_PORT;
         private String address = DEFAULT_ADDRESS;
-        private Engine engine = DEFAULT_ENGINE;
+        private EngineType engine = DEFAULT_ENGINE;
         private String redisUrl = DEFAULT_REDIS_URL;
         private String redisPrefix = DEFAULT_REDIS_PREFIX;
         private TokenConfig token = TokenConfig.empty();
@@ -315,7 +315,7 @@ public final class ServerConfig {
             return this;
         }
 
-        public Builder engine(Engine v) {
+        public Builder engine(EngineType v) {
             engine = Objects.requireNonNull(v, "engine");
             return this;
         }

@@ -20,7 +20,7 @@ class ServerConfigTest {
         assertThat(c.port()).isEqualTo(8000).isEqualTo(ServerConfig.DEFAULT_PORT);
         assertThat(c.address()).isEqualTo("0.0.0.0");
         assertThat(c.node().name()).isEqualTo(NodeOptions.builder().build().name());
-        assertThat(c.engine()).isEqualTo(Engine.MEMORY);
+        assertThat(c.engine()).isEqualTo(EngineType.MEMORY);
         assertThat(c.redisUrl()).isEqualTo(ServerConfig.DEFAULT_REDIS_URL);
         assertThat(c.token().hasAnyKey()).isFalse();
         assertThat(c.apiKey()).isNull();
@@ -206,7 +206,7 @@ class ServerConfigTest {
 
     @Test
     void redisEngineValidatesWithTheDefaultUrl() {
-        ServerConfig c = ServerConfig.builder().engine(Engine.REDIS).build();
+        ServerConfig c = ServerConfig.builder().engine(EngineType.REDIS).build();
         assertThat(c.validate()).isSameAs(c);
         assertThat(c.redisUrl()).isEqualTo(ServerConfig.DEFAULT_REDIS_URL);
         assertThat(c.redisPrefix()).isEqualTo(ServerConfig.DEFAULT_REDIS_PREFIX);

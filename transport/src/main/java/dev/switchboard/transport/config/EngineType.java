@@ -3,12 +3,14 @@ package dev.switchboard.transport.config;
 import java.util.Locale;
 
 /**
- * Which engine (broker, presence and registry) a node uses. Written lower case in the config
- * file and in {@code SWITCHBOARD_ENGINE}.
+ * Which engine (broker, presence and registries) the {@code engine} key names. Written lower case
+ * in the config file and in {@code SWITCHBOARD_ENGINE}. Not to be confused with the core's role
+ * {@link dev.switchboard.core.engine.Engine}, which {@code Engines} makes from it.
  *
- * <p>Every value runs in every build: the server ships both engines.
+ * <p>The application ships both engines; an embedder choosing {@link #REDIS} adds
+ * {@code switchboard-redis}.
  */
-public enum Engine {
+public enum EngineType {
     /** Everything in this process: one node, nothing else to run. The default. */
     MEMORY,
     /** Redis: many nodes and workers share one Redis deployment. */
@@ -24,8 +26,8 @@ public enum Engine {
      *
      * @throws IllegalArgumentException naming the accepted values
      */
-    public static Engine fromConfigName(String name) {
-        for (Engine e : values()) {
+    public static EngineType fromConfigName(String name) {
+        for (EngineType e : values()) {
             if (e.configName().equalsIgnoreCase(name == null ? "" : name.trim())) {
                 return e;
             }
