@@ -21,6 +21,7 @@ import dev.switchboard.transport.http.HttpChannelInitializer;
 import dev.switchboard.transport.http.HttpRefusals;
 import dev.switchboard.transport.http.HttpRouter;
 import dev.switchboard.transport.metrics.MicrometerNodeMetrics;
+import dev.switchboard.transport.websocket.OriginCheck;
 import dev.switchboard.transport.websocket.WebSocketUpgrade;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -153,8 +154,13 @@ public final class SwitchboardServer implements AutoCloseable {
         boss = new NioEventLoopGroup(1);
         workers = new NioEventLoopGroup(config.effectiveIoThreads());
         node.start();
+        OriginCheck origins = OriginCheck.of(config.clientAllowedOrigins());
+        if (origins.allowsAll()) {
+            log.warn("client.allowed_origins contains \"*\": a page on any web site may open WebSockets to this node"
+                    + " with its visitors' cookies; list your sites' origins instead once cookies authenticate");
+        }
         WebSocketUpgrade upgrade = new WebSocketUpgrade(
-                node, config.clientMaxMessageSize(), node.options().clientQueueMaxBytes());
+                node, config.clientMaxMessageSize(), node.options().clientQueueMaxBytes(), origins);
         ApiExecutor api = config.httpApiEnabled() ? new ApiExecutor(node, config.httpApiMaxResponseSize()) : null;
         this.api = api;
         Supplier<String> metrics = config.metricsEnabled() && registry instanceof PrometheusMeterRegistry prometheus

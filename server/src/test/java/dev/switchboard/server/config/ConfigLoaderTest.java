@@ -155,6 +155,7 @@ class ConfigLoaderTest {
                         "SWITCHBOARD_ALLOW_ANONYMOUS_CONNECT", "true",
                         "SWITCHBOARD_CLIENT_PING_INTERVAL", "40s",
                         "SWITCHBOARD_CLIENT_SUBSCRIBE_TO_CHANNELS", "a, b",
+                        "SWITCHBOARD_CLIENT_ALLOWED_ORIGINS", "https://a.example.com, https://*.b.example.com",
                         "SWITCHBOARD_METRICS_ENABLED", "false"));
         assertThat(c.port()).isEqualTo(9100);
         assertThat(c.node().name()).isEqualTo("from-env");
@@ -163,6 +164,7 @@ class ConfigLoaderTest {
         assertThat(c.node().allowAnonymous()).isTrue();
         assertThat(c.node().pingInterval()).isEqualTo(Duration.ofSeconds(40));
         assertThat(c.node().serverSideChannels()).containsExactly("a", "b");
+        assertThat(c.clientAllowedOrigins()).containsExactly("https://a.example.com", "https://*.b.example.com");
         assertThat(c.metricsEnabled()).isFalse();
     }
 

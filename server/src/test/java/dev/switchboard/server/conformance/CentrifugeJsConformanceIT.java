@@ -37,7 +37,9 @@ import org.junit.jupiter.api.Test;
  * with {@code CI=true}, where it fails: CI must run the suite.
  *
  * <p>The node is configured as documented at the top of
- * {@code conformance/test/centrifuge-js.test.mjs}; keep both in step.
+ * {@code conformance/test/centrifuge-js.test.mjs}; keep both in step. The suite also holds
+ * {@code conformance/test/browser-origin.test.mjs}, which drives a real Chromium against the origin
+ * check when one is installed and skips itself otherwise.
  */
 class CentrifugeJsConformanceIT {
 

@@ -33,18 +33,27 @@ public final class WsTestClient implements AutoCloseable {
     private final boolean paused;
 
     private WsTestClient(URI uri, boolean autoPong, boolean paused) {
+        this(uri, autoPong, paused, null);
+    }
+
+    private WsTestClient(URI uri, boolean autoPong, boolean paused, String origin) {
         this.autoPong = autoPong;
         this.paused = paused;
-        this.ws = HttpClient.newHttpClient()
-                .newWebSocketBuilder()
-                .connectTimeout(WAIT)
-                .buildAsync(uri, new Listener())
-                .join();
+        WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder();
+        if (origin != null) {
+            builder.header("Origin", origin);
+        }
+        this.ws = builder.connectTimeout(WAIT).buildAsync(uri, new Listener()).join();
     }
 
     /** Opens a connection that answers server pings. */
     public static WsTestClient open(String url) {
         return new WsTestClient(URI.create(url), true, false);
+    }
+
+    /** Opens a connection whose upgrade carries an {@code Origin} header, as a browser's does. */
+    public static WsTestClient openWithOrigin(String url, String origin) {
+        return new WsTestClient(URI.create(url), true, false, origin);
     }
 
     /** Opens a connection that stops reading after its first message, like a stuck client. */

@@ -119,6 +119,8 @@ public final class ConfigKeys {
             "Grace after a connection token expires before the client is disconnected (3005).").core("client_expired_close_delay"),
         server("client.max_message_size", BYTES, ServerConfig.DEFAULT_CLIENT_MAX_MESSAGE_SIZE,
             ServerConfig.Builder::clientMaxMessageSize, "Largest WebSocket frame accepted from a client, in bytes."),
+        server("client.allowed_origins", STRINGS, ServerConfig.DEFAULT_CLIENT_ALLOWED_ORIGINS, ServerConfig.Builder::clientAllowedOrigins,
+            "Origins (https://app.example.com, https://*.example.com, or *) whose pages may open WebSockets; empty: Origin must match Host."),
         node("client.subscribe_to_channels", STRINGS, List.<String>of(), NodeOptions.Builder::serverSideChannels,
             "Channels every connection is subscribed to by the server (comma-separated in the environment).").core("server_side_channels"));
 

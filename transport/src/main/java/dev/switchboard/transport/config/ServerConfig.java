@@ -3,6 +3,7 @@ package dev.switchboard.transport.config;
 import dev.switchboard.core.channel.ChannelRules;
 import dev.switchboard.core.node.NodeOptions;
 import dev.switchboard.transport.api.ApiExecutor;
+import dev.switchboard.transport.websocket.OriginCheck;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -45,6 +46,11 @@ public final class ServerConfig {
     public static final String DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
     /** Default {@code client.max_message_size}: largest WebSocket frame accepted from a client, in bytes. */
     public static final int DEFAULT_CLIENT_MAX_MESSAGE_SIZE = 65_536;
+    /**
+     * Default {@code client.allowed_origins}: none listed, so a browser's WebSocket upgrade must come
+     * from the origin the {@code Host} header names (see {@link OriginCheck}).
+     */
+    public static final List<String> DEFAULT_CLIENT_ALLOWED_ORIGINS = List.of();
     /** Default {@code http_api.enabled}: the HTTP server API at {@code /api} is served (it needs {@code api_key}). */
     public static final boolean DEFAULT_HTTP_API_ENABLED = true;
     /**
@@ -84,6 +90,7 @@ public final class ServerConfig {
     private final String apiKey;
     private final NodeOptions node;
     private final int clientMaxMessageSize;
+    private final List<String> clientAllowedOrigins;
     private final ChannelConfig channel;
     private final boolean httpApiEnabled;
     private final boolean metricsEnabled;
@@ -103,6 +110,7 @@ public final class ServerConfig {
         apiKey = b.apiKey;
         node = b.node;
         clientMaxMessageSize = b.clientMaxMessageSize;
+        clientAllowedOrigins = b.clientAllowedOrigins;
         channel = b.channel;
         httpApiEnabled = b.httpApiEnabled;
         metricsEnabled = b.metricsEnabled;
@@ -167,6 +175,13 @@ public final class ServerConfig {
     /** {@code client.max_message_size}: WebSocket frame limit in bytes; larger frames close the connection (1009). */
     public int clientMaxMessageSize() {
         return clientMaxMessageSize;
+    }
+    /**
+     * {@code client.allowed_origins}: the origin patterns a browser's WebSocket upgrade must match,
+     * trimmed; empty for the same-origin rule. {@link OriginCheck#of} makes the check of them.
+     */
+    public List<String> clientAllowedOrigins() {
+        return clientAllowedOrigins;
     }
     /** {@code channel}. */
     public ChannelConfig channel() {
@@ -258,6 +273,7 @@ public final class ServerConfig {
         return "ServerConfig{port=" + port + ", address=" + address + ", nodeName=" + node.name() + ", engine="
                 + engine.configName() + ", token=" + token + ", apiKey=" + (apiKey == null ? "unset" : "<redacted>")
                 + ", allowAnonymousConnect=" + node.allowAnonymous() + ", clientMaxMessageSize=" + clientMaxMessageSize
+                + ", clientAllowedOrigins=" + clientAllowedOrigins
                 + ", channel=" + channel
                 + ", httpApi=" + httpApiEnabled + ", metrics=" + metricsEnabled + ", health=" + healthEnabled
                 + ", http=" + http + '}';
@@ -274,6 +290,7 @@ public final class ServerConfig {
         private String apiKey;
         private NodeOptions node = NodeOptions.builder().build();
         private int clientMaxMessageSize = DEFAULT_CLIENT_MAX_MESSAGE_SIZE;
+        private List<String> clientAllowedOrigins = DEFAULT_CLIENT_ALLOWED_ORIGINS;
         private ChannelConfig channel = ChannelConfig.defaults();
         private boolean httpApiEnabled = DEFAULT_HTTP_API_ENABLED;
         private boolean metricsEnabled = DEFAULT_METRICS_ENABLED;
@@ -295,6 +312,7 @@ public final class ServerConfig {
             apiKey = c.apiKey;
             node = c.node;
             clientMaxMessageSize = c.clientMaxMessageSize;
+            clientAllowedOrigins = c.clientAllowedOrigins;
             channel = c.channel;
             httpApiEnabled = c.httpApiEnabled;
             metricsEnabled = c.metricsEnabled;
@@ -365,6 +383,26 @@ public final class ServerConfig {
         /** Frames below 1 KiB could not even carry a connect command with a token. */
         public Builder clientMaxMessageSize(int v) {
             clientMaxMessageSize = Check.atLeast("client.max_message_size", v, 1024);
+            return this;
+        }
+
+        /**
+         * Origins whose browser pages may open WebSockets: {@code https://app.example.com},
+         * {@code https://*.example.com} ({@code *} is any run of characters), {@code null} for
+         * sandboxed and {@code file:} pages, or {@code *} for all. Empty: only the origin the
+         * {@code Host} header names (see {@link OriginCheck}).
+         *
+         * @throws ConfigException naming {@code client.allowed_origins[i]} for a pattern that could never match
+         */
+        public Builder clientAllowedOrigins(List<String> v) {
+            Objects.requireNonNull(v, "client.allowed_origins");
+            for (int i = 0; i < v.size(); i++) {
+                String problem = OriginCheck.problem(v.get(i));
+                if (problem != null) {
+                    throw new ConfigException("client.allowed_origins[" + i + "]", problem);
+                }
+            }
+            clientAllowedOrigins = v.stream().map(String::trim).toList();
             return this;
         }
 

@@ -84,7 +84,7 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
                 .addLast("http-gate", new HttpRequestGate(apiKey, api != null, config.maxBodySize(), refusals))
                 .addLast("aggregator", new HttpObjectAggregator(config.maxBodySize()))
                 .addLast("http-pipelining", new HttpPipelining(refusals))
-                .addLast("router", new HttpRouter(upgrade, api, apiKey, health, metrics));
+                .addLast("router", new HttpRouter(upgrade, api, apiKey, health, metrics, refusals));
     }
 
     /** Removes the HTTP-only handlers, just before the connection becomes a WebSocket. */

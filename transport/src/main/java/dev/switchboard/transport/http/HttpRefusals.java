@@ -32,7 +32,9 @@ public interface HttpRefusals {
         /** An API call without the right key (401), refused before its body is read. */
         UNAUTHORIZED,
         /** A body over {@code http.max_body_size}, or on a path that takes none (413). */
-        BODY_TOO_LARGE;
+        BODY_TOO_LARGE,
+        /** A WebSocket upgrade whose {@code Origin} {@code client.allowed_origins} does not allow (403). */
+        ORIGIN;
 
         /** The metric tag: the name in lower case. */
         public String tag() {

@@ -24,6 +24,11 @@ import org.slf4j.LoggerFactory;
  * {@code /health} and {@code /metrics}. One instance per connection (it is cheap), last in the
  * pipeline {@link HttpChannelInitializer} sets up, which has bounded and authenticated the request
  * before it gets here.
+ *
+ * <p>Only the WebSocket upgrade has its {@code Origin} checked ({@link WebSocketUpgrade},
+ * {@code client.allowed_origins}): the server API authenticates with its key, which a page on
+ * another site does not have and a browser never adds by itself, and {@code /health} and
+ * {@code /metrics} act on nobody's behalf.
  */
 public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
 
@@ -38,6 +43,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     private final ApiKey apiKey;
     private final Supplier<HealthReport> health;
     private final Supplier<String> metrics;
+    private final HttpRefusals refusals;
 
     /**
      * @param upgrade serves the WebSocket path
@@ -45,18 +51,21 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
      * @param apiKey the key API callers must present
      * @param health the health report, or {@code null} when disabled
      * @param metrics Prometheus text, or {@code null} when disabled
+     * @param refusals told of upgrades refused for their origin
      */
     public HttpRouter(
             WebSocketUpgrade upgrade,
             ApiExecutor api,
             ApiKey apiKey,
             Supplier<HealthReport> health,
-            Supplier<String> metrics) {
+            Supplier<String> metrics,
+            HttpRefusals refusals) {
         this.upgrade = upgrade;
         this.api = api;
         this.apiKey = apiKey;
         this.health = health;
         this.metrics = metrics;
+        this.refusals = refusals;
     }
 
     @Override
@@ -71,10 +80,13 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
             if (req.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
                 // HTTP timeouts and pipelining must not outlive the request: the WebSocket lives for hours.
                 HttpChannelInitializer.leaveHttp(ctx.pipeline());
-                upgrade.upgrade(ctx, req);
+                WebSocketUpgrade.Result result = upgrade.upgrade(ctx, req);
+                if (result == WebSocketUpgrade.Result.REFUSED_ORIGIN) {
+                    refusals.refused(HttpRefusals.Reason.ORIGIN);
+                }
                 if (!ctx.isRemoved()) {
-                    // Handshake refused (unsupported version, answered). Its HTTP timeouts are gone, so
-                    // the close must be bounded by itself: a peer that never reads the 426 is cut.
+                    // Handshake refused (426 unsupported version, 403 origin; answered). Its HTTP timeouts
+                    // are gone, so the close must be bounded by itself: a peer that never reads it is cut.
                     LingeringClose.after(ctx.writeAndFlush(Unpooled.EMPTY_BUFFER));
                 }
             } else {

@@ -1,41 +1,108 @@
 package dev.switchboard.transport.websocket;
 
 import dev.switchboard.core.node.Node;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns an HTTP request on the WebSocket path into a WebSocket connection served by a
- * {@link WebSocketFrameHandler}.
+ * {@link WebSocketFrameHandler}, once its {@code Origin} passes the {@link OriginCheck}.
+ *
+ * <pre>{@code
+ * WebSocketUpgrade upgrade = new WebSocketUpgrade(node, 65_536, 1 << 20, OriginCheck.of(List.of("https://app.example.com")));
+ * // in the HTTP handler, for a request to PATH carrying "Upgrade: websocket":
+ * if (upgrade.upgrade(ctx, request) != WebSocketUpgrade.Result.UPGRADED) {
+ *     // an error response was written; end the connection (the caller chooses how)
+ * }
+ * }</pre>
  */
 public final class WebSocketUpgrade {
+
+    private static final Logger log = LoggerFactory.getLogger(WebSocketUpgrade.class);
 
     /** The path clients connect to, as in Centrifugo. */
     public static final String PATH = "/connection/websocket";
 
+    /** The body of the 403 that refuses an origin. */
+    static final String FORBIDDEN_ORIGIN_BODY = "origin not allowed\n";
+
+    /** What {@link #upgrade} did with a request. */
+    public enum Result {
+        /** The handshake is under way; the connection is a WebSocket now. */
+        UPGRADED,
+        /** An unsupported {@code Sec-WebSocket-Version}: 426 written. */
+        REFUSED_VERSION,
+        /** An {@code Origin} the {@link OriginCheck} does not allow: 403 written. */
+        REFUSED_ORIGIN
+    }
+
     private final Node node;
     private final int maxMessageSize;
     private final long maxQueuedBytes;
+    private final OriginCheck origins;
+    /** Whether a refused origin was logged at info yet: the first one tells an operator why, the rest are debug. */
+    private final AtomicBoolean refusalLogged = new AtomicBoolean();
 
     /**
+     * An upgrade under the same-origin rule ({@link OriginCheck#SAME_ORIGIN}).
+     *
      * @param node the node the connections join
      * @param maxMessageSize largest inbound message; larger ones close the connection with 1009
      * @param maxQueuedBytes outbound bytes a connection may have pending before it is "slow"
      */
     public WebSocketUpgrade(Node node, int maxMessageSize, long maxQueuedBytes) {
+        this(node, maxMessageSize, maxQueuedBytes, OriginCheck.SAME_ORIGIN);
+    }
+
+    /**
+     * @param node the node the connections join
+     * @param maxMessageSize largest inbound message; larger ones close the connection with 1009
+     * @param maxQueuedBytes outbound bytes a connection may have pending before it is "slow"
+     * @param origins which {@code Origin} headers may upgrade ({@code client.allowed_origins})
+     */
+    public WebSocketUpgrade(Node node, int maxMessageSize, long maxQueuedBytes, OriginCheck origins) {
         this.node = node;
         this.maxMessageSize = maxMessageSize;
         this.maxQueuedBytes = maxQueuedBytes;
+        this.origins = origins;
     }
 
-    /** Completes the handshake and swaps the HTTP handlers for WebSocket ones. */
-    public void upgrade(ChannelHandlerContext ctx, FullHttpRequest req) {
+    /**
+     * Checks the origin, then completes the handshake and swaps the HTTP handlers for WebSocket
+     * ones. When it refuses, the response is written and flushed and the connection left open:
+     * the caller ends it.
+     */
+    public Result upgrade(ChannelHandlerContext ctx, FullHttpRequest req) {
+        if (!originAllowed(req.headers())) {
+            FullHttpResponse res = new DefaultFullHttpResponse(
+                    HttpVersion.HTTP_1_1,
+                    HttpResponseStatus.FORBIDDEN,
+                    Unpooled.copiedBuffer(FORBIDDEN_ORIGIN_BODY, StandardCharsets.US_ASCII));
+            res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain");
+            HttpUtil.setContentLength(res, res.content().readableBytes());
+            HttpUtil.setKeepAlive(res, false);
+            ctx.writeAndFlush(res);
+            return Result.REFUSED_ORIGIN;
+        }
         String scheme = "ws";
         String host = req.headers().get("Host", "localhost");
         WebSocketDecoderConfig decoder = WebSocketDecoderConfig.newBuilder()
@@ -48,7 +115,7 @@ public final class WebSocketUpgrade {
         WebSocketServerHandshaker handshaker = factory.newHandshaker(req);
         if (handshaker == null) {
             WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
-            return;
+            return Result.REFUSED_VERSION;
         }
         // Frame handlers go in before the handshake so no frame can reach the HTTP router.
         ChannelPipeline p = ctx.pipeline();
@@ -62,5 +129,36 @@ public final class WebSocketUpgrade {
                 ctx.channel().close();
             }
         });
+        return Result.UPGRADED;
+    }
+
+    private boolean originAllowed(HttpHeaders headers) {
+        List<String> origin = headers.getAll(HttpHeaderNames.ORIGIN);
+        if (origin.isEmpty()) {
+            // Drafts 7 and 8 of the protocol (still accepted by Netty) named it so.
+            origin = headers.getAll(HttpHeaderNames.SEC_WEBSOCKET_ORIGIN);
+        }
+        List<String> host = headers.getAll(HttpHeaderNames.HOST);
+        // A browser sends one Origin and one Host; with several we could not tell which one it meant.
+        boolean allowed = origins.allowsAll()
+                || origin.size() <= 1
+                        && origins.allows(
+                                origin.isEmpty() ? null : origin.get(0), host.size() == 1 ? host.get(0) : null);
+        if (!allowed) {
+            String o = OriginCheck.printable(String.join(", ", origin), 200);
+            String h = OriginCheck.printable(host.isEmpty() ? null : String.join(", ", host), 200);
+            if (refusalLogged.compareAndSet(false, true)) {
+                log.info(
+                        "refused a WebSocket upgrade (403) from Origin {} for Host {}: allowed are {}."
+                                + " Behind a proxy that rewrites Host, set client.allowed_origins. Later refusals are"
+                                + " logged at debug and counted in switchboard_http_refused_total{reason=\"origin\"}",
+                        o,
+                        h,
+                        origins);
+            } else {
+                log.debug("refused a WebSocket upgrade (403) from Origin {} for Host {}", o, h);
+            }
+        }
+        return allowed;
     }
 }

@@ -165,6 +165,25 @@ class ServerConfigTest {
     }
 
     @Test
+    void allowedOriginsAreCheckedAndTrimmed() throws Exception {
+        assertThat(ServerConfig.defaults().clientAllowedOrigins()).isEmpty();
+        assertThat(ServerConfig.builder()
+                        .clientAllowedOrigins(List.of(" https://a.com", "https://*.b.com"))
+                        .build()
+                        .clientAllowedOrigins())
+                .containsExactly("https://a.com", "https://*.b.com");
+        assertThatThrownBy(
+                        () -> ServerConfig.builder().clientAllowedOrigins(List.of("https://a.com", "https://b.com/")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("client.allowed_origins[1]: \"https://b.com/\": an origin has no path");
+        assertThat(bind("{\"client\": {\"allowed_origins\": [\"https://a.com\", \"*\"]}}")
+                        .clientAllowedOrigins())
+                .containsExactly("https://a.com", "*");
+        assertThatThrownBy(() -> bind("{\"client\": {\"allowed_origins\": [\"example.com\"]}}"))
+                .hasMessageStartingWith("client.allowed_origins[0]: \"example.com\" is not an origin");
+    }
+
+    @Test
     void serverSideChannelInUnknownNamespaceNamesTheListEntry() {
         ServerConfig c = ServerConfig.builder()
                 .node(NodeOptions.builder()

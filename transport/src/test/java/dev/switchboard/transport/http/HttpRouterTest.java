@@ -32,6 +32,7 @@ class HttpRouterTest {
             .start();
     private final ApiExecutor api = new ApiExecutor(node);
     private final AtomicBoolean healthy = new AtomicBoolean(true);
+    private final List<HttpRefusals.Reason> refused = new ArrayList<>();
     private final EmbeddedChannel ch = new EmbeddedChannel(
             new HttpServerCodec(),
             new HttpObjectAggregator(1024),
@@ -40,7 +41,8 @@ class HttpRouterTest {
                     api,
                     new ApiKey(KEY),
                     () -> new HealthReport(healthy.get(), "router-test", "memory", healthy.get(), 3, 7),
-                    () -> "switchboard_clients 3\n"));
+                    () -> "switchboard_clients 3\n",
+                    refused::add));
 
     @AfterEach
     void close() {
@@ -100,11 +102,8 @@ class HttpRouterTest {
                 },
                 new HttpServerCodec(),
                 new HttpObjectAggregator(1024),
-                new HttpRouter(new WebSocketUpgrade(node, 1024, 1024), api, new ApiKey(KEY), () -> null, () -> ""));
-        EmbeddedHttp.send(
-                stalled,
-                "GET " + WebSocketUpgrade.PATH + " HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
-                        + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 6\r\n\r\n");
+                bareRouter(HttpRefusals.NONE));
+        EmbeddedHttp.send(stalled, upgradeRequest("x", 6, ""));
         assertThat(held).as("the 426 was answered").isNotEmpty();
         assertThat(stalled.isOpen()).as("lingering while the answer is unread").isTrue();
         stalled.advanceTimeBy(LingeringClose.GRACE_MILLIS, TimeUnit.MILLISECONDS);
@@ -113,6 +112,58 @@ class HttpRouterTest {
                 .as("cut after the grace, HTTP timeouts being gone")
                 .isFalse();
         held.forEach(ReferenceCountUtil::release);
+    }
+
+    /** A router with no health or metrics, for channels a test builds itself. */
+    private HttpRouter bareRouter(HttpRefusals refusals) {
+        return new HttpRouter(
+                new WebSocketUpgrade(node, 1024, 1024), api, new ApiKey(KEY), () -> null, () -> "", refusals);
+    }
+
+    /** A WebSocket upgrade request; {@code extraHeaders} are whole header lines. */
+    private static String upgradeRequest(String host, int version, String extraHeaders) {
+        return "GET " + WebSocketUpgrade.PATH + " HTTP/1.1\r\nHost: " + host + "\r\nUpgrade: websocket\r\n"
+                + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: "
+                + version + "\r\n" + extraHeaders + "\r\n";
+    }
+
+    @Test
+    void anUpgradeFromAForeignOriginIs403CountedAndClosed() {
+        EmbeddedHttp.send(ch, upgradeRequest("node.example.com", 13, "Origin: https://evil.test\r\n"));
+        assertThat(EmbeddedHttp.written(ch))
+                .startsWith("HTTP/1.1 403 Forbidden\r\n")
+                .containsIgnoringCase("connection: close")
+                .endsWith("origin not allowed\n");
+        assertThat(refused).containsExactly(HttpRefusals.Reason.ORIGIN);
+        ch.advanceTimeBy(LingeringClose.GRACE_MILLIS, TimeUnit.MILLISECONDS);
+        ch.runScheduledPendingTasks();
+        assertThat(ch.isOpen()).as("closed within the grace").isFalse();
+    }
+
+    @Test
+    void anUpgradeWithTwoOriginsOrTwoHostsIsRefused() {
+        EmbeddedHttp.send(ch, upgradeRequest("a.test", 13, "Origin: http://a.test\r\nOrigin: http://a.test\r\n"));
+        assertThat(EmbeddedHttp.written(ch)).startsWith("HTTP/1.1 403 Forbidden\r\n");
+        EmbeddedChannel other =
+                new EmbeddedChannel(new HttpServerCodec(), new HttpObjectAggregator(1024), bareRouter(refused::add));
+        EmbeddedHttp.send(other, upgradeRequest("a.test", 13, "Host: b.test\r\nOrigin: http://a.test\r\n"));
+        assertThat(EmbeddedHttp.written(other)).startsWith("HTTP/1.1 403 Forbidden\r\n");
+        assertThat(refused).containsExactly(HttpRefusals.Reason.ORIGIN, HttpRefusals.Reason.ORIGIN);
+        other.finishAndReleaseAll();
+    }
+
+    @Test
+    void anUpgradeFromTheHostsOwnOriginOrWithoutOriginIsSwitched() {
+        EmbeddedHttp.send(ch, upgradeRequest("Node.Example.com:80", 13, "Origin: http://node.example.com\r\n"));
+        assertThat(EmbeddedHttp.written(ch)).startsWith("HTTP/1.1 101 Switching Protocols\r\n");
+        assertThat(refused).isEmpty();
+
+        EmbeddedChannel other =
+                new EmbeddedChannel(new HttpServerCodec(), new HttpObjectAggregator(1024), bareRouter(refused::add));
+        EmbeddedHttp.send(other, upgradeRequest("node.example.com", 13, ""));
+        assertThat(EmbeddedHttp.written(other)).startsWith("HTTP/1.1 101 Switching Protocols\r\n");
+        assertThat(refused).isEmpty();
+        other.finishAndReleaseAll();
     }
 
     @Test
