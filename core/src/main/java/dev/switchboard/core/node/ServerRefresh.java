@@ -36,8 +36,8 @@ final class ServerRefresh {
         inFlight = true;
         CompletionStage<RefreshDecision> stage;
         try {
-            stage = handler.onRefresh(
-                    new RefreshRequest(client.id(), client.userId(), client.transport.name(), expireAt));
+            stage = handler.onRefresh(new RefreshRequest(
+                    client.id(), client.userId(), client.transport.name(), expireAt, client.transport.headers()));
         } catch (RuntimeException e) {
             stage = CompletableFuture.failedFuture(e);
         }

@@ -9,6 +9,12 @@ import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Turns an HTTP request on the WebSocket path into a WebSocket connection served by a
@@ -22,16 +28,43 @@ public final class WebSocketUpgrade {
     private final Node node;
     private final int maxMessageSize;
     private final long maxQueuedBytes;
+    private final Set<String> keptHeaders;
+
+    /** As {@link #WebSocketUpgrade(Node, int, long, Set)}, keeping no headers. */
+    public WebSocketUpgrade(Node node, int maxMessageSize, long maxQueuedBytes) {
+        this(node, maxMessageSize, maxQueuedBytes, Set.of());
+    }
 
     /**
      * @param node the node the connections join
      * @param maxMessageSize largest inbound message; larger ones close the connection with 1009
      * @param maxQueuedBytes outbound bytes a connection may have pending before it is "slow"
+     * @param keptHeaders names (any case) of upgrade-request headers the connection keeps for
+     *     its connect decision, e.g. a connect proxy's {@code http_headers}; others are dropped
+     *     with the request, so a connection holds no more than a proxy forwards
      */
-    public WebSocketUpgrade(Node node, int maxMessageSize, long maxQueuedBytes) {
+    public WebSocketUpgrade(Node node, int maxMessageSize, long maxQueuedBytes, Set<String> keptHeaders) {
         this.node = node;
         this.maxMessageSize = maxMessageSize;
         this.maxQueuedBytes = maxQueuedBytes;
+        Set<String> lower = new HashSet<>();
+        keptHeaders.forEach(h -> lower.add(h.toLowerCase(Locale.ROOT)));
+        this.keptHeaders = Set.copyOf(lower);
+    }
+
+    /** The kept headers of the request; their size is bounded by the HTTP decoder's header limit. */
+    private Map<String, List<String>> keptHeaders(FullHttpRequest req) {
+        if (keptHeaders.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, List<String>> out = new HashMap<>();
+        for (String name : keptHeaders) {
+            List<String> values = req.headers().getAll(name);
+            if (!values.isEmpty()) {
+                out.put(name, List.copyOf(values));
+            }
+        }
+        return Map.copyOf(out);
     }
 
     /** Completes the handshake and swaps the HTTP handlers for WebSocket ones. */
@@ -55,7 +88,7 @@ public final class WebSocketUpgrade {
         // Text frames must be valid UTF-8 (RFC 6455 §8.1): 1007 otherwise, before any JSON parser sees them.
         p.addLast("ws-utf8", new Utf8FrameValidator(true));
         p.addLast("ws-aggregator", new WebSocketFrameAggregator(maxMessageSize));
-        p.addLast("ws-handler", new WebSocketFrameHandler(node, maxQueuedBytes));
+        p.addLast("ws-handler", new WebSocketFrameHandler(node, maxQueuedBytes, keptHeaders(req)));
         p.remove(ctx.handler());
         handshaker.handshake(ctx.channel(), req).addListener(f -> {
             if (!f.isSuccess()) {
