@@ -33,13 +33,20 @@ public final class WsTestClient implements AutoCloseable {
     private final boolean paused;
 
     private WsTestClient(URI uri, boolean autoPong, boolean paused) {
+        this(uri, autoPong, paused, java.util.Map.of());
+    }
+
+    private WsTestClient(URI uri, boolean autoPong, boolean paused, java.util.Map<String, String> headers) {
         this.autoPong = autoPong;
         this.paused = paused;
-        this.ws = HttpClient.newHttpClient()
-                .newWebSocketBuilder()
-                .connectTimeout(WAIT)
-                .buildAsync(uri, new Listener())
-                .join();
+        WebSocket.Builder b = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(WAIT);
+        headers.forEach(b::header);
+        this.ws = b.buildAsync(uri, new Listener()).join();
+    }
+
+    /** Opens a connection whose upgrade request carries these headers (e.g. a session cookie). */
+    public static WsTestClient open(String url, java.util.Map<String, String> headers) {
+        return new WsTestClient(URI.create(url), true, false, headers);
     }
 
     /** Opens a connection that answers server pings. */
