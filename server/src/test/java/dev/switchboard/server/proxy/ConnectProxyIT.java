@@ -135,12 +135,27 @@ class ConnectProxyIT {
 
     @Test
     void theBackendsErrorReachesTheClientAndItsDisconnectClosesTheSocket() {
-        start(connectProxy().build(), ProxyConfig.disabled());
+        // Configured from YAML as a Centrifugo user would, static headers as "Name: value".
+        server = TestServers.start(
+                String.join(
+                        "\n",
+                        "",
+                        "client:",
+                        "  proxy:",
+                        "    connect:",
+                        "      enabled: true",
+                        "      endpoint: " + backend.url("/rt/connect"),
+                        "      timeout: 500ms",
+                        "      http_headers: [Cookie]",
+                        "      static_headers: [\"X-Proxy-Secret: yaml-1\"]",
+                        ""),
+                b -> b);
         backend.responder = (p, b) -> Answer.ok("{\"error\":{\"code\":1000,\"message\":\"login first\"}}");
         WsTestClient denied = open(Map.of());
         JsonNode err = connectWithoutToken(denied).path("error");
         assertThat(err.path("code").asInt()).isEqualTo(1000);
         assertThat(err.path("message").asText()).isEqualTo("login first");
+        assertThat(backend.seen.get(0).headers().getFirst("X-Proxy-Secret")).isEqualTo("yaml-1");
 
         backend.responder = (p, b) -> Answer.ok("{\"disconnect\":{\"code\":4501,\"reason\":\"banned\"}}");
         WsTestClient banned = open(Map.of());
