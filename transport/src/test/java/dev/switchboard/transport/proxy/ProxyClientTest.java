@@ -125,7 +125,9 @@ class ProxyClientTest {
     @Test
     void callsBeyondTheInFlightBoundFailAtOnce() {
         backend.responder = (p, b) -> new Answer(200, "{}", Duration.ofMillis(400));
-        ProxyClient c = client(to(backend.url("/")).maxInFlight(2));
+        // A timeout far above the delay: this test is about the bound, not the clock, on a busy box.
+        ProxyClient c =
+                client(to(backend.url("/")).timeout(Duration.ofSeconds(10)).maxInFlight(2));
         List<CompletableFuture<JsonNode>> out = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
             out.add(c.call("{}".getBytes(), Map.of(), n -> n));
@@ -161,7 +163,10 @@ class ProxyClientTest {
 
     @Test
     void halfOpenLetsOneProbeThroughAndItsSuccessClosesTheBreaker() {
-        ProxyClient c = client(to(backend.url("/")).breakerFailures(2).breakerOpenTime(Duration.ofSeconds(1)));
+        ProxyClient c = client(to(backend.url("/"))
+                .timeout(Duration.ofSeconds(10))
+                .breakerFailures(2)
+                .breakerOpenTime(Duration.ofSeconds(1)));
         backend.responder = (p, b) -> new Answer(503, "", Duration.ZERO);
         outcomeOf(c, Map.of());
         outcomeOf(c, Map.of());
