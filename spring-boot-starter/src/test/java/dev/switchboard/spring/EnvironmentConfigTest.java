@@ -187,4 +187,15 @@ class EnvironmentConfigTest {
         sources.forEach(env.getPropertySources()::addFirst);
         return env;
     }
+
+    @Test
+    void keysNestedDeeperThanOneSectionBindFromProperties() {
+        ServerConfig config = EnvironmentConfig.bind(env(Map.of(
+                "switchboard.client.proxy.connect.enabled", "true",
+                "switchboard.client.proxy.connect.endpoint", "http://127.0.0.1:9/c",
+                "switchboard.client.proxy.connect.http-headers", "Cookie, X-Forwarded-For")));
+        assertThat(config.proxies().connect().enabled()).isTrue();
+        assertThat(config.proxies().connect().endpoint()).hasToString("http://127.0.0.1:9/c");
+        assertThat(config.proxies().connect().httpHeaders()).containsExactly("cookie", "x-forwarded-for");
+    }
 }

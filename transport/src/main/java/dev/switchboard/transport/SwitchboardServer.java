@@ -21,6 +21,7 @@ import dev.switchboard.transport.http.HttpChannelInitializer;
 import dev.switchboard.transport.http.HttpRefusals;
 import dev.switchboard.transport.http.HttpRouter;
 import dev.switchboard.transport.metrics.MicrometerNodeMetrics;
+import dev.switchboard.transport.proxy.Proxies;
 import dev.switchboard.transport.websocket.OriginCheck;
 import dev.switchboard.transport.websocket.WebSocketUpgrade;
 import io.micrometer.core.instrument.Counter;
@@ -94,6 +95,8 @@ public final class SwitchboardServer implements AutoCloseable {
     private volatile ApiExecutor api;
 
     private volatile boolean closed;
+    /** The HTTP proxies to the application's backend (threads only when one is enabled). */
+    private final Proxies proxies;
 
     private SwitchboardServer(Builder b) {
         this.config = b.config;
@@ -105,12 +108,19 @@ public final class SwitchboardServer implements AutoCloseable {
         NodeOptions options = config.toNodeOptions();
         // The node owns the engine from here on: it starts it and closes it.
         Engine engine = b.engine != null ? b.engine : Engines.create(config, options.id());
+        this.proxies = Proxies.create(
+                config.proxies().connect(), config.proxies().refresh(), registry, java.time.Clock.systemUTC());
+        if (b.connectHandler != null && proxies.connectHandler() != null) {
+            proxies.close();
+            throw new IllegalStateException("both onConnect(...) and client.proxy.connect are set: choose one");
+        }
         var nb = Node.builder()
                 .options(options)
                 .tokenVerifier(config.token().toVerifier())
                 .engine(engine)
                 .metrics(new MicrometerNodeMetrics(registry))
-                .onConnect(b.connectHandler)
+                .onConnect(b.connectHandler != null ? b.connectHandler : proxies.connectHandler())
+                .onRefresh(proxies.refreshHandler())
                 .onSubscribe(b.subscribeHandler)
                 .onPublish(b.publishHandler)
                 .onSend(b.sendHandler)
@@ -160,7 +170,11 @@ public final class SwitchboardServer implements AutoCloseable {
                     + " with its visitors' cookies; list your sites' origins instead once cookies authenticate");
         }
         WebSocketUpgrade upgrade = new WebSocketUpgrade(
-                node, config.clientMaxMessageSize(), node.options().clientQueueMaxBytes(), origins);
+                node,
+                config.clientMaxMessageSize(),
+                node.options().clientQueueMaxBytes(),
+                origins,
+                proxies.forwardedHeaders());
         ApiExecutor api = config.httpApiEnabled() ? new ApiExecutor(node, config.httpApiMaxResponseSize()) : null;
         this.api = api;
         Supplier<String> metrics = config.metricsEnabled() && registry instanceof PrometheusMeterRegistry prometheus
@@ -279,6 +293,7 @@ public final class SwitchboardServer implements AutoCloseable {
             serverChannel.close().syncUninterruptibly();
         }
         node.close();
+        proxies.close();
         shutdownLoops();
         if (api != null) {
             api.close();

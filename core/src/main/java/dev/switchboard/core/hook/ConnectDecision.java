@@ -6,10 +6,11 @@ import java.util.List;
 
 /**
  * A {@link ConnectHandler}'s answer: let the client in (optionally as a given user, with info,
- * reply data and extra server-side channels), refuse with an error, or disconnect it.
+ * reply data, extra server-side channels and an expiry), refuse with an error, or disconnect it.
  *
  * <pre>{@code
  * return CompletableFuture.completedFuture(ConnectDecision.allowAs("42", null));
+ * return CompletableFuture.completedFuture(ConnectDecision.allowAs("42", null).withExpireAt(now + 600));
  * return CompletableFuture.completedFuture(ConnectDecision.deny(ProtocolError.UNAUTHORIZED));
  * }</pre>
  *
@@ -21,6 +22,9 @@ import java.util.List;
  * @param channels extra server-side channels to subscribe the connection to
  * @param routingKey a key the connection is known by across the cluster (e.g.
  *     {@code project:environment}), or {@code null}
+ * @param expireAt when the connection expires, Unix seconds, as a token's {@code exp}; {@code 0}
+ *     keeps the token's (none without a token). At that time the node asks its
+ *     {@link RefreshHandler} when it has one, else the client must refresh with a token
  */
 public record ConnectDecision(
         ProtocolError error,
@@ -29,44 +33,65 @@ public record ConnectDecision(
         byte[] info,
         byte[] data,
         List<String> channels,
-        String routingKey) {
+        String routingKey,
+        long expireAt) {
 
     public ConnectDecision {
         channels = channels == null ? List.of() : List.copyOf(channels);
+        if (expireAt < 0) {
+            throw new IllegalArgumentException("expireAt must be >= 0");
+        }
+    }
+
+    /** A decision without an expiry of its own, as before {@code expireAt} existed. */
+    public ConnectDecision(
+            ProtocolError error,
+            Disconnect disconnect,
+            String userId,
+            byte[] info,
+            byte[] data,
+            List<String> channels,
+            String routingKey) {
+        this(error, disconnect, userId, info, data, channels, routingKey, 0);
     }
 
     /** Let the client in as the token says. */
     public static ConnectDecision allow() {
-        return new ConnectDecision(null, null, null, null, null, List.of(), null);
+        return new ConnectDecision(null, null, null, null, null, List.of(), null, 0);
     }
 
     /** Let the client in as the given user with the given info. */
     public static ConnectDecision allowAs(String userId, byte[] info) {
-        return new ConnectDecision(null, null, userId, info, null, List.of(), null);
+        return new ConnectDecision(null, null, userId, info, null, List.of(), null, 0);
     }
 
     /** Refuse with an error reply. */
     public static ConnectDecision deny(ProtocolError error) {
-        return new ConnectDecision(error, null, null, null, null, List.of(), null);
+        return new ConnectDecision(error, null, null, null, null, List.of(), null, 0);
     }
 
     /** Close the connection with a disconnect code. */
     public static ConnectDecision disconnect(Disconnect disconnect) {
-        return new ConnectDecision(null, disconnect, null, null, null, List.of(), null);
+        return new ConnectDecision(null, disconnect, null, null, null, List.of(), null, 0);
     }
 
     /** A copy that returns data to the client. */
     public ConnectDecision withData(byte[] replyData) {
-        return new ConnectDecision(error, disconnect, userId, info, replyData, channels, routingKey);
+        return new ConnectDecision(error, disconnect, userId, info, replyData, channels, routingKey, expireAt);
     }
 
     /** A copy that adds server-side channels. */
     public ConnectDecision withChannels(List<String> extra) {
-        return new ConnectDecision(error, disconnect, userId, info, data, extra, routingKey);
+        return new ConnectDecision(error, disconnect, userId, info, data, extra, routingKey, expireAt);
     }
 
     /** A copy carrying a routing key. */
     public ConnectDecision withRoutingKey(String key) {
-        return new ConnectDecision(error, disconnect, userId, info, data, channels, key);
+        return new ConnectDecision(error, disconnect, userId, info, data, channels, key, expireAt);
+    }
+
+    /** A copy that expires the connection at {@code unixSeconds} ({@code 0}: the token's, if any). */
+    public ConnectDecision withExpireAt(long unixSeconds) {
+        return new ConnectDecision(error, disconnect, userId, info, data, channels, routingKey, unixSeconds);
     }
 }

@@ -1,7 +1,16 @@
 package dev.switchboard.core.hook;
 
+import java.util.List;
+import java.util.Map;
+
 /**
  * What a client sent in {@code connect}, as seen by a {@link ConnectHandler}.
+ *
+ * <pre>{@code
+ * ConnectHandler h = req -> req.authenticated()
+ *     ? CompletableFuture.completedFuture(ConnectDecision.allow())
+ *     : sessions.userOf(req.headers().getOrDefault("cookie", List.of())).thenApply(u -> ConnectDecision.allowAs(u, null));
+ * }</pre>
  *
  * @param clientId the id the connection will have
  * @param userId the user from a verified token, or {@code ""} when there was no token
@@ -10,6 +19,8 @@ package dev.switchboard.core.hook;
  * @param name the client SDK's name, e.g. {@code "js"}
  * @param version the client SDK's version
  * @param transport the transport name, e.g. {@code "websocket"}
+ * @param headers headers of the request that opened the connection, lower-case names; only those
+ *     the transport was configured to keep (e.g. a connect proxy's {@code http_headers})
  */
 public record ConnectRequest(
         String clientId,
@@ -18,4 +29,22 @@ public record ConnectRequest(
         byte[] data,
         String name,
         String version,
-        String transport) {}
+        String transport,
+        Map<String, List<String>> headers) {
+
+    public ConnectRequest {
+        headers = headers == null ? Map.of() : Map.copyOf(headers);
+    }
+
+    /** A request without headers, as before headers were passed. */
+    public ConnectRequest(
+            String clientId,
+            String userId,
+            boolean authenticated,
+            byte[] data,
+            String name,
+            String version,
+            String transport) {
+        this(clientId, userId, authenticated, data, name, version, transport, Map.of());
+    }
+}

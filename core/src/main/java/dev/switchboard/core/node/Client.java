@@ -57,6 +57,7 @@ public final class Client {
     private boolean awaitingConnect;
     private boolean draining;
     private final Subscriptions subscriptions;
+    private final ServerRefresh serverRefresh = new ServerRefresh(this);
 
     Client(Node node, Transport transport, String id, long nowMillis) {
         this.node = node;
@@ -110,6 +111,10 @@ public final class Client {
 
     void expireAt(long v) {
         expireAt = v;
+    }
+
+    void info(ClientInfo v) {
+        info = v;
     }
 
     Subscriptions subscriptions() {
@@ -431,7 +436,13 @@ public final class Client {
             write(ProtocolCodec.PING);
         }
         long grace = node.options().clientExpiredCloseDelay().toMillis();
-        if (isPast(expireAt, now, grace)) {
+        var refresher = node.refreshHandler();
+        if (refresher != null) {
+            long exp = expireAt;
+            if (isPast(exp, now, 0)) {
+                serverRefresh.expiryCame(refresher, exp);
+            }
+        } else if (isPast(expireAt, now, grace)) {
             close(Disconnect.EXPIRED);
             return;
         }

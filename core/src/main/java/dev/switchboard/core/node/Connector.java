@@ -65,7 +65,8 @@ final class Connector {
                     data == null ? null : ProtocolCodec.toBytes(data),
                     cmd.text("name"),
                     cmd.text("version"),
-                    client.transport.name());
+                    client.transport.name(),
+                    client.transport.headers());
             try {
                 decision = handler.onConnect(request);
             } catch (RuntimeException e) {
@@ -94,7 +95,14 @@ final class Connector {
         }
         String user = d != null && d.userId() != null ? d.userId() : claims != null ? claims.userId() : "";
         byte[] connInfo = d != null && d.info() != null ? d.info() : claims != null ? claims.info() : null;
-        long exp = claims != null ? claims.expireAt() : 0;
+        long exp = d != null && d.expireAt() > 0 ? d.expireAt() : claims != null ? claims.expireAt() : 0;
+        if (d != null && d.expireAt() > 0 && d.expireAt() <= node.clock().millis() / 1000) {
+            // An expiry already past, as a token's: SDKs answer 109 by getting new credentials.
+            throw ProtocolError.TOKEN_EXPIRED;
+        }
+        // With a refresh handler the node refreshes itself (server-side refresh, as Centrifugo
+        // with its refresh proxy): the reply tells the SDK nothing expires, so it never asks.
+        boolean clientSideRefresh = node.refreshHandler() == null;
         int limit = node.options().userConnectionLimit();
         if (limit > 0 && !user.isEmpty() && node.userConnectionCount(user) >= limit) {
             throw new DisconnectException(Disconnect.CONNECTION_LIMIT);
@@ -146,7 +154,7 @@ final class Connector {
                     byte[] reply = ProtocolCodec.reply(cmd.id(), "connect", g -> {
                         g.writeStringField("client", client.id());
                         g.writeStringField("version", node.options().version());
-                        if (exp > 0) {
+                        if (exp > 0 && clientSideRefresh) {
                             g.writeBooleanField("expires", true);
                             g.writeNumberField("ttl", Math.max(0, exp - now));
                         }

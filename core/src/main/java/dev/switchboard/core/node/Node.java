@@ -19,6 +19,7 @@ import dev.switchboard.core.engine.StreamPosition;
 import dev.switchboard.core.hook.ConnectHandler;
 import dev.switchboard.core.hook.DisconnectListener;
 import dev.switchboard.core.hook.PublishHandler;
+import dev.switchboard.core.hook.RefreshHandler;
 import dev.switchboard.core.hook.RpcHandler;
 import dev.switchboard.core.hook.SendHandler;
 import dev.switchboard.core.hook.SubscribeHandler;
@@ -79,6 +80,7 @@ public final class Node implements AutoCloseable {
     private volatile String address = "";
     private final TokenVerifier tokenVerifier;
     private final ConnectHandler connectHandler;
+    private final RefreshHandler refreshHandler;
     private final SubscribeHandler subscribeHandler;
     private final PublishHandler publishHandler;
     private final SendHandler sendHandler;
@@ -106,6 +108,7 @@ public final class Node implements AutoCloseable {
         this.connections = engine.connectionRegistry();
         this.tokenVerifier = b.tokenVerifier;
         this.connectHandler = b.connectHandler;
+        this.refreshHandler = b.refreshHandler;
         this.subscribeHandler = b.subscribeHandler;
         this.publishHandler = b.publishHandler;
         this.sendHandler = b.sendHandler;
@@ -187,6 +190,10 @@ public final class Node implements AutoCloseable {
 
     ConnectHandler connectHandler() {
         return connectHandler;
+    }
+
+    RefreshHandler refreshHandler() {
+        return refreshHandler;
     }
 
     SubscribeHandler subscribeHandler() {

@@ -10,6 +10,7 @@ import dev.switchboard.core.engine.memory.MemoryEngine;
 import dev.switchboard.core.hook.ConnectHandler;
 import dev.switchboard.core.hook.DisconnectListener;
 import dev.switchboard.core.hook.PublishHandler;
+import dev.switchboard.core.hook.RefreshHandler;
 import dev.switchboard.core.hook.RpcHandler;
 import dev.switchboard.core.hook.SendHandler;
 import dev.switchboard.core.hook.SubscribeHandler;
@@ -44,6 +45,7 @@ public final class NodeBuilder {
     private ConnectionRegistry connections;
     TokenVerifier tokenVerifier = TokenVerifier.REJECT_ALL;
     ConnectHandler connectHandler;
+    RefreshHandler refreshHandler;
     SubscribeHandler subscribeHandler;
     PublishHandler publishHandler;
     SendHandler sendHandler;
@@ -97,6 +99,15 @@ public final class NodeBuilder {
 
     public NodeBuilder onConnect(ConnectHandler v) {
         connectHandler = v;
+        return this;
+    }
+
+    /**
+     * Server-side refresh of expiring connections (see {@link RefreshHandler}); without it clients
+     * refresh with a new token, as before.
+     */
+    public NodeBuilder onRefresh(RefreshHandler v) {
+        refreshHandler = v;
         return this;
     }
 

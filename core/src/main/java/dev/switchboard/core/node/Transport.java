@@ -1,6 +1,8 @@
 package dev.switchboard.core.node;
 
 import dev.switchboard.core.protocol.Disconnect;
+import java.util.List;
+import java.util.Map;
 
 /**
  * What the node needs from a connection's transport: write encoded messages and close.
@@ -20,6 +22,16 @@ public interface Transport {
      * shared with other connections and must not be modified.
      */
     void write(byte[] message);
+
+    /**
+     * Headers of the request that opened the connection, kept by the transport for the
+     * application's connect decision (e.g. a session {@code Cookie} a proxy forwards to the
+     * backend). Names are lower case; a transport keeps only the names it was told to, so a
+     * connection holds no more than it needs. Empty by default.
+     */
+    default Map<String, List<String>> headers() {
+        return Map.of();
+    }
 
     /** Flushes what is queued, sends the disconnect code and closes. Idempotent. */
     void close(Disconnect disconnect);

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** A transport that keeps what the node wrote, for unit tests of the session logic. */
@@ -14,6 +15,13 @@ final class RecordingTransport implements Transport {
 
     final List<byte[]> messages = new CopyOnWriteArrayList<>();
     volatile Disconnect closed;
+    /** What {@link #headers()} answers, as if the upgrade request had carried them. */
+    volatile Map<String, List<String>> headers = Map.of();
+
+    @Override
+    public Map<String, List<String>> headers() {
+        return headers;
+    }
 
     @Override
     public String name() {

@@ -346,4 +346,17 @@ class ConfigLoaderTest {
             assertThat(SampleConfigTest.allKeyPaths()).as(e.getKey()).contains(e.getValue());
         }
     }
+
+    @Test
+    void keysNestedDeeperThanOneSectionLoadFromTheFileAndTheEnvironmentAndTyposAreNamed() {
+        ServerConfig c = ConfigLoader.loadYaml(
+                "client:\n  proxy:\n    connect:\n      enabled: true\n      endpoint: http://127.0.0.1:9/c\n",
+                "test.yaml",
+                Map.of("SWITCHBOARD_CLIENT_PROXY_CONNECT_TIMEOUT", "3s"));
+        assertThat(c.proxies().connect().endpoint()).hasToString("http://127.0.0.1:9/c");
+        assertThat(c.proxies().connect().timeout()).isEqualTo(Duration.ofSeconds(3));
+        assertFails("client:\n  proxy:\n    connect:\n      endpont: http://x\n")
+                .hasMessage("client.proxy.connect.endpont: unknown key");
+        assertFails("client:\n  proxy:\n    conect: {}\n").hasMessage("client.proxy.conect: unknown key");
+    }
 }

@@ -33,17 +33,20 @@ public final class WsTestClient implements AutoCloseable {
     private final boolean paused;
 
     private WsTestClient(URI uri, boolean autoPong, boolean paused) {
-        this(uri, autoPong, paused, null);
+        this(uri, autoPong, paused, java.util.Map.of());
     }
 
-    private WsTestClient(URI uri, boolean autoPong, boolean paused, String origin) {
+    private WsTestClient(URI uri, boolean autoPong, boolean paused, java.util.Map<String, String> headers) {
         this.autoPong = autoPong;
         this.paused = paused;
-        WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder();
-        if (origin != null) {
-            builder.header("Origin", origin);
-        }
-        this.ws = builder.connectTimeout(WAIT).buildAsync(uri, new Listener()).join();
+        WebSocket.Builder b = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(WAIT);
+        headers.forEach(b::header);
+        this.ws = b.buildAsync(uri, new Listener()).join();
+    }
+
+    /** Opens a connection whose upgrade request carries these headers (e.g. a session cookie). */
+    public static WsTestClient open(String url, java.util.Map<String, String> headers) {
+        return new WsTestClient(URI.create(url), true, false, headers);
     }
 
     /** Opens a connection that answers server pings. */
@@ -53,7 +56,7 @@ public final class WsTestClient implements AutoCloseable {
 
     /** Opens a connection whose upgrade carries an {@code Origin} header, as a browser's does. */
     public static WsTestClient openWithOrigin(String url, String origin) {
-        return new WsTestClient(URI.create(url), true, false, origin);
+        return new WsTestClient(URI.create(url), true, false, java.util.Map.of("Origin", origin));
     }
 
     /** Opens a connection that stops reading after its first message, like a stuck client. */

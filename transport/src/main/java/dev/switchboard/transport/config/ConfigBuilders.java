@@ -2,6 +2,7 @@ package dev.switchboard.transport.config;
 
 import dev.switchboard.core.InvalidOptionException;
 import dev.switchboard.core.node.NodeOptions;
+import dev.switchboard.transport.proxy.ProxyConfig;
 
 /**
  * The builders one config is bound into, so that each key of {@link ConfigKeys} sets its value
@@ -15,6 +16,8 @@ final class ConfigBuilders {
     final TokenConfig.Builder token = TokenConfig.builder();
     final ChannelConfig.Builder channel = ChannelConfig.builder();
     final HttpConfig.Builder http = HttpConfig.builder();
+    final ProxyConfig.Builder connectProxy = ProxyConfig.builder();
+    final ProxyConfig.Builder refreshProxy = ProxyConfig.builder();
 
     /**
      * Assembles the config.
@@ -27,7 +30,20 @@ final class ConfigBuilders {
                 .node(buildNode(node))
                 .channel(channel.build())
                 .http(http.build())
+                .proxies(ProxiesConfig.builder()
+                        .connect(buildProxy(connectProxy, "client.proxy.connect.endpoint"))
+                        .refresh(buildProxy(refreshProxy, "client.proxy.refresh.endpoint"))
+                        .build())
                 .build();
+    }
+
+    /** The one check across a proxy's keys: enabled needs an endpoint. */
+    private static ProxyConfig buildProxy(ProxyConfig.Builder b, String endpointKey) {
+        try {
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(endpointKey, e.getMessage(), e);
+        }
     }
 
     /** Builds core options, naming the key of the option a core check refused. */

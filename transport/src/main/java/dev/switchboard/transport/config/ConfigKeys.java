@@ -11,6 +11,7 @@ import static dev.switchboard.transport.config.KeyType.STRINGS;
 import dev.switchboard.core.channel.ChannelOptions;
 import dev.switchboard.core.channel.ChannelRules;
 import dev.switchboard.core.node.NodeOptions;
+import dev.switchboard.transport.proxy.ProxyConfig;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -221,6 +222,29 @@ public final class ConfigKeys {
         http("http.max_body_size", BYTES, HttpConfig.DEFAULT_MAX_BODY_SIZE, HttpConfig.Builder::maxBodySize,
             "Largest request body accepted (the server API), in bytes."));
 
+    /** The {@code client.proxy} section: Centrifugo v6's connect and refresh proxies (docs/proxy.md). */
+    static final List<ConfigKey<ConfigBuilders, ?>> PROXY = List.of(
+        proxy("client.proxy.connect.enabled", BOOL, false, b -> b.connectProxy, ProxyConfig.Builder::enabled,
+            "Decide connects that come without a token by POSTing them to the connect endpoint."),
+        proxy("client.proxy.connect.endpoint", STRING, (String) null, b -> b.connectProxy, ProxyConfig.Builder::endpoint,
+            "The connect proxy's http:// or https:// URL."),
+        proxy("client.proxy.connect.timeout", DURATION, ProxyConfig.DEFAULT_TIMEOUT, b -> b.connectProxy,
+            ProxyConfig.Builder::timeout, "Most time a connect proxy call may take, body included."),
+        proxy("client.proxy.connect.http_headers", STRINGS, List.of(), b -> b.connectProxy,
+            ProxyConfig.Builder::httpHeaders, "Headers of the client's WebSocket upgrade request sent with the call."),
+        proxy("client.proxy.connect.static_headers", STRINGS, List.of(), b -> b.connectProxy, ConfigKeys::staticHeaders,
+            "Headers sent with every call, as \"Name: value\" strings."),
+        proxy("client.proxy.refresh.enabled", BOOL, false, b -> b.refreshProxy, ProxyConfig.Builder::enabled,
+            "Extend expiring connections by asking the refresh endpoint (server-side refresh)."),
+        proxy("client.proxy.refresh.endpoint", STRING, (String) null, b -> b.refreshProxy, ProxyConfig.Builder::endpoint,
+            "The refresh proxy's http:// or https:// URL."),
+        proxy("client.proxy.refresh.timeout", DURATION, ProxyConfig.DEFAULT_TIMEOUT, b -> b.refreshProxy,
+            ProxyConfig.Builder::timeout, "Most time a refresh proxy call may take, body included."),
+        proxy("client.proxy.refresh.http_headers", STRINGS, List.of(), b -> b.refreshProxy,
+            ProxyConfig.Builder::httpHeaders, "Headers of the client's WebSocket upgrade request sent with the call."),
+        proxy("client.proxy.refresh.static_headers", STRINGS, List.of(), b -> b.refreshProxy, ConfigKeys::staticHeaders,
+            "Headers sent with every call, as \"Name: value\" strings."));
+
     // spotless:on
 
     /** The list of namespaces under {@code channel}: a list of mappings, not a key of this table. */
@@ -230,7 +254,7 @@ public final class ConfigKeys {
 
     /** The keys of the config tree's sections, bound into {@link ConfigBuilders}: every key but the channel options. */
     static final List<ConfigKey<ConfigBuilders, ?>> ROOT = Stream.of(
-                    NODE, TOKEN, ACCESS, CLIENT, CHANNEL, RUNTIME, HTTP)
+                    NODE, TOKEN, ACCESS, CLIENT, PROXY, CHANNEL, RUNTIME, HTTP)
             .flatMap(List::stream)
             .toList();
 
@@ -243,6 +267,7 @@ public final class ConfigKeys {
             TOKEN,
             ACCESS,
             CLIENT,
+            PROXY,
             CHANNEL,
             CHANNEL_OPTIONS.stream().map(k -> k.under("channel")).toList(),
             RUNTIME,
@@ -340,6 +365,46 @@ public final class ConfigKeys {
     private static <T> ConfigKey<ConfigBuilders, T> http(
             String path, KeyType<T> type, T defaultValue, BiConsumer<HttpConfig.Builder, T> setter, String doc) {
         return bound(b -> b.http, path, type, defaultValue, setter, doc);
+    }
+
+    /** A proxy option: {@link ProxyConfig.Builder}'s checks throw plain exceptions, which name the key here. */
+    private static <T> ConfigKey<ConfigBuilders, T> proxy(
+            String path,
+            KeyType<T> type,
+            T defaultValue,
+            Function<ConfigBuilders, ProxyConfig.Builder> part,
+            BiConsumer<ProxyConfig.Builder, T> setter,
+            String doc) {
+        return bound(
+                part,
+                path,
+                type,
+                defaultValue,
+                (ProxyConfig.Builder b, T v) -> {
+                    try {
+                        setter.accept(b, v);
+                    } catch (IllegalArgumentException e) {
+                        throw new ConfigException(path, e.getMessage(), e);
+                    }
+                },
+                doc);
+    }
+
+    /**
+     * {@code static_headers}: a list of {@code "Name: value"} strings, since the table has no map
+     * type (Centrifugo writes a mapping of names to values).
+     */
+    static void staticHeaders(ProxyConfig.Builder b, List<String> lines) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (String line : lines) {
+            int colon = line.indexOf(':');
+            if (colon <= 0) {
+                throw new IllegalArgumentException("a static header must be written \"Name: value\"");
+            }
+            headers.put(
+                    line.substring(0, colon).trim(), line.substring(colon + 1).trim());
+        }
+        b.staticHeaders(headers);
     }
 
     /** A key whose setter belongs to one {@code part} of the builders. */

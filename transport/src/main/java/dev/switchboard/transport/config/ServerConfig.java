@@ -99,6 +99,7 @@ public final class ServerConfig {
     private final int ioThreads;
     private final int httpApiMaxResponseSize;
     private final HttpConfig http;
+    private final ProxiesConfig proxies;
 
     private ServerConfig(Builder b) {
         port = b.port;
@@ -119,6 +120,7 @@ public final class ServerConfig {
         ioThreads = b.ioThreads;
         httpApiMaxResponseSize = b.httpApiMaxResponseSize;
         http = b.http;
+        proxies = b.proxies;
     }
 
     /** Every default: what a node runs with when there is no config file and no environment. */
@@ -222,6 +224,11 @@ public final class ServerConfig {
         return http;
     }
 
+    /** {@code client.proxy}: the HTTP proxies to the application's backend. */
+    public ProxiesConfig proxies() {
+        return proxies;
+    }
+
     /**
      * Checks what depends on this machine: that key files exist and hold usable keys. {@link ConfigLoader} calls it; call it yourself for configs built in code.
      *
@@ -276,7 +283,7 @@ public final class ServerConfig {
                 + ", clientAllowedOrigins=" + clientAllowedOrigins
                 + ", channel=" + channel
                 + ", httpApi=" + httpApiEnabled + ", metrics=" + metricsEnabled + ", health=" + healthEnabled
-                + ", http=" + http + '}';
+                + ", http=" + http + ", proxies=" + proxies + '}';
     }
 
     /** Builder of {@link ServerConfig}; every field starts at its default. */
@@ -299,6 +306,7 @@ public final class ServerConfig {
         private int ioThreads = DEFAULT_IO_THREADS;
         private int httpApiMaxResponseSize = DEFAULT_HTTP_API_MAX_RESPONSE_SIZE;
         private HttpConfig http = HttpConfig.defaults();
+        private ProxiesConfig proxies = ProxiesConfig.none();
 
         private Builder() {}
 
@@ -321,6 +329,7 @@ public final class ServerConfig {
             ioThreads = c.ioThreads;
             httpApiMaxResponseSize = c.httpApiMaxResponseSize;
             http = c.http;
+            proxies = c.proxies;
         }
 
         public Builder port(int v) {
@@ -443,6 +452,11 @@ public final class ServerConfig {
 
         public Builder http(HttpConfig v) {
             http = Objects.requireNonNull(v, "http");
+            return this;
+        }
+
+        public Builder proxies(ProxiesConfig v) {
+            proxies = Objects.requireNonNull(v, "proxies");
             return this;
         }
 

@@ -17,6 +17,8 @@ import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,14 +35,21 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
     private WebSocketTransport transport;
     private Client client;
 
+    private final Map<String, List<String>> headers;
+
     WebSocketFrameHandler(Node node, long maxQueuedBytes) {
+        this(node, maxQueuedBytes, Map.of());
+    }
+
+    WebSocketFrameHandler(Node node, long maxQueuedBytes, Map<String, List<String>> headers) {
         this.node = node;
         this.maxQueuedBytes = maxQueuedBytes;
+        this.headers = headers;
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
-        transport = new WebSocketTransport(ctx.channel(), maxQueuedBytes);
+        transport = new WebSocketTransport(ctx.channel(), maxQueuedBytes, headers);
         client = node.newClient(transport);
     }
 

@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -49,10 +50,22 @@ final class WebSocketTransport implements Transport {
     private volatile boolean dropQueued;
 
     private volatile Disconnect closedWith;
+    private final Map<String, List<String>> headers;
 
     WebSocketTransport(Channel channel, long maxQueuedBytes) {
+        this(channel, maxQueuedBytes, Map.of());
+    }
+
+    /** @param headers upgrade-request headers kept for the connect decision (lower-case names) */
+    WebSocketTransport(Channel channel, long maxQueuedBytes, Map<String, List<String>> headers) {
         this.channel = channel;
         this.maxQueuedBytes = maxQueuedBytes;
+        this.headers = headers;
+    }
+
+    @Override
+    public Map<String, List<String>> headers() {
+        return headers;
     }
 
     @Override

@@ -18,7 +18,12 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,15 +67,11 @@ public final class WebSocketUpgrade {
     /** Whether a refused origin was logged at info yet: the first one tells an operator why, the rest are debug. */
     private final AtomicBoolean refusalLogged = new AtomicBoolean();
 
-    /**
-     * An upgrade under the same-origin rule ({@link OriginCheck#SAME_ORIGIN}).
-     *
-     * @param node the node the connections join
-     * @param maxMessageSize largest inbound message; larger ones close the connection with 1009
-     * @param maxQueuedBytes outbound bytes a connection may have pending before it is "slow"
-     */
+    private final Set<String> keptHeaders;
+
+    /** As {@link #WebSocketUpgrade(Node, int, long, OriginCheck, Set)}: same-origin rule, no headers kept. */
     public WebSocketUpgrade(Node node, int maxMessageSize, long maxQueuedBytes) {
-        this(node, maxMessageSize, maxQueuedBytes, OriginCheck.SAME_ORIGIN);
+        this(node, maxMessageSize, maxQueuedBytes, OriginCheck.SAME_ORIGIN, Set.of());
     }
 
     /**
@@ -78,12 +79,34 @@ public final class WebSocketUpgrade {
      * @param maxMessageSize largest inbound message; larger ones close the connection with 1009
      * @param maxQueuedBytes outbound bytes a connection may have pending before it is "slow"
      * @param origins which {@code Origin} headers may upgrade ({@code client.allowed_origins})
+     * @param keptHeaders names (any case) of upgrade-request headers the connection keeps for
+     *     its connect decision, e.g. a connect proxy's {@code http_headers}; others are dropped
+     *     with the request, so a connection holds no more than a proxy forwards
      */
-    public WebSocketUpgrade(Node node, int maxMessageSize, long maxQueuedBytes, OriginCheck origins) {
+    public WebSocketUpgrade(
+            Node node, int maxMessageSize, long maxQueuedBytes, OriginCheck origins, Set<String> keptHeaders) {
         this.node = node;
         this.maxMessageSize = maxMessageSize;
         this.maxQueuedBytes = maxQueuedBytes;
         this.origins = origins;
+        Set<String> lower = new HashSet<>();
+        keptHeaders.forEach(h -> lower.add(h.toLowerCase(Locale.ROOT)));
+        this.keptHeaders = Set.copyOf(lower);
+    }
+
+    /** The kept headers of the request; their size is bounded by the HTTP decoder's header limit. */
+    private Map<String, List<String>> keptHeaders(FullHttpRequest req) {
+        if (keptHeaders.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, List<String>> out = new HashMap<>();
+        for (String name : keptHeaders) {
+            List<String> values = req.headers().getAll(name);
+            if (!values.isEmpty()) {
+                out.put(name, List.copyOf(values));
+            }
+        }
+        return Map.copyOf(out);
     }
 
     /**
@@ -122,7 +145,7 @@ public final class WebSocketUpgrade {
         // Text frames must be valid UTF-8 (RFC 6455 §8.1): 1007 otherwise, before any JSON parser sees them.
         p.addLast("ws-utf8", new Utf8FrameValidator(true));
         p.addLast("ws-aggregator", new WebSocketFrameAggregator(maxMessageSize));
-        p.addLast("ws-handler", new WebSocketFrameHandler(node, maxQueuedBytes));
+        p.addLast("ws-handler", new WebSocketFrameHandler(node, maxQueuedBytes, keptHeaders(req)));
         p.remove(ctx.handler());
         handshaker.handshake(ctx.channel(), req).addListener(f -> {
             if (!f.isSuccess()) {

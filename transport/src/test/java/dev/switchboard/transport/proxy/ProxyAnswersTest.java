@@ -1,0 +1,95 @@
+package dev.switchboard.transport.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.core.hook.ConnectDecision;
+import dev.switchboard.core.hook.RefreshDecision;
+import dev.switchboard.core.protocol.ProtocolCodec;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import org.junit.jupiter.api.Test;
+
+/** Answers of Centrifugo's proxy protocol read into decisions, strictly. */
+class ProxyAnswersTest {
+
+    private static JsonNode json(String s) throws Exception {
+        return ProtocolCodec.mapper().readTree(s);
+    }
+
+    private static String str(byte[] b) {
+        return b == null ? null : new String(b, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void connectResultCarriesUserExpiryInfoDataAndChannels() throws Exception {
+        ConnectDecision d = ConnectProxy.decode(
+                json(
+                        "{\"result\":{\"user\":\"56\",\"expire_at\":1900000000,"
+                                + "\"info\":{\"name\":\"Ann\"},\"data\":{\"hello\":1},\"channels\":[\"news\"],\"subs\":{\"jobs:1\":{}}}}"));
+        assertThat(d.error()).isNull();
+        assertThat(d.userId()).isEqualTo("56");
+        assertThat(d.expireAt()).isEqualTo(1900000000L);
+        assertThat(str(d.info())).isEqualTo("{\"name\":\"Ann\"}");
+        assertThat(str(d.data())).isEqualTo("{\"hello\":1}");
+        assertThat(d.channels()).containsExactly("news", "jobs:1");
+    }
+
+    @Test
+    void base64FieldsMustHoldJson() throws Exception {
+        String b64 = Base64.getEncoder().encodeToString("{\"a\":1}".getBytes(StandardCharsets.UTF_8));
+        ConnectDecision d = ConnectProxy.decode(json("{\"result\":{\"user\":\"1\",\"b64info\":\"" + b64 + "\"}}"));
+        assertThat(str(d.info())).isEqualTo("{\"a\":1}");
+        String notJson = Base64.getEncoder().encodeToString("\u0001binary".getBytes(StandardCharsets.UTF_8));
+        assertThatThrownBy(() -> ConnectProxy.decode(json("{\"result\":{\"b64data\":\"" + notJson + "\"}}")))
+                .isInstanceOf(MalformedAnswerException.class);
+    }
+
+    @Test
+    void errorAndDisconnectAnswers() throws Exception {
+        ConnectDecision e =
+                ConnectProxy.decode(json("{\"error\":{\"code\":1000,\"message\":\"custom\",\"temporary\":true}}"));
+        assertThat(e.error().code()).isEqualTo(1000);
+        assertThat(e.error().getMessage()).contains("custom");
+        ConnectDecision d = ConnectProxy.decode(json("{\"disconnect\":{\"code\":4500,\"reason\":\"go away\"}}"));
+        assertThat(d.disconnect().code()).isEqualTo(4500);
+        assertThat(d.disconnect().reason()).isEqualTo("go away");
+        assertThat(ConnectProxy.decode(json("{}")).error().code())
+                .as("nothing vouches")
+                .isEqualTo(101);
+    }
+
+    @Test
+    void fieldsOfTheWrongTypeAreMalformed() {
+        for (String bad : new String[] {
+            "{\"result\":{\"user\":56}}",
+            "{\"result\":{\"expire_at\":\"soon\"}}",
+            "{\"result\":{\"channels\":\"news\"}}",
+            "{\"result\":[]}",
+            "{\"error\":{\"code\":0}}",
+            "{\"disconnect\":{\"code\":1000}}",
+        }) {
+            assertThatThrownBy(() -> ConnectProxy.decode(json(bad)))
+                    .as(bad)
+                    .isInstanceOf(MalformedAnswerException.class);
+        }
+    }
+
+    @Test
+    void refreshAnswers() throws Exception {
+        RefreshDecision ext = RefreshProxy.decode(json("{\"result\":{\"expire_at\":1900000000,\"info\":{\"v\":2}}}"));
+        assertThat(ext.expired()).isFalse();
+        assertThat(ext.expireAt()).isEqualTo(1900000000L);
+        assertThat(str(ext.info())).isEqualTo("{\"v\":2}");
+        assertThat(RefreshProxy.decode(json("{\"result\":{\"expired\":true}}")).expired())
+                .isTrue();
+        assertThat(RefreshProxy.decode(json("{}")).expired())
+                .as("no result: expired, as Centrifugo")
+                .isTrue();
+        assertThat(RefreshProxy.decode(json("{\"disconnect\":{\"code\":4000,\"reason\":\"x\"}}"))
+                        .disconnect()
+                        .code())
+                .isEqualTo(4000);
+    }
+}
