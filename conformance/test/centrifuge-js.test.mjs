@@ -187,7 +187,7 @@ test('3. presence, presenceStats and history with limit', { timeout: TEST_TIMEOU
 });
 
 // 4 ------------------------------------------------------------------------------------------
-test('4. rpc echo returns its data; an unknown method fails with 104', { timeout: TEST_TIMEOUT }, async (t) => {
+test('4. rpc echo returns its data; a method with no handler fails with 108', { timeout: TEST_TIMEOUT }, async (t) => {
   const h = harness(t);
   const { client } = await h.connected(uniqueUser('rpc'));
 
@@ -195,8 +195,10 @@ test('4. rpc echo returns its data; an unknown method fails with 104', { timeout
   const result = await client.rpc('echo', data);
   assert.deepEqual(result, { data }, 'echo returns its data');
 
+  // Centrifugo answers an rpc it has no handler for with 108 "not available" (not 104).
   await assert.rejects(client.rpc('no-such-method-' + Date.now(), { x: 1 }), (err) => {
-    assert.equal(err.code, 104, `unknown rpc method: error ${JSON.stringify(err)}`);
+    assert.equal(err.code, 108, `rpc method with no handler: error ${JSON.stringify(err)}`);
+    assert.equal(err.message, 'not available');
     return true;
   });
   assert.equal(client.state, 'connected', 'an rpc error does not disconnect');

@@ -240,7 +240,9 @@ final class Commands {
         String method = cmd.text("method");
         RpcHandler handler = node.rpcHandler(method);
         if (handler == null) {
-            throw ProtocolError.METHOD_NOT_FOUND;
+            // 108, as Centrifugo answers an rpc it has no handler (proxy) for: centrifuge-js and the
+            // other SDKs surface this code to the caller, so it must be the one they see there.
+            throw ProtocolError.NOT_AVAILABLE;
         }
         JsonNode data = cmd.json("data");
         return handler.handle(new RpcRequest(client.info(), method, data == null ? null : ProtocolCodec.toBytes(data)))
