@@ -363,6 +363,47 @@ test('8. recovery beyond the history window reports recovered: false', { timeout
   assert.equal(after.offset, missed[9].offset + 1);
 });
 
+test('8b. getState: an unrecoverable position is refused with 112 and the app loads its state again', { timeout: TEST_TIMEOUT }, async (t) => {
+  const h = harness(t);
+  const channel = uniqueChannel('state', 'small');
+  const first = await apiPublish(channel, { n: 0 });
+  for (let n = 1; n <= 10; n++) {
+    await apiPublish(channel, { n });
+  }
+  const { client } = await h.connected(uniqueUser('getstate'));
+
+  // The app's state is first as of offset `first.offset`, 10 publications behind a history of 3:
+  // centrifuge-js sets the rejectUnrecovered flag bit for a getState subscription, so the server
+  // must answer 112 (not `recovered: false`), and the SDK asks the app for its state again.
+  const positions = [];
+  const getState = async () => {
+    const top = await api('history', { channel, limit: 0 });
+    const position = positions.length === 0 ? { offset: first.offset, epoch: first.epoch } : { offset: top.offset, epoch: top.epoch };
+    positions.push(position);
+    return position;
+  };
+  const sub = client.newSubscription(channel, { getState, minResubscribeDelay: 50, maxResubscribeDelay: 500 });
+  const errors = h.record(sub, 'error');
+  const subscribed = h.waitEvent(sub, 'subscribed', {
+    timeoutMs: 10_000,
+    failOn: { unsubscribed: (c) => `subscription ended: ${JSON.stringify(c)}` },
+  });
+  sub.subscribe();
+  const ctx = await subscribed;
+
+  assert.equal(positions.length, 2, `getState calls: ${JSON.stringify(positions)}`);
+  assert.equal(ctx.wasRecovering, true, 'subscribed.wasRecovering');
+  assert.equal(ctx.recovered, true, 'recovered from the position the second getState returned');
+  assert.equal(ctx.streamPosition.offset, first.offset + 10);
+
+  const received = h.waitEvent(sub, 'publication');
+  const next = await apiPublish(channel, { n: 11 });
+  const pub = await received;
+  assert.deepEqual(pub.data, { n: 11 });
+  assert.equal(pub.offset, next.offset);
+  assert.deepEqual(errors, [], 'no subscription error surfaced to the app');
+});
+
 // 9 ------------------------------------------------------------------------------------------
 test('9. server API disconnect with code 4500 ends the client without reconnect', { timeout: TEST_TIMEOUT }, async (t) => {
   const h = harness(t);

@@ -84,7 +84,8 @@ final class Commands {
                 cmd.number("offset", 0),
                 cmd.flag("recoverable"),
                 cmd.flag("positioned"),
-                cmd.flag("join_leave"));
+                cmd.flag("join_leave"),
+                (cmd.number("flag", 0) & SubscribeParams.FLAG_REJECT_UNRECOVERED) != 0);
         CompletionStage<SubscribeDecision> decision;
         long expireAt = 0;
         if (!token.isEmpty()) {

@@ -152,11 +152,7 @@ class ClientSessionTest {
     @Test
     void gapLargerThanHistoryIsNotRecoveredAndReturnsNothing() {
         RecordingTransport t = connect("alice");
-        send(t, "{\"id\":2,\"subscribe\":{\"channel\":\"small:x\"}}");
-        publish("small:x", 1);
-        String epoch = t.reply(2).at("/subscribe/epoch").asText();
-        send(t, "{\"id\":3,\"unsubscribe\":{\"channel\":\"small:x\"}}");
-        publish("small:x", 10);
+        String epoch = seenOneThenMissedTen(t);
         send(
                 t,
                 "{\"id\":4,\"subscribe\":{\"channel\":\"small:x\",\"recover\":true,\"epoch\":\"" + epoch
@@ -165,6 +161,47 @@ class ClientSessionTest {
         assertThat(r.get("recovered").asBoolean()).isFalse();
         assertThat(r.has("publications")).isFalse();
         assertThat(r.get("offset").asLong()).isEqualTo(11);
+    }
+
+    @Test
+    void failedRecoveryIsUnrecoverablePositionWhenTheFlagAsksToRejectIt() {
+        RecordingTransport t = connect("alice");
+        String epoch = seenOneThenMissedTen(t);
+        String from1 = "\"recover\":true,\"epoch\":\"" + epoch + "\",\"offset\":1";
+
+        // Bit 1 alone (channel compaction, what centrifuge-js always sends) changes nothing.
+        send(t, "{\"id\":4,\"subscribe\":{\"channel\":\"small:x\",\"flag\":1," + from1 + "}}");
+        assertThat(t.reply(4).at("/subscribe/recovered").asBoolean()).isFalse();
+        send(t, "{\"id\":5,\"unsubscribe\":{\"channel\":\"small:x\"}}");
+
+        // Bit 2 (centrifuge-js getState): refused with 112 and not subscribed.
+        send(t, "{\"id\":6,\"subscribe\":{\"channel\":\"small:x\",\"flag\":3," + from1 + "}}");
+        assertThat(t.reply(6).get("error").toString())
+                .isEqualTo("{\"code\":112,\"message\":\"unrecoverable position\"}");
+        assertThat(t.reply(6).has("subscribe")).isFalse();
+        publish("small:x", 1); // offset 12: must not reach the refused subscriber
+        assertThat(t.pushes("small:x", "pub")).noneMatch(p -> p.path("offset").asLong() == 12);
+
+        // The app reloads its state and resubscribes from the top it read: recovered.
+        send(
+                t,
+                "{\"id\":7,\"subscribe\":{\"channel\":\"small:x\",\"flag\":3,\"recover\":true,\"epoch\":\"" + epoch
+                        + "\",\"offset\":12}}");
+        assertThat(t.reply(7).at("/subscribe/recovered").asBoolean()).isTrue();
+        assertThat(t.closed).isNull();
+    }
+
+    /**
+     * Subscribes to {@code small:x} (history 3) with ids 2 and 3, sees offset 1, unsubscribes and
+     * misses 10 more: a recovery from offset 1 cannot succeed. Returns the stream's epoch.
+     */
+    private String seenOneThenMissedTen(RecordingTransport t) {
+        send(t, "{\"id\":2,\"subscribe\":{\"channel\":\"small:x\"}}");
+        publish("small:x", 1);
+        String epoch = t.reply(2).at("/subscribe/epoch").asText();
+        send(t, "{\"id\":3,\"unsubscribe\":{\"channel\":\"small:x\"}}");
+        publish("small:x", 10);
+        return epoch;
     }
 
     @Test
