@@ -507,6 +507,23 @@ test('10c. a channel of an unknown namespace → 102 unknown channel', { timeout
   assert.equal(client.state, 'connected');
 });
 
+test('10d. map and shared poll subscriptions are refused (107, 108), never taken as a stream', { timeout: TEST_TIMEOUT }, async (t) => {
+  const h = harness(t);
+  const { client } = await h.connected(uniqueUser('types'));
+  // Centrifugo's answers for a channel not configured as a map (107) or shared poll (108) channel.
+  for (const [options, code] of [[{ map: true }, 107], [{ mapPresenceType: 2 }, 107], [{ sharedPoll: true }, 108]]) {
+    const sub = client.newSubscription(uniqueChannel('typed'), options);
+    const ended = h.waitEvent(sub, 'unsubscribed', {
+      failOn: { subscribed: `subscribed with ${JSON.stringify(options)}` },
+    });
+    sub.subscribe();
+    const ctx = await ended;
+    assert.equal(ctx.code, code, `${JSON.stringify(options)}: got ${JSON.stringify(ctx)}`);
+    client.removeSubscription(sub);
+  }
+  assert.equal(client.state, 'connected');
+});
+
 // 11 -----------------------------------------------------------------------------------------
 test('11. join and leave pushes reach a subscriber', { timeout: TEST_TIMEOUT }, async (t) => {
   const h = harness(t);

@@ -75,6 +75,7 @@ final class Commands {
 
     private CompletionStage<byte[]> subscribe(Command cmd) {
         String channel = channel(cmd);
+        CommandTypes.requireStreamSubscribe(cmd);
         ChannelOptions opts = options(channel);
         String token = cmd.text("token");
         JsonNode data = cmd.json("data");
@@ -154,6 +155,7 @@ final class Commands {
 
     private CompletionStage<byte[]> publish(Command cmd) {
         String channel = channel(cmd);
+        CommandTypes.requireStreamPublish(cmd);
         ChannelOptions opts = options(channel);
         JsonNode data = cmd.json("data");
         if (data == null) {

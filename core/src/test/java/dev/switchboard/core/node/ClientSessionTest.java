@@ -368,6 +368,36 @@ class ClientSessionTest {
     }
 
     @Test
+    void subscribeAndPublishOfAnotherTypeThanStreamAreRefusedNotTakenAsStream() {
+        RecordingTransport t = connect("alice");
+        // centrifuge-js sends type 1 (map), 2/3 (map presence), 4 (shared poll): errors as Centrifugo
+        // gives for a channel not configured for that type, and no subscription is made.
+        send(t, "{\"id\":2,\"subscribe\":{\"channel\":\"news\",\"type\":1,\"phase\":2}}");
+        send(t, "{\"id\":3,\"subscribe\":{\"channel\":\"news\",\"type\":3}}");
+        send(t, "{\"id\":4,\"subscribe\":{\"channel\":\"news\",\"type\":4}}");
+        send(t, "{\"id\":5,\"subscribe\":{\"channel\":\"news\",\"type\":\"map\"}}");
+        assertThat(t.reply(2).at("/error/code").asInt()).isEqualTo(107);
+        assertThat(t.reply(3).at("/error/code").asInt()).isEqualTo(107);
+        assertThat(t.reply(4).at("/error/code").asInt()).isEqualTo(108);
+        assertThat(t.reply(5).at("/error/code").asInt()).isEqualTo(107);
+        publish("news", 1);
+        assertThat(t.pushes("news", "pub")).isEmpty();
+
+        // A map publish would lose its key as a stream publication: refused, nothing published.
+        send(t, "{\"id\":6,\"subscribe\":{\"channel\":\"news\",\"type\":0}}");
+        assertThat(t.reply(6).has("subscribe")).isTrue();
+        send(t, "{\"id\":7,\"publish\":{\"channel\":\"news\",\"type\":1,\"key\":\"k\",\"data\":{\"v\":1}}}");
+        send(t, "{\"id\":8,\"publish\":{\"channel\":\"news\",\"type\":7,\"data\":{\"v\":2}}}");
+        assertThat(t.reply(7).at("/error/code").asInt()).isEqualTo(108);
+        assertThat(t.reply(8).at("/error/code").asInt()).isEqualTo(107);
+        send(t, "{\"id\":9,\"publish\":{\"channel\":\"news\",\"data\":{\"v\":3}}}");
+        assertThat(t.pushes("news", "pub"))
+                .extracting(p -> p.path("data").toString())
+                .containsExactly("{\"v\":3}");
+        assertThat(t.closed).isNull();
+    }
+
+    @Test
     void rpcCallsTheRegisteredHandler() {
         RecordingTransport t = connect("alice");
         send(t, "{\"id\":2,\"rpc\":{\"method\":\"echo\",\"data\":{\"x\":[1,2]}}}");
