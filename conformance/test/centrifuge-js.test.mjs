@@ -33,6 +33,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { CentClient } from 'cent.js';
 
 import {
   api,
@@ -639,4 +640,43 @@ test('13b. server → client invoke: the client\'s error answer → HTTP 502 wit
   assert.equal(json?.error?.code, 4001, 'the error carries the client\'s own code');
   assert.equal(json.error.message, 'client_error: nope', 'message is "<reason>: <client message>"');
   assert.equal(client.state, 'connected');
+});
+
+// 14 -----------------------------------------------------------------------------------------
+test('14. cent.js pipeline(): newline-delimited commands on POST /api answer a line each', { timeout: TEST_TIMEOUT }, async (t) => {
+  const h = harness(t);
+  const channel = uniqueChannel('pipeline');
+  const { client } = await h.connected(uniqueUser('pipe'));
+  const { sub } = await h.subscribed(client, channel);
+  const pubs = h.record(sub, 'publication');
+
+  // cent.js (Centrifugo's Node.js server API client) POSTs `{"method","params"}` lines to the
+  // API URL itself and parses every line of the answer.
+  const cent = new CentClient({ url: config.apiUrl, apiKey: config.apiKey });
+  const results = await cent.pipeline([
+    { method: 'publish', params: { channel, data: { n: 1 } } },
+    { method: 'publish', params: { channel, data: { n: 2 } } },
+    { method: 'history', params: { channel, limit: 10 } },
+  ]);
+  assert.equal(results.length, 3);
+  assert.equal(results[1].offset, results[0].offset + 1, 'run in order');
+  assert.deepEqual(results[2].publications.map((p) => p.data), [{ n: 1 }, { n: 2 }]);
+  await h.waitUntil(() => pubs.length === 2, { message: 'both publications delivered' });
+  assert.deepEqual(pubs.map((p) => p.data), [{ n: 1 }, { n: 2 }]);
+
+  // Its one-call methods use /api/<method>.
+  const third = await cent.publish({ channel, data: { n: 3 } });
+  assert.equal(third.offset, results[1].offset + 1);
+});
+
+test('14b. an unknown API method or path answers a JSON error, never plain text', { timeout: TEST_TIMEOUT }, async () => {
+  const method = await apiRaw('no_such_method', {});
+  assert.equal(method.status, 404);
+  assert.equal(method.json?.error?.code, 104, `unknown method: ${method.text}`);
+
+  const root = config.apiUrl.replace(/\/api$/, '');
+  const path = await fetch(`${root}/no/such/path`, { method: 'POST', signal: AbortSignal.timeout(5000) });
+  assert.equal(path.status, 404);
+  assert.match(path.headers.get('content-type') ?? '', /application\/json/);
+  assert.deepEqual(await path.json(), { error: { code: 104, message: 'not found' } });
 });
