@@ -33,6 +33,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { CentClient } from 'cent.js';
 
 import {
   api,
@@ -187,7 +188,7 @@ test('3. presence, presenceStats and history with limit', { timeout: TEST_TIMEOU
 });
 
 // 4 ------------------------------------------------------------------------------------------
-test('4. rpc echo returns its data; an unknown method fails with 104', { timeout: TEST_TIMEOUT }, async (t) => {
+test('4. rpc echo returns its data; a method with no handler fails with 108', { timeout: TEST_TIMEOUT }, async (t) => {
   const h = harness(t);
   const { client } = await h.connected(uniqueUser('rpc'));
 
@@ -195,8 +196,10 @@ test('4. rpc echo returns its data; an unknown method fails with 104', { timeout
   const result = await client.rpc('echo', data);
   assert.deepEqual(result, { data }, 'echo returns its data');
 
+  // Centrifugo answers an rpc it has no handler for with 108 "not available" (not 104).
   await assert.rejects(client.rpc('no-such-method-' + Date.now(), { x: 1 }), (err) => {
-    assert.equal(err.code, 104, `unknown rpc method: error ${JSON.stringify(err)}`);
+    assert.equal(err.code, 108, `rpc method with no handler: error ${JSON.stringify(err)}`);
+    assert.equal(err.message, 'not available');
     return true;
   });
   assert.equal(client.state, 'connected', 'an rpc error does not disconnect');
@@ -361,6 +364,47 @@ test('8. recovery beyond the history window reports recovered: false', { timeout
   assert.equal(after.offset, missed[9].offset + 1);
 });
 
+test('8b. getState: an unrecoverable position is refused with 112 and the app loads its state again', { timeout: TEST_TIMEOUT }, async (t) => {
+  const h = harness(t);
+  const channel = uniqueChannel('state', 'small');
+  const first = await apiPublish(channel, { n: 0 });
+  for (let n = 1; n <= 10; n++) {
+    await apiPublish(channel, { n });
+  }
+  const { client } = await h.connected(uniqueUser('getstate'));
+
+  // The app's state is first as of offset `first.offset`, 10 publications behind a history of 3:
+  // centrifuge-js sets the rejectUnrecovered flag bit for a getState subscription, so the server
+  // must answer 112 (not `recovered: false`), and the SDK asks the app for its state again.
+  const positions = [];
+  const getState = async () => {
+    const top = await api('history', { channel, limit: 0 });
+    const position = positions.length === 0 ? { offset: first.offset, epoch: first.epoch } : { offset: top.offset, epoch: top.epoch };
+    positions.push(position);
+    return position;
+  };
+  const sub = client.newSubscription(channel, { getState, minResubscribeDelay: 50, maxResubscribeDelay: 500 });
+  const errors = h.record(sub, 'error');
+  const subscribed = h.waitEvent(sub, 'subscribed', {
+    timeoutMs: 10_000,
+    failOn: { unsubscribed: (c) => `subscription ended: ${JSON.stringify(c)}` },
+  });
+  sub.subscribe();
+  const ctx = await subscribed;
+
+  assert.equal(positions.length, 2, `getState calls: ${JSON.stringify(positions)}`);
+  assert.equal(ctx.wasRecovering, true, 'subscribed.wasRecovering');
+  assert.equal(ctx.recovered, true, 'recovered from the position the second getState returned');
+  assert.equal(ctx.streamPosition.offset, first.offset + 10);
+
+  const received = h.waitEvent(sub, 'publication');
+  const next = await apiPublish(channel, { n: 11 });
+  const pub = await received;
+  assert.deepEqual(pub.data, { n: 11 });
+  assert.equal(pub.offset, next.offset);
+  assert.deepEqual(errors, [], 'no subscription error surfaced to the app');
+});
+
 // 9 ------------------------------------------------------------------------------------------
 test('9. server API disconnect with code 4500 ends the client without reconnect', { timeout: TEST_TIMEOUT }, async (t) => {
   const h = harness(t);
@@ -461,6 +505,23 @@ test('10c. a channel of an unknown namespace → 102 unknown channel', { timeout
   sub.subscribe();
   const ctx = await ended;
   assert.equal(ctx.code, 102, `unknown channel expected, got ${JSON.stringify(ctx)}`);
+  assert.equal(client.state, 'connected');
+});
+
+test('10d. map and shared poll subscriptions are refused (107, 108), never taken as a stream', { timeout: TEST_TIMEOUT }, async (t) => {
+  const h = harness(t);
+  const { client } = await h.connected(uniqueUser('types'));
+  // Centrifugo's answers for a channel not configured as a map (107) or shared poll (108) channel.
+  for (const [options, code] of [[{ map: true }, 107], [{ mapPresenceType: 2 }, 107], [{ sharedPoll: true }, 108]]) {
+    const sub = client.newSubscription(uniqueChannel('typed'), options);
+    const ended = h.waitEvent(sub, 'unsubscribed', {
+      failOn: { subscribed: `subscribed with ${JSON.stringify(options)}` },
+    });
+    sub.subscribe();
+    const ctx = await ended;
+    assert.equal(ctx.code, code, `${JSON.stringify(options)}: got ${JSON.stringify(ctx)}`);
+    client.removeSubscription(sub);
+  }
   assert.equal(client.state, 'connected');
 });
 
@@ -579,4 +640,43 @@ test('13b. server → client invoke: the client\'s error answer → HTTP 502 wit
   assert.equal(json?.error?.code, 4001, 'the error carries the client\'s own code');
   assert.equal(json.error.message, 'client_error: nope', 'message is "<reason>: <client message>"');
   assert.equal(client.state, 'connected');
+});
+
+// 14 -----------------------------------------------------------------------------------------
+test('14. cent.js pipeline(): newline-delimited commands on POST /api answer a line each', { timeout: TEST_TIMEOUT }, async (t) => {
+  const h = harness(t);
+  const channel = uniqueChannel('pipeline');
+  const { client } = await h.connected(uniqueUser('pipe'));
+  const { sub } = await h.subscribed(client, channel);
+  const pubs = h.record(sub, 'publication');
+
+  // cent.js (Centrifugo's Node.js server API client) POSTs `{"method","params"}` lines to the
+  // API URL itself and parses every line of the answer.
+  const cent = new CentClient({ url: config.apiUrl, apiKey: config.apiKey });
+  const results = await cent.pipeline([
+    { method: 'publish', params: { channel, data: { n: 1 } } },
+    { method: 'publish', params: { channel, data: { n: 2 } } },
+    { method: 'history', params: { channel, limit: 10 } },
+  ]);
+  assert.equal(results.length, 3);
+  assert.equal(results[1].offset, results[0].offset + 1, 'run in order');
+  assert.deepEqual(results[2].publications.map((p) => p.data), [{ n: 1 }, { n: 2 }]);
+  await h.waitUntil(() => pubs.length === 2, { message: 'both publications delivered' });
+  assert.deepEqual(pubs.map((p) => p.data), [{ n: 1 }, { n: 2 }]);
+
+  // Its one-call methods use /api/<method>.
+  const third = await cent.publish({ channel, data: { n: 3 } });
+  assert.equal(third.offset, results[1].offset + 1);
+});
+
+test('14b. an unknown API method or path answers a JSON error, never plain text', { timeout: TEST_TIMEOUT }, async () => {
+  const method = await apiRaw('no_such_method', {});
+  assert.equal(method.status, 404);
+  assert.equal(method.json?.error?.code, 104, `unknown method: ${method.text}`);
+
+  const root = config.apiUrl.replace(/\/api$/, '');
+  const path = await fetch(`${root}/no/such/path`, { method: 'POST', signal: AbortSignal.timeout(5000) });
+  assert.equal(path.status, 404);
+  assert.match(path.headers.get('content-type') ?? '', /application\/json/);
+  assert.deepEqual(await path.json(), { error: { code: 104, message: 'not found' } });
 });

@@ -179,7 +179,7 @@ class SubscriptionIT {
                 .withThrowableOfType(ExecutionException.class)
                 .havingCause()
                 .isInstanceOfSatisfying(
-                        SwitchboardException.class, e -> assertThat(e.code()).isEqualTo(104));
+                        SwitchboardException.class, e -> assertThat(e.code()).isEqualTo(108));
         assertThat(alice.history("unknown:chan", 1, null, false))
                 .failsWithin(Duration.ofSeconds(5))
                 .withThrowableOfType(ExecutionException.class)

@@ -75,6 +75,7 @@ final class Commands {
 
     private CompletionStage<byte[]> subscribe(Command cmd) {
         String channel = channel(cmd);
+        CommandTypes.requireStreamSubscribe(cmd);
         ChannelOptions opts = options(channel);
         String token = cmd.text("token");
         JsonNode data = cmd.json("data");
@@ -84,7 +85,8 @@ final class Commands {
                 cmd.number("offset", 0),
                 cmd.flag("recoverable"),
                 cmd.flag("positioned"),
-                cmd.flag("join_leave"));
+                cmd.flag("join_leave"),
+                (cmd.number("flag", 0) & SubscribeParams.FLAG_REJECT_UNRECOVERED) != 0);
         CompletionStage<SubscribeDecision> decision;
         long expireAt = 0;
         if (!token.isEmpty()) {
@@ -153,6 +155,7 @@ final class Commands {
 
     private CompletionStage<byte[]> publish(Command cmd) {
         String channel = channel(cmd);
+        CommandTypes.requireStreamPublish(cmd);
         ChannelOptions opts = options(channel);
         JsonNode data = cmd.json("data");
         if (data == null) {
@@ -240,7 +243,9 @@ final class Commands {
         String method = cmd.text("method");
         RpcHandler handler = node.rpcHandler(method);
         if (handler == null) {
-            throw ProtocolError.METHOD_NOT_FOUND;
+            // 108, as Centrifugo answers an rpc it has no handler (proxy) for: centrifuge-js and the
+            // other SDKs surface this code to the caller, so it must be the one they see there.
+            throw ProtocolError.NOT_AVAILABLE;
         }
         JsonNode data = cmd.json("data");
         return handler.handle(new RpcRequest(client.info(), method, data == null ? null : ProtocolCodec.toBytes(data)))

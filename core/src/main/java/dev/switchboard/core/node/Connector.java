@@ -142,6 +142,7 @@ final class Connector {
                             r.path("offset").asLong(0),
                             false,
                             false,
+                            false,
                             false);
             prepared.add(subscriptions.prepare(ch, opts.get(), p, true, info, 0, null));
         }

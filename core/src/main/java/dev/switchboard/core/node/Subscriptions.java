@@ -87,6 +87,11 @@ final class Subscriptions {
             return node.broker().history(sub.channel, filter).thenApply(h -> {
                 Recovery.Outcome o = Recovery.apply(p.epoch(), p.offset(), max, client.maxReplyBytes(), h);
                 node.metrics().recovery(o.recovered());
+                if (!o.recovered() && p.rejectUnrecovered()) {
+                    // The client asked to be refused rather than continue past a hole; the
+                    // failed future removes the registration, as any failed subscribe does.
+                    throw ProtocolError.UNRECOVERABLE_POSITION;
+                }
                 return new PreparedSubscription(sub, true, o.recovered(), o.publications(), o.position(), data);
             });
         }

@@ -23,7 +23,7 @@ public final class ProtocolError extends RuntimeException {
     public static final ProtocolError UNKNOWN_CHANNEL = new ProtocolError(102, "unknown channel", false);
     /** 103: access to the resource is not allowed. */
     public static final ProtocolError PERMISSION_DENIED = new ProtocolError(103, "permission denied", false);
-    /** 104: the command or RPC method does not exist. */
+    /** 104: the command does not exist. */
     public static final ProtocolError METHOD_NOT_FOUND = new ProtocolError(104, "method not found", false);
     /** 105: the client is already subscribed to the channel. */
     public static final ProtocolError ALREADY_SUBSCRIBED = new ProtocolError(105, "already subscribed", false);
@@ -31,7 +31,7 @@ public final class ProtocolError extends RuntimeException {
     public static final ProtocolError LIMIT_EXCEEDED = new ProtocolError(106, "limit exceeded", false);
     /** 107: the command is malformed. */
     public static final ProtocolError BAD_REQUEST = new ProtocolError(107, "bad request", false);
-    /** 108: the feature (history, presence) is not enabled for the channel. */
+    /** 108: the feature is not enabled: history or presence for the channel, an RPC method with no handler. */
     public static final ProtocolError NOT_AVAILABLE = new ProtocolError(108, "not available", false);
     /** 109: the connection or subscription token expired; SDKs fetch a new one. */
     public static final ProtocolError TOKEN_EXPIRED =

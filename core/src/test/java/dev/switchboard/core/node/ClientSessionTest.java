@@ -152,11 +152,7 @@ class ClientSessionTest {
     @Test
     void gapLargerThanHistoryIsNotRecoveredAndReturnsNothing() {
         RecordingTransport t = connect("alice");
-        send(t, "{\"id\":2,\"subscribe\":{\"channel\":\"small:x\"}}");
-        publish("small:x", 1);
-        String epoch = t.reply(2).at("/subscribe/epoch").asText();
-        send(t, "{\"id\":3,\"unsubscribe\":{\"channel\":\"small:x\"}}");
-        publish("small:x", 10);
+        String epoch = seenOneThenMissedTen(t);
         send(
                 t,
                 "{\"id\":4,\"subscribe\":{\"channel\":\"small:x\",\"recover\":true,\"epoch\":\"" + epoch
@@ -165,6 +161,47 @@ class ClientSessionTest {
         assertThat(r.get("recovered").asBoolean()).isFalse();
         assertThat(r.has("publications")).isFalse();
         assertThat(r.get("offset").asLong()).isEqualTo(11);
+    }
+
+    @Test
+    void failedRecoveryIsUnrecoverablePositionWhenTheFlagAsksToRejectIt() {
+        RecordingTransport t = connect("alice");
+        String epoch = seenOneThenMissedTen(t);
+        String from1 = "\"recover\":true,\"epoch\":\"" + epoch + "\",\"offset\":1";
+
+        // Bit 1 alone (channel compaction, what centrifuge-js always sends) changes nothing.
+        send(t, "{\"id\":4,\"subscribe\":{\"channel\":\"small:x\",\"flag\":1," + from1 + "}}");
+        assertThat(t.reply(4).at("/subscribe/recovered").asBoolean()).isFalse();
+        send(t, "{\"id\":5,\"unsubscribe\":{\"channel\":\"small:x\"}}");
+
+        // Bit 2 (centrifuge-js getState): refused with 112 and not subscribed.
+        send(t, "{\"id\":6,\"subscribe\":{\"channel\":\"small:x\",\"flag\":3," + from1 + "}}");
+        assertThat(t.reply(6).get("error").toString())
+                .isEqualTo("{\"code\":112,\"message\":\"unrecoverable position\"}");
+        assertThat(t.reply(6).has("subscribe")).isFalse();
+        publish("small:x", 1); // offset 12: must not reach the refused subscriber
+        assertThat(t.pushes("small:x", "pub")).noneMatch(p -> p.path("offset").asLong() == 12);
+
+        // The app reloads its state and resubscribes from the top it read: recovered.
+        send(
+                t,
+                "{\"id\":7,\"subscribe\":{\"channel\":\"small:x\",\"flag\":3,\"recover\":true,\"epoch\":\"" + epoch
+                        + "\",\"offset\":12}}");
+        assertThat(t.reply(7).at("/subscribe/recovered").asBoolean()).isTrue();
+        assertThat(t.closed).isNull();
+    }
+
+    /**
+     * Subscribes to {@code small:x} (history 3) with ids 2 and 3, sees offset 1, unsubscribes and
+     * misses 10 more: a recovery from offset 1 cannot succeed. Returns the stream's epoch.
+     */
+    private String seenOneThenMissedTen(RecordingTransport t) {
+        send(t, "{\"id\":2,\"subscribe\":{\"channel\":\"small:x\"}}");
+        publish("small:x", 1);
+        String epoch = t.reply(2).at("/subscribe/epoch").asText();
+        send(t, "{\"id\":3,\"unsubscribe\":{\"channel\":\"small:x\"}}");
+        publish("small:x", 10);
+        return epoch;
     }
 
     @Test
@@ -331,12 +368,43 @@ class ClientSessionTest {
     }
 
     @Test
+    void subscribeAndPublishOfAnotherTypeThanStreamAreRefusedNotTakenAsStream() {
+        RecordingTransport t = connect("alice");
+        // centrifuge-js sends type 1 (map), 2/3 (map presence), 4 (shared poll): errors as Centrifugo
+        // gives for a channel not configured for that type, and no subscription is made.
+        send(t, "{\"id\":2,\"subscribe\":{\"channel\":\"news\",\"type\":1,\"phase\":2}}");
+        send(t, "{\"id\":3,\"subscribe\":{\"channel\":\"news\",\"type\":3}}");
+        send(t, "{\"id\":4,\"subscribe\":{\"channel\":\"news\",\"type\":4}}");
+        send(t, "{\"id\":5,\"subscribe\":{\"channel\":\"news\",\"type\":\"map\"}}");
+        assertThat(t.reply(2).at("/error/code").asInt()).isEqualTo(107);
+        assertThat(t.reply(3).at("/error/code").asInt()).isEqualTo(107);
+        assertThat(t.reply(4).at("/error/code").asInt()).isEqualTo(108);
+        assertThat(t.reply(5).at("/error/code").asInt()).isEqualTo(107);
+        publish("news", 1);
+        assertThat(t.pushes("news", "pub")).isEmpty();
+
+        // A map publish would lose its key as a stream publication: refused, nothing published.
+        send(t, "{\"id\":6,\"subscribe\":{\"channel\":\"news\",\"type\":0}}");
+        assertThat(t.reply(6).has("subscribe")).isTrue();
+        send(t, "{\"id\":7,\"publish\":{\"channel\":\"news\",\"type\":1,\"key\":\"k\",\"data\":{\"v\":1}}}");
+        send(t, "{\"id\":8,\"publish\":{\"channel\":\"news\",\"type\":7,\"data\":{\"v\":2}}}");
+        assertThat(t.reply(7).at("/error/code").asInt()).isEqualTo(108);
+        assertThat(t.reply(8).at("/error/code").asInt()).isEqualTo(107);
+        send(t, "{\"id\":9,\"publish\":{\"channel\":\"news\",\"data\":{\"v\":3}}}");
+        assertThat(t.pushes("news", "pub"))
+                .extracting(p -> p.path("data").toString())
+                .containsExactly("{\"v\":3}");
+        assertThat(t.closed).isNull();
+    }
+
+    @Test
     void rpcCallsTheRegisteredHandler() {
         RecordingTransport t = connect("alice");
         send(t, "{\"id\":2,\"rpc\":{\"method\":\"echo\",\"data\":{\"x\":[1,2]}}}");
         assertThat(t.reply(2).at("/rpc/data/x/1").asInt()).isEqualTo(2);
         send(t, "{\"id\":3,\"rpc\":{\"method\":\"missing\"}}");
-        assertThat(t.reply(3).at("/error/code").asInt()).isEqualTo(104);
+        // Centrifugo answers an rpc without a handler with 108 not available, not 104.
+        assertThat(t.reply(3).at("/error").toString()).isEqualTo("{\"code\":108,\"message\":\"not available\"}");
         send(t, "{\"id\":4,\"rpc\":{\"method\":\"fail\"}}");
         assertThat(t.reply(4).at("/error/code").asInt()).isEqualTo(4001);
         assertThat(t.reply(4).at("/error/message").asText()).isEqualTo("nope");

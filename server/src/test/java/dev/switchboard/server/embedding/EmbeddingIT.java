@@ -344,7 +344,9 @@ class EmbeddingIT {
                     .isEqualTo(100);
 
             alice.send("{\"id\":4,\"rpc\":{\"method\":\"nope\"}}");
-            assertThat(alice.reply(4).at("/error/code").asInt()).isEqualTo(104);
+            assertThat(alice.reply(4).at("/error/code").asInt())
+                    .as("no handler: not available, as Centrifugo")
+                    .isEqualTo(108);
 
             // The connection survives every failed call.
             alice.send("{\"id\":5,\"rpc\":{\"method\":\"profile\"}}");

@@ -3,20 +3,18 @@ package dev.switchboard.transport.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.protocol.ProtocolError;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * One {@code batch} call: its commands run one after another, or with {@code parallel: true} at
- * most {@link #PARALLELISM} at a time, and the reply of each is encoded as soon as it completes
- * and counted against the response budget.
+ * One {@code batch} call, or one {@code POST /api} of newline-delimited commands (the same run,
+ * answered in the other {@link ApiBatchFormat}): its commands run one after another, or with
+ * {@code parallel: true} at most {@link #PARALLELISM} at a time, and the reply of each is encoded
+ * as soon as it completes and counted against the response budget.
  *
  * <p>Why a budget: 2,000 {@code history} commands in a 92 KB request would otherwise build a
  * reply of gigabytes. Once the replies reach {@code maxResponseBytes}, the reply that crossed it
@@ -25,18 +23,23 @@ import org.slf4j.LoggerFactory;
  */
 final class ApiBatch {
 
-    private static final Logger log = LoggerFactory.getLogger(ApiBatch.class);
-
     /** Commands of a {@code parallel} batch that run at the same time. */
     static final int PARALLELISM = 16;
 
-    /** A command resolved to its method, or the error that stands in its reply. */
-    private record Command(String name, ApiOutcome.Method method, Params params, ProtocolError error) {}
+    /**
+     * A command resolved to its method, or the error that stands in its reply.
+     *
+     * @param id the caller's id echoed in its reply line ({@link ApiBatchFormat#LINES}); 0 for none
+     */
+    record Command(long id, String name, ApiOutcome.Method method, Params params, ProtocolError error) {
 
-    private static final byte[] OPEN = "{\"replies\":[".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] CLOSE = "]}".getBytes(StandardCharsets.US_ASCII);
+        static Command failed(long id, ProtocolError error) {
+            return new Command(id, null, null, null, error);
+        }
+    }
 
     private final List<Command> commands;
+    private final ApiBatchFormat format;
     /** Where a command's completion continues: never the engine's or the network's threads. */
     private final Executor continuations;
 
@@ -51,8 +54,14 @@ final class ApiBatch {
     private int finished;
     private boolean exhausted;
 
-    private ApiBatch(List<Command> commands, boolean parallel, long maxResponseBytes, Executor continuations) {
+    private ApiBatch(
+            List<Command> commands,
+            ApiBatchFormat format,
+            boolean parallel,
+            long maxResponseBytes,
+            Executor continuations) {
         this.commands = commands;
+        this.format = format;
         this.continuations = continuations;
         this.parallel = parallel;
         this.maxResponseBytes = maxResponseBytes;
@@ -72,15 +81,43 @@ final class ApiBatch {
         ApiBatch batch;
         try {
             Params root = new Params(RequestJson.readObject(body));
-            batch = new ApiBatch(commands(root, methods), root.bool("parallel"), maxResponseBytes, continuations);
+            batch = new ApiBatch(
+                    commands(root, methods),
+                    ApiBatchFormat.REPLIES,
+                    root.bool("parallel"),
+                    maxResponseBytes,
+                    continuations);
         } catch (BadRequestException e) {
             return CompletableFuture.completedFuture(
                     new ApiResponse(400, ApiJson.encodeError(ApiOutcome.badRequest(e))));
         }
-        if (!batch.complete()) {
-            batch.startMore();
+        return batch.start();
+    }
+
+    /**
+     * Parses and runs the newline-delimited commands of {@code POST /api} (see
+     * {@link ApiCommandLines}), one after another, answering a line each.
+     *
+     * @return the whole response; never fails
+     */
+    static CompletableFuture<ApiResponse> runLines(
+            byte[] body, ApiMethods methods, long maxResponseBytes, Executor continuations) {
+        ApiBatch batch;
+        try {
+            batch = new ApiBatch(
+                    ApiCommandLines.parse(body, methods), ApiBatchFormat.LINES, false, maxResponseBytes, continuations);
+        } catch (BadRequestException e) {
+            return CompletableFuture.completedFuture(
+                    new ApiResponse(400, ApiJson.encodeError(ApiOutcome.badRequest(e))));
         }
-        return batch.done;
+        return batch.start();
+    }
+
+    private CompletableFuture<ApiResponse> start() {
+        if (!complete()) {
+            startMore();
+        }
+        return done;
     }
 
     private static List<Command> commands(Params root, ApiMethods methods) {
@@ -100,8 +137,7 @@ final class ApiBatch {
 
     private static Command command(JsonNode cmd, ApiMethods methods) {
         if (!cmd.isObject()) {
-            return new Command(
-                    null, null, null, ProtocolError.BAD_REQUEST.withMessage("bad request: command must be an object"));
+            return Command.failed(0, ProtocolError.BAD_REQUEST.withMessage("bad request: command must be an object"));
         }
         String name = null;
         JsonNode params = null;
@@ -111,26 +147,20 @@ final class ApiBatch {
                 continue;
             }
             if (name != null) {
-                return new Command(
-                        null,
-                        null,
-                        null,
-                        ProtocolError.BAD_REQUEST.withMessage("bad request: command must name exactly one method"));
+                return Command.failed(
+                        0, ProtocolError.BAD_REQUEST.withMessage("bad request: command must name exactly one method"));
             }
             name = e.getKey();
             params = e.getValue();
         }
         if (name == null) {
-            return new Command(null, null, null, ProtocolError.METHOD_NOT_FOUND);
+            return Command.failed(0, ProtocolError.METHOD_NOT_FOUND);
         }
         if (!params.isObject()) {
-            return new Command(
-                    null,
-                    null,
-                    null,
-                    ProtocolError.BAD_REQUEST.withMessage("bad request: " + name + " must be an object"));
+            return Command.failed(
+                    0, ProtocolError.BAD_REQUEST.withMessage("bad request: " + name + " must be an object"));
         }
-        return new Command(name, methods.get(name), new Params((ObjectNode) params), null);
+        return new Command(0, name, methods.get(name), new Params((ObjectNode) params), null);
     }
 
     /**
@@ -146,7 +176,7 @@ final class ApiBatch {
                 }
                 index = next++;
                 if (exhausted) {
-                    replies[index] = ApiJson.encodeError(overBudget);
+                    replies[index] = format.error(commands.get(index), overBudget);
                     finished++;
                     if (complete()) {
                         return;
@@ -180,13 +210,13 @@ final class ApiBatch {
 
     /** Records a reply; true when that was the last one. */
     private boolean finish(int index, Command c, ApiOutcome o) {
-        byte[] reply = encode(c, o);
+        byte[] reply = format.reply(c, o);
         synchronized (this) {
             running--;
             finished++;
             if (exhausted || used + reply.length > maxResponseBytes) {
                 exhausted = true;
-                reply = ApiJson.encodeError(overBudget);
+                reply = format.error(c, overBudget);
             } else {
                 used += reply.length;
             }
@@ -201,42 +231,8 @@ final class ApiBatch {
             return false;
         }
         // One copy into the final body; the replies were counted against the budget already.
-        int size = OPEN.length + CLOSE.length + Math.max(0, replies.length - 1);
-        for (byte[] r : replies) {
-            size += r.length;
-        }
-        byte[] out = new byte[size];
-        int at = put(out, 0, OPEN);
-        for (int i = 0; i < replies.length; i++) {
-            if (i > 0) {
-                out[at++] = ',';
-            }
-            at = put(out, at, replies[i]);
-            replies[i] = null;
-        }
-        put(out, at, CLOSE);
+        byte[] out = format.join(replies);
         done.complete(new ApiResponse(200, out));
         return true;
-    }
-
-    private static int put(byte[] out, int at, byte[] part) {
-        System.arraycopy(part, 0, out, at, part.length);
-        return at + part.length;
-    }
-
-    private static byte[] encode(Command c, ApiOutcome o) {
-        if (o.error() != null) {
-            return ApiJson.encodeError(o.error());
-        }
-        try {
-            return ApiJson.encode(g -> {
-                g.writeObjectFieldStart(c.name());
-                o.result().write(g);
-                g.writeEndObject();
-            });
-        } catch (RuntimeException e) {
-            log.error("server API batch reply encoding failed", e);
-            return ApiJson.encodeError(ProtocolError.INTERNAL);
-        }
     }
 }

@@ -10,6 +10,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -108,7 +109,7 @@ public final class ApiExecutor implements AutoCloseable {
      */
     public CompletableFuture<ApiResponse> execute(String method, byte[] body) {
         if ("batch".equals(method)) {
-            return batch(body);
+            return batch(() -> ApiBatch.run(body, methods, maxResponseBytes, batches));
         }
         ApiOutcome.Method m = methods.get(method);
         if (m == null) {
@@ -126,19 +127,32 @@ public final class ApiExecutor implements AutoCloseable {
     }
 
     /**
+     * Runs the newline-delimited commands of {@code POST /api}, Centrifugo's first API form
+     * ({@code {"id":1,"method":"publish","params":{...}}} per line, as cent.js's {@code pipeline()}
+     * sends): 200 with one line per command, {@code {"id":1,"result":{...}}} or
+     * {@code {"id":1,"error":{...}}}, joined by newlines; 400 when the body is not a sequence of
+     * JSON objects. Bounded as {@code batch} is (same threads, in-progress limit, response budget).
+     *
+     * @param body the raw request body
+     * @return the response; never completes exceptionally
+     */
+    public CompletableFuture<ApiResponse> executeCommandLines(byte[] body) {
+        return batch(() -> ApiBatch.runLines(body, methods, maxResponseBytes, batches));
+    }
+
+    /**
      * A batch runs up to thousands of commands and builds a reply of up to the response budget:
      * on a thread of its own, not the caller's (an I/O thread that serves other connections).
      */
-    private CompletableFuture<ApiResponse> batch(byte[] body) {
+    private CompletableFuture<ApiResponse> batch(Supplier<CompletableFuture<ApiResponse>> run) {
         if (!batchesInProgress.tryAcquire()) {
             ProtocolError busy = ProtocolError.TOO_MANY_REQUESTS.withMessage(
                     "too many requests: " + MAX_BATCHES_IN_PROGRESS + " batches are in progress already; retry later");
             return CompletableFuture.completedFuture(new ApiResponse(429, ApiJson.encodeError(busy)));
         }
         try {
-            CompletableFuture<ApiResponse> response = CompletableFuture.supplyAsync(
-                            () -> ApiBatch.run(body, methods, maxResponseBytes, batches), batches)
-                    .thenCompose(Function.identity());
+            CompletableFuture<ApiResponse> response =
+                    CompletableFuture.supplyAsync(run, batches).thenCompose(Function.identity());
             response.whenComplete((r, e) -> batchesInProgress.release());
             return response;
         } catch (RejectedExecutionException e) {

@@ -11,7 +11,9 @@ import com.fasterxml.jackson.databind.node.POJONode;
 import dev.switchboard.core.protocol.ProtocolCodec;
 import dev.switchboard.core.protocol.Utf8;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Reads an API request body into a JSON tree, keeping every {@code data} field as the exact
@@ -51,6 +53,36 @@ final class RequestJson {
                 throw new BadRequestException("trailing content after the JSON object");
             }
             return root;
+        } catch (StreamConstraintsException e) {
+            throw new BadRequestException("JSON nested too deeply");
+        } catch (IOException e) {
+            throw new BadRequestException("malformed JSON");
+        }
+    }
+
+    /**
+     * Parses a body of JSON objects one after another, separated by whitespace (the
+     * newline-delimited commands of {@code POST /api}).
+     *
+     * @return the objects in order; empty for a blank body
+     * @throws BadRequestException when the body is not valid UTF-8, or holds anything but objects
+     */
+    static List<ObjectNode> readObjects(byte[] body) {
+        List<ObjectNode> out = new ArrayList<>();
+        if (body == null || isBlank(body)) {
+            return out;
+        }
+        if (!Utf8.isValid(body)) {
+            throw new BadRequestException("request body is not valid UTF-8");
+        }
+        try (JsonParser p = ProtocolCodec.mapper().getFactory().createParser(body)) {
+            for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
+                if (t != JsonToken.START_OBJECT) {
+                    throw new BadRequestException("line " + (out.size() + 1) + " is not a JSON object");
+                }
+                out.add((ObjectNode) read(p, body));
+            }
+            return out;
         } catch (StreamConstraintsException e) {
             throw new BadRequestException("JSON nested too deeply");
         } catch (IOException e) {

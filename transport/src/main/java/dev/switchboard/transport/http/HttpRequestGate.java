@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * Decides from a request's headers, before a byte of its body is buffered, whether the body may
  * be read. Sits between the HTTP codec and the aggregator:
  * <ul>
- *   <li>{@code /api/...} without the right API key: {@code 401} (the server API's JSON error);</li>
+ *   <li>{@code /api} or {@code /api/...} without the right API key: {@code 401} (the server API's JSON error);</li>
  *   <li>a {@code Content-Length} above {@code http.max_body_size}: {@code 413};</li>
  *   <li>a body on any other path ({@code /health}, {@code /metrics}, the WebSocket handshake,
  *       unknown paths): {@code 413}, since none of them reads one and an unauthenticated peer
@@ -37,7 +37,7 @@ final class HttpRequestGate extends ChannelInboundHandlerAdapter {
 
     /**
      * @param apiKey the server API's key
-     * @param apiEnabled whether {@code /api/} is served (else it is just an unknown path)
+     * @param apiEnabled whether {@code /api} and {@code /api/} are served (else they are just unknown paths)
      * @param maxBodySize {@code http.max_body_size}
      * @param refusals told of each refusal
      */
@@ -55,7 +55,7 @@ final class HttpRequestGate extends ChannelInboundHandlerAdapter {
             return;
         }
         if (msg instanceof HttpRequest req && req.decoderResult().isSuccess()) {
-            boolean api = apiEnabled && HttpRouter.pathOf(req.uri()).startsWith(HttpRouter.API_PREFIX);
+            boolean api = apiEnabled && HttpRouter.isApiPath(HttpRouter.pathOf(req.uri()));
             if (api && !apiKey.matches(req.headers())) {
                 refuse(ctx, msg, HttpResponseStatus.UNAUTHORIZED, HttpResponses.JSON, ApiKey.UNAUTHORIZED_JSON);
                 return;

@@ -1,6 +1,7 @@
 package dev.switchboard.transport.http;
 
 import dev.switchboard.transport.api.ApiExecutor;
+import dev.switchboard.transport.api.ApiResponse;
 import dev.switchboard.transport.websocket.LingeringClose;
 import dev.switchboard.transport.websocket.WebSocketUpgrade;
 import io.netty.buffer.ByteBufUtil;
@@ -15,15 +16,17 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Routes plain HTTP requests: the WebSocket upgrade, the server API under {@code /api/},
- * {@code /health} and {@code /metrics}. One instance per connection (it is cheap), last in the
- * pipeline {@link HttpChannelInitializer} sets up, which has bounded and authenticated the request
- * before it gets here.
+ * Routes plain HTTP requests: the WebSocket upgrade, the server API ({@code /api/<method>}, and
+ * {@code /api} itself for newline-delimited commands), {@code /health} and {@code /metrics}; any
+ * other path is a JSON 404. One instance per connection (it is cheap), last in the pipeline
+ * {@link HttpChannelInitializer} sets up, which has bounded and authenticated the request before
+ * it gets here.
  *
  * <p>Only the WebSocket upgrade has its {@code Origin} checked ({@link WebSocketUpgrade},
  * {@code client.allowed_origins}): the server API authenticates with its key, which a page on
@@ -35,6 +38,13 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     private static final Logger log = LoggerFactory.getLogger(HttpRouter.class);
     /** Prefix of server API methods: {@code POST /api/publish}. */
     public static final String API_PREFIX = "/api/";
+    /** Centrifugo's first API path: newline-delimited {@code {"method","params"}} commands. */
+    public static final String API_COMMANDS_PATH = "/api";
+    /**
+     * What an unknown path gets: Centrifugo's API error "not found" (a plain-text 404 breaks API
+     * clients that parse every answer as JSON, e.g. cent.js).
+     */
+    static final String NOT_FOUND_JSON = "{\"error\":{\"code\":104,\"message\":\"not found\"}}";
 
     private static final String JSON = HttpResponses.JSON;
 
@@ -99,8 +109,8 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
             }
             return;
         }
-        if (path.startsWith(API_PREFIX) && api != null) {
-            api(ctx, req, path.substring(API_PREFIX.length()));
+        if (api != null && isApiPath(path)) {
+            api(ctx, req, path.equals(API_COMMANDS_PATH) ? null : path.substring(API_PREFIX.length()));
             return;
         }
         if (path.equals("/health") && health != null) {
@@ -117,7 +127,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
             respond(ctx, req, HttpResponseStatus.OK, "text/plain; version=0.0.4; charset=utf-8", bytes(metrics.get()));
             return;
         }
-        respond(ctx, req, HttpResponseStatus.NOT_FOUND, "text/plain", bytes("not found\n"));
+        respond(ctx, req, HttpResponseStatus.NOT_FOUND, JSON, bytes(NOT_FOUND_JSON));
     }
 
     /** The path of a request URI, without its query. */
@@ -126,6 +136,12 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
         return q >= 0 ? uri.substring(0, q) : uri;
     }
 
+    /** Whether a path is the server API's: {@code /api} or under {@code /api/}. */
+    static boolean isApiPath(String path) {
+        return path.startsWith(API_PREFIX) || path.equals(API_COMMANDS_PATH);
+    }
+
+    /** @param method the method of {@code /api/<method>}; {@code null} for {@code /api} */
     private void api(ChannelHandlerContext ctx, FullHttpRequest req, String method) {
         // HttpRequestGate refused keyless calls before their body was read; checked again so the router is safe alone.
         if (!apiKey.matches(req.headers())) {
@@ -143,9 +159,11 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
         }
         byte[] body = ByteBufUtil.getBytes(req.content());
         boolean keepAlive = HttpUtil.isKeepAlive(req);
-        api.execute(method, body).whenComplete((r, err) -> {
+        CompletableFuture<ApiResponse> call =
+                method == null ? api.executeCommandLines(body) : api.execute(method, body);
+        call.whenComplete((r, err) -> {
             if (err != null) {
-                log.warn("API {} failed", method, err);
+                log.warn("API {} failed", method == null ? "command lines" : method, err);
                 respond(
                         ctx,
                         keepAlive,

@@ -55,6 +55,13 @@ class HttpRequestGateTest {
     }
 
     @Test
+    void theCommandsPathNeedsTheKeyBeforeItsBodyIsRead() {
+        send("POST /api HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}");
+        assertThat(written()).startsWith("HTTP/1.1 401 ");
+        assertThat(app.received).isEmpty();
+    }
+
+    @Test
     void expectContinueWithoutKeyGets401Not100() {
         send("POST /api/publish HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 100\r\n\r\n");
         String res = written();

@@ -85,9 +85,43 @@ class HttpRouterTest {
     }
 
     @Test
-    void anUnknownPathIs404() {
-        assertThat(get("/nothing-here", "")).startsWith("HTTP/1.1 404 Not Found\r\n");
+    void anUnknownPathIs404WithAJsonError() {
+        assertThat(get("/nothing-here", ""))
+                .startsWith("HTTP/1.1 404 Not Found\r\n")
+                .containsIgnoringCase("content-type: application/json")
+                .endsWith("\r\n\r\n" + HttpRouter.NOT_FOUND_JSON);
         assertThat(ch.isOpen()).isTrue();
+    }
+
+    @Test
+    void withTheApiTurnedOffItsPathsAreUnknownPathsJson404() {
+        EmbeddedChannel noApi = new EmbeddedChannel(
+                new HttpServerCodec(),
+                new HttpObjectAggregator(1024),
+                new HttpRouter(
+                        new WebSocketUpgrade(node, 1024, 1024),
+                        null,
+                        new ApiKey(KEY),
+                        () -> null,
+                        () -> "",
+                        refused::add));
+        for (String path : List.of("/api", "/api/publish")) {
+            EmbeddedHttp.send(noApi, "POST " + path + " HTTP/1.1\r\nHost: x\r\nX-API-Key: " + KEY + "\r\n\r\n");
+            assertThat(EmbeddedHttp.written(noApi))
+                    .startsWith("HTTP/1.1 404 Not Found\r\n")
+                    .endsWith(HttpRouter.NOT_FOUND_JSON);
+        }
+        noApi.finishAndReleaseAll();
+    }
+
+    @Test
+    void theCommandsPathIsTheApisToo() {
+        assertThat(HttpRouter.isApiPath("/api")).isTrue();
+        assertThat(HttpRouter.isApiPath("/api/publish")).isTrue();
+        assertThat(HttpRouter.isApiPath("/apix")).isFalse();
+        assertThat(get("/api", "X-API-Key: " + KEY + "\r\n")).startsWith("HTTP/1.1 405 Method Not Allowed\r\n");
+        EmbeddedHttp.send(ch, "POST /api HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}");
+        assertThat(EmbeddedHttp.written(ch)).startsWith("HTTP/1.1 401 Unauthorized\r\n");
     }
 
     @Test
