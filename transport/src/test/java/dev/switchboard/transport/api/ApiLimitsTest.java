@@ -157,4 +157,23 @@ class ApiLimitsTest {
     void anEmptyBatchAnswersAtOnce() {
         assertThat(call("batch", "{\"commands\":[]}").body()).isEqualTo("{\"replies\":[]}");
     }
+
+    @Test
+    void aRequestOfMoreCommandsThanTheCapIsRefusedWholeAndRunsNone() {
+        String info = "{\"method\":\"info\",\"params\":{}}";
+        String tooMany = "{\"commands\":["
+                + String.join(",", java.util.Collections.nCopies(ApiBatch.MAX_COMMANDS + 1, info)) + "]}";
+        ApiResponse batch = call("batch", tooMany);
+        assertThat(batch.httpStatus()).isEqualTo(400);
+        assertThat(batch.body()).contains("\"code\":107").contains("at most 10000 commands");
+
+        ApiResponse lines = api.executeCommandLines(ApiTestSupport.bytes(
+                        String.join("\n", java.util.Collections.nCopies(ApiBatch.MAX_COMMANDS + 1, "{}"))))
+                .join();
+        assertThat(lines.httpStatus()).isEqualTo(400);
+
+        String atTheCap =
+                "{\"commands\":[" + String.join(",", java.util.Collections.nCopies(ApiBatch.MAX_COMMANDS, info)) + "]}";
+        assertThat(call("batch", atTheCap).httpStatus()).isEqualTo(200);
+    }
 }
