@@ -108,23 +108,15 @@ public final class SwitchboardServer implements AutoCloseable {
         NodeOptions options = config.toNodeOptions();
         // The node owns the engine from here on: it starts it and closes it.
         Engine engine = b.engine != null ? b.engine : Engines.create(config, options.id());
-        this.proxies = Proxies.create(
-                config.proxies().connect(), config.proxies().refresh(), registry, java.time.Clock.systemUTC());
-        if (b.connectHandler != null && proxies.connectHandler() != null) {
-            proxies.close();
-            throw new IllegalStateException("both onConnect(...) and client.proxy.connect are set: choose one");
-        }
+        this.proxies = Proxies.create(config.proxies().endpoints(), registry, java.time.Clock.systemUTC());
         var nb = Node.builder()
                 .options(options)
                 .tokenVerifier(config.token().toVerifier())
                 .engine(engine)
                 .metrics(new MicrometerNodeMetrics(registry))
-                .onConnect(b.connectHandler != null ? b.connectHandler : proxies.connectHandler())
-                .onRefresh(proxies.refreshHandler())
-                .onSubscribe(b.subscribeHandler)
-                .onPublish(b.publishHandler)
                 .onSend(b.sendHandler)
                 .onDisconnect(b.disconnectListener);
+        proxies.wire(nb, options.channelRules(), b.connectHandler, b.subscribeHandler, b.publishHandler);
         b.rpc.forEach(nb::rpc);
         this.node = nb.build();
         gauge("switchboard_clients", n -> n.info().numClients());

@@ -49,6 +49,9 @@ public final class ChannelOptions {
     private final boolean allowHistoryForSubscriber;
     private final boolean allowHistoryForClient;
     private final boolean allowUserLimitedChannels;
+    private final boolean subscribeProxyEnabled;
+    private final boolean publishProxyEnabled;
+    private final boolean subRefreshProxyEnabled;
 
     private ChannelOptions(Builder b) {
         this.historySize = b.historySize;
@@ -71,6 +74,9 @@ public final class ChannelOptions {
         this.allowHistoryForSubscriber = b.allowHistoryForSubscriber;
         this.allowHistoryForClient = b.allowHistoryForClient;
         this.allowUserLimitedChannels = b.allowUserLimitedChannels;
+        this.subscribeProxyEnabled = b.subscribeProxyEnabled;
+        this.publishProxyEnabled = b.publishProxyEnabled;
+        this.subRefreshProxyEnabled = b.subRefreshProxyEnabled;
     }
 
     /** Options with every default: no history, no presence, clients may do nothing but receive. */
@@ -197,6 +203,27 @@ public final class ChannelOptions {
         return allowUserLimitedChannels;
     }
 
+    /**
+     * Client subscriptions without a token are decided by the application's backend (the subscribe proxy), in place of the {@code allow_subscribe_*} rules. Which endpoint is the node's ({@code channel.proxy.*}); the core only carries the flag.
+     */
+    public boolean subscribeProxyEnabled() {
+        return subscribeProxyEnabled;
+    }
+
+    /**
+     * Client publications are decided (and may be rewritten) by the application's backend (the publish proxy), in place of the {@code allow_publish_*} rules. Which endpoint is the node's ({@code channel.proxy.*}); the core only carries the flag.
+     */
+    public boolean publishProxyEnabled() {
+        return publishProxyEnabled;
+    }
+
+    /**
+     * Subscriptions with an expiry are extended by the application's backend (the sub_refresh proxy) instead of by the client with a token. Which endpoint is the node's ({@code channel.proxy.*}); the core only carries the flag.
+     */
+    public boolean subRefreshProxyEnabled() {
+        return subRefreshProxyEnabled;
+    }
+
     @Override
     public String toString() {
         return "ChannelOptions{historySize=" + historySize + ", historyTtl=" + historyTtl + ", forceRecovery="
@@ -225,6 +252,9 @@ public final class ChannelOptions {
         private boolean allowHistoryForSubscriber;
         private boolean allowHistoryForClient;
         private boolean allowUserLimitedChannels;
+        private boolean subscribeProxyEnabled;
+        private boolean publishProxyEnabled;
+        private boolean subRefreshProxyEnabled;
 
         private Builder() {}
 
@@ -249,6 +279,9 @@ public final class ChannelOptions {
             allowHistoryForSubscriber = o.allowHistoryForSubscriber;
             allowHistoryForClient = o.allowHistoryForClient;
             allowUserLimitedChannels = o.allowUserLimitedChannels;
+            subscribeProxyEnabled = o.subscribeProxyEnabled;
+            publishProxyEnabled = o.publishProxyEnabled;
+            subRefreshProxyEnabled = o.subRefreshProxyEnabled;
         }
 
         public Builder historySize(int v) {
@@ -360,6 +393,21 @@ public final class ChannelOptions {
 
         public Builder allowUserLimitedChannels(boolean v) {
             allowUserLimitedChannels = v;
+            return this;
+        }
+
+        public Builder subscribeProxyEnabled(boolean v) {
+            subscribeProxyEnabled = v;
+            return this;
+        }
+
+        public Builder publishProxyEnabled(boolean v) {
+            publishProxyEnabled = v;
+            return this;
+        }
+
+        public Builder subRefreshProxyEnabled(boolean v) {
+            subRefreshProxyEnabled = v;
             return this;
         }
 

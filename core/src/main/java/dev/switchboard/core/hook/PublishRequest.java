@@ -1,13 +1,39 @@
 package dev.switchboard.core.hook;
 
 import dev.switchboard.core.engine.ClientInfo;
+import java.util.List;
+import java.util.Map;
 
 /**
  * A client's publish, as seen by a {@link PublishHandler}.
+ *
+ * <pre>{@code
+ * PublishHandler h = req -> CompletableFuture.completedFuture(
+ *     req.allowedByRules() ? PublishDecision.allow() : PublishDecision.deny(ProtocolError.PERMISSION_DENIED));
+ * }</pre>
  *
  * @param client who publishes
  * @param channel the channel
  * @param data the raw JSON payload
  * @param allowedByRules whether the channel's options alone allow it
+ * @param transport the connection's transport name, e.g. {@code "websocket"}
+ * @param headers the headers the transport kept from the request that opened the connection
  */
-public record PublishRequest(ClientInfo client, String channel, byte[] data, boolean allowedByRules) {}
+public record PublishRequest(
+        ClientInfo client,
+        String channel,
+        byte[] data,
+        boolean allowedByRules,
+        String transport,
+        Map<String, List<String>> headers) {
+
+    public PublishRequest {
+        headers = headers == null ? Map.of() : Map.copyOf(headers);
+        transport = transport == null ? "" : transport;
+    }
+
+    /** A request without transport details, as before they were passed. */
+    public PublishRequest(ClientInfo client, String channel, byte[] data, boolean allowedByRules) {
+        this(client, channel, data, allowedByRules, "", Map.of());
+    }
+}

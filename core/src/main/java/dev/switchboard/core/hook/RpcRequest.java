@@ -1,12 +1,32 @@
 package dev.switchboard.core.hook;
 
 import dev.switchboard.core.engine.ClientInfo;
+import java.util.List;
+import java.util.Map;
 
 /**
  * A client's {@code rpc} command.
  *
+ * <pre>{@code
+ * RpcHandler echo = req -> CompletableFuture.completedFuture(req.data());
+ * }</pre>
+ *
  * @param client who calls
  * @param method the method name
  * @param data raw JSON arguments, or {@code null}
+ * @param transport the connection's transport name, e.g. {@code "websocket"}
+ * @param headers the headers the transport kept from the request that opened the connection
  */
-public record RpcRequest(ClientInfo client, String method, byte[] data) {}
+public record RpcRequest(
+        ClientInfo client, String method, byte[] data, String transport, Map<String, List<String>> headers) {
+
+    public RpcRequest {
+        headers = headers == null ? Map.of() : Map.copyOf(headers);
+        transport = transport == null ? "" : transport;
+    }
+
+    /** A request without transport details, as before they were passed. */
+    public RpcRequest(ClientInfo client, String method, byte[] data) {
+        this(client, method, data, "", Map.of());
+    }
+}

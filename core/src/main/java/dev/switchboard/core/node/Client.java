@@ -446,7 +446,7 @@ public final class Client {
             close(Disconnect.EXPIRED);
             return;
         }
-        if (subscriptions.anyExpired(now, grace)) {
+        if (subscriptions.anyExpired(now, grace, serverRefresh)) {
             close(Disconnect.SUB_EXPIRED);
         }
     }

@@ -22,8 +22,15 @@ final class ClientSubscription {
     final boolean recoverable;
     final boolean positioned;
     final boolean joinLeave;
-    final ClientInfo info;
+    /** Replaced by a server-side sub refresh that brings new channel info. */
+    volatile ClientInfo info;
+
     boolean subscribing = true;
+    /** The expiry is refreshed by the node's {@code SubRefreshHandler}, not by the client. */
+    boolean serverRefresh;
+    /** A server-side sub refresh call is out for this subscription. */
+    volatile boolean refreshing;
+
     long offset;
     String epoch = "";
     long expireAt;

@@ -88,29 +88,32 @@ final class Commands {
                 cmd.flag("join_leave"),
                 (cmd.number("flag", 0) & SubscribeParams.FLAG_REJECT_UNRECOVERED) != 0);
         CompletionStage<SubscribeDecision> decision;
-        long expireAt = 0;
         if (!token.isEmpty()) {
             SubscriptionToken claims = verifySubscriptionToken(token, channel);
-            expireAt = claims.expireAt();
-            decision = CompletableFuture.completedFuture(SubscribeDecision.allowWithInfo(claims.info()));
+            decision = CompletableFuture.completedFuture(
+                    SubscribeDecision.allowWithInfo(claims.info()).withExpireAt(claims.expireAt(), false));
         } else {
             boolean byRules = allowedByRules(channel, opts);
             if (node.subscribeHandler() != null) {
                 decision = node.subscribeHandler()
                         .onSubscribe(new SubscribeRequest(
-                                client.info(), channel, data == null ? null : ProtocolCodec.toBytes(data), byRules));
+                                client.info(),
+                                channel,
+                                data == null ? null : ProtocolCodec.toBytes(data),
+                                byRules,
+                                client.transport.name(),
+                                client.transport.headers()));
             } else {
                 decision = CompletableFuture.completedFuture(
                         byRules ? SubscribeDecision.allow() : SubscribeDecision.deny(ProtocolError.PERMISSION_DENIED));
             }
         }
-        long exp = expireAt;
         return decision.thenCompose(d -> {
                     if (d.error() != null) {
                         throw d.error();
                     }
                     ClientInfo subInfo = client.info().withChanInfo(d.chanInfo());
-                    return subscriptions.prepare(channel, opts, params, false, subInfo, exp, d.data());
+                    return subscriptions.prepare(channel, opts, params, subInfo, d);
                 })
                 .thenApply(p -> {
                     long now = node.clock().millis() / 1000;
@@ -167,7 +170,9 @@ final class Commands {
                 opts.allowPublishForClient() || (opts.allowPublishForSubscriber() && sub != null && !sub.subscribing);
         ClientInfo info = sub != null ? sub.info : client.info();
         CompletionStage<PublishDecision> decision = node.publishHandler() != null
-                ? node.publishHandler().onPublish(new PublishRequest(info, channel, payload, byRules))
+                ? node.publishHandler()
+                        .onPublish(new PublishRequest(
+                                info, channel, payload, byRules, client.transport.name(), client.transport.headers()))
                 : CompletableFuture.completedFuture(
                         byRules ? PublishDecision.allow() : PublishDecision.deny(ProtocolError.PERMISSION_DENIED));
         return decision.thenCompose(d -> {
@@ -176,7 +181,12 @@ final class Commands {
                     }
                     byte[] out = d.data() != null ? d.data() : payload;
                     return node.publish(
-                            channel, out, PublishParams.builder().info(info).build());
+                            channel,
+                            out,
+                            PublishParams.builder()
+                                    .info(info)
+                                    .skipHistory(d.skipHistory())
+                                    .build());
                 })
                 .thenApply(pos -> ProtocolCodec.reply(cmd.id(), "publish", null));
     }
@@ -248,7 +258,12 @@ final class Commands {
             throw ProtocolError.NOT_AVAILABLE;
         }
         JsonNode data = cmd.json("data");
-        return handler.handle(new RpcRequest(client.info(), method, data == null ? null : ProtocolCodec.toBytes(data)))
+        return handler.handle(new RpcRequest(
+                        client.info(),
+                        method,
+                        data == null ? null : ProtocolCodec.toBytes(data),
+                        client.transport.name(),
+                        client.transport.headers()))
                 .thenApply(
                         result -> ProtocolCodec.reply(cmd.id(), "rpc", g -> ProtocolCodec.writeRaw(g, "data", result)));
     }

@@ -22,6 +22,7 @@ import dev.switchboard.core.hook.PublishHandler;
 import dev.switchboard.core.hook.RefreshHandler;
 import dev.switchboard.core.hook.RpcHandler;
 import dev.switchboard.core.hook.SendHandler;
+import dev.switchboard.core.hook.SubRefreshHandler;
 import dev.switchboard.core.hook.SubscribeHandler;
 import dev.switchboard.core.protocol.Disconnect;
 import dev.switchboard.core.protocol.ProtocolCodec;
@@ -82,6 +83,8 @@ public final class Node implements AutoCloseable {
     private final ConnectHandler connectHandler;
     private final RefreshHandler refreshHandler;
     private final SubscribeHandler subscribeHandler;
+    private final SubRefreshHandler subRefreshHandler;
+    private final RpcHandler rpcFallback;
     private final PublishHandler publishHandler;
     private final SendHandler sendHandler;
     private final DisconnectListener disconnectListener;
@@ -110,6 +113,8 @@ public final class Node implements AutoCloseable {
         this.connectHandler = b.connectHandler;
         this.refreshHandler = b.refreshHandler;
         this.subscribeHandler = b.subscribeHandler;
+        this.subRefreshHandler = b.subRefreshHandler;
+        this.rpcFallback = b.rpcFallback;
         this.publishHandler = b.publishHandler;
         this.sendHandler = b.sendHandler;
         this.disconnectListener = b.disconnectListener;
@@ -200,6 +205,10 @@ public final class Node implements AutoCloseable {
         return subscribeHandler;
     }
 
+    SubRefreshHandler subRefreshHandler() {
+        return subRefreshHandler;
+    }
+
     PublishHandler publishHandler() {
         return publishHandler;
     }
@@ -209,7 +218,8 @@ public final class Node implements AutoCloseable {
     }
 
     RpcHandler rpcHandler(String method) {
-        return rpcHandlers.get(method);
+        RpcHandler h = rpcHandlers.get(method);
+        return h != null ? h : rpcFallback;
     }
 
     NodeMetrics metrics() {

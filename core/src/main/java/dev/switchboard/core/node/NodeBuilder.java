@@ -13,6 +13,7 @@ import dev.switchboard.core.hook.PublishHandler;
 import dev.switchboard.core.hook.RefreshHandler;
 import dev.switchboard.core.hook.RpcHandler;
 import dev.switchboard.core.hook.SendHandler;
+import dev.switchboard.core.hook.SubRefreshHandler;
 import dev.switchboard.core.hook.SubscribeHandler;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -47,6 +48,8 @@ public final class NodeBuilder {
     ConnectHandler connectHandler;
     RefreshHandler refreshHandler;
     SubscribeHandler subscribeHandler;
+    SubRefreshHandler subRefreshHandler;
+    RpcHandler rpcFallback;
     PublishHandler publishHandler;
     SendHandler sendHandler;
     DisconnectListener disconnectListener;
@@ -116,6 +119,16 @@ public final class NodeBuilder {
         return this;
     }
 
+    /**
+     * Server-side refresh of expiring subscriptions whose {@code SubscribeDecision} asked for it
+     * (see {@link SubRefreshHandler}); without it such subscriptions are refreshed by the client
+     * with a token, as token subscriptions are.
+     */
+    public NodeBuilder onSubRefresh(SubRefreshHandler v) {
+        subRefreshHandler = v;
+        return this;
+    }
+
     public NodeBuilder onPublish(PublishHandler v) {
         publishHandler = v;
         return this;
@@ -150,6 +163,20 @@ public final class NodeBuilder {
     /** Registers the handler of an RPC method clients call with {@code rpc}. */
     public NodeBuilder rpc(String method, RpcHandler handler) {
         rpcHandlers.put(Objects.requireNonNull(method), Objects.requireNonNull(handler));
+        return this;
+    }
+
+    /**
+     * The handler of every {@code rpc} method no {@link #rpc(String, RpcHandler)} handler is
+     * registered for (e.g. an RPC proxy to the application's backend); {@code null}: none, and
+     * such calls are refused as before.
+     *
+     * <pre>{@code
+     * Node.builder().rpc("echo", echo).rpcFallback(req -> backend.call(req.method(), req.data()));
+     * }</pre>
+     */
+    public NodeBuilder rpcFallback(RpcHandler v) {
+        rpcFallback = v;
         return this;
     }
 

@@ -46,7 +46,8 @@ final class PreparedSubscription {
 
     /** Writes the fields of a subscribe result (without braces). */
     void writeResult(JsonGenerator g, long nowSeconds) throws IOException {
-        if (sub.expireAt > 0) {
+        // Refreshed server side: SDKs must not be told to ask for a token.
+        if (sub.expireAt > 0 && !sub.serverRefresh) {
             g.writeBooleanField("expires", true);
             g.writeNumberField("ttl", Math.max(0, sub.expireAt - nowSeconds));
         }

@@ -1,9 +1,12 @@
 package dev.switchboard.core.node;
 
+import dev.switchboard.core.InvalidOptionException;
 import dev.switchboard.core.channel.ChannelOptions;
 import dev.switchboard.core.engine.ClientInfo;
 import dev.switchboard.core.engine.HistoryFilter;
 import dev.switchboard.core.engine.StreamPosition;
+import dev.switchboard.core.hook.SubRefreshHandler;
+import dev.switchboard.core.hook.SubscribeDecision;
 import dev.switchboard.core.protocol.Disconnect;
 import dev.switchboard.core.protocol.ProtocolCodec;
 import dev.switchboard.core.protocol.ProtocolError;
@@ -40,6 +43,38 @@ final class Subscriptions {
             ClientInfo subInfo,
             long subExpireAt,
             byte[] replyData) {
+        return prepare(channel, opts, p, serverSide, subInfo, subExpireAt, false, replyData);
+    }
+
+    /**
+     * A client-side subscription as its {@link SubscribeDecision} says: expiry, how it is
+     * refreshed, reply data and per-subscription overrides of the channel's options.
+     */
+    CompletableFuture<PreparedSubscription> prepare(
+            String channel, ChannelOptions opts, SubscribeParams p, ClientInfo subInfo, SubscribeDecision d) {
+        if (d.expireAt() > 0 && Client.isPast(d.expireAt(), client.node.clock().millis(), 0)) {
+            return CompletableFuture.failedFuture(ProtocolError.TOKEN_EXPIRED);
+        }
+        ChannelOptions effective;
+        try {
+            effective = SubscribeOverrides.apply(opts, d.override());
+        } catch (InvalidOptionException e) {
+            return CompletableFuture.failedFuture(
+                    ProtocolError.INTERNAL.withMessage("override refused: " + e.getMessage()));
+        }
+        boolean serverRefresh = d.serverSideRefresh() && client.node.subRefreshHandler() != null;
+        return prepare(channel, effective, p, false, subInfo, d.expireAt(), serverRefresh, d.data());
+    }
+
+    private CompletableFuture<PreparedSubscription> prepare(
+            String channel,
+            ChannelOptions opts,
+            SubscribeParams p,
+            boolean serverSide,
+            ClientInfo subInfo,
+            long subExpireAt,
+            boolean serverRefresh,
+            byte[] replyData) {
         boolean history = opts.historyEnabled();
         boolean recoverable = history && (opts.forceRecovery() || (opts.allowRecovery() && p.recoverable()));
         boolean positioned =
@@ -47,6 +82,7 @@ final class Subscriptions {
         boolean joinLeave = opts.joinLeave() && (p.joinLeave() || opts.forcePushJoinLeave());
         ClientSubscription sub = new ClientSubscription(
                 channel, opts, serverSide, recoverable, positioned, joinLeave, subInfo, subExpireAt);
+        sub.serverRefresh = serverRefresh;
         synchronized (client) {
             if (client.isClosed()) {
                 return CompletableFuture.failedFuture(new DisconnectException(Disconnect.CONNECTION_CLOSED));
@@ -230,15 +266,29 @@ final class Subscriptions {
         return s != null && !s.subscribing;
     }
 
-    boolean anyExpired(long nowMillis, long graceMillis) {
+    /**
+     * True when a subscription refreshed by the client is past its expiry and the grace; those
+     * refreshed server side whose expiry came are handed to {@code refresher} instead.
+     */
+    boolean anyExpired(long nowMillis, long graceMillis, ServerRefresh refresher) {
+        SubRefreshHandler handler = client.node.subRefreshHandler();
+        List<ClientSubscription> due = List.of();
         synchronized (client) {
             for (ClientSubscription s : client.subs.values()) {
-                if (Client.isPast(s.expireAt, nowMillis, graceMillis)) {
+                if (s.serverRefresh && handler != null) {
+                    if (!s.refreshing && Client.isPast(s.expireAt, nowMillis, 0)) {
+                        due = due.isEmpty() ? new ArrayList<>(1) : due;
+                        due.add(s);
+                    }
+                } else if (Client.isPast(s.expireAt, nowMillis, graceMillis)) {
                     return true;
                 }
             }
-            return false;
         }
+        for (ClientSubscription s : due) {
+            refresher.subExpiryCame(handler, s);
+        }
+        return false;
     }
 
     /** Presence refresh: re-adds this client's entries so they do not expire while it is here. */

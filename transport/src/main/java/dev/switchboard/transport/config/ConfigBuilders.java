@@ -18,6 +18,10 @@ final class ConfigBuilders {
     final HttpConfig.Builder http = HttpConfig.builder();
     final ProxyConfig.Builder connectProxy = ProxyConfig.builder();
     final ProxyConfig.Builder refreshProxy = ProxyConfig.builder();
+    final ProxyConfig.Builder subscribeProxy = ProxyConfig.builder();
+    final ProxyConfig.Builder publishProxy = ProxyConfig.builder();
+    final ProxyConfig.Builder subRefreshProxy = ProxyConfig.builder();
+    final ProxyConfig.Builder rpcProxy = ProxyConfig.builder();
 
     /**
      * Assembles the config.
@@ -33,6 +37,10 @@ final class ConfigBuilders {
                 .proxies(ProxiesConfig.builder()
                         .connect(buildProxy(connectProxy, "client.proxy.connect.endpoint"))
                         .refresh(buildProxy(refreshProxy, "client.proxy.refresh.endpoint"))
+                        .subscribe(channelProxy(subscribeProxy, "channel.proxy.subscribe.endpoint"))
+                        .publish(channelProxy(publishProxy, "channel.proxy.publish.endpoint"))
+                        .subRefresh(channelProxy(subRefreshProxy, "channel.proxy.sub_refresh.endpoint"))
+                        .rpc(buildProxy(rpcProxy, "rpc.proxy.endpoint"))
                         .build())
                 .build();
     }
@@ -44,6 +52,15 @@ final class ConfigBuilders {
         } catch (IllegalArgumentException e) {
             throw new ConfigException(endpointKey, e.getMessage(), e);
         }
+    }
+
+    /**
+     * A channel proxy has no {@code enabled} key (Centrifugo v6): it is on when it has an endpoint,
+     * and used by the namespaces that enable it.
+     */
+    private static ProxyConfig channelProxy(ProxyConfig.Builder b, String endpointKey) {
+        ProxyConfig c = buildProxy(b, endpointKey);
+        return c.endpoint() != null ? c.toBuilder().enabled(true).build() : c;
     }
 
     /** Builds core options, naming the key of the option a core check refused. */

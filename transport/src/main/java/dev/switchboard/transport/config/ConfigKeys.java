@@ -182,7 +182,13 @@ public final class ConfigKeys {
         ConfigKey.of("allow_history_for_client", BOOL, false, ChannelOptions.Builder::allowHistoryForClient,
             "Any connected client may call history."),
         ConfigKey.of("allow_user_limited_channels", BOOL, false, ChannelOptions.Builder::allowUserLimitedChannels,
-            "Channels like \"dm:#42,43\" may be subscribed only by the users listed after \"#\"."));
+            "Channels like \"dm:#42,43\" may be subscribed only by the users listed after \"#\"."),
+        ConfigKey.of("subscribe_proxy_enabled", BOOL, false, ChannelOptions.Builder::subscribeProxyEnabled,
+            "Subscriptions without a token are decided by channel.proxy.subscribe instead of the allow_subscribe_* rules."),
+        ConfigKey.of("publish_proxy_enabled", BOOL, false, ChannelOptions.Builder::publishProxyEnabled,
+            "Client publications are decided (and may be rewritten) by channel.proxy.publish instead of allow_publish_*."),
+        ConfigKey.of("sub_refresh_proxy_enabled", BOOL, false, ChannelOptions.Builder::subRefreshProxyEnabled,
+            "Subscriptions the subscribe proxy gave an expire_at are extended by channel.proxy.sub_refresh."));
 
     /** Presence timing, HTTP endpoints and process settings. */
     static final List<ConfigKey<ConfigBuilders, ?>> RUNTIME = List.of(
@@ -222,28 +228,25 @@ public final class ConfigKeys {
         http("http.max_body_size", BYTES, HttpConfig.DEFAULT_MAX_BODY_SIZE, HttpConfig.Builder::maxBodySize,
             "Largest request body accepted (the server API), in bytes."));
 
-    /** The {@code client.proxy} section: Centrifugo v6's connect and refresh proxies (docs/proxy.md). */
-    static final List<ConfigKey<ConfigBuilders, ?>> PROXY = List.of(
-        proxy("client.proxy.connect.enabled", BOOL, false, b -> b.connectProxy, ProxyConfig.Builder::enabled,
-            "Decide connects that come without a token by POSTing them to the connect endpoint."),
-        proxy("client.proxy.connect.endpoint", STRING, (String) null, b -> b.connectProxy, ProxyConfig.Builder::endpoint,
-            "The connect proxy's http:// or https:// URL."),
-        proxy("client.proxy.connect.timeout", DURATION, ProxyConfig.DEFAULT_TIMEOUT, b -> b.connectProxy,
-            ProxyConfig.Builder::timeout, "Most time a connect proxy call may take, body included."),
-        proxy("client.proxy.connect.http_headers", STRINGS, List.of(), b -> b.connectProxy,
-            ProxyConfig.Builder::httpHeaders, "Headers of the client's WebSocket upgrade request sent with the call."),
-        proxy("client.proxy.connect.static_headers", STRINGS, List.of(), b -> b.connectProxy, ConfigKeys::staticHeaders,
-            "Headers sent with every call, as \"Name: value\" strings."),
-        proxy("client.proxy.refresh.enabled", BOOL, false, b -> b.refreshProxy, ProxyConfig.Builder::enabled,
-            "Extend expiring connections by asking the refresh endpoint (server-side refresh)."),
-        proxy("client.proxy.refresh.endpoint", STRING, (String) null, b -> b.refreshProxy, ProxyConfig.Builder::endpoint,
-            "The refresh proxy's http:// or https:// URL."),
-        proxy("client.proxy.refresh.timeout", DURATION, ProxyConfig.DEFAULT_TIMEOUT, b -> b.refreshProxy,
-            ProxyConfig.Builder::timeout, "Most time a refresh proxy call may take, body included."),
-        proxy("client.proxy.refresh.http_headers", STRINGS, List.of(), b -> b.refreshProxy,
-            ProxyConfig.Builder::httpHeaders, "Headers of the client's WebSocket upgrade request sent with the call."),
-        proxy("client.proxy.refresh.static_headers", STRINGS, List.of(), b -> b.refreshProxy, ConfigKeys::staticHeaders,
-            "Headers sent with every call, as \"Name: value\" strings."));
+    /** The proxies of Centrifugo v6: {@code client.proxy}, {@code channel.proxy} and {@code rpc.proxy} (docs/proxy.md). */
+    static final List<ConfigKey<ConfigBuilders, ?>> PROXY = Stream.of(
+            proxyKeys("client.proxy.connect", b -> b.connectProxy,
+                "Decide connects that come without a token by POSTing them to the connect endpoint.",
+                "The connect proxy's http:// or https:// URL."),
+            proxyKeys("client.proxy.refresh", b -> b.refreshProxy,
+                "Extend expiring connections by asking the refresh endpoint (server-side refresh).",
+                "The refresh proxy's http:// or https:// URL."),
+            proxyKeys("channel.proxy.subscribe", b -> b.subscribeProxy, null,
+                "The subscribe proxy's http:// or https:// URL; used by namespaces with subscribe_proxy_enabled."),
+            proxyKeys("channel.proxy.publish", b -> b.publishProxy, null,
+                "The publish proxy's http:// or https:// URL; used by namespaces with publish_proxy_enabled."),
+            proxyKeys("channel.proxy.sub_refresh", b -> b.subRefreshProxy, null,
+                "The sub_refresh proxy's http:// or https:// URL; used by namespaces with sub_refresh_proxy_enabled."),
+            proxyKeys("rpc.proxy", b -> b.rpcProxy,
+                "Send client rpc calls whose method has no Java handler to the rpc endpoint.",
+                "The RPC proxy's http:// or https:// URL."))
+        .flatMap(List::stream)
+        .toList();
 
     // spotless:on
 
@@ -365,6 +368,42 @@ public final class ConfigKeys {
     private static <T> ConfigKey<ConfigBuilders, T> http(
             String path, KeyType<T> type, T defaultValue, BiConsumer<HttpConfig.Builder, T> setter, String doc) {
         return bound(b -> b.http, path, type, defaultValue, setter, doc);
+    }
+
+    /**
+     * The keys of one proxy section, Centrifugo v6's: {@code enabled} (absent for the channel
+     * proxies, which a namespace enables), {@code endpoint}, {@code timeout}, {@code http_headers},
+     * {@code static_headers}.
+     */
+    private static List<ConfigKey<ConfigBuilders, ?>> proxyKeys(
+            String section, Function<ConfigBuilders, ProxyConfig.Builder> part, String enabledDoc, String endpointDoc) {
+        List<ConfigKey<ConfigBuilders, ?>> keys = new ArrayList<>();
+        if (enabledDoc != null) {
+            keys.add(proxy(section + ".enabled", BOOL, false, part, ProxyConfig.Builder::enabled, enabledDoc));
+        }
+        keys.add(proxy(section + ".endpoint", STRING, (String) null, part, ProxyConfig.Builder::endpoint, endpointDoc));
+        keys.add(proxy(
+                section + ".timeout",
+                DURATION,
+                ProxyConfig.DEFAULT_TIMEOUT,
+                part,
+                ProxyConfig.Builder::timeout,
+                "Most time one call of this proxy may take, body included."));
+        keys.add(proxy(
+                section + ".http_headers",
+                STRINGS,
+                List.of(),
+                part,
+                ProxyConfig.Builder::httpHeaders,
+                "Headers of the client's WebSocket upgrade request sent with the call."));
+        keys.add(proxy(
+                section + ".static_headers",
+                STRINGS,
+                List.of(),
+                part,
+                ConfigKeys::staticHeaders,
+                "Headers sent with every call, as \"Name: value\" strings."));
+        return List.copyOf(keys);
     }
 
     /** A proxy option: {@link ProxyConfig.Builder}'s checks throw plain exceptions, which name the key here. */

@@ -1,12 +1,14 @@
 package dev.switchboard.transport.config;
 
+import dev.switchboard.transport.proxy.Proxies;
 import dev.switchboard.transport.proxy.ProxyConfig;
 import java.util.Objects;
 
 /**
- * The HTTP proxies to the application's backend, Centrifugo v6's {@code client.proxy} section:
- * {@code connect} decides connects that come without a token, {@code refresh} extends expiring
- * connections (server-side refresh). See {@code docs/proxy.md}.
+ * The HTTP proxies to the application's backend, Centrifugo v6's sections: {@code client.proxy}
+ * ({@code connect} decides connects that come without a token, {@code refresh} extends expiring
+ * connections), {@code channel.proxy} ({@code subscribe}, {@code publish}, {@code sub_refresh},
+ * used by the namespaces that enable them) and {@code rpc.proxy}. See {@code docs/proxy.md}.
  *
  * <pre>{@code
  * ProxiesConfig proxies = ProxiesConfig.builder()
@@ -23,10 +25,18 @@ public final class ProxiesConfig {
 
     private final ProxyConfig connect;
     private final ProxyConfig refresh;
+    private final ProxyConfig subscribe;
+    private final ProxyConfig publish;
+    private final ProxyConfig subRefresh;
+    private final ProxyConfig rpc;
 
     private ProxiesConfig(Builder b) {
         connect = b.connect;
         refresh = b.refresh;
+        subscribe = b.subscribe;
+        publish = b.publish;
+        subRefresh = b.subRefresh;
+        rpc = b.rpc;
     }
 
     /** No proxy: tokens and the application's hooks decide, as before. */
@@ -39,7 +49,13 @@ public final class ProxiesConfig {
     }
 
     public Builder toBuilder() {
-        return new Builder().connect(connect).refresh(refresh);
+        return new Builder()
+                .connect(connect)
+                .refresh(refresh)
+                .subscribe(subscribe)
+                .publish(publish)
+                .subRefresh(subRefresh)
+                .rpc(rpc);
     }
 
     /** {@code client.proxy.connect}. */
@@ -52,15 +68,45 @@ public final class ProxiesConfig {
         return refresh;
     }
 
+    /** {@code channel.proxy.subscribe}: enabled when it has an endpoint. */
+    public ProxyConfig subscribe() {
+        return subscribe;
+    }
+
+    /** {@code channel.proxy.publish}: enabled when it has an endpoint. */
+    public ProxyConfig publish() {
+        return publish;
+    }
+
+    /** {@code channel.proxy.sub_refresh}: enabled when it has an endpoint. */
+    public ProxyConfig subRefresh() {
+        return subRefresh;
+    }
+
+    /** {@code rpc.proxy}. */
+    public ProxyConfig rpc() {
+        return rpc;
+    }
+
+    /** Every proxy, as the node's {@link Proxies} takes them. */
+    public Proxies.Endpoints endpoints() {
+        return new Proxies.Endpoints(connect, refresh, subscribe, publish, subRefresh, rpc);
+    }
+
     @Override
     public String toString() {
-        return "{connect=" + connect + ", refresh=" + refresh + '}';
+        return "{connect=" + connect + ", refresh=" + refresh + ", subscribe=" + subscribe + ", publish=" + publish
+                + ", subRefresh=" + subRefresh + ", rpc=" + rpc + '}';
     }
 
     /** Builder of {@link ProxiesConfig}; every proxy starts disabled. */
     public static final class Builder {
         private ProxyConfig connect = ProxyConfig.disabled();
         private ProxyConfig refresh = ProxyConfig.disabled();
+        private ProxyConfig subscribe = ProxyConfig.disabled();
+        private ProxyConfig publish = ProxyConfig.disabled();
+        private ProxyConfig subRefresh = ProxyConfig.disabled();
+        private ProxyConfig rpc = ProxyConfig.disabled();
 
         private Builder() {}
 
@@ -71,6 +117,26 @@ public final class ProxiesConfig {
 
         public Builder refresh(ProxyConfig v) {
             refresh = Objects.requireNonNull(v, "refresh");
+            return this;
+        }
+
+        public Builder subscribe(ProxyConfig v) {
+            subscribe = Objects.requireNonNull(v, "subscribe");
+            return this;
+        }
+
+        public Builder publish(ProxyConfig v) {
+            publish = Objects.requireNonNull(v, "publish");
+            return this;
+        }
+
+        public Builder subRefresh(ProxyConfig v) {
+            subRefresh = Objects.requireNonNull(v, "subRefresh");
+            return this;
+        }
+
+        public Builder rpc(ProxyConfig v) {
+            rpc = Objects.requireNonNull(v, "rpc");
             return this;
         }
 

@@ -4,9 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.core.hook.RefreshDecision;
 import dev.switchboard.core.hook.RefreshHandler;
 import dev.switchboard.core.hook.RefreshRequest;
+import dev.switchboard.core.hook.SubRefreshHandler;
+import dev.switchboard.core.hook.SubRefreshRequest;
 import dev.switchboard.core.protocol.Disconnect;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -21,11 +25,16 @@ import java.util.concurrent.CompletionStage;
  * given {@link #RETRY_AFTER_FAILURE} more and asked about again then, as Centrifugo does: a
  * backend outage does not disconnect every expiring client.
  *
+ * <p>The same shapes serve Centrifugo's sub_refresh proxy ({@link #onSubRefresh}): the request
+ * adds {@code channel}, {@code info} is the subscription's channel info, and an expired
+ * subscription closes the connection with 3006, as Centrifugo does.
+ *
  * <pre>{@code
- * Node.builder().onRefresh(new RefreshProxy(refreshClient, Clock.systemUTC(), RefreshProxy.RETRY_AFTER_FAILURE))...
+ * Node.builder().onRefresh(new RefreshProxy(refreshClient, Clock.systemUTC(), RefreshProxy.RETRY_AFTER_FAILURE))
+ *     .onSubRefresh(new RefreshProxy(subRefreshClient, Clock.systemUTC(), RefreshProxy.RETRY_AFTER_FAILURE))...
  * }</pre>
  */
-public final class RefreshProxy implements RefreshHandler {
+public final class RefreshProxy implements RefreshHandler, SubRefreshHandler {
 
     /** Extra life of a connection whose refresh the backend could not answer: 60 s, as Centrifugo. */
     public static final Duration RETRY_AFTER_FAILURE = Duration.ofSeconds(60);
@@ -47,7 +56,20 @@ public final class RefreshProxy implements RefreshHandler {
     @Override
     public CompletionStage<RefreshDecision> onRefresh(RefreshRequest req) {
         byte[] body = ProxyJson.request(req.clientId(), req.transport(), g -> g.writeStringField("user", req.userId()));
-        return client.call(body, req.headers(), RefreshProxy::decode).exceptionally(e -> {
+        return call(body, req.headers());
+    }
+
+    @Override
+    public CompletionStage<RefreshDecision> onSubRefresh(SubRefreshRequest req) {
+        byte[] body = ProxyJson.request(req.clientId(), req.transport(), g -> {
+            g.writeStringField("user", req.userId());
+            g.writeStringField("channel", req.channel());
+        });
+        return call(body, req.headers());
+    }
+
+    private CompletionStage<RefreshDecision> call(byte[] body, Map<String, List<String>> headers) {
+        return client.call(body, headers, RefreshProxy::decode).exceptionally(e -> {
             long seconds = Math.max(1, retryAfterFailure.toSeconds());
             return RefreshDecision.extend(clock.millis() / 1000 + seconds, null);
         });

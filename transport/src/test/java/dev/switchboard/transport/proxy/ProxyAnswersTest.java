@@ -92,4 +92,49 @@ class ProxyAnswersTest {
                         .code())
                 .isEqualTo(4000);
     }
+
+    @Test
+    void subscribeResultCarriesInfoStateDataExpiryAndOverrides() throws Exception {
+        var a = CommandAnswer.decode(
+                json("{\"result\":{\"info\":{\"r\":1},\"b64data\":\""
+                        + Base64.getEncoder().encodeToString("{\"state\":2}".getBytes(StandardCharsets.UTF_8))
+                        + "\",\"expire_at\":1900000000,\"override\":{\"presence\":{\"value\":false},"
+                        + "\"force_recovery\":{\"value\":true}}}}"),
+                SubscribeProxy::decode);
+        var d = a.result();
+        assertThat(str(d.chanInfo())).isEqualTo("{\"r\":1}");
+        assertThat(str(d.data())).isEqualTo("{\"state\":2}");
+        assertThat(d.expireAt()).isEqualTo(1900000000L);
+        assertThat(d.override().presence()).isFalse();
+        assertThat(d.override().forceRecovery()).isTrue();
+        assertThat(d.override().joinLeave()).isNull();
+        assertThat(CommandAnswer.decode(json("{}"), SubscribeProxy::decode)
+                        .result()
+                        .error())
+                .as("no result: allowed with the channel's options, as Centrifugo")
+                .isNull();
+        assertThatThrownBy(() -> CommandAnswer.decode(
+                        json("{\"result\":{\"override\":{\"presence\":true}}}"), SubscribeProxy::decode))
+                .isInstanceOf(MalformedAnswerException.class);
+    }
+
+    @Test
+    void commandAnswersReadDisconnectBeforeErrorBeforeResult() throws Exception {
+        var a = CommandAnswer.decode(
+                json("{\"disconnect\":{\"code\":4501,\"reason\":\"x\"},\"error\":{\"code\":1001}}"),
+                PublishProxy::decode);
+        assertThat(a.disconnect().code()).isEqualTo(4501);
+        var e = CommandAnswer.decode(json("{\"error\":{\"code\":1001,\"message\":\"no\"}}"), PublishProxy::decode);
+        assertThat(e.error().code()).isEqualTo(1001);
+        var p = CommandAnswer.decode(
+                        json("{\"result\":{\"data\":{\"x\":1},\"skip_history\":true}}"), PublishProxy::decode)
+                .result();
+        assertThat(str(p.data())).isEqualTo("{\"x\":1}");
+        assertThat(p.skipHistory()).isTrue();
+        assertThat(CommandAnswer.decode(json("{}"), PublishProxy::decode)
+                        .result()
+                        .data())
+                .as("no result: what the client sent")
+                .isNull();
+    }
 }
