@@ -19,6 +19,9 @@ export const config = Object.freeze({
   apiKey: env('SWITCHBOARD_API_KEY', 'conformance-api-key'),
   hmacSecret: env('SWITCHBOARD_HMAC_SECRET', 'conformance-hmac-secret'),
   debug: env('SWITCHBOARD_CONFORMANCE_DEBUG', '') !== '',
+  // The node whose proxies point at the backend test/proxy.test.mjs runs (unset: those tests skip).
+  proxyWsUrl: env('SWITCHBOARD_PROXY_WS_URL', ''),
+  proxyBackendPort: Number(env('SWITCHBOARD_PROXY_BACKEND_PORT', '0')),
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -150,9 +153,9 @@ export function harness(t) {
   });
 
   const h = {
-    /** A real centrifuge-js client over `ws`, not connected yet. */
-    client(options = {}) {
-      const client = new Centrifuge(config.wsUrl, {
+    /** A real centrifuge-js client over `ws`, not connected yet (`url`: another node). */
+    client({ url = config.wsUrl, ...options } = {}) {
+      const client = new Centrifuge(url, {
         websocket: WebSocket,
         minReconnectDelay: 50,
         maxReconnectDelay: 500,

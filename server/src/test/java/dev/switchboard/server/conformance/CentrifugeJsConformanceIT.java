@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.switchboard.core.channel.ChannelOptions;
+import dev.switchboard.server.config.ConfigLoader;
 import dev.switchboard.transport.SwitchboardServer;
 import dev.switchboard.transport.config.ChannelConfig;
 import dev.switchboard.transport.config.ServerConfig;
@@ -12,6 +13,8 @@ import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,7 +42,10 @@ import org.junit.jupiter.api.Test;
  * <p>The node is configured as documented at the top of
  * {@code conformance/test/centrifuge-js.test.mjs}; keep both in step. The suite also holds
  * {@code conformance/test/browser-origin.test.mjs}, which drives a real Chromium against the origin
- * check when one is installed and skips itself otherwise.
+ * check when one is installed and skips itself otherwise, and
+ * {@code conformance/test/proxy.test.mjs}, which runs the application's backend on the port this
+ * test chooses ({@code SWITCHBOARD_PROXY_BACKEND_PORT}) for a second node whose proxies point there
+ * ({@code SWITCHBOARD_PROXY_WS_URL}; see {@link #startProxyNode}).
  */
 class CentrifugeJsConformanceIT {
 
@@ -65,8 +71,11 @@ class CentrifugeJsConformanceIT {
                                 conformanceDir.resolve("node_modules").resolve("ws")),
                 "conformance/node_modules missing: run `npm ci` in " + conformanceDir);
 
-        try (RunningNode server = startNode()) {
+        int backendPort = freePort();
+        try (RunningNode server = startNode();
+                RunningNode proxied = startProxyNode(backendPort)) {
             System.out.println("[conformance] node under test: " + server.wsUrl() + " , API " + server.apiUrl());
+            System.out.println("[conformance] proxy node: " + proxied.wsUrl() + " , backend port " + backendPort);
             int exit = runSuite(
                     node,
                     conformanceDir,
@@ -78,7 +87,11 @@ class CentrifugeJsConformanceIT {
                             "SWITCHBOARD_API_KEY",
                             API_KEY,
                             "SWITCHBOARD_HMAC_SECRET",
-                            HMAC_SECRET));
+                            HMAC_SECRET,
+                            "SWITCHBOARD_PROXY_WS_URL",
+                            proxied.wsUrl(),
+                            "SWITCHBOARD_PROXY_BACKEND_PORT",
+                            Integer.toString(backendPort)));
             assertEquals(
                     0,
                     exit,
@@ -136,6 +149,56 @@ class CentrifugeJsConformanceIT {
         server.start();
         String base = "127.0.0.1:" + server.port();
         return new RunningNode("ws://" + base + "/connection/websocket", "http://" + base + "/api", server::close);
+    }
+
+    /**
+     * The second node, for {@code conformance/test/proxy.test.mjs}: every client-facing proxy
+     * pointed at {@code http://127.0.0.1:backendPort}, where that test file runs the application's
+     * backend itself. Configured from YAML with the keys a Centrifugo user writes (see
+     * docs/proxy.md). A node of its own, so the proxies never decide anything for the token-based
+     * suite (its tokenless connects and unknown-method rpc would otherwise reach the backend).
+     */
+    private static RunningNode startProxyNode(int backendPort) {
+        String base = "http://127.0.0.1:" + backendPort;
+        String yaml = String.join(
+                "\n",
+                "address: 127.0.0.1",
+                "port: 0",
+                "client:",
+                "  proxy:",
+                "    connect: {enabled: true, endpoint: \"" + base + "/rt/connect\", timeout: 2s,"
+                        + " http_headers: [Cookie]}",
+                "rpc:",
+                "  proxy: {enabled: true, endpoint: \"" + base + "/rt/rpc\", timeout: 2s}",
+                "channel:",
+                "  proxy:",
+                "    subscribe: {endpoint: \"" + base + "/rt/subscribe\", timeout: 2s, http_headers: [Cookie]}",
+                "    publish: {endpoint: \"" + base + "/rt/publish\", timeout: 2s}",
+                "  namespaces:",
+                "    - name: jobs",
+                "      subscribe_proxy_enabled: true",
+                "      publish_proxy_enabled: true",
+                "");
+        ServerConfig config = ConfigLoader.loadYaml(
+                yaml,
+                "conformance-proxy",
+                Map.of("SWITCHBOARD_TOKEN_HMAC_SECRET", HMAC_SECRET, "SWITCHBOARD_API_KEY", API_KEY));
+        SwitchboardServer server = SwitchboardServer.builder().config(config).build();
+        server.start();
+        String hostPort = "127.0.0.1:" + server.port();
+        return new RunningNode(
+                "ws://" + hostPort + "/connection/websocket", "http://" + hostPort + "/api", server::close);
+    }
+
+    /**
+     * A port free right now, for the backend the Node test starts. It is closed again before Node
+     * binds it, so another process could take it meanwhile: then the proxy test fails with
+     * EADDRINUSE, naming the port (the kernel hands out ephemeral ports in turn, so this is rare).
+     */
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
     }
 
     // ------------------------------------------------------------------------------------------
