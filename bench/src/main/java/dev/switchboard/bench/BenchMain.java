@@ -7,6 +7,7 @@ import dev.switchboard.bench.scenario.FanoutCommand;
 import dev.switchboard.bench.scenario.IdleCommand;
 import dev.switchboard.bench.scenario.JfrTopCommand;
 import dev.switchboard.bench.scenario.LatencyCommand;
+import dev.switchboard.bench.scenario.ProxyCommand;
 import dev.switchboard.bench.scenario.ReportCommand;
 import dev.switchboard.bench.scenario.RpcCommand;
 import picocli.CommandLine;
@@ -31,7 +32,8 @@ import picocli.CommandLine.Command;
             BroadcastCommand.class,
             CeilingCommand.class,
             ReportCommand.class,
-            JfrTopCommand.class
+            JfrTopCommand.class,
+            ProxyCommand.class
         })
 public final class BenchMain implements Runnable {
 

@@ -51,6 +51,9 @@ import org.HdrHistogram.Recorder;
  *   <li>{@code rpc}: closed-loop invoke lanes at a fixed rate over HTTP or from an in-process
  *       worker, coordinated omission corrected with {@code recordValueWithExpectedInterval};</li>
  *   <li>{@code bround}: arm for one broadcast and report when every connection has it;</li>
+ *   <li>{@code conns}: open {@code count} connections, at most {@code concurrency} at a time,
+ *       with a JWT or tokenless, each subscribing to one channel of {@code namespace} (if given),
+ *       record WebSocket open → connect reply and subscribe → reply, close each;</li>
  *   <li>{@code exit}.</li>
  * </ul>
  * It exits by itself after {@code maxSeconds}, or when stdin closes (the bench went away).
@@ -186,6 +189,7 @@ public final class LoadGen {
                 case "pub" -> pubStep(cmd);
                 case "rpc" -> rpcStep(cmd);
                 case "bround" -> broadcastRound(cmd);
+                case "conns" -> connectRun(cmd);
                 case "stats" -> emit(stats(event("stats")));
                 case "exit" -> {
                     return;
@@ -371,13 +375,13 @@ public final class LoadGen {
     }
 
     void noteClose(WsConn c, String why) {
-        if (!shuttingDown && c.ready.isDone() && !c.ready.isCompletedExceptionally()) {
+        if (!shuttingDown && c.role != WsConn.Role.PROBE && c.ready.isDone() && !c.ready.isCompletedExceptionally()) {
             firstClose.compareAndSet(null, c.role + " " + c.index + ": " + why);
         }
     }
 
     void connectionClosed(WsConn c) {
-        if (!shuttingDown && c.ready.isDone() && !c.ready.isCompletedExceptionally()) {
+        if (!shuttingDown && c.role != WsConn.Role.PROBE && c.ready.isDone() && !c.ready.isCompletedExceptionally()) {
             closedUnexpectedly.incrementAndGet();
         }
     }
@@ -652,6 +656,69 @@ public final class LoadGen {
             ev.put("firstError", firstError.get());
         }
         emit(stats(ev));
+    }
+
+    // ---- connect runs ----
+
+    private void connectRun(JsonNode cmd) throws InterruptedException {
+        int count = cmd.path("count").asInt();
+        int concurrency = cmd.path("concurrency").asInt(8);
+        boolean withToken = cmd.path("token").asBoolean(true);
+        String namespace = cmd.path("namespace").asText("");
+        InetSocketAddress node = nodes.get(cmd.path("node").asInt(0));
+        TokenGenerator tokens = TokenGenerator.hmac(spec.path("secret").asText());
+        Histogram connect = Histograms.empty();
+        Histogram subscribe = Histograms.empty();
+        AtomicInteger ok = new AtomicInteger();
+        AtomicInteger failed = new AtomicInteger();
+        AtomicReference<String> firstError = new AtomicReference<>();
+        Semaphore inFlight = new Semaphore(concurrency);
+        long t0 = System.nanoTime();
+        long deadline = t0 + TimeUnit.MILLISECONDS.toNanos(cmd.path("timeoutMs").asLong(120_000));
+        int started = 0;
+        for (int i = 0; i < count; i++) {
+            if (!inFlight.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                firstError.compareAndSet(null, "deadline reached after " + started + " connects");
+                break;
+            }
+            String token = withToken ? tokens.connectToken("u" + i, Duration.ofHours(1), List.of(), null) : null;
+            SbConn c = new SbConn(
+                    this, WsConn.Role.PROBE, i, token, namespace.isEmpty() ? List.of() : List.of(namespace + ":c" + i));
+            c.ready.whenComplete((r, err) -> {
+                if (err == null) {
+                    synchronized (connect) {
+                        connect.recordValue(Math.min((c.connectReplyNs - c.openNs) / 1000, Histograms.HIGHEST));
+                        if (!namespace.isEmpty()) {
+                            subscribe.recordValue(Math.min((c.readyNs - c.subscribeSentNs) / 1000, Histograms.HIGHEST));
+                        }
+                    }
+                    ok.incrementAndGet();
+                } else {
+                    failed.incrementAndGet();
+                    firstError.compareAndSet(null, err.toString());
+                }
+                c.close();
+                inFlight.release();
+            });
+            c.open(bootstrap, uri(node), node, nextSource());
+            started++;
+        }
+        if (!inFlight.tryAcquire(concurrency, Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+            firstError.compareAndSet(null, "connects still open at the deadline");
+        }
+        long elapsedUs = (System.nanoTime() - t0) / 1000;
+        ObjectNode ev = event("conns")
+                .put("id", cmd.path("id").asInt())
+                .put("ok", ok.get())
+                .put("failed", failed.get())
+                .put("elapsedUs", elapsedUs);
+        synchronized (connect) {
+            ev.put("connectHist", Histograms.encode(connect)).put("subscribeHist", Histograms.encode(subscribe));
+        }
+        if (firstError.get() != null) {
+            ev.put("firstError", firstError.get());
+        }
+        emit(ev);
     }
 
     // ---- broadcast rounds ----

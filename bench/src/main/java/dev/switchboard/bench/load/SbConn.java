@@ -9,7 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * A Centrifugo-protocol (JSON) connection to a Switchboard node: connect with a JWT, subscribe,
+ * A Centrifugo-protocol (JSON) connection to a Switchboard node: connect with a JWT (or without
+ * one, for the connect proxy to decide), subscribe,
  * publish with {@code publish} commands, answer {@code {}} pings, and — as an agent — answer
  * {@code sb_invoke} messages with {@code sb_result} sends.
  */
@@ -26,6 +27,12 @@ final class SbConn extends WsConn {
     private final String token;
     private final List<String> channels;
     private int subscribeReplies;
+    /** {@link System#nanoTime()} when the WebSocket opened, the connect reply came, subscribes went, ready. */
+    volatile long openNs;
+
+    volatile long connectReplyNs;
+    volatile long subscribeSentNs;
+    volatile long readyNs;
     private long nextId = 1;
 
     SbConn(LoadGen lg, Role role, int index, String token, List<String> channels) {
@@ -36,7 +43,10 @@ final class SbConn extends WsConn {
 
     @Override
     protected void onOpen() {
-        send("{\"id\":" + (nextId++) + ",\"connect\":{\"token\":\"" + token + "\",\"name\":\"bench\"}}");
+        openNs = System.nanoTime();
+        send("{\"id\":" + (nextId++) + ",\"connect\":{"
+                + (token == null ? "" : "\"token\":\"" + token + "\",")
+                + "\"name\":\"bench\"}}");
     }
 
     @Override
@@ -80,6 +90,7 @@ final class SbConn extends WsConn {
         // After the id: ,"<key>" where key is the command name or "error".
         boolean error = startsWith(b, i + 2, to, ERROR_KEY);
         if (id == 1) {
+            connectReplyNs = System.nanoTime();
             if (error) {
                 ready.completeExceptionally(new IllegalStateException(
                         "connect refused: " + b.toString(from, to - from, StandardCharsets.UTF_8)));
@@ -87,6 +98,7 @@ final class SbConn extends WsConn {
                 return;
             }
             if (channels.isEmpty()) {
+                readyNs = connectReplyNs;
                 ready.complete(this);
                 return;
             }
@@ -101,6 +113,7 @@ final class SbConn extends WsConn {
                         .append(ch)
                         .append("\"}}");
             }
+            subscribeSentNs = System.nanoTime();
             send(sb.toString());
         } else if (id <= 1 + channels.size()) {
             if (error) {
@@ -110,6 +123,7 @@ final class SbConn extends WsConn {
                 return;
             }
             if (++subscribeReplies == channels.size()) {
+                readyNs = System.nanoTime();
                 ready.complete(this);
             }
         } else if (error) {

@@ -39,7 +39,9 @@ abstract class WsConn extends SimpleChannelInboundHandler<Object> {
     enum Role {
         SUBSCRIBER,
         PUBLISHER,
-        AGENT
+        AGENT,
+        /** Opened, timed and closed by a {@code conns} run (its close is expected). */
+        PROBE
     }
 
     /** Largest frame accepted from the server (ours joins messages into frames up to 64 KiB). */

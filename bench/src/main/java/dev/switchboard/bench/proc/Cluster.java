@@ -62,7 +62,31 @@ public final class Cluster implements AutoCloseable {
     public static Cluster start(
             BenchContext ctx, String system, String scenario, int k, String channelYaml, long maxSeconds)
             throws IOException, InterruptedException {
-        RedisServer redis = RedisServer.start(ctx, scenario, system + "-redis", maxSeconds);
+        return start(ctx, system, scenario, k, true, "", channelYaml, maxSeconds);
+    }
+
+    /**
+     * One Switchboard node on the memory engine (no Redis): for scenarios measuring one node alone.
+     *
+     * @param clientYaml extra lines of the {@code client:} section (indented by two spaces)
+     */
+    public static Cluster startMemory(
+            BenchContext ctx, String scenario, String clientYaml, String channelYaml, long maxSeconds)
+            throws IOException, InterruptedException {
+        return start(ctx, SWITCHBOARD, scenario, 1, false, clientYaml, channelYaml, maxSeconds);
+    }
+
+    private static Cluster start(
+            BenchContext ctx,
+            String system,
+            String scenario,
+            int k,
+            boolean withRedis,
+            String clientYaml,
+            String channelYaml,
+            long maxSeconds)
+            throws IOException, InterruptedException {
+        RedisServer redis = withRedis ? RedisServer.start(ctx, scenario, system + "-redis", maxSeconds) : null;
         List<Managed> nodes = new ArrayList<>();
         List<InetSocketAddress> addresses = new ArrayList<>();
         String prefix = "sbbench";
@@ -70,7 +94,7 @@ public final class Cluster implements AutoCloseable {
             Path config = null;
             if (system.equals(SWITCHBOARD)) {
                 config = ctx.runDir().resolve(scenario + "-node.yaml");
-                Files.writeString(config, nodeConfig(channelYaml));
+                Files.writeString(config, nodeConfig(clientYaml, channelYaml));
             }
             for (int i = 0; i < k; i++) {
                 int port = BenchContext.freePort();
@@ -91,8 +115,12 @@ public final class Cluster implements AutoCloseable {
                     env.put("SWITCHBOARD_TOKEN_HMAC_SECRET", ctx.secret());
                     env.put("SWITCHBOARD_API_KEY", ctx.apiKey());
                     env.put("SWITCHBOARD_PORT", Integer.toString(port));
-                    env.put("SWITCHBOARD_ENGINE", "redis");
-                    env.put("SWITCHBOARD_REDIS_URL", redis.url());
+                    if (redis != null) {
+                        env.put("SWITCHBOARD_ENGINE", "redis");
+                        env.put("SWITCHBOARD_REDIS_URL", redis.url());
+                    } else {
+                        env.put("SWITCHBOARD_ENGINE", "memory");
+                    }
                     env.put("SWITCHBOARD_NODE_NAME", name);
                     env.put("SWITCHBOARD_IO_THREADS", Integer.toString(ctx.nodeIoThreads()));
                     m = Managed.start(name, cmd, env, ctx.runDir(), log, maxSeconds, false);
@@ -121,12 +149,14 @@ public final class Cluster implements AutoCloseable {
             return new Cluster(ctx, system, redis, nodes, addresses, prefix);
         } catch (IOException | InterruptedException | RuntimeException e) {
             nodes.forEach(Managed::close);
-            redis.close();
+            if (redis != null) {
+                redis.close();
+            }
             throw e;
         }
     }
 
-    private static String nodeConfig(String channelYaml) {
+    private static String nodeConfig(String clientYaml, String channelYaml) {
         return """
             # Written by the bench: limits raised for load, everything else at its default.
             address: 127.0.0.1
@@ -135,6 +165,7 @@ public final class Cluster implements AutoCloseable {
               command_rate_limit: 0
               max_pending_commands: 100000
               queue_max_bytes: 8MiB
+            """ + clientYaml + """
             redis:
               prefix: sbbench
             channel:
@@ -181,6 +212,7 @@ public final class Cluster implements AutoCloseable {
         return nodes;
     }
 
+    /** Redis, or null for a node on the memory engine. */
     public RedisServer redis() {
         return redis;
     }
@@ -236,6 +268,8 @@ public final class Cluster implements AutoCloseable {
     @Override
     public void close() {
         nodes.parallelStream().forEach(m -> m.stop(isSwitchboard() ? 8000 : 4000));
-        redis.close();
+        if (redis != null) {
+            redis.close();
+        }
     }
 }

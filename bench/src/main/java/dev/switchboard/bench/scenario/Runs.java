@@ -37,8 +37,10 @@ final class Runs {
         ctx.nextSources().forEach(src::add);
         s.put("secret", ctx.secret());
         s.put("apiKey", ctx.apiKey());
-        s.put("redisUrl", cl.redis().url());
-        s.put("redisPrefix", cl.redisPrefix());
+        if (cl.redis() != null) {
+            s.put("redisUrl", cl.redis().url());
+            s.put("redisPrefix", cl.redisPrefix());
+        }
         return s;
     }
 
@@ -84,7 +86,7 @@ final class Runs {
     static Map<String, List<Managed>> roles(Cluster cl, List<LoadGenProcess> lgs) {
         Map<String, List<Managed>> m = new LinkedHashMap<>();
         m.put("nodes", cl.nodes());
-        m.put("redis", List.of(cl.redis().process()));
+        m.put("redis", cl.redis() == null ? List.of() : List.of(cl.redis().process()));
         List<Managed> l = new ArrayList<>();
         lgs.forEach(x -> l.add(x.process()));
         m.put("loadgen", l);
