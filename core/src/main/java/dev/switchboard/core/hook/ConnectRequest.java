@@ -21,6 +21,8 @@ import java.util.Map;
  * @param transport the transport name, e.g. {@code "websocket"}
  * @param headers headers of the request that opened the connection, lower-case names; only those
  *     the transport was configured to keep (e.g. a connect proxy's {@code http_headers})
+ * @param emulatedHeaders headers the client sent in its {@code connect} command (headers emulation,
+ *     lower-case names); never trusted, kept apart from {@code headers}, empty when none
  */
 public record ConnectRequest(
         String clientId,
@@ -30,10 +32,12 @@ public record ConnectRequest(
         String name,
         String version,
         String transport,
-        Map<String, List<String>> headers) {
+        Map<String, List<String>> headers,
+        Map<String, String> emulatedHeaders) {
 
     public ConnectRequest {
         headers = headers == null ? Map.of() : Map.copyOf(headers);
+        emulatedHeaders = emulatedHeaders == null ? Map.of() : Map.copyOf(emulatedHeaders);
     }
 
     /** A request without headers, as before headers were passed. */
@@ -46,5 +50,18 @@ public record ConnectRequest(
             String version,
             String transport) {
         this(clientId, userId, authenticated, data, name, version, transport, Map.of());
+    }
+
+    /** A request without emulated headers. */
+    public ConnectRequest(
+            String clientId,
+            String userId,
+            boolean authenticated,
+            byte[] data,
+            String name,
+            String version,
+            String transport,
+            Map<String, List<String>> headers) {
+        this(clientId, userId, authenticated, data, name, version, transport, headers, Map.of());
     }
 }

@@ -18,6 +18,8 @@ import java.util.Map;
  * @param allowedByRules whether the channel's options alone allow it
  * @param transport the connection's transport name, e.g. {@code "websocket"}
  * @param headers the headers the transport kept from the request that opened the connection
+ * @param emulatedHeaders headers the client sent in its {@code connect} command (headers emulation,
+ *     lower-case names); never trusted, kept apart from {@code headers}, empty when none
  */
 public record PublishRequest(
         ClientInfo client,
@@ -25,15 +27,28 @@ public record PublishRequest(
         byte[] data,
         boolean allowedByRules,
         String transport,
-        Map<String, List<String>> headers) {
+        Map<String, List<String>> headers,
+        Map<String, String> emulatedHeaders) {
 
     public PublishRequest {
         headers = headers == null ? Map.of() : Map.copyOf(headers);
+        emulatedHeaders = emulatedHeaders == null ? Map.of() : Map.copyOf(emulatedHeaders);
         transport = transport == null ? "" : transport;
     }
 
     /** A request without transport details, as before they were passed. */
     public PublishRequest(ClientInfo client, String channel, byte[] data, boolean allowedByRules) {
         this(client, channel, data, allowedByRules, "", Map.of());
+    }
+
+    /** A request without emulated headers. */
+    public PublishRequest(
+            ClientInfo client,
+            String channel,
+            byte[] data,
+            boolean allowedByRules,
+            String transport,
+            Map<String, List<String>> headers) {
+        this(client, channel, data, allowedByRules, transport, headers, Map.of());
     }
 }

@@ -16,17 +16,31 @@ import java.util.Map;
  * @param data raw JSON arguments, or {@code null}
  * @param transport the connection's transport name, e.g. {@code "websocket"}
  * @param headers the headers the transport kept from the request that opened the connection
+ * @param emulatedHeaders headers the client sent in its {@code connect} command (headers emulation,
+ *     lower-case names); never trusted, kept apart from {@code headers}, empty when none
  */
 public record RpcRequest(
-        ClientInfo client, String method, byte[] data, String transport, Map<String, List<String>> headers) {
+        ClientInfo client,
+        String method,
+        byte[] data,
+        String transport,
+        Map<String, List<String>> headers,
+        Map<String, String> emulatedHeaders) {
 
     public RpcRequest {
         headers = headers == null ? Map.of() : Map.copyOf(headers);
+        emulatedHeaders = emulatedHeaders == null ? Map.of() : Map.copyOf(emulatedHeaders);
         transport = transport == null ? "" : transport;
     }
 
     /** A request without transport details, as before they were passed. */
     public RpcRequest(ClientInfo client, String method, byte[] data) {
         this(client, method, data, "", Map.of());
+    }
+
+    /** A request without emulated headers. */
+    public RpcRequest(
+            ClientInfo client, String method, byte[] data, String transport, Map<String, List<String>> headers) {
+        this(client, method, data, transport, headers, Map.of());
     }
 }

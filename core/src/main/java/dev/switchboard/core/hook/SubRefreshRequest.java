@@ -12,6 +12,8 @@ import java.util.Map;
  * @param transport the transport name, e.g. {@code "websocket"}
  * @param expireAt the expiry that came, Unix seconds
  * @param headers the headers the transport kept from the request that opened the connection
+ * @param emulatedHeaders headers the client sent in its {@code connect} command (headers emulation,
+ *     lower-case names); never trusted, kept apart from {@code headers}, empty when none
  */
 public record SubRefreshRequest(
         String clientId,
@@ -19,9 +21,22 @@ public record SubRefreshRequest(
         String channel,
         String transport,
         long expireAt,
-        Map<String, List<String>> headers) {
+        Map<String, List<String>> headers,
+        Map<String, String> emulatedHeaders) {
 
     public SubRefreshRequest {
         headers = headers == null ? Map.of() : Map.copyOf(headers);
+        emulatedHeaders = emulatedHeaders == null ? Map.of() : Map.copyOf(emulatedHeaders);
+    }
+
+    /** A request without emulated headers. */
+    public SubRefreshRequest(
+            String clientId,
+            String userId,
+            String channel,
+            String transport,
+            long expireAt,
+            Map<String, List<String>> headers) {
+        this(clientId, userId, channel, transport, expireAt, headers, Map.of());
     }
 }

@@ -45,6 +45,7 @@ public final class Client {
     private volatile ClientInfo info;
     private volatile long expireAt;
     private volatile String routingKey;
+    private volatile java.util.Map<String, String> emulatedHeaders = java.util.Map.of();
     private volatile long connectedAt;
     final Map<String, ClientSubscription> subs = new HashMap<>();
     private final AtomicInteger inflight = new AtomicInteger();
@@ -356,6 +357,15 @@ public final class Client {
     }
 
     // ---- connection state, set by Connector ----
+
+    /** The headers the client sent in its {@code connect} (headers emulation); for all later hooks. */
+    java.util.Map<String, String> emulatedHeaders() {
+        return emulatedHeaders;
+    }
+
+    void emulatedHeaders(java.util.Map<String, String> headers) {
+        this.emulatedHeaders = headers;
+    }
 
     void becomeConnected(String user, ClientInfo clientInfo, long exp, String key) {
         this.userId = user;

@@ -102,7 +102,8 @@ final class Commands {
                                 data == null ? null : ProtocolCodec.toBytes(data),
                                 byRules,
                                 client.transport.name(),
-                                client.transport.headers()));
+                                client.transport.headers(),
+                                client.emulatedHeaders()));
             } else {
                 decision = CompletableFuture.completedFuture(
                         byRules ? SubscribeDecision.allow() : SubscribeDecision.deny(ProtocolError.PERMISSION_DENIED));
@@ -172,7 +173,13 @@ final class Commands {
         CompletionStage<PublishDecision> decision = node.publishHandler() != null
                 ? node.publishHandler()
                         .onPublish(new PublishRequest(
-                                info, channel, payload, byRules, client.transport.name(), client.transport.headers()))
+                                info,
+                                channel,
+                                payload,
+                                byRules,
+                                client.transport.name(),
+                                client.transport.headers(),
+                                client.emulatedHeaders()))
                 : CompletableFuture.completedFuture(
                         byRules ? PublishDecision.allow() : PublishDecision.deny(ProtocolError.PERMISSION_DENIED));
         return decision.thenCompose(d -> {
@@ -263,7 +270,8 @@ final class Commands {
                         method,
                         data == null ? null : ProtocolCodec.toBytes(data),
                         client.transport.name(),
-                        client.transport.headers()))
+                        client.transport.headers(),
+                        client.emulatedHeaders()))
                 .thenApply(
                         result -> ProtocolCodec.reply(cmd.id(), "rpc", g -> ProtocolCodec.writeRaw(g, "data", result)));
     }

@@ -39,6 +39,12 @@ final class Connector {
 
     /** Completes with {@code null}: the connect reply is written by {@link Subscriptions#commit}. */
     CompletionStage<byte[]> connect(Command cmd) {
+        // Decoded first: a malformed map refuses this connect with 107 before any token or hook.
+        try {
+            client.emulatedHeaders(ProtocolCodec.emulatedHeaders(cmd.json("headers")));
+        } catch (ProtocolError e) {
+            return Client.failed(e);
+        }
         String token = cmd.text("token");
         ConnectToken claims = null;
         if (!token.isEmpty()) {
@@ -66,7 +72,8 @@ final class Connector {
                     cmd.text("name"),
                     cmd.text("version"),
                     client.transport.name(),
-                    client.transport.headers());
+                    client.transport.headers(),
+                    client.emulatedHeaders());
             try {
                 decision = handler.onConnect(request);
             } catch (RuntimeException e) {

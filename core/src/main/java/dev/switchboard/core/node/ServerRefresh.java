@@ -42,7 +42,12 @@ final class ServerRefresh {
         inFlight = true;
         run(
                 () -> handler.onRefresh(new RefreshRequest(
-                        client.id(), client.userId(), client.transport.name(), expireAt, client.transport.headers())),
+                        client.id(),
+                        client.userId(),
+                        client.transport.name(),
+                        expireAt,
+                        client.transport.headers(),
+                        client.emulatedHeaders())),
                 Disconnect.EXPIRED,
                 () -> true,
                 d -> {
@@ -69,7 +74,8 @@ final class ServerRefresh {
                         sub.channel,
                         client.transport.name(),
                         expireAt,
-                        client.transport.headers())),
+                        client.transport.headers(),
+                        client.emulatedHeaders())),
                 Disconnect.SUB_EXPIRED,
                 () -> client.subscriptions().get(sub.channel) == sub,
                 d -> {

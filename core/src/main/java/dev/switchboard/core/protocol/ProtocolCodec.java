@@ -180,6 +180,56 @@ public final class ProtocolCodec {
         return c.method() == null && c.params().has("unknown");
     }
 
+    /** Most entries a {@code connect} command's {@code headers} map may hold. */
+    public static final int MAX_EMULATED_HEADERS = 32;
+
+    /** Longest name or value (in chars) in a {@code connect} command's {@code headers} map. */
+    public static final int MAX_EMULATED_HEADER_LENGTH = 8192;
+
+    /**
+     * The {@code headers} map of a {@code connect} command (headers emulation, as centrifuge-js's
+     * {@code headers} option sends it; {@code map<string,string>} in client.proto), with lower-case
+     * names. An absent or {@code null} field is an empty map.
+     *
+     * @throws ProtocolError {@link ProtocolError#BAD_REQUEST} when it is not an object, holds more
+     *     than {@link #MAX_EMULATED_HEADERS} entries, a value that is not a string, an empty or
+     *     over-long name or value, a control character, or two names equal once lower-cased
+     */
+    public static Map<String, String> emulatedHeaders(JsonNode headers) {
+        if (headers == null || headers.isNull()) {
+            return Map.of();
+        }
+        if (!headers.isObject() || headers.size() > MAX_EMULATED_HEADERS) {
+            throw ProtocolError.BAD_REQUEST;
+        }
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = headers.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            String name = e.getKey().toLowerCase(java.util.Locale.ROOT);
+            JsonNode v = e.getValue();
+            if (!v.isTextual()
+                    || !validHeaderText(name, false)
+                    || !validHeaderText(v.asText(), true)
+                    || out.put(name, v.asText()) != null) {
+                throw ProtocolError.BAD_REQUEST;
+            }
+        }
+        return out;
+    }
+
+    private static boolean validHeaderText(String s, boolean value) {
+        if ((!value && s.isEmpty()) || s.length() > MAX_EMULATED_HEADER_LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if ((c < 0x20 && !(value && c == '\t')) || c == 0x7f || (!value && (c == ' ' || c == ':'))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The raw JSON bytes of a parsed value. */
     public static byte[] toBytes(JsonNode node) {
         try {

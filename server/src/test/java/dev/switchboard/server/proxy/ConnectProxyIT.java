@@ -126,6 +126,47 @@ class ConnectProxyIT {
     }
 
     @Test
+    void emulatedHeadersReachTheBackendOnlyWhenListedInEmulatedHeadersNeverThroughHttpHeaders() {
+        String connect = "{\"id\":1,\"connect\":{\"name\":\"js\","
+                + "\"headers\":{\"authorization\":\"Bearer x\",\"x-evil\":\"1\"}}}";
+        backend.responder = (p, b) -> Answer.ok("{\"result\":{\"user\":\"56\"}}");
+        start(
+                ProxyConfig.builder()
+                        .enabled(true)
+                        .endpoint(backend.url("/rt/connect"))
+                        .emulatedHeaders(List.of("Authorization"))
+                        .build(),
+                ProxyConfig.disabled());
+        WsTestClient listed = open(Map.of());
+        listed.send(connect);
+        assertThat(listed.reply(1).has("connect")).isTrue();
+        assertThat(backend.seen.get(0).headers().getFirst("Authorization")).isEqualTo("Bearer x");
+        assertThat(backend.seen.get(0).headers().containsKey("X-Evil")).isFalse();
+
+        // Not a string, or more than 32: 107 for that connect, and the backend is not asked.
+        WsTestClient bad = open(Map.of());
+        bad.send("{\"id\":1,\"connect\":{\"headers\":{\"authorization\":1}}}");
+        assertThat(bad.reply(1).path("error").path("code").asInt()).isEqualTo(107);
+        assertThat(backend.seen).hasSize(1);
+
+        server.close();
+        server = null;
+        backend.seen.clear();
+        start(
+                ProxyConfig.builder()
+                        .enabled(true)
+                        .endpoint(backend.url("/rt/connect"))
+                        .httpHeaders(List.of("Authorization"))
+                        .build(),
+                ProxyConfig.disabled());
+        WsTestClient httpOnly = open(Map.of());
+        httpOnly.send(connect);
+        assertThat(httpOnly.reply(1).has("connect")).isTrue();
+        assertThat(backend.seen.get(0).headers().containsKey("Authorization")).isFalse();
+        assertThat(backend.seen.get(0).headers().containsKey("X-Evil")).isFalse();
+    }
+
+    @Test
     void aTokenConnectNeverReachesTheBackend() {
         start(connectProxy().build(), ProxyConfig.disabled());
         WsTestClient c = open(Map.of());

@@ -373,7 +373,7 @@ public final class ConfigKeys {
     /**
      * The keys of one proxy section, Centrifugo v6's: {@code enabled} (absent for the channel
      * proxies, which a namespace enables), {@code endpoint}, {@code timeout}, {@code http_headers},
-     * {@code static_headers}.
+     * {@code emulated_headers}, {@code static_headers}.
      */
     private static List<ConfigKey<ConfigBuilders, ?>> proxyKeys(
             String section, Function<ConfigBuilders, ProxyConfig.Builder> part, String enabledDoc, String endpointDoc) {
@@ -396,6 +396,14 @@ public final class ConfigKeys {
                 part,
                 ProxyConfig.Builder::httpHeaders,
                 "Headers of the client's WebSocket upgrade request sent with the call."));
+        keys.add(proxy(
+                section + ".emulated_headers",
+                STRINGS,
+                List.of(),
+                part,
+                ProxyConfig.Builder::emulatedHeaders,
+                "Headers a client sent in its connect command (headers emulation, untrusted) sent with the call;"
+                        + " a real header of the same name wins."));
         keys.add(proxy(
                 section + ".static_headers",
                 STRINGS,

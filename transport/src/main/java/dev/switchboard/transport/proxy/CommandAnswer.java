@@ -31,19 +31,24 @@ record CommandAnswer<T>(T result, ProtocolError error, Disconnect disconnect) {
      * or a {@link ProtocolError}.
      */
     static <T> CompletableFuture<T> call(
-            ProxyClient client, byte[] body, Map<String, List<String>> headers, Function<JsonNode, T> result) {
-        return client.call(body, headers, a -> decode(a, result)).handle((answer, err) -> {
-            if (err != null) {
-                throw new CompletionException(ProtocolError.INTERNAL);
-            }
-            if (answer.disconnect() != null) {
-                throw new CompletionException(new DisconnectException(answer.disconnect()));
-            }
-            if (answer.error() != null) {
-                throw new CompletionException(answer.error());
-            }
-            return answer.result();
-        });
+            ProxyClient client,
+            byte[] body,
+            Map<String, List<String>> headers,
+            Map<String, String> emulatedHeaders,
+            Function<JsonNode, T> result) {
+        return client.call(body, headers, emulatedHeaders, a -> decode(a, result))
+                .handle((answer, err) -> {
+                    if (err != null) {
+                        throw new CompletionException(ProtocolError.INTERNAL);
+                    }
+                    if (answer.disconnect() != null) {
+                        throw new CompletionException(new DisconnectException(answer.disconnect()));
+                    }
+                    if (answer.error() != null) {
+                        throw new CompletionException(answer.error());
+                    }
+                    return answer.result();
+                });
     }
 
     /** {@code disconnect} first, then {@code error}, then {@code result}, as Centrifugo reads them. */

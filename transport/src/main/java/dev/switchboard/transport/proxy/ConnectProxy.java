@@ -58,7 +58,8 @@ public final class ConnectProxy implements ConnectHandler {
             }
             ProxyJson.writeRaw(g, "data", req.data());
         });
-        return client.call(body, req.headers(), ConnectProxy::decode).exceptionally(ConnectProxy::failed);
+        return client.call(body, req.headers(), req.emulatedHeaders(), ConnectProxy::decode)
+                .exceptionally(ConnectProxy::failed);
     }
 
     private static ConnectDecision failed(Throwable err) {

@@ -114,6 +114,24 @@ public final class ProxyClient {
      */
     public <T> CompletableFuture<T> call(
             byte[] body, Map<String, List<String>> clientHeaders, Function<JsonNode, T> decoder) {
+        return call(body, clientHeaders, Map.of(), decoder);
+    }
+
+    /**
+     * POSTs {@code body} with the client's emulated headers too, and decodes the answer.
+     *
+     * @param clientHeaders the client's upgrade-request headers (lower-case names); only those in
+     *     {@link ProxyConfig#httpHeaders()} are sent
+     * @param emulatedHeaders the headers the client sent in its {@code connect} (lower-case
+     *     names, untrusted); only those in {@link ProxyConfig#emulatedHeaders()} are sent, and never
+     *     in place of a real header of the same name
+     * @param decoder as {@link #call(byte[], Map, Function)}
+     */
+    public <T> CompletableFuture<T> call(
+            byte[] body,
+            Map<String, List<String>> clientHeaders,
+            Map<String, String> emulatedHeaders,
+            Function<JsonNode, T> decoder) {
         if (inFlight.incrementAndGet() > config.maxInFlight()) {
             inFlight.decrementAndGet();
             return refused(ProxyOutcome.OVERLOADED, config.maxInFlight() + " calls already in flight");
@@ -125,7 +143,8 @@ public final class ProxyClient {
         long started = nanoTime.getAsLong();
         CompletableFuture<HttpResponse<byte[]>> sent;
         try {
-            sent = http.sendAsync(request(body, clientHeaders), BoundedBody.handler(config.maxResponseSize()));
+            sent = http.sendAsync(
+                    request(body, clientHeaders, emulatedHeaders), BoundedBody.handler(config.maxResponseSize()));
         } catch (RuntimeException e) {
             sent = CompletableFuture.failedFuture(e);
         }
@@ -150,13 +169,21 @@ public final class ProxyClient {
                 executor);
     }
 
-    private HttpRequest request(byte[] body, Map<String, List<String>> clientHeaders) {
+    HttpRequest request(byte[] body, Map<String, List<String>> clientHeaders, Map<String, String> emulatedHeaders) {
         HttpRequest.Builder b = HttpRequest.newBuilder(config.endpoint())
                 .timeout(config.timeout())
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         // Static first so that a client's header of the same name replaces it, as Centrifugo.
         Map<String, List<String>> headers = new LinkedHashMap<>();
         config.staticHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), List.of(v)));
+        // Emulated (client-sent, untrusted) headers next, only the allow-listed ones...
+        for (String h : config.emulatedHeaders()) {
+            String value = emulatedHeaders.get(h);
+            if (value != null) {
+                headers.put(h, List.of(value));
+            }
+        }
+        // ...and a real header of the request that opened the connection always wins over both.
         for (String h : config.httpHeaders()) {
             List<String> values = clientHeaders.get(h);
             if (values != null && !values.isEmpty()) {

@@ -54,6 +54,7 @@ public final class ProxyConfig {
     private final Duration timeout;
     private final List<String> httpHeaders;
     private final Map<String, String> staticHeaders;
+    private final List<String> emulatedHeaders;
     private final int maxInFlight;
     private final int breakerFailures;
     private final Duration breakerOpenTime;
@@ -65,6 +66,7 @@ public final class ProxyConfig {
         timeout = b.timeout;
         httpHeaders = List.copyOf(b.httpHeaders);
         staticHeaders = Map.copyOf(b.staticHeaders);
+        emulatedHeaders = List.copyOf(b.emulatedHeaders);
         maxInFlight = b.maxInFlight;
         breakerFailures = b.breakerFailures;
         breakerOpenTime = b.breakerOpenTime;
@@ -107,6 +109,14 @@ public final class ProxyConfig {
         return staticHeaders;
     }
 
+    /**
+     * Names (lower case) of the headers a client sent in its {@code connect} (headers emulation)
+     * copied onto each call; a real header of the same name wins.
+     */
+    public List<String> emulatedHeaders() {
+        return emulatedHeaders;
+    }
+
     public int maxInFlight() {
         return maxInFlight;
     }
@@ -127,7 +137,8 @@ public final class ProxyConfig {
     @Override
     public String toString() {
         return "ProxyConfig{enabled=" + enabled + ", endpoint=" + endpoint + ", timeout=" + timeout + ", httpHeaders="
-                + httpHeaders + ", staticHeaders=" + staticHeaders.keySet() + '}';
+                + httpHeaders + ", staticHeaders=" + staticHeaders.keySet() + ", emulatedHeaders=" + emulatedHeaders
+                + '}';
     }
 
     /** Builds a {@link ProxyConfig}; setters check their value and say what is wrong. */
@@ -137,6 +148,7 @@ public final class ProxyConfig {
         private Duration timeout = DEFAULT_TIMEOUT;
         private List<String> httpHeaders = List.of();
         private Map<String, String> staticHeaders = Map.of();
+        private List<String> emulatedHeaders = List.of();
         private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
         private int breakerFailures = DEFAULT_BREAKER_FAILURES;
         private Duration breakerOpenTime = DEFAULT_BREAKER_OPEN_TIME;
@@ -150,6 +162,7 @@ public final class ProxyConfig {
             timeout = c.timeout;
             httpHeaders = c.httpHeaders;
             staticHeaders = c.staticHeaders;
+            emulatedHeaders = c.emulatedHeaders;
             maxInFlight = c.maxInFlight;
             breakerFailures = c.breakerFailures;
             breakerOpenTime = c.breakerOpenTime;
@@ -198,6 +211,19 @@ public final class ProxyConfig {
                 names.add(checkName(n));
             }
             httpHeaders = names;
+            return this;
+        }
+
+        /**
+         * Names of the headers a client may send in its {@code connect} (headers emulation) that
+         * are forwarded, any case; the same names as {@link #httpHeaders(List)} are refused.
+         */
+        public Builder emulatedHeaders(List<String> v) {
+            List<String> names = new ArrayList<>();
+            for (String n : Objects.requireNonNull(v, "emulatedHeaders")) {
+                names.add(checkName(n));
+            }
+            emulatedHeaders = names;
             return this;
         }
 

@@ -35,7 +35,7 @@ public final class PublishProxy implements PublishHandler {
             g.writeStringField("channel", req.channel());
             ProxyJson.writeRaw(g, "data", req.data());
         });
-        return CommandAnswer.call(client, body, req.headers(), PublishProxy::decode);
+        return CommandAnswer.call(client, body, req.headers(), req.emulatedHeaders(), PublishProxy::decode);
     }
 
     static PublishDecision decode(JsonNode r) {

@@ -56,7 +56,7 @@ public final class RefreshProxy implements RefreshHandler, SubRefreshHandler {
     @Override
     public CompletionStage<RefreshDecision> onRefresh(RefreshRequest req) {
         byte[] body = ProxyJson.request(req.clientId(), req.transport(), g -> g.writeStringField("user", req.userId()));
-        return call(body, req.headers());
+        return call(body, req.headers(), req.emulatedHeaders());
     }
 
     @Override
@@ -65,11 +65,12 @@ public final class RefreshProxy implements RefreshHandler, SubRefreshHandler {
             g.writeStringField("user", req.userId());
             g.writeStringField("channel", req.channel());
         });
-        return call(body, req.headers());
+        return call(body, req.headers(), req.emulatedHeaders());
     }
 
-    private CompletionStage<RefreshDecision> call(byte[] body, Map<String, List<String>> headers) {
-        return client.call(body, headers, RefreshProxy::decode).exceptionally(e -> {
+    private CompletionStage<RefreshDecision> call(
+            byte[] body, Map<String, List<String>> headers, Map<String, String> emulatedHeaders) {
+        return client.call(body, headers, emulatedHeaders, RefreshProxy::decode).exceptionally(e -> {
             long seconds = Math.max(1, retryAfterFailure.toSeconds());
             return RefreshDecision.extend(clock.millis() / 1000 + seconds, null);
         });

@@ -31,6 +31,10 @@ public final class RpcProxy implements RpcHandler {
             ProxyJson.writeRaw(g, "data", req.data());
         });
         return CommandAnswer.call(
-                client, body, req.headers(), r -> r == null ? null : ProxyJson.raw(r, "data", "b64data"));
+                client,
+                body,
+                req.headers(),
+                req.emulatedHeaders(),
+                r -> r == null ? null : ProxyJson.raw(r, "data", "b64data"));
     }
 }

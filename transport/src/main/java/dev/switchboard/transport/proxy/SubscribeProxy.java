@@ -36,7 +36,7 @@ public final class SubscribeProxy implements SubscribeHandler {
             g.writeStringField("channel", req.channel());
             ProxyJson.writeRaw(g, "data", req.data());
         });
-        return CommandAnswer.call(client, body, req.headers(), SubscribeProxy::decode);
+        return CommandAnswer.call(client, body, req.headers(), req.emulatedHeaders(), SubscribeProxy::decode);
     }
 
     static SubscribeDecision decode(JsonNode r) {
