@@ -49,19 +49,6 @@ public record ConnectRequest(
             String name,
             String version,
             String transport) {
-        this(clientId, userId, authenticated, data, name, version, transport, Map.of());
-    }
-
-    /** A request without emulated headers. */
-    public ConnectRequest(
-            String clientId,
-            String userId,
-            boolean authenticated,
-            byte[] data,
-            String name,
-            String version,
-            String transport,
-            Map<String, List<String>> headers) {
-        this(clientId, userId, authenticated, data, name, version, transport, headers, Map.of());
+        this(clientId, userId, authenticated, data, name, version, transport, Map.of(), Map.of());
     }
 }

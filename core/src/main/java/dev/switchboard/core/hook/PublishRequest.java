@@ -38,17 +38,6 @@ public record PublishRequest(
 
     /** A request without transport details, as before they were passed. */
     public PublishRequest(ClientInfo client, String channel, byte[] data, boolean allowedByRules) {
-        this(client, channel, data, allowedByRules, "", Map.of());
-    }
-
-    /** A request without emulated headers. */
-    public PublishRequest(
-            ClientInfo client,
-            String channel,
-            byte[] data,
-            boolean allowedByRules,
-            String transport,
-            Map<String, List<String>> headers) {
-        this(client, channel, data, allowedByRules, transport, headers, Map.of());
+        this(client, channel, data, allowedByRules, "", Map.of(), Map.of());
     }
 }

@@ -26,10 +26,4 @@ public record RefreshRequest(
         headers = headers == null ? Map.of() : Map.copyOf(headers);
         emulatedHeaders = emulatedHeaders == null ? Map.of() : Map.copyOf(emulatedHeaders);
     }
-
-    /** A request without emulated headers. */
-    public RefreshRequest(
-            String clientId, String userId, String transport, long expireAt, Map<String, List<String>> headers) {
-        this(clientId, userId, transport, expireAt, headers, Map.of());
-    }
 }

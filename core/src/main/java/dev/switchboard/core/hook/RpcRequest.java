@@ -35,12 +35,6 @@ public record RpcRequest(
 
     /** A request without transport details, as before they were passed. */
     public RpcRequest(ClientInfo client, String method, byte[] data) {
-        this(client, method, data, "", Map.of());
-    }
-
-    /** A request without emulated headers. */
-    public RpcRequest(
-            ClientInfo client, String method, byte[] data, String transport, Map<String, List<String>> headers) {
-        this(client, method, data, transport, headers, Map.of());
+        this(client, method, data, "", Map.of(), Map.of());
     }
 }

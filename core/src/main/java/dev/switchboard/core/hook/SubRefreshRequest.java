@@ -28,15 +28,4 @@ public record SubRefreshRequest(
         headers = headers == null ? Map.of() : Map.copyOf(headers);
         emulatedHeaders = emulatedHeaders == null ? Map.of() : Map.copyOf(emulatedHeaders);
     }
-
-    /** A request without emulated headers. */
-    public SubRefreshRequest(
-            String clientId,
-            String userId,
-            String channel,
-            String transport,
-            long expireAt,
-            Map<String, List<String>> headers) {
-        this(clientId, userId, channel, transport, expireAt, headers, Map.of());
-    }
 }
