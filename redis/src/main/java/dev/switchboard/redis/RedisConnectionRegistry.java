@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.engine.ConnectionEntry;
 import dev.switchboard.core.engine.ConnectionRegistry;
+import dev.switchboard.core.engine.LifecycleEvent;
 import dev.switchboard.core.protocol.ProtocolCodec;
 import io.lettuce.core.ScriptOutputType;
 import java.io.IOException;
@@ -31,10 +32,12 @@ public final class RedisConnectionRegistry implements ConnectionRegistry {
     private static final LuaScript REMOVE = LuaScript.load("conn_remove.lua");
     private static final LuaScript FIND = LuaScript.load("conn_find.lua");
     private static final byte[][] NO_KEYS = new byte[0][];
+    private static final byte[] NO_EVENT = new byte[0];
 
     private final RedisConnections redis;
     private final byte[] prefix;
     private final RoutingKeyCache routingKeys;
+    private final byte[] maxEventBacklog;
 
     /** A registry that always asks Redis. */
     public RedisConnectionRegistry(RedisConnections redis) {
@@ -46,6 +49,7 @@ public final class RedisConnectionRegistry implements ConnectionRegistry {
         this.redis = redis;
         this.prefix = b(redis.options().prefix());
         this.routingKeys = routingKeys;
+        this.maxEventBacklog = b(Integer.toString(redis.options().maxEventBacklog()));
     }
 
     private static byte[] b(String s) {
@@ -57,6 +61,11 @@ public final class RedisConnectionRegistry implements ConnectionRegistry {
     }
 
     static byte[] encode(ConnectionEntry e) {
+        return encode(e, false);
+    }
+
+    /** @param events whether the entry's removal or eviction queues its disconnected event */
+    static byte[] encode(ConnectionEntry e, boolean events) {
         ObjectNode o = ProtocolCodec.mapper().createObjectNode();
         o.put("client", e.clientId());
         o.put("user", e.user());
@@ -65,6 +74,9 @@ public final class RedisConnectionRegistry implements ConnectionRegistry {
         }
         o.put("node", e.nodeId());
         o.put("at", e.connectedAt());
+        if (events) {
+            o.put("ev", true);
+        }
         return ProtocolCodec.toBytes(o);
     }
 
@@ -80,22 +92,35 @@ public final class RedisConnectionRegistry implements ConnectionRegistry {
 
     @Override
     public CompletableFuture<Void> add(ConnectionEntry e) {
+        return add(e, null);
+    }
+
+    /** Records the entry and, in the same script, queues its event in the {@link RedisEventQueue}'s stream. */
+    @Override
+    public CompletableFuture<Void> add(ConnectionEntry e, LifecycleEvent connected) {
         CompletableFuture<Long> f = ADD.run(
                 redis.async(),
                 ScriptOutputType.INTEGER,
                 NO_KEYS,
                 prefix,
                 b(e.clientId()),
-                encode(e),
+                encode(e, connected != null),
                 b(e.user()),
                 b(e.routingKey() == null ? "" : e.routingKey()),
                 b(e.nodeId()),
-                b(Long.toString(e.connectedAt())));
+                b(Long.toString(e.connectedAt())),
+                connected == null ? NO_EVENT : connected.toJson(),
+                maxEventBacklog);
         return f.handle((r, err) -> err != null ? rethrow(err) : null);
     }
 
     @Override
     public CompletableFuture<Void> remove(ConnectionEntry e) {
+        return remove(e, null);
+    }
+
+    @Override
+    public CompletableFuture<Void> remove(ConnectionEntry e, LifecycleEvent disconnected) {
         CompletableFuture<Long> f = REMOVE.run(
                 redis.async(),
                 ScriptOutputType.INTEGER,
@@ -104,7 +129,9 @@ public final class RedisConnectionRegistry implements ConnectionRegistry {
                 b(e.clientId()),
                 b(e.user()),
                 b(e.routingKey() == null ? "" : e.routingKey()),
-                b(e.nodeId()));
+                b(e.nodeId()),
+                disconnected == null ? NO_EVENT : disconnected.toJson(),
+                maxEventBacklog);
         return f.handle((r, err) -> err != null ? rethrow(err) : null);
     }
 

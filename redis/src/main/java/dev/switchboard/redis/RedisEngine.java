@@ -1,8 +1,10 @@
 package dev.switchboard.redis;
 
 import dev.switchboard.core.engine.Engine;
+import dev.switchboard.core.engine.EventQueue;
 import dev.switchboard.core.engine.NodeRegistry;
 import dev.switchboard.core.engine.PresenceManager;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -23,6 +25,7 @@ public final class RedisEngine implements Engine {
     private final RedisPresenceManager presence;
     private final RedisNodeRegistry registry;
     private final RedisConnectionRegistry connectionRegistry;
+    private final RedisEventQueue events;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private RedisEngine(RedisConnections connections, String nodeId) {
@@ -33,6 +36,7 @@ public final class RedisEngine implements Engine {
         this.presence = new RedisPresenceManager(connections);
         this.registry = new RedisNodeRegistry(connections);
         this.connectionRegistry = new RedisConnectionRegistry(connections, routingKeys);
+        this.events = new RedisEventQueue(connections);
     }
 
     /**
@@ -63,6 +67,12 @@ public final class RedisEngine implements Engine {
     @Override
     public RedisConnectionRegistry connectionRegistry() {
         return connectionRegistry;
+    }
+
+    /** Lifecycle events in a Redis stream, shared by every node. */
+    @Override
+    public Optional<EventQueue> eventQueue() {
+        return Optional.of(events);
     }
 
     /** Closes the parts, then the connections they share. Idempotent. */

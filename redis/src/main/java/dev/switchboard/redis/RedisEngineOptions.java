@@ -40,6 +40,11 @@ public final class RedisEngineOptions {
     public static final Duration DEFAULT_NODE_TIMEOUT = Duration.ofMillis(2500);
     /** Default {@link #gapFillLimit()}: the most publications one gap fill reads; a larger hole is insufficient state. */
     public static final int DEFAULT_GAP_FILL_LIMIT = 10_000;
+    /**
+     * Default {@link #maxEventBacklog()}: lifecycle events not yet delivered to the backend that
+     * Redis keeps (a few hundred bytes each) before it drops the oldest.
+     */
+    public static final int DEFAULT_MAX_EVENT_BACKLOG = 100_000;
 
     private final String url;
     private final String prefix;
@@ -51,6 +56,7 @@ public final class RedisEngineOptions {
     private final Duration probeTimeout;
     private final Duration nodeTimeout;
     private final int gapFillLimit;
+    private final int maxEventBacklog;
 
     private RedisEngineOptions(Builder b) {
         this.url = b.url;
@@ -63,6 +69,7 @@ public final class RedisEngineOptions {
         this.probeTimeout = b.probeTimeout;
         this.nodeTimeout = b.nodeTimeout;
         this.gapFillLimit = b.gapFillLimit;
+        this.maxEventBacklog = b.maxEventBacklog;
     }
 
     /**
@@ -119,6 +126,11 @@ public final class RedisEngineOptions {
         return gapFillLimit;
     }
 
+    /** Most lifecycle events waiting in Redis for the backend; beyond it the oldest are dropped. */
+    public int maxEventBacklog() {
+        return maxEventBacklog;
+    }
+
     /** Builder of {@link RedisEngineOptions}. */
     public static final class Builder {
         private final String url;
@@ -131,6 +143,7 @@ public final class RedisEngineOptions {
         private Duration probeTimeout = DEFAULT_PROBE_TIMEOUT;
         private Duration nodeTimeout = DEFAULT_NODE_TIMEOUT;
         private int gapFillLimit = DEFAULT_GAP_FILL_LIMIT;
+        private int maxEventBacklog = DEFAULT_MAX_EVENT_BACKLOG;
 
         private Builder(String url) {
             this.url = Objects.requireNonNull(url, "url");
@@ -191,6 +204,14 @@ public final class RedisEngineOptions {
                 throw new IllegalArgumentException("gap_fill_limit must be > 0");
             }
             gapFillLimit = v;
+            return this;
+        }
+
+        public Builder maxEventBacklog(int v) {
+            if (v <= 0) {
+                throw new IllegalArgumentException("max_event_backlog must be > 0");
+            }
+            maxEventBacklog = v;
             return this;
         }
 

@@ -83,4 +83,12 @@ public final class RedisKeys {
     public byte[] nodesAlive() {
         return (prefix + ":nodes-alive").getBytes(StandardCharsets.UTF_8);
     }
+
+    /**
+     * The stream of lifecycle events waiting for the backend (written by the registry scripts
+     * under this exact name, {@code <prefix>:events}).
+     */
+    public byte[] events() {
+        return (prefix + ":events").getBytes(StandardCharsets.UTF_8);
+    }
 }

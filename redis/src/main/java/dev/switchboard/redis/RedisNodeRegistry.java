@@ -42,10 +42,12 @@ public final class RedisNodeRegistry implements NodeRegistry {
     private static final Logger log = LoggerFactory.getLogger(RedisNodeRegistry.class);
 
     private static final LuaScript NODES = LuaScript.load("nodes.lua");
+    private static final byte[] NONE = new byte[0];
 
     private final RedisConnections redis;
     private final RedisKeys keys;
     private final byte[] timeoutMillis;
+    private final byte[] maxEventBacklog;
 
     /** A registry on the engine's shared connection; the connections stay owned by the caller. */
     public RedisNodeRegistry(RedisConnections redis) {
@@ -53,6 +55,7 @@ public final class RedisNodeRegistry implements NodeRegistry {
         this.keys = new RedisKeys(redis.options().prefix());
         this.timeoutMillis =
                 Long.toString(redis.options().nodeTimeout().toMillis()).getBytes(StandardCharsets.US_ASCII);
+        this.maxEventBacklog = utf8(Integer.toString(redis.options().maxEventBacklog()));
     }
 
     @Override
@@ -66,7 +69,8 @@ public final class RedisNodeRegistry implements NodeRegistry {
                 utf8(redis.options().prefix()),
                 utf8("beat"),
                 utf8(info.id()),
-                json));
+                json,
+                maxEventBacklog));
         return f.thenApply(evicted -> null);
     }
 
@@ -78,7 +82,10 @@ public final class RedisNodeRegistry implements NodeRegistry {
                 registryKeys(),
                 timeoutMillis,
                 utf8(redis.options().prefix()),
-                utf8("list")));
+                utf8("list"),
+                NONE,
+                NONE,
+                maxEventBacklog));
         return f.thenApply(RedisNodeRegistry::decodeAll);
     }
 

@@ -1,7 +1,9 @@
 -- Records a connection: by client id, by user, by routing key, and under its node (so the node's
 -- eviction removes it). KEYS are built from the prefix: not Redis Cluster safe yet.
 -- ARGV[1] prefix, ARGV[2] client id, ARGV[3] entry JSON, ARGV[4] user, ARGV[5] routing key or '',
--- ARGV[6] node id, ARGV[7] connected at (ms)
+-- ARGV[6] node id, ARGV[7] connected at (ms), ARGV[8] its connected event JSON or '' (then the
+-- entry JSON carries "ev" so that its removal or its node's eviction queues disconnected),
+-- ARGV[9] the event stream's max length
 -- A routing key's change is published so nodes drop their cached lookups of it (RoutingKeyCache).
 -- Adding a client id again replaces its entry: it leaves the indexes of its previous user, routing
 -- key and node, so lookups never return it under values it no longer has.
@@ -29,4 +31,7 @@ if ARGV[5] ~= '' then
   redis.call('PUBLISH', p .. ':conns-changed', ARGV[5])
 end
 redis.call('SADD', p .. ':conns-node:' .. ARGV[6], ARGV[2])
+if ARGV[8] ~= '' then
+  redis.call('XADD', p .. ':events', 'MAXLEN', '~', ARGV[9], '*', 'e', ARGV[8])
+end
 return 1

@@ -1,7 +1,13 @@
--- Forgets a connection. ARGV[1] prefix, ARGV[2] client id, ARGV[3] user, ARGV[4] routing key or '', ARGV[5] node id
+-- Forgets a connection. ARGV[1] prefix, ARGV[2] client id, ARGV[3] user, ARGV[4] routing key or '', ARGV[5] node id,
+-- ARGV[6] its disconnected event JSON or '', ARGV[7] the event stream's max length.
+-- The event is queued only when the entry was still there: a connection evicted with its node
+-- got its event from the eviction.
 -- A routing key's change is published so nodes drop their cached lookups of it (RoutingKeyCache).
 local p = ARGV[1]
-redis.call('HDEL', p .. ':conns', ARGV[2])
+local removed = redis.call('HDEL', p .. ':conns', ARGV[2])
+if removed == 1 and ARGV[6] ~= '' then
+  redis.call('XADD', p .. ':events', 'MAXLEN', '~', ARGV[7], '*', 'e', ARGV[6])
+end
 redis.call('ZREM', p .. ':conns-user:' .. ARGV[3], ARGV[2])
 if ARGV[4] ~= '' then
   redis.call('ZREM', p .. ':conns-key:' .. ARGV[4], ARGV[2])

@@ -2,7 +2,10 @@
 -- last heartbeat is older than the timeout (and their connections), then either records a
 -- heartbeat or lists the live nodes' infos.
 -- KEYS[1] nodes hash (node id -> NodeInfo JSON), KEYS[2] liveness sorted set (node id by last heartbeat, ms)
--- ARGV[1] node timeout (ms), ARGV[2] key prefix, ARGV[3] 'beat' or 'list', ARGV[4] node id, ARGV[5] NodeInfo JSON
+-- ARGV[1] node timeout (ms), ARGV[2] key prefix, ARGV[3] 'beat' or 'list', ARGV[4] node id, ARGV[5] NodeInfo JSON,
+-- ARGV[6] the event stream's max length.
+-- An evicted connection whose entry asks for lifecycle events ("ev") gets its disconnected event
+-- here, in the same step, so it is queued exactly once (LifecycleEvent's shape, written in Lua).
 local prefix = ARGV[2]
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -23,6 +26,11 @@ for _, id in ipairs(stale) do
         if e.key then
           redis.call('ZREM', prefix .. ':conns-key:' .. e.key, cid)
           keysChanged = true
+        end
+        if e.ev then
+          redis.call('XADD', prefix .. ':events', 'MAXLEN', '~', ARGV[6], '*', 'e', cjson.encode({
+            id = 'lost-' .. cid, type = 'disconnected', time = now, node = id, client = cid,
+            user = e.user, routing_key = e.key, code = 3000, reason = 'node lost'}))
         end
       end
     end

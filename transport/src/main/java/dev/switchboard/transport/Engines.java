@@ -3,6 +3,7 @@ package dev.switchboard.transport;
 import dev.switchboard.core.engine.Engine;
 import dev.switchboard.core.engine.memory.MemoryEngine;
 import dev.switchboard.transport.config.ServerConfig;
+import java.time.Clock;
 
 /**
  * The one place a configuration becomes an {@link Engine}, for server nodes and workers alike.
@@ -25,7 +26,7 @@ final class Engines {
      */
     static Engine create(ServerConfig config, String nodeId) {
         return switch (config.engine()) {
-            case MEMORY -> new MemoryEngine();
+            case MEMORY -> new MemoryEngine(Clock.systemUTC(), config.webhook().maxBacklog());
             case REDIS -> RedisSupport.connect(config, nodeId);
         };
     }

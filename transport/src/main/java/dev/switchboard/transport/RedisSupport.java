@@ -62,6 +62,7 @@ final class RedisSupport {
             return RedisEngine.connect(
                     RedisEngineOptions.builder(config.redisUrl())
                             .prefix(config.redisPrefix())
+                            .maxEventBacklog(config.webhook().maxBacklog())
                             .build(),
                     nodeId);
         }

@@ -12,6 +12,7 @@ import dev.switchboard.core.hook.PublishHandler;
 import dev.switchboard.core.hook.RpcHandler;
 import dev.switchboard.core.hook.SendHandler;
 import dev.switchboard.core.hook.SubscribeHandler;
+import dev.switchboard.core.node.LifecycleEvents;
 import dev.switchboard.core.node.Node;
 import dev.switchboard.core.node.NodeOptions;
 import dev.switchboard.transport.api.ApiExecutor;
@@ -22,6 +23,8 @@ import dev.switchboard.transport.http.HttpRefusals;
 import dev.switchboard.transport.http.HttpRouter;
 import dev.switchboard.transport.metrics.MicrometerNodeMetrics;
 import dev.switchboard.transport.proxy.Proxies;
+import dev.switchboard.transport.webhook.WebhookConfig;
+import dev.switchboard.transport.webhook.WebhookDispatcher;
 import dev.switchboard.transport.websocket.OriginCheck;
 import dev.switchboard.transport.websocket.WebSocketUpgrade;
 import io.micrometer.core.instrument.Counter;
@@ -97,6 +100,10 @@ public final class SwitchboardServer implements AutoCloseable {
     private volatile boolean closed;
     /** The HTTP proxies to the application's backend (threads only when one is enabled). */
     private final Proxies proxies;
+    /** The engine the node runs on, whose event queue the webhooks read. */
+    private final Engine engine;
+    /** Delivers lifecycle events to the backend, from start when webhooks are enabled. */
+    private volatile WebhookDispatcher webhooks;
 
     private SwitchboardServer(Builder b) {
         this.config = b.config;
@@ -108,6 +115,7 @@ public final class SwitchboardServer implements AutoCloseable {
         NodeOptions options = config.toNodeOptions();
         // The node owns the engine from here on: it starts it and closes it.
         Engine engine = b.engine != null ? b.engine : Engines.create(config, options.id());
+        this.engine = engine;
         this.proxies = Proxies.create(config.proxies().endpoints(), registry, java.time.Clock.systemUTC());
         var nb = Node.builder()
                 .options(options)
@@ -115,7 +123,8 @@ public final class SwitchboardServer implements AutoCloseable {
                 .engine(engine)
                 .metrics(new MicrometerNodeMetrics(registry))
                 .onSend(b.sendHandler)
-                .onDisconnect(b.disconnectListener);
+                .onDisconnect(b.disconnectListener)
+                .lifecycleEvents(lifecycleEvents(config.webhook()));
         proxies.wire(nb, options.channelRules(), b.connectHandler, b.subscribeHandler, b.publishHandler);
         b.rpc.forEach(nb::rpc);
         this.node = nb.build();
@@ -124,6 +133,15 @@ public final class SwitchboardServer implements AutoCloseable {
         gauge("switchboard_subscriptions", n -> n.info().numSubs());
         gauge("switchboard_pending_invocations", Node::pendingInvocations);
         gauges.addAll(RedisSupport.bindMetrics(engine, node, registry));
+    }
+
+    private static LifecycleEvents lifecycleEvents(WebhookConfig webhook) {
+        if (!webhook.enabled()) {
+            return LifecycleEvents.NONE;
+        }
+        return webhook.subscriptionEvents()
+                ? LifecycleEvents.CONNECTIONS_AND_SUBSCRIPTIONS
+                : LifecycleEvents.CONNECTIONS;
     }
 
     private void gauge(String name, ToDoubleFunction<Node> value) {
@@ -156,6 +174,13 @@ public final class SwitchboardServer implements AutoCloseable {
         boss = new NioEventLoopGroup(1);
         workers = new NioEventLoopGroup(config.effectiveIoThreads());
         node.start();
+        if (config.webhook().enabled()) {
+            webhooks = WebhookDispatcher.start(
+                    config.webhook(),
+                    engine.eventQueue().orElseThrow(),
+                    node.options().id(),
+                    registry);
+        }
         OriginCheck origins = OriginCheck.of(config.clientAllowedOrigins());
         if (origins.allowsAll()) {
             log.warn("client.allowed_origins contains \"*\": a page on any web site may open WebSockets to this node"
@@ -192,6 +217,9 @@ public final class SwitchboardServer implements AutoCloseable {
                     .channel();
         } catch (Exception e) {
             node.close();
+            if (webhooks != null) {
+                webhooks.close();
+            }
             shutdownLoops();
             String why = e instanceof BindException ? "address in use or not available" : e.toString();
             throw new IllegalStateException(
@@ -285,6 +313,11 @@ public final class SwitchboardServer implements AutoCloseable {
             serverChannel.close().syncUninterruptibly();
         }
         node.close();
+        if (webhooks != null) {
+            // After the node: its last disconnects are queued events, and the memory engine's
+            // dispatcher delivers what it can before the queue goes with the process.
+            webhooks.close();
+        }
         proxies.close();
         shutdownLoops();
         if (api != null) {

@@ -22,6 +22,26 @@ public interface ConnectionRegistry extends AutoCloseable {
     /** Forgets a connection. */
     CompletableFuture<Void> remove(ConnectionEntry entry);
 
+    /**
+     * Records a connection and queues its {@code connected} event in the engine's
+     * {@link EventQueue}, in one step: the event is queued if and only if the entry was recorded.
+     * The entry is marked so that its {@code disconnected} event is queued when it is removed, or
+     * when the node registry evicts its node. Engines without an event queue do not support it.
+     */
+    default CompletableFuture<Void> add(ConnectionEntry entry, LifecycleEvent connected) {
+        return CompletableFuture.failedFuture(
+                new UnsupportedOperationException(getClass().getSimpleName() + " queues no lifecycle events"));
+    }
+
+    /**
+     * Forgets a connection and queues its {@code disconnected} event, in one step, if it was
+     * still recorded: a connection already evicted with its node got its event then, not twice.
+     */
+    default CompletableFuture<Void> remove(ConnectionEntry entry, LifecycleEvent disconnected) {
+        return CompletableFuture.failedFuture(
+                new UnsupportedOperationException(getClass().getSimpleName() + " queues no lifecycle events"));
+    }
+
     CompletableFuture<Optional<ConnectionEntry>> byClient(String clientId);
 
     /** A user's connections, oldest first. */

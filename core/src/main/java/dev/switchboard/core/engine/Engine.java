@@ -1,5 +1,7 @@
 package dev.switchboard.core.engine;
 
+import java.util.Optional;
+
 /**
  * Everything a node keeps outside itself: the {@link Broker} that moves publications between
  * nodes, the {@link PresenceManager}, the {@link NodeRegistry} of live nodes and the
@@ -26,6 +28,15 @@ public interface Engine extends AutoCloseable {
     NodeRegistry nodeRegistry();
 
     ConnectionRegistry connectionRegistry();
+
+    /**
+     * The queue of lifecycle events for the application's backend (webhooks), when the engine
+     * has one; its {@link ConnectionRegistry} then supports the {@code add}/{@code remove} that
+     * queue events. Empty by default.
+     */
+    default Optional<EventQueue> eventQueue() {
+        return Optional.empty();
+    }
 
     /**
      * An engine made of the given parts, for engines of your own and for test doubles. It runs
@@ -67,6 +78,7 @@ public interface Engine extends AutoCloseable {
     default void close() {
         nodeRegistry().close();
         connectionRegistry().close();
+        eventQueue().ifPresent(EventQueue::close);
         presenceManager().close();
         broker().close();
     }

@@ -70,6 +70,8 @@ public final class Node implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Node.class);
     private static final int STRIPES = 64;
+    /** How long a closing node waits for its last registry writes before closing the engine. */
+    private static final long CLOSE_WRITES_WAIT_MILLIS = 2000;
 
     private final NodeOptions options;
     private final Engine engine;
@@ -88,6 +90,7 @@ public final class Node implements AutoCloseable {
     private final PublishHandler publishHandler;
     private final SendHandler sendHandler;
     private final DisconnectListener disconnectListener;
+    private final ConnectionLifecycle lifecycle;
     private final Map<String, RpcHandler> rpcHandlers;
     private final NodeMetrics metrics;
     private final Hub hub = new Hub();
@@ -138,6 +141,8 @@ public final class Node implements AutoCloseable {
         });
         this.control = new NodeControl(this);
         this.invocations = new Invocations(this, options.maxPendingInvocations());
+        this.lifecycle =
+                new ConnectionLifecycle(connections, engine.eventQueue().orElse(null), b.lifecycleEvents, clock);
     }
 
     public static NodeBuilder builder() {
@@ -242,6 +247,10 @@ public final class Node implements AutoCloseable {
         return connections;
     }
 
+    ConnectionLifecycle lifecycle() {
+        return lifecycle;
+    }
+
     Invocations invocations() {
         return invocations;
     }
@@ -272,10 +281,7 @@ public final class Node implements AutoCloseable {
 
     void addClient(Client c) {
         hub.addClient(c);
-        connections.add(entryOf(c)).exceptionally(e -> {
-            log.warn("could not register connection {}: {}", c.id(), e.toString());
-            return null;
-        });
+        lifecycle.connected(entryOf(c), c.transport.name());
     }
 
     ConnectionEntry entryOf(Client c) {
@@ -285,7 +291,7 @@ public final class Node implements AutoCloseable {
     void removeClient(Client c, boolean wasConnected, Disconnect disconnect) {
         hub.removeClient(c);
         if (wasConnected) {
-            connections.remove(entryOf(c)).exceptionally(e -> null);
+            lifecycle.disconnected(entryOf(c), disconnect);
             invocations.clientGone(c.id());
             metrics.disconnected(disconnect.code());
             if (disconnectListener != null) {
@@ -670,6 +676,11 @@ public final class Node implements AutoCloseable {
         }
         for (Client c : connecting) {
             c.close(Disconnect.SHUTDOWN);
+        }
+        // The disconnects above are registry writes (and disconnected events): let them land
+        // before the engine goes.
+        if (!lifecycle.awaitInFlight(CLOSE_WRITES_WAIT_MILLIS)) {
+            log.warn("closing with connection registry writes still in flight");
         }
         scheduler.shutdownNow();
         heartbeats.shutdownNow();

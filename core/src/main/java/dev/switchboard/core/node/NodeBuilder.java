@@ -53,6 +53,7 @@ public final class NodeBuilder {
     PublishHandler publishHandler;
     SendHandler sendHandler;
     DisconnectListener disconnectListener;
+    LifecycleEvents lifecycleEvents = LifecycleEvents.NONE;
     final Map<String, RpcHandler> rpcHandlers = new ConcurrentHashMap<>();
     NodeMetrics metrics = NodeMetrics.NOOP;
     Clock clock = Clock.systemUTC();
@@ -141,6 +142,16 @@ public final class NodeBuilder {
 
     public NodeBuilder onDisconnect(DisconnectListener v) {
         disconnectListener = v;
+        return this;
+    }
+
+    /**
+     * Which lifecycle events the node queues in the engine's event queue for the application's
+     * backend; {@link LifecycleEvents#NONE} by default. Something must consume the queue (the
+     * transport library's webhook dispatcher does).
+     */
+    public NodeBuilder lifecycleEvents(LifecycleEvents v) {
+        lifecycleEvents = Objects.requireNonNull(v);
         return this;
     }
 

@@ -143,6 +143,7 @@ final class Subscriptions {
      */
     void commit(List<PreparedSubscription> prepared, byte[] reply) {
         List<ClientSubscription> joined = new ArrayList<>(prepared.size());
+        List<String> committed = new ArrayList<>(prepared.size());
         synchronized (client) {
             if (client.isClosed()) {
                 return;
@@ -154,6 +155,7 @@ final class Subscriptions {
                     continue;
                 }
                 sub.subscribing = false;
+                committed.add(sub.channel);
                 sub.offset = p.replyTop();
                 sub.epoch = p.position == null ? "" : p.position.epoch();
                 List<ClientSubscription.Buffered> buffered = sub.buffer;
@@ -170,6 +172,9 @@ final class Subscriptions {
         }
         for (ClientSubscription sub : joined) {
             client.node.broker().publishJoin(sub.channel, sub.info);
+        }
+        for (String channel : committed) {
+            client.node.lifecycle().subscription(client.node.entryOf(client), channel, true);
         }
     }
 
@@ -229,6 +234,11 @@ final class Subscriptions {
         }
         if (sub != null) {
             afterRemoved(sub);
+            if (!sub.subscribing) {
+                // Only a subscription its client was told of ends with an event. A disconnect
+                // ends them all with its own event, not one per channel.
+                client.node.lifecycle().subscription(client.node.entryOf(client), channel, false);
+            }
         }
         return sub != null;
     }

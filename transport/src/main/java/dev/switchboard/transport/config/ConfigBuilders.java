@@ -3,6 +3,7 @@ package dev.switchboard.transport.config;
 import dev.switchboard.core.InvalidOptionException;
 import dev.switchboard.core.node.NodeOptions;
 import dev.switchboard.transport.proxy.ProxyConfig;
+import dev.switchboard.transport.webhook.WebhookConfig;
 
 /**
  * The builders one config is bound into, so that each key of {@link ConfigKeys} sets its value
@@ -22,6 +23,8 @@ final class ConfigBuilders {
     final ProxyConfig.Builder publishProxy = ProxyConfig.builder();
     final ProxyConfig.Builder subRefreshProxy = ProxyConfig.builder();
     final ProxyConfig.Builder rpcProxy = ProxyConfig.builder();
+    final ProxyConfig.Builder webhookHttp = ProxyConfig.builder().timeout(WebhookConfig.DEFAULT_TIMEOUT);
+    final WebhookConfig.Builder webhook = WebhookConfig.builder();
 
     /**
      * Assembles the config.
@@ -41,6 +44,8 @@ final class ConfigBuilders {
                         .publish(channelProxy(publishProxy, "channel.proxy.publish.endpoint"))
                         .subRefresh(channelProxy(subRefreshProxy, "channel.proxy.sub_refresh.endpoint"))
                         .rpc(buildProxy(rpcProxy, "rpc.proxy.endpoint"))
+                        .build())
+                .webhook(webhook.http(buildProxy(webhookHttp, "webhook.endpoint"))
                         .build())
                 .build();
     }

@@ -12,6 +12,7 @@ import dev.switchboard.core.channel.ChannelOptions;
 import dev.switchboard.core.channel.ChannelRules;
 import dev.switchboard.core.node.NodeOptions;
 import dev.switchboard.transport.proxy.ProxyConfig;
+import dev.switchboard.transport.webhook.WebhookConfig;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -248,6 +249,25 @@ public final class ConfigKeys {
         .flatMap(List::stream)
         .toList();
 
+    /** Lifecycle webhooks, beyond Centrifugo (docs/webhooks.md). */
+    static final List<ConfigKey<ConfigBuilders, ?>> WEBHOOK = List.of(
+        proxy("webhook.enabled", BOOL, false, b -> b.webhookHttp, ProxyConfig.Builder::enabled,
+            "POST connected/disconnected events (at least once) to webhook.endpoint."),
+        proxy("webhook.endpoint", STRING, (String) null, b -> b.webhookHttp, ProxyConfig.Builder::endpoint,
+            "The webhook's http:// or https:// URL."),
+        proxy("webhook.timeout", DURATION, WebhookConfig.DEFAULT_TIMEOUT, b -> b.webhookHttp, ProxyConfig.Builder::timeout,
+            "Most time one POST of a batch may take; at most 10s."),
+        proxy("webhook.static_headers", STRINGS, List.of(), b -> b.webhookHttp, ConfigKeys::staticHeaders,
+            "Headers sent with every POST, as \"Name: value\" strings (say, a shared secret)."),
+        webhook("webhook.subscription_events", BOOL, false, WebhookConfig.Builder::subscriptionEvents,
+            "Also send subscribed/unsubscribed events."),
+        webhook("webhook.batch_size", INT, WebhookConfig.DEFAULT_BATCH_SIZE, WebhookConfig.Builder::batchSize,
+            "Most events in one POST (1..1000)."),
+        webhook("webhook.max_retry_interval", DURATION, WebhookConfig.DEFAULT_MAX_RETRY_INTERVAL,
+            WebhookConfig.Builder::maxRetryInterval, "Longest pause between attempts at a failing backend (100ms..10s)."),
+        webhook("webhook.max_backlog", INT, WebhookConfig.DEFAULT_MAX_BACKLOG, WebhookConfig.Builder::maxBacklog,
+            "Most events waiting for the backend (in Redis, or in memory); beyond it the oldest are dropped."));
+
     // spotless:on
 
     /** The list of namespaces under {@code channel}: a list of mappings, not a key of this table. */
@@ -257,7 +277,7 @@ public final class ConfigKeys {
 
     /** The keys of the config tree's sections, bound into {@link ConfigBuilders}: every key but the channel options. */
     static final List<ConfigKey<ConfigBuilders, ?>> ROOT = Stream.of(
-                    NODE, TOKEN, ACCESS, CLIENT, PROXY, CHANNEL, RUNTIME, HTTP)
+                    NODE, TOKEN, ACCESS, CLIENT, PROXY, WEBHOOK, CHANNEL, RUNTIME, HTTP)
             .flatMap(List::stream)
             .toList();
 
@@ -271,6 +291,7 @@ public final class ConfigKeys {
             ACCESS,
             CLIENT,
             PROXY,
+            WEBHOOK,
             CHANNEL,
             CHANNEL_OPTIONS.stream().map(k -> k.under("channel")).toList(),
             RUNTIME,
@@ -370,6 +391,12 @@ public final class ConfigKeys {
         return bound(b -> b.http, path, type, defaultValue, setter, doc);
     }
 
+    /** A webhook option: {@link WebhookConfig.Builder}'s checks throw plain exceptions, which name the key here. */
+    private static <T> ConfigKey<ConfigBuilders, T> webhook(
+            String path, KeyType<T> type, T defaultValue, BiConsumer<WebhookConfig.Builder, T> setter, String doc) {
+        return proxy(path, type, defaultValue, b -> b.webhook, setter, doc);
+    }
+
     /**
      * The keys of one proxy section, Centrifugo v6's: {@code enabled} (absent for the channel
      * proxies, which a namespace enables), {@code endpoint}, {@code timeout}, {@code http_headers},
@@ -414,20 +441,23 @@ public final class ConfigKeys {
         return List.copyOf(keys);
     }
 
-    /** A proxy option: {@link ProxyConfig.Builder}'s checks throw plain exceptions, which name the key here. */
-    private static <T> ConfigKey<ConfigBuilders, T> proxy(
+    /**
+     * A proxy (or webhook) option: {@link ProxyConfig.Builder}'s checks throw plain exceptions,
+     * which name the key here.
+     */
+    private static <S, T> ConfigKey<ConfigBuilders, T> proxy(
             String path,
             KeyType<T> type,
             T defaultValue,
-            Function<ConfigBuilders, ProxyConfig.Builder> part,
-            BiConsumer<ProxyConfig.Builder, T> setter,
+            Function<ConfigBuilders, S> part,
+            BiConsumer<S, T> setter,
             String doc) {
         return bound(
                 part,
                 path,
                 type,
                 defaultValue,
-                (ProxyConfig.Builder b, T v) -> {
+                (S b, T v) -> {
                     try {
                         setter.accept(b, v);
                     } catch (IllegalArgumentException e) {

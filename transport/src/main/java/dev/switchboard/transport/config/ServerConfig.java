@@ -3,6 +3,7 @@ package dev.switchboard.transport.config;
 import dev.switchboard.core.channel.ChannelRules;
 import dev.switchboard.core.node.NodeOptions;
 import dev.switchboard.transport.api.ApiExecutor;
+import dev.switchboard.transport.webhook.WebhookConfig;
 import dev.switchboard.transport.websocket.OriginCheck;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -100,6 +101,7 @@ public final class ServerConfig {
     private final int httpApiMaxResponseSize;
     private final HttpConfig http;
     private final ProxiesConfig proxies;
+    private final WebhookConfig webhook;
 
     private ServerConfig(Builder b) {
         port = b.port;
@@ -121,6 +123,7 @@ public final class ServerConfig {
         httpApiMaxResponseSize = b.httpApiMaxResponseSize;
         http = b.http;
         proxies = b.proxies;
+        webhook = b.webhook;
     }
 
     /** Every default: what a node runs with when there is no config file and no environment. */
@@ -229,6 +232,11 @@ public final class ServerConfig {
         return proxies;
     }
 
+    /** {@code webhook}: lifecycle events POSTed to the application's backend. */
+    public WebhookConfig webhook() {
+        return webhook;
+    }
+
     /**
      * Checks what depends on this machine: that key files exist and hold usable keys. {@link ConfigLoader} calls it; call it yourself for configs built in code.
      *
@@ -283,7 +291,7 @@ public final class ServerConfig {
                 + ", clientAllowedOrigins=" + clientAllowedOrigins
                 + ", channel=" + channel
                 + ", httpApi=" + httpApiEnabled + ", metrics=" + metricsEnabled + ", health=" + healthEnabled
-                + ", http=" + http + ", proxies=" + proxies + '}';
+                + ", http=" + http + ", proxies=" + proxies + ", webhook=" + webhook + '}';
     }
 
     /** Builder of {@link ServerConfig}; every field starts at its default. */
@@ -307,6 +315,7 @@ public final class ServerConfig {
         private int httpApiMaxResponseSize = DEFAULT_HTTP_API_MAX_RESPONSE_SIZE;
         private HttpConfig http = HttpConfig.defaults();
         private ProxiesConfig proxies = ProxiesConfig.none();
+        private WebhookConfig webhook = WebhookConfig.disabled();
 
         private Builder() {}
 
@@ -330,6 +339,7 @@ public final class ServerConfig {
             httpApiMaxResponseSize = c.httpApiMaxResponseSize;
             http = c.http;
             proxies = c.proxies;
+            webhook = c.webhook;
         }
 
         public Builder port(int v) {
@@ -457,6 +467,11 @@ public final class ServerConfig {
 
         public Builder proxies(ProxiesConfig v) {
             proxies = Objects.requireNonNull(v, "proxies");
+            return this;
+        }
+
+        public Builder webhook(WebhookConfig v) {
+            webhook = Objects.requireNonNull(v, "webhook");
             return this;
         }
 

@@ -8,8 +8,13 @@ import org.slf4j.Logger;
  * Logs a failing backend once per burst: the first failure at once, then at most one line per
  * interval saying how many were left out. A backend that is down for a minute costs a handful of
  * lines, not one per client. Callers pass only what is safe to log (no header values, no body).
+ *
+ * <pre>{@code
+ * BurstLog burst = new BurstLog(log, TimeUnit.SECONDS.toNanos(10), System::nanoTime);
+ * burst.warn("connect", "timeout: no answer within 1000ms");
+ * }</pre>
  */
-final class BurstLog {
+public final class BurstLog {
 
     private final Logger log;
     private final long intervalNanos;
@@ -17,7 +22,7 @@ final class BurstLog {
     private final AtomicLong nextAt;
     private final AtomicLong suppressed = new AtomicLong();
 
-    BurstLog(Logger log, long intervalNanos, LongSupplier nanoTime) {
+    public BurstLog(Logger log, long intervalNanos, LongSupplier nanoTime) {
         this.log = log;
         this.intervalNanos = intervalNanos;
         this.nanoTime = nanoTime;
@@ -25,7 +30,7 @@ final class BurstLog {
     }
 
     /** @return true when the line was written */
-    boolean warn(String proxy, String what) {
+    public boolean warn(String proxy, String what) {
         long now = nanoTime.getAsLong();
         long at = nextAt.get();
         if (now - at < 0 || !nextAt.compareAndSet(at, now + intervalNanos)) {

@@ -118,6 +118,14 @@ public final class ProxyClient {
     }
 
     /**
+     * POSTs {@code body} where only the status matters (a webhook): any 2xx is {@code ok}, its
+     * body unread beyond the size bound; anything else fails as {@link #call} does.
+     */
+    public CompletableFuture<Void> post(byte[] body) {
+        return call(body, Map.of(), Map.of(), null);
+    }
+
+    /**
      * POSTs {@code body} with the client's emulated headers too, and decodes the answer.
      *
      * @param clientHeaders the client's upgrade-request headers (lower-case names); only those in
@@ -125,7 +133,8 @@ public final class ProxyClient {
      * @param emulatedHeaders the headers the client sent in its {@code connect} (lower-case
      *     names, untrusted); only those in {@link ProxyConfig#emulatedHeaders()} are sent, and never
      *     in place of a real header of the same name
-     * @param decoder as {@link #call(byte[], Map, Function)}
+     * @param decoder as {@link #call(byte[], Map, Function)}; {@code null} accepts any 2xx answer
+     *     without reading it (see {@link #post})
      */
     public <T> CompletableFuture<T> call(
             byte[] body,
@@ -225,9 +234,11 @@ public final class ProxyClient {
                                     ? " " + cause.getMessage()
                                     : "");
                 }
-            } else if (response.statusCode() != 200) {
+            } else if (decoder == null ? response.statusCode() / 100 != 2 : response.statusCode() != 200) {
                 outcome = ProxyOutcome.ERROR;
                 why = "backend answered HTTP " + response.statusCode();
+            } else if (decoder == null) {
+                // A webhook's answer says nothing beyond its status.
             } else if (response.body() == null) {
                 outcome = ProxyOutcome.MALFORMED;
                 why = "answer larger than " + config.maxResponseSize() + " bytes";

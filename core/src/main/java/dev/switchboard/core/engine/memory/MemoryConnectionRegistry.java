@@ -2,6 +2,7 @@ package dev.switchboard.core.engine.memory;
 
 import dev.switchboard.core.engine.ConnectionEntry;
 import dev.switchboard.core.engine.ConnectionRegistry;
+import dev.switchboard.core.engine.LifecycleEvent;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -11,10 +12,24 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
-/** The connection registry of a single node, in memory. */
+/**
+ * The connection registry of a single node, in memory. With an event queue it queues the
+ * {@code connected} and {@code disconnected} events of the connections it records.
+ */
 public final class MemoryConnectionRegistry implements ConnectionRegistry {
 
     private final Map<String, ConnectionEntry> entries = new ConcurrentHashMap<>();
+    private final MemoryEventQueue events;
+
+    /** A registry without lifecycle events. */
+    public MemoryConnectionRegistry() {
+        this(null);
+    }
+
+    /** A registry that queues lifecycle events in {@code events}. */
+    public MemoryConnectionRegistry(MemoryEventQueue events) {
+        this.events = events;
+    }
 
     @Override
     public CompletableFuture<Void> add(ConnectionEntry entry) {
@@ -25,6 +40,32 @@ public final class MemoryConnectionRegistry implements ConnectionRegistry {
     @Override
     public CompletableFuture<Void> remove(ConnectionEntry entry) {
         entries.remove(entry.clientId(), entry);
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public CompletableFuture<Void> add(ConnectionEntry entry, LifecycleEvent connected) {
+        if (events == null) {
+            return ConnectionRegistry.super.add(entry, connected);
+        }
+        // The queue's lock makes the two one step for anyone looking at both.
+        synchronized (events) {
+            entries.put(entry.clientId(), entry);
+            events.offer(connected.toJson());
+        }
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public CompletableFuture<Void> remove(ConnectionEntry entry, LifecycleEvent disconnected) {
+        if (events == null) {
+            return ConnectionRegistry.super.remove(entry, disconnected);
+        }
+        synchronized (events) {
+            if (entries.remove(entry.clientId(), entry)) {
+                events.offer(disconnected.toJson());
+            }
+        }
         return CompletableFuture.completedFuture(null);
     }
 

@@ -2,9 +2,11 @@ package dev.switchboard.core.engine.memory;
 
 import dev.switchboard.core.engine.BrokerEventHandler;
 import dev.switchboard.core.engine.Engine;
+import dev.switchboard.core.engine.EventQueue;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -30,25 +32,40 @@ public final class MemoryEngine implements Engine {
     private final MemoryBroker broker;
     private final MemoryPresenceManager presence;
     private final MemoryNodeRegistry nodeRegistry = new MemoryNodeRegistry();
-    private final MemoryConnectionRegistry connectionRegistry = new MemoryConnectionRegistry();
+    private final MemoryEventQueue events;
+    private final MemoryConnectionRegistry connectionRegistry;
     private final Duration sweepInterval;
     private ScheduledExecutorService sweeper;
     private boolean closed;
 
     public MemoryEngine() {
-        this(Clock.systemUTC(), SWEEP_INTERVAL);
+        this(Clock.systemUTC(), SWEEP_INTERVAL, MemoryEventQueue.DEFAULT_MAX_BACKLOG);
     }
 
     /** An engine whose history and presence TTLs are read from the clock. */
     public MemoryEngine(Clock clock) {
-        this(clock, SWEEP_INTERVAL);
+        this(clock, SWEEP_INTERVAL, MemoryEventQueue.DEFAULT_MAX_BACKLOG);
+    }
+
+    /**
+     * An engine whose lifecycle event queue holds at most {@code maxEventBacklog} events
+     * ({@link MemoryEventQueue#DEFAULT_MAX_BACKLOG} by default).
+     */
+    public MemoryEngine(Clock clock, int maxEventBacklog) {
+        this(clock, SWEEP_INTERVAL, maxEventBacklog);
     }
 
     /** An engine reading time from the clock and sweeping at the interval, for tests of expiry. */
     MemoryEngine(Clock clock, Duration sweepInterval) {
+        this(clock, sweepInterval, MemoryEventQueue.DEFAULT_MAX_BACKLOG);
+    }
+
+    private MemoryEngine(Clock clock, Duration sweepInterval, int maxEventBacklog) {
         this.broker = new MemoryBroker(clock);
         this.presence = new MemoryPresenceManager(clock);
         this.sweepInterval = Objects.requireNonNull(sweepInterval);
+        this.events = new MemoryEventQueue(maxEventBacklog, clock);
+        this.connectionRegistry = new MemoryConnectionRegistry(events);
     }
 
     @Override
@@ -69,6 +86,12 @@ public final class MemoryEngine implements Engine {
     @Override
     public MemoryConnectionRegistry connectionRegistry() {
         return connectionRegistry;
+    }
+
+    /** A bounded in-memory queue, lost with the process. */
+    @Override
+    public Optional<EventQueue> eventQueue() {
+        return Optional.of(events);
     }
 
     /** Starts the broker and the sweep timer. */
