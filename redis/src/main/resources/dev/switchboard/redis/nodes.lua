@@ -47,9 +47,11 @@ end
 if ARGV[3] == 'beat' then
   redis.call('HSET', KEYS[1], ARGV[4], ARGV[5])
   redis.call('ZADD', KEYS[2], now, ARGV[4])
-  -- When every node is gone nobody evicts anymore: let the keys themselves expire then.
-  redis.call('PEXPIRE', KEYS[1], ARGV[1])
-  redis.call('PEXPIRE', KEYS[2], ARGV[1])
+  -- When every node is gone (a full outage, a one-node deployment restarting) the next node to
+  -- start must still evict the dead ones, their connections and their disconnected events; only
+  -- a cluster gone for a day lets the keys expire.
+  redis.call('PEXPIRE', KEYS[1], 86400000)
+  redis.call('PEXPIRE', KEYS[2], 86400000)
   return #stale
 end
 local out = {}
