@@ -30,6 +30,11 @@ final class NodeProcess implements AutoCloseable {
     private Process process;
 
     NodeProcess(int port, String redisUrl, String prefix, Path dir) throws IOException {
+        this(port, redisUrl, prefix, dir, "");
+    }
+
+    /** A node whose config has these YAML lines added at the end (whole top-level sections). */
+    NodeProcess(int port, String redisUrl, String prefix, Path dir, String extraYaml) throws IOException {
         this.port = port;
         this.config = dir.resolve("node-" + port + ".yaml");
         this.log = dir.resolve("node-" + port + ".log");
@@ -45,7 +50,8 @@ final class NodeProcess implements AutoCloseable {
                                 "presence:",
                                 "  ttl: 3s",
                                 "  update_interval: 1s",
-                                ""));
+                                "")
+                        + extraYaml);
     }
 
     static int freePort() throws IOException {
