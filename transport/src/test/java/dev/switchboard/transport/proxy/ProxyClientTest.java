@@ -193,4 +193,19 @@ class ProxyClientTest {
                 .as("a malformed answer is not a breaker failure")
                 .isEqualTo(CircuitBreaker.State.CLOSED);
     }
+
+    @Test
+    void aPostOnlyNeedsA2xxAndLeavesTheBodyUnreadWhileOtherStatusesAreErrors() {
+        ProxyClient c = client(to(backend.url("/rt/events")));
+        backend.responder = (p, b) -> new TestBackend.Answer(204, "", Duration.ZERO);
+        c.post("{\"events\":[]}".getBytes()).join();
+        backend.responder = (p, b) -> TestBackend.Answer.ok("not json at all");
+        c.post("{\"events\":[]}".getBytes()).join();
+        assertThat(count("ok")).isEqualTo(2);
+
+        backend.responder = (p, b) -> new TestBackend.Answer(503, "", Duration.ZERO);
+        Throwable t = catchThrowable(() -> c.post("{}".getBytes()).join());
+        assertThat(((ProxyException) t.getCause()).outcome()).isEqualTo(ProxyOutcome.ERROR);
+        assertThat(backend.seen.get(0).body()).isEqualTo("{\"events\":[]}");
+    }
 }
