@@ -135,17 +135,12 @@ class ConnectProxyIT extends ProxyITSupport {
                 p.endsWith("/connect")
                         ? "{\"result\":{\"user\":\"56\",\"meta\":{\"tenant\":\"acme-secret\"}}}"
                         : "{\"result\":{}}");
-        server = TestServers.start(
-                String.join(
-                        "\n",
-                        "",
-                        "client:",
-                        "  proxy:",
-                        "    connect: {enabled: true, endpoint: \"" + base + "/rt/connect\"}",
-                        "rpc:",
-                        "  proxy: {enabled: true, endpoint: \"" + base + "/rt/rpc\", include_connection_meta: true}",
-                        ""),
-                b -> b);
+        startWithYaml(
+                "client:",
+                "  proxy:",
+                "    connect: {enabled: true, endpoint: \"" + base + "/rt/connect\"}",
+                "rpc:",
+                "  proxy: {enabled: true, endpoint: \"" + base + "/rt/rpc\", include_connection_meta: true}");
         WsTestClient c = open(Map.of());
         JsonNode connect = connectWithoutToken(c);
         c.send("{\"id\":2,\"rpc\":{\"method\":\"m\",\"data\":{}}}");
@@ -218,20 +213,15 @@ class ConnectProxyIT extends ProxyITSupport {
     @Test
     void theBackendsErrorReachesTheClientAndItsDisconnectClosesTheSocket() {
         // Configured from YAML as a Centrifugo user would, static headers as "Name: value".
-        server = TestServers.start(
-                String.join(
-                        "\n",
-                        "",
-                        "client:",
-                        "  proxy:",
-                        "    connect:",
-                        "      enabled: true",
-                        "      endpoint: " + backend.url("/rt/connect"),
-                        "      timeout: 500ms",
-                        "      http_headers: [Cookie]",
-                        "      static_headers: [\"X-Proxy-Secret: yaml-1\"]",
-                        ""),
-                b -> b);
+        startWithYaml(
+                "client:",
+                "  proxy:",
+                "    connect:",
+                "      enabled: true",
+                "      endpoint: " + backend.url("/rt/connect"),
+                "      timeout: 500ms",
+                "      http_headers: [Cookie]",
+                "      static_headers: [\"X-Proxy-Secret: yaml-1\"]");
         backend.responder = (p, b) -> Answer.ok("{\"error\":{\"code\":1000,\"message\":\"login first\"}}");
         WsTestClient denied = open(Map.of());
         JsonNode err = connectWithoutToken(denied).path("error");

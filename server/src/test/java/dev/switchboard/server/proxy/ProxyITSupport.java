@@ -33,6 +33,11 @@ abstract class ProxyITSupport {
         backend.close();
     }
 
+    /** Starts the node from the test config plus these YAML lines, as a Centrifugo user would write them. */
+    void startWithYaml(String... lines) {
+        server = TestServers.start("\n" + String.join("\n", lines) + "\n", b -> b);
+    }
+
     /** A WebSocket client of the node whose upgrade request carries {@code headers}, closed after the test. */
     WsTestClient open(Map<String, String> headers) {
         WsTestClient c = WsTestClient.open(TestServers.wsUrl(server), headers);
