@@ -121,8 +121,10 @@ final class Connector {
         ClientInfo info = new ClientInfo(client.id(), user, connInfo, null);
         String routingKey =
                 d != null && d.routingKey() != null ? d.routingKey() : claims != null ? claims.routingKey() : null;
-        if (d != null && d.meta() != null) {
-            client.backend.meta(d.meta());
+        // The hook's meta wins over the token's claim, as its info does.
+        byte[] meta = d != null && d.meta() != null ? d.meta() : claims != null ? claims.meta() : null;
+        if (meta != null) {
+            client.backend.meta(meta);
         }
         client.becomeConnected(user, info, exp, routingKey);
         node.addClient(client);

@@ -132,4 +132,19 @@ class ConnectSubsAndMetaTest {
             assertThat(str(m)).doesNotContain("acme");
         }
     }
+
+    @Test
+    void aConnectionTokensMetaClaimIsTheMetaUnlessTheHookGivesOne() {
+        start(req -> CompletableFuture.completedFuture(
+                req.userId().equals("bob") ? ConnectDecision.allow().withMeta(b(META)) : ConnectDecision.allow()));
+        for (String user : new String[] {"ann", "bob"}) {
+            RecordingTransport t = new RecordingTransport();
+            client = node.newClient(t);
+            client.handleFrame(b("{\"id\":1,\"connect\":{\"token\":\"user:" + user + ":meta\"}}"));
+            await().atMost(Duration.ofSeconds(2)).until(() -> !t.messages.isEmpty());
+            client.handleFrame(b("{\"id\":2,\"rpc\":{\"method\":\"whoami\"}}"));
+            await().atMost(Duration.ofSeconds(2)).until(() -> t.messages.size() >= 2);
+        }
+        assertThat(metaSeen).containsExactly("rpc {\"from\":\"token\"}", "rpc " + META);
+    }
 }
