@@ -8,7 +8,7 @@
 //
 // The node under test MUST be configured with (YAML, base = http://127.0.0.1:<backend port>):
 //   client.proxy.connect: {enabled: true, endpoint: base/rt/connect, http_headers: [Cookie]}
-//   rpc.proxy:            {enabled: true, endpoint: base/rt/rpc}
+//   rpc.proxy:            {enabled: true, endpoint: base/rt/rpc, include_connection_meta: true}
 //   channel.proxy.subscribe: {endpoint: base/rt/subscribe, http_headers: [Cookie]}
 //   channel.proxy.publish:   {endpoint: base/rt/publish}
 //   namespace `jobs`: subscribe_proxy_enabled, publish_proxy_enabled
@@ -52,7 +52,19 @@ function answer(path, body, headers) {
     case '/rt/connect': {
       const user = sessionUser(headers.cookie);
       if (!user) return { error: { code: 1000, message: 'login first', temporary: false } };
-      return { result: { user, data: { greeting: `hello ${user}` } } };
+      const result = { user, data: { greeting: `hello ${user}` }, meta: { session: `${user}-meta` } };
+      // A client that names its job in connect data is subscribed to it server-side (P5).
+      const job = jobs.get(String(body.data?.follow_job));
+      if (job && job.owner === user) {
+        result.subs = {
+          [`jobs:${body.data.follow_job}`]: {
+            info: { role: 'owner' },
+            data: { progress: job.progress },
+            override: { presence: { value: true } },
+          },
+        };
+      }
+      return { result };
     }
     case '/rt/subscribe': {
       const job = jobOf(body.channel);
@@ -66,6 +78,7 @@ function answer(path, body, headers) {
       return { result: { data: { text: body.data.text.toUpperCase(), by: body.user, moderated: true } } };
     }
     case '/rt/rpc': {
+      if (body.method === 'whoami') return { result: { data: { user: body.user, meta: body.meta ?? null } } };
       if (body.method !== 'cancel_job') return { error: { code: 1004, message: `unknown method ${body.method}` } };
       const job = jobs.get(String(body.data?.job));
       if (!job || job.owner !== body.user) return { error: { code: 1001, message: 'not your job' } };
@@ -126,8 +139,8 @@ function wsWithHeaders(headers) {
 }
 
 /** A tokenless client of the proxy node whose upgrade request carries `headers`. */
-function proxyClient(h, headers = {}) {
-  return h.client({ url: config.proxyWsUrl, websocket: wsWithHeaders(headers) });
+function proxyClient(h, headers = {}, options = {}) {
+  return h.client({ url: config.proxyWsUrl, websocket: wsWithHeaders(headers), ...options });
 }
 
 async function loggedIn(h, user) {
@@ -256,4 +269,34 @@ test('P4. the publish proxy rewrites a publication subscribers get, and rejects 
   await sub.publish({ text: 'done' });
   assert.deepEqual((await next).data, { text: 'DONE', by: 'alice', moderated: true });
   assert.equal(publications.length, 1, 'the rejected publication never reached subscribers');
+});
+
+// 5 ------------------------------------------------------------------------------------------
+test('P5. connect proxy subs: a server-side subscription whose data centrifuge-js surfaces; meta reaches the rpc proxy only', { skip, timeout: TEST_TIMEOUT }, async (t) => {
+  const h = harness(t);
+  const job = newJob('alice', 64);
+  const channel = `jobs:${job}`;
+  const client = proxyClient(h, { Cookie: 'session=alice-secret' }, { data: { follow_job: job } });
+  // Server-side subscriptions are reported by the client itself, not by a Subscription object.
+  const subscribed = h.waitEvent(client, 'subscribed', { filter: (ctx) => ctx.channel === channel });
+  const connected = h.waitEvent(client, 'connected', {
+    failOn: { disconnected: (ctx) => `disconnected instead of connected: ${JSON.stringify(ctx)}` },
+  });
+  client.connect();
+  const connectedCtx = await connected;
+  const ctx = await subscribed;
+  assert.deepEqual(ctx.data, { progress: 64 }, 'the subs entry\'s data is the server-side subscribed event data');
+  assert.equal(JSON.stringify(connectedCtx).includes('alice-meta'), false, 'meta never reaches the client');
+
+  const publication = h.waitEvent(client, 'publication', { filter: (p) => p.channel === channel });
+  const api = await fetch(config.proxyWsUrl.replace(/^ws/, 'http').replace('/connection/websocket', '/api/publish'), {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'X-API-Key': config.apiKey },
+    body: JSON.stringify({ channel, data: { progress: 65 } }),
+  });
+  assert.equal(api.status, 200, 'server API publish');
+  assert.deepEqual((await publication).data, { progress: 65 }, 'publications of the server-side channel arrive');
+
+  const who = await client.rpc('whoami', {});
+  assert.deepEqual(who.data, { user: 'alice', meta: { session: 'alice-meta' } }, 'the rpc proxy request carried the connection meta');
 });

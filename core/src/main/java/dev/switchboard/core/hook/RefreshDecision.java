@@ -17,8 +17,15 @@ import dev.switchboard.core.protocol.Disconnect;
  *     connection as expired
  * @param info new raw JSON connection info, or {@code null} to keep it
  * @param disconnect when not {@code null}, the connection is closed with this code
+ * @param meta a raw JSON object replacing the connection's meta (see {@link
+ *     ConnectDecision#meta()}), or {@code null} to keep it; ignored for a subscription's refresh
  */
-public record RefreshDecision(boolean expired, long expireAt, byte[] info, Disconnect disconnect) {
+public record RefreshDecision(boolean expired, long expireAt, byte[] info, Disconnect disconnect, byte[] meta) {
+
+    /** A decision that keeps the connection's meta, as before meta existed. */
+    public RefreshDecision(boolean expired, long expireAt, byte[] info, Disconnect disconnect) {
+        this(expired, expireAt, info, disconnect, null);
+    }
 
     /** Keep the connection until {@code unixSeconds}, with new info unless {@code null}. */
     public static RefreshDecision extend(long unixSeconds, byte[] info) {
@@ -33,5 +40,10 @@ public record RefreshDecision(boolean expired, long expireAt, byte[] info, Disco
     /** Close the connection with the given code. */
     public static RefreshDecision disconnect(Disconnect disconnect) {
         return new RefreshDecision(false, 0, null, disconnect);
+    }
+
+    /** A copy that replaces the connection's meta with raw JSON {@code json} (an object). */
+    public RefreshDecision withMeta(byte[] json) {
+        return new RefreshDecision(expired, expireAt, info, disconnect, json);
     }
 }

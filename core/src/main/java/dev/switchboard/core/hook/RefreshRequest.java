@@ -13,6 +13,8 @@ import java.util.Map;
  * @param headers the headers the transport kept from the request that opened the connection
  * @param emulatedHeaders headers the client sent in its {@code connect} command (headers emulation,
  *     lower-case names); never trusted, kept apart from {@code headers}, empty when none
+ * @param meta raw JSON object the connect hook attached to the connection (or a refresh replaced
+ *     it with), {@code null} when none; the application's own, never the client's
  */
 public record RefreshRequest(
         String clientId,
@@ -20,7 +22,8 @@ public record RefreshRequest(
         String transport,
         long expireAt,
         Map<String, List<String>> headers,
-        Map<String, String> emulatedHeaders) {
+        Map<String, String> emulatedHeaders,
+        byte[] meta) {
 
     public RefreshRequest {
         headers = headers == null ? Map.of() : Map.copyOf(headers);

@@ -18,6 +18,8 @@ import java.util.Map;
  * @param headers the headers the transport kept from the request that opened the connection
  * @param emulatedHeaders headers the client sent in its {@code connect} command (headers emulation,
  *     lower-case names); never trusted, kept apart from {@code headers}, empty when none
+ * @param meta raw JSON object the connect hook attached to the connection (or a refresh replaced
+ *     it with), {@code null} when none; the application's own, never the client's
  */
 public record RpcRequest(
         ClientInfo client,
@@ -25,7 +27,8 @@ public record RpcRequest(
         byte[] data,
         String transport,
         Map<String, List<String>> headers,
-        Map<String, String> emulatedHeaders) {
+        Map<String, String> emulatedHeaders,
+        byte[] meta) {
 
     public RpcRequest {
         headers = headers == null ? Map.of() : Map.copyOf(headers);
@@ -35,6 +38,6 @@ public record RpcRequest(
 
     /** A request without transport details, as before they were passed. */
     public RpcRequest(ClientInfo client, String method, byte[] data) {
-        this(client, method, data, "", Map.of(), Map.of());
+        this(client, method, data, "", Map.of(), Map.of(), null);
     }
 }

@@ -20,6 +20,8 @@ import java.util.Map;
  * @param headers the headers the transport kept from the request that opened the connection
  * @param emulatedHeaders headers the client sent in its {@code connect} command (headers emulation,
  *     lower-case names); never trusted, kept apart from {@code headers}, empty when none
+ * @param meta raw JSON object the connect hook attached to the connection (or a refresh replaced
+ *     it with), {@code null} when none; the application's own, never the client's
  */
 public record SubscribeRequest(
         ClientInfo client,
@@ -28,7 +30,8 @@ public record SubscribeRequest(
         boolean allowedByRules,
         String transport,
         Map<String, List<String>> headers,
-        Map<String, String> emulatedHeaders) {
+        Map<String, String> emulatedHeaders,
+        byte[] meta) {
 
     public SubscribeRequest {
         headers = headers == null ? Map.of() : Map.copyOf(headers);
@@ -38,6 +41,6 @@ public record SubscribeRequest(
 
     /** A request without transport details, as before they were passed. */
     public SubscribeRequest(ClientInfo client, String channel, byte[] data, boolean allowedByRules) {
-        this(client, channel, data, allowedByRules, "", Map.of(), Map.of());
+        this(client, channel, data, allowedByRules, "", Map.of(), Map.of(), null);
     }
 }

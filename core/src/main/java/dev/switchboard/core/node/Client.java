@@ -39,13 +39,15 @@ public final class Client {
     final Node node;
     final Transport transport;
     private final String id;
+    /** Emulated headers and meta: what the connection carries for later hooks, set by Connector. */
+    final BackendContext backend = new BackendContext();
+
     private volatile State state = State.CONNECTING;
     private volatile boolean connectStarted;
     private volatile String userId = "";
     private volatile ClientInfo info;
     private volatile long expireAt;
     private volatile String routingKey;
-    private volatile java.util.Map<String, String> emulatedHeaders = java.util.Map.of();
     private volatile long connectedAt;
     final Map<String, ClientSubscription> subs = new HashMap<>();
     private final AtomicInteger inflight = new AtomicInteger();
@@ -357,15 +359,6 @@ public final class Client {
     }
 
     // ---- connection state, set by Connector ----
-
-    /** The headers the client sent in its {@code connect} (headers emulation); for all later hooks. */
-    java.util.Map<String, String> emulatedHeaders() {
-        return emulatedHeaders;
-    }
-
-    void emulatedHeaders(java.util.Map<String, String> headers) {
-        this.emulatedHeaders = headers;
-    }
 
     void becomeConnected(String user, ClientInfo clientInfo, long exp, String key) {
         this.userId = user;

@@ -103,7 +103,8 @@ final class Commands {
                                 byRules,
                                 client.transport.name(),
                                 client.transport.headers(),
-                                client.emulatedHeaders()));
+                                client.backend.emulatedHeaders(),
+                                client.backend.meta()));
             } else {
                 decision = CompletableFuture.completedFuture(
                         byRules ? SubscribeDecision.allow() : SubscribeDecision.deny(ProtocolError.PERMISSION_DENIED));
@@ -179,7 +180,8 @@ final class Commands {
                                 byRules,
                                 client.transport.name(),
                                 client.transport.headers(),
-                                client.emulatedHeaders()))
+                                client.backend.emulatedHeaders(),
+                                client.backend.meta()))
                 : CompletableFuture.completedFuture(
                         byRules ? PublishDecision.allow() : PublishDecision.deny(ProtocolError.PERMISSION_DENIED));
         return decision.thenCompose(d -> {
@@ -271,7 +273,8 @@ final class Commands {
                         data == null ? null : ProtocolCodec.toBytes(data),
                         client.transport.name(),
                         client.transport.headers(),
-                        client.emulatedHeaders()))
+                        client.backend.emulatedHeaders(),
+                        client.backend.meta()))
                 .thenApply(
                         result -> ProtocolCodec.reply(cmd.id(), "rpc", g -> ProtocolCodec.writeRaw(g, "data", result)));
     }

@@ -8,15 +8,16 @@ import dev.switchboard.core.engine.ClientInfo;
 import dev.switchboard.core.hook.ConnectDecision;
 import dev.switchboard.core.hook.ConnectHandler;
 import dev.switchboard.core.hook.ConnectRequest;
+import dev.switchboard.core.hook.SubscribeOptions;
 import dev.switchboard.core.protocol.Command;
 import dev.switchboard.core.protocol.Disconnect;
 import dev.switchboard.core.protocol.ProtocolCodec;
 import dev.switchboard.core.protocol.ProtocolError;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
@@ -41,7 +42,7 @@ final class Connector {
     CompletionStage<byte[]> connect(Command cmd) {
         // Decoded first: a malformed map refuses this connect with 107 before any token or hook.
         try {
-            client.emulatedHeaders(ProtocolCodec.emulatedHeaders(cmd.json("headers")));
+            client.backend.emulatedHeaders(ProtocolCodec.emulatedHeaders(cmd.json("headers")));
         } catch (ProtocolError e) {
             return Client.failed(e);
         }
@@ -73,7 +74,7 @@ final class Connector {
                     cmd.text("version"),
                     client.transport.name(),
                     client.transport.headers(),
-                    client.emulatedHeaders());
+                    client.backend.emulatedHeaders());
             try {
                 decision = handler.onConnect(request);
             } catch (RuntimeException e) {
@@ -114,32 +115,23 @@ final class Connector {
         if (limit > 0 && !user.isEmpty() && node.userConnectionCount(user) >= limit) {
             throw new DisconnectException(Disconnect.CONNECTION_LIMIT);
         }
+        // Channels and their options are settled before the client is registered, so a wrong
+        // override in the hook's answer is a plain connect error, not a registered client to undo.
+        Map<String, ServerSub> serverSubs = serverSubscriptions(claims, d);
         ClientInfo info = new ClientInfo(client.id(), user, connInfo, null);
         String routingKey =
                 d != null && d.routingKey() != null ? d.routingKey() : claims != null ? claims.routingKey() : null;
+        // The hook's meta wins over the token's claim, as its info does.
+        byte[] meta = d != null && d.meta() != null ? d.meta() : claims != null ? claims.meta() : null;
+        if (meta != null) {
+            client.backend.meta(meta);
+        }
         client.becomeConnected(user, info, exp, routingKey);
         node.addClient(client);
 
-        Set<String> channels = new LinkedHashSet<>(node.options().serverSideChannels());
-        if (claims != null) {
-            channels.addAll(claims.channels());
-        }
-        if (d != null) {
-            channels.addAll(d.channels());
-        }
         JsonNode subsReq = cmd.json("subs");
         List<CompletableFuture<PreparedSubscription>> prepared = new ArrayList<>();
-        for (String ch : channels) {
-            Optional<ChannelOptions> opts = node.options().channelRules().isValidName(ch)
-                    ? node.options().channelRules().optionsFor(ch)
-                    : Optional.empty();
-            if (opts.isEmpty()) {
-                log.warn(
-                        "client {}: server-side channel {} is invalid or in an unknown namespace, skipped",
-                        client.id(),
-                        ch);
-                continue;
-            }
+        serverSubs.forEach((ch, s) -> {
             JsonNode r = subsReq == null ? null : subsReq.get(ch);
             SubscribeParams p = r == null || !r.isObject()
                     ? SubscribeParams.NONE
@@ -151,8 +143,11 @@ final class Connector {
                             false,
                             false,
                             false);
-            prepared.add(subscriptions.prepare(ch, opts.get(), p, true, info, 0, null));
-        }
+            ClientInfo subInfo =
+                    s.with().info() == null ? info : info.withChanInfo(s.with().info());
+            prepared.add(subscriptions.prepare(
+                    ch, s.options(), p, true, subInfo, 0, s.with().data()));
+        });
         byte[] replyData = d == null ? null : d.data();
         return CompletableFuture.allOf(prepared.toArray(CompletableFuture[]::new))
                 .thenApply(v -> {
@@ -186,5 +181,41 @@ final class Connector {
                     node.metrics().connected();
                     return null;
                 });
+    }
+
+    /** A server-side channel: its options with the hook's overrides applied, and what the hook gave. */
+    private record ServerSub(ChannelOptions options, SubscribeOptions with) {}
+
+    /**
+     * The node's server-side channels, the token's, the hook's {@code channels} and then its
+     * {@code subs} (whose options win for a channel named twice, as Centrifugo's connect proxy
+     * reads {@code subs} last). An invalid channel or one of no namespace is skipped with a
+     * warning; an override the channel cannot take refuses the connect with error 100.
+     */
+    private Map<String, ServerSub> serverSubscriptions(ConnectToken claims, ConnectDecision d) {
+        Map<String, SubscribeOptions> wanted = new LinkedHashMap<>();
+        node.options().serverSideChannels().forEach(ch -> wanted.put(ch, SubscribeOptions.DEFAULT));
+        if (claims != null) {
+            claims.channels().forEach(ch -> wanted.put(ch, SubscribeOptions.DEFAULT));
+        }
+        if (d != null) {
+            d.channels().forEach(ch -> wanted.put(ch, SubscribeOptions.DEFAULT));
+            wanted.putAll(d.subs());
+        }
+        Map<String, ServerSub> out = new LinkedHashMap<>();
+        wanted.forEach((ch, with) -> {
+            Optional<ChannelOptions> opts = node.options().channelRules().isValidName(ch)
+                    ? node.options().channelRules().optionsFor(ch)
+                    : Optional.empty();
+            if (opts.isEmpty()) {
+                log.warn(
+                        "client {}: server-side channel {} is invalid or in an unknown namespace, skipped",
+                        client.id(),
+                        ch);
+                return;
+            }
+            out.put(ch, new ServerSub(SubscribeOverrides.applyOrRefuse(opts.get(), with.override()), with));
+        });
+        return out;
     }
 }

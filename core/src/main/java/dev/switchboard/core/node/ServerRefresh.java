@@ -47,13 +47,17 @@ final class ServerRefresh {
                         client.transport.name(),
                         expireAt,
                         client.transport.headers(),
-                        client.emulatedHeaders())),
+                        client.backend.emulatedHeaders(),
+                        client.backend.meta())),
                 Disconnect.EXPIRED,
                 () -> true,
                 d -> {
                     if (d.info() != null) {
                         ClientInfo old = client.info();
                         client.info(new ClientInfo(old.client(), old.user(), d.info(), old.chanInfo()));
+                    }
+                    if (d.meta() != null) {
+                        client.backend.meta(d.meta());
                     }
                     client.expireAt(d.expireAt());
                 },
@@ -75,7 +79,8 @@ final class ServerRefresh {
                         client.transport.name(),
                         expireAt,
                         client.transport.headers(),
-                        client.emulatedHeaders())),
+                        client.backend.emulatedHeaders(),
+                        client.backend.meta())),
                 Disconnect.SUB_EXPIRED,
                 () -> client.subscriptions().get(sub.channel) == sub,
                 d -> {

@@ -1,7 +1,9 @@
 package dev.switchboard.core.node;
 
+import dev.switchboard.core.InvalidOptionException;
 import dev.switchboard.core.channel.ChannelOptions;
 import dev.switchboard.core.hook.SubscribeOverride;
+import dev.switchboard.core.protocol.ProtocolError;
 
 /** Applies a {@link SubscribeOverride} to a channel's options, for one subscription. */
 final class SubscribeOverrides {
@@ -35,5 +37,18 @@ final class SubscribeOverrides {
             b.forcePositioning(o.forcePositioning());
         }
         return b.build();
+    }
+
+    /**
+     * {@link #apply}, with an override the channel cannot take (e.g. {@code force_recovery}
+     * without history) turned into error 100 for the client: the application's answer was wrong,
+     * not the client's command, and the message says which option.
+     */
+    static ChannelOptions applyOrRefuse(ChannelOptions opts, SubscribeOverride o) {
+        try {
+            return apply(opts, o);
+        } catch (InvalidOptionException e) {
+            throw ProtocolError.INTERNAL.withMessage("override refused: " + e.getMessage());
+        }
     }
 }

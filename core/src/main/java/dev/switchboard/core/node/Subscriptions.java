@@ -1,6 +1,5 @@
 package dev.switchboard.core.node;
 
-import dev.switchboard.core.InvalidOptionException;
 import dev.switchboard.core.channel.ChannelOptions;
 import dev.switchboard.core.engine.ClientInfo;
 import dev.switchboard.core.engine.HistoryFilter;
@@ -57,10 +56,9 @@ final class Subscriptions {
         }
         ChannelOptions effective;
         try {
-            effective = SubscribeOverrides.apply(opts, d.override());
-        } catch (InvalidOptionException e) {
-            return CompletableFuture.failedFuture(
-                    ProtocolError.INTERNAL.withMessage("override refused: " + e.getMessage()));
+            effective = SubscribeOverrides.applyOrRefuse(opts, d.override());
+        } catch (ProtocolError e) {
+            return CompletableFuture.failedFuture(e);
         }
         boolean serverRefresh = d.serverSideRefresh() && client.node.subRefreshHandler() != null;
         return prepare(channel, effective, p, false, subInfo, d.expireAt(), serverRefresh, d.data());

@@ -26,6 +26,7 @@ class ServerRefreshTest {
     private final List<CompletableFuture<RefreshDecision>> answers = new CopyOnWriteArrayList<>();
     private final List<ConnectRequest> connects = new CopyOnWriteArrayList<>();
     private Node node;
+    private byte[] connectMeta;
 
     private Node start(boolean withRefresh, long expireAt) {
         var b = Node.builder()
@@ -36,8 +37,9 @@ class ServerRefreshTest {
                 .clock(clock)
                 .onConnect(req -> {
                     connects.add(req);
-                    return CompletableFuture.completedFuture(
-                            ConnectDecision.allowAs("u1", null).withExpireAt(expireAt));
+                    return CompletableFuture.completedFuture(ConnectDecision.allowAs("u1", null)
+                            .withExpireAt(expireAt)
+                            .withMeta(connectMeta));
                 });
         if (withRefresh) {
             b.onRefresh(req -> {
@@ -137,5 +139,31 @@ class ServerRefreshTest {
         advance(Duration.ofSeconds(11));
         answers.get(0).complete(RefreshDecision.extend(now + 5, null));
         assertThat(t.closed).isEqualTo(Disconnect.EXPIRED);
+    }
+
+    private static String str(byte[] b) {
+        return b == null ? null : new String(b, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aRefreshSeesTheConnectionsMetaAndMayReplaceIt() throws Exception {
+        connectMeta = "{\"v\":1}".getBytes(StandardCharsets.UTF_8);
+        start(true, now + 60);
+        RecordingTransport t = connect();
+        advance(Duration.ofSeconds(61));
+        assertThat(str(asked.get(0).meta())).isEqualTo("{\"v\":1}");
+
+        answers.get(0)
+                .complete(
+                        RefreshDecision.extend(now + 120, null).withMeta("{\"v\":2}".getBytes(StandardCharsets.UTF_8)));
+        advance(Duration.ofSeconds(60));
+        assertThat(str(asked.get(1).meta())).as("replaced").isEqualTo("{\"v\":2}");
+
+        answers.get(1).complete(RefreshDecision.extend(now + 180, null));
+        advance(Duration.ofSeconds(60));
+        assertThat(str(asked.get(2).meta()))
+                .as("an answer without meta keeps it")
+                .isEqualTo("{\"v\":2}");
+        assertThat(t.messages).allSatisfy(m -> assertThat(str(m)).doesNotContain("\"v\""));
     }
 }

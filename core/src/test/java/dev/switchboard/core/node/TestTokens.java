@@ -8,8 +8,9 @@ import java.time.Clock;
 import java.util.List;
 
 /**
- * A verifier for session tests that reads tokens of the form {@code user:<id>[:exp=<unix>]}
- * and {@code sub:<user>:<channel>}; anything else is invalid. JWT itself is tested in the server
+ * A verifier for session tests that reads tokens of the form {@code user:<id>[:exp=<unix>]},
+ * {@code user:<id>:meta} (a {@code meta} claim {@code {"from":"token"}}) and
+ * {@code sub:<user>:<channel>}; anything else is invalid. JWT itself is tested in the server
  * module.
  */
 final class TestTokens implements TokenVerifier {
@@ -38,7 +39,10 @@ final class TestTokens implements TokenVerifier {
                 throw new TokenException(TokenException.Reason.EXPIRED, "expired");
             }
         }
-        return new ConnectToken(p[1], exp, null, List.of(), null);
+        byte[] meta = p.length == 3 && p[2].equals("meta")
+                ? "{\"from\":\"token\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8)
+                : null;
+        return new ConnectToken(p[1], exp, null, List.of(), meta);
     }
 
     @Override

@@ -169,7 +169,8 @@ class CentrifugeJsConformanceIT {
                 "    connect: {enabled: true, endpoint: \"" + base + "/rt/connect\", timeout: 2s,"
                         + " http_headers: [Cookie]}",
                 "rpc:",
-                "  proxy: {enabled: true, endpoint: \"" + base + "/rt/rpc\", timeout: 2s}",
+                "  proxy: {enabled: true, endpoint: \"" + base
+                        + "/rt/rpc\", timeout: 2s, include_connection_meta: true}",
                 "channel:",
                 "  proxy:",
                 "    subscribe: {endpoint: \"" + base + "/rt/subscribe\", timeout: 2s, http_headers: [Cookie]}",

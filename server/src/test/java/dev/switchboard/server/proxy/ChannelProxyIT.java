@@ -6,43 +6,22 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.core.engine.ClientInfo;
 import dev.switchboard.core.engine.HistoryFilter;
-import dev.switchboard.core.protocol.ProtocolCodec;
 import dev.switchboard.server.testing.TestServers;
 import dev.switchboard.server.testing.WsTestClient;
 import dev.switchboard.transport.SwitchboardServer;
 import dev.switchboard.transport.proxy.TestBackend;
 import dev.switchboard.transport.proxy.TestBackend.Answer;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * The subscribe, publish, sub_refresh and RPC proxies end to end: a node configured from YAML as
  * a Centrifugo user would, real WebSocket clients, a real HTTP backend on 127.0.0.1.
  */
-class ChannelProxyIT {
+class ChannelProxyIT extends ProxyITSupport {
 
-    private final TestBackend backend;
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-    private SwitchboardServer server;
-
-    ChannelProxyIT() throws Exception {
-        backend = new TestBackend();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        for (AutoCloseable c : toClose) {
-            c.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-        backend.close();
-    }
+    ChannelProxyIT() throws Exception {}
 
     /** The config: namespace {@code jobs} behind the three channel proxies, plus the RPC proxy. */
     static String yaml(String base) {
@@ -85,22 +64,9 @@ class ChannelProxyIT {
     }
 
     private WsTestClient connected(String user) {
-        WsTestClient c = WsTestClient.open(TestServers.wsUrl(server), Map.of("Cookie", "session=" + user));
-        toClose.add(c);
+        WsTestClient c = open(Map.of("Cookie", "session=" + user));
         assertThat(c.connect(TestServers.token(user)).has("connect")).isTrue();
         return c;
-    }
-
-    private static JsonNode json(String s) throws Exception {
-        return ProtocolCodec.mapper().readTree(s);
-    }
-
-    private List<TestBackend.Seen> seen(String path) {
-        return backend.seen.stream().filter(s -> s.path().equals(path)).toList();
-    }
-
-    private static long nowSeconds() {
-        return System.currentTimeMillis() / 1000;
     }
 
     // ---- subscribe ----

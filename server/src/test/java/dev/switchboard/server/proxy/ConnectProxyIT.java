@@ -8,39 +8,22 @@ import dev.switchboard.core.node.PublishParams;
 import dev.switchboard.core.protocol.ProtocolCodec;
 import dev.switchboard.server.testing.TestServers;
 import dev.switchboard.server.testing.WsTestClient;
-import dev.switchboard.transport.SwitchboardServer;
 import dev.switchboard.transport.config.ProxiesConfig;
 import dev.switchboard.transport.proxy.ProxyConfig;
 import dev.switchboard.transport.proxy.TestBackend;
 import dev.switchboard.transport.proxy.TestBackend.Answer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The connect and refresh proxies end to end: real WebSocket clients, a real HTTP backend on 127.0.0.1. */
-class ConnectProxyIT {
+class ConnectProxyIT extends ProxyITSupport {
 
-    private final TestBackend backend;
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-    private SwitchboardServer server;
-
-    ConnectProxyIT() throws Exception {
-        backend = new TestBackend();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        for (AutoCloseable c : toClose) {
-            c.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-        backend.close();
-    }
+    ConnectProxyIT() throws Exception {}
 
     private ProxyConfig.Builder connectProxy() {
         return ProxyConfig.builder()
@@ -61,19 +44,9 @@ class ConnectProxyIT {
                         .build()));
     }
 
-    private WsTestClient open(Map<String, String> headers) {
-        WsTestClient c = WsTestClient.open(TestServers.wsUrl(server), headers);
-        toClose.add(c);
-        return c;
-    }
-
     private JsonNode connectWithoutToken(WsTestClient c) {
         c.send("{\"id\":1,\"connect\":{\"name\":\"js\",\"version\":\"5.0.0\",\"data\":{\"hint\":1}}}");
         return c.reply(1);
-    }
-
-    private static long nowSeconds() {
-        return System.currentTimeMillis() / 1000;
     }
 
     @Test
@@ -123,6 +96,69 @@ class ConnectProxyIT {
                         .next()
                         .user())
                 .isEqualTo("56");
+    }
+
+    @Test
+    void subsGiveEachServerSideChannelItsInfoDataAndOverride() throws Exception {
+        String b64 = Base64.getEncoder().encodeToString("{\"n\":1}".getBytes(StandardCharsets.UTF_8));
+        backend.responder = (p, b) -> Answer.ok("{\"result\":{\"user\":\"56\",\"subs\":{"
+                + "\"room\":{\"info\":{\"role\":\"owner\"},\"data\":{\"progress\":40},"
+                + "\"override\":{\"force_push_join_leave\":{\"value\":true}}},"
+                + "\"news\":{\"b64data\":\"" + b64 + "\"}}}}");
+        start(connectProxy().build(), ProxyConfig.disabled());
+        WsTestClient c = open(Map.of());
+        JsonNode subs = connectWithoutToken(c).path("connect").path("subs");
+        assertThat(subs.path("room").path("data")).as("%s", subs).isEqualTo(json("{\"progress\":40}"));
+        assertThat(subs.path("news").path("data")).isEqualTo(json("{\"n\":1}"));
+
+        WsTestClient bob = open(Map.of());
+        bob.connect(TestServers.token("bob"));
+        bob.send("{\"id\":2,\"subscribe\":{\"channel\":\"room\"}}");
+        bob.reply(2);
+        // force_push_join_leave: a server-side subscriber gets joins (its own first, then bob's).
+        assertThat(c.push("room", "join").path("info").path("user").asText()).isEqualTo("56");
+        assertThat(c.await(n -> n.at("/push/join/info/user").asText().equals("bob")))
+                .isNotNull();
+        bob.send("{\"id\":3,\"presence\":{\"channel\":\"room\"}}");
+        JsonNode owner = null;
+        for (JsonNode e : bob.reply(3).path("presence").path("presence")) {
+            owner = e.path("user").asText().equals("56") ? e : owner;
+        }
+        assertThat(owner).isNotNull();
+        assertThat(owner.path("chan_info")).isEqualTo(json("{\"role\":\"owner\"}"));
+    }
+
+    @Test
+    void metaReachesLaterProxiesThatIncludeItAndNeverTheClient() throws Exception {
+        String base = backend.url("");
+        backend.responder = (p, b) -> Answer.ok(
+                p.endsWith("/connect")
+                        ? "{\"result\":{\"user\":\"56\",\"meta\":{\"tenant\":\"acme-secret\"}}}"
+                        : "{\"result\":{}}");
+        startWithYaml(
+                "client:",
+                "  proxy:",
+                "    connect: {enabled: true, endpoint: \"" + base + "/rt/connect\"}",
+                "rpc:",
+                "  proxy: {enabled: true, endpoint: \"" + base + "/rt/rpc\", include_connection_meta: true}");
+        WsTestClient c = open(Map.of());
+        JsonNode connect = connectWithoutToken(c);
+        c.send("{\"id\":2,\"rpc\":{\"method\":\"m\",\"data\":{}}}");
+        JsonNode rpc = c.reply(2);
+        assertThat(json(seen("/rt/rpc").get(0).body()).path("meta")).isEqualTo(json("{\"tenant\":\"acme-secret\"}"));
+        assertThat(connect.toString() + rpc + c.drain()).doesNotContain("acme-secret");
+    }
+
+    @Test
+    void aMetaThatIsNotAnObjectOrLargerThanTheAnswerLimitIsError100() {
+        start(connectProxy().maxResponseSize(4096).build(), ProxyConfig.disabled());
+        for (String meta : new String[] {"\"acme\"", "[1]", "{\"pad\":\"" + "x".repeat(5000) + "\"}"}) {
+            backend.responder = (p, b) -> Answer.ok("{\"result\":{\"user\":\"56\",\"meta\":" + meta + "}}");
+            WsTestClient c = open(Map.of());
+            assertThat(connectWithoutToken(c).path("error").path("code").asInt())
+                    .as(meta.substring(0, Math.min(10, meta.length())))
+                    .isEqualTo(100);
+        }
     }
 
     @Test
@@ -177,20 +213,15 @@ class ConnectProxyIT {
     @Test
     void theBackendsErrorReachesTheClientAndItsDisconnectClosesTheSocket() {
         // Configured from YAML as a Centrifugo user would, static headers as "Name: value".
-        server = TestServers.start(
-                String.join(
-                        "\n",
-                        "",
-                        "client:",
-                        "  proxy:",
-                        "    connect:",
-                        "      enabled: true",
-                        "      endpoint: " + backend.url("/rt/connect"),
-                        "      timeout: 500ms",
-                        "      http_headers: [Cookie]",
-                        "      static_headers: [\"X-Proxy-Secret: yaml-1\"]",
-                        ""),
-                b -> b);
+        startWithYaml(
+                "client:",
+                "  proxy:",
+                "    connect:",
+                "      enabled: true",
+                "      endpoint: " + backend.url("/rt/connect"),
+                "      timeout: 500ms",
+                "      http_headers: [Cookie]",
+                "      static_headers: [\"X-Proxy-Secret: yaml-1\"]");
         backend.responder = (p, b) -> Answer.ok("{\"error\":{\"code\":1000,\"message\":\"login first\"}}");
         WsTestClient denied = open(Map.of());
         JsonNode err = connectWithoutToken(denied).path("error");

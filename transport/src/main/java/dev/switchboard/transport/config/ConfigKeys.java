@@ -400,7 +400,7 @@ public final class ConfigKeys {
     /**
      * The keys of one proxy section, Centrifugo v6's: {@code enabled} (absent for the channel
      * proxies, which a namespace enables), {@code endpoint}, {@code timeout}, {@code http_headers},
-     * {@code emulated_headers}, {@code static_headers}.
+     * {@code emulated_headers}, {@code include_connection_meta}, {@code static_headers}.
      */
     private static List<ConfigKey<ConfigBuilders, ?>> proxyKeys(
             String section, Function<ConfigBuilders, ProxyConfig.Builder> part, String enabledDoc, String endpointDoc) {
@@ -431,6 +431,13 @@ public final class ConfigKeys {
                 ProxyConfig.Builder::emulatedHeaders,
                 "Headers a client sent in its connect command (headers emulation, untrusted) sent with the call;"
                         + " a real header of the same name wins."));
+        keys.add(proxy(
+                section + ".include_connection_meta",
+                BOOL,
+                false,
+                part,
+                ProxyConfig.Builder::includeConnectionMeta,
+                "Send the connection's meta (from the connect proxy) with each call."));
         keys.add(proxy(
                 section + ".static_headers",
                 STRINGS,

@@ -4,11 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.core.hook.ConnectDecision;
 import dev.switchboard.core.hook.ConnectHandler;
 import dev.switchboard.core.hook.ConnectRequest;
+import dev.switchboard.core.hook.SubscribeOptions;
 import dev.switchboard.core.protocol.Disconnect;
 import dev.switchboard.core.protocol.ProtocolError;
-import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -20,8 +21,13 @@ import java.util.concurrent.CompletionStage;
  *
  * <p>The request is {@code {"client","transport","protocol","encoding","name","version","data"}}
  * with the allow-listed upgrade headers and the static headers as HTTP headers. The answer is
- * {@code {"result":{"user","expire_at","info"|"b64info","data"|"b64data","channels","subs"}}},
+ * {@code {"result":{"user","expire_at","info"|"b64info","data"|"b64data","channels","subs","meta"}}},
  * {@code {"error":{"code","message","temporary"}}} or {@code {"disconnect":{"code","reason"}}}.
+ *
+ * <p>Each {@code subs} entry is a server-side subscription with its own channel info, data for
+ * the client (in the connect reply's entry for that channel) and overrides of the channel's
+ * options. {@code meta}, a JSON object, stays on the node: later proxy calls of the connection
+ * carry it where {@code include_connection_meta} is on.
  *
  * <p>When the backend cannot decide ({@code timeout}, {@code unavailable}, HTTP {@code error},
  * {@code circuit_open}, {@code overloaded}) the client is disconnected with 3004, a code SDKs
@@ -88,22 +94,47 @@ public final class ConnectProxy implements ConnectHandler {
         if (expireAt < 0) {
             throw new MalformedAnswerException("result.expire_at must not be negative");
         }
-        List<String> channels = new ArrayList<>(ProxyJson.strings(r, "channels"));
-        JsonNode subs = ProxyJson.object(r, "subs");
-        if (subs != null) {
-            // Per-channel options of subs (info, data, override) are not applied yet: the names are.
-            for (Iterator<String> it = subs.fieldNames(); it.hasNext(); ) {
-                channels.add(it.next());
-            }
-        }
         return new ConnectDecision(
                 null,
                 null,
                 ProxyJson.text(r, "user", ""),
                 ProxyJson.raw(r, "info", "b64info"),
                 ProxyJson.raw(r, "data", "b64data"),
-                channels,
+                ProxyJson.strings(r, "channels"),
                 null,
-                expireAt);
+                expireAt,
+                subs(ProxyJson.object(r, "subs")),
+                ProxyJson.meta(r));
+    }
+
+    /**
+     * {@code subs}: channel → SubscribeOptions {@code {"info"|"b64info","data"|"b64data",
+     * "override"}}, as the subscribe proxy's result reads them. {@code expire_at},
+     * {@code cache_recover} and {@code server_tags_filter} are checked for type only and not
+     * applied: Centrifugo's connect proxy does not apply the first either (a server-side
+     * subscription lives as long as its connection), and the others have no counterpart here.
+     */
+    private static Map<String, SubscribeOptions> subs(JsonNode subs) {
+        if (subs == null) {
+            return Map.of();
+        }
+        Map<String, SubscribeOptions> out = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = subs.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            JsonNode o = ProxyJson.object(subs, e.getKey());
+            if (o == null) {
+                out.put(e.getKey(), SubscribeOptions.DEFAULT);
+                continue;
+            }
+            ProxyJson.number(o, "expire_at");
+            ProxyJson.bool(o, "cache_recover");
+            out.put(
+                    e.getKey(),
+                    new SubscribeOptions(
+                            ProxyJson.raw(o, "info", "b64info"),
+                            ProxyJson.raw(o, "data", "b64data"),
+                            SubscribeProxy.override(ProxyJson.object(o, "override"))));
+        }
+        return out;
     }
 }

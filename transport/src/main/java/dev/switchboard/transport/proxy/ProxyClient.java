@@ -99,6 +99,11 @@ public final class ProxyClient {
         return metrics.meters();
     }
 
+    /** Whether this proxy's calls carry the connection's {@code meta}. */
+    boolean includesMeta() {
+        return config.includeConnectionMeta();
+    }
+
     CircuitBreaker.State breakerState() {
         return breaker.state();
     }

@@ -55,6 +55,7 @@ public final class ProxyConfig {
     private final List<String> httpHeaders;
     private final Map<String, String> staticHeaders;
     private final List<String> emulatedHeaders;
+    private final boolean includeConnectionMeta;
     private final int maxInFlight;
     private final int breakerFailures;
     private final Duration breakerOpenTime;
@@ -67,6 +68,7 @@ public final class ProxyConfig {
         httpHeaders = List.copyOf(b.httpHeaders);
         staticHeaders = Map.copyOf(b.staticHeaders);
         emulatedHeaders = List.copyOf(b.emulatedHeaders);
+        includeConnectionMeta = b.includeConnectionMeta;
         maxInFlight = b.maxInFlight;
         breakerFailures = b.breakerFailures;
         breakerOpenTime = b.breakerOpenTime;
@@ -117,6 +119,15 @@ public final class ProxyConfig {
         return emulatedHeaders;
     }
 
+    /**
+     * Whether each call carries the connection's {@code meta} (what the connect proxy or hook
+     * attached); off by default, as Centrifugo's {@code include_connection_meta}. Nothing for the
+     * connect proxy, which is where meta comes from.
+     */
+    public boolean includeConnectionMeta() {
+        return includeConnectionMeta;
+    }
+
     public int maxInFlight() {
         return maxInFlight;
     }
@@ -138,7 +149,7 @@ public final class ProxyConfig {
     public String toString() {
         return "ProxyConfig{enabled=" + enabled + ", endpoint=" + endpoint + ", timeout=" + timeout + ", httpHeaders="
                 + httpHeaders + ", staticHeaders=" + staticHeaders.keySet() + ", emulatedHeaders=" + emulatedHeaders
-                + '}';
+                + ", includeConnectionMeta=" + includeConnectionMeta + '}';
     }
 
     /** Builds a {@link ProxyConfig}; setters check their value and say what is wrong. */
@@ -149,6 +160,7 @@ public final class ProxyConfig {
         private List<String> httpHeaders = List.of();
         private Map<String, String> staticHeaders = Map.of();
         private List<String> emulatedHeaders = List.of();
+        private boolean includeConnectionMeta;
         private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
         private int breakerFailures = DEFAULT_BREAKER_FAILURES;
         private Duration breakerOpenTime = DEFAULT_BREAKER_OPEN_TIME;
@@ -163,6 +175,7 @@ public final class ProxyConfig {
             httpHeaders = c.httpHeaders;
             staticHeaders = c.staticHeaders;
             emulatedHeaders = c.emulatedHeaders;
+            includeConnectionMeta = c.includeConnectionMeta;
             maxInFlight = c.maxInFlight;
             breakerFailures = c.breakerFailures;
             breakerOpenTime = c.breakerOpenTime;
@@ -224,6 +237,12 @@ public final class ProxyConfig {
                 names.add(checkName(n));
             }
             emulatedHeaders = names;
+            return this;
+        }
+
+        /** Sends the connection's {@code meta} with each call (default off). */
+        public Builder includeConnectionMeta(boolean v) {
+            includeConnectionMeta = v;
             return this;
         }
 

@@ -52,6 +52,16 @@ final class ProxyJson {
         }
     }
 
+    /**
+     * The connection's {@code meta}, when {@code client}'s proxy is configured to send it
+     * ({@code include_connection_meta}) and the connection has one.
+     */
+    static void writeMeta(JsonGenerator g, ProxyClient client, byte[] meta) throws IOException {
+        if (client.includesMeta()) {
+            writeRaw(g, "meta", meta);
+        }
+    }
+
     /** {@code error} of an answer as a client error, or {@code null}. */
     static ProtocolError error(JsonNode answer) {
         JsonNode e = object(answer, "error");
@@ -77,6 +87,17 @@ final class ProxyJson {
             throw new MalformedAnswerException("disconnect.code must be in 3000..4999");
         }
         return new Disconnect((int) code, text(d, "reason", ""));
+    }
+
+    /**
+     * {@code meta} of a connect or refresh result: a JSON object kept as raw JSON, or {@code null}
+     * when absent or null. Anything else is malformed: the node hands meta back to the backend
+     * as an object in every later call, so it must be one. Its size is bounded by the answer's
+     * ({@link ProxyConfig#maxResponseSize()}), as {@code info}'s is.
+     */
+    static byte[] meta(JsonNode result) {
+        JsonNode m = object(result, "meta");
+        return m == null ? null : ProtocolCodec.toBytes(m);
     }
 
     /** A field that must be an object when present and not null. */

@@ -34,6 +34,7 @@ public final class PublishProxy implements PublishHandler {
             g.writeStringField("user", req.client().user());
             g.writeStringField("channel", req.channel());
             ProxyJson.writeRaw(g, "data", req.data());
+            ProxyJson.writeMeta(g, client, req.meta());
         });
         return CommandAnswer.call(client, body, req.headers(), req.emulatedHeaders(), PublishProxy::decode);
     }

@@ -55,7 +55,10 @@ public final class RefreshProxy implements RefreshHandler, SubRefreshHandler {
 
     @Override
     public CompletionStage<RefreshDecision> onRefresh(RefreshRequest req) {
-        byte[] body = ProxyJson.request(req.clientId(), req.transport(), g -> g.writeStringField("user", req.userId()));
+        byte[] body = ProxyJson.request(req.clientId(), req.transport(), g -> {
+            g.writeStringField("user", req.userId());
+            ProxyJson.writeMeta(g, client, req.meta());
+        });
         return call(body, req.headers(), req.emulatedHeaders());
     }
 
@@ -64,6 +67,7 @@ public final class RefreshProxy implements RefreshHandler, SubRefreshHandler {
         byte[] body = ProxyJson.request(req.clientId(), req.transport(), g -> {
             g.writeStringField("user", req.userId());
             g.writeStringField("channel", req.channel());
+            ProxyJson.writeMeta(g, client, req.meta());
         });
         return call(body, req.headers(), req.emulatedHeaders());
     }
@@ -87,6 +91,8 @@ public final class RefreshProxy implements RefreshHandler, SubRefreshHandler {
             return RefreshDecision.expire();
         }
         long expireAt = ProxyJson.number(r, "expire_at");
-        return RefreshDecision.extend(expireAt, ProxyJson.raw(r, "info", "b64info"));
+        // A sub_refresh answer has no meta in Centrifugo's protocol; the node ignores it there.
+        return RefreshDecision.extend(expireAt, ProxyJson.raw(r, "info", "b64info"))
+                .withMeta(ProxyJson.meta(r));
     }
 }

@@ -29,6 +29,7 @@ public final class RpcProxy implements RpcHandler {
             g.writeStringField("user", req.client().user());
             g.writeStringField("method", req.method());
             ProxyJson.writeRaw(g, "data", req.data());
+            ProxyJson.writeMeta(g, client, req.meta());
         });
         return CommandAnswer.call(
                 client,

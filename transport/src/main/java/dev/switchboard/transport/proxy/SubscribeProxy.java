@@ -35,6 +35,7 @@ public final class SubscribeProxy implements SubscribeHandler {
             g.writeStringField("user", req.client().user());
             g.writeStringField("channel", req.channel());
             ProxyJson.writeRaw(g, "data", req.data());
+            ProxyJson.writeMeta(g, client, req.meta());
         });
         return CommandAnswer.call(client, body, req.headers(), req.emulatedHeaders(), SubscribeProxy::decode);
     }
@@ -56,8 +57,11 @@ public final class SubscribeProxy implements SubscribeHandler {
                 override(ProxyJson.object(r, "override")));
     }
 
-    /** {@code override}: each option a {@code {"value": bool}} wrapper (protobuf's BoolValue). */
-    private static SubscribeOverride override(JsonNode o) {
+    /**
+     * {@code override}: each option a {@code {"value": bool}} wrapper (protobuf's BoolValue); the
+     * connect proxy's {@code subs} options carry the same shape.
+     */
+    static SubscribeOverride override(JsonNode o) {
         if (o == null) {
             return null;
         }

@@ -4,47 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.Headers;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.net.http.HttpClient;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Which emulated (client-sent) headers a proxy call carries, against a real HTTP backend. */
-class EmulatedHeadersProxyTest {
+class EmulatedHeadersProxyTest extends RealBackendFixture {
 
-    private final TestBackend backend;
-    private final ExecutorService executor = Executors.newFixedThreadPool(2);
-    private final HttpClient http = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .executor(executor)
-            .build();
-
-    EmulatedHeadersProxyTest() throws Exception {
-        backend = new TestBackend();
-    }
-
-    @AfterEach
-    void stop() {
-        backend.close();
-        executor.shutdownNow();
-    }
+    EmulatedHeadersProxyTest() throws Exception {}
 
     private Headers send(ProxyConfig.Builder b, Map<String, List<String>> real, Map<String, String> emulated) {
-        ProxyClient c = new ProxyClient(
-                "connect",
-                b.enabled(true)
-                        .endpoint(backend.url("/rt/connect"))
-                        .timeout(Duration.ofSeconds(2))
-                        .build(),
-                http,
-                executor,
-                new SimpleMeterRegistry(),
-                System::nanoTime);
+        ProxyClient c = client("connect", "/rt/connect", b);
         c.call("{}".getBytes(), real, emulated, n -> n).join();
         return backend.seen.get(backend.seen.size() - 1).headers();
     }

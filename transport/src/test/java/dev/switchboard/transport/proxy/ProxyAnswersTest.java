@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.core.hook.ConnectDecision;
 import dev.switchboard.core.hook.RefreshDecision;
+import dev.switchboard.core.hook.SubscribeOptions;
+import dev.switchboard.core.hook.SubscribeOverride;
 import dev.switchboard.core.protocol.ProtocolCodec;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -33,7 +35,52 @@ class ProxyAnswersTest {
         assertThat(d.expireAt()).isEqualTo(1900000000L);
         assertThat(str(d.info())).isEqualTo("{\"name\":\"Ann\"}");
         assertThat(str(d.data())).isEqualTo("{\"hello\":1}");
-        assertThat(d.channels()).containsExactly("news", "jobs:1");
+        assertThat(d.channels()).containsExactly("news");
+        assertThat(d.subs()).containsOnlyKeys("jobs:1");
+        assertThat(d.subs().get("jobs:1")).isEqualTo(SubscribeOptions.DEFAULT);
+        assertThat(d.meta()).isNull();
+    }
+
+    @Test
+    void connectSubsCarryInfoDataAndOverridePerChannelInOrder() throws Exception {
+        String b64 = Base64.getEncoder().encodeToString("{\"s\":1}".getBytes(StandardCharsets.UTF_8));
+        ConnectDecision d = ConnectProxy.decode(json("{\"result\":{\"user\":\"56\",\"subs\":{"
+                + "\"jobs:2\":{\"info\":{\"role\":\"owner\"},\"data\":{\"progress\":40},"
+                + "\"override\":{\"presence\":{\"value\":true},\"force_push_join_leave\":{\"value\":false}},"
+                + "\"expire_at\":1900000000,\"cache_recover\":true},"
+                + "\"jobs:1\":{\"b64data\":\"" + b64 + "\"},\"news\":null}}}"));
+        assertThat(d.subs()).containsOnlyKeys("jobs:2", "jobs:1", "news");
+        assertThat(d.subs().keySet()).as("the backend's order").containsExactly("jobs:2", "jobs:1", "news");
+        SubscribeOptions o = d.subs().get("jobs:2");
+        assertThat(str(o.info())).isEqualTo("{\"role\":\"owner\"}");
+        assertThat(str(o.data())).isEqualTo("{\"progress\":40}");
+        assertThat(o.override()).isEqualTo(new SubscribeOverride(true, null, false, null, null));
+        assertThat(str(d.subs().get("jobs:1").data())).isEqualTo("{\"s\":1}");
+        assertThat(d.subs().get("news")).isEqualTo(SubscribeOptions.DEFAULT);
+    }
+
+    @Test
+    void connectAndRefreshMetaIsAnObjectKeptAsRawJson() throws Exception {
+        ConnectDecision d = ConnectProxy.decode(json("{\"result\":{\"user\":\"56\",\"meta\":{\"tenant\":\"acme\"}}}"));
+        assertThat(str(d.meta())).isEqualTo("{\"tenant\":\"acme\"}");
+        assertThat(ConnectProxy.decode(json("{\"result\":{\"user\":\"56\",\"meta\":null}}"))
+                        .meta())
+                .isNull();
+        RefreshDecision r =
+                RefreshProxy.decode(json("{\"result\":{\"expire_at\":1900000000,\"meta\":{\"plan\":\"pro\"}}}"));
+        assertThat(str(r.meta())).isEqualTo("{\"plan\":\"pro\"}");
+        assertThat(RefreshProxy.decode(json("{\"result\":{\"expire_at\":1900000000}}"))
+                        .meta())
+                .as("absent: the connection keeps its meta")
+                .isNull();
+        for (String bad : new String[] {"\"acme\"", "[1]", "42", "true"}) {
+            assertThatThrownBy(() -> ConnectProxy.decode(json("{\"result\":{\"user\":\"1\",\"meta\":" + bad + "}}")))
+                    .as(bad)
+                    .isInstanceOf(MalformedAnswerException.class);
+            assertThatThrownBy(() -> RefreshProxy.decode(json("{\"result\":{\"expire_at\":1,\"meta\":" + bad + "}}")))
+                    .as(bad)
+                    .isInstanceOf(MalformedAnswerException.class);
+        }
     }
 
     @Test
@@ -66,6 +113,10 @@ class ProxyAnswersTest {
             "{\"result\":{\"user\":56}}",
             "{\"result\":{\"expire_at\":\"soon\"}}",
             "{\"result\":{\"channels\":\"news\"}}",
+            "{\"result\":{\"subs\":[\"news\"]}}",
+            "{\"result\":{\"subs\":{\"news\":\"yes\"}}}",
+            "{\"result\":{\"subs\":{\"news\":{\"override\":{\"presence\":true}}}}}",
+            "{\"result\":{\"subs\":{\"news\":{\"expire_at\":\"soon\"}}}}",
             "{\"result\":[]}",
             "{\"error\":{\"code\":0}}",
             "{\"disconnect\":{\"code\":1000}}",
