@@ -13,10 +13,9 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import WebSocket from 'ws';
 
-import { harness, sleep } from '../lib/harness.mjs';
+import { chromiumPath, harness, sleep } from '../lib/harness.mjs';
 
 const APP = process.env.FASTAPI_APP_URL ?? '';
 const NODE_A = process.env.FASTAPI_NODE_A_WS ?? '';
@@ -25,8 +24,6 @@ const STEPS = Number(process.env.FASTAPI_JOB_STEPS ?? '0');
 const TEST_TIMEOUT = 30_000;
 const skip = APP === '' ? 'FASTAPI_APP_URL not set (run by FastApiExampleIT)' : false;
 
-const chromiumPath = [process.env.CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome']
-  .find((p) => p && existsSync(p));
 if (!skip && !chromiumPath && process.env.CI === 'true') {
   throw new Error('no Chromium found under CI=true: .ci/run installs the chromium package');
 }
