@@ -8,6 +8,7 @@
 //   FASTAPI_APP_URL        the app, e.g. http://127.0.0.1:9000
 //   FASTAPI_NODE_A_WS      node A's WebSocket URL (the worker publishes through node A's API)
 //   FASTAPI_NODE_B_WS      node B's WebSocket URL
+//   FASTAPI_NODE_A_API, FASTAPI_API_KEY  node A's server API and its key
 //   FASTAPI_JOB_STEPS      steps per job (the app's APP_JOB_STEPS)
 //   FASTAPI_WEBHOOK_SECRET, FASTAPI_INTERNAL_SECRET  the app's, when not the demo defaults
 //   CHROMIUM               optional, as in browser-origin.test.mjs
@@ -21,6 +22,8 @@ import { chromiumPath, harness, sleep } from '../lib/harness.mjs';
 const APP = process.env.FASTAPI_APP_URL ?? '';
 const NODE_A = process.env.FASTAPI_NODE_A_WS ?? '';
 const NODE_B = process.env.FASTAPI_NODE_B_WS ?? '';
+const NODE_A_API = process.env.FASTAPI_NODE_A_API ?? '';
+const API_KEY = process.env.FASTAPI_API_KEY ?? '';
 const STEPS = Number(process.env.FASTAPI_JOB_STEPS ?? '0');
 // The example's demo secrets (settings.py), which its switchboard.yaml also holds.
 const WEBHOOK_SECRET = process.env.FASTAPI_WEBHOOK_SECRET ?? 'demo-webhook-secret-change-me';
@@ -260,7 +263,7 @@ test('F6. the app invokes ping on the user\'s connected agent through /api/invok
   assert.equal((await appCall('/agents/alice/ping', null)).status, 401);
 });
 
-test('F7. browser: log in on the app\'s page, connect with the cookie only, watch a job finish live', { skip: skipBrowser, timeout: 60_000 }, async () => {
+test('F7. browser: log in on the app\'s page, connect with the cookie only, watch a job finish live, moved to the other node midway without a gap', { skip: skipBrowser, timeout: 60_000 }, async () => {
   const { chromium } = await import('playwright-core');
   const browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: ['--no-sandbox'] });
   try {
@@ -280,8 +283,27 @@ test('F7. browser: log in on the app\'s page, connect with the cookie only, watc
 
     const [created] = await Promise.all([page.waitForResponse((r) => r.url() === `${APP}/jobs` && r.request().method() === 'POST'), page.click('#start')]);
     const { job } = await created.json();
+    await page.waitForFunction((id) => Number(document.getElementById(`job-${id}`)?.dataset.step) >= 2, job.id, { timeout: 20_000 });
+
+    // The server drops alice's connections with a reconnect code; the page's round-robin socket
+    // comes back on the OTHER node and recovers the steps published meanwhile.
+    const firstNode = await page.textContent('#node');
+    const dropped = await fetch(`${NODE_A_API}/disconnect`, {
+      method: 'POST',
+      headers: { 'X-API-Key': API_KEY },
+      body: JSON.stringify({ user: 'alice', disconnect: { code: 3000, reason: 'moved' } }),
+    });
+    assert.equal(dropped.status, 200);
+    await page.waitForFunction((before) => document.getElementById('status').textContent === 'connected as alice'
+      && document.getElementById('node').textContent !== before, firstNode, { timeout: 10_000 });
+    assert.equal(sockets.length, 2, 'one reconnect');
+    assert.notEqual(sockets[1], sockets[0], 'to the other node');
+
     await page.waitForFunction((id) => document.getElementById(`job-${id}`)?.dataset.state === 'done', job.id, { timeout: 20_000 });
     assert.match(await page.textContent(`#job-${job.id} .state`), /done 100%/);
+    const received = (await page.getAttribute(`#job-${job.id}`, 'data-received')).split(',').map(Number);
+    assert.deepEqual(received, Array.from({ length: STEPS }, (_, i) => i + 1), 'every step once, in order, across the move');
+    assert.match(await page.textContent('#log'), new RegExp(`jobs:${job.id} resubscribed, recovered: true`));
 
     // The page is now alice's newest connection: the app's invoke reaches it.
     const ping = await page.evaluate(() => fetch('/agents/alice/ping', { method: 'POST' }).then((r) => r.json()));

@@ -5,9 +5,20 @@
 
 const config = JSON.parse(document.getElementById('config').textContent);
 const params = new URLSearchParams(location.search);
-// A random node, as a round-robin load balancer without sticky sessions would pick; ?node=N pins one.
-const pick = params.has('node') ? Number(params.get('node')) : Math.floor(Math.random() * config.wsUrls.length);
-const wsUrl = config.wsUrls[pick % config.wsUrls.length].replace('{host}', location.hostname);
+const urls = config.wsUrls.map((u) => u.replace('{host}', location.hostname));
+// Start on a random node, and move to the next one on every reconnect: what a round-robin load
+// balancer without sticky sessions does, so stopping a node sends its pages to the other one,
+// where they recover what they missed. ?node=N pins one node.
+const pinned = params.has('node');
+let next = pinned ? Number(params.get('node')) : Math.floor(Math.random() * urls.length);
+let wsUrl = urls[next % urls.length];
+class RoundRobinSocket extends WebSocket {
+  constructor(_url, protocols) {
+    wsUrl = urls[next % urls.length];
+    if (!pinned) next += 1;
+    super(wsUrl, protocols);
+  }
+}
 
 const $ = (id) => document.getElementById(id);
 function logLine(text) {
@@ -16,7 +27,7 @@ function logLine(text) {
   $('log').prepend(li);
 }
 
-const centrifuge = new Centrifuge(wsUrl);
+const centrifuge = new Centrifuge(wsUrl, { websocket: RoundRobinSocket });
 centrifuge.on('connecting', (ctx) => { $('status').textContent = `connecting (${ctx.reason})`; });
 centrifuge.on('connected', (ctx) => {
   $('status').textContent = `connected as ${ctx.data?.user ?? '?'}`;
@@ -94,6 +105,9 @@ function follow(job) {
   sub.on('publication', (ctx) => {
     const d = ctx.data;
     if (d.type === 'progress') {
+      // Every step received, in order, for whoever inspects the page (the tests do).
+      const box = $(`job-${job.id}`);
+      box.dataset.received = box.dataset.received ? `${box.dataset.received},${d.step}` : `${d.step}`;
       render({ id: job.id, step: d.step, steps: d.steps, state: d.state });
     } else if (d.type === 'state') {
       render({ id: job.id, step: d.step, steps: d.steps, state: d.state });
