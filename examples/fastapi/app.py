@@ -11,6 +11,8 @@ the node's server API.
 """
 
 import hmac
+import html
+import os
 import json
 import logging
 import secrets
@@ -155,7 +157,8 @@ async def logout():
 
 
 def page_login(message: str = "") -> str:
-    users = ", ".join(settings.USERS)
+    users = html.escape(", ".join(settings.USERS))
+    message = html.escape(message)
     return f"""<!doctype html>
 <html><head><meta charset="utf-8"><title>Switchboard demo: log in</title></head>
 <body>
@@ -178,6 +181,7 @@ async def index(request: Request):
     # The page gets the node URLs and the user's name; its connection is authenticated by the
     # cookie the browser sends on the WebSocket upgrade, never by anything in this page.
     config = json.dumps({"user": user, "wsUrls": settings.SWITCHBOARD_WS_URLS}).replace("<", "\\u003c")
+    user = html.escape(user)
     return HTMLResponse(
         f"""<!doctype html>
 <html><head><meta charset="utf-8"><title>Switchboard demo: {user}'s jobs</title>
@@ -199,15 +203,19 @@ progress{{width:20em}} #log{{font-size:.85em;color:#555}}</style></head>
 
 @app.get("/static/centrifuge.js")
 async def centrifuge_bundle():
-    try:
-        return FileResponse(settings.CENTRIFUGE_JS, media_type="text/javascript")
-    except (FileNotFoundError, RuntimeError):
-        return Response("centrifuge.js not found: run `npm ci --prefix conformance` (README)", status_code=500)
+    # FileResponse only finds a missing file while sending, too late for a useful answer.
+    if not os.path.isfile(settings.CENTRIFUGE_JS):
+        return Response(
+            "console.error('centrifuge.js not found: run `npm ci --prefix conformance` (README)')",
+            media_type="text/javascript",
+            status_code=500,
+        )
+    return FileResponse(settings.CENTRIFUGE_JS, media_type="text/javascript")
 
 
 @app.get("/static/app.js")
 async def page_script():
-    return FileResponse(f"{settings._HERE}/static/app.js", media_type="text/javascript")
+    return FileResponse(f"{settings.HERE}/static/app.js", media_type="text/javascript")
 
 
 # --------------------------------------------------------------------------------------------

@@ -56,10 +56,10 @@ SWITCHBOARD_WS_URLS = [
 ]
 
 # centrifuge-js's browser bundle, served at /static/centrifuge.js (see README: why not a CDN).
-_HERE = os.path.dirname(os.path.abspath(__file__))
+HERE = os.path.dirname(os.path.abspath(__file__))
 CENTRIFUGE_JS = _env(
     "CENTRIFUGE_JS",
-    os.path.join(_HERE, "..", "..", "conformance", "node_modules", "centrifuge", "dist", "centrifuge.js"),
+    os.path.join(HERE, "..", "..", "conformance", "node_modules", "centrifuge", "dist", "centrifuge.js"),
 )
 
 # Bounds: the example is also a model for real backends, and an unbounded endpoint is a DoS.

@@ -99,6 +99,8 @@ function follow(job) {
   // State on subscribe: the subscribe proxy's data is the job as the app knows it now.
   sub.on('subscribed', (ctx) => {
     if (ctx.data?.job) render(ctx.data.job);
+    // The step the stream continues from, for whoever inspects the page (the tests do).
+    if (!ctx.wasRecovering && ctx.data?.job) $(`job-${job.id}`).dataset.subscribedAt = ctx.data.job.step;
     if (ctx.wasRecovering) logLine(`jobs:${job.id} resubscribed, recovered: ${ctx.recovered}`);
   });
   sub.on('unsubscribed', (ctx) => logLine(`jobs:${job.id} unsubscribed: ${ctx.code} ${ctx.reason}`));
