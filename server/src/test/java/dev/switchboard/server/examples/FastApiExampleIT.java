@@ -155,7 +155,9 @@ class FastApiExampleIT {
                         "FASTAPI_JOB_STEPS",
                         Integer.toString(JOB_STEPS),
                         "CHROMIUM",
-                        chromium),
+                        chromium,
+                        "FASTAPI_WEBHOOKS",
+                        webhooksEnabled(yaml) ? "1" : "0"),
                 SUITE_TIMEOUT);
         String worker = Files.readString(workerLog);
         if (exit != 0) {
@@ -169,6 +171,11 @@ class FastApiExampleIT {
         System.out.printf(
                 "[%s] done in %d ms%n",
                 TAG, Duration.ofNanos(System.nanoTime() - started).toMillis());
+    }
+
+    /** Whether the example's YAML has its {@code webhook:} section uncommented (then F9 runs). */
+    private static boolean webhooksEnabled(String yaml) {
+        return yaml.lines().anyMatch(line -> line.startsWith("webhook:"));
     }
 
     /** A node from the example's YAML, as its README starts the second one: ports from the environment. */
