@@ -5,6 +5,7 @@
 // as a test file.
 
 import { createHmac, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { Centrifuge } from 'centrifuge';
 import WebSocket from 'ws';
 
@@ -23,6 +24,14 @@ export const config = Object.freeze({
   proxyWsUrl: env('SWITCHBOARD_PROXY_WS_URL', ''),
   proxyBackendPort: Number(env('SWITCHBOARD_PROXY_BACKEND_PORT', '0')),
 });
+
+/** Debian's Chromium (or another found one) for the browser tests; undefined when none is installed. */
+export const chromiumPath = [
+  process.env.CHROMIUM,
+  '/usr/bin/chromium',
+  '/usr/bin/chromium-browser',
+  '/usr/bin/google-chrome',
+].find((p) => p && existsSync(p));
 
 // ---------------------------------------------------------------------------------------------
 // JWT (HS256) minted with node's crypto: no extra dependency.

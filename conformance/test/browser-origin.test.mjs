@@ -13,17 +13,9 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import http from 'node:http';
 
-import { config } from '../lib/harness.mjs';
-
-const chromiumPath = [
-  process.env.CHROMIUM,
-  '/usr/bin/chromium',
-  '/usr/bin/chromium-browser',
-  '/usr/bin/google-chrome',
-].find((p) => p && existsSync(p));
+import { chromiumPath, config } from '../lib/harness.mjs';
 
 // CI installs Chromium (.ci/run), so there a missing browser is a broken setup, not a reason to skip.
 if (!chromiumPath && process.env.CI === 'true') {

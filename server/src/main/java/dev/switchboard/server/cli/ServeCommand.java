@@ -137,6 +137,9 @@ public final class ServeCommand implements Callable<Integer> {
         }
         if (cfg.token().hmacSecret() != null) {
             out.println("  Dev token: " + genTokenCommand());
+        } else if (!cfg.token().hasAnyKey() && cfg.proxies().connect().enabled()) {
+            out.println("  No token key configured: connections are decided by the connect proxy ("
+                    + "client.proxy.connect)");
         } else if (!cfg.token().hasAnyKey()) {
             out.println("  No token key configured: "
                     + (cfg.node().allowAnonymous()

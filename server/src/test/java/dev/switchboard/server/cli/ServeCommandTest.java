@@ -71,6 +71,19 @@ class ServeCommandTest {
     }
 
     @Test
+    void withoutATokenKeyButWithTheConnectProxyTheSummarySaysWhoDecides() throws Exception {
+        Files.writeString(
+                work.resolve("sb.yaml"),
+                "address: 127.0.0.1\napi_key: k\nclient:\n  proxy:\n    connect: {enabled: true,"
+                        + " endpoint: \"http://127.0.0.1:9000/rt/connect\"}\n");
+        CliRunner cli = new CliRunner(work);
+        assertThat(cli.run("serve", "--config", "sb.yaml")).isZero();
+        assertThat(cli.out())
+                .contains("connections are decided by the connect proxy")
+                .doesNotContain("every connection is refused");
+    }
+
+    @Test
     void badConfigFailsBeforeAnythingStarts() throws Exception {
         Files.writeString(work.resolve("sb.yaml"), "client: {pong_timeout: 1m}\n");
         CliRunner cli = new CliRunner(work);

@@ -1,33 +1,21 @@
 package dev.switchboard.server.conformance;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.switchboard.core.channel.ChannelOptions;
 import dev.switchboard.server.config.ConfigLoader;
+import dev.switchboard.server.testing.ExternalTools;
 import dev.switchboard.transport.SwitchboardServer;
 import dev.switchboard.transport.config.ChannelConfig;
 import dev.switchboard.transport.config.ServerConfig;
 import dev.switchboard.transport.config.TokenConfig;
-import java.io.BufferedReader;
-import java.io.File;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -52,14 +40,14 @@ class CentrifugeJsConformanceIT {
     private static final String API_KEY = "conformance-api-key";
     private static final String HMAC_SECRET = "conformance-hmac-secret-0123456789abcdef";
     private static final Duration SUITE_TIMEOUT = Duration.ofMinutes(5);
-    private static final int TAIL_LINES = 60;
 
     @Test
     void centrifugeJsClientAgainstSwitchboard() throws Exception {
-        Path conformanceDir = locateConformanceDir();
-        String node = findNode();
+        Path root = ExternalTools.repoRoot();
+        Path conformanceDir = root == null ? null : root.resolve("conformance");
+        String node = ExternalTools.findExecutable("node", "NODE");
         requirePrerequisite(node != null, "node not found: install Node.js 18+ on PATH (or set NODE to its path)");
-        int major = nodeMajorVersion(node);
+        int major = ExternalTools.nodeMajorVersion(node);
         requirePrerequisite(major >= 18, "node at " + node + " is version " + major + ", need 18 or newer");
         requirePrerequisite(
                 conformanceDir != null,
@@ -71,14 +59,16 @@ class CentrifugeJsConformanceIT {
                                 conformanceDir.resolve("node_modules").resolve("ws")),
                 "conformance/node_modules missing: run `npm ci` in " + conformanceDir);
 
-        int backendPort = freePort();
+        int backendPort = ExternalTools.freePort();
         try (RunningNode server = startNode();
                 RunningNode proxied = startProxyNode(backendPort)) {
             System.out.println("[conformance] node under test: " + server.wsUrl() + " , API " + server.apiUrl());
             System.out.println("[conformance] proxy node: " + proxied.wsUrl() + " , backend port " + backendPort);
-            int exit = runSuite(
+            int exit = ExternalTools.runNodeTests(
+                    "conformance",
                     node,
                     conformanceDir,
+                    List.of(),
                     Map.of(
                             "SWITCHBOARD_WS_URL",
                             server.wsUrl(),
@@ -91,7 +81,8 @@ class CentrifugeJsConformanceIT {
                             "SWITCHBOARD_PROXY_WS_URL",
                             proxied.wsUrl(),
                             "SWITCHBOARD_PROXY_BACKEND_PORT",
-                            Integer.toString(backendPort)));
+                            Integer.toString(backendPort)),
+                    SUITE_TIMEOUT);
             assertEquals(
                     0,
                     exit,
@@ -191,148 +182,7 @@ class CentrifugeJsConformanceIT {
                 "ws://" + hostPort + "/connection/websocket", "http://" + hostPort + "/api", server::close);
     }
 
-    /**
-     * A port free right now, for the backend the Node test starts. It is closed again before Node
-     * binds it, so another process could take it meanwhile: then the proxy test fails with
-     * EADDRINUSE, naming the port (the kernel hands out ephemeral ports in turn, so this is rare).
-     */
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
-    // ------------------------------------------------------------------------------------------
-    // The Node.js side
-
-    private static int runSuite(String node, Path dir, Map<String, String> env) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(node, "--test", "--test-reporter=spec", "--test-concurrency=1")
-                .directory(dir.toFile())
-                .redirectErrorStream(true);
-        pb.environment().putAll(env);
-        pb.environment().put("NO_COLOR", "1");
-        pb.environment().remove("NODE_OPTIONS");
-        Process process = pb.start();
-        Deque<String> tail = new ArrayDeque<>();
-        Thread pump = new Thread(() -> pumpOutput(process, tail), "conformance-output");
-        pump.setDaemon(true);
-        pump.start();
-        try {
-            if (!process.waitFor(SUITE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                destroyTree(process);
-                pump.join(2000);
-                fail("centrifuge-js conformance suite did not finish within " + SUITE_TIMEOUT + "; last output:\n"
-                        + String.join("\n", snapshot(tail)));
-            }
-            pump.join(5000);
-            return process.exitValue();
-        } finally {
-            if (process.isAlive()) {
-                destroyTree(process);
-            }
-        }
-    }
-
-    private static void pumpOutput(Process process, Deque<String> tail) {
-        try (BufferedReader reader =
-                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = reader.readLine()) != null) {
-                System.out.println("[conformance] " + line);
-                synchronized (tail) {
-                    tail.addLast(line);
-                    if (tail.size() > TAIL_LINES) {
-                        tail.removeFirst();
-                    }
-                }
-            }
-        } catch (IOException e) {
-            System.out.println("[conformance] (output stream closed: " + e.getMessage() + ")");
-        }
-    }
-
-    private static List<String> snapshot(Deque<String> tail) {
-        synchronized (tail) {
-            return List.copyOf(tail);
-        }
-    }
-
-    private static void destroyTree(Process process) {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
-    }
-
-    // ------------------------------------------------------------------------------------------
-    // Prerequisites
-
-    /** Skips (JUnit assumption) with the reason printed, or fails under CI=true. */
     private static void requirePrerequisite(boolean met, String reason) {
-        if (met) {
-            return;
-        }
-        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-            fail("conformance prerequisite missing under CI=true: " + reason);
-        }
-        System.out.println("[conformance] SKIPPED: " + reason);
-        Assumptions.assumeTrue(false, reason);
-    }
-
-    /** The repository's conformance/ folder: from the module folder (Failsafe's cwd) upwards. */
-    private static Path locateConformanceDir() {
-        String configured = System.getProperty("switchboard.conformance.dir");
-        if (configured != null && !configured.isBlank()) {
-            return Paths.get(configured).toAbsolutePath().normalize();
-        }
-        for (Path dir = Paths.get("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path candidate = dir.resolve("conformance");
-            if (Files.isRegularFile(candidate.resolve("package.json"))) {
-                return candidate;
-            }
-        }
-        return null;
-    }
-
-    private static String findNode() {
-        String explicit = System.getenv("NODE");
-        if (explicit != null && !explicit.isBlank() && Files.isExecutable(Paths.get(explicit))) {
-            return explicit;
-        }
-        String path = Optional.ofNullable(System.getenv("PATH")).orElse("");
-        boolean windows = System.getProperty("os.name", "").toLowerCase().contains("win");
-        for (String entry : path.split(File.pathSeparator)) {
-            if (entry.isBlank()) {
-                continue;
-            }
-            Path candidate = Paths.get(entry, windows ? "node.exe" : "node");
-            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-                return candidate.toString();
-            }
-        }
-        return null;
-    }
-
-    private static int nodeMajorVersion(String node) {
-        if (node == null) {
-            return 0;
-        }
-        try {
-            Process p = new ProcessBuilder(node, "--version")
-                    .redirectErrorStream(true)
-                    .start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return 0;
-            }
-            // "v20.11.1"
-            String digits = out.startsWith("v") ? out.substring(1) : out;
-            int dot = digits.indexOf('.');
-            return Integer.parseInt(dot < 0 ? digits : digits.substring(0, dot));
-        } catch (IOException | NumberFormatException e) {
-            return 0;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return 0;
-        }
+        ExternalTools.requirePrerequisite("conformance", met, reason);
     }
 }
