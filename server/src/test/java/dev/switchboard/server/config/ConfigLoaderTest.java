@@ -359,4 +359,20 @@ class ConfigLoaderTest {
                 .hasMessage("client.proxy.connect.endpont: unknown key");
         assertFails("client:\n  proxy:\n    conect: {}\n").hasMessage("client.proxy.conect: unknown key");
     }
+
+    @Test
+    void staticHeadersTakeCentrifugosMappingAListOfNameValueStringsOrTheEnvironmentsCommaForm() {
+        Map<String, String> expected = Map.of("X-Secret", "abc", "X-Tenant", "t1");
+        ServerConfig mapping = load("rpc:\n  proxy:\n    endpoint: http://127.0.0.1:9/r\n"
+                + "    static_headers: {X-Secret: abc, X-Tenant: t1}\n");
+        ServerConfig list = load("rpc:\n  proxy:\n    endpoint: http://127.0.0.1:9/r\n"
+                + "    static_headers: [\"X-Secret: abc\", \"X-Tenant: t1\"]\n");
+        ServerConfig env = ConfigLoader.loadYaml(
+                "", "test.yaml", Map.of("SWITCHBOARD_WEBHOOK_STATIC_HEADERS", "X-Secret: abc, X-Tenant: t1"));
+        assertThat(mapping.proxies().rpc().staticHeaders()).isEqualTo(expected);
+        assertThat(list.proxies().rpc().staticHeaders()).isEqualTo(expected);
+        assertThat(env.webhook().http().staticHeaders()).isEqualTo(expected);
+        assertFails("webhook:\n  static_headers: {X-Secret: [a, b]}\n")
+                .hasMessageStartingWith("webhook.static_headers.X-Secret: must be a string");
+    }
 }

@@ -4,6 +4,7 @@ import static dev.switchboard.transport.config.KeyType.BOOL;
 import static dev.switchboard.transport.config.KeyType.BYTES;
 import static dev.switchboard.transport.config.KeyType.DURATION;
 import static dev.switchboard.transport.config.KeyType.ENGINE;
+import static dev.switchboard.transport.config.KeyType.HEADERS;
 import static dev.switchboard.transport.config.KeyType.INT;
 import static dev.switchboard.transport.config.KeyType.STRING;
 import static dev.switchboard.transport.config.KeyType.STRINGS;
@@ -257,8 +258,8 @@ public final class ConfigKeys {
             "The webhook's http:// or https:// URL."),
         proxy("webhook.timeout", DURATION, WebhookConfig.DEFAULT_TIMEOUT, b -> b.webhookHttp, ProxyConfig.Builder::timeout,
             "Most time one POST of a batch may take; at most 10s."),
-        proxy("webhook.static_headers", STRINGS, List.of(), b -> b.webhookHttp, ConfigKeys::staticHeaders,
-            "Headers sent with every POST, as \"Name: value\" strings (say, a shared secret)."),
+        proxy("webhook.static_headers", HEADERS, List.of(), b -> b.webhookHttp, ConfigKeys::staticHeaders,
+            "Headers sent with every POST: a mapping of names to values, or \"Name: value\" strings (say, a shared secret)."),
         webhook("webhook.subscription_events", BOOL, false, WebhookConfig.Builder::subscriptionEvents,
             "Also send subscribed/unsubscribed events."),
         webhook("webhook.batch_size", INT, WebhookConfig.DEFAULT_BATCH_SIZE, WebhookConfig.Builder::batchSize,
@@ -438,13 +439,14 @@ public final class ConfigKeys {
                 part,
                 ProxyConfig.Builder::includeConnectionMeta,
                 "Send the connection's meta (from the connect proxy) with each call."));
-        keys.add(proxy(
-                section + ".static_headers",
-                STRINGS,
-                List.of(),
-                part,
-                ConfigKeys::staticHeaders,
-                "Headers sent with every call, as \"Name: value\" strings."));
+        keys.add(
+                proxy(
+                        section + ".static_headers",
+                        HEADERS,
+                        List.of(),
+                        part,
+                        ConfigKeys::staticHeaders,
+                        "Headers sent with every call: a mapping of names to values (as Centrifugo), or \"Name: value\" strings."));
         return List.copyOf(keys);
     }
 
@@ -475,8 +477,8 @@ public final class ConfigKeys {
     }
 
     /**
-     * {@code static_headers}: a list of {@code "Name: value"} strings, since the table has no map
-     * type (Centrifugo writes a mapping of names to values).
+     * {@code static_headers}: read by {@link KeyType#HEADERS} (Centrifugo's mapping, or a list of
+     * {@code "Name: value"} strings) into {@code "Name: value"} strings, split here.
      */
     static void staticHeaders(ProxyConfig.Builder b, List<String> lines) {
         Map<String, String> headers = new LinkedHashMap<>();

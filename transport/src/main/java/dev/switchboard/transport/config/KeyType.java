@@ -39,6 +39,13 @@ public final class KeyType<T> {
             l -> l.isEmpty()
                     ? "[]"
                     : "[" + String.join(", ", l.stream().map(KeyType::quote).toList()) + "]");
+    /**
+     * HTTP headers: a mapping of names to values ({@code {X-Secret: abc}}, as Centrifugo v6
+     * writes {@code static_headers}), or a list of {@code "Name: value"} strings, or one
+     * comma-separated string of them (the environment form); read as {@code "Name: value"} strings.
+     */
+    public static final KeyType<List<String>> HEADERS =
+            new KeyType<>("headers (mapping or list of \"Name: value\")", s -> s::headersValue, STRINGS.writer);
     /** {@code memory} or {@code redis}. */
     public static final KeyType<EngineType> ENGINE =
             new KeyType<>("engine", s -> name -> engine(s, name), EngineType::configName);

@@ -160,6 +160,27 @@ final class YamlSection {
         return out;
     }
 
+    /**
+     * HTTP headers as {@code "Name: value"} strings: a mapping of names to values (Centrifugo
+     * v6's form of {@code static_headers}), or a list, or a comma-separated string of
+     * {@code "Name: value"} (the environment form).
+     */
+    List<String> headersValue(String name) {
+        JsonNode v = node.get(name);
+        if (!v.isObject()) {
+            return stringsValue(name);
+        }
+        List<String> out = new ArrayList<>();
+        for (var it = v.fields(); it.hasNext(); ) {
+            var e = it.next();
+            if (!e.getValue().isValueNode() || e.getValue().isNull()) {
+                throw new ConfigException(key(name) + "." + e.getKey(), "must be a string");
+            }
+            out.add(e.getKey() + ": " + e.getValue().asText());
+        }
+        return out;
+    }
+
     /** A nested mapping, or {@code null} when absent. */
     YamlSection section(String name) {
         if (!has(name)) {
