@@ -372,6 +372,11 @@ class ConfigLoaderTest {
         assertThat(mapping.proxies().rpc().staticHeaders()).isEqualTo(expected);
         assertThat(list.proxies().rpc().staticHeaders()).isEqualTo(expected);
         assertThat(env.webhook().http().staticHeaders()).isEqualTo(expected);
+        // Centrifugo v6 writes them under http:, and a section written for it carries over.
+        ServerConfig v6 = load("client:\n  proxy:\n    connect:\n      enabled: true\n"
+                + "      endpoint: http://127.0.0.1:9/c\n      http:\n        static_headers: {X-Secret: abc}\n"
+                + "      static_headers: {X-Tenant: t1}\n");
+        assertThat(v6.proxies().connect().staticHeaders()).isEqualTo(expected);
         assertFails("webhook:\n  static_headers: {X-Secret: [a, b]}\n")
                 .hasMessageStartingWith("webhook.static_headers.X-Secret: must be a string");
     }

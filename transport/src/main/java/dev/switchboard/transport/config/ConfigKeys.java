@@ -401,7 +401,8 @@ public final class ConfigKeys {
     /**
      * The keys of one proxy section, Centrifugo v6's: {@code enabled} (absent for the channel
      * proxies, which a namespace enables), {@code endpoint}, {@code timeout}, {@code http_headers},
-     * {@code emulated_headers}, {@code include_connection_meta}, {@code static_headers}.
+     * {@code emulated_headers}, {@code include_connection_meta}, {@code static_headers} and its v6
+     * place {@code http.static_headers}.
      */
     private static List<ConfigKey<ConfigBuilders, ?>> proxyKeys(
             String section, Function<ConfigBuilders, ProxyConfig.Builder> part, String enabledDoc, String endpointDoc) {
@@ -439,14 +440,20 @@ public final class ConfigKeys {
                 part,
                 ProxyConfig.Builder::includeConnectionMeta,
                 "Send the connection's meta (from the connect proxy) with each call."));
-        keys.add(
-                proxy(
-                        section + ".static_headers",
-                        HEADERS,
-                        List.of(),
-                        part,
-                        ConfigKeys::staticHeaders,
-                        "Headers sent with every call: a mapping of names to values (as Centrifugo), or \"Name: value\" strings."));
+        keys.add(proxy(
+                section + ".static_headers",
+                HEADERS,
+                List.of(),
+                part,
+                ConfigKeys::staticHeaders,
+                "Headers sent with every call: a mapping of names to values, or \"Name: value\" strings."));
+        keys.add(proxy(
+                section + ".http.static_headers",
+                HEADERS,
+                List.of(),
+                part,
+                ConfigKeys::staticHeaders,
+                "Centrifugo v6's place for static_headers; both are sent."));
         return List.copyOf(keys);
     }
 
@@ -490,7 +497,7 @@ public final class ConfigKeys {
             headers.put(
                     line.substring(0, colon).trim(), line.substring(colon + 1).trim());
         }
-        b.staticHeaders(headers);
+        b.addStaticHeaders(headers);
     }
 
     /** A key whose setter belongs to one {@code part} of the builders. */

@@ -259,6 +259,13 @@ public final class ProxyConfig {
             return this;
         }
 
+        /** Adds to the static headers (a header given twice keeps the last value). */
+        public Builder addStaticHeaders(Map<String, String> v) {
+            Map<String, String> m = new LinkedHashMap<>(staticHeaders);
+            m.putAll(v);
+            return staticHeaders(m);
+        }
+
         public Builder maxInFlight(int v) {
             if (v < 1) {
                 throw new IllegalArgumentException("maxInFlight must be >= 1, got " + v);
