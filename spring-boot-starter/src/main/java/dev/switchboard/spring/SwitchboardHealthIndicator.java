@@ -26,11 +26,14 @@ public final class SwitchboardHealthIndicator implements HealthIndicator {
 
     @Override
     public Health health() {
-        HealthReport report = server.health();
+        // Readiness, not liveness: a node whose engine is down or that is draining is DOWN here.
+        HealthReport report = server.readiness();
         return (report.ok() ? Health.up() : Health.down())
                 .withDetail("node", report.node())
                 .withDetail("engine", report.engine())
                 .withDetail("engineStatus", report.engineOk() ? "UP" : "DOWN")
+                .withDetail("heartbeat", report.heartbeatOk() ? "current" : "late")
+                .withDetail("draining", report.draining())
                 .withDetail("clients", report.clients())
                 .withDetail("uptimeSeconds", report.uptimeSeconds())
                 .build();

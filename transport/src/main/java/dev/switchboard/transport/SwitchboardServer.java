@@ -45,6 +45,7 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -98,6 +99,8 @@ public final class SwitchboardServer implements AutoCloseable {
     private volatile ApiExecutor api;
 
     private volatile boolean closed;
+    /** Set when a graceful stop began: {@code /ready} answers 503 from then on. */
+    private volatile boolean draining;
     /** The HTTP proxies to the application's backend (threads only when one is enabled). */
     private final Proxies proxies;
     /** The engine the node runs on, whose event queue the webhooks read. */
@@ -272,18 +275,42 @@ public final class SwitchboardServer implements AutoCloseable {
         return registry;
     }
 
-    /** The health report served at {@code /health}: ok once started, until closed, while the engine is. */
+    /**
+     * The health report served at {@code /health}: {@link HealthReport#ok()} is liveness (started,
+     * not yet closed); {@link HealthReport#ready()} says whether new clients should come here
+     * ({@code /ready}: engine up, heartbeat current, not draining).
+     */
     public HealthReport health() {
         var info = node.info();
-        boolean engineOk = node.engineHealthy();
         boolean serving = serverChannel != null && !closed;
         return new HealthReport(
-                serving && engineOk,
+                serving,
                 info.name(),
                 config.engine().name().toLowerCase(),
-                engineOk,
+                node.engineHealthy(),
+                node.heartbeatCurrent(),
+                draining,
                 info.numClients(),
                 info.uptimeSeconds());
+    }
+
+    /** The report {@code /ready} answers: {@link HealthReport#ok()} is whether the node is ready. */
+    public HealthReport readiness() {
+        return health().asReadiness();
+    }
+
+    /**
+     * Starts draining: {@code /ready} answers 503 from now on so load balancers send new clients
+     * elsewhere, while everything keeps working. {@link #close()} drains first by itself; call
+     * this earlier to begin the drain before a close.
+     */
+    public void drain() {
+        if (!draining) {
+            draining = true;
+            log.info(
+                    "draining: /ready answers 503; clients are told to reconnect in {} ms",
+                    config.drainDelay().toMillis());
+        }
     }
 
     /** Summary used by {@code info} and the CLI banner. */
@@ -300,13 +327,18 @@ public final class SwitchboardServer implements AutoCloseable {
     }
 
     /**
-     * Graceful stop: no new connections, clients told to reconnect elsewhere (3001), then the
-     * node closes its engine.
+     * Graceful stop: {@link #drain() drains} for {@code shutdown.drain_delay} (not ready, still
+     * serving), then no new connections, clients told to reconnect elsewhere (3001), and the node
+     * closes its engine.
      */
     @Override
     public void close() {
         if (closed) {
             return;
+        }
+        if (serverChannel != null) {
+            drain();
+            sleep(config.drainDelay());
         }
         closed = true;
         if (serverChannel != null) {
@@ -327,6 +359,17 @@ public final class SwitchboardServer implements AutoCloseable {
             registry.close();
         } else {
             gauges.forEach(registry::remove);
+        }
+    }
+
+    private static void sleep(Duration d) {
+        if (d.isZero()) {
+            return;
+        }
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

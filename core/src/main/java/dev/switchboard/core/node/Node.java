@@ -72,6 +72,8 @@ public final class Node implements AutoCloseable {
     private static final int STRIPES = 64;
     /** How long a closing node waits for its last registry writes before closing the engine. */
     private static final long CLOSE_WRITES_WAIT_MILLIS = 2000;
+    /** Heartbeat intervals without a successful heartbeat after which {@link #heartbeatCurrent()} is false. */
+    static final int HEARTBEATS_BEFORE_LATE = 4;
 
     private final NodeOptions options;
     private final Engine engine;
@@ -102,6 +104,8 @@ public final class Node implements AutoCloseable {
     private final Clock clock;
     private final long startedAt;
     private volatile boolean closed;
+    /** When the last heartbeat that succeeded was sent, Unix ms; 0 before the first. */
+    private volatile long lastHeartbeatAt;
     /** Connections not yet in the hub, ticked for their connect timeout. */
     private final Set<Client> connecting = ConcurrentHashMap.newKeySet();
 
@@ -174,10 +178,24 @@ public final class Node implements AutoCloseable {
         if (closed) {
             return;
         }
-        registry.heartbeat(info()).exceptionally(e -> {
-            log.debug("heartbeat failed: {}", e.toString());
-            return null;
+        long started = clock.millis();
+        registry.heartbeat(info()).whenComplete((v, e) -> {
+            if (e != null) {
+                log.debug("heartbeat failed: {}", e.toString());
+            } else {
+                lastHeartbeatAt = started;
+            }
         });
+    }
+
+    /**
+     * Whether this node's last successful heartbeat is recent (within
+     * {@value #HEARTBEATS_BEFORE_LATE} heartbeat intervals), so the cluster still sees it: a
+     * node that is not is about to be evicted, and should not take new clients.
+     */
+    public boolean heartbeatCurrent() {
+        long limit = HEARTBEATS_BEFORE_LATE * options.heartbeatInterval().toMillis();
+        return clock.millis() - lastHeartbeatAt <= limit;
     }
 
     // ---- accessors used by the session classes ----

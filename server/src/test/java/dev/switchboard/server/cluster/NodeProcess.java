@@ -124,6 +124,16 @@ final class NodeProcess implements AutoCloseable {
         process.waitFor(10, TimeUnit.SECONDS);
     }
 
+    /** Sends SIGTERM and returns at once, while the node drains. */
+    void signalTerm() {
+        process.destroy();
+    }
+
+    /** Waits for the process to exit; false when it is still running after {@code timeout}. */
+    boolean awaitExit(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     /** An orderly stop: SIGTERM, which drains the node. */
     void terminate() throws InterruptedException {
         process.destroy();

@@ -45,14 +45,19 @@ class RedisFaultIT {
         return TestServers.wsUrl(cluster.node(next++ % 2));
     }
 
-    private int health(int node) throws Exception {
+    private int status(int node, String path) throws Exception {
         return HttpClient.newHttpClient()
                 .send(
                         HttpRequest.newBuilder(URI.create(
-                                        "http://127.0.0.1:" + cluster.node(node).port() + "/health"))
+                                        "http://127.0.0.1:" + cluster.node(node).port() + path))
                                 .build(),
                         HttpResponse.BodyHandlers.ofString())
                 .statusCode();
+    }
+
+    /** {@code /ready}: whether the node should get new clients (503 while its engine is down). */
+    private int ready(int node) throws Exception {
+        return status(node, "/ready");
     }
 
     /**
@@ -125,7 +130,8 @@ class RedisFaultIT {
             }
             assertThat(failed.get()).as("publishes refused during the outage").isEqualTo(calls);
             assertThat(Duration.ofNanos(slowest)).as("slowest refusal").isLessThan(Duration.ofMillis(3500));
-            assertThat(health(0)).isEqualTo(503);
+            assertThat(ready(0)).isEqualTo(503);
+            assertThat(status(0, "/health")).as("alive all along").isEqualTo(200);
             System.gc();
             long heapGrowth = mem.getHeapMemoryUsage().getUsed() - heapBefore;
             assertThat(heapGrowth).as("heap growth over the outage").isLessThan(64L << 20);
@@ -134,7 +140,7 @@ class RedisFaultIT {
                     calls, Duration.ofNanos(slowest).toMillis(), heapGrowth >> 10);
 
             redis.start();
-            await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> health(0) == 200 && health(1) == 200);
+            await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> ready(0) == 200 && ready(1) == 200);
             publishUntilReceived(api, "out", c);
         }
     }

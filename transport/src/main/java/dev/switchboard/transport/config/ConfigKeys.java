@@ -209,9 +209,11 @@ public final class ConfigKeys {
         server("metrics.enabled", BOOL, ServerConfig.DEFAULT_METRICS_ENABLED, ServerConfig.Builder::metricsEnabled,
             "Serve Prometheus metrics at /metrics."),
         server("health.enabled", BOOL, ServerConfig.DEFAULT_HEALTH_ENABLED, ServerConfig.Builder::healthEnabled,
-            "Serve health JSON at /health."),
+            "Serve health JSON at /health (liveness) and /ready (readiness)."),
         server("shutdown_timeout", DURATION, ServerConfig.DEFAULT_SHUTDOWN_TIMEOUT, ServerConfig.Builder::shutdownTimeout,
             "How long a graceful stop (clients told to reconnect with 3001) may take."),
+        server("shutdown.drain_delay", DURATION, ServerConfig.DEFAULT_DRAIN_DELAY, ServerConfig.Builder::drainDelay,
+            "On a graceful stop, how long /ready answers 503 while clients stay connected, before they get 3001."),
         server("io_threads", INT, ServerConfig.DEFAULT_IO_THREADS, ServerConfig.Builder::ioThreads,
             "WebSocket and HTTP I/O threads; 0 = one per available processor."));
 

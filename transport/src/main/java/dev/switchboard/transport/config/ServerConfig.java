@@ -65,6 +65,12 @@ public final class ServerConfig {
     public static final boolean DEFAULT_HEALTH_ENABLED = true;
     /** Default {@code shutdown_timeout}: how long a graceful stop may take before the process exits anyway. */
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * Default {@code shutdown.drain_delay}: none. Behind a load balancer set it to a little more
+     * than the time the balancer takes to act on {@code /ready} (check interval × failures), so
+     * that it stops sending new clients before the node tells its clients to reconnect.
+     */
+    public static final Duration DEFAULT_DRAIN_DELAY = Duration.ZERO;
 
     /**
      * Default {@code io_threads}: {@code 0}, one WebSocket and HTTP I/O thread per available
@@ -97,6 +103,7 @@ public final class ServerConfig {
     private final boolean metricsEnabled;
     private final boolean healthEnabled;
     private final Duration shutdownTimeout;
+    private final Duration drainDelay;
     private final int ioThreads;
     private final int httpApiMaxResponseSize;
     private final HttpConfig http;
@@ -119,6 +126,7 @@ public final class ServerConfig {
         metricsEnabled = b.metricsEnabled;
         healthEnabled = b.healthEnabled;
         shutdownTimeout = b.shutdownTimeout;
+        drainDelay = b.drainDelay;
         ioThreads = b.ioThreads;
         httpApiMaxResponseSize = b.httpApiMaxResponseSize;
         http = b.http;
@@ -222,6 +230,11 @@ public final class ServerConfig {
     public Duration shutdownTimeout() {
         return shutdownTimeout;
     }
+
+    /** {@code shutdown.drain_delay}: how long a stopping node stays not-ready but serving. */
+    public Duration drainDelay() {
+        return drainDelay;
+    }
     /** {@code http}: timeouts and limits of plain HTTP connections. */
     public HttpConfig http() {
         return http;
@@ -311,6 +324,7 @@ public final class ServerConfig {
         private boolean metricsEnabled = DEFAULT_METRICS_ENABLED;
         private boolean healthEnabled = DEFAULT_HEALTH_ENABLED;
         private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
+        private Duration drainDelay = DEFAULT_DRAIN_DELAY;
         private int ioThreads = DEFAULT_IO_THREADS;
         private int httpApiMaxResponseSize = DEFAULT_HTTP_API_MAX_RESPONSE_SIZE;
         private HttpConfig http = HttpConfig.defaults();
@@ -335,6 +349,7 @@ public final class ServerConfig {
             metricsEnabled = c.metricsEnabled;
             healthEnabled = c.healthEnabled;
             shutdownTimeout = c.shutdownTimeout;
+            drainDelay = c.drainDelay;
             ioThreads = c.ioThreads;
             httpApiMaxResponseSize = c.httpApiMaxResponseSize;
             http = c.http;
@@ -470,12 +485,24 @@ public final class ServerConfig {
             return this;
         }
 
+        public Builder drainDelay(Duration v) {
+            drainDelay = Check.nonNegative("shutdown.drain_delay", v);
+            return this;
+        }
+
         public Builder webhook(WebhookConfig v) {
             webhook = Objects.requireNonNull(v, "webhook");
             return this;
         }
 
+        /** @throws ConfigException naming {@code shutdown.drain_delay} when it is not shorter than the timeout */
         public ServerConfig build() {
+            if (drainDelay.compareTo(shutdownTimeout) >= 0) {
+                throw new ConfigException(
+                        "shutdown.drain_delay",
+                        "must be shorter than shutdown_timeout (" + Durations.format(shutdownTimeout)
+                                + "): the drain is part of the graceful stop");
+            }
             return new ServerConfig(this);
         }
     }

@@ -113,8 +113,8 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
             api(ctx, req, path.equals(API_COMMANDS_PATH) ? null : path.substring(API_PREFIX.length()));
             return;
         }
-        if (path.equals("/health") && health != null) {
-            HealthReport h = health.get();
+        if ((path.equals("/health") || path.equals("/ready")) && health != null) {
+            HealthReport h = path.equals("/ready") ? health.get().asReadiness() : health.get();
             respond(
                     ctx,
                     req,

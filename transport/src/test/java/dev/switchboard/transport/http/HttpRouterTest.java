@@ -40,7 +40,7 @@ class HttpRouterTest {
                     new WebSocketUpgrade(node, 1024, 1024),
                     api,
                     new ApiKey(KEY),
-                    () -> new HealthReport(healthy.get(), "router-test", "memory", healthy.get(), 3, 7),
+                    () -> new HealthReport(healthy.get(), "router-test", "memory", healthy.get(), true, false, 3, 7),
                     () -> "switchboard_clients 3\n",
                     refused::add));
 
