@@ -39,6 +39,7 @@ final class RedisSupport {
      * Connects the Redis engine the config describes.
      *
      * @throws ConfigException naming {@code engine} when {@code switchboard-redis} is missing
+     * @throws EngineUnavailableException when Redis cannot be reached
      */
     static Engine connect(ServerConfig config, String nodeId) {
         if (!AVAILABLE) {
@@ -59,6 +60,15 @@ final class RedisSupport {
     private static final class Connector {
 
         static Engine connect(ServerConfig config, String nodeId) {
+            try {
+                return connectOrThrow(config, nodeId);
+            } catch (IllegalStateException e) {
+                // RedisEngine.connect's one failure: Redis could not be reached.
+                throw new EngineUnavailableException(e.getMessage(), e);
+            }
+        }
+
+        private static Engine connectOrThrow(ServerConfig config, String nodeId) {
             return RedisEngine.connect(
                     RedisEngineOptions.builder(config.redisUrl())
                             .prefix(config.redisPrefix())

@@ -110,15 +110,17 @@ public final class SwitchboardServer implements AutoCloseable {
 
     private SwitchboardServer(Builder b) {
         this.config = b.config;
-        this.ownRegistry = b.meterRegistry == null;
-        this.registry = ownRegistry ? standaloneRegistry() : b.meterRegistry;
         if (b.engine == null) {
             config.validate();
         }
         NodeOptions options = config.toNodeOptions();
-        // The node owns the engine from here on: it starts it and closes it.
+        // First, before anything that would need releasing: this is what fails while Redis is
+        // down (EngineUnavailableException), and the app retries it. The node owns the engine
+        // from here on: it starts it and closes it.
         Engine engine = b.engine != null ? b.engine : Engines.create(config, options.id());
         this.engine = engine;
+        this.ownRegistry = b.meterRegistry == null;
+        this.registry = ownRegistry ? standaloneRegistry() : b.meterRegistry;
         this.proxies = Proxies.create(config.proxies().endpoints(), registry, java.time.Clock.systemUTC());
         var nb = Node.builder()
                 .options(options)

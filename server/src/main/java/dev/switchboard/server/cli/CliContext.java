@@ -48,7 +48,7 @@ public record CliContext(
                 new PrintWriter(System.err, true, Charset.defaultCharset()),
                 System.getenv(),
                 Path.of(""),
-                ServeCommand::startSwitchboardServer,
+                ServeCommand.SWITCHBOARD_SERVER,
                 ServeCommand.StopSignal.JVM_SHUTDOWN);
     }
 

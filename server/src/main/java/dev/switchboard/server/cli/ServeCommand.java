@@ -1,6 +1,8 @@
 package dev.switchboard.server.cli;
 
 import dev.switchboard.server.config.DevSecrets;
+import dev.switchboard.transport.EngineUnavailableException;
+import dev.switchboard.transport.StandbyServer;
 import dev.switchboard.transport.SwitchboardServer;
 import dev.switchboard.transport.config.ConfigException;
 import dev.switchboard.transport.config.ServerConfig;
@@ -58,7 +60,30 @@ public final class ServeCommand implements Callable<Integer> {
          * @throws Exception when it cannot start (port in use...); nothing is left running then
          */
         RunningServer start(ServerConfig config) throws Exception;
+
+        /**
+         * Builds a server without binding its port: the step that connects the engine, and so
+         * the one that waits for Redis. By default nothing is built until {@link Prepared#start}.
+         *
+         * @throws EngineUnavailableException when the engine cannot be reached yet
+         * @throws Exception for any other failure; nothing is left running then
+         */
+        default Prepared prepare(ServerConfig config) throws Exception {
+            return () -> start(config);
+        }
     }
+
+    /** A built server whose port is not bound yet. */
+    @FunctionalInterface
+    public interface Prepared {
+        /** Binds the port and serves. */
+        RunningServer start() throws Exception;
+    }
+
+    /** First pause between attempts to reach the engine at start; doubled up to {@link #MAX_ENGINE_RETRY}. */
+    static final Duration FIRST_ENGINE_RETRY = Duration.ofMillis(500);
+    /** Longest pause between attempts to reach the engine at start. */
+    static final Duration MAX_ENGINE_RETRY = Duration.ofSeconds(5);
 
     /** Waits until the node should stop, then stops it. */
     @FunctionalInterface
@@ -109,7 +134,15 @@ public final class ServeCommand implements Callable<Integer> {
         }
         RunningServer server;
         try {
-            server = ctx.launcher().start(cfg);
+            Prepared prepared;
+            try {
+                prepared = ctx.launcher().prepare(cfg);
+            } catch (EngineUnavailableException e) {
+                prepared = standByUntilTheEngineIsUp(cfg, e);
+            }
+            server = prepared.start();
+        } catch (InterruptedException e) {
+            throw e;
         } catch (Exception e) {
             ctx.err().println("failed to start: " + e.getMessage());
             return Main.EXIT_FAILURE;
@@ -117,6 +150,38 @@ public final class ServeCommand implements Callable<Integer> {
         printBanner(out, cfg, dev, server.port());
         ctx.stopSignal().awaitAndStop(server, cfg.shutdownTimeout());
         return Main.EXIT_OK;
+    }
+
+    /**
+     * The engine (Redis) is not reachable yet: hold the port with a {@link StandbyServer}
+     * ({@code /health} 200, {@code /ready} 503) and try again with backoff, so that a deployment
+     * started in any order converges by itself. Returns once the server is built, the port freed.
+     */
+    private Prepared standByUntilTheEngineIsUp(ServerConfig cfg, EngineUnavailableException first) throws Exception {
+        LOG.warn("{}; standing by (/health 200, /ready 503) and retrying", first.getMessage());
+        try (StandbyServer standby = StandbyServer.start(cfg)) {
+            ctx.out()
+                    .println("Waiting for the engine (" + first.getMessage() + "); /ready answers 503 on port "
+                            + standby.port() + " until it is up");
+            Duration pause = FIRST_ENGINE_RETRY;
+            long attempts = 1;
+            while (true) {
+                Thread.sleep(pause.toMillis());
+                try {
+                    Prepared prepared = ctx.launcher().prepare(cfg);
+                    LOG.info("engine reachable after {} attempts; starting", attempts + 1);
+                    return prepared;
+                } catch (EngineUnavailableException e) {
+                    attempts++;
+                    if (Long.bitCount(attempts) == 1) { // 2, 4, 8, 16...: a few lines, not one per try
+                        LOG.warn("still waiting for the engine after {} attempts: {}", attempts, e.getMessage());
+                    }
+                    pause = pause.multipliedBy(2).compareTo(MAX_ENGINE_RETRY) > 0
+                            ? MAX_ENGINE_RETRY
+                            : pause.multipliedBy(2);
+                }
+            }
+        }
     }
 
     private void printBanner(PrintWriter out, ServerConfig cfg, DevSecrets dev, int port) {
@@ -223,10 +288,23 @@ public final class ServeCommand implements Callable<Integer> {
     // ---------------------------------------------------------------------------------------
 
     /** The real {@link Launcher}: builds and starts a {@code SwitchboardServer}. */
-    static RunningServer startSwitchboardServer(ServerConfig config) {
-        // start() releases what it took when binding fails, so nothing is left running on error.
-        SwitchboardServer server =
-                SwitchboardServer.builder().config(config).build().start();
+    static final Launcher SWITCHBOARD_SERVER = new Launcher() {
+        @Override
+        public RunningServer start(ServerConfig config) {
+            return running(SwitchboardServer.builder().config(config).build().start());
+        }
+
+        @Override
+        public Prepared prepare(ServerConfig config) {
+            // build() connects the engine (EngineUnavailableException while Redis is down);
+            // start() releases what it took when binding fails, so nothing is left running.
+            SwitchboardServer server =
+                    SwitchboardServer.builder().config(config).build();
+            return () -> running(server.start());
+        }
+    };
+
+    private static RunningServer running(SwitchboardServer server) {
         return new RunningServer() {
             @Override
             public int port() {

@@ -121,7 +121,7 @@ class ServeCommandTest {
                 new PrintWriter(new StringWriter(), true),
                 Map.of("SWITCHBOARD_PORT", "0", "SWITCHBOARD_ADDRESS", "127.0.0.1"),
                 work,
-                ServeCommand::startSwitchboardServer,
+                ServeCommand.SWITCHBOARD_SERVER,
                 (server, timeout) -> {
                     // While "running": the node answers on the port it reported.
                     try {

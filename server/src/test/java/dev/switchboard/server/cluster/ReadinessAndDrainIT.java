@@ -152,4 +152,32 @@ class ReadinessAndDrainIT {
         System.out.printf(
                 "[drain] SIGTERM: /ready 503 after %d ms, clients told 3001 after %d ms%n", notReadyMs, toldMs);
     }
+
+    @Test
+    void aNodeStartedWhileRedisIsDownStandsByAliveButNotReadyAndServesOnceRedisIsUp() throws Exception {
+        NodeProcess.requireJar();
+        NodeProcess node = new NodeProcess(
+                NodeProcess.freePort(),
+                redis.url(),
+                "sb" + Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36),
+                dir);
+        toClose.add(node);
+        redis.kill();
+        try {
+            node.start(); // returns once /health answers 200: the standby does
+            assertThat(status(node.port, "/ready")).isEqualTo(503);
+            assertThat(status(node.port, "/connection/websocket")).isEqualTo(503);
+            assertThat(status(node.port, "/api/info")).isEqualTo(503);
+            Thread.sleep(1500);
+            assertThat(node.alive()).as("still running, not exited").isTrue();
+        } finally {
+            redis.start();
+        }
+        long back = System.nanoTime();
+        await().atMost(Duration.ofSeconds(15)).until(() -> status(node.port, "/ready") == 200);
+        long servingMs = (System.nanoTime() - back) / 1_000_000;
+        WsTestClient c = client(node.wsUrl());
+        assertThat(c.isOpen()).isTrue();
+        System.out.printf("[standby] Redis back → node ready after %d ms%n", servingMs);
+    }
 }

@@ -43,7 +43,7 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
 
     /**
      * @param config the {@code http} section
-     * @param upgrade serves the WebSocket path
+     * @param upgrade serves the WebSocket path; {@code null} for a standby server, which answers only health
      * @param api the server API, or {@code null} when disabled
      * @param apiKey the key API callers must present, or {@code null} (then the API refuses all)
      * @param health the health report, or {@code null} when disabled

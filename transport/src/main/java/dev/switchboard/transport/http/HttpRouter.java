@@ -45,6 +45,9 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
      * clients that parse every answer as JSON, e.g. cent.js).
      */
     static final String NOT_FOUND_JSON = "{\"error\":{\"code\":104,\"message\":\"not found\"}}";
+    /** What a standby server answers on every path but health: temporary, try again. */
+    static final String STARTING_JSON =
+            "{\"error\":{\"code\":100,\"message\":\"node starting: engine unavailable\",\"temporary\":true}}";
 
     private static final String JSON = HttpResponses.JSON;
 
@@ -56,7 +59,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     private final HttpRefusals refusals;
 
     /**
-     * @param upgrade serves the WebSocket path
+     * @param upgrade serves the WebSocket path; {@code null} for a standby server, which answers only health
      * @param api the server API, or {@code null} when disabled
      * @param apiKey the key API callers must present
      * @param health the health report, or {@code null} when disabled
@@ -86,6 +89,11 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
             return;
         }
         String path = pathOf(req.uri());
+        if (upgrade == null && !path.equals("/health") && !path.equals("/ready")) {
+            // A standby server (the node is waiting for its engine): only health answers.
+            respond(ctx, req, HttpResponseStatus.SERVICE_UNAVAILABLE, JSON, bytes(STARTING_JSON));
+            return;
+        }
         if (path.equals(WebSocketUpgrade.PATH)) {
             if (req.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
                 // HTTP timeouts and pipelining must not outlive the request: the WebSocket lives for hours.
