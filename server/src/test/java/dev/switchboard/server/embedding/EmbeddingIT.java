@@ -163,7 +163,13 @@ class EmbeddingIT {
                     .rpc("throws", req -> {
                         throw new IllegalStateException("bug in the app, thrown instead of returned");
                     })
-                    .onSend((client, data) -> sent.add(new Sent(client, json(data))))
+                    .onSend((client, data) -> {
+                        JsonNode d = json(data);
+                        if (d.path("crash").asBoolean()) {
+                            throw new IllegalStateException("send handler bug");
+                        }
+                        sent.add(new Sent(client, d));
+                    })
                     .onDisconnect((client, reason) -> ended.add(new Ended(client.user(), reason)));
         }
 
@@ -386,6 +392,19 @@ class EmbeddingIT {
             assertThat(s).isNotNull();
             assertThat(s.client().user()).isEqualTo("alice");
             assertThat(s.data().get("typing").asBoolean()).isTrue();
+        }
+    }
+
+    @Test
+    void aSendHandlerThatThrowsIsLoggedAndTheConnectionStays() throws InterruptedException {
+        try (WsTestClient alice = connected("s-alice")) {
+            alice.send("{\"send\":{\"data\":{\"crash\":true}}}");
+            alice.send("{\"send\":{\"data\":{\"typing\":true}}}");
+            App.Sent s = app.sent.poll(5, TimeUnit.SECONDS);
+            assertThat(s).as("the next send still arrives").isNotNull();
+            assertThat(s.data().get("typing").asBoolean()).isTrue();
+            alice.send("{\"id\":2,\"rpc\":{\"method\":\"profile\"}}");
+            assertThat(alice.reply(2).at("/rpc/data/user").asText()).isEqualTo("alice");
         }
     }
 
