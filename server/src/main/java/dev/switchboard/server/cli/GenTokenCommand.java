@@ -16,8 +16,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code gentoken --user U [--ttl 1h] [--channels a,b] [--info JSON] [--config FILE]}: prints an
- * HS256 connection token, and nothing else, to standard output.
+ * {@code gentoken --user U [--ttl 1h] [--channels a,b] [--routing-key K] [--info JSON] [--config FILE]}:
+ * prints an HS256 connection token, and nothing else, to standard output; with
+ * {@code --channel CH}, a subscription token for that channel instead.
  *
  * <p>The secret is {@code token.hmac_secret} from the config file or
  * {@code SWITCHBOARD_TOKEN_HMAC_SECRET}; when neither a token key nor an API key is configured it
@@ -31,7 +32,8 @@ import picocli.CommandLine.Option;
 @Command(
         name = "gentoken",
         mixinStandardHelpOptions = true,
-        description = "Print an HS256 connection token for a user (for development and tests).")
+        description = "Print an HS256 connection token for a user, or with --channel a subscription token"
+                + " (for development and tests).")
 public final class GenTokenCommand implements Callable<Integer> {
 
     private final CliContext ctx;
@@ -60,7 +62,24 @@ public final class GenTokenCommand implements Callable<Integer> {
             description = "Channels the server subscribes the connection to (comma-separated).")
     List<String> channels;
 
-    @Option(names = "--info", paramLabel = "JSON", description = "Connection info shown to other clients, as JSON.")
+    @Option(
+            names = "--routing-key",
+            paramLabel = "KEY",
+            description = "The connection's routing key (routing_key claim), e.g. project:environment,"
+                    + " which /api/invoke can target.")
+    String routingKey;
+
+    @Option(
+            names = "--channel",
+            paramLabel = "CHANNEL",
+            description = "Mint a subscription token for this channel instead of a connection token"
+                    + " (its sub must be the connection's user).")
+    String channel;
+
+    @Option(
+            names = "--info",
+            paramLabel = "JSON",
+            description = "Connection info (or, with --channel, channel info) shown to other clients, as JSON.")
     String info;
 
     GenTokenCommand(CliContext ctx) {
@@ -102,12 +121,16 @@ public final class GenTokenCommand implements Callable<Integer> {
         List<String> subs = channels == null
                 ? List.of()
                 : channels.stream().map(String::trim).filter(c -> !c.isEmpty()).toList();
+        if (channel != null && (!subs.isEmpty() || routingKey != null)) {
+            ctx.err().println("--channel mints a subscription token: --channels and --routing-key do not apply");
+            return Main.EXIT_USAGE;
+        }
         try {
-            String jwt = generator.connectToken(
-                    user,
-                    lifetime.isZero() ? null : lifetime,
-                    subs,
-                    info == null ? null : info.getBytes(StandardCharsets.UTF_8));
+            Duration exp = lifetime.isZero() ? null : lifetime;
+            byte[] infoJson = info == null ? null : info.getBytes(StandardCharsets.UTF_8);
+            String jwt = channel != null
+                    ? generator.subscriptionToken(user, channel, exp, infoJson)
+                    : generator.connectToken(user, exp, subs, infoJson, routingKey);
             ctx.out().println(jwt);
             ctx.out().flush();
         } catch (IllegalArgumentException e) {

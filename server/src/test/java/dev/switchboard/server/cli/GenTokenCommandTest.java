@@ -43,6 +43,29 @@ class GenTokenCommandTest {
     }
 
     @Test
+    void aRoutingKeyGoesIntoTheConnectionTokenAndChannelMintsASubscriptionToken() throws TokenException {
+        CliRunner keyed = new CliRunner(work, Map.of("SWITCHBOARD_TOKEN_HMAC_SECRET", SECRET));
+        assertThat(keyed.run("gentoken", "--user", "agent-7", "--routing-key", "proj-1:staging"))
+                .isEqualTo(Main.EXIT_OK);
+        assertThat(JwtTokenVerifier.hmac(SECRET)
+                        .verifyConnectToken(tokenFrom(keyed))
+                        .routingKey())
+                .isEqualTo("proj-1:staging");
+
+        CliRunner sub = new CliRunner(work, Map.of("SWITCHBOARD_TOKEN_HMAC_SECRET", SECRET));
+        assertThat(sub.run("gentoken", "--user", "alice", "--channel", "jobs:42", "--info", "{\"role\":\"owner\"}"))
+                .isEqualTo(Main.EXIT_OK);
+        var token = JwtTokenVerifier.hmac(SECRET).verifySubscriptionToken(tokenFrom(sub));
+        assertThat(token.channel()).isEqualTo("jobs:42");
+        assertThat(token.userId()).isEqualTo("alice");
+
+        CliRunner both = new CliRunner(work, Map.of("SWITCHBOARD_TOKEN_HMAC_SECRET", SECRET));
+        assertThat(both.run("gentoken", "--user", "alice", "--channel", "jobs:42", "--routing-key", "k"))
+                .isEqualTo(Main.EXIT_USAGE);
+        assertThat(both.err()).contains("--channel mints a subscription token");
+    }
+
+    @Test
     void ttlAndInfoAreApplied() throws TokenException {
         CliRunner cli = new CliRunner(work, Map.of("SWITCHBOARD_TOKEN_HMAC_SECRET", SECRET));
         assertThat(cli.run("gentoken", "-u", "bob", "--ttl", "5m", "--info", "{\"name\":\"Bob\"}"))

@@ -155,7 +155,25 @@ public final class TokenGenerator {
      * @throws IllegalArgumentException when {@code infoJson} is not JSON or {@code ttl} is not positive
      */
     public String connectToken(String user, Duration ttl, List<String> channels, byte[] infoJson) {
+        return connectToken(user, ttl, channels, infoJson, null);
+    }
+
+    /**
+     * A connection token with a {@code routing_key} claim too: the key the connection is found by
+     * for invocations ({@code /api/invoke} with {@code routing_key}), e.g. {@code project:environment}.
+     *
+     * @param routingKey the {@code routing_key} claim, or null for none
+     * @throws IllegalArgumentException as {@link #connectToken(String, Duration, List, byte[])}, or
+     *     when {@code routingKey} is empty
+     */
+    public String connectToken(String user, Duration ttl, List<String> channels, byte[] infoJson, String routingKey) {
+        if (routingKey != null && routingKey.isEmpty()) {
+            throw new IllegalArgumentException("routing key must not be empty");
+        }
         ObjectNode claims = baseClaims(user, ttl);
+        if (routingKey != null) {
+            claims.put("routing_key", routingKey);
+        }
         if (channels != null && !channels.isEmpty()) {
             ArrayNode array = claims.putArray("channels");
             channels.forEach(array::add);
