@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * Holds a node's port while the node cannot start because its engine is unreachable: {@code /health}
+ * Holds a node's health port (the internal port when set, else the public one) while the node cannot start because its engine is unreachable: {@code /health}
  * answers 200 (the process is alive, so nothing restarts it), {@code /ready} 503 (no traffic
  * yet), every other path 503 with a temporary error. Same hardened HTTP pipeline (timeouts,
  * limits) as the real server, one event loop thread, no node.
@@ -54,17 +54,25 @@ public final class StandbyServer implements AutoCloseable {
                     .group(loop)
                     .channel(NioServerSocketChannel.class)
                     .option(ChannelOption.SO_BACKLOG, 128)
-                    .childHandler(
-                            new HttpChannelInitializer(config.http(), null, null, null, health, null, reason -> {}))
-                    .bind(config.address(), config.port())
+                    .childHandler(HttpChannelInitializer.standby(config.http(), health, reason -> {}))
+                    .bind(address(config), port(config))
                     .syncUninterruptibly()
                     .channel();
             return new StandbyServer(loop, channel);
         } catch (RuntimeException e) {
             loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw new IllegalStateException(
-                    "cannot listen on " + config.address() + ":" + config.port() + ": " + e.getMessage(), e);
+                    "cannot listen on " + address(config) + ":" + port(config) + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Where health is served: the internal port when there is one, else the public port. */
+    private static int port(ServerConfig config) {
+        return config.internalPort() != 0 ? config.internalPort() : config.port();
+    }
+
+    private static String address(ServerConfig config) {
+        return config.internalPort() != 0 ? config.internalAddress() : config.address();
     }
 
     /** The bound port. */

@@ -27,16 +27,7 @@ import dev.switchboard.transport.webhook.WebhookConfig;
 import dev.switchboard.transport.webhook.WebhookDispatcher;
 import dev.switchboard.transport.websocket.OriginCheck;
 import dev.switchboard.transport.websocket.WebSocketUpgrade;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -46,15 +37,11 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import java.util.function.ToDoubleFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,20 +68,15 @@ public final class SwitchboardServer implements AutoCloseable {
 
     private final ServerConfig config;
     private final Node node;
-    private final MeterRegistry registry;
-    /** True when the server made {@link #registry} itself, and so closes it. */
-    private final boolean ownRegistry;
+    private final ServerMeters meters;
     /** Made at {@link #start()}, so a server that fails to build or never starts holds no selector. */
     private volatile EventLoopGroup boss;
 
     private volatile EventLoopGroup workers;
-    /**
-     * The gauges this server put in the registry. They hold the node, so they leave an
-     * application's registry with it: a later server there registers its own.
-     */
-    private final List<Meter> gauges = new ArrayList<>();
 
     private volatile Channel serverChannel;
+    /** The internal port's listener, when {@code internal_port} is set. */
+    private volatile Channel internalChannel;
     /** The server API, once started and when enabled; its batch threads stop with the server. */
     private volatile ApiExecutor api;
 
@@ -119,8 +101,8 @@ public final class SwitchboardServer implements AutoCloseable {
         // from here on: it starts it and closes it.
         Engine engine = b.engine != null ? b.engine : Engines.create(config, options.id());
         this.engine = engine;
-        this.ownRegistry = b.meterRegistry == null;
-        this.registry = ownRegistry ? standaloneRegistry() : b.meterRegistry;
+        this.meters = ServerMeters.of(b.meterRegistry);
+        MeterRegistry registry = meters.registry();
         this.proxies = Proxies.create(config.proxies().endpoints(), registry, java.time.Clock.systemUTC());
         var nb = Node.builder()
                 .options(options)
@@ -133,11 +115,7 @@ public final class SwitchboardServer implements AutoCloseable {
         proxies.wire(nb, options.channelRules(), b.connectHandler, b.subscribeHandler, b.publishHandler);
         b.rpc.forEach(nb::rpc);
         this.node = nb.build();
-        gauge("switchboard_clients", n -> n.info().numClients());
-        gauge("switchboard_channels", n -> n.info().numChannels());
-        gauge("switchboard_subscriptions", n -> n.info().numSubs());
-        gauge("switchboard_pending_invocations", Node::pendingInvocations);
-        gauges.addAll(RedisSupport.bindMetrics(engine, node, registry));
+        meters.bindNode(node, engine);
     }
 
     private static LifecycleEvents lifecycleEvents(WebhookConfig webhook) {
@@ -147,23 +125,6 @@ public final class SwitchboardServer implements AutoCloseable {
         return webhook.subscriptionEvents()
                 ? LifecycleEvents.CONNECTIONS_AND_SUBSCRIPTIONS
                 : LifecycleEvents.CONNECTIONS;
-    }
-
-    private void gauge(String name, ToDoubleFunction<Node> value) {
-        gauges.add(Gauge.builder(name, node, value).register(registry));
-    }
-
-    /**
-     * The registry of a server given none: Prometheus, served at {@code /metrics}, with the JVM's
-     * meters. An application that passes its own registry binds JVM meters itself (Spring Boot does).
-     */
-    private static PrometheusMeterRegistry standaloneRegistry() {
-        PrometheusMeterRegistry r = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        new JvmMemoryMetrics().bindTo(r);
-        new JvmGcMetrics().bindTo(r);
-        new JvmThreadMetrics().bindTo(r);
-        new ProcessorMetrics().bindTo(r);
-        return r;
     }
 
     public static Builder builder() {
@@ -184,7 +145,7 @@ public final class SwitchboardServer implements AutoCloseable {
                     config.webhook(),
                     engine.eventQueue().orElseThrow(),
                     node.options().id(),
-                    registry);
+                    meters.registry());
         }
         OriginCheck origins = OriginCheck.of(config.clientAllowedOrigins());
         if (origins.allowsAll()) {
@@ -199,59 +160,78 @@ public final class SwitchboardServer implements AutoCloseable {
                 proxies.forwardedHeaders());
         ApiExecutor api = config.httpApiEnabled() ? new ApiExecutor(node, config.httpApiMaxResponseSize()) : null;
         this.api = api;
-        Supplier<String> metrics = config.metricsEnabled() && registry instanceof PrometheusMeterRegistry prometheus
-                ? prometheus::scrape
-                : null;
-        ServerBootstrap bootstrap = new ServerBootstrap()
-                .group(boss, workers)
-                .channel(NioServerSocketChannel.class)
-                .option(ChannelOption.SO_BACKLOG, 4096)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new HttpChannelInitializer(
-                        config.http(),
-                        upgrade,
-                        api,
-                        config.apiKey(),
-                        config.healthEnabled() ? this::health : null,
-                        metrics,
-                        refusalCounter()));
+        Supplier<String> metrics = config.metricsEnabled() ? meters.prometheusText() : null;
+        HttpRefusals refusals = meters.refusals();
+        Supplier<HealthReport> health = config.healthEnabled() ? this::health : null;
+        // With an internal port, the public one serves client transports only, the internal one the rest.
+        boolean split = config.internalPort() != 0;
         try {
-            serverChannel = bootstrap
-                    .bind(config.address(), config.port())
-                    .syncUninterruptibly()
-                    .channel();
-        } catch (Exception e) {
+            serverChannel = bind(
+                    config.address(),
+                    config.port(),
+                    new HttpChannelInitializer(
+                            config.http(),
+                            upgrade,
+                            split ? null : api,
+                            config.apiKey(),
+                            split ? null : health,
+                            split ? null : metrics,
+                            refusals));
+            if (split) {
+                internalChannel = bind(
+                        config.internalAddress(),
+                        config.internalPort(),
+                        new HttpChannelInitializer(
+                                config.http(), null, api, config.apiKey(), health, metrics, refusals));
+            }
+        } catch (IllegalStateException e) {
+            if (serverChannel != null) {
+                serverChannel.close().syncUninterruptibly();
+            }
             node.close();
             if (webhooks != null) {
                 webhooks.close();
             }
             shutdownLoops();
-            String why = e instanceof BindException ? "address in use or not available" : e.toString();
-            throw new IllegalStateException(
-                    "cannot listen on " + config.address() + ":" + config.port() + ": " + why, e);
+            throw e;
         }
         node.advertiseAddress(displayHost() + ":" + port());
         log.info(
-                "node {} listening on {}:{} (engine {})",
+                "node {} listening on {}:{} (engine {}){}",
                 node.options().name(),
                 config.address(),
                 port(),
-                config.engine());
+                config.engine(),
+                split
+                        ? "; API, metrics, health and readiness on " + config.internalAddress() + ":" + internalPort()
+                        : "");
         return this;
     }
 
-    /** Counts each HTTP connection cut or request refused, as {@code switchboard_http_refused_total{reason}}. */
-    private HttpRefusals refusalCounter() {
-        Map<HttpRefusals.Reason, Counter> counters = new EnumMap<>(HttpRefusals.Reason.class);
-        for (HttpRefusals.Reason r : HttpRefusals.Reason.values()) {
-            counters.put(
-                    r,
-                    Counter.builder("switchboard_http_refused")
-                            .description("HTTP connections cut or requests refused to protect the node, by reason")
-                            .tag("reason", r.tag())
-                            .register(registry));
+    private Channel bind(String address, int port, HttpChannelInitializer pipeline) {
+        try {
+            return new ServerBootstrap()
+                    .group(boss, workers)
+                    .channel(NioServerSocketChannel.class)
+                    .option(ChannelOption.SO_BACKLOG, 4096)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childHandler(pipeline)
+                    .bind(address, port)
+                    .syncUninterruptibly()
+                    .channel();
+        } catch (Exception e) {
+            String why = e instanceof BindException ? "address in use or not available" : e.toString();
+            throw new IllegalStateException("cannot listen on " + address + ":" + port + ": " + why, e);
         }
-        return reason -> counters.get(reason).increment();
+    }
+
+    /**
+     * The bound internal port (API, metrics, health, readiness), or the public {@link #port()}
+     * when {@code internal_port} is not set.
+     */
+    public int internalPort() {
+        Channel c = internalChannel;
+        return c != null ? ((InetSocketAddress) c.localAddress()).getPort() : port();
     }
 
     /** The bound port (useful with port 0). */
@@ -274,7 +254,7 @@ public final class SwitchboardServer implements AutoCloseable {
      * {@code /metrics}), to which application meters may be added.
      */
     public MeterRegistry meterRegistry() {
-        return registry;
+        return meters.registry();
     }
 
     /**
@@ -319,7 +299,10 @@ public final class SwitchboardServer implements AutoCloseable {
     public Map<String, Object> describe() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("websocket", "ws://" + displayHost() + ":" + port() + WebSocketUpgrade.PATH);
-        m.put("api", "http://" + displayHost() + ":" + port() + HttpRouter.API_PREFIX);
+        m.put(
+                "api",
+                "http://" + (internalChannel != null ? config.internalAddress() : displayHost()) + ":" + internalPort()
+                        + HttpRouter.API_PREFIX);
         return m;
     }
 
@@ -346,6 +329,9 @@ public final class SwitchboardServer implements AutoCloseable {
         if (serverChannel != null) {
             serverChannel.close().syncUninterruptibly();
         }
+        if (internalChannel != null) {
+            internalChannel.close().syncUninterruptibly();
+        }
         node.close();
         if (webhooks != null) {
             // After the node: its last disconnects are queued events, and the memory engine's
@@ -357,11 +343,7 @@ public final class SwitchboardServer implements AutoCloseable {
         if (api != null) {
             api.close();
         }
-        if (ownRegistry) {
-            registry.close();
-        } else {
-            gauges.forEach(registry::remove);
-        }
+        meters.close();
     }
 
     private static void sleep(Duration d) {

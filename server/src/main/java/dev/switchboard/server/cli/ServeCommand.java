@@ -47,6 +47,11 @@ public final class ServeCommand implements Callable<Integer> {
         /** The port actually bound (differs from the configured one when that was 0). */
         int port();
 
+        /** Where the HTTP API listens: the internal port when one is set, else {@link #port()}. */
+        default int apiPort() {
+            return port();
+        }
+
         /** Stops gracefully: clients are disconnected with 3001 so they reconnect elsewhere. */
         void close();
     }
@@ -147,7 +152,7 @@ public final class ServeCommand implements Callable<Integer> {
             ctx.err().println("failed to start: " + e.getMessage());
             return Main.EXIT_FAILURE;
         }
-        printBanner(out, cfg, dev, server.port());
+        printBanner(out, cfg, dev, server.port(), server.apiPort());
         ctx.stopSignal().awaitAndStop(server, cfg.shutdownTimeout());
         return Main.EXIT_OK;
     }
@@ -184,14 +189,16 @@ public final class ServeCommand implements Callable<Integer> {
         }
     }
 
-    private void printBanner(PrintWriter out, ServerConfig cfg, DevSecrets dev, int port) {
+    private void printBanner(PrintWriter out, ServerConfig cfg, DevSecrets dev, int port, int apiPort) {
         String host = displayHost(cfg.address());
-        out.println("Switchboard is running: engine " + cfg.engine().configName() + ", port " + port);
+        String apiHost = cfg.internalPort() != 0 ? displayHost(cfg.internalAddress()) : host;
+        out.println("Switchboard is running: engine " + cfg.engine().configName() + ", port " + port
+                + (cfg.internalPort() != 0 ? ", internal port " + apiPort : ""));
         out.println("  WebSocket: ws://" + host + ":" + port + WEBSOCKET_PATH);
         if (!cfg.httpApiEnabled()) {
             out.println("  HTTP API:  disabled (http_api.enabled: false)");
         } else {
-            out.println("  HTTP API:  http://" + host + ":" + port + HTTP_API_PATH
+            out.println("  HTTP API:  http://" + apiHost + ":" + apiPort + HTTP_API_PATH
                     + (cfg.apiKey() == null
                             ? "  (no api_key configured: every call is refused)"
                             : "  (header \"Authorization: apikey <api_key>\")"));
@@ -309,6 +316,11 @@ public final class ServeCommand implements Callable<Integer> {
             @Override
             public int port() {
                 return server.port();
+            }
+
+            @Override
+            public int apiPort() {
+                return server.internalPort();
             }
 
             @Override

@@ -63,9 +63,13 @@ public final class ConfigKeys {
     /** Identity, engine and Redis. */
     static final List<ConfigKey<ConfigBuilders, ?>> NODE = List.of(
         server("port", INT, ServerConfig.DEFAULT_PORT, ServerConfig.Builder::port,
-            "TCP port for WebSocket, HTTP API, metrics and health; 0 picks a free port."),
+            "TCP port for WebSocket (and, without internal_port, HTTP API, metrics and health); 0 picks a free port."),
         server("address", STRING, ServerConfig.DEFAULT_ADDRESS, ServerConfig.Builder::address,
             "Interface to bind; 127.0.0.1 keeps the node private to this machine."),
+        server("internal_port", INT, ServerConfig.DEFAULT_INTERNAL_PORT, ServerConfig.Builder::internalPort,
+            "When set, the HTTP API, /metrics, /health and /ready listen only on this port; the public port serves clients only."),
+        server("internal_address", STRING, ServerConfig.DEFAULT_INTERNAL_ADDRESS, ServerConfig.Builder::internalAddress,
+            "Interface the internal port binds; 127.0.0.1 keeps it to this machine."),
         node("node_name", STRING, (String) null, ConfigKeys::nodeName,
             "Name shown in `info` and metrics; empty means the host name.").unset("host name").core("node name"),
         server("engine", ENGINE, ServerConfig.DEFAULT_ENGINE, ServerConfig.Builder::engine,

@@ -41,6 +41,16 @@ public final class ServerConfig {
     public static final int DEFAULT_PORT = 8000;
     /** Default {@code address}: bind on every interface. */
     public static final String DEFAULT_ADDRESS = "0.0.0.0";
+    /**
+     * Default {@code internal_port}: {@code 0}, none: the HTTP API, {@code /metrics},
+     * {@code /health} and {@code /ready} share the public port with the client transports.
+     */
+    public static final int DEFAULT_INTERNAL_PORT = 0;
+    /**
+     * Default {@code internal_address}: {@code 127.0.0.1}, this machine only; set it to a private
+     * network's interface for Prometheus, load balancer checks and backends on other hosts.
+     */
+    public static final String DEFAULT_INTERNAL_ADDRESS = "127.0.0.1";
     /** Default {@code engine}: the in-memory engine, one node and nothing else to run. */
     public static final EngineType DEFAULT_ENGINE = EngineType.MEMORY;
     /** Default {@code redis.url}: a Redis on this machine. Used only with {@code engine: redis}. */
@@ -104,6 +114,8 @@ public final class ServerConfig {
     private final boolean healthEnabled;
     private final Duration shutdownTimeout;
     private final Duration drainDelay;
+    private final int internalPort;
+    private final String internalAddress;
     private final int ioThreads;
     private final int httpApiMaxResponseSize;
     private final HttpConfig http;
@@ -127,6 +139,8 @@ public final class ServerConfig {
         healthEnabled = b.healthEnabled;
         shutdownTimeout = b.shutdownTimeout;
         drainDelay = b.drainDelay;
+        internalPort = b.internalPort;
+        internalAddress = b.internalAddress;
         ioThreads = b.ioThreads;
         httpApiMaxResponseSize = b.httpApiMaxResponseSize;
         http = b.http;
@@ -155,6 +169,19 @@ public final class ServerConfig {
     public String address() {
         return address;
     }
+    /**
+     * {@code internal_port}: when not 0, the HTTP API, {@code /metrics}, {@code /health} and
+     * {@code /ready} listen only there, and the public {@link #port()} serves only client transports.
+     */
+    public int internalPort() {
+        return internalPort;
+    }
+
+    /** {@code internal_address}: the interface {@link #internalPort()} binds. */
+    public String internalAddress() {
+        return internalAddress;
+    }
+
     /** {@code engine}. */
     public EngineType engine() {
         return engine;
@@ -304,7 +331,9 @@ public final class ServerConfig {
                 + ", clientAllowedOrigins=" + clientAllowedOrigins
                 + ", channel=" + channel
                 + ", httpApi=" + httpApiEnabled + ", metrics=" + metricsEnabled + ", health=" + healthEnabled
-                + ", http=" + http + ", proxies=" + proxies + ", webhook=" + webhook + '}';
+                + ", internalPort=" + internalPort
+                + ", internalAddress=" + internalAddress + ", http=" + http + ", proxies=" + proxies + ", webhook="
+                + webhook + '}';
     }
 
     /** Builder of {@link ServerConfig}; every field starts at its default. */
@@ -325,6 +354,8 @@ public final class ServerConfig {
         private boolean healthEnabled = DEFAULT_HEALTH_ENABLED;
         private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
         private Duration drainDelay = DEFAULT_DRAIN_DELAY;
+        private int internalPort = DEFAULT_INTERNAL_PORT;
+        private String internalAddress = DEFAULT_INTERNAL_ADDRESS;
         private int ioThreads = DEFAULT_IO_THREADS;
         private int httpApiMaxResponseSize = DEFAULT_HTTP_API_MAX_RESPONSE_SIZE;
         private HttpConfig http = HttpConfig.defaults();
@@ -350,6 +381,8 @@ public final class ServerConfig {
             healthEnabled = c.healthEnabled;
             shutdownTimeout = c.shutdownTimeout;
             drainDelay = c.drainDelay;
+            internalPort = c.internalPort;
+            internalAddress = c.internalAddress;
             ioThreads = c.ioThreads;
             httpApiMaxResponseSize = c.httpApiMaxResponseSize;
             http = c.http;
@@ -364,6 +397,16 @@ public final class ServerConfig {
 
         public Builder address(String v) {
             address = Check.requiredText("address", v);
+            return this;
+        }
+
+        public Builder internalPort(int v) {
+            internalPort = Check.between("internal_port", v, 0, 65_535);
+            return this;
+        }
+
+        public Builder internalAddress(String v) {
+            internalAddress = Check.requiredText("internal_address", v);
             return this;
         }
 
@@ -497,6 +540,9 @@ public final class ServerConfig {
 
         /** @throws ConfigException naming {@code shutdown.drain_delay} when it is not shorter than the timeout */
         public ServerConfig build() {
+            if (internalPort != 0 && internalPort == port) {
+                throw new ConfigException("internal_port", "must differ from port (" + port + ")");
+            }
             if (drainDelay.compareTo(shutdownTimeout) >= 0) {
                 throw new ConfigException(
                         "shutdown.drain_delay",

@@ -40,10 +40,12 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
     private final Supplier<HealthReport> health;
     private final Supplier<String> metrics;
     private final ConnectionsPerIp perIp;
+    private final boolean standby;
 
     /**
      * @param config the {@code http} section
-     * @param upgrade serves the WebSocket path; {@code null} for a standby server, which answers only health
+     * @param upgrade serves the WebSocket path, or {@code null} when this port does not (the
+     *     internal port)
      * @param api the server API, or {@code null} when disabled
      * @param apiKey the key API callers must present, or {@code null} (then the API refuses all)
      * @param health the health report, or {@code null} when disabled
@@ -58,6 +60,19 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
             Supplier<HealthReport> health,
             Supplier<String> metrics,
             HttpRefusals refusals) {
+        this(config, upgrade, api, apiKey, health, metrics, refusals, false);
+    }
+
+    private HttpChannelInitializer(
+            HttpConfig config,
+            WebSocketUpgrade upgrade,
+            ApiExecutor api,
+            String apiKey,
+            Supplier<HealthReport> health,
+            Supplier<String> metrics,
+            HttpRefusals refusals,
+            boolean standby) {
+        this.standby = standby;
         this.refusals = refusals;
         this.config = config;
         this.upgrade = upgrade;
@@ -84,7 +99,20 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
                 .addLast("http-gate", new HttpRequestGate(apiKey, api != null, config.maxBodySize(), refusals))
                 .addLast("aggregator", new HttpObjectAggregator(config.maxBodySize()))
                 .addLast("http-pipelining", new HttpPipelining(refusals))
-                .addLast("router", new HttpRouter(upgrade, api, apiKey, health, metrics, refusals));
+                .addLast(
+                        "router",
+                        standby
+                                ? HttpRouter.standby(apiKey, health, refusals)
+                                : new HttpRouter(upgrade, api, apiKey, health, metrics, refusals));
+    }
+
+    /**
+     * The pipeline of a standby server (the node waits for its engine): the same limits and
+     * timeouts, {@code /health} and {@code /ready} from {@code health}, every other path 503.
+     */
+    public static HttpChannelInitializer standby(
+            HttpConfig config, Supplier<HealthReport> health, HttpRefusals refusals) {
+        return new HttpChannelInitializer(config, null, null, null, health, null, refusals, true);
     }
 
     /** Removes the HTTP-only handlers, just before the connection becomes a WebSocket. */

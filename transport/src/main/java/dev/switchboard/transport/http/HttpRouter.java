@@ -57,9 +57,12 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     private final Supplier<HealthReport> health;
     private final Supplier<String> metrics;
     private final HttpRefusals refusals;
+    /** A standby server's router: every path but health is a temporary 503. */
+    private final boolean standby;
 
     /**
-     * @param upgrade serves the WebSocket path; {@code null} for a standby server, which answers only health
+     * @param upgrade serves the WebSocket path, or {@code null} when this port does not (the
+     *     internal port)
      * @param api the server API, or {@code null} when disabled
      * @param apiKey the key API callers must present
      * @param health the health report, or {@code null} when disabled
@@ -73,12 +76,29 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
             Supplier<HealthReport> health,
             Supplier<String> metrics,
             HttpRefusals refusals) {
+        this(upgrade, api, apiKey, health, metrics, refusals, false);
+    }
+
+    private HttpRouter(
+            WebSocketUpgrade upgrade,
+            ApiExecutor api,
+            ApiKey apiKey,
+            Supplier<HealthReport> health,
+            Supplier<String> metrics,
+            HttpRefusals refusals,
+            boolean standby) {
+        this.standby = standby;
         this.upgrade = upgrade;
         this.api = api;
         this.apiKey = apiKey;
         this.health = health;
         this.metrics = metrics;
         this.refusals = refusals;
+    }
+
+    /** The router of a {@code StandbyServer}: health and readiness answer, everything else is 503. */
+    static HttpRouter standby(ApiKey apiKey, Supplier<HealthReport> health, HttpRefusals refusals) {
+        return new HttpRouter(null, null, apiKey, health, null, refusals, true);
     }
 
     @Override
@@ -89,12 +109,12 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
             return;
         }
         String path = pathOf(req.uri());
-        if (upgrade == null && !path.equals("/health") && !path.equals("/ready")) {
+        if (standby && !path.equals("/health") && !path.equals("/ready")) {
             // A standby server (the node is waiting for its engine): only health answers.
             respond(ctx, req, HttpResponseStatus.SERVICE_UNAVAILABLE, JSON, bytes(STARTING_JSON));
             return;
         }
-        if (path.equals(WebSocketUpgrade.PATH)) {
+        if (path.equals(WebSocketUpgrade.PATH) && upgrade != null) {
             if (req.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
                 // HTTP timeouts and pipelining must not outlive the request: the WebSocket lives for hours.
                 HttpChannelInitializer.leaveHttp(ctx.pipeline());
