@@ -389,9 +389,19 @@ public final class Client {
 
     /** Writes a reply or push built as JSON by {@code ProtocolCodec}, in the connection's encoding. */
     void write(byte[] message) {
-        if (state != State.CLOSED) {
-            transport.write(codec.encode(message));
+        if (state == State.CLOSED) {
+            return;
         }
+        byte[] encoded;
+        try {
+            encoded = codec.encode(message);
+        } catch (RuntimeException e) {
+            // A reply the node built that the schema cannot carry is our bug: end this client, loudly.
+            log.error("client {}: cannot encode a message as {}", id, codec.format(), e);
+            close(Disconnect.SERVER_ERROR);
+            return;
+        }
+        transport.write(encoded);
     }
 
     /** Writes a message already in the connection's encoding (a buffered shared push). */

@@ -444,4 +444,40 @@ class ProtobufCodecTest {
         assertThat(json.decode(b("{\"id\":1,\"ping\":{}}")).get(0).method()).isEqualTo(Command.Method.PING);
         assertThat(ClientCodec.of(ProtocolFormat.PROTOBUF)).isSameAs(CODEC);
     }
+
+    @Test
+    void randomAndMutatedFramesOnlyEverFailAsProtocolErrors() throws Exception {
+        java.util.Random random = new java.util.Random(13);
+        byte[] valid = frame(
+                cmd(1).setConnect(ConnectRequest.newBuilder()
+                                .setToken("t")
+                                .setData(bs("{\"a\":[1,{\"b\":null}]}"))
+                                .putSubs(
+                                        "c",
+                                        SubscribeRequest.newBuilder()
+                                                .setOffset(3)
+                                                .build()))
+                        .build(),
+                cmd(2).setHistory(HistoryRequest.newBuilder()
+                                .setChannel("h")
+                                .setSince(StreamPosition.newBuilder().setEpoch("e")))
+                        .build());
+        for (int i = 0; i < 20_000; i++) {
+            byte[] f;
+            if (i % 2 == 0) {
+                f = valid.clone();
+                for (int flips = 1 + random.nextInt(3); flips > 0; flips--) {
+                    f[random.nextInt(f.length)] = (byte) random.nextInt(256);
+                }
+            } else {
+                f = new byte[1 + random.nextInt(64)];
+                random.nextBytes(f);
+            }
+            try {
+                CODEC.decode(f);
+            } catch (ProtocolException expected) {
+                // the only way a frame may fail
+            }
+        }
+    }
 }

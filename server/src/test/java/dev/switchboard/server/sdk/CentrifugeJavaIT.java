@@ -126,22 +126,43 @@ class CentrifugeJavaIT {
         return new Client(TestServers.wsUrl(server), opts, events);
     }
 
+    /** A connected client with one subscription, subscribed. */
+    private static final class Session implements AutoCloseable {
+        final Events events = new Events();
+        final SubEvents subEvents = new SubEvents();
+        final Client client;
+        final Subscription sub;
+        final ConnectedEvent connected;
+        final SubscribedEvent subscribed;
+
+        Session(String user, String channel) throws Exception {
+            client = client(user, events);
+            sub = client.newSubscription(channel, subEvents);
+            sub.subscribe();
+            client.connect();
+            connected = await(events.connected);
+            subscribed = take(subEvents.subscribed, "subscribed");
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            client.close(1000);
+        }
+    }
+
     private static String data(PublicationEvent e) {
         return new String(e.getData(), UTF_8);
     }
 
     @Test
     void connectSubscribeReceiveHistoryPresenceRpcAndPublish() throws Exception {
-        Events events = new Events();
-        Client client = client("java-user", events);
-        SubEvents subEvents = new SubEvents();
-        Subscription sub = client.newSubscription("java-news", subEvents);
-        try {
-            sub.subscribe();
-            client.connect();
-            ConnectedEvent connected = await(events.connected);
+        try (Session session = new Session("java-user", "java-news")) {
+            Client client = session.client;
+            Subscription sub = session.sub;
+            SubEvents subEvents = session.subEvents;
+            ConnectedEvent connected = session.connected;
             assertThat(connected.getClient()).isNotEmpty();
-            SubscribedEvent subscribed = take(subEvents.subscribed, "subscribed");
+            SubscribedEvent subscribed = session.subscribed;
             assertThat(subscribed.getRecoverable()).isTrue();
             // StreamPosition's getters are package-private in 0.4.1: compare with history below.
             assertThat(subscribed.getStreamPosition()).isNotNull();
@@ -190,22 +211,15 @@ class CentrifugeJavaIT {
             assertThat(failure).as("rpc without a handler fails").isNotNull();
             assertThat(failure).isInstanceOf(ReplyError.class);
             assertThat(((ReplyError) failure).getCode()).isEqualTo(108);
-        } finally {
-            client.close(1000);
         }
     }
 
     @Test
     void afterAReconnectTheSubscriptionRecoversExactlyWhatItMissed() throws Exception {
-        Events events = new Events();
-        Client client = client("java-recover", events);
-        SubEvents subEvents = new SubEvents();
-        Subscription sub = client.newSubscription("java-recovery", subEvents);
-        try {
-            sub.subscribe();
-            client.connect();
-            await(events.connected);
-            take(subEvents.subscribed, "first subscribe");
+        try (Session session = new Session("java-recover", "java-recovery")) {
+            Client client = session.client;
+            Events events = session.events;
+            SubEvents subEvents = session.subEvents;
             server.node()
                     .publish("java-recovery", "{\"seen\":1}".getBytes(UTF_8))
                     .join();
@@ -228,8 +242,6 @@ class CentrifugeJavaIT {
             }
             assertThat(recovered).containsExactly("{\"missed\":1}", "{\"missed\":2}", "{\"missed\":3}");
             assertThat(subEvents.publications.poll(300, TimeUnit.MILLISECONDS)).isNull();
-        } finally {
-            client.close(1000);
         }
     }
 
