@@ -316,6 +316,29 @@ class CentrifugeJavaIT {
         }
     }
 
+    @Test
+    void serverPingsAreEmptyRepliesTheSdkAnswersWithEmptyCommands() throws Exception {
+        // A node that pings every second and cuts a client that has not answered within 500 ms.
+        SwitchboardServer pinging = TestServers.start(
+                "client:\n  ping_interval: 1s\n  pong_timeout: 500ms\n",
+                b -> b.rpc("echo", req -> CompletableFuture.completedFuture(req.data())));
+        Events events = new Events();
+        Options opts = tokenOptions("java-ping");
+        Client client = new Client("ws://127.0.0.1:" + pinging.port() + "/connection/websocket", opts, events);
+        try {
+            client.connect();
+            await(events.connected);
+            Thread.sleep(3_500);
+            assertThat(events.disconnected).as("no 3012 after three pings").isEmpty();
+            CompletableFuture<RPCResult> rpc = new CompletableFuture<>();
+            client.rpc("echo", "1".getBytes(UTF_8), into(rpc));
+            assertThat(new String(await(rpc).getData(), UTF_8)).isEqualTo("1");
+        } finally {
+            client.close(1000);
+            pinging.close();
+        }
+    }
+
     private static Options tokenOptions(String user) {
         Options opts = new Options();
         opts.setToken(TestServers.token(user));
