@@ -1,22 +1,26 @@
 package dev.switchboard.server.sdk;
 
+import static dev.switchboard.server.sdk.Sdk.WAIT_SECONDS;
+import static dev.switchboard.server.sdk.Sdk.await;
+import static dev.switchboard.server.sdk.Sdk.data;
+import static dev.switchboard.server.sdk.Sdk.into;
+import static dev.switchboard.server.sdk.Sdk.options;
+import static dev.switchboard.server.sdk.Sdk.take;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.switchboard.core.protocol.ProtocolCodec;
 import dev.switchboard.core.rpc.InvokeTarget;
+import dev.switchboard.server.sdk.Sdk.Events;
+import dev.switchboard.server.sdk.Sdk.Session;
+import dev.switchboard.server.sdk.Sdk.SubEvents;
 import dev.switchboard.server.testing.TestServers;
 import dev.switchboard.transport.SwitchboardServer;
 import io.github.centrifugal.centrifuge.Client;
 import io.github.centrifugal.centrifuge.ConnectedEvent;
 import io.github.centrifugal.centrifuge.ConnectionTokenEvent;
 import io.github.centrifugal.centrifuge.ConnectionTokenGetter;
-import io.github.centrifugal.centrifuge.DisconnectedEvent;
-import io.github.centrifugal.centrifuge.EventListener;
 import io.github.centrifugal.centrifuge.HistoryOptions;
 import io.github.centrifugal.centrifuge.HistoryResult;
-import io.github.centrifugal.centrifuge.MessageEvent;
 import io.github.centrifugal.centrifuge.Options;
 import io.github.centrifugal.centrifuge.PresenceResult;
 import io.github.centrifugal.centrifuge.PresenceStatsResult;
@@ -24,17 +28,13 @@ import io.github.centrifugal.centrifuge.PublicationEvent;
 import io.github.centrifugal.centrifuge.PublishResult;
 import io.github.centrifugal.centrifuge.RPCResult;
 import io.github.centrifugal.centrifuge.ReplyError;
-import io.github.centrifugal.centrifuge.ResultCallback;
 import io.github.centrifugal.centrifuge.SubscribedEvent;
 import io.github.centrifugal.centrifuge.Subscription;
-import io.github.centrifugal.centrifuge.SubscriptionEventListener;
 import io.github.centrifugal.centrifuge.TokenCallback;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,8 +46,6 @@ import org.junit.jupiter.api.Test;
  * encoding end to end, with a client nobody on this team wrote.
  */
 class CentrifugeJavaIT {
-
-    private static final long WAIT_SECONDS = 10;
 
     private static SwitchboardServer server;
 
@@ -61,102 +59,9 @@ class CentrifugeJavaIT {
         server.close();
     }
 
-    /** Events of one client, in arrival order. */
-    private static final class Events extends EventListener {
-        final CompletableFuture<ConnectedEvent> connected = new CompletableFuture<>();
-        final BlockingQueue<DisconnectedEvent> disconnected = new LinkedBlockingQueue<>();
-        final BlockingQueue<MessageEvent> messages = new LinkedBlockingQueue<>();
-        volatile Client replyWith;
-
-        @Override
-        public void onConnected(Client client, ConnectedEvent event) {
-            connected.complete(event);
-        }
-
-        @Override
-        public void onDisconnected(Client client, DisconnectedEvent event) {
-            disconnected.add(event);
-        }
-
-        @Override
-        public void onMessage(Client client, MessageEvent event) {
-            messages.add(event);
-        }
-    }
-
-    /** Events of one subscription. */
-    private static final class SubEvents extends SubscriptionEventListener {
-        final BlockingQueue<SubscribedEvent> subscribed = new LinkedBlockingQueue<>();
-        final BlockingQueue<PublicationEvent> publications = new LinkedBlockingQueue<>();
-
-        @Override
-        public void onSubscribed(Subscription sub, SubscribedEvent event) {
-            subscribed.add(event);
-        }
-
-        @Override
-        public void onPublication(Subscription sub, PublicationEvent event) {
-            publications.add(event);
-        }
-    }
-
-    private static <T> T take(BlockingQueue<T> q, String what) throws InterruptedException {
-        T v = q.poll(WAIT_SECONDS, TimeUnit.SECONDS);
-        assertThat(v).as(what).isNotNull();
-        return v;
-    }
-
-    private static <T> ResultCallback<T> into(CompletableFuture<T> f) {
-        return (err, result) -> {
-            if (err != null) {
-                f.completeExceptionally(err);
-            } else {
-                f.complete(result);
-            }
-        };
-    }
-
-    private static <T> T await(CompletableFuture<T> f) throws Exception {
-        return f.get(WAIT_SECONDS, TimeUnit.SECONDS);
-    }
-
-    private static Client client(String user, Events events) {
-        Options opts = new Options();
-        opts.setToken(TestServers.token(user));
-        return new Client(TestServers.wsUrl(server), opts, events);
-    }
-
-    /** A connected client with one subscription, subscribed. */
-    private static final class Session implements AutoCloseable {
-        final Events events = new Events();
-        final SubEvents subEvents = new SubEvents();
-        final Client client;
-        final Subscription sub;
-        final ConnectedEvent connected;
-        final SubscribedEvent subscribed;
-
-        Session(String user, String channel) throws Exception {
-            client = client(user, events);
-            sub = client.newSubscription(channel, subEvents);
-            sub.subscribe();
-            client.connect();
-            connected = await(events.connected);
-            subscribed = take(subEvents.subscribed, "subscribed");
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            client.close(1000);
-        }
-    }
-
-    private static String data(PublicationEvent e) {
-        return new String(e.getData(), UTF_8);
-    }
-
     @Test
     void connectSubscribeReceiveHistoryPresenceRpcAndPublish() throws Exception {
-        try (Session session = new Session("java-user", "java-news")) {
+        try (Session session = new Session(TestServers.wsUrl(server), "java-user", "java-news")) {
             Client client = session.client;
             Subscription sub = session.sub;
             SubEvents subEvents = session.subEvents;
@@ -216,7 +121,7 @@ class CentrifugeJavaIT {
 
     @Test
     void afterAReconnectTheSubscriptionRecoversExactlyWhatItMissed() throws Exception {
-        try (Session session = new Session("java-recover", "java-recovery")) {
+        try (Session session = new Session(TestServers.wsUrl(server), "java-recover", "java-recovery")) {
             Client client = session.client;
             Events events = session.events;
             SubEvents subEvents = session.subEvents;
@@ -247,30 +152,8 @@ class CentrifugeJavaIT {
 
     @Test
     void anInvocationIsAnsweredByTheSdksOwnMessageHandlerAndSend() throws Exception {
-        Events events = new Events();
-        Client client = new Client(TestServers.wsUrl(server), tokenOptions("java-agent"), new EventListener() {
-            @Override
-            public void onConnected(Client c, ConnectedEvent event) {
-                events.connected.complete(event);
-            }
-
-            @Override
-            public void onMessage(Client c, MessageEvent event) {
-                // The app code an invocation needs with a stock SDK: read sb_invoke, send sb_result.
-                try {
-                    JsonNode call =
-                            ProtocolCodec.mapper().readTree(event.getData()).get("sb_invoke");
-                    int sum = 0;
-                    for (JsonNode n : call.get("data")) {
-                        sum += n.asInt();
-                    }
-                    String answer = "{\"sb_result\":{\"id\":\"" + call.get("id").asText() + "\",\"data\":" + sum + "}}";
-                    c.send(answer.getBytes(UTF_8), err -> {});
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }
-        });
+        Events events = new Events(true);
+        Client client = new Client(TestServers.wsUrl(server), options("java-agent"), events);
         try {
             client.connect();
             String clientId = await(events.connected).getClient();
@@ -323,7 +206,7 @@ class CentrifugeJavaIT {
                 "client:\n  ping_interval: 1s\n  pong_timeout: 500ms\n",
                 b -> b.rpc("echo", req -> CompletableFuture.completedFuture(req.data())));
         Events events = new Events();
-        Options opts = tokenOptions("java-ping");
+        Options opts = options("java-ping");
         Client client = new Client("ws://127.0.0.1:" + pinging.port() + "/connection/websocket", opts, events);
         try {
             client.connect();
@@ -337,11 +220,5 @@ class CentrifugeJavaIT {
             client.close(1000);
             pinging.close();
         }
-    }
-
-    private static Options tokenOptions(String user) {
-        Options opts = new Options();
-        opts.setToken(TestServers.token(user));
-        return opts;
     }
 }
