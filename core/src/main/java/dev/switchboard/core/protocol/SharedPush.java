@@ -13,9 +13,8 @@ import java.util.function.Supplier;
  *
  * <pre>{@code
  * SharedPush push = SharedPush.publication(channel, publication);
- * for (Client c : subscribers) {
- *     c.transport().write(push.bytes(c.format()));
- * }
+ * byte[] json = push.bytes(ProtocolFormat.JSON);          // built with the push
+ * byte[] protobuf = push.bytes(ProtocolFormat.PROTOBUF);  // built now, the same array from then on
  * }</pre>
  */
 public final class SharedPush {
