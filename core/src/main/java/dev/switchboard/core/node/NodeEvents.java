@@ -9,9 +9,9 @@ import dev.switchboard.core.protocol.SharedPush;
 import java.util.Set;
 
 /**
- * What the engine delivers, handed to this node's clients. A publication is encoded once per
- * encoding (JSON at once, protobuf when the first protobuf subscriber takes it) and the same bytes
- * go to every local subscriber of that encoding.
+ * What the engine delivers, handed to this node's clients. A publication is encoded at most once
+ * per encoding (JSON, protobuf), when the first subscriber of that encoding takes it, and the same
+ * bytes go to every local subscriber of that encoding.
  */
 final class NodeEvents implements BrokerEventHandler {
 

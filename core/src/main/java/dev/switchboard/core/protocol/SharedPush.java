@@ -5,60 +5,65 @@ import java.util.function.Supplier;
 
 /**
  * A push sent to many connections (a publication, a join or leave), encoded at most once per
- * {@link ProtocolFormat}: the JSON bytes are built at once, the protobuf ones on the first
- * protobuf subscriber's delivery and then shared by every other, so a node with no protobuf
- * subscriber never pays for them.
+ * {@link ProtocolFormat}, on the first delivery to a connection of that format, and then shared
+ * by every other: a node whose subscribers all speak one encoding never builds the other.
  *
  * <p>Thread-safe. The arrays returned are shared and must not be modified.
  *
  * <pre>{@code
  * SharedPush push = SharedPush.publication(channel, publication);
- * byte[] json = push.bytes(ProtocolFormat.JSON);          // built with the push
- * byte[] protobuf = push.bytes(ProtocolFormat.PROTOBUF);  // built now, the same array from then on
+ * byte[] json = push.bytes(ProtocolFormat.JSON);          // built now, the same array from then on
+ * byte[] protobuf = push.bytes(ProtocolFormat.PROTOBUF);  // likewise, straight from the publication
  * }</pre>
  */
 public final class SharedPush {
 
-    private final byte[] json;
-    private final Supplier<byte[]> protobufEncoder;
-    private volatile byte[] protobuf;
+    private final Once json;
+    private final Once protobuf;
 
-    private SharedPush(byte[] json, Supplier<byte[]> protobufEncoder) {
+    private SharedPush(Once json, Once protobuf) {
         this.json = json;
-        this.protobufEncoder = protobufEncoder;
+        this.protobuf = protobuf;
     }
 
-    /** The {@code pub} push of a publication; protobuf is encoded straight from the record. */
+    /** The {@code pub} push of a publication; each encoding is built straight from the record. */
     public static SharedPush publication(String channel, Publication pub) {
         return new SharedPush(
-                ProtocolCodec.publicationPush(channel, pub), () -> ProtobufReplies.publicationPush(channel, pub));
+                new Once(() -> ProtocolCodec.publicationPush(channel, pub)),
+                new Once(() -> ProtobufReplies.publicationPush(channel, pub)));
     }
 
-    /** Any push built as JSON by {@link ProtocolCodec}; protobuf is converted from it. */
+    /** Any push already built as JSON by {@link ProtocolCodec}; protobuf is converted from it. */
     public static SharedPush ofJson(byte[] json) {
-        return new SharedPush(json, () -> ProtobufCodec.INSTANCE.encode(json));
+        return new SharedPush(new Once(() -> json), new Once(() -> ProtobufCodec.INSTANCE.encode(json)));
     }
 
-    /** The push in one encoding, built on first use for protobuf. */
+    /** The push in one encoding, built on its first use. */
     public byte[] bytes(ProtocolFormat format) {
-        if (format == ProtocolFormat.JSON) {
-            return json;
+        return (format == ProtocolFormat.JSON ? json : protobuf).get();
+    }
+
+    /** An encoding built by the first caller; later ones (on any thread) get the same array. */
+    private static final class Once {
+        private final Supplier<byte[]> encoder;
+        private volatile byte[] bytes;
+
+        Once(Supplier<byte[]> encoder) {
+            this.encoder = encoder;
         }
-        byte[] p = protobuf;
-        if (p == null) {
-            synchronized (this) {
-                p = protobuf;
-                if (p == null) {
-                    p = protobufEncoder.get();
-                    protobuf = p;
+
+        byte[] get() {
+            byte[] b = bytes;
+            if (b == null) {
+                synchronized (this) {
+                    b = bytes;
+                    if (b == null) {
+                        b = encoder.get();
+                        bytes = b;
+                    }
                 }
             }
+            return b;
         }
-        return p;
-    }
-
-    /** The JSON encoding. */
-    public byte[] json() {
-        return json;
     }
 }
