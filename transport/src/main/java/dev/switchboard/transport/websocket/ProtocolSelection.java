@@ -4,7 +4,9 @@ import dev.switchboard.core.protocol.ProtocolFormat;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Which encoding a WebSocket upgrade asks for, the ways the stock SDKs ask:
@@ -41,6 +43,9 @@ record ProtocolSelection(ProtocolFormat format, String subprotocol) {
     /** The older name of {@link #QUERY_PARAMETER}. */
     static final String LEGACY_QUERY_PARAMETER = "format";
 
+    /** Query parameters decoded at most; SDKs send one or two. */
+    private static final int MAX_QUERY_PARAMETERS = 32;
+
     /** Longest {@code Sec-WebSocket-Protocol} value looked at; the header decoder bounds it anyway. */
     private static final int MAX_HEADER_CHARS = 1024;
 
@@ -60,9 +65,14 @@ record ProtocolSelection(ProtocolFormat format, String subprotocol) {
                 }
             }
         }
-        QueryStringDecoder query = new QueryStringDecoder(req.uri());
-        if (isProtobuf(query.parameters().get(QUERY_PARAMETER))
-                || isProtobuf(query.parameters().get(LEGACY_QUERY_PARAMETER))) {
+        Map<String, List<String>> params;
+        try {
+            params = new QueryStringDecoder(req.uri(), StandardCharsets.UTF_8, true, MAX_QUERY_PARAMETERS).parameters();
+        } catch (IllegalArgumentException e) {
+            // A malformed escape (%zz): the query asks for nothing we can read, so the default.
+            return new ProtocolSelection(ProtocolFormat.JSON, null);
+        }
+        if (isProtobuf(params.get(QUERY_PARAMETER)) || isProtobuf(params.get(LEGACY_QUERY_PARAMETER))) {
             return new ProtocolSelection(ProtocolFormat.PROTOBUF, null);
         }
         return new ProtocolSelection(ProtocolFormat.JSON, null);

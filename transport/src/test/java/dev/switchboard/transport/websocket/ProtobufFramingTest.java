@@ -45,6 +45,9 @@ class ProtobufFramingTest {
                 .isEqualTo(new ProtocolSelection(ProtocolFormat.JSON, null));
         assertThat(select("/connection/websocket", "chat")).isEqualTo(new ProtocolSelection(ProtocolFormat.JSON, null));
         assertThat(select("/connection/websocket")).isEqualTo(new ProtocolSelection(ProtocolFormat.JSON, null));
+        // A malformed escape in the query is no selection, never an exception on the event loop.
+        assertThat(select("/connection/websocket?cf_protocol=%zz&x=%"))
+                .isEqualTo(new ProtocolSelection(ProtocolFormat.JSON, null));
     }
 
     @Test
