@@ -162,9 +162,12 @@ export function harness(t) {
   });
 
   const h = {
-    /** A real centrifuge-js client over `ws`, not connected yet (`url`: another node). */
-    client({ url = config.wsUrl, ...options } = {}) {
-      const client = new Centrifuge(url, {
+    /**
+     * A real centrifuge-js client over `ws`, not connected yet (`url`: another node; `centrifuge`:
+     * another build of the class, e.g. the protobuf one from `centrifuge/build/protobuf`).
+     */
+    client({ url = config.wsUrl, centrifuge: CentrifugeClass = Centrifuge, ...options } = {}) {
+      const client = new CentrifugeClass(url, {
         websocket: WebSocket,
         minReconnectDelay: 50,
         maxReconnectDelay: 500,

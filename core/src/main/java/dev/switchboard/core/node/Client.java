@@ -1,11 +1,13 @@
 package dev.switchboard.core.node;
 
 import dev.switchboard.core.engine.ClientInfo;
+import dev.switchboard.core.protocol.ClientCodec;
 import dev.switchboard.core.protocol.Command;
 import dev.switchboard.core.protocol.Disconnect;
 import dev.switchboard.core.protocol.ProtocolCodec;
 import dev.switchboard.core.protocol.ProtocolError;
 import dev.switchboard.core.protocol.ProtocolException;
+import dev.switchboard.core.protocol.SharedPush;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -38,6 +40,9 @@ public final class Client {
 
     final Node node;
     final Transport transport;
+    /** The connection's encoding (JSON or protobuf), fixed by its transport when it opened. */
+    private final ClientCodec codec;
+
     private final String id;
     /** Emulated headers and meta: what the connection carries for later hooks, set by Connector. */
     final BackendContext backend = new BackendContext();
@@ -65,6 +70,7 @@ public final class Client {
     Client(Node node, Transport transport, String id, long nowMillis) {
         this.node = node;
         this.transport = transport;
+        this.codec = ClientCodec.of(transport.format());
         this.id = id;
         this.info = new ClientInfo(id, "", null, null);
         this.connectDeadline = nowMillis + node.options().connectTimeout().toMillis();
@@ -132,7 +138,8 @@ public final class Client {
     // ---- inbound ----
 
     /**
-     * Handles one inbound text frame: one or more newline-separated commands.
+     * Handles one inbound frame of the connection's encoding: one or more newline-separated JSON
+     * commands, or varint length-delimited protobuf ones.
      * Bad input closes this connection with a protocol disconnect code; nothing is thrown.
      */
     public void handleFrame(byte[] frame) {
@@ -141,7 +148,7 @@ public final class Client {
         }
         List<Command> cmds;
         try {
-            cmds = ProtocolCodec.decode(frame);
+            cmds = codec.decode(frame);
         } catch (ProtocolException e) {
             log.debug("client {}: bad frame: {}", id, e.getMessage());
             close(Disconnect.BAD_REQUEST);
@@ -373,14 +380,33 @@ public final class Client {
 
     // ---- outbound ----
 
+    /** Writes a reply or push built as JSON by {@code ProtocolCodec}, in the connection's encoding. */
     void write(byte[] message) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        byte[] encoded;
+        try {
+            encoded = codec.encode(message);
+        } catch (RuntimeException e) {
+            // A reply the node built that the schema cannot carry is our bug: end this client, loudly.
+            log.error("client {}: cannot encode a message as {}", id, codec.format(), e);
+            close(Disconnect.SERVER_ERROR);
+            return;
+        }
+        transport.write(encoded);
+    }
+
+    /** Writes a message already in the connection's encoding (a buffered shared push). */
+    void writeEncoded(byte[] message) {
         if (state != State.CLOSED) {
             transport.write(message);
         }
     }
 
     /** Delivers a publication push to this client, honouring its subscription's state. */
-    void deliverPublication(String channel, long offset, byte[] push) {
+    void deliverPublication(String channel, long offset, SharedPush shared) {
+        byte[] push = shared.bytes(codec.format());
         synchronized (this) {
             ClientSubscription sub = subs.get(channel);
             if (sub == null) {
@@ -393,16 +419,16 @@ public final class Client {
             if (!subscriptions.accept(sub, offset)) {
                 return;
             }
-            write(push);
+            writeEncoded(push);
         }
     }
 
     /** Delivers a join or leave push to this client if its subscription asked for them. */
-    void deliverJoinLeave(String channel, byte[] push) {
+    void deliverJoinLeave(String channel, SharedPush push) {
         synchronized (this) {
             ClientSubscription sub = subs.get(channel);
             if (sub != null && !sub.subscribing && (sub.joinLeave || sub.options.forcePushJoinLeave())) {
-                write(push);
+                writeEncoded(push.bytes(codec.format()));
             }
         }
     }

@@ -14,6 +14,7 @@ import java.util.List;
  */
 final class ClientSubscription {
 
+    /** A publication that came while subscribing, already in the connection's encoding. */
     record Buffered(long offset, byte[] push) {}
 
     final String channel;

@@ -5,11 +5,13 @@ import dev.switchboard.core.engine.ClientInfo;
 import dev.switchboard.core.engine.Publication;
 import dev.switchboard.core.engine.StreamPosition;
 import dev.switchboard.core.protocol.ProtocolCodec;
+import dev.switchboard.core.protocol.SharedPush;
 import java.util.Set;
 
 /**
- * What the engine delivers, handed to this node's clients. A publication is encoded once and the
- * same bytes go to every local subscriber.
+ * What the engine delivers, handed to this node's clients. A publication is encoded at most once
+ * per encoding (JSON, protobuf), when the first subscriber of that encoding takes it, and the same
+ * bytes go to every local subscriber of that encoding.
  */
 final class NodeEvents implements BrokerEventHandler {
 
@@ -25,7 +27,7 @@ final class NodeEvents implements BrokerEventHandler {
         if (subs.isEmpty()) {
             return;
         }
-        byte[] push = ProtocolCodec.publicationPush(channel, publication);
+        SharedPush push = SharedPush.publication(channel, publication);
         for (Client c : subs) {
             c.deliverPublication(channel, publication.offset(), push);
         }
@@ -36,7 +38,7 @@ final class NodeEvents implements BrokerEventHandler {
     public void handleJoin(String channel, ClientInfo info) {
         Set<Client> subs = node.hub().subscribers(channel);
         if (!subs.isEmpty()) {
-            byte[] push = ProtocolCodec.joinPush(channel, info);
+            SharedPush push = SharedPush.ofJson(ProtocolCodec.joinPush(channel, info));
             subs.forEach(c -> c.deliverJoinLeave(channel, push));
         }
     }
@@ -45,7 +47,7 @@ final class NodeEvents implements BrokerEventHandler {
     public void handleLeave(String channel, ClientInfo info) {
         Set<Client> subs = node.hub().subscribers(channel);
         if (!subs.isEmpty()) {
-            byte[] push = ProtocolCodec.leavePush(channel, info);
+            SharedPush push = SharedPush.ofJson(ProtocolCodec.leavePush(channel, info));
             subs.forEach(c -> c.deliverJoinLeave(channel, push));
         }
     }

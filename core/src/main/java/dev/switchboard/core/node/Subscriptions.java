@@ -160,7 +160,7 @@ final class Subscriptions {
                 sub.buffer = List.of();
                 for (ClientSubscription.Buffered b : buffered) {
                     if (accept(sub, b.offset())) {
-                        client.write(b.push());
+                        client.writeEncoded(b.push());
                     }
                 }
                 if (sub.options.joinLeave()) {

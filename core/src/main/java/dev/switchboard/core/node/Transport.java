@@ -1,6 +1,7 @@
 package dev.switchboard.core.node;
 
 import dev.switchboard.core.protocol.Disconnect;
+import dev.switchboard.core.protocol.ProtocolFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -31,6 +32,15 @@ public interface Transport {
      */
     default Map<String, List<String>> headers() {
         return Map.of();
+    }
+
+    /**
+     * The encoding the connection speaks, fixed when it opened: the client's session decodes
+     * frames and encodes messages for it, and {@link #write} receives one message in it (the
+     * transport frames it). JSON by default.
+     */
+    default ProtocolFormat format() {
+        return ProtocolFormat.JSON;
     }
 
     /** Flushes what is queued, sends the disconnect code and closes. Idempotent. */

@@ -169,7 +169,7 @@ public final class ProtocolCodec {
         return new Command(id, method, params);
     }
 
-    private static JsonNode unknownMarker() {
+    static JsonNode unknownMarker() {
         ObjectNode n = MAPPER.createObjectNode();
         n.put("unknown", true);
         return n;

@@ -9,8 +9,6 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -39,71 +37,27 @@ class ProtocolFuzzIT {
         return p == null || p.isBlank() ? new SecureRandom().nextLong() : Long.parseLong(p.trim());
     }
 
-    /** A WebSocket connection the fuzzer drives, with a reader collecting reply ids and the close code. */
-    private static final class Conn implements AutoCloseable {
-        final RawWebSocket ws;
-        final Set<Long> replies = ConcurrentHashMap.newKeySet();
-        volatile int closeCode = RawWebSocket.STILL_OPEN;
-        final Thread reader;
-
+    /** A JSON connection: reply ids are read from each line of a text frame. */
+    private static final class Conn extends FuzzConnection {
         Conn(HostileNode node) throws IOException {
-            ws = RawWebSocket.open(node.port());
-            reader = new Thread(this::read, "fuzz-reader");
-            reader.setDaemon(true);
-            reader.start();
-        }
-
-        private void read() {
-            try {
-                while (true) {
-                    RawWebSocket.Frame f = ws.readFrame(Duration.ofMinutes(5));
-                    if (f == null) {
-                        closeCode = RawWebSocket.NO_CLOSE_FRAME;
-                        return;
-                    }
-                    if (f.opcode() == RawWebSocket.CLOSE) {
-                        closeCode = f.closeCode();
-                        return;
-                    }
-                    if (f.opcode() == RawWebSocket.TEXT) {
-                        for (String line : f.text().split("\n")) {
-                            try {
-                                JsonNode n = ProtocolCodec.mapper().readTree(line);
-                                if (n.path("id").canConvertToLong()) {
-                                    replies.add(n.path("id").asLong());
-                                }
-                            } catch (IOException ignored) {
-                                // not ours to judge here
-                            }
-                        }
-                    }
-                }
-            } catch (IOException e) {
-                if (closeCode == RawWebSocket.STILL_OPEN) {
-                    closeCode = ws.socket().isClosed() ? 1000 : RawWebSocket.NO_CLOSE_FRAME;
-                }
-            }
-        }
-
-        boolean open() {
-            return closeCode == RawWebSocket.STILL_OPEN;
-        }
-
-        /** Waits for the reply to {@code id} or the close: true if either came within the wait. */
-        boolean awaitReplyOrClose(long id, Duration wait) {
-            long end = System.nanoTime() + wait.toNanos();
-            while (System.nanoTime() < end) {
-                if (replies.contains(id) || !open()) {
-                    return true;
-                }
-                HostileNode.sleep(1);
-            }
-            return replies.contains(id) || !open();
+            super(RawWebSocket.open(node.port()));
         }
 
         @Override
-        public void close() {
-            ws.close();
+        void onData(RawWebSocket.Frame f) {
+            if (f.opcode() != RawWebSocket.TEXT) {
+                return;
+            }
+            for (String line : f.text().split("\n")) {
+                try {
+                    JsonNode n = ProtocolCodec.mapper().readTree(line);
+                    if (n.path("id").canConvertToLong()) {
+                        replies.add(n.path("id").asLong());
+                    }
+                } catch (IOException ignored) {
+                    // not ours to judge here
+                }
+            }
         }
     }
 
@@ -188,27 +142,15 @@ class ProtocolFuzzIT {
             if (conn != null) {
                 conn.close();
             }
-            StringBuilder codes = new StringBuilder();
-            for (int i = 0; i < closes.length; i++) {
-                if (closes[i] > 0) {
-                    codes.append(' ').append(1000 + i).append('x').append(closes[i]);
-                }
-            }
             AttackWatch.report("FUZZ seed=" + SEED + " ws_cases=" + wsCases + " api_cases=" + apiCases + " connections="
-                    + connections + " close_codes=" + codes.toString().trim() + " violations=" + violations.size());
+                    + connections + " close_codes=" + FuzzConnection.closeCodes(closes) + " violations="
+                    + violations.size());
             SoftAssertions s = new SoftAssertions();
             s.assertThat(violations)
                     .as("fuzz violations (seed " + SEED + ", rerun with -Dfuzz.seed=" + SEED + ")")
                     .isEmpty();
             watch.assertUnaffected(s);
-            List<String> bad = node.log()
-                    .lines()
-                    .filter(l -> l.contains("ERROR")
-                            || l.contains("OutOfMemoryError")
-                            || l.contains("Exception in thread")
-                            || l.startsWith("\tat "))
-                    .limit(30)
-                    .toList();
+            List<String> bad = FuzzConnection.badLogLines(node);
             s.assertThat(bad)
                     .as("node log lines with ERROR, OutOfMemoryError or a stack trace (seed " + SEED + ", log "
                             + node.logPath().toAbsolutePath() + ")")

@@ -55,17 +55,26 @@ final class RawWebSocket implements AutoCloseable {
 
     /** Connects from loopback and completes the upgrade (reads only the 101 response). */
     static RawWebSocket open(int port) throws IOException {
-        return open(port, null);
+        return open(port, (InetAddress) null);
+    }
+
+    /** Connects to {@code path} (e.g. the WebSocket path with {@code ?cf_protocol=protobuf}). */
+    static RawWebSocket open(int port, String path) throws IOException {
+        return open(port, null, path);
     }
 
     /** Connects from {@code localAddress} (e.g. 127.0.0.2) and completes the upgrade. */
     static RawWebSocket open(int port, InetAddress localAddress) throws IOException {
+        return open(port, localAddress, "/connection/websocket");
+    }
+
+    private static RawWebSocket open(int port, InetAddress localAddress, String path) throws IOException {
         Socket s =
                 localAddress == null ? new Socket("127.0.0.1", port) : new Socket("127.0.0.1", port, localAddress, 0);
         s.setTcpNoDelay(true);
         RawWebSocket ws = new RawWebSocket(s);
         try {
-            ws.handshake(port);
+            ws.handshake(port, path);
         } catch (IOException | RuntimeException e) {
             s.close();
             throw e;
@@ -73,10 +82,10 @@ final class RawWebSocket implements AutoCloseable {
         return ws;
     }
 
-    private void handshake(int port) throws IOException {
+    private void handshake(int port, String path) throws IOException {
         byte[] nonce = new byte[16];
         ThreadLocalRandom.current().nextBytes(nonce);
-        String req = "GET /connection/websocket HTTP/1.1\r\n"
+        String req = "GET " + path + " HTTP/1.1\r\n"
                 + "Host: 127.0.0.1:" + port + "\r\n"
                 + "Upgrade: websocket\r\n"
                 + "Connection: Upgrade\r\n"

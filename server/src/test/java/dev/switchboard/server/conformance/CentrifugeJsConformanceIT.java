@@ -30,8 +30,9 @@ import org.junit.jupiter.api.Test;
  * <p>The node is configured as documented at the top of
  * {@code conformance/test/centrifuge-js.test.mjs}; keep both in step. The suite also holds
  * {@code conformance/test/browser-origin.test.mjs}, which drives a real Chromium against the origin
- * check when one is installed and skips itself otherwise, and
- * {@code conformance/test/proxy.test.mjs}, which runs the application's backend on the port this
+ * check when one is installed and skips itself otherwise,
+ * {@code conformance/test/centrifuge-js-protobuf.test.mjs}, which runs centrifuge-js's protobuf
+ * build against the same node, and {@code conformance/test/proxy.test.mjs}, which runs the application's backend on the port this
  * test chooses ({@code SWITCHBOARD_PROXY_BACKEND_PORT}) for a second node whose proxies point there
  * ({@code SWITCHBOARD_PROXY_WS_URL}; see {@link #startProxyNode}).
  */

@@ -3,6 +3,7 @@ package dev.switchboard.transport.websocket;
 import dev.switchboard.core.node.Client;
 import dev.switchboard.core.node.Node;
 import dev.switchboard.core.protocol.Disconnect;
+import dev.switchboard.core.protocol.ProtocolFormat;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
@@ -19,12 +20,14 @@ import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Feeds a WebSocket connection's text frames to its {@link Client} session and reports the
- * connection's end. Knows frames, never channels.
+ * Feeds a WebSocket connection's data frames to its {@link Client} session and reports the
+ * connection's end. Knows frames, never channels. A JSON connection takes text frames, a
+ * protobuf one binary frames; the other kind closes it with 3506.
  */
 final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
 
@@ -36,20 +39,28 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
     private Client client;
 
     private final Map<String, List<String>> headers;
+    private final ProtocolFormat format;
+
+    /**
+     * Whether a frame of the wrong kind was logged at info yet: the first tells an operator why
+     * clients get 3506 (an SDK and a node disagreeing on the encoding), the rest are debug.
+     */
+    private static final AtomicBoolean wrongFrameLogged = new AtomicBoolean();
 
     WebSocketFrameHandler(Node node, long maxQueuedBytes) {
-        this(node, maxQueuedBytes, Map.of());
+        this(node, maxQueuedBytes, Map.of(), ProtocolFormat.JSON);
     }
 
-    WebSocketFrameHandler(Node node, long maxQueuedBytes, Map<String, List<String>> headers) {
+    WebSocketFrameHandler(Node node, long maxQueuedBytes, Map<String, List<String>> headers, ProtocolFormat format) {
         this.node = node;
         this.maxQueuedBytes = maxQueuedBytes;
         this.headers = headers;
+        this.format = format;
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
-        transport = new WebSocketTransport(ctx.channel(), maxQueuedBytes, headers);
+        transport = new WebSocketTransport(ctx.channel(), maxQueuedBytes, headers, format);
         client = node.newClient(transport);
     }
 
@@ -59,11 +70,15 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
             // Lingering after our Close frame: what the peer still sends is read only to be dropped.
             return;
         }
-        if (frame instanceof TextWebSocketFrame text) {
-            ByteBuf content = text.content();
+        if (frame instanceof TextWebSocketFrame || frame instanceof BinaryWebSocketFrame) {
+            boolean binary = frame instanceof BinaryWebSocketFrame;
+            if (binary != (format == ProtocolFormat.PROTOBUF)) {
+                wrongFrame(binary);
+                client.close(Disconnect.INAPPROPRIATE_PROTOCOL);
+                return;
+            }
+            ByteBuf content = frame.content();
             client.handleFrame(ByteBufUtil.getBytes(content));
-        } else if (frame instanceof BinaryWebSocketFrame) {
-            client.close(Disconnect.INAPPROPRIATE_PROTOCOL);
         } else if (frame instanceof PingWebSocketFrame) {
             // Pings are rate-limited like commands and their pongs count against the queue bound.
             if (client.acceptControlFrame()) {
@@ -71,6 +86,18 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
             }
         } else if (frame instanceof CloseWebSocketFrame close) {
             transport.peerClosed(close);
+        }
+    }
+
+    private void wrongFrame(boolean binary) {
+        String what = binary
+                ? "a binary frame on a JSON connection (a protobuf client must offer the centrifuge-protobuf"
+                        + " subprotocol or connect with ?cf_protocol=protobuf)"
+                : "a text frame on a protobuf connection";
+        if (wrongFrameLogged.compareAndSet(false, true)) {
+            log.info("closing a client with 3506 (inappropriate protocol): {}. Later ones are logged at debug", what);
+        } else {
+            log.debug("closing a client with 3506 (inappropriate protocol): {}", what);
         }
     }
 

@@ -2,9 +2,11 @@ package dev.switchboard.transport.websocket;
 
 import dev.switchboard.core.node.Transport;
 import dev.switchboard.core.protocol.Disconnect;
+import dev.switchboard.core.protocol.ProtocolFormat;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
@@ -21,8 +23,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * The node's view of one WebSocket connection.
  *
  * <p>Writes from any thread go into a lock-free queue; one task on the channel's event loop
- * drains it, joining queued messages with newlines into as few frames as possible and flushing
- * once. Messages are wrapped, not copied, so one encoded publication is shared by every
+ * drains it, joining queued messages into as few frames as possible and flushing once: JSON
+ * messages with newlines into text frames, protobuf ones each behind its varint length into binary
+ * frames. Messages are wrapped, not copied, so one encoded publication is shared by every
  * connection. Bytes queued or in Netty's outbound buffer are counted; past the limit the client
  * is too slow and is disconnected with 3008 instead of growing memory.
  */
@@ -40,6 +43,9 @@ final class WebSocketTransport implements Transport {
 
     private static final byte[] NEWLINE = {'\n'};
 
+    /** Most bytes put between or before messages: a newline (JSON) or a varint length (protobuf). */
+    private static final int MAX_SEPARATOR_BYTES = 5;
+
     private final Channel channel;
     private final long maxQueuedBytes;
     private final Queue<byte[]> queue = new ConcurrentLinkedQueue<>();
@@ -51,16 +57,26 @@ final class WebSocketTransport implements Transport {
 
     private volatile Disconnect closedWith;
     private final Map<String, List<String>> headers;
+    private final ProtocolFormat format;
 
     WebSocketTransport(Channel channel, long maxQueuedBytes) {
-        this(channel, maxQueuedBytes, Map.of());
+        this(channel, maxQueuedBytes, Map.of(), ProtocolFormat.JSON);
     }
 
-    /** @param headers upgrade-request headers kept for the connect decision (lower-case names) */
-    WebSocketTransport(Channel channel, long maxQueuedBytes, Map<String, List<String>> headers) {
+    /**
+     * @param headers upgrade-request headers kept for the connect decision (lower-case names)
+     * @param format the encoding the upgrade selected
+     */
+    WebSocketTransport(Channel channel, long maxQueuedBytes, Map<String, List<String>> headers, ProtocolFormat format) {
         this.channel = channel;
         this.maxQueuedBytes = maxQueuedBytes;
         this.headers = headers;
+        this.format = format;
+    }
+
+    @Override
+    public ProtocolFormat format() {
+        return format;
     }
 
     @Override
@@ -109,14 +125,14 @@ final class WebSocketTransport implements Transport {
         int batchBytes = 0;
         byte[] m;
         while ((m = queue.poll()) != null) {
-            if (!batch.isEmpty() && batchBytes + m.length + 1 > MAX_BATCH_BYTES) {
+            if (!batch.isEmpty() && batchBytes + m.length + MAX_SEPARATOR_BYTES > MAX_BATCH_BYTES) {
                 writeBatch(batch, batchBytes);
                 wrote = true;
                 batch = new ArrayList<>();
                 batchBytes = 0;
             }
             batch.add(m);
-            batchBytes += m.length + (batch.size() > 1 ? 1 : 0);
+            batchBytes += m.length + MAX_SEPARATOR_BYTES;
         }
         if (!batch.isEmpty()) {
             writeBatch(batch, batchBytes);
@@ -128,6 +144,10 @@ final class WebSocketTransport implements Transport {
     }
 
     private void writeBatch(List<byte[]> batch, int bytes) {
+        if (format == ProtocolFormat.PROTOBUF) {
+            writeProtobufBatch(batch);
+            return;
+        }
         ByteBuf buf;
         long counted = 0;
         if (batch.size() == 1) {
@@ -146,6 +166,34 @@ final class WebSocketTransport implements Transport {
         }
         long release = counted;
         channel.write(new TextWebSocketFrame(buf)).addListener(f -> queuedBytes.addAndGet(-release));
+    }
+
+    /** Each message behind its length as a varint, as the protobuf SDKs read a frame. */
+    private void writeProtobufBatch(List<byte[]> batch) {
+        byte[][] parts = new byte[batch.size() * 2][];
+        long counted = 0;
+        for (int i = 0; i < batch.size(); i++) {
+            byte[] m = batch.get(i);
+            parts[i * 2] = varint(m.length);
+            parts[i * 2 + 1] = m;
+            counted += m.length;
+        }
+        long release = counted;
+        channel.write(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(parts)))
+                .addListener(f -> queuedBytes.addAndGet(-release));
+    }
+
+    /** The unsigned varint encoding of a length (protobuf's base-128, low group first). */
+    static byte[] varint(int value) {
+        byte[] out = new byte[5];
+        int n = 0;
+        int v = value;
+        while ((v & ~0x7F) != 0) {
+            out[n++] = (byte) ((v & 0x7F) | 0x80);
+            v >>>= 7;
+        }
+        out[n++] = (byte) v;
+        return java.util.Arrays.copyOf(out, n);
     }
 
     @Override

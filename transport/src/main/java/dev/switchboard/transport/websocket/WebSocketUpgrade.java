@@ -133,8 +133,9 @@ public final class WebSocketUpgrade {
                 .allowExtensions(false)
                 .closeOnProtocolViolation(true)
                 .build();
+        ProtocolSelection protocol = ProtocolSelection.of(req);
         WebSocketServerHandshakerFactory factory =
-                new WebSocketServerHandshakerFactory(scheme + "://" + host + PATH, null, decoder);
+                new WebSocketServerHandshakerFactory(scheme + "://" + host + PATH, protocol.subprotocol(), decoder);
         WebSocketServerHandshaker handshaker = factory.newHandshaker(req);
         if (handshaker == null) {
             WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
@@ -145,7 +146,7 @@ public final class WebSocketUpgrade {
         // Text frames must be valid UTF-8 (RFC 6455 §8.1): 1007 otherwise, before any JSON parser sees them.
         p.addLast("ws-utf8", new Utf8FrameValidator(true));
         p.addLast("ws-aggregator", new WebSocketFrameAggregator(maxMessageSize));
-        p.addLast("ws-handler", new WebSocketFrameHandler(node, maxQueuedBytes, keptHeaders(req)));
+        p.addLast("ws-handler", new WebSocketFrameHandler(node, maxQueuedBytes, keptHeaders(req), protocol.format()));
         p.remove(ctx.handler());
         handshaker.handshake(ctx.channel(), req).addListener(f -> {
             if (!f.isSuccess()) {
