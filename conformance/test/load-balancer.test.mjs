@@ -281,10 +281,10 @@ test(`${LB}: a SIGKILLed node's clients recover on the others`, { skip, timeout:
   const clients = await subscribedClients(h, channel);
   const pub = publisher(channel);
   // The registry counts clients from heartbeats (every 500 ms): let it see this test's clients.
-  await sleep(1200);
+  await sleep(1000);
   const killed = await control('kill-busiest');
   const killedAt = Date.now();
-  await sleep(3000);
+  await sleep(2000);
   const rows = await finish(h, 'sigkill', channel, pub, clients, { killed });
   const moved = rows.filter((r) => r.reconnects >= 1);
   console.log(`  ${moved.length} clients moved off ${killed.name} (registry said ${killed.clients}), all back ${Math.max(0, ...moved.map((r) => r.longestGapMs))} ms after their drop, ${Date.now() - killedAt} ms after the kill at most`);

@@ -62,8 +62,8 @@ import org.junit.jupiter.api.io.TempDir;
 class LoadBalancerIT {
 
     private static final Duration NODE_TESTS_TIMEOUT = Duration.ofSeconds(200);
-    /** After a restarted node is healthy: time for the load balancer to see it (HAProxy: rise 2 x 1 s). */
-    private static final Duration SETTLE = Duration.ofMillis(2500);
+    /** Longest wait for HAProxy's checks to mark a restarted node UP (rise 2 x downinter 1 s). */
+    private static final Duration ROUTED_TIMEOUT = Duration.ofSeconds(10);
 
     private static final List<String> SHIPPED_NODES = List.of("10.0.0.11:8000", "10.0.0.12:8000", "10.0.0.13:8000");
 
@@ -77,7 +77,8 @@ class LoadBalancerIT {
     private static final String prefix =
             "lb" + Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36);
     private static HttpServer control;
-    private static String lbName = "lb";
+    /** The load balancer in front right now (the control endpoint's restarts wait on it). */
+    private static volatile LbProcess current;
 
     @AfterAll
     static void stopAll() {
@@ -199,7 +200,7 @@ class LoadBalancerIT {
 
     private static void runNodeTests(String tag, String lb, String node, Path root, int lbPort, LbProcess process)
             throws Exception {
-        lbName = tag;
+        current = process;
         String apis = nodes.stream().map(NodeProcess::apiUrl).collect(Collectors.joining(","));
         int exit = ExternalTools.runNodeTests(
                 tag,
@@ -291,22 +292,31 @@ class LoadBalancerIT {
         }
     }
 
-    /** SIGTERM each node in turn, start it again, wait until the load balancer can see it, next. */
+    /**
+     * SIGTERM each node in turn, start it again, and go on once the load balancer routes to it
+     * again, as an operator (or an orchestrator's readiness gate) would: at once for nginx, whose
+     * checks are passive; once its active check marked it UP for HAProxy.
+     */
     private static String rollingRestart() throws Exception {
         List<String> rows = new ArrayList<>();
-        for (NodeProcess n : nodes) {
+        for (int i = 0; i < nodes.size(); i++) {
+            NodeProcess n = nodes.get(i);
+            int upsBefore = current.upMarks(i);
             long t0 = System.nanoTime();
             n.terminate();
             long stopped = System.nanoTime();
             n.start();
             long healthy = System.nanoTime();
-            System.out.printf(
-                    "[%s] node lb-%d: SIGTERM to exit %d ms, start to healthy %d ms%n",
-                    lbName, n.port, (stopped - t0) / 1_000_000, (healthy - stopped) / 1_000_000);
-            rows.add(String.format(
-                    "{\"name\":\"lb-%d\",\"stopMs\":%d,\"startMs\":%d}",
-                    n.port, (stopped - t0) / 1_000_000, (healthy - stopped) / 1_000_000));
-            Thread.sleep(SETTLE.toMillis());
+            current.awaitRouted(i, upsBefore);
+            long routed = System.nanoTime();
+            String row = String.format(
+                    "{\"name\":\"lb-%d\",\"stopMs\":%d,\"startMs\":%d,\"routedMs\":%d}",
+                    n.port,
+                    (stopped - t0) / 1_000_000,
+                    (healthy - stopped) / 1_000_000,
+                    (routed - healthy) / 1_000_000);
+            System.out.printf("[%s] restarted %s%n", current.tag(), row);
+            rows.add(row);
         }
         return "{\"nodes\":[" + String.join(",", rows) + "]}";
     }
@@ -337,7 +347,7 @@ class LoadBalancerIT {
                 .orElseThrow(() -> new IllegalStateException("no node named " + name));
         victim.kill();
         int clients = busiest.path("num_clients").asInt();
-        System.out.printf("[%s] SIGKILLed %s, which held %d clients%n", lbName, name, clients);
+        System.out.printf("[%s] SIGKILLed %s, which held %d clients%n", current.tag(), name, clients);
         return String.format("{\"name\":\"%s\",\"clients\":%d}", name, clients);
     }
 
@@ -424,7 +434,7 @@ class LoadBalancerIT {
          */
         void printNotableLines() {
             Map<String, List<String>> kinds = new java.util.LinkedHashMap<>();
-            for (String line : output().split("\n")) {
+            for (String line : raw().split("\n")) {
                 String kind = null;
                 if (line.startsWith("[WARNING]")) {
                     continue; // HAProxy says each state change twice: once to stderr, once as a log line
@@ -467,22 +477,51 @@ class LoadBalancerIT {
             }
         }
 
+        /** How often HAProxy has logged node {@code index + 1} (its name in the shipped file) UP; 0 for nginx. */
+        int upMarks(int index) {
+            String up = "switchboard_nodes/node" + (index + 1) + " is UP";
+            return (int) raw().lines()
+                    .filter(l -> !l.startsWith("[WARNING]") && l.contains(up))
+                    .count();
+        }
+
+        /** Returns once HAProxy has marked that node UP again (nginx: at once, no active checks). */
+        void awaitRouted(int index, int upsBefore) throws InterruptedException {
+            if (!tag.endsWith("haproxy")) {
+                return;
+            }
+            long end = System.nanoTime() + ROUTED_TIMEOUT.toNanos();
+            while (upMarks(index) <= upsBefore) {
+                if (System.nanoTime() > end) {
+                    throw new IllegalStateException(tag + " did not mark node" + (index + 1) + " UP within "
+                            + ROUTED_TIMEOUT + ":\n" + output());
+                }
+                Thread.sleep(50);
+            }
+        }
+
         boolean alive() {
             return process.isAlive();
         }
 
-        String output() {
+        /** Its output and, for nginx, its error log, whole. */
+        String raw() {
             try {
                 String text = Files.readString(out);
-                // nginx writes its errors to error.log next to the output file
                 Path errorLog = out.resolveSibling("error.log");
                 if (Files.exists(errorLog)) {
                     text += "\n--- error.log ---\n" + Files.readString(errorLog);
                 }
-                return text.length() > 20_000 ? text.substring(text.length() - 20_000) : text;
+                return text;
             } catch (IOException e) {
                 return "(unreadable: " + e + ")";
             }
+        }
+
+        /** The tail of {@link #raw()}, for failure messages. */
+        String output() {
+            String text = raw();
+            return text.length() > 20_000 ? text.substring(text.length() - 20_000) : text;
         }
 
         @Override
