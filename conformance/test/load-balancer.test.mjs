@@ -112,6 +112,22 @@ async function control(action) {
   return JSON.parse(text);
 }
 
+/** A bare WebSocket handshake through the load balancer: 101, the refusal's status, or the error. */
+function handshake(origin) {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(LB_WS, origin ? { origin, handshakeTimeout: 5000 } : { handshakeTimeout: 5000 });
+    ws.on('open', () => {
+      ws.close();
+      resolve(101);
+    });
+    ws.on('unexpected-response', (req, res) => {
+      resolve(res.statusCode);
+      req.destroy();
+    });
+    ws.on('error', (e) => resolve(`error ${e.message}`));
+  });
+}
+
 // ---------------------------------------------------------------------------------------------
 // Clients through the load balancer, each recording what it received
 
@@ -241,19 +257,6 @@ test(`${LB}: only client transports are exposed; Host (with port) reaches the no
   }
   // A browser page served from the load balancer's own origin opens a socket (Host reached the
   // node unchanged, port included), one from a foreign origin is refused by the node (403).
-  const handshake = (origin) =>
-    new Promise((resolve) => {
-      const ws = new WebSocket(LB_WS, { origin, handshakeTimeout: 5000 });
-      ws.on('open', () => {
-        ws.close();
-        resolve(101);
-      });
-      ws.on('unexpected-response', (req, res) => {
-        resolve(res.statusCode);
-        req.destroy();
-      });
-      ws.on('error', (e) => resolve(`error ${e.message}`));
-    });
   assert.equal(await handshake(http), 101, `same-origin upgrade through ${LB}`);
   assert.equal(await handshake('http://evil.test'), 403, `foreign-origin upgrade through ${LB}`);
 });
@@ -290,3 +293,25 @@ test(`${LB}: a SIGKILLed node's clients recover on the others`, { skip, timeout:
   console.log(`  ${moved.length} clients moved off ${killed.name} (registry said ${killed.clients}), all back ${Math.max(0, ...moved.map((r) => r.longestGapMs))} ms after their drop, ${Date.now() - killedAt} ms after the kill at most`);
   assert.ok(moved.length >= 1, `the killed node ${killed.name} held clients of this test: ${JSON.stringify(killed)}`);
 });
+
+test(
+  `${LB}: with every node's /health at 503 (Redis down) it fails open: sockets stay, new handshakes reach a node`,
+  {
+    skip: skip || (LB === 'haproxy' ? false : `${LB} has no active checks: it never takes a node out on /health`),
+    timeout: 60_000,
+  },
+  async (t) => {
+    const h = harness(t);
+    const { client: old } = await h.connected(`lb-${LB}-old`, { url: LB_WS });
+    const drops = h.record(old, 'connecting');
+    const outage = await control('redis-down');
+    try {
+      console.log(`  Redis down: ${JSON.stringify(outage)}`);
+      assert.equal(await handshake(), 101, 'a new handshake reaches a node through the fail-open backups');
+      assert.equal(old.state, 'connected', 'a connected client stays connected while its node fails its checks');
+      assert.deepEqual(drops, [], 'no reconnect of the connected client');
+    } finally {
+      console.log(`  Redis back: ${JSON.stringify(await control('redis-up'))}`);
+    }
+  },
+);

@@ -288,6 +288,8 @@ class LoadBalancerIT {
             control = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
             control.createContext("/rolling-restart", ex -> answer(ex, LoadBalancerIT::rollingRestart));
             control.createContext("/kill-busiest", ex -> answer(ex, LoadBalancerIT::killBusiest));
+            control.createContext("/redis-down", ex -> answer(ex, LoadBalancerIT::redisDown));
+            control.createContext("/redis-up", ex -> answer(ex, LoadBalancerIT::redisUp));
             control.start();
         }
     }
@@ -349,6 +351,63 @@ class LoadBalancerIT {
         int clients = busiest.path("num_clients").asInt();
         System.out.printf("[%s] SIGKILLed %s, which held %d clients%n", current.tag(), name, clients);
         return String.format("{\"name\":\"%s\",\"clients\":%d}", name, clients);
+    }
+
+    /**
+     * Kills Redis, so every node's /health turns 503, and returns once HAProxy has marked all of
+     * them DOWN and runs on its fail-open backups.
+     */
+    private static String redisDown() throws Exception {
+        int before = current.count("Running on backup");
+        long t0 = System.nanoTime();
+        redis.kill();
+        awaitUntil(
+                "every node's /health at 503",
+                () -> nodes.stream().filter(NodeProcess::alive).noneMatch(NodeProcess::healthy));
+        long unhealthy = System.nanoTime();
+        awaitUntil(current.tag() + " running on its backups", () -> current.count("Running on backup") > before);
+        long failOpen = System.nanoTime();
+        System.out.printf(
+                "[%s] Redis killed: nodes unhealthy after %d ms, all marked DOWN (fail open) %d ms later%n",
+                current.tag(), (unhealthy - t0) / 1_000_000, (failOpen - unhealthy) / 1_000_000);
+        return String.format(
+                "{\"unhealthyMs\":%d,\"failOpenMs\":%d}",
+                (unhealthy - t0) / 1_000_000, (failOpen - unhealthy) / 1_000_000);
+    }
+
+    /** Starts Redis again; returns once every live node is healthy and HAProxy marked it UP. */
+    private static String redisUp() throws Exception {
+        List<Integer> live = new ArrayList<>();
+        List<Integer> upsBefore = new ArrayList<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            if (nodes.get(i).alive()) {
+                live.add(i);
+                upsBefore.add(current.upMarks(i));
+            }
+        }
+        long t0 = System.nanoTime();
+        redis.start();
+        awaitUntil(
+                "every live node healthy again",
+                () -> live.stream().allMatch(i -> nodes.get(i).healthy()));
+        long healthy = System.nanoTime();
+        for (int k = 0; k < live.size(); k++) {
+            current.awaitRouted(live.get(k), upsBefore.get(k));
+        }
+        long routed = System.nanoTime();
+        return String.format(
+                "{\"healthyMs\":%d,\"routedMs\":%d}", (healthy - t0) / 1_000_000, (routed - healthy) / 1_000_000);
+    }
+
+    private static void awaitUntil(String what, java.util.function.BooleanSupplier condition)
+            throws InterruptedException {
+        long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                throw new IllegalStateException("not within 20 s: " + what);
+            }
+            Thread.sleep(50);
+        }
     }
 
     private static void answer(HttpExchange exchange, Callable<String> action) throws IOException {
@@ -479,9 +538,13 @@ class LoadBalancerIT {
 
         /** How often HAProxy has logged node {@code index + 1} (its name in the shipped file) UP; 0 for nginx. */
         int upMarks(int index) {
-            String up = "switchboard_nodes/node" + (index + 1) + " is UP";
+            return count("switchboard_nodes/node" + (index + 1) + " is UP");
+        }
+
+        /** Log lines containing {@code text} (HAProxy's doubled stderr copies not counted). */
+        int count(String text) {
             return (int) raw().lines()
-                    .filter(l -> !l.startsWith("[WARNING]") && l.contains(up))
+                    .filter(l -> !l.startsWith("[WARNING]") && !l.startsWith("[ALERT]") && l.contains(text))
                     .count();
         }
 
