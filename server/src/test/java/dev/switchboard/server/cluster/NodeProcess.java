@@ -89,10 +89,20 @@ final class NodeProcess implements AutoCloseable {
                 "node on port " + port + " did not become healthy; log:\n" + Files.readString(log));
     }
 
+    /** {@code /health} answers 200: the process is alive and listening. */
     boolean healthy() {
+        return answers200("/health");
+    }
+
+    /** {@code /ready} answers 200: engine up, heartbeat current, not draining. */
+    boolean ready() {
+        return answers200("/ready");
+    }
+
+    private boolean answers200(String path) {
         try {
             return HTTP.send(
-                                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
+                                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                                             .timeout(Duration.ofSeconds(1))
                                             .build(),
                                     HttpResponse.BodyHandlers.discarding())
