@@ -289,9 +289,13 @@ public final class SwitchboardServer implements AutoCloseable {
     public void drain() {
         if (!draining) {
             draining = true;
-            log.info(
-                    "draining: /ready answers 503; clients are told to reconnect in {} ms",
-                    config.drainDelay().toMillis());
+            if (config.drainDelay().isZero()) {
+                log.debug("draining: /ready answers 503");
+            } else {
+                log.info(
+                        "draining: /ready answers 503; clients are told to reconnect in {} ms",
+                        config.drainDelay().toMillis());
+            }
         }
     }
 
