@@ -1,5 +1,6 @@
 package dev.switchboard.server.abuse;
 
+import dev.switchboard.server.testing.HttpStatus;
 import dev.switchboard.server.testing.TestServers;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -162,19 +163,7 @@ final class HostileNode implements AutoCloseable {
 
     /** GET /health status, or -1 when it did not answer within {@code timeout}. */
     int healthStatus(Duration timeout) {
-        try {
-            return HTTP.send(
-                            HttpRequest.newBuilder(URI.create(baseUrl() + "/health"))
-                                    .timeout(timeout)
-                                    .build(),
-                            HttpResponse.BodyHandlers.discarding())
-                    .statusCode();
-        } catch (IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
+        return HttpStatus.get(baseUrl() + "/health", timeout);
     }
 
     /** Prometheus text from /metrics, or {@code null} when the node did not answer within a second. */

@@ -1,13 +1,10 @@
 package dev.switchboard.server.cluster;
 
+import dev.switchboard.server.testing.HttpStatus;
 import dev.switchboard.server.testing.TestServers;
 import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,8 +18,6 @@ import java.util.concurrent.TimeUnit;
 final class NodeProcess implements AutoCloseable {
 
     static final Path JAR = Path.of("target", "switchboard.jar");
-    private static final HttpClient HTTP =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
     final int port;
     private final Path config;
@@ -100,20 +95,7 @@ final class NodeProcess implements AutoCloseable {
     }
 
     private boolean answers200(String path) {
-        try {
-            return HTTP.send(
-                                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                                            .timeout(Duration.ofSeconds(1))
-                                            .build(),
-                                    HttpResponse.BodyHandlers.discarding())
-                            .statusCode()
-                    == 200;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return HttpStatus.get(port, path, Duration.ofSeconds(1)) == 200;
     }
 
     boolean alive() {

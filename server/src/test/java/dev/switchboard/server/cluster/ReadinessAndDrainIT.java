@@ -5,14 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.core.node.PublishParams;
 import dev.switchboard.redis.testing.RedisServerExtension;
+import dev.switchboard.server.testing.HttpStatus;
 import dev.switchboard.server.testing.TestServers;
 import dev.switchboard.server.testing.WsTestClient;
 import dev.switchboard.transport.SwitchboardServer;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,8 +34,6 @@ class ReadinessAndDrainIT {
     @TempDir
     Path dir;
 
-    private static final HttpClient HTTP =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     private final List<AutoCloseable> toClose = new ArrayList<>();
 
     @AfterEach
@@ -50,19 +44,7 @@ class ReadinessAndDrainIT {
     }
 
     private static int status(int port, String path) {
-        try {
-            return HTTP.send(
-                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                                    .timeout(Duration.ofSeconds(2))
-                                    .build(),
-                            HttpResponse.BodyHandlers.discarding())
-                    .statusCode();
-        } catch (IOException e) {
-            return -1; // not listening
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
+        return HttpStatus.get(port, path, Duration.ofSeconds(2));
     }
 
     private WsTestClient client(String url) {

@@ -3,14 +3,11 @@ package dev.switchboard.server.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.switchboard.server.testing.HttpStatus;
 import dev.switchboard.server.testing.TestServers;
 import dev.switchboard.server.testing.WsTestClient;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,8 +30,6 @@ class RuntimeImageIT {
 
     private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
     private static final Path JAR = Path.of("target", "switchboard.jar").toAbsolutePath();
-    private static final HttpClient HTTP =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
     @TempDir
     static Path dir;
@@ -69,19 +64,7 @@ class RuntimeImageIT {
     }
 
     private static int status(int port, String path) {
-        try {
-            return HTTP.send(
-                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                                    .timeout(Duration.ofSeconds(1))
-                                    .build(),
-                            HttpResponse.BodyHandlers.discarding())
-                    .statusCode();
-        } catch (IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
+        return HttpStatus.get(port, path, Duration.ofSeconds(1));
     }
 
     @Test
