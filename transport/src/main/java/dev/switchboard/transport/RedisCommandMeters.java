@@ -1,11 +1,11 @@
 package dev.switchboard.transport;
 
+import dev.switchboard.transport.metrics.LatencyBuckets;
 import io.lettuce.core.metrics.CommandLatencyRecorder;
 import io.lettuce.core.protocol.ProtocolKeyword;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.net.SocketAddress;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -24,13 +24,6 @@ final class RedisCommandMeters implements CommandLatencyRecorder {
 
     /** Command types are Lettuce's enum in practice; past this many, the rest are {@code other}. */
     static final int MAX_COMMANDS = 64;
-
-    private static final Duration[] BUCKETS = {
-        Duration.ofNanos(250_000), Duration.ofNanos(500_000), Duration.ofMillis(1), Duration.ofMillis(2),
-        Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
-        Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
-        Duration.ofMillis(2500)
-    };
 
     private volatile MeterRegistry registry;
     private final Map<String, Timer> timers = new ConcurrentHashMap<>();
@@ -63,7 +56,7 @@ final class RedisCommandMeters implements CommandLatencyRecorder {
         return Timer.builder("switchboard_redis_command")
                 .description("Redis commands by type, from sending to the complete reply (as Lettuce measures it)")
                 .tag("command", command)
-                .serviceLevelObjectives(BUCKETS)
+                .serviceLevelObjectives(LatencyBuckets.latency())
                 .register(registry);
     }
 

@@ -95,12 +95,15 @@ final class ServerMeters {
         bound.add(Gauge.builder("switchboard_node_start_time_seconds", () -> started)
                 .description("When this node started, in Unix seconds")
                 .register(registry));
+        // Held strongly: a gauge keeps its object weakly, and nothing else holds the view.
         ClusterView cluster = new ClusterView(node);
         bound.add(Gauge.builder("switchboard_cluster_nodes", cluster, ClusterView::nodes)
                 .description("Live nodes in the cluster as this node's registry sees them, itself included")
+                .strongReference(true)
                 .register(registry));
         bound.add(Gauge.builder("switchboard_cluster_clients", cluster, ClusterView::clients)
                 .description("Connected clients on all live nodes, as of their last heartbeats")
+                .strongReference(true)
                 .register(registry));
         bound.addAll(RedisSupport.bindMetrics(engine, node, registry));
     }

@@ -3,7 +3,6 @@ package dev.switchboard.transport.metrics;
 import dev.switchboard.transport.api.ApiMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -14,17 +13,6 @@ import java.util.concurrent.TimeUnit;
  * so the series are bounded (about 20 methods by a few outcomes each, in practice).
  */
 public final class MicrometerApiMetrics implements ApiMetrics {
-
-    /**
-     * Buckets for API latencies: a dozen, not Micrometer's ~70 percentile buckets, which times
-     * methods and outcomes would make hundreds of series for little more precision.
-     */
-    static final Duration[] BUCKETS = {
-        Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10),
-        Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
-        Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5),
-        Duration.ofSeconds(10)
-    };
 
     private final MeterRegistry registry;
     private final Map<String, Timer> timers = new ConcurrentHashMap<>();
@@ -41,7 +29,7 @@ public final class MicrometerApiMetrics implements ApiMetrics {
                                 .description("Server API calls by method and outcome, with their latency")
                                 .tag("method", method)
                                 .tag("outcome", outcome)
-                                .serviceLevelObjectives(BUCKETS)
+                                .serviceLevelObjectives(LatencyBuckets.latency())
                                 .register(registry))
                 .record(nanos, TimeUnit.NANOSECONDS);
     }
