@@ -46,10 +46,13 @@ public final class RedisConnections implements AutoCloseable {
      */
     public RedisConnections(RedisEngineOptions options) {
         this.options = options;
-        this.resources = DefaultClientResources.builder()
+        var resourcesBuilder = DefaultClientResources.builder()
                 .reconnectDelay(Delay.fullJitter(
-                        options.reconnectMinDelay(), options.reconnectMaxDelay(), 2, TimeUnit.MILLISECONDS))
-                .build();
+                        options.reconnectMinDelay(), options.reconnectMaxDelay(), 2, TimeUnit.MILLISECONDS));
+        if (options.commandLatencyRecorder() != null) {
+            resourcesBuilder.commandLatencyRecorder(options.commandLatencyRecorder());
+        }
+        this.resources = resourcesBuilder.build();
         RedisURI uri = RedisURI.create(options.url().replaceFirst("(?i)^redis\\+sentinel://", "redis-sentinel://"));
         uri.setTimeout(options.commandTimeout());
         this.client = RedisClient.create(resources, uri);

@@ -49,6 +49,11 @@ public final class RedisEngine implements Engine {
         return new RedisEngine(new RedisConnections(options), nodeId);
     }
 
+    /** The options it was connected with. */
+    public RedisEngineOptions options() {
+        return connections.options();
+    }
+
     @Override
     public RedisBroker broker() {
         return broker;

@@ -1,5 +1,6 @@
 package dev.switchboard.redis;
 
+import io.lettuce.core.metrics.CommandLatencyRecorder;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -57,6 +58,7 @@ public final class RedisEngineOptions {
     private final Duration nodeTimeout;
     private final int gapFillLimit;
     private final int maxEventBacklog;
+    private final CommandLatencyRecorder commandLatencyRecorder;
 
     private RedisEngineOptions(Builder b) {
         this.url = b.url;
@@ -70,6 +72,7 @@ public final class RedisEngineOptions {
         this.nodeTimeout = b.nodeTimeout;
         this.gapFillLimit = b.gapFillLimit;
         this.maxEventBacklog = b.maxEventBacklog;
+        this.commandLatencyRecorder = b.commandLatencyRecorder;
     }
 
     /**
@@ -131,6 +134,14 @@ public final class RedisEngineOptions {
         return maxEventBacklog;
     }
 
+    /**
+     * Where Lettuce reports each command's latency, or {@code null} for Lettuce's default. The
+     * server sets one that records into its Micrometer registry, so this module needs no Micrometer.
+     */
+    public CommandLatencyRecorder commandLatencyRecorder() {
+        return commandLatencyRecorder;
+    }
+
     /** Builder of {@link RedisEngineOptions}. */
     public static final class Builder {
         private final String url;
@@ -144,6 +155,7 @@ public final class RedisEngineOptions {
         private Duration nodeTimeout = DEFAULT_NODE_TIMEOUT;
         private int gapFillLimit = DEFAULT_GAP_FILL_LIMIT;
         private int maxEventBacklog = DEFAULT_MAX_EVENT_BACKLOG;
+        private CommandLatencyRecorder commandLatencyRecorder;
 
         private Builder(String url) {
             this.url = Objects.requireNonNull(url, "url");
@@ -212,6 +224,15 @@ public final class RedisEngineOptions {
                 throw new IllegalArgumentException("max_event_backlog must be > 0");
             }
             maxEventBacklog = v;
+            return this;
+        }
+
+        /**
+         * Lettuce's hook for command latencies (first response and completion, per command type),
+         * called on Lettuce's I/O threads: it must be cheap. {@code null} keeps Lettuce's default.
+         */
+        public Builder commandLatencyRecorder(CommandLatencyRecorder v) {
+            commandLatencyRecorder = v;
             return this;
         }
 

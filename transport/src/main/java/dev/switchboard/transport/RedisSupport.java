@@ -7,7 +7,6 @@ import dev.switchboard.redis.RedisEngineOptions;
 import dev.switchboard.transport.config.ConfigException;
 import dev.switchboard.transport.config.ServerConfig;
 import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
@@ -73,6 +72,7 @@ final class RedisSupport {
                     RedisEngineOptions.builder(config.redisUrl())
                             .prefix(config.redisPrefix())
                             .maxEventBacklog(config.webhook().maxBacklog())
+                            .commandLatencyRecorder(new RedisCommandMeters())
                             .build(),
                     nodeId);
         }
@@ -81,14 +81,18 @@ final class RedisSupport {
             if (!(engine instanceof RedisEngine redis)) {
                 return List.of();
             }
+            if (redis.options().commandLatencyRecorder() instanceof RedisCommandMeters commands) {
+                // Only an engine we connected has it; an embedder's own engine keeps its own recorder.
+                commands.bind(registry);
+            }
             var broker = redis.broker();
             return List.of(
                     FunctionCounter.builder(
                                     "switchboard_redis_gap_filled_publications", broker, b -> b.gapFilledCount())
+                            .description("Publications read from channel streams to fill pub/sub gaps")
                             .register(registry),
                     FunctionCounter.builder("switchboard_redis_pubsub_restarts", broker, b -> b.pubSubRestarts())
-                            .register(registry),
-                    Gauge.builder("switchboard_engine_up", node, n -> n.engineHealthy() ? 1 : 0)
+                            .description("Redis pub/sub connections restarted (lost or deaf)")
                             .register(registry));
         }
     }

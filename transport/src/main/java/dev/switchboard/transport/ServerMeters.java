@@ -1,8 +1,13 @@
 package dev.switchboard.transport;
 
 import dev.switchboard.core.engine.Engine;
+import dev.switchboard.core.engine.NodeInfo;
 import dev.switchboard.core.node.Node;
+import dev.switchboard.transport.api.ApiMetrics;
 import dev.switchboard.transport.http.HttpRefusals;
+import dev.switchboard.transport.metrics.MicrometerApiMetrics;
+import dev.switchboard.transport.metrics.MicrometerTrafficMetrics;
+import dev.switchboard.transport.websocket.TrafficMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -11,12 +16,14 @@ import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
@@ -51,6 +58,7 @@ final class ServerMeters {
         gc.bindTo(r);
         new JvmThreadMetrics().bindTo(r);
         new ProcessorMetrics().bindTo(r);
+        new UptimeMetrics().bindTo(r);
         return new ServerMeters(r, gc);
     }
 
@@ -60,15 +68,108 @@ final class ServerMeters {
 
     /** Gauges of the node's counts, and the engine's own meters when it is Redis. */
     void bindNode(Node node, Engine engine) {
-        gauge(node, "switchboard_clients", n -> n.info().numClients());
-        gauge(node, "switchboard_channels", n -> n.info().numChannels());
-        gauge(node, "switchboard_subscriptions", n -> n.info().numSubs());
-        gauge(node, "switchboard_pending_invocations", Node::pendingInvocations);
+        gauge(
+                node,
+                "switchboard_clients",
+                "Connected clients on this node",
+                n -> n.info().numClients());
+        gauge(
+                node,
+                "switchboard_channels",
+                "Channels with local subscribers",
+                n -> n.info().numChannels());
+        gauge(
+                node,
+                "switchboard_subscriptions",
+                "Subscriptions on this node",
+                n -> n.info().numSubs());
+        gauge(
+                node,
+                "switchboard_pending_invocations",
+                "Invocations this node is waiting on or delivered and unanswered",
+                Node::pendingInvocations);
+        // For every engine (the memory one is always up), so one alert rule covers all nodes.
+        gauge(node, "switchboard_engine_up", "1 while the engine is reachable, else 0", n -> n.engineHealthy() ? 1 : 0);
+        // A constant per server: a restart changes it, which is what a flapping alert counts.
+        double started = System.currentTimeMillis() / 1000.0;
+        bound.add(Gauge.builder("switchboard_node_start_time_seconds", () -> started)
+                .description("When this node started, in Unix seconds")
+                .register(registry));
+        // Held strongly: a gauge keeps its object weakly, and nothing else holds the view.
+        ClusterView cluster = new ClusterView(node);
+        bound.add(Gauge.builder("switchboard_cluster_nodes", cluster, ClusterView::nodes)
+                .description("Live nodes in the cluster as this node's registry sees them, itself included")
+                .strongReference(true)
+                .register(registry));
+        bound.add(Gauge.builder("switchboard_cluster_clients", cluster, ClusterView::clients)
+                .description("Connected clients on all live nodes, as of their last heartbeats")
+                .strongReference(true)
+                .register(registry));
         bound.addAll(RedisSupport.bindMetrics(engine, node, registry));
     }
 
-    private void gauge(Node node, String name, ToDoubleFunction<Node> value) {
-        bound.add(Gauge.builder(name, node, value).register(registry));
+    private void gauge(Node node, String name, String description, ToDoubleFunction<Node> value) {
+        bound.add(Gauge.builder(name, node, value).description(description).register(registry));
+    }
+
+    /** Server API calls by method and outcome. */
+    ApiMetrics api() {
+        return new MicrometerApiMetrics(registry);
+    }
+
+    /** WebSocket messages and bytes in and out by encoding. */
+    TrafficMetrics webSocketTraffic() {
+        return new MicrometerTrafficMetrics(registry, "websocket");
+    }
+
+    /**
+     * The cluster's size from the node registry. A gauge must not wait on Redis, so each read
+     * answers the last result and starts a new read when that one is older than {@link #MAX_AGE_MILLIS}:
+     * at most one registry read per interval, however often it is scraped; the values lag a scrape.
+     */
+    static final class ClusterView {
+        static final long MAX_AGE_MILLIS = 5_000;
+
+        private final Node node;
+        private final AtomicBoolean reading = new AtomicBoolean();
+        private volatile long readAt;
+        private volatile double nodes = 1;
+        private volatile double clients;
+
+        ClusterView(Node node) {
+            this.node = node;
+        }
+
+        double nodes() {
+            refresh();
+            return nodes;
+        }
+
+        double clients() {
+            refresh();
+            return clients;
+        }
+
+        private void refresh() {
+            long now = System.currentTimeMillis();
+            if (now - readAt < MAX_AGE_MILLIS || !reading.compareAndSet(false, true)) {
+                return;
+            }
+            try {
+                node.nodes().whenComplete((all, t) -> {
+                    if (all != null) {
+                        nodes = all.size();
+                        clients = all.stream().mapToLong(NodeInfo::numClients).sum();
+                    }
+                    // A failed read (engine down) keeps the last values and is retried next interval.
+                    readAt = System.currentTimeMillis();
+                    reading.set(false);
+                });
+            } catch (RuntimeException e) {
+                readAt = now;
+                reading.set(false);
+            }
+        }
     }
 
     /** Counts each HTTP connection cut or request refused, as {@code switchboard_http_refused_total{reason}}. */

@@ -157,8 +157,10 @@ public final class SwitchboardServer implements AutoCloseable {
                 config.clientMaxMessageSize(),
                 node.options().clientQueueMaxBytes(),
                 origins,
-                proxies.forwardedHeaders());
-        ApiExecutor api = config.httpApiEnabled() ? new ApiExecutor(node, config.httpApiMaxResponseSize()) : null;
+                proxies.forwardedHeaders(),
+                meters.webSocketTraffic());
+        ApiExecutor api =
+                config.httpApiEnabled() ? new ApiExecutor(node, config.httpApiMaxResponseSize(), meters.api()) : null;
         this.api = api;
         Supplier<String> metrics = config.metricsEnabled() ? meters.prometheusText() : null;
         HttpRefusals refusals = meters.refusals();

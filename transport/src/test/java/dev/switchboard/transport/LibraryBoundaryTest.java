@@ -33,6 +33,16 @@ class LibraryBoundaryTest {
                         .toString());
     }
 
+    @Test
+    void lettuceIsNamedOnlyWhereTheRedisEngineIsLoaded() throws IOException {
+        // RedisCommandMeters implements Lettuce's latency hook; only RedisSupport's Connector loads it.
+        assertThat(filesMatching("(?s).*\\bio\\.lettuce\\b.*"))
+                .containsExactly(MAIN.resolve("dev/switchboard/transport/RedisCommandMeters.java")
+                        .toString());
+        assertThat(read(MAIN.resolve("dev/switchboard/transport/ServerMeters.java")))
+                .doesNotContain("RedisCommandMeters");
+    }
+
     private static List<String> filesMatching(String regex) throws IOException {
         assertThat(MAIN).isDirectory();
         try (Stream<Path> files = Files.walk(MAIN)) {

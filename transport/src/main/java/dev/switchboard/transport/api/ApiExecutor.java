@@ -72,6 +72,7 @@ public final class ApiExecutor implements AutoCloseable {
     private final long maxResponseBytes;
     private final ThreadPoolExecutor batches;
     private final Semaphore batchesInProgress = new Semaphore(MAX_BATCHES_IN_PROGRESS);
+    private final ApiMetrics metrics;
 
     /** An executor with {@link #DEFAULT_MAX_RESPONSE_BYTES}. */
     public ApiExecutor(Node node) {
@@ -83,6 +84,16 @@ public final class ApiExecutor implements AutoCloseable {
      * @param maxResponseBytes largest response body; larger results are answered with error 106
      */
     public ApiExecutor(Node node, long maxResponseBytes) {
+        this(node, maxResponseBytes, ApiMetrics.NOOP);
+    }
+
+    /**
+     * @param node the node the calls act on
+     * @param maxResponseBytes largest response body; larger results are answered with error 106
+     * @param metrics told of every call once it is answered
+     */
+    public ApiExecutor(Node node, long maxResponseBytes, ApiMetrics metrics) {
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.methods = new ApiMethods(Objects.requireNonNull(node, "node"));
         if (maxResponseBytes < 1024) {
             throw new IllegalArgumentException("maxResponseBytes must be at least 1024, got " + maxResponseBytes);
@@ -108,22 +119,44 @@ public final class ApiExecutor implements AutoCloseable {
      * @return the response; never completes exceptionally
      */
     public CompletableFuture<ApiResponse> execute(String method, byte[] body) {
+        long start = System.nanoTime();
         if ("batch".equals(method)) {
-            return batch(() -> ApiBatch.run(body, methods, maxResponseBytes, batches));
+            // Each item has its own result; the call as a whole is ok unless refused.
+            return measured("batch", start, batch(() -> ApiBatch.run(body, methods, maxResponseBytes, batches)));
         }
         ApiOutcome.Method m = methods.get(method);
         if (m == null) {
             ProtocolError e = ProtocolError.METHOD_NOT_FOUND.withMessage("method not found: " + echo(method));
+            // Never the caller's method name as a label: that would be theirs to multiply.
+            metrics.call("unknown", ApiMetrics.outcome(404, true), System.nanoTime() - start);
             return CompletableFuture.completedFuture(new ApiResponse(404, ApiJson.encodeError(e)));
         }
         Params params;
         try {
             params = new Params(RequestJson.readObject(body));
         } catch (BadRequestException e) {
+            metrics.call(method, ApiMetrics.outcome(400, true), System.nanoTime() - start);
             return CompletableFuture.completedFuture(
                     new ApiResponse(400, ApiJson.encodeError(ApiOutcome.badRequest(e))));
         }
-        return ApiOutcome.invoke(m, params).thenApply(this::respond);
+        return ApiOutcome.invoke(m, params).thenApply(o -> {
+            ApiResponse r = respond(o);
+            // An API error answered with 200 (102 unknown channel, 106 response too large) is no "ok".
+            boolean error = o.error() != null || isErrorBody(r.json());
+            metrics.call(method, ApiMetrics.outcome(r.httpStatus(), error), System.nanoTime() - start);
+            return r;
+        });
+    }
+
+    /** Whether a body is {@code {"error":...}}, as {@link ApiJson#encodeError} writes it. */
+    private static boolean isErrorBody(byte[] json) {
+        return json.length > 3 && json[0] == '{' && json[1] == '"' && json[2] == 'e' && json[3] == 'r';
+    }
+
+    private CompletableFuture<ApiResponse> measured(
+            String method, long start, CompletableFuture<ApiResponse> response) {
+        return response.whenComplete((r, t) -> metrics.call(
+                method, r == null ? "internal" : ApiMetrics.outcome(r.httpStatus(), false), System.nanoTime() - start));
     }
 
     /**
@@ -137,7 +170,9 @@ public final class ApiExecutor implements AutoCloseable {
      * @return the response; never completes exceptionally
      */
     public CompletableFuture<ApiResponse> executeCommandLines(byte[] body) {
-        return batch(() -> ApiBatch.runLines(body, methods, maxResponseBytes, batches));
+        long start = System.nanoTime();
+        return measured(
+                "command_lines", start, batch(() -> ApiBatch.runLines(body, methods, maxResponseBytes, batches)));
     }
 
     /**

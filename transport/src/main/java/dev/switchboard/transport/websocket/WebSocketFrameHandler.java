@@ -40,6 +40,8 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
 
     private final Map<String, List<String>> headers;
     private final ProtocolFormat format;
+    private final TrafficMetrics traffic;
+    private TrafficMetrics.Counter received = TrafficMetrics.Counter.NOOP;
 
     /**
      * Whether a frame of the wrong kind was logged at info yet: the first tells an operator why
@@ -52,6 +54,16 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
     }
 
     WebSocketFrameHandler(Node node, long maxQueuedBytes, Map<String, List<String>> headers, ProtocolFormat format) {
+        this(node, maxQueuedBytes, headers, format, TrafficMetrics.NOOP);
+    }
+
+    WebSocketFrameHandler(
+            Node node,
+            long maxQueuedBytes,
+            Map<String, List<String>> headers,
+            ProtocolFormat format,
+            TrafficMetrics traffic) {
+        this.traffic = traffic;
         this.node = node;
         this.maxQueuedBytes = maxQueuedBytes;
         this.headers = headers;
@@ -60,7 +72,8 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
-        transport = new WebSocketTransport(ctx.channel(), maxQueuedBytes, headers, format);
+        transport = new WebSocketTransport(ctx.channel(), maxQueuedBytes, headers, format, traffic.sent(format));
+        received = traffic.received(format);
         client = node.newClient(transport);
     }
 
@@ -78,6 +91,7 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
                 return;
             }
             ByteBuf content = frame.content();
+            received.message(content.readableBytes());
             client.handleFrame(ByteBufUtil.getBytes(content));
         } else if (frame instanceof PingWebSocketFrame) {
             // Pings are rate-limited like commands and their pongs count against the queue bound.

@@ -58,16 +58,28 @@ final class WebSocketTransport implements Transport {
     private volatile Disconnect closedWith;
     private final Map<String, List<String>> headers;
     private final ProtocolFormat format;
+    private final TrafficMetrics.Counter sent;
 
     WebSocketTransport(Channel channel, long maxQueuedBytes) {
         this(channel, maxQueuedBytes, Map.of(), ProtocolFormat.JSON);
     }
 
+    WebSocketTransport(Channel channel, long maxQueuedBytes, Map<String, List<String>> headers, ProtocolFormat format) {
+        this(channel, maxQueuedBytes, headers, format, TrafficMetrics.Counter.NOOP);
+    }
+
     /**
      * @param headers upgrade-request headers kept for the connect decision (lower-case names)
      * @param format the encoding the upgrade selected
+     * @param sent counts each message accepted for writing
      */
-    WebSocketTransport(Channel channel, long maxQueuedBytes, Map<String, List<String>> headers, ProtocolFormat format) {
+    WebSocketTransport(
+            Channel channel,
+            long maxQueuedBytes,
+            Map<String, List<String>> headers,
+            ProtocolFormat format,
+            TrafficMetrics.Counter sent) {
+        this.sent = sent;
         this.channel = channel;
         this.maxQueuedBytes = maxQueuedBytes;
         this.headers = headers;
@@ -109,6 +121,8 @@ final class WebSocketTransport implements Transport {
             return;
         }
         queue.add(message);
+        // Counted when queued (no listener per write): a queue dropped on a slow client's close is counted too.
+        sent.message(message.length);
         if (flushScheduled.compareAndSet(false, true)) {
             channel.eventLoop().execute(this::drain);
         }

@@ -68,6 +68,7 @@ public final class WebSocketUpgrade {
     private final AtomicBoolean refusalLogged = new AtomicBoolean();
 
     private final Set<String> keptHeaders;
+    private final TrafficMetrics traffic;
 
     /** As {@link #WebSocketUpgrade(Node, int, long, OriginCheck, Set)}: same-origin rule, no headers kept. */
     public WebSocketUpgrade(Node node, int maxMessageSize, long maxQueuedBytes) {
@@ -85,6 +86,21 @@ public final class WebSocketUpgrade {
      */
     public WebSocketUpgrade(
             Node node, int maxMessageSize, long maxQueuedBytes, OriginCheck origins, Set<String> keptHeaders) {
+        this(node, maxMessageSize, maxQueuedBytes, origins, keptHeaders, TrafficMetrics.NOOP);
+    }
+
+    /**
+     * As {@link #WebSocketUpgrade(Node, int, long, OriginCheck, Set)}, counting each connection's
+     * messages and bytes in {@code traffic}.
+     */
+    public WebSocketUpgrade(
+            Node node,
+            int maxMessageSize,
+            long maxQueuedBytes,
+            OriginCheck origins,
+            Set<String> keptHeaders,
+            TrafficMetrics traffic) {
+        this.traffic = traffic;
         this.node = node;
         this.maxMessageSize = maxMessageSize;
         this.maxQueuedBytes = maxQueuedBytes;
@@ -146,7 +162,9 @@ public final class WebSocketUpgrade {
         // Text frames must be valid UTF-8 (RFC 6455 §8.1): 1007 otherwise, before any JSON parser sees them.
         p.addLast("ws-utf8", new Utf8FrameValidator(true));
         p.addLast("ws-aggregator", new WebSocketFrameAggregator(maxMessageSize));
-        p.addLast("ws-handler", new WebSocketFrameHandler(node, maxQueuedBytes, keptHeaders(req), protocol.format()));
+        p.addLast(
+                "ws-handler",
+                new WebSocketFrameHandler(node, maxQueuedBytes, keptHeaders(req), protocol.format(), traffic));
         p.remove(ctx.handler());
         handshaker.handshake(ctx.channel(), req).addListener(f -> {
             if (!f.isSuccess()) {
