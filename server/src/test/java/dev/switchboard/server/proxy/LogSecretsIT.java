@@ -1,4 +1,4 @@
-package dev.switchboard.server.logging;
+package dev.switchboard.server.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -9,6 +9,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.read.ListAppender;
 import dev.switchboard.server.config.ConfigLoader;
+import dev.switchboard.server.logging.LogSetup;
 import dev.switchboard.server.testing.ApiClient;
 import dev.switchboard.server.testing.TestServers;
 import dev.switchboard.server.testing.WsTestClient;
@@ -16,7 +17,6 @@ import dev.switchboard.transport.SwitchboardServer;
 import dev.switchboard.transport.auth.TokenGenerator;
 import dev.switchboard.transport.config.LogConfig;
 import dev.switchboard.transport.config.ServerConfig;
-import dev.switchboard.transport.proxy.TestBackend;
 import dev.switchboard.transport.proxy.TestBackend.Answer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * query, API calls with the key and with a wrong one, and disconnects. No secret appears in
  * any logged message, argument, exception or MDC; the disconnect lines are there.
  */
-class LogSecretsIT {
+class LogSecretsIT extends ProxyITSupport {
 
     private static final String HMAC_SECRET = "hmac-S3CRET-that-is-long-enough-for-hs256-0001";
     private static final String API_KEY = "api-key-S3CRET-0002";
@@ -48,10 +48,9 @@ class LogSecretsIT {
     private static final String WEBHOOK_QUERY_SECRET = "webhook-query-S3CRET-0008";
     private static final String OTHER_SECRET = "some-other-S3CRET-that-is-long-enough-for-hs256-0009";
 
-    private final List<AutoCloseable> toClose = new ArrayList<>();
     private final ListAppender<ILoggingEvent> captured = new ListAppender<>();
-    private TestBackend backend;
-    private SwitchboardServer server;
+
+    LogSecretsIT() throws Exception {}
 
     @BeforeEach
     void logEverythingOfOursAtTrace() throws Exception {
@@ -63,18 +62,10 @@ class LogSecretsIT {
         captured.setContext(context);
         captured.start();
         context.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(captured);
-        backend = new TestBackend();
     }
 
     @AfterEach
-    void stop() throws Exception {
-        for (AutoCloseable c : toClose) {
-            c.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-        backend.close();
+    void restoreLogging() {
         LogSetup.apply(LogSetup.fromEnvironment(System.getenv()));
     }
 
@@ -106,23 +97,22 @@ class LogSecretsIT {
                 "test",
                 Map.of("SWITCHBOARD_TOKEN_HMAC_SECRET", HMAC_SECRET, "SWITCHBOARD_API_KEY", API_KEY));
         server = SwitchboardServer.builder().config(config).build().start();
-        String url = TestServers.wsUrl(server);
         Map<String, String> cookie = Map.of("Cookie", COOKIE);
 
         String token = TokenGenerator.hmac(HMAC_SECRET).connectToken("alice", Duration.ofHours(1), List.of(), null);
-        WsTestClient alice = open(url, cookie);
+        WsTestClient alice = open(cookie);
         String aliceId = alice.connect(token).path("connect").path("client").asText();
         assertThat(aliceId).isNotEmpty();
 
         String forged = TokenGenerator.hmac(OTHER_SECRET).connectToken("mallory", Duration.ofHours(1), List.of(), null);
-        WsTestClient mallory = open(url, Map.of());
+        WsTestClient mallory = open(Map.of());
         mallory.send("{\"id\":1,\"connect\":{\"token\":\"" + forged + "\"}}");
         assertThat(mallory.awaitClose()).isEqualTo(3500);
 
-        WsTestClient refused = open(url, cookie); // the proxy's first answer is a 500
+        WsTestClient refused = open(cookie); // the proxy's first answer is a 500
         refused.send("{\"id\":1,\"connect\":{}}");
         assertThat(refused.awaitClose()).as("backend unavailable").isEqualTo(3004);
-        WsTestClient proxied = open(url, cookie);
+        WsTestClient proxied = open(cookie);
         proxied.send("{\"id\":1,\"connect\":{}}");
         String proxiedId = proxied.reply(1).path("connect").path("client").asText();
         assertThat(proxiedId).isNotEmpty();
@@ -162,12 +152,6 @@ class LogSecretsIT {
                 "S3CRET")) {
             assertThat(all).as("the log holds %s", secret).doesNotContain(secret);
         }
-    }
-
-    private WsTestClient open(String url, Map<String, String> headers) {
-        WsTestClient c = WsTestClient.open(url, headers);
-        toClose.add(c);
-        return c;
     }
 
     /** Everything an encoder could write: logger, message with its arguments, exception, MDC. */
