@@ -70,6 +70,9 @@ public final class ConfigurationMetadata {
                         "description",
                         "Start the node with the application context; when false, call SwitchboardLifecycle.start().");
         for (ConfigKey<?, ?> key : ConfigKeys.ALL) {
+            if (ConfigKeys.APP_ONLY.contains(key)) {
+                continue; // refused under Spring Boot, which has logging.*
+            }
             ObjectNode p = properties
                     .addObject()
                     .put("name", EnvironmentConfig.propertyName(key.path()))

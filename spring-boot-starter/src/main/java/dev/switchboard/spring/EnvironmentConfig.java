@@ -87,6 +87,9 @@ public final class EnvironmentConfig {
     static ObjectNode tree(Binder binder) {
         ObjectNode root = JsonNodeFactory.instance.objectNode();
         for (ConfigKey<?, ?> key : ConfigKeys.ALL) {
+            if (ConfigKeys.APP_ONLY.contains(key)) {
+                continue; // the standalone server's logging; SWITCHBOARD_LOG_* in the environment is not ours here
+            }
             String name = propertyName(key.path());
             if (key.type() == KeyType.STRINGS) {
                 // A YAML list or one comma-separated string; Spring's list binding reads both.

@@ -30,7 +30,18 @@ final class UnknownKeys {
     /** Properties of the starter itself, not of the key table, in uniform form: {@code enabled}, {@code auto-startup}. */
     private static final List<String> STARTER_KEYS = List.of("enabled", "autostartup");
 
+    /** Why {@code switchboard.log.*} is refused: the app owns its logging, so a value here would do nothing. */
+    static final String APP_ONLY = "is read by the standalone server only; an embedded node logs through"
+            + " the application's logging: use Spring Boot's logging.level.* and logging.structured.format.console";
+
     private UnknownKeys() {}
+
+    /** Whether {@code name} is in the section of a key of {@link ConfigKeys#APP_ONLY} ({@code switchboard.log.*}). */
+    static boolean isAppOnly(ConfigurationPropertyName name) {
+        return name.getNumberOfElements() > 2
+                && ConfigKeys.APP_ONLY.stream()
+                        .anyMatch(k -> uniform(k.section()).equals(uniform(name, 1)));
+    }
 
     static void refuse(Environment env) {
         for (ConfigurationPropertySource source : ConfigurationPropertySources.get(env)) {
@@ -41,7 +52,7 @@ final class UnknownKeys {
                         .filter(n -> !isKnown(n))
                         .findFirst()
                         .ifPresent(n -> {
-                            throw new ConfigException(n.toString(), "unknown key");
+                            throw new ConfigException(n.toString(), isAppOnly(n) ? APP_ONLY : "unknown key");
                         });
             }
         }
@@ -60,6 +71,9 @@ final class UnknownKeys {
             return true; // an entry's own keys are checked by the binder, with the entry's index in the message
         }
         for (ConfigKey<?, ?> key : ConfigKeys.ALL) {
+            if (ConfigKeys.APP_ONLY.contains(key)) {
+                continue;
+            }
             String[] path = key.path().split("\\.");
             if (n <= path.length || !matches(name, path)) {
                 continue;

@@ -146,6 +146,14 @@ class EnvironmentConfigTest {
     }
 
     @Test
+    void theStandaloneServersLogKeysAreRefusedPointingToBootsLogging() {
+        assertThatThrownBy(() -> EnvironmentConfig.bind(env(Map.of("switchboard.log.level", "debug"))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("switchboard.log.level: is read by the standalone server only")
+                .hasMessageContaining("logging.level");
+    }
+
+    @Test
     void aNamespaceWithoutANameIsRefused() {
         assertThatThrownBy(
                         () -> EnvironmentConfig.bind(env(Map.of("switchboard.channel.namespaces[0].presence", "true"))))

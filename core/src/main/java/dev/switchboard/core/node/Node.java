@@ -308,6 +308,18 @@ public final class Node implements AutoCloseable {
 
     void removeClient(Client c, boolean wasConnected, Disconnect disconnect) {
         hub.removeClient(c);
+        // One line per disconnect, here where every path (client, server, engine, drain) meets with
+        // its code. Ids, user and code only: never the token, headers or connect data.
+        if (log.isDebugEnabled()) {
+            log.debug(
+                    "client {} (user \"{}\", {}) {}: code {}, reason \"{}\"",
+                    c.id(),
+                    c.userId(),
+                    c.transport.name(),
+                    wasConnected ? "disconnected" : "closed before connecting",
+                    disconnect.code(),
+                    disconnect.reason());
+        }
         if (wasConnected) {
             lifecycle.disconnected(entryOf(c), disconnect);
             invocations.clientGone(c.id());

@@ -1,6 +1,7 @@
 package dev.switchboard.server.cli;
 
 import dev.switchboard.server.config.DevSecrets;
+import dev.switchboard.server.logging.LogSetup;
 import dev.switchboard.transport.EngineUnavailableException;
 import dev.switchboard.transport.StandbyServer;
 import dev.switchboard.transport.SwitchboardServer;
@@ -137,6 +138,8 @@ public final class ServeCommand implements Callable<Integer> {
             ctx.err().println("config error: " + e.getMessage());
             return Main.EXIT_FAILURE;
         }
+        // The log section of the file, now that it is read: level, format, per-logger levels.
+        LogSetup.apply(cfg.log());
         RunningServer server;
         try {
             Prepared prepared;

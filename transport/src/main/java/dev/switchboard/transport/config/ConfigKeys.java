@@ -275,7 +275,26 @@ public final class ConfigKeys {
         webhook("webhook.max_backlog", INT, WebhookConfig.DEFAULT_MAX_BACKLOG, WebhookConfig.Builder::maxBacklog,
             "Most events waiting for the backend (in Redis, or in memory); beyond it the oldest are dropped."));
 
+    /**
+     * The {@code log} section: read by the standalone server only, which owns the logging backend;
+     * see {@link #APP_ONLY}.
+     */
+    static final List<ConfigKey<ConfigBuilders, ?>> LOG = List.of(
+        log("log.level", STRING, LogConfig.DEFAULT_LEVEL, LogConfig.Builder::level,
+            "Level of the root logger: trace, debug (one line per disconnect, with code and reason), info, warn, error or off."),
+        log("log.format", STRING, LogConfig.DEFAULT_FORMAT, LogConfig.Builder::format,
+            "text (one readable line per event) or json (one object per line: time, level, logger, thread, message, exception)."),
+        log("log.levels", HEADERS, List.of(), LogConfig.Builder::levels,
+            "Levels of single loggers or packages, over log.level: a mapping such as {dev.switchboard.redis: debug, io.netty: info}."));
+
     // spotless:on
+
+    /**
+     * Keys only the standalone server acts on: the process's logging. An embedding application
+     * configures its own logging, so the Spring Boot starter neither binds nor documents these
+     * (it refuses {@code switchboard.log.*} in favour of Boot's {@code logging.*}).
+     */
+    public static final List<ConfigKey<?, ?>> APP_ONLY = List.copyOf(LOG);
 
     /** The list of namespaces under {@code channel}: a list of mappings, not a key of this table. */
     static final String NAMESPACES = "namespaces";
@@ -284,7 +303,7 @@ public final class ConfigKeys {
 
     /** The keys of the config tree's sections, bound into {@link ConfigBuilders}: every key but the channel options. */
     static final List<ConfigKey<ConfigBuilders, ?>> ROOT = Stream.of(
-                    NODE, TOKEN, ACCESS, CLIENT, PROXY, WEBHOOK, CHANNEL, RUNTIME, HTTP)
+                    NODE, TOKEN, ACCESS, CLIENT, PROXY, WEBHOOK, CHANNEL, RUNTIME, HTTP, LOG)
             .flatMap(List::stream)
             .toList();
 
@@ -302,7 +321,8 @@ public final class ConfigKeys {
             CHANNEL,
             CHANNEL_OPTIONS.stream().map(k -> k.under("channel")).toList(),
             RUNTIME,
-            HTTP);
+            HTTP,
+            LOG);
 
     /** Environment variables that override config keys, and the key path each one sets: one per key of {@link #ALL}. */
     public static final Map<String, String> ENV_KEYS = envKeys();
@@ -396,6 +416,11 @@ public final class ConfigKeys {
     private static <T> ConfigKey<ConfigBuilders, T> http(
             String path, KeyType<T> type, T defaultValue, BiConsumer<HttpConfig.Builder, T> setter, String doc) {
         return bound(b -> b.http, path, type, defaultValue, setter, doc);
+    }
+
+    private static <T> ConfigKey<ConfigBuilders, T> log(
+            String path, KeyType<T> type, T defaultValue, BiConsumer<LogConfig.Builder, T> setter, String doc) {
+        return bound(b -> b.log, path, type, defaultValue, setter, doc);
     }
 
     /** A webhook option: {@link WebhookConfig.Builder}'s checks throw plain exceptions, which name the key here. */

@@ -144,10 +144,26 @@ public final class ProxyConfig {
         return maxResponseSize;
     }
 
-    /** Header values stay out: they may be secrets. */
+    /**
+     * An endpoint fit for a log line: scheme, host, port and path. User info and the query are
+     * left out, since backends are often guarded by {@code https://user:secret@...} or
+     * {@code ?key=...}; {@code null} stays {@code null}.
+     */
+    public static String redacted(URI endpoint) {
+        if (endpoint == null) {
+            return null;
+        }
+        String path = endpoint.getRawPath() == null ? "" : endpoint.getRawPath();
+        return endpoint.getScheme() + "://" + endpoint.getHost()
+                + (endpoint.getPort() < 0 ? "" : ":" + endpoint.getPort()) + path
+                + (endpoint.getRawQuery() == null ? "" : "?<redacted>");
+    }
+
+    /** Header values and the endpoint's user info and query stay out: they may be secrets. */
     @Override
     public String toString() {
-        return "ProxyConfig{enabled=" + enabled + ", endpoint=" + endpoint + ", timeout=" + timeout + ", httpHeaders="
+        return "ProxyConfig{enabled=" + enabled + ", endpoint=" + redacted(endpoint) + ", timeout=" + timeout
+                + ", httpHeaders="
                 + httpHeaders + ", staticHeaders=" + staticHeaders.keySet() + ", emulatedHeaders=" + emulatedHeaders
                 + ", includeConnectionMeta=" + includeConnectionMeta + '}';
     }

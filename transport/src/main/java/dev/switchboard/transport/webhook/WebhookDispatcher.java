@@ -6,6 +6,7 @@ import dev.switchboard.core.engine.EventQueue.QueuedEvent;
 import dev.switchboard.core.engine.memory.MemoryEventQueue;
 import dev.switchboard.transport.proxy.BurstLog;
 import dev.switchboard.transport.proxy.ProxyClient;
+import dev.switchboard.transport.proxy.ProxyConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -120,7 +121,9 @@ public final class WebhookDispatcher implements AutoCloseable {
         d.thread.execute(d::poll);
         long every = BACKLOG_INTERVAL.toMillis();
         d.thread.scheduleWithFixedDelay(d::readBacklog, 0, every, TimeUnit.MILLISECONDS);
-        log.info("webhooks: POSTing lifecycle events to {}", config.http().endpoint());
+        log.info(
+                "webhooks: POSTing lifecycle events to {}",
+                ProxyConfig.redacted(config.http().endpoint()));
         return d;
     }
 
