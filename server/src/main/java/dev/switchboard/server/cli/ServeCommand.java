@@ -194,7 +194,7 @@ public final class ServeCommand implements Callable<Integer> {
         String apiHost = cfg.internalPort() != 0 ? displayHost(cfg.internalAddress()) : host;
         out.println("Switchboard is running: engine " + cfg.engine().configName() + ", port " + port
                 + (cfg.internalPort() != 0 ? ", internal port " + apiPort : ""));
-        out.println("  WebSocket: ws://" + host + ":" + port + WEBSOCKET_PATH);
+        out.println("  WebSocket: " + (cfg.tls().enabled() ? "wss://" : "ws://") + host + ":" + port + WEBSOCKET_PATH);
         if (!cfg.httpApiEnabled()) {
             out.println("  HTTP API:  disabled (http_api.enabled: false)");
         } else {

@@ -25,6 +25,7 @@ final class ConfigBuilders {
     final ProxyConfig.Builder rpcProxy = ProxyConfig.builder();
     final ProxyConfig.Builder webhookHttp = ProxyConfig.builder().timeout(WebhookConfig.DEFAULT_TIMEOUT);
     final WebhookConfig.Builder webhook = WebhookConfig.builder();
+    final TlsConfig.Builder tls = TlsConfig.builder();
 
     /**
      * Assembles the config.
@@ -47,6 +48,7 @@ final class ConfigBuilders {
                         .build())
                 .webhook(webhook.http(buildProxy(webhookHttp, "webhook.endpoint"))
                         .build())
+                .tls(tls.build())
                 .build();
     }
 

@@ -121,6 +121,7 @@ public final class ServerConfig {
     private final HttpConfig http;
     private final ProxiesConfig proxies;
     private final WebhookConfig webhook;
+    private final TlsConfig tls;
 
     private ServerConfig(Builder b) {
         port = b.port;
@@ -146,6 +147,7 @@ public final class ServerConfig {
         http = b.http;
         proxies = b.proxies;
         webhook = b.webhook;
+        tls = b.tls;
     }
 
     /** Every default: what a node runs with when there is no config file and no environment. */
@@ -277,6 +279,11 @@ public final class ServerConfig {
         return webhook;
     }
 
+    /** {@code tls}: TLS on the public port. */
+    public TlsConfig tls() {
+        return tls;
+    }
+
     /**
      * Checks what depends on this machine: that key files exist and hold usable keys. {@link ConfigLoader} calls it; call it yourself for configs built in code.
      *
@@ -333,7 +340,7 @@ public final class ServerConfig {
                 + ", httpApi=" + httpApiEnabled + ", metrics=" + metricsEnabled + ", health=" + healthEnabled
                 + ", internalPort=" + internalPort
                 + ", internalAddress=" + internalAddress + ", http=" + http + ", proxies=" + proxies + ", webhook="
-                + webhook + '}';
+                + webhook + ", tls=" + tls + '}';
     }
 
     /** Builder of {@link ServerConfig}; every field starts at its default. */
@@ -361,6 +368,7 @@ public final class ServerConfig {
         private HttpConfig http = HttpConfig.defaults();
         private ProxiesConfig proxies = ProxiesConfig.none();
         private WebhookConfig webhook = WebhookConfig.disabled();
+        private TlsConfig tls = TlsConfig.disabled();
 
         private Builder() {}
 
@@ -388,6 +396,7 @@ public final class ServerConfig {
             http = c.http;
             proxies = c.proxies;
             webhook = c.webhook;
+            tls = c.tls;
         }
 
         public Builder port(int v) {
@@ -535,6 +544,12 @@ public final class ServerConfig {
 
         public Builder webhook(WebhookConfig v) {
             webhook = Objects.requireNonNull(v, "webhook");
+            return this;
+        }
+
+        /** TLS on the public port; {@link ServerConfig#validate()} reads and checks its files. */
+        public Builder tls(TlsConfig v) {
+            tls = Objects.requireNonNull(v, "tls");
             return this;
         }
 
