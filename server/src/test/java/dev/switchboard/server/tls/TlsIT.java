@@ -27,6 +27,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
@@ -138,6 +139,44 @@ class TlsIT {
             assertThat((long) expiry.value())
                     .isEqualTo(readCert(two.cert).getNotAfter().getTime() / 1000);
             first.close();
+        }
+    }
+
+    /** A client we did not write: centrifuge-js from Node over {@code wss://}, trusting the CA with {@code ws}'s {@code ca}. */
+    @Test
+    void centrifugeJsConnectsOverWssWithTheCaOption() throws Exception {
+        Path root = ExternalTools.repoRoot();
+        Path conformance = root == null ? null : root.resolve("conformance");
+        String node = ExternalTools.findExecutable("node", "NODE");
+        ExternalTools.requirePrerequisite("tls", node != null, "node not found on PATH (or NODE)");
+        ExternalTools.requirePrerequisite(
+                "tls", ExternalTools.nodeMajorVersion(node) >= 18, "node at " + node + " is older than 18");
+        ExternalTools.requirePrerequisite(
+                "tls",
+                conformance != null
+                        && Files.isDirectory(conformance.resolve("node_modules/centrifuge"))
+                        && Files.isDirectory(conformance.resolve("node_modules/ws")),
+                "conformance/node_modules missing: run `npm ci` in conformance/");
+        Path certFile = dir.resolve("fullchain.pem");
+        Path keyFile = dir.resolve("privkey.pem");
+        install(leaf("node-one", 1001, List.of("genrsa", "2048")), certFile, keyFile);
+        try (SwitchboardServer server = TestServers.start(tlsYaml(certFile, keyFile, "5s"), b -> b)) {
+            int exit = ExternalTools.runNodeTests(
+                    "tls",
+                    node,
+                    conformance,
+                    List.of("test/tls.test.mjs"),
+                    Map.of(
+                            "SWITCHBOARD_TLS_WS_URL",
+                            "wss://127.0.0.1:" + server.port() + "/connection/websocket",
+                            "SWITCHBOARD_TLS_CA_FILE",
+                            ca.toString(),
+                            "SWITCHBOARD_HMAC_SECRET",
+                            TestServers.SECRET),
+                    Duration.ofMinutes(2));
+            assertThat(exit)
+                    .as("node test/tls.test.mjs exit code (failures above)")
+                    .isZero();
         }
     }
 

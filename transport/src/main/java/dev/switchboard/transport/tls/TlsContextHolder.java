@@ -61,7 +61,6 @@ public final class TlsContextHolder implements AutoCloseable {
         }
         TlsMaterial m = TlsMaterial.read(Path.of(config.certPemFile()), Path.of(config.keyPemFile()));
         TlsContextHolder h = new TlsContextHolder(config, m);
-        h.lastSeen = null;
         log.info("TLS on the public port: {}", m.describe());
         warnIfExpired(m);
         return h;
