@@ -333,7 +333,8 @@ public final class SwitchboardServer implements AutoCloseable {
         m.put("websocket", (tls != null ? "wss://" : "ws://") + displayHost() + ":" + port() + WebSocketUpgrade.PATH);
         m.put(
                 "api",
-                "http://" + (internalChannel != null ? config.internalAddress() : displayHost()) + ":" + internalPort()
+                (tls != null && internalChannel == null ? "https://" : "http://")
+                        + (internalChannel != null ? config.internalAddress() : displayHost()) + ":" + internalPort()
                         + HttpRouter.API_PREFIX);
         return m;
     }

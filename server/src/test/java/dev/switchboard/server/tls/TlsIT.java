@@ -89,6 +89,7 @@ class TlsIT {
         try (SwitchboardServer server = TestServers.start(tlsYaml(certFile, keyFile, "200ms"), b -> b)) {
             String wss = "wss://127.0.0.1:" + server.port() + "/connection/websocket";
             assertThat(server.describe().get("websocket")).isEqualTo(wss);
+            assertThat(server.describe().get("api")).isEqualTo("https://127.0.0.1:" + server.port() + "/api/");
 
             WsTestClient first = WsTestClient.open(wss, trustingClient());
             JsonNode reply = first.connect(TestServers.token("alice"));
@@ -199,6 +200,17 @@ class TlsIT {
                     .counter();
             assertThat(refused).isNotNull();
             awaitTrue(() -> refused.count() == 1.0);
+            // Without internal_port, /metrics shares the port and its TLS: both meters are exported there.
+            String metrics = trustingClient()
+                    .send(
+                            java.net.http.HttpRequest.newBuilder(
+                                            java.net.URI.create("https://127.0.0.1:" + server.port() + "/metrics"))
+                                    .build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString())
+                    .body();
+            assertThat(metrics)
+                    .contains("switchboard_http_refused_total{reason=\"tls_handshake_timeout\"} 1.0")
+                    .contains("switchboard_tls_certificate_expiry_seconds ");
         }
     }
 
