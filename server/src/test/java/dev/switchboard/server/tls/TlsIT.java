@@ -7,8 +7,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.server.testing.ExternalTools;
 import dev.switchboard.server.testing.TestServers;
 import dev.switchboard.server.testing.WsTestClient;
+import dev.switchboard.transport.StandbyServer;
 import dev.switchboard.transport.SwitchboardServer;
 import dev.switchboard.transport.config.ConfigException;
+import dev.switchboard.transport.config.ServerConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import java.io.ByteArrayInputStream;
@@ -17,7 +19,10 @@ import java.io.InputStream;
 import java.math.BigInteger;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -211,6 +216,29 @@ class TlsIT {
             assertThat(metrics)
                     .contains("switchboard_http_refused_total{reason=\"tls_handshake_timeout\"} 1.0")
                     .contains("switchboard_tls_certificate_expiry_seconds ");
+        }
+    }
+
+    /** A node waiting for its engine holds the public port with TLS too, so checks over https see it alive. */
+    @Test
+    void theStandbyServerSpeaksTlsOnThePublicPort() throws Exception {
+        Path certFile = dir.resolve("fullchain.pem");
+        Path keyFile = dir.resolve("privkey.pem");
+        install(leaf("node-one", 1001, List.of("genrsa", "2048")), certFile, keyFile);
+        ServerConfig config = TestServers.config(TestServers.CONFIG_YAML + tlsYaml(certFile, keyFile, "5s"));
+        try (StandbyServer standby = StandbyServer.start(config)) {
+            var health = trustingClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + standby.port() + "/health"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            assertThat(health.statusCode()).isEqualTo(200);
+            var ready = trustingClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + standby.port() + "/ready"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            assertThat(ready.statusCode()).isEqualTo(503);
         }
     }
 
