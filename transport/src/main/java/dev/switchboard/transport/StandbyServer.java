@@ -3,8 +3,11 @@ package dev.switchboard.transport;
 import dev.switchboard.transport.config.ServerConfig;
 import dev.switchboard.transport.http.HealthReport;
 import dev.switchboard.transport.http.HttpChannelInitializer;
+import dev.switchboard.transport.tls.TlsChannelInitializer;
+import dev.switchboard.transport.tls.TlsContextHolder;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
@@ -17,7 +20,8 @@ import java.util.function.Supplier;
  * Holds a node's health port (the internal port when set, else the public one) while the node cannot start because its engine is unreachable: {@code /health}
  * answers 200 (the process is alive, so nothing restarts it), {@code /ready} 503 (no traffic
  * yet), every other path 503 with a temporary error. Same hardened HTTP pipeline (timeouts,
- * limits) as the real server, one event loop thread, no node.
+ * limits) as the real server, one event loop thread, no node. On the public port with
+ * {@code tls.enabled} it speaks TLS, as the real server will.
  *
  * <pre>{@code
  * try (StandbyServer standby = StandbyServer.start(config)) {
@@ -48,13 +52,19 @@ public final class StandbyServer implements AutoCloseable {
                 ? () -> new HealthReport(
                         true, node, engine, false, false, false, 0, (System.currentTimeMillis() - startedAt) / 1000)
                 : null;
+        ChannelHandler pipeline = HttpChannelInitializer.standby(config.http(), health, reason -> {});
+        if (config.tls().enabled() && config.internalPort() == 0) {
+            // Health on the public port, which clients and checks reach over TLS: speak it there too
+            // (the files as they are now; the real server reloads them).
+            pipeline = new TlsChannelInitializer(TlsContextHolder.load(config.tls()), pipeline, reason -> {});
+        }
         EventLoopGroup loop = new NioEventLoopGroup(1);
         try {
             Channel channel = new ServerBootstrap()
                     .group(loop)
                     .channel(NioServerSocketChannel.class)
                     .option(ChannelOption.SO_BACKLOG, 128)
-                    .childHandler(HttpChannelInitializer.standby(config.http(), health, reason -> {}))
+                    .childHandler(pipeline)
                     .bind(address(config), port(config))
                     .syncUninterruptibly()
                     .channel();

@@ -23,13 +23,17 @@ import dev.switchboard.transport.http.HttpRefusals;
 import dev.switchboard.transport.http.HttpRouter;
 import dev.switchboard.transport.metrics.MicrometerNodeMetrics;
 import dev.switchboard.transport.proxy.Proxies;
+import dev.switchboard.transport.tls.TlsChannelInitializer;
+import dev.switchboard.transport.tls.TlsContextHolder;
 import dev.switchboard.transport.webhook.WebhookConfig;
 import dev.switchboard.transport.webhook.WebhookDispatcher;
 import dev.switchboard.transport.websocket.OriginCheck;
 import dev.switchboard.transport.websocket.WebSocketUpgrade;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
@@ -89,12 +93,16 @@ public final class SwitchboardServer implements AutoCloseable {
     private final Engine engine;
     /** Delivers lifecycle events to the backend, from start when webhooks are enabled. */
     private volatile WebhookDispatcher webhooks;
+    /** The public port's TLS context, reloaded from its files; {@code null} without {@code tls.enabled}. */
+    private final TlsContextHolder tls;
 
     private SwitchboardServer(Builder b) {
         this.config = b.config;
         if (b.engine == null) {
             config.validate();
         }
+        // Before the engine, which would need closing: bad TLS files fail the build here.
+        this.tls = config.tls().enabled() ? TlsContextHolder.load(config.tls()) : null;
         NodeOptions options = config.toNodeOptions();
         // First, before anything that would need releasing: this is what fails while Redis is
         // down (EngineUnavailableException), and the app retries it. The node owns the engine
@@ -116,6 +124,12 @@ public final class SwitchboardServer implements AutoCloseable {
         b.rpc.forEach(nb::rpc);
         this.node = nb.build();
         meters.bindNode(node, engine);
+        if (tls != null) {
+            Gauge.builder("switchboard.tls.certificate.expiry", tls, TlsContextHolder::notAfterEpochSeconds)
+                    .description("When the certificate served on the public port expires, in unix seconds")
+                    .baseUnit("seconds")
+                    .register(registry);
+        }
     }
 
     private static LifecycleEvents lifecycleEvents(WebhookConfig webhook) {
@@ -168,17 +182,19 @@ public final class SwitchboardServer implements AutoCloseable {
         // With an internal port, the public one serves client transports only, the internal one the rest.
         boolean split = config.internalPort() != 0;
         try {
-            serverChannel = bind(
-                    config.address(),
-                    config.port(),
-                    new HttpChannelInitializer(
-                            config.http(),
-                            upgrade,
-                            split ? null : api,
-                            config.apiKey(),
-                            split ? null : health,
-                            split ? null : metrics,
-                            refusals));
+            ChannelHandler publicPipeline = new HttpChannelInitializer(
+                    config.http(),
+                    upgrade,
+                    split ? null : api,
+                    config.apiKey(),
+                    split ? null : health,
+                    split ? null : metrics,
+                    refusals);
+            if (tls != null) {
+                // Only the public port: the internal one is for a private network and stays plain.
+                publicPipeline = new TlsChannelInitializer(tls, publicPipeline, refusals);
+            }
+            serverChannel = bind(config.address(), config.port(), publicPipeline);
             if (split) {
                 internalChannel = bind(
                         config.internalAddress(),
@@ -197,12 +213,16 @@ public final class SwitchboardServer implements AutoCloseable {
             shutdownLoops();
             throw e;
         }
+        if (tls != null) {
+            tls.startReloading();
+        }
         node.advertiseAddress(displayHost() + ":" + port());
         log.info(
-                "node {} listening on {}:{} (engine {}){}",
+                "node {} listening on {}:{}{} (engine {}){}",
                 node.options().name(),
                 config.address(),
                 port(),
+                tls != null ? " over TLS" : "",
                 config.engine(),
                 split
                         ? "; API, metrics, health and readiness on " + config.internalAddress() + ":" + internalPort()
@@ -210,7 +230,7 @@ public final class SwitchboardServer implements AutoCloseable {
         return this;
     }
 
-    private Channel bind(String address, int port, HttpChannelInitializer pipeline) {
+    private Channel bind(String address, int port, ChannelHandler pipeline) {
         try {
             return new ServerBootstrap()
                     .group(boss, workers)
@@ -248,6 +268,14 @@ public final class SwitchboardServer implements AutoCloseable {
 
     public ServerConfig config() {
         return config;
+    }
+
+    /**
+     * The public port's TLS context and its reloader, when {@code tls.enabled}: its
+     * {@link TlsContextHolder#current()} is the certificate new connections get.
+     */
+    public java.util.Optional<TlsContextHolder> tls() {
+        return java.util.Optional.ofNullable(tls);
     }
 
     /**
@@ -304,10 +332,11 @@ public final class SwitchboardServer implements AutoCloseable {
     /** Summary used by {@code info} and the CLI banner. */
     public Map<String, Object> describe() {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("websocket", "ws://" + displayHost() + ":" + port() + WebSocketUpgrade.PATH);
+        m.put("websocket", (tls != null ? "wss://" : "ws://") + displayHost() + ":" + port() + WebSocketUpgrade.PATH);
         m.put(
                 "api",
-                "http://" + (internalChannel != null ? config.internalAddress() : displayHost()) + ":" + internalPort()
+                (tls != null && internalChannel == null ? "https://" : "http://")
+                        + (internalChannel != null ? config.internalAddress() : displayHost()) + ":" + internalPort()
                         + HttpRouter.API_PREFIX);
         return m;
     }
@@ -345,6 +374,9 @@ public final class SwitchboardServer implements AutoCloseable {
             webhooks.close();
         }
         proxies.close();
+        if (tls != null) {
+            tls.close();
+        }
         shutdownLoops();
         if (api != null) {
             api.close();

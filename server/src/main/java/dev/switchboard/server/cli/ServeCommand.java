@@ -195,13 +195,15 @@ public final class ServeCommand implements Callable<Integer> {
     private void printBanner(PrintWriter out, ServerConfig cfg, DevSecrets dev, int port, int apiPort) {
         String host = displayHost(cfg.address());
         String apiHost = cfg.internalPort() != 0 ? displayHost(cfg.internalAddress()) : host;
+        // The API shares the public port's TLS unless the internal port (always plain) serves it.
+        String apiScheme = cfg.tls().enabled() && cfg.internalPort() == 0 ? "https://" : "http://";
         out.println("Switchboard is running: engine " + cfg.engine().configName() + ", port " + port
                 + (cfg.internalPort() != 0 ? ", internal port " + apiPort : ""));
-        out.println("  WebSocket: ws://" + host + ":" + port + WEBSOCKET_PATH);
+        out.println("  WebSocket: " + (cfg.tls().enabled() ? "wss://" : "ws://") + host + ":" + port + WEBSOCKET_PATH);
         if (!cfg.httpApiEnabled()) {
             out.println("  HTTP API:  disabled (http_api.enabled: false)");
         } else {
-            out.println("  HTTP API:  http://" + apiHost + ":" + apiPort + HTTP_API_PATH
+            out.println("  HTTP API:  " + apiScheme + apiHost + ":" + apiPort + HTTP_API_PATH
                     + (cfg.apiKey() == null
                             ? "  (no api_key configured: every call is refused)"
                             : "  (header \"Authorization: apikey <api_key>\")"));

@@ -37,9 +37,14 @@ public final class WsTestClient implements AutoCloseable {
     }
 
     private WsTestClient(URI uri, boolean autoPong, boolean paused, java.util.Map<String, String> headers) {
+        this(uri, autoPong, paused, headers, HttpClient.newHttpClient());
+    }
+
+    private WsTestClient(
+            URI uri, boolean autoPong, boolean paused, java.util.Map<String, String> headers, HttpClient client) {
         this.autoPong = autoPong;
         this.paused = paused;
-        WebSocket.Builder b = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(WAIT);
+        WebSocket.Builder b = client.newWebSocketBuilder().connectTimeout(WAIT);
         headers.forEach(b::header);
         this.ws = b.buildAsync(uri, new Listener()).join();
     }
@@ -47,6 +52,11 @@ public final class WsTestClient implements AutoCloseable {
     /** Opens a connection whose upgrade request carries these headers (e.g. a session cookie). */
     public static WsTestClient open(String url, java.util.Map<String, String> headers) {
         return new WsTestClient(URI.create(url), true, false, headers);
+    }
+
+    /** Opens a connection through this client (say, one that trusts a test CA for {@code wss://}). */
+    public static WsTestClient open(String url, HttpClient client) {
+        return new WsTestClient(URI.create(url), true, false, java.util.Map.of(), client);
     }
 
     /** Opens a connection that answers server pings. */

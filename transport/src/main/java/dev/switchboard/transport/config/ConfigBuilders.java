@@ -26,6 +26,7 @@ final class ConfigBuilders {
     final ProxyConfig.Builder webhookHttp = ProxyConfig.builder().timeout(WebhookConfig.DEFAULT_TIMEOUT);
     final WebhookConfig.Builder webhook = WebhookConfig.builder();
     final LogConfig.Builder log = LogConfig.builder();
+    final TlsConfig.Builder tls = TlsConfig.builder();
 
     /**
      * Assembles the config.
@@ -49,6 +50,7 @@ final class ConfigBuilders {
                 .webhook(webhook.http(buildProxy(webhookHttp, "webhook.endpoint"))
                         .build())
                 .log(log.build())
+                .tls(tls.build())
                 .build();
     }
 

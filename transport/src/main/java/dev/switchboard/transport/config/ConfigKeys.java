@@ -236,6 +236,19 @@ public final class ConfigKeys {
         http("http.max_body_size", BYTES, HttpConfig.DEFAULT_MAX_BODY_SIZE, HttpConfig.Builder::maxBodySize,
             "Largest request body accepted (the server API), in bytes."));
 
+    /** The {@code tls} section: TLS on the public port. */
+    static final List<ConfigKey<ConfigBuilders, ?>> TLS = List.of(
+        tls("tls.enabled", BOOL, TlsConfig.DEFAULT_ENABLED, TlsConfig.Builder::enabled,
+            "Serve the public port over TLS (wss://); the internal port stays plain."),
+        tls("tls.cert_pem_file", STRING, (String) null, TlsConfig.Builder::certPemFile,
+            "PEM file of the certificate chain, leaf first; reloaded when it changes."),
+        tls("tls.key_pem_file", STRING, (String) null, TlsConfig.Builder::keyPemFile,
+            "PEM file of the leaf's private key (PKCS#8, or PKCS#1 RSA); reloaded when it changes."),
+        tls("tls.reload_interval", DURATION, TlsConfig.DEFAULT_RELOAD_INTERVAL, TlsConfig.Builder::reloadInterval,
+            "How often both files are read again; a good new pair serves new connections."),
+        tls("tls.handshake_timeout", DURATION, TlsConfig.DEFAULT_HANDSHAKE_TIMEOUT, TlsConfig.Builder::handshakeTimeout,
+            "Close a connection whose TLS handshake is not done within this."));
+
     /** The proxies of Centrifugo v6: {@code client.proxy}, {@code channel.proxy} and {@code rpc.proxy} (docs/proxy.md). */
     static final List<ConfigKey<ConfigBuilders, ?>> PROXY = Stream.of(
             proxyKeys("client.proxy.connect", b -> b.connectProxy,
@@ -303,7 +316,7 @@ public final class ConfigKeys {
 
     /** The keys of the config tree's sections, bound into {@link ConfigBuilders}: every key but the channel options. */
     static final List<ConfigKey<ConfigBuilders, ?>> ROOT = Stream.of(
-                    NODE, TOKEN, ACCESS, CLIENT, PROXY, WEBHOOK, CHANNEL, RUNTIME, HTTP, LOG)
+                    NODE, TOKEN, ACCESS, CLIENT, PROXY, WEBHOOK, CHANNEL, RUNTIME, HTTP, LOG, TLS)
             .flatMap(List::stream)
             .toList();
 
@@ -322,7 +335,8 @@ public final class ConfigKeys {
             CHANNEL_OPTIONS.stream().map(k -> k.under("channel")).toList(),
             RUNTIME,
             HTTP,
-            LOG);
+            LOG,
+            TLS);
 
     /** Environment variables that override config keys, and the key path each one sets: one per key of {@link #ALL}. */
     public static final Map<String, String> ENV_KEYS = envKeys();
@@ -421,6 +435,11 @@ public final class ConfigKeys {
     private static <T> ConfigKey<ConfigBuilders, T> log(
             String path, KeyType<T> type, T defaultValue, BiConsumer<LogConfig.Builder, T> setter, String doc) {
         return bound(b -> b.log, path, type, defaultValue, setter, doc);
+    }
+
+    private static <T> ConfigKey<ConfigBuilders, T> tls(
+            String path, KeyType<T> type, T defaultValue, BiConsumer<TlsConfig.Builder, T> setter, String doc) {
+        return bound(b -> b.tls, path, type, defaultValue, setter, doc);
     }
 
     /** A webhook option: {@link WebhookConfig.Builder}'s checks throw plain exceptions, which name the key here. */

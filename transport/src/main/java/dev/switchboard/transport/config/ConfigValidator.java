@@ -1,7 +1,11 @@
 package dev.switchboard.transport.config;
 
+import dev.switchboard.transport.tls.TlsMaterial;
+import java.nio.file.Path;
+
 /**
- * Checks that need more than the values themselves: whether key files exist and hold usable keys,
+ * Checks that need more than the values themselves: whether key files exist and hold usable keys (the
+ * token keys, the TLS certificate and key),
  * and a dry run of the mapping to the core options. Runs before anything starts so that a bad
  * config never leaves a half-started node.
  *
@@ -21,5 +25,10 @@ public final class ConfigValidator {
     public static void validate(ServerConfig config) {
         config.token().checkPublicKeys();
         config.toNodeOptions();
+        if (config.tls().enabled()) {
+            // Reads both files and checks the key belongs to the certificate; the context is dropped.
+            TlsMaterial.read(
+                    Path.of(config.tls().certPemFile()), Path.of(config.tls().keyPemFile()));
+        }
     }
 }

@@ -122,6 +122,7 @@ public final class ServerConfig {
     private final ProxiesConfig proxies;
     private final WebhookConfig webhook;
     private final LogConfig log;
+    private final TlsConfig tls;
 
     private ServerConfig(Builder b) {
         port = b.port;
@@ -148,6 +149,7 @@ public final class ServerConfig {
         proxies = b.proxies;
         webhook = b.webhook;
         log = b.log;
+        tls = b.tls;
     }
 
     /** Every default: what a node runs with when there is no config file and no environment. */
@@ -284,6 +286,11 @@ public final class ServerConfig {
         return log;
     }
 
+    /** {@code tls}: TLS on the public port. */
+    public TlsConfig tls() {
+        return tls;
+    }
+
     /**
      * Checks what depends on this machine: that key files exist and hold usable keys. {@link ConfigLoader} calls it; call it yourself for configs built in code.
      *
@@ -340,7 +347,7 @@ public final class ServerConfig {
                 + ", httpApi=" + httpApiEnabled + ", metrics=" + metricsEnabled + ", health=" + healthEnabled
                 + ", internalPort=" + internalPort
                 + ", internalAddress=" + internalAddress + ", http=" + http + ", proxies=" + proxies + ", webhook="
-                + webhook + ", log=" + log + '}';
+                + webhook + ", log=" + log + ", tls=" + tls + '}';
     }
 
     /** Builder of {@link ServerConfig}; every field starts at its default. */
@@ -369,6 +376,7 @@ public final class ServerConfig {
         private ProxiesConfig proxies = ProxiesConfig.none();
         private WebhookConfig webhook = WebhookConfig.disabled();
         private LogConfig log = LogConfig.defaults();
+        private TlsConfig tls = TlsConfig.disabled();
 
         private Builder() {}
 
@@ -397,6 +405,7 @@ public final class ServerConfig {
             proxies = c.proxies;
             webhook = c.webhook;
             log = c.log;
+            tls = c.tls;
         }
 
         public Builder port(int v) {
@@ -549,6 +558,12 @@ public final class ServerConfig {
 
         public Builder log(LogConfig v) {
             log = Objects.requireNonNull(v, "log");
+            return this;
+        }
+
+        /** TLS on the public port; {@link ServerConfig#validate()} reads and checks its files. */
+        public Builder tls(TlsConfig v) {
+            tls = Objects.requireNonNull(v, "tls");
             return this;
         }
 

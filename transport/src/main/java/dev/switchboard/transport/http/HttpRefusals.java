@@ -34,7 +34,9 @@ public interface HttpRefusals {
         /** A body over {@code http.max_body_size}, or on a path that takes none (413). */
         BODY_TOO_LARGE,
         /** A WebSocket upgrade whose {@code Origin} {@code client.allowed_origins} does not allow (403). */
-        ORIGIN;
+        ORIGIN,
+        /** A TLS handshake not finished within {@code tls.handshake_timeout}. */
+        TLS_HANDSHAKE_TIMEOUT;
 
         /** The metric tag: the name in lower case. */
         public String tag() {
