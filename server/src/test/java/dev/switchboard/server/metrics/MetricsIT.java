@@ -186,6 +186,10 @@ class MetricsIT {
         // and a memory node for the memory-only meters).
         Set<String> exported = new TreeSet<>(names(m));
         SwitchboardServer memory = start(backendsYaml());
+        // jvm_gc_pause_seconds exists once a collection happened after the registry was made:
+        // ask for one and wait for its notification, so the check does not depend on luck.
+        System.gc();
+        await().atMost(Duration.ofSeconds(5)).until(() -> names(scrape(memory)).contains("jvm_gc_pause_seconds_sum"));
         exported.addAll(names(scrape(memory)));
         exported.add("up"); // Prometheus' own, per scrape target
         List<String> exprs = new ArrayList<>(DeployedQueries.dashboardExprs());
