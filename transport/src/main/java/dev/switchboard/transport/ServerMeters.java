@@ -9,6 +9,7 @@ import dev.switchboard.transport.metrics.MicrometerApiMetrics;
 import dev.switchboard.transport.metrics.MicrometerTrafficMetrics;
 import dev.switchboard.transport.websocket.TrafficMetrics;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -104,6 +105,12 @@ final class ServerMeters {
         bound.add(Gauge.builder("switchboard_cluster_clients", cluster, ClusterView::clients)
                 .description("Connected clients on all live nodes, as of their last heartbeats")
                 .strongReference(true)
+                .register(registry));
+        // A connection the registry does not hold is invisible to other nodes (invoke, lookups)
+        // and, with webhooks, reported neither connected nor disconnected: worth an alert.
+        bound.add(FunctionCounter.builder("switchboard_registry_write_failures", node, Node::registryWriteFailures)
+                .description("Connection registry writes that failed (engine unreachable); with webhooks,"
+                        + " their lifecycle events were not queued")
                 .register(registry));
         bound.addAll(RedisSupport.bindMetrics(engine, node, registry));
     }

@@ -269,6 +269,15 @@ public final class Node implements AutoCloseable {
         return lifecycle;
     }
 
+    /**
+     * Connection registry writes that failed since start (the engine was unreachable): those
+     * connections are missing from the cluster's registry, and, with lifecycle events on, their
+     * events were not queued.
+     */
+    public long registryWriteFailures() {
+        return lifecycle.failedWrites();
+    }
+
     Invocations invocations() {
         return invocations;
     }

@@ -98,6 +98,15 @@ class ReadinessAndDrainIT {
         try {
             await().atMost(Duration.ofSeconds(8)).until(() -> status(port, "/ready") == 503);
             assertThat(status(port, "/health")).isEqualTo(200);
+            // A client still connects, but the cluster registry cannot learn of it: counted.
+            WsTestClient during = client(TestServers.wsUrl(server));
+            assertThat(during.isOpen()).isTrue();
+            await().atMost(Duration.ofSeconds(8)).until(() -> server.node().registryWriteFailures() >= 1);
+            assertThat(server.meterRegistry()
+                            .get("switchboard_registry_write_failures")
+                            .functionCounter()
+                            .count())
+                    .isGreaterThanOrEqualTo(1);
         } finally {
             redis.start();
         }
