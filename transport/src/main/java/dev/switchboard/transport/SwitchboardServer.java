@@ -31,20 +31,11 @@ import dev.switchboard.transport.websocket.OriginCheck;
 import dev.switchboard.transport.websocket.WebSocketUpgrade;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import java.net.BindException;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,13 +65,8 @@ public final class SwitchboardServer implements AutoCloseable {
     private final Node node;
     private final ServerMeters meters;
     /** Made at {@link #start()}, so a server that fails to build or never starts holds no selector. */
-    private volatile EventLoopGroup boss;
-
-    private volatile EventLoopGroup workers;
-
-    private volatile Channel serverChannel;
-    /** The internal port's listener, when {@code internal_port} is set. */
-    private volatile Channel internalChannel;
+    /** The listening sockets and their event loops, from {@link #start()}. */
+    private volatile ServerListeners listeners;
     /** The server API, once started and when enabled; its batch threads stop with the server. */
     private volatile ApiExecutor api;
 
@@ -151,8 +137,6 @@ public final class SwitchboardServer implements AutoCloseable {
      * @throws IllegalStateException when the port cannot be bound (the message says which)
      */
     public SwitchboardServer start() {
-        boss = new NioEventLoopGroup(1);
-        workers = new NioEventLoopGroup(config.effectiveIoThreads());
         node.start();
         if (config.webhook().enabled()) {
             webhooks = WebhookDispatcher.start(
@@ -181,36 +165,34 @@ public final class SwitchboardServer implements AutoCloseable {
         Supplier<HealthReport> health = config.healthEnabled() ? this::health : null;
         // With an internal port, the public one serves client transports only, the internal one the rest.
         boolean split = config.internalPort() != 0;
+        ChannelHandler publicPipeline = new HttpChannelInitializer(
+                config.http(),
+                upgrade,
+                split ? null : api,
+                config.apiKey(),
+                split ? null : health,
+                split ? null : metrics,
+                refusals);
+        if (tls != null) {
+            // Only the public port: the internal one is for a private network and stays plain.
+            publicPipeline = new TlsChannelInitializer(tls, publicPipeline, refusals);
+        }
         try {
-            ChannelHandler publicPipeline = new HttpChannelInitializer(
-                    config.http(),
-                    upgrade,
-                    split ? null : api,
-                    config.apiKey(),
-                    split ? null : health,
-                    split ? null : metrics,
-                    refusals);
-            if (tls != null) {
-                // Only the public port: the internal one is for a private network and stays plain.
-                publicPipeline = new TlsChannelInitializer(tls, publicPipeline, refusals);
-            }
-            serverChannel = bind(config.address(), config.port(), publicPipeline);
-            if (split) {
-                internalChannel = bind(
-                        config.internalAddress(),
-                        config.internalPort(),
-                        new HttpChannelInitializer(
-                                config.http(), null, api, config.apiKey(), health, metrics, refusals));
-            }
+            listeners = ServerListeners.bind(
+                    config.effectiveIoThreads(),
+                    new ServerListeners.Listener(config.address(), config.port(), publicPipeline),
+                    split
+                            ? new ServerListeners.Listener(
+                                    config.internalAddress(),
+                                    config.internalPort(),
+                                    new HttpChannelInitializer(
+                                            config.http(), null, api, config.apiKey(), health, metrics, refusals))
+                            : null);
         } catch (IllegalStateException e) {
-            if (serverChannel != null) {
-                serverChannel.close().syncUninterruptibly();
-            }
             node.close();
             if (webhooks != null) {
                 webhooks.close();
             }
-            shutdownLoops();
             throw e;
         }
         if (tls != null) {
@@ -230,35 +212,17 @@ public final class SwitchboardServer implements AutoCloseable {
         return this;
     }
 
-    private Channel bind(String address, int port, ChannelHandler pipeline) {
-        try {
-            return new ServerBootstrap()
-                    .group(boss, workers)
-                    .channel(NioServerSocketChannel.class)
-                    .option(ChannelOption.SO_BACKLOG, 4096)
-                    .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childHandler(pipeline)
-                    .bind(address, port)
-                    .syncUninterruptibly()
-                    .channel();
-        } catch (Exception e) {
-            String why = e instanceof BindException ? "address in use or not available" : e.toString();
-            throw new IllegalStateException("cannot listen on " + address + ":" + port + ": " + why, e);
-        }
-    }
-
     /**
      * The bound internal port (API, metrics, health, readiness), or the public {@link #port()}
      * when {@code internal_port} is not set.
      */
     public int internalPort() {
-        Channel c = internalChannel;
-        return c != null ? ((InetSocketAddress) c.localAddress()).getPort() : port();
+        return listeners.internalPort();
     }
 
     /** The bound port (useful with port 0). */
     public int port() {
-        return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+        return listeners.publicPort();
     }
 
     /** The node, for publishing and managing connections from application code. */
@@ -294,7 +258,7 @@ public final class SwitchboardServer implements AutoCloseable {
      */
     public HealthReport health() {
         var info = node.info();
-        boolean serving = serverChannel != null && !closed;
+        boolean serving = listeners != null && !closed;
         return new HealthReport(
                 serving,
                 info.name(),
@@ -335,8 +299,8 @@ public final class SwitchboardServer implements AutoCloseable {
         m.put("websocket", (tls != null ? "wss://" : "ws://") + displayHost() + ":" + port() + WebSocketUpgrade.PATH);
         m.put(
                 "api",
-                (tls != null && internalChannel == null ? "https://" : "http://")
-                        + (internalChannel != null ? config.internalAddress() : displayHost()) + ":" + internalPort()
+                (tls != null && !listeners.hasInternal() ? "https://" : "http://")
+                        + (listeners.hasInternal() ? config.internalAddress() : displayHost()) + ":" + internalPort()
                         + HttpRouter.API_PREFIX);
         return m;
     }
@@ -356,16 +320,13 @@ public final class SwitchboardServer implements AutoCloseable {
         if (closed) {
             return;
         }
-        if (serverChannel != null) {
+        if (listeners != null) {
             drain();
             sleep(config.drainDelay());
         }
         closed = true;
-        if (serverChannel != null) {
-            serverChannel.close().syncUninterruptibly();
-        }
-        if (internalChannel != null) {
-            internalChannel.close().syncUninterruptibly();
+        if (listeners != null) {
+            listeners.closeListeners();
         }
         node.close();
         if (webhooks != null) {
@@ -377,7 +338,9 @@ public final class SwitchboardServer implements AutoCloseable {
         if (tls != null) {
             tls.close();
         }
-        shutdownLoops();
+        if (listeners != null) {
+            listeners.shutdownLoops(config.shutdownTimeout());
+        }
         if (api != null) {
             api.close();
         }
@@ -393,16 +356,6 @@ public final class SwitchboardServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    private void shutdownLoops() {
-        long quiet = 100;
-        long timeout = Math.max(quiet, config.shutdownTimeout().toMillis());
-        if (boss == null) {
-            return; // never started
-        }
-        boss.shutdownGracefully(0, timeout, TimeUnit.MILLISECONDS);
-        workers.shutdownGracefully(quiet, timeout, TimeUnit.MILLISECONDS).syncUninterruptibly();
     }
 
     /** Builder of {@link SwitchboardServer}. */

@@ -1,0 +1,112 @@
+package dev.switchboard.transport;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A server's listening sockets and the event loops behind them: the public port (client
+ * transports, and everything else without an internal port) and, when set, the internal one.
+ * Made by {@link #bind}, which leaves nothing open when it fails.
+ */
+final class ServerListeners {
+
+    /** Pending connections the kernel may queue per listener before the accept loop takes them. */
+    static final int ACCEPT_BACKLOG = 4096;
+
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final Channel publicChannel;
+    /** {@code null} without an internal port. */
+    private final Channel internalChannel;
+
+    private ServerListeners(
+            EventLoopGroup boss, EventLoopGroup workers, Channel publicChannel, Channel internalChannel) {
+        this.boss = boss;
+        this.workers = workers;
+        this.publicChannel = publicChannel;
+        this.internalChannel = internalChannel;
+    }
+
+    /** Where one listener binds and what serves its connections. */
+    record Listener(String address, int port, ChannelHandler pipeline) {}
+
+    /**
+     * Starts the event loops and binds the listeners.
+     *
+     * @param internal the internal listener, or {@code null}
+     * @throws IllegalStateException naming the address and port that could not be bound; the
+     *     loops and any listener already bound are released first
+     */
+    static ServerListeners bind(int ioThreads, Listener publicListener, Listener internal) {
+        EventLoopGroup boss = new NioEventLoopGroup(1);
+        EventLoopGroup workers = new NioEventLoopGroup(ioThreads);
+        Channel pub = null;
+        try {
+            pub = bind(boss, workers, publicListener);
+            Channel in = internal == null ? null : bind(boss, workers, internal);
+            return new ServerListeners(boss, workers, pub, in);
+        } catch (IllegalStateException e) {
+            if (pub != null) {
+                pub.close().syncUninterruptibly();
+            }
+            boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+            throw e;
+        }
+    }
+
+    private static Channel bind(EventLoopGroup boss, EventLoopGroup workers, Listener l) {
+        try {
+            return new ServerBootstrap()
+                    .group(boss, workers)
+                    .channel(NioServerSocketChannel.class)
+                    .option(ChannelOption.SO_BACKLOG, ACCEPT_BACKLOG)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childHandler(l.pipeline())
+                    .bind(l.address(), l.port())
+                    .syncUninterruptibly()
+                    .channel();
+        } catch (Exception e) {
+            String why = e instanceof BindException ? "address in use or not available" : e.toString();
+            throw new IllegalStateException("cannot listen on " + l.address() + ":" + l.port() + ": " + why, e);
+        }
+    }
+
+    int publicPort() {
+        return ((InetSocketAddress) publicChannel.localAddress()).getPort();
+    }
+
+    boolean hasInternal() {
+        return internalChannel != null;
+    }
+
+    /** The internal port, or the public one without an internal listener. */
+    int internalPort() {
+        return internalChannel != null ? ((InetSocketAddress) internalChannel.localAddress()).getPort() : publicPort();
+    }
+
+    /** Stops accepting connections; open ones stay until the loops shut down. */
+    void closeListeners() {
+        publicChannel.close().syncUninterruptibly();
+        if (internalChannel != null) {
+            internalChannel.close().syncUninterruptibly();
+        }
+    }
+
+    /** Shuts the event loops down, letting them flush (close frames) for up to {@code timeout}. */
+    void shutdownLoops(Duration timeout) {
+        long quiet = 100;
+        long limit = Math.max(quiet, timeout.toMillis());
+        boss.shutdownGracefully(0, limit, TimeUnit.MILLISECONDS);
+        workers.shutdownGracefully(quiet, limit, TimeUnit.MILLISECONDS).syncUninterruptibly();
+    }
+}
