@@ -255,9 +255,30 @@ class TlsIT {
                         ConfigException.class, e -> assertThat(e.key()).isEqualTo("tls.key_pem_file"))
                 .hasMessageContaining("does not belong");
 
-        Path sec1 = dir.resolve("sec1.key");
-        run(openssl, "ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", sec1.toString());
-        assertThatThrownBy(() -> TestServers.config(TestServers.CONFIG_YAML + tlsYaml(certFile, sec1, "5s")))
+        // A SEC1 EC key (openssl ecparam's BEGIN EC PRIVATE KEY) is read like the token keys are:
+        // with its own certificate it loads, with another's it is refused like any other key.
+        Leaf sec1 = leaf("node-sec1", 3003, List.of("ecparam", "-name", "prime256v1", "-genkey", "-noout"));
+        assertThat(Files.readString(sec1.key)).contains("BEGIN EC PRIVATE KEY");
+        assertThat(TestServers.config(TestServers.CONFIG_YAML + tlsYaml(sec1.cert, sec1.key, "5s"))
+                        .tls()
+                        .enabled())
+                .isTrue();
+        assertThatThrownBy(() -> TestServers.config(TestServers.CONFIG_YAML + tlsYaml(certFile, sec1.key, "5s")))
+                .isInstanceOfSatisfying(
+                        ConfigException.class, e -> assertThat(e.key()).isEqualTo("tls.key_pem_file"))
+                .hasMessageContaining("does not belong");
+        Path encrypted = dir.resolve("encrypted.key");
+        run(
+                openssl,
+                "pkcs8",
+                "-topk8",
+                "-in",
+                sec1.key.toString(),
+                "-out",
+                encrypted.toString(),
+                "-passout",
+                "pass:secret");
+        assertThatThrownBy(() -> TestServers.config(TestServers.CONFIG_YAML + tlsYaml(sec1.cert, encrypted, "5s")))
                 .isInstanceOfSatisfying(
                         ConfigException.class, e -> assertThat(e.key()).isEqualTo("tls.key_pem_file"))
                 .hasMessageContaining("openssl pkcs8 -topk8");

@@ -110,8 +110,8 @@ public final class PemKeys {
     /**
      * Reads the first private key block of PEM text.
      *
-     * @return an {@link RSAPrivateKey} or an {@link ECPrivateKey}
-     * @throws IllegalArgumentException when the text holds no usable unencrypted RSA or EC private key
+     * @return an {@link RSAPrivateKey}, an {@link ECPrivateKey}, or an EdDSA key (TLS only)
+     * @throws IllegalArgumentException when the text holds no usable unencrypted RSA, EC or EdDSA private key
      */
     public static PrivateKey readPrivateKey(String pem) {
         Matcher m = BLOCK.matcher(requirePem(pem));
@@ -172,14 +172,15 @@ public final class PemKeys {
 
     private static PrivateKey decodePrivate(byte[] pkcs8) {
         try {
-            for (String algorithm : new String[] {"RSA", "EC"}) {
+            // EdDSA keys serve TLS; token signing refuses them (TokenGenerator: RSA or EC only).
+            for (String algorithm : new String[] {"RSA", "EC", "Ed25519", "Ed448"}) {
                 try {
                     return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
                 } catch (GeneralSecurityException | RuntimeException e) {
                     // not this key type: try the next one
                 }
             }
-            throw new IllegalArgumentException("PEM private key is neither an RSA nor an EC key");
+            throw new IllegalArgumentException("PEM private key is neither an RSA, EC, Ed25519 nor Ed448 key");
         } finally {
             Arrays.fill(pkcs8, (byte) 0);
         }

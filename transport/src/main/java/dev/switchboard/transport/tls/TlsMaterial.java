@@ -1,5 +1,6 @@
 package dev.switchboard.transport.tls;
 
+import dev.switchboard.transport.auth.PemKeys;
 import dev.switchboard.transport.config.ConfigException;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -10,29 +11,22 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.Signature;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.security.spec.PKCS8EncodedKeySpec;
-import java.util.Arrays;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * One certificate chain and its private key, read from PEM files and checked, with the Netty
  * server context made of them (the JDK's TLS, nothing native).
  *
- * <p>Accepted: a chain of {@code CERTIFICATE} blocks, leaf first; a key as PKCS#8
- * ({@code BEGIN PRIVATE KEY}: RSA, EC or Ed25519) or PKCS#1 ({@code BEGIN RSA PRIVATE KEY}).
- * Refused with a message saying how to convert: SEC1 EC keys ({@code BEGIN EC PRIVATE KEY}) and
- * encrypted keys.
+ * <p>Accepted: a chain of {@code CERTIFICATE} blocks, leaf first; a key in any form
+ * {@link PemKeys} reads (PKCS#8 RSA/EC/Ed25519/Ed448, PKCS#1 RSA, SEC1 EC). Encrypted keys are
+ * refused with a message saying how to decrypt them.
  *
  * <pre>{@code
  * TlsMaterial m = TlsMaterial.read(Path.of("fullchain.pem"), Path.of("privkey.pem"));
@@ -45,34 +39,6 @@ public final class TlsMaterial {
     static final String CERT_KEY = "tls.cert_pem_file";
 
     static final String KEY_KEY = "tls.key_pem_file";
-
-    private static final Pattern PEM_BLOCK =
-            Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----([A-Za-z0-9+/=\\s]*?)-----END \\1-----");
-
-    /**
-     * The DER prefix that wraps a PKCS#1 RSA key into PKCS#8: SEQUENCE { version 0,
-     * AlgorithmIdentifier rsaEncryption NULL, OCTET STRING ... } with the lengths patched in.
-     */
-    private static final byte[] RSA_ALGORITHM_ID = {
-        0x02,
-        0x01,
-        0x00,
-        0x30,
-        0x0d,
-        0x06,
-        0x09,
-        0x2a,
-        (byte) 0x86,
-        0x48,
-        (byte) 0x86,
-        (byte) 0xf7,
-        0x0d,
-        0x01,
-        0x01,
-        0x01,
-        0x05,
-        0x00
-    };
 
     private final SslContext context;
     private final List<X509Certificate> chain;
@@ -146,78 +112,14 @@ public final class TlsMaterial {
         return out;
     }
 
+    /** The key, read by the same PEM reader as the token keys ({@link PemKeys}). */
     private static PrivateKey privateKey(byte[] pem) {
-        Matcher m = PEM_BLOCK.matcher(new String(pem, StandardCharsets.US_ASCII));
-        while (m.find()) {
-            String type = m.group(1);
-            byte[] der;
-            try {
-                der = Base64.getMimeDecoder().decode(m.group(2));
-            } catch (IllegalArgumentException e) {
-                throw new ConfigException(KEY_KEY, "has a " + type + " block that is not valid base64");
-            }
-            switch (type) {
-                case "PRIVATE KEY":
-                    return pkcs8(der);
-                case "RSA PRIVATE KEY":
-                    return pkcs8(rsaPkcs1ToPkcs8(der));
-                case "EC PRIVATE KEY":
-                    throw new ConfigException(
-                            KEY_KEY,
-                            "holds a SEC1 EC key (BEGIN EC PRIVATE KEY); convert it to PKCS#8 with"
-                                    + " `openssl pkcs8 -topk8 -nocrypt -in key.pem -out key.pk8.pem`");
-                case "ENCRYPTED PRIVATE KEY":
-                    throw new ConfigException(
-                            KEY_KEY,
-                            "holds an encrypted key; give an unencrypted PKCS#8 key (readable by this user only)");
-                default:
-                // EC PARAMETERS and the like: not the key, look further.
-            }
+        try {
+            return PemKeys.readPrivateKey(new String(pem, StandardCharsets.US_ASCII));
+        } catch (IllegalArgumentException e) {
+            // PemKeys' messages never hold key material.
+            throw new ConfigException(KEY_KEY, e.getMessage(), e);
         }
-        throw new ConfigException(KEY_KEY, "holds no -----BEGIN PRIVATE KEY----- (or RSA PRIVATE KEY) block");
-    }
-
-    private static PrivateKey pkcs8(byte[] der) {
-        PKCS8EncodedKeySpec spec = new PKCS8EncodedKeySpec(der);
-        for (String algorithm : List.of("RSA", "EC", "Ed25519", "Ed448", "RSASSA-PSS")) {
-            try {
-                return KeyFactory.getInstance(algorithm).generatePrivate(spec);
-            } catch (GeneralSecurityException e) {
-                // Not this algorithm: try the next.
-            }
-        }
-        throw new ConfigException(KEY_KEY, "holds a private key this JDK cannot read (RSA, EC, Ed25519 and Ed448 are)");
-    }
-
-    /** Wraps a PKCS#1 RSAPrivateKey into a PKCS#8 PrivateKeyInfo, which the JDK reads. */
-    private static byte[] rsaPkcs1ToPkcs8(byte[] pkcs1) {
-        byte[] octets = concat(new byte[] {0x04}, derLength(pkcs1.length), pkcs1);
-        byte[] body = concat(RSA_ALGORITHM_ID, octets);
-        return concat(new byte[] {0x30}, derLength(body.length), body);
-    }
-
-    private static byte[] derLength(int n) {
-        if (n < 0x80) {
-            return new byte[] {(byte) n};
-        }
-        if (n < 0x100) {
-            return new byte[] {(byte) 0x81, (byte) n};
-        }
-        if (n < 0x10000) {
-            return new byte[] {(byte) 0x82, (byte) (n >> 8), (byte) n};
-        }
-        return new byte[] {(byte) 0x83, (byte) (n >> 16), (byte) (n >> 8), (byte) n};
-    }
-
-    private static byte[] concat(byte[]... parts) {
-        int n = Arrays.stream(parts).mapToInt(p -> p.length).sum();
-        byte[] out = new byte[n];
-        int at = 0;
-        for (byte[] p : parts) {
-            System.arraycopy(p, 0, out, at, p.length);
-            at += p.length;
-        }
-        return out;
     }
 
     /**
