@@ -242,14 +242,7 @@ final class Invocations {
     }
 
     /** A node message: an invocation for one of our clients, or a reply to one of our calls. */
-    void handleNodeMessage(byte[] message) {
-        JsonNode n;
-        try {
-            n = ProtocolCodec.mapper().readTree(message);
-        } catch (IOException e) {
-            log.warn("dropping malformed node message");
-            return;
-        }
+    void handleNodeMessage(JsonNode n) {
         String type = n.path("t").asText("");
         if (type.equals("inv")) {
             String id = n.path("id").asText();

@@ -101,6 +101,7 @@ public final class Node implements AutoCloseable {
     private final ScheduledThreadPoolExecutor scheduler;
     private final ScheduledThreadPoolExecutor heartbeats;
     private final NodeControl control;
+    private final ChannelSurvey channelSurvey;
     private final Clock clock;
     private final long startedAt;
     private volatile boolean closed;
@@ -144,6 +145,7 @@ public final class Node implements AutoCloseable {
             return t;
         });
         this.control = new NodeControl(this);
+        this.channelSurvey = new ChannelSurvey(this);
         this.invocations = new Invocations(this, options.maxPendingInvocations());
         this.lifecycle =
                 new ConnectionLifecycle(connections, engine.eventQueue().orElse(null), b.lifecycleEvents, clock);
@@ -251,6 +253,14 @@ public final class Node implements AutoCloseable {
 
     NodeControl control() {
         return control;
+    }
+
+    ChannelSurvey channelSurvey() {
+        return channelSurvey;
+    }
+
+    NodeRegistry registry() {
+        return registry;
     }
 
     Executor executor() {
@@ -546,6 +556,21 @@ public final class Node implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /**
+     * Channels with subscribers on any live node of the cluster and their subscriber counts
+     * summed, filtered as {@link #channels(String)} is. Each node is asked (a survey through the
+     * engine); one that does not answer within two seconds is left out.
+     *
+     * <pre>{@code
+     * node.clusterChannels("chat:*").thenAccept(counts -> counts.forEach((ch, n) -> ...));
+     * }</pre>
+     *
+     * @throws IllegalArgumentException when the pattern is longer than {@link ChannelGlob#MAX_PATTERN_LENGTH}
+     */
+    public CompletableFuture<Map<String, Integer>> clusterChannels(String pattern) {
+        return channelSurvey.channels(pattern);
     }
 
     /** This node's identity and counts. */

@@ -85,6 +85,10 @@ final class NodeControl {
             return;
         }
         String op = n.path("op").asText("");
+        if (op.equals(ChannelSurvey.CONTROL_OP)) {
+            node.channelSurvey().answer(n);
+            return;
+        }
         List<Client> targets =
                 targets(n.path("user").asText(""), n.path("client").asText(""));
         switch (op) {

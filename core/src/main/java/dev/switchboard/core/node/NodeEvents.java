@@ -1,12 +1,16 @@
 package dev.switchboard.core.node;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.core.engine.BrokerEventHandler;
 import dev.switchboard.core.engine.ClientInfo;
 import dev.switchboard.core.engine.Publication;
 import dev.switchboard.core.engine.StreamPosition;
 import dev.switchboard.core.protocol.ProtocolCodec;
 import dev.switchboard.core.protocol.SharedPush;
+import java.io.IOException;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What the engine delivers, handed to this node's clients. A publication is encoded at most once
@@ -14,6 +18,8 @@ import java.util.Set;
  * bytes go to every local subscriber of that encoding.
  */
 final class NodeEvents implements BrokerEventHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(NodeEvents.class);
 
     private final Node node;
 
@@ -61,7 +67,18 @@ final class NodeEvents implements BrokerEventHandler {
 
     @Override
     public void handleNodeMessage(byte[] message) {
-        node.invocations().handleNodeMessage(message);
+        JsonNode n;
+        try {
+            n = ProtocolCodec.mapper().readTree(message);
+        } catch (IOException e) {
+            log.warn("dropping malformed node message");
+            return;
+        }
+        if (n.path("t").asText("").equals(ChannelSurvey.ANSWER_TYPE)) {
+            node.channelSurvey().answered(n);
+        } else {
+            node.invocations().handleNodeMessage(n);
+        }
     }
 
     @Override

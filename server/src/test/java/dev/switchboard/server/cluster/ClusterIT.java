@@ -148,6 +148,28 @@ class ClusterIT {
     }
 
     @Test
+    void channelsCountsTheSubscribersOfEveryNodeWhicheverNodeIsAsked() {
+        subscribers("board-a", 3); // one on each node (round-robin)
+        WsTestClient extra = cluster.client("u4");
+        clients.add(extra);
+        extra.send("{\"id\":2,\"subscribe\":{\"channel\":\"board-b\"}}");
+        assertThat(extra.reply(2).has("subscribe")).isTrue();
+        WsTestClient other = cluster.client("u5"); // a channel outside the pattern
+        clients.add(other);
+        other.send("{\"id\":2,\"subscribe\":{\"channel\":\"elsewhere\"}}");
+        assertThat(other.reply(2).has("subscribe")).isTrue();
+        for (int i = 0; i < 3; i++) {
+            JsonNode channels = cluster.api(i)
+                    .call("channels", "{\"pattern\":\"board-*\"}")
+                    .body()
+                    .at("/result/channels");
+            assertThat(channels.size()).as("node %d: %s", i, channels).isEqualTo(2);
+            assertThat(channels.at("/board-a/num_clients").asInt()).isEqualTo(3);
+            assertThat(channels.at("/board-b/num_clients").asInt()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void presenceIsTheSameFromEveryNode() {
         subscribers("room", 3);
         for (int i = 0; i < 3; i++) {

@@ -281,8 +281,7 @@ final class ApiMethods {
         if (pattern.length() > ChannelGlob.MAX_PATTERN_LENGTH) {
             throw new BadRequestException("pattern longer than " + ChannelGlob.MAX_PATTERN_LENGTH + " characters");
         }
-        Map<String, Integer> channels = node.channels(pattern);
-        return CompletableFuture.completedFuture(g -> {
+        return node.clusterChannels(pattern).thenApply(channels -> g -> {
             g.writeObjectFieldStart("channels");
             for (Map.Entry<String, Integer> e : channels.entrySet()) {
                 g.writeObjectFieldStart(e.getKey());
