@@ -253,7 +253,8 @@ class ProtobufFuzzIT {
                     .as("node log lines with ERROR or a stack trace (seed " + seed + ", log "
                             + node.logPath().toAbsolutePath() + ")")
                     .isEmpty();
-            s.assertThat(cases).as("cases run").isGreaterThan(300);
+            // A floor, not a speed test: a loaded 2-core machine has run under 300 in the budget.
+            s.assertThat(cases).as("cases run").isGreaterThan(100);
             s.assertAll();
         }
     }

@@ -155,7 +155,8 @@ class ProtocolFuzzIT {
                     .as("node log lines with ERROR, OutOfMemoryError or a stack trace (seed " + SEED + ", log "
                             + node.logPath().toAbsolutePath() + ")")
                     .isEmpty();
-            s.assertThat(wsCases + apiCases).as("cases run (seed " + SEED + ")").isGreaterThan(500);
+            // A floor, not a speed test: the budget is time, and machines differ.
+            s.assertThat(wsCases + apiCases).as("cases run (seed " + SEED + ")").isGreaterThan(200);
             s.assertAll();
         }
     }

@@ -70,7 +70,8 @@ final class NodeProcess implements AutoCloseable {
         pb.environment().put("SWITCHBOARD_TOKEN_HMAC_SECRET", TestServers.SECRET);
         pb.environment().put("SWITCHBOARD_API_KEY", TestServers.API_KEY);
         process = pb.start();
-        long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        // Generous: a JVM starting on a loaded 2-core machine has taken 20 s to listen.
+        long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < end) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("node on port " + port + " exited; log:\n" + Files.readString(log));
