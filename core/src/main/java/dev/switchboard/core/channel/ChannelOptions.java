@@ -2,6 +2,7 @@ package dev.switchboard.core.channel;
 
 import dev.switchboard.core.InvalidOptionException;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Options of a channel namespace: what a channel keeps and what its clients may do.
@@ -29,6 +30,9 @@ public final class ChannelOptions {
     /** Default {@link #recoveryMaxPublicationLimit()}: at most this many publications are recovered. */
     public static final int DEFAULT_RECOVERY_MAX_PUBLICATION_LIMIT = 0;
 
+    /** The delta type Centrifugo and its SDKs know: Fossil's delta format. */
+    public static final String DELTA_FOSSIL = "fossil";
+
     private final int historySize;
     private final Duration historyTtl;
     private final Duration historyMetaTtl;
@@ -52,6 +56,7 @@ public final class ChannelOptions {
     private final boolean subscribeProxyEnabled;
     private final boolean publishProxyEnabled;
     private final boolean subRefreshProxyEnabled;
+    private final List<String> allowedDeltaTypes;
 
     private ChannelOptions(Builder b) {
         this.historySize = b.historySize;
@@ -77,6 +82,7 @@ public final class ChannelOptions {
         this.subscribeProxyEnabled = b.subscribeProxyEnabled;
         this.publishProxyEnabled = b.publishProxyEnabled;
         this.subRefreshProxyEnabled = b.subRefreshProxyEnabled;
+        this.allowedDeltaTypes = b.allowedDeltaTypes;
     }
 
     /** Options with every default: no history, no presence, clients may do nothing but receive. */
@@ -224,6 +230,14 @@ public final class ChannelOptions {
         return subRefreshProxyEnabled;
     }
 
+    /**
+     * Delta encodings a subscriber may ask for ({@code delta} in its subscribe request); empty
+     * (the default) offers none. The only type is {@link #DELTA_FOSSIL}.
+     */
+    public List<String> allowedDeltaTypes() {
+        return allowedDeltaTypes;
+    }
+
     @Override
     public String toString() {
         return "ChannelOptions{historySize=" + historySize + ", historyTtl=" + historyTtl + ", forceRecovery="
@@ -255,6 +269,7 @@ public final class ChannelOptions {
         private boolean subscribeProxyEnabled;
         private boolean publishProxyEnabled;
         private boolean subRefreshProxyEnabled;
+        private List<String> allowedDeltaTypes = List.of();
 
         private Builder() {}
 
@@ -282,6 +297,7 @@ public final class ChannelOptions {
             subscribeProxyEnabled = o.subscribeProxyEnabled;
             publishProxyEnabled = o.publishProxyEnabled;
             subRefreshProxyEnabled = o.subRefreshProxyEnabled;
+            allowedDeltaTypes = o.allowedDeltaTypes;
         }
 
         public Builder historySize(int v) {
@@ -408,6 +424,18 @@ public final class ChannelOptions {
 
         public Builder subRefreshProxyEnabled(boolean v) {
             subRefreshProxyEnabled = v;
+            return this;
+        }
+
+        /** Delta types subscribers may ask for; only {@value ChannelOptions#DELTA_FOSSIL} exists. */
+        public Builder allowedDeltaTypes(List<String> v) {
+            for (String t : v) {
+                if (!DELTA_FOSSIL.equals(t)) {
+                    throw new InvalidOptionException(
+                            "allowed_delta_types", "unknown delta type \"" + t + "\" (the one type is fossil)");
+                }
+            }
+            allowedDeltaTypes = List.copyOf(v);
             return this;
         }
 

@@ -7,6 +7,7 @@ import dev.switchboard.core.protocol.Disconnect;
 import dev.switchboard.core.protocol.ProtocolCodec;
 import dev.switchboard.core.protocol.ProtocolError;
 import dev.switchboard.core.protocol.ProtocolException;
+import dev.switchboard.core.protocol.ProtocolFormat;
 import dev.switchboard.core.protocol.SharedPush;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -412,6 +413,15 @@ public final class Client {
             if (sub == null) {
                 return;
             }
+            if (sub.delta) {
+                // A delta only to a subscriber holding exactly the publication it is made against.
+                boolean againstPrevious = sub.deltaReady
+                        && !sub.subscribing
+                        && sub.tracksOffsets()
+                        && offset == sub.offset + 1
+                        && shared.deltaBase() == sub.offset;
+                push = shared.deltaBytes(codec.format(), againstPrevious);
+            }
             if (sub.subscribing) {
                 sub.buffer.add(new ClientSubscription.Buffered(offset, push));
                 return;
@@ -419,6 +429,7 @@ public final class Client {
             if (!subscriptions.accept(sub, offset)) {
                 return;
             }
+            sub.deltaReady = sub.delta;
             writeEncoded(push);
         }
     }
@@ -431,6 +442,11 @@ public final class Client {
                 writeEncoded(push.bytes(codec.format()));
             }
         }
+    }
+
+    /** The encoding this connection speaks. */
+    ProtocolFormat format() {
+        return codec.format();
     }
 
     /** Sends a {@code message} push with raw JSON data. */

@@ -32,6 +32,16 @@ final class ClientSubscription {
     /** A server-side sub refresh call is out for this subscription. */
     volatile boolean refreshing;
 
+    /** The subscriber negotiated Fossil deltas ({@code delta: "fossil"}, allowed by the channel). */
+    boolean delta;
+    /** A delta subscription over JSON: every payload is a JSON string (the SDKs' convention). */
+    boolean deltaAsText;
+    /**
+     * The subscriber holds the publication at {@link #offset} (delivered since it subscribed), so
+     * the next one may come as a delta of it.
+     */
+    boolean deltaReady;
+
     long offset;
     String epoch = "";
     long expireAt;

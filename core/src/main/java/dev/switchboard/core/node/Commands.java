@@ -67,6 +67,15 @@ final class Commands {
         return ch;
     }
 
+    /** The delta type a subscribe asks for: empty or one the node knows (else 107, as Centrifugo refuses it). */
+    private static String deltaType(Command cmd) {
+        String delta = cmd.text("delta");
+        if (!delta.isEmpty() && !delta.equals(ChannelOptions.DELTA_FOSSIL)) {
+            throw ProtocolError.BAD_REQUEST.withMessage("unknown delta type");
+        }
+        return delta;
+    }
+
     private ChannelOptions options(String channel) {
         return node.options().channelRules().optionsFor(channel).orElseThrow(() -> ProtocolError.UNKNOWN_CHANNEL);
     }
@@ -86,7 +95,8 @@ final class Commands {
                 cmd.flag("recoverable"),
                 cmd.flag("positioned"),
                 cmd.flag("join_leave"),
-                (cmd.number("flag", 0) & SubscribeParams.FLAG_REJECT_UNRECOVERED) != 0);
+                (cmd.number("flag", 0) & SubscribeParams.FLAG_REJECT_UNRECOVERED) != 0,
+                deltaType(cmd));
         CompletionStage<SubscribeDecision> decision;
         if (!token.isEmpty()) {
             SubscriptionToken claims = verifySubscriptionToken(token, channel);

@@ -142,7 +142,8 @@ final class Connector {
                             false,
                             false,
                             false,
-                            false);
+                            false,
+                            "");
             ClientInfo subInfo =
                     s.with().info() == null ? info : info.withChanInfo(s.with().info());
             prepared.add(subscriptions.prepare(

@@ -102,6 +102,7 @@ public final class Node implements AutoCloseable {
     private final ScheduledThreadPoolExecutor heartbeats;
     private final NodeControl control;
     private final ChannelSurvey channelSurvey;
+    private final DeltaBases deltaBases = new DeltaBases();
     private final Clock clock;
     private final long startedAt;
     private volatile boolean closed;
@@ -255,6 +256,10 @@ public final class Node implements AutoCloseable {
         return control;
     }
 
+    DeltaBases deltaBases() {
+        return deltaBases;
+    }
+
     ChannelSurvey channelSurvey() {
         return channelSurvey;
     }
@@ -379,6 +384,7 @@ public final class Node implements AutoCloseable {
         synchronized (stripe(channel)) {
             if (hub.removeSubscriber(channel, c)) {
                 brokerSubscriptions.remove(channel);
+                deltaBases.forget(channel);
                 broker.unsubscribe(channel).exceptionally(e -> {
                     log.warn("engine unsubscribe from {} failed", channel, e);
                     return null;

@@ -1,6 +1,7 @@
 package dev.switchboard.core.node;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.core.channel.ChannelOptions;
 import dev.switchboard.core.engine.BrokerEventHandler;
 import dev.switchboard.core.engine.ClientInfo;
 import dev.switchboard.core.engine.Publication;
@@ -33,7 +34,12 @@ final class NodeEvents implements BrokerEventHandler {
         if (subs.isEmpty()) {
             return;
         }
-        SharedPush push = SharedPush.publication(channel, publication);
+        Publication previous = null;
+        ChannelOptions opts = node.options().channelRules().optionsFor(channel).orElse(null);
+        if (opts != null && !opts.allowedDeltaTypes().isEmpty()) {
+            previous = node.deltaBases().advance(channel, publication, position);
+        }
+        SharedPush push = SharedPush.publication(channel, publication, previous);
         for (Client c : subs) {
             c.deliverPublication(channel, publication.offset(), push);
         }

@@ -3,6 +3,7 @@ package dev.switchboard.core.node;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.switchboard.core.engine.Publication;
 import dev.switchboard.core.engine.StreamPosition;
+import dev.switchboard.core.protocol.DeltaPublications;
 import dev.switchboard.core.protocol.ProtocolCodec;
 import java.io.IOException;
 import java.util.List;
@@ -63,10 +64,18 @@ final class PreparedSubscription {
         }
         if (!publications.isEmpty()) {
             g.writeArrayFieldStart("publications");
-            for (Publication p : publications) {
-                ProtocolCodec.writePublication(g, p);
+            if (sub.deltaAsText) {
+                DeltaPublications.writeJsonChain(g, publications);
+            } else {
+                // Protobuf delta subscribers take whole payloads as they are (delta false).
+                for (Publication p : publications) {
+                    ProtocolCodec.writePublication(g, p);
+                }
             }
             g.writeEndArray();
+        }
+        if (sub.delta) {
+            g.writeBooleanField("delta", true);
         }
         if (wasRecovering) {
             g.writeBooleanField("was_recovering", true);

@@ -11,6 +11,7 @@ package dev.switchboard.core.node;
  * @param joinLeave the client wants join and leave pushes
  * @param rejectUnrecovered a failed recovery is error 112 instead of {@code recovered: false}
  *     (the subscribe {@code flag} bit {@link #FLAG_REJECT_UNRECOVERED})
+ * @param delta the delta type asked for ({@code "fossil"}), or empty
  */
 record SubscribeParams(
         boolean recover,
@@ -19,7 +20,8 @@ record SubscribeParams(
         boolean recoverable,
         boolean positioned,
         boolean joinLeave,
-        boolean rejectUnrecovered) {
+        boolean rejectUnrecovered,
+        String delta) {
 
     /**
      * The {@code SubscribeRequest.flag} bit asking that a recovery which fails be refused with
@@ -30,5 +32,5 @@ record SubscribeParams(
      */
     static final long FLAG_REJECT_UNRECOVERED = 1L << 1;
 
-    static final SubscribeParams NONE = new SubscribeParams(false, "", 0, false, false, false, false);
+    static final SubscribeParams NONE = new SubscribeParams(false, "", 0, false, false, false, false, "");
 }

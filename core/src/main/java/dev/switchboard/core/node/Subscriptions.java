@@ -9,6 +9,7 @@ import dev.switchboard.core.hook.SubscribeDecision;
 import dev.switchboard.core.protocol.Disconnect;
 import dev.switchboard.core.protocol.ProtocolCodec;
 import dev.switchboard.core.protocol.ProtocolError;
+import dev.switchboard.core.protocol.ProtocolFormat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -81,6 +82,8 @@ final class Subscriptions {
         ClientSubscription sub = new ClientSubscription(
                 channel, opts, serverSide, recoverable, positioned, joinLeave, subInfo, subExpireAt);
         sub.serverRefresh = serverRefresh;
+        sub.delta = !p.delta().isEmpty() && opts.allowedDeltaTypes().contains(p.delta());
+        sub.deltaAsText = sub.delta && client.format() == ProtocolFormat.JSON;
         synchronized (client) {
             if (client.isClosed()) {
                 return CompletableFuture.failedFuture(new DisconnectException(Disconnect.CONNECTION_CLOSED));
@@ -156,11 +159,14 @@ final class Subscriptions {
                 committed.add(sub.channel);
                 sub.offset = p.replyTop();
                 sub.epoch = p.position == null ? "" : p.position.epoch();
+                // Recovered publications give the subscriber a base for deltas; a bare position does not.
+                sub.deltaReady = sub.delta && !p.publications.isEmpty();
                 List<ClientSubscription.Buffered> buffered = sub.buffer;
                 sub.buffer = List.of();
                 for (ClientSubscription.Buffered b : buffered) {
                     if (accept(sub, b.offset())) {
                         client.writeEncoded(b.push());
+                        sub.deltaReady = sub.delta;
                     }
                 }
                 if (sub.options.joinLeave()) {

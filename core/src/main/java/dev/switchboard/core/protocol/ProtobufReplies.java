@@ -40,9 +40,15 @@ final class ProtobufReplies {
 
     /** The {@code pub} push of a publication, encoded without going through JSON. */
     static byte[] publicationPush(String channel, Publication pub) {
+        return publicationPush(channel, pub, ByteString.copyFrom(pub.data()), false);
+    }
+
+    /** The {@code pub} push of a publication carrying {@code payload}: its data, or a delta of it. */
+    static byte[] publicationPush(String channel, Publication pub, ByteString payload, boolean delta) {
         Builder p = dev.switchboard.wire.proto.Publication.newBuilder()
-                .setData(ByteString.copyFrom(pub.data()))
+                .setData(payload)
                 .setOffset(pub.offset())
+                .setDelta(delta)
                 .putAllTags(pub.tags());
         if (pub.info() != null) {
             p.setInfo(clientInfo(pub.info()));

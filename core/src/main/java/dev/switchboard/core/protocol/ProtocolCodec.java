@@ -339,6 +339,11 @@ public final class ProtocolCodec {
         if (pub.info() != null) {
             writeInfoField(g, "info", pub.info());
         }
+        writePositionAndTags(g, pub);
+    }
+
+    /** Writes a publication's {@code offset} (when positioned) and {@code tags} (when any). */
+    static void writePositionAndTags(JsonGenerator g, Publication pub) throws IOException {
         if (pub.offset() > 0) {
             g.writeNumberField("offset", pub.offset());
         }

@@ -121,6 +121,10 @@ class CentrifugeJsConformanceIT {
                 .forceRecovery(true)
                 .allowSubscribeForClient(true)
                 .build();
+        ChannelOptions delta = small.toBuilder()
+                .historySize(100)
+                .allowedDeltaTypes(List.of(ChannelOptions.DELTA_FOSSIL))
+                .build();
         ChannelOptions privateNs =
                 ChannelOptions.builder().allowSubscribeForClient(false).build();
         ServerConfig config = ServerConfig.builder()
@@ -132,6 +136,7 @@ class CentrifugeJsConformanceIT {
                         .defaultOptions(defaults)
                         .namespace("small", small)
                         .namespace("private", privateNs)
+                        .namespace("delta", delta)
                         .build())
                 .build();
         SwitchboardServer server = SwitchboardServer.builder()

@@ -194,7 +194,10 @@ public final class ConfigKeys {
         ConfigKey.of("publish_proxy_enabled", BOOL, false, ChannelOptions.Builder::publishProxyEnabled,
             "Client publications are decided (and may be rewritten) by channel.proxy.publish instead of allow_publish_*."),
         ConfigKey.of("sub_refresh_proxy_enabled", BOOL, false, ChannelOptions.Builder::subRefreshProxyEnabled,
-            "Subscriptions the subscribe proxy gave an expire_at are extended by channel.proxy.sub_refresh."));
+            "Subscriptions the subscribe proxy gave an expire_at are extended by channel.proxy.sub_refresh."),
+        ConfigKey.of("allowed_delta_types", STRINGS, List.of(), ChannelOptions.Builder::allowedDeltaTypes,
+            "Delta encodings subscribers may ask for: [fossil] sends positioned or recoverable subscribers each"
+                + " publication as a Fossil delta of the one before."));
 
     /** Presence timing, HTTP endpoints and process settings. */
     static final List<ConfigKey<ConfigBuilders, ?>> RUNTIME = List.of(
