@@ -170,6 +170,44 @@ class ClusterIT {
     }
 
     @Test
+    void deltasMadeOnEachNodeRebuildEveryDocumentPublishedOnAnother() {
+        WsTestClient sub = cluster.client("delta-reader");
+        clients.add(sub);
+        sub.send("{\"id\":2,\"subscribe\":{\"channel\":\"doc:cluster\",\"delta\":\"fossil\"}}");
+        assertThat(sub.reply(2).at("/subscribe/delta").asBoolean()).isTrue();
+        List<String> published = new ArrayList<>();
+        for (int v = 1; v <= 30; v++) {
+            StringBuilder doc = new StringBuilder("{\"v\":" + v + ",\"rows\":[");
+            for (int r = 0; r < 40; r++) {
+                doc.append(r == 0 ? "" : ",")
+                        .append("{\"row\":")
+                        .append(r)
+                        .append(",\"x\":")
+                        .append(r == v % 40 ? v : r)
+                        .append('}');
+            }
+            published.add(doc.append("]}").toString());
+            cluster.api(v % 3).publish("doc:cluster", published.get(v - 1));
+        }
+        byte[] base = null;
+        int deltas = 0;
+        for (int v = 1; v <= 30; v++) {
+            JsonNode pub = sub.push("doc:cluster", "pub");
+            byte[] payload = pub.get("data").asText().getBytes(StandardCharsets.UTF_8);
+            if (pub.path("delta").asBoolean()) {
+                deltas++;
+                base = dev.switchboard.core.protocol.FossilDelta.apply(base, payload);
+            } else {
+                base = payload;
+            }
+            assertThat(new String(base, StandardCharsets.UTF_8))
+                    .as("version %d", v)
+                    .isEqualTo(published.get(v - 1));
+        }
+        assertThat(deltas).as("all but the first came as deltas").isEqualTo(29);
+    }
+
+    @Test
     void presenceIsTheSameFromEveryNode() {
         subscribers("room", 3);
         for (int i = 0; i < 3; i++) {

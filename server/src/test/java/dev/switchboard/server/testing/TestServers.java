@@ -40,6 +40,12 @@ public final class TestServers {
             "      presence: true",
             "    - name: dm",
             "      allow_user_limited_channels: true",
+            "    - name: doc",
+            "      history_size: 100",
+            "      history_ttl: 300s",
+            "      force_recovery: true",
+            "      allow_subscribe_for_client: true",
+            "      allowed_delta_types: [fossil]",
             "");
 
     /** Starts a node with {@link #CONFIG_YAML} plus extra YAML lines, customised by the caller. */
