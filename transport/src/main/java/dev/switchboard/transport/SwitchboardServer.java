@@ -156,7 +156,8 @@ public final class SwitchboardServer implements AutoCloseable {
                 node.options().clientQueueMaxBytes(),
                 origins,
                 proxies.forwardedHeaders(),
-                meters.webSocketTraffic());
+                meters.webSocketTraffic(),
+                config.webSocketCompression());
         ApiExecutor api =
                 config.httpApiEnabled() ? new ApiExecutor(node, config.httpApiMaxResponseSize(), meters.api()) : null;
         this.api = api;

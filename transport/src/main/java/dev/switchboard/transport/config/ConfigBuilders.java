@@ -4,6 +4,7 @@ import dev.switchboard.core.InvalidOptionException;
 import dev.switchboard.core.node.NodeOptions;
 import dev.switchboard.transport.proxy.ProxyConfig;
 import dev.switchboard.transport.webhook.WebhookConfig;
+import dev.switchboard.transport.websocket.WebSocketCompression;
 
 /**
  * The builders one config is bound into, so that each key of {@link ConfigKeys} sets its value
@@ -27,6 +28,7 @@ final class ConfigBuilders {
     final WebhookConfig.Builder webhook = WebhookConfig.builder();
     final LogConfig.Builder log = LogConfig.builder();
     final TlsConfig.Builder tls = TlsConfig.builder();
+    final WebSocketCompression.Builder compression = WebSocketCompression.builder();
 
     /**
      * Assembles the config.
@@ -51,6 +53,7 @@ final class ConfigBuilders {
                         .build())
                 .log(log.build())
                 .tls(tls.build())
+                .webSocketCompression(compression.build())
                 .build();
     }
 

@@ -14,6 +14,7 @@ import dev.switchboard.core.channel.ChannelRules;
 import dev.switchboard.core.node.NodeOptions;
 import dev.switchboard.transport.proxy.ProxyConfig;
 import dev.switchboard.transport.webhook.WebhookConfig;
+import dev.switchboard.transport.websocket.WebSocketCompression;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -250,7 +251,14 @@ public final class ConfigKeys {
         tls("tls.reload_interval", DURATION, TlsConfig.DEFAULT_RELOAD_INTERVAL, TlsConfig.Builder::reloadInterval,
             "How often both files are read again; a good new pair serves new connections."),
         tls("tls.handshake_timeout", DURATION, TlsConfig.DEFAULT_HANDSHAKE_TIMEOUT, TlsConfig.Builder::handshakeTimeout,
-            "Close a connection whose TLS handshake is not done within this."));
+            "Close a connection whose TLS handshake is not done within this."),
+        bound(b -> b.compression, "websocket.compression", BOOL, WebSocketCompression.DEFAULT_ENABLED,
+            WebSocketCompression.Builder::enabled,
+            "Negotiate permessage-deflate with WebSocket clients that offer it (CPU and memory per connection for bandwidth)."),
+        bound(b -> b.compression, "websocket.compression_level", INT, WebSocketCompression.DEFAULT_LEVEL,
+            WebSocketCompression.Builder::level, "Deflate level, 1 (fastest) to 9 (smallest)."),
+        bound(b -> b.compression, "websocket.compression_min_size", BYTES, WebSocketCompression.DEFAULT_MIN_SIZE,
+            WebSocketCompression.Builder::minSize, "Outbound messages smaller than this are sent uncompressed."));
 
     /** The proxies of Centrifugo v6: {@code client.proxy}, {@code channel.proxy} and {@code rpc.proxy} (docs/proxy.md). */
     static final List<ConfigKey<ConfigBuilders, ?>> PROXY = Stream.of(

@@ -5,6 +5,7 @@ import dev.switchboard.core.node.NodeOptions;
 import dev.switchboard.transport.api.ApiExecutor;
 import dev.switchboard.transport.webhook.WebhookConfig;
 import dev.switchboard.transport.websocket.OriginCheck;
+import dev.switchboard.transport.websocket.WebSocketCompression;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -123,6 +124,7 @@ public final class ServerConfig {
     private final WebhookConfig webhook;
     private final LogConfig log;
     private final TlsConfig tls;
+    private final WebSocketCompression webSocketCompression;
 
     private ServerConfig(Builder b) {
         port = b.port;
@@ -150,6 +152,7 @@ public final class ServerConfig {
         webhook = b.webhook;
         log = b.log;
         tls = b.tls;
+        webSocketCompression = b.webSocketCompression;
     }
 
     /** Every default: what a node runs with when there is no config file and no environment. */
@@ -291,6 +294,11 @@ public final class ServerConfig {
         return tls;
     }
 
+    /** {@code websocket.compression*}: permessage-deflate, off by default. */
+    public WebSocketCompression webSocketCompression() {
+        return webSocketCompression;
+    }
+
     /**
      * Checks what depends on this machine: that key files exist and hold usable keys. {@link ConfigLoader} calls it; call it yourself for configs built in code.
      *
@@ -347,7 +355,7 @@ public final class ServerConfig {
                 + ", httpApi=" + httpApiEnabled + ", metrics=" + metricsEnabled + ", health=" + healthEnabled
                 + ", internalPort=" + internalPort
                 + ", internalAddress=" + internalAddress + ", http=" + http + ", proxies=" + proxies + ", webhook="
-                + webhook + ", log=" + log + ", tls=" + tls + '}';
+                + webhook + ", log=" + log + ", tls=" + tls + ", " + webSocketCompression + '}';
     }
 
     /** Builder of {@link ServerConfig}; every field starts at its default. */
@@ -377,6 +385,7 @@ public final class ServerConfig {
         private WebhookConfig webhook = WebhookConfig.disabled();
         private LogConfig log = LogConfig.defaults();
         private TlsConfig tls = TlsConfig.disabled();
+        private WebSocketCompression webSocketCompression = WebSocketCompression.OFF;
 
         private Builder() {}
 
@@ -406,6 +415,7 @@ public final class ServerConfig {
             webhook = c.webhook;
             log = c.log;
             tls = c.tls;
+            webSocketCompression = c.webSocketCompression;
         }
 
         public Builder port(int v) {
@@ -558,6 +568,12 @@ public final class ServerConfig {
 
         public Builder log(LogConfig v) {
             log = Objects.requireNonNull(v, "log");
+            return this;
+        }
+
+        /** WebSocket permessage-deflate ({@code websocket.compression*}). */
+        public Builder webSocketCompression(WebSocketCompression v) {
+            webSocketCompression = Objects.requireNonNull(v, "webSocketCompression");
             return this;
         }
 

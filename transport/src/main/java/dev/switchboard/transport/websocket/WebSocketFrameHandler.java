@@ -123,7 +123,9 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof TooLongFrameException) {
+        if (cause instanceof TooLongFrameException
+                || cause instanceof io.netty.handler.codec.compression.DecompressionException) {
+            // Also a compressed message that inflates past the limit (permessage-deflate): 1009 too.
             // The aggregator refused a fragmented message over the limit; unlike the frame decoder
             // it sends no close frame, and the client would see 1006 instead of 1009.
             log.debug("closing connection on a too big message: {}", cause.getMessage());

@@ -5,6 +5,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -17,6 +18,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtension;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -69,6 +71,7 @@ public final class WebSocketUpgrade {
 
     private final Set<String> keptHeaders;
     private final TrafficMetrics traffic;
+    private final WebSocketCompression compression;
 
     /** As {@link #WebSocketUpgrade(Node, int, long, OriginCheck, Set)}: same-origin rule, no headers kept. */
     public WebSocketUpgrade(Node node, int maxMessageSize, long maxQueuedBytes) {
@@ -100,6 +103,19 @@ public final class WebSocketUpgrade {
             OriginCheck origins,
             Set<String> keptHeaders,
             TrafficMetrics traffic) {
+        this(node, maxMessageSize, maxQueuedBytes, origins, keptHeaders, traffic, WebSocketCompression.OFF);
+    }
+
+    /** As the constructor above, negotiating permessage-deflate as {@code compression} says. */
+    public WebSocketUpgrade(
+            Node node,
+            int maxMessageSize,
+            long maxQueuedBytes,
+            OriginCheck origins,
+            Set<String> keptHeaders,
+            TrafficMetrics traffic,
+            WebSocketCompression compression) {
+        this.compression = compression;
         this.traffic = traffic;
         this.node = node;
         this.maxMessageSize = maxMessageSize;
@@ -144,9 +160,11 @@ public final class WebSocketUpgrade {
         }
         String scheme = "ws";
         String host = req.headers().get("Host", "localhost");
+        WebSocketServerExtension deflate = compression.negotiate(req.headers(), maxMessageSize);
         WebSocketDecoderConfig decoder = WebSocketDecoderConfig.newBuilder()
                 .maxFramePayloadLength(maxMessageSize)
-                .allowExtensions(false)
+                // RSV1 marks a compressed frame: allowed only once compression is agreed.
+                .allowExtensions(deflate != null)
                 .closeOnProtocolViolation(true)
                 .build();
         ProtocolSelection protocol = ProtocolSelection.of(req);
@@ -166,11 +184,26 @@ public final class WebSocketUpgrade {
                 "ws-handler",
                 new WebSocketFrameHandler(node, maxQueuedBytes, keptHeaders(req), protocol.format(), traffic));
         p.remove(ctx.handler());
-        handshaker.handshake(ctx.channel(), req).addListener(f -> {
-            if (!f.isSuccess()) {
-                ctx.channel().close();
-            }
-        });
+        HttpHeaders answer = null;
+        if (deflate != null) {
+            answer = new DefaultHttpHeaders()
+                    .set(
+                            HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS,
+                            WebSocketCompression.header(deflate.newReponseData()));
+        }
+        handshaker
+                .handshake(ctx.channel(), req, answer, ctx.channel().newPromise())
+                .addListener(f -> {
+                    if (!f.isSuccess()) {
+                        ctx.channel().close();
+                    }
+                });
+        if (deflate != null) {
+            // The handshake put the frame codec in ("wsdecoder", "wsencoder"); inflate right after
+            // frames are decoded, deflate right before they are encoded.
+            p.addAfter("wsdecoder", "ws-inflate", deflate.newExtensionDecoder());
+            p.addAfter("wsencoder", "ws-deflate", deflate.newExtensionEncoder());
+        }
         return Result.UPGRADED;
     }
 
