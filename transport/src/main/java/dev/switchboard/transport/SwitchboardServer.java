@@ -17,6 +17,7 @@ import dev.switchboard.core.node.Node;
 import dev.switchboard.core.node.NodeOptions;
 import dev.switchboard.transport.api.ApiExecutor;
 import dev.switchboard.transport.config.ServerConfig;
+import dev.switchboard.transport.emulation.EmulationEndpoints;
 import dev.switchboard.transport.http.HealthReport;
 import dev.switchboard.transport.http.HttpChannelInitializer;
 import dev.switchboard.transport.http.HttpRefusals;
@@ -166,9 +167,16 @@ public final class SwitchboardServer implements AutoCloseable {
         Supplier<HealthReport> health = config.healthEnabled() ? this::health : null;
         // With an internal port, the public one serves client transports only, the internal one the rest.
         boolean split = config.internalPort() != 0;
+        EmulationEndpoints emulation = new EmulationEndpoints(
+                node,
+                config.clientMaxMessageSize(),
+                node.options().clientQueueMaxBytes(),
+                origins,
+                lowerCase(proxies.forwardedHeaders()));
         ChannelHandler publicPipeline = new HttpChannelInitializer(
                 config.http(),
                 upgrade,
+                emulation,
                 split ? null : api,
                 config.apiKey(),
                 split ? null : health,
@@ -346,6 +354,12 @@ public final class SwitchboardServer implements AutoCloseable {
             api.close();
         }
         meters.close();
+    }
+
+    private static java.util.Set<String> lowerCase(java.util.Set<String> names) {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        names.forEach(n -> out.add(n.toLowerCase(java.util.Locale.ROOT)));
+        return java.util.Set.copyOf(out);
     }
 
     private static void sleep(Duration d) {

@@ -45,6 +45,8 @@ public final class Client {
     private final ClientCodec codec;
 
     private final String id;
+    /** Secret session id of an emulated transport; commands in /emulation requests name it. */
+    private final String session;
     /** Emulated headers and meta: what the connection carries for later hooks, set by Connector. */
     final BackendContext backend = new BackendContext();
 
@@ -73,6 +75,7 @@ public final class Client {
         this.transport = transport;
         this.codec = ClientCodec.of(transport.format());
         this.id = id;
+        this.session = transport.emulated() ? Emulation.newSessionId() : null;
         this.info = new ClientInfo(id, "", null, null);
         this.connectDeadline = nowMillis + node.options().connectTimeout().toMillis();
         this.rate = new CommandRate(
@@ -84,6 +87,11 @@ public final class Client {
     /** The unique id of this connection. */
     public String id() {
         return id;
+    }
+
+    /** The emulation session id (HTTP-streaming, SSE), or {@code null} for other transports. */
+    String session() {
+        return session;
     }
 
     /** The authenticated user, {@code ""} for anonymous or before connect. */

@@ -177,6 +177,10 @@ final class Connector {
                                 Math.max(1, node.options().pingInterval().toSeconds()));
                         g.writeBooleanField("pong", true);
                         g.writeStringField("node", node.options().id());
+                        if (client.session() != null) {
+                            // HTTP-streaming and SSE clients name it in their /emulation requests.
+                            g.writeStringField("session", client.session());
+                        }
                     });
                     subscriptions.commit(ps, reply);
                     node.metrics().connected();

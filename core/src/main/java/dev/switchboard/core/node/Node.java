@@ -103,6 +103,7 @@ public final class Node implements AutoCloseable {
     private final NodeControl control;
     private final ChannelSurvey channelSurvey;
     private final DeltaBases deltaBases = new DeltaBases();
+    private final Emulation emulation = new Emulation(this);
     private final Clock clock;
     private final long startedAt;
     private volatile boolean closed;
@@ -256,6 +257,36 @@ public final class Node implements AutoCloseable {
         return control;
     }
 
+    Emulation emulation() {
+        return emulation;
+    }
+
+    /** What {@link #emulate} did with a request's commands. */
+    public enum EmulationResult {
+        /** The session is this node's: its client has the commands. */
+        DELIVERED,
+        /** The session is another node's: sent there through the engine, whether it still exists or not. */
+        FORWARDED,
+        /** The request named this node, which has no such session (closed, or never was). */
+        UNKNOWN_SESSION
+    }
+
+    /**
+     * Hands the commands of an {@code /emulation} request to the session they name: here when
+     * {@code nodeId} is this node (or empty), else as one message to that node through the
+     * engine, since with no sticky sessions the request may reach any node.
+     *
+     * <pre>{@code
+     * Node.EmulationResult r = node.emulate(req.node(), req.session(), req.data());
+     * if (r == Node.EmulationResult.UNKNOWN_SESSION) respond(404);
+     * }</pre>
+     *
+     * @param commands the commands, encoded as the session's client speaks (JSON lines or protobuf)
+     */
+    public EmulationResult emulate(String nodeId, String session, byte[] commands) {
+        return emulation.emulate(nodeId, session, commands);
+    }
+
     DeltaBases deltaBases() {
         return deltaBases;
     }
@@ -317,6 +348,9 @@ public final class Node implements AutoCloseable {
             c.close(Disconnect.SHUTDOWN);
         } else {
             connecting.add(c);
+            if (c.session() != null) {
+                emulation.add(c);
+            }
         }
         return c;
     }
@@ -332,6 +366,9 @@ public final class Node implements AutoCloseable {
 
     void removeClient(Client c, boolean wasConnected, Disconnect disconnect) {
         hub.removeClient(c);
+        if (c.session() != null) {
+            emulation.remove(c);
+        }
         // One line per disconnect, here where every path (client, server, engine, drain) meets with
         // its code. Ids, user and code only: never the token, headers or connect data.
         if (log.isDebugEnabled()) {

@@ -80,8 +80,11 @@ final class NodeEvents implements BrokerEventHandler {
             log.warn("dropping malformed node message");
             return;
         }
-        if (n.path("t").asText("").equals(ChannelSurvey.ANSWER_TYPE)) {
+        String type = n.path("t").asText("");
+        if (type.equals(ChannelSurvey.ANSWER_TYPE)) {
             node.channelSurvey().answered(n);
+        } else if (type.equals(Emulation.NODE_MESSAGE_TYPE)) {
+            node.emulation().handleNodeMessage(n);
         } else {
             node.invocations().handleNodeMessage(n);
         }

@@ -43,6 +43,15 @@ public interface Transport {
         return ProtocolFormat.JSON;
     }
 
+    /**
+     * True for bidirectional emulation (HTTP-streaming, SSE): the server → client stream is this
+     * transport, and the client's commands arrive separately, in {@code /emulation} requests that
+     * name the session the connect reply gave (see {@link Node#emulate}), on any node.
+     */
+    default boolean emulated() {
+        return false;
+    }
+
     /** Flushes what is queued, sends the disconnect code and closes. Idempotent. */
     void close(Disconnect disconnect);
 }

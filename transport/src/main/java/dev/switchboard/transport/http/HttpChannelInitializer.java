@@ -2,6 +2,7 @@ package dev.switchboard.transport.http;
 
 import dev.switchboard.transport.api.ApiExecutor;
 import dev.switchboard.transport.config.HttpConfig;
+import dev.switchboard.transport.emulation.EmulationEndpoints;
 import dev.switchboard.transport.websocket.WebSocketUpgrade;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
@@ -35,6 +36,7 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
     private final HttpRefusals refusals;
     private final HttpConfig config;
     private final WebSocketUpgrade upgrade;
+    private final EmulationEndpoints emulation;
     private final ApiExecutor api;
     private final ApiKey apiKey;
     private final Supplier<HealthReport> health;
@@ -60,12 +62,26 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
             Supplier<HealthReport> health,
             Supplier<String> metrics,
             HttpRefusals refusals) {
-        this(config, upgrade, api, apiKey, health, metrics, refusals, false);
+        this(config, upgrade, null, api, apiKey, health, metrics, refusals, false);
+    }
+
+    /** As above, also serving HTTP-streaming and SSE emulation when {@code emulation} is given. */
+    public HttpChannelInitializer(
+            HttpConfig config,
+            WebSocketUpgrade upgrade,
+            EmulationEndpoints emulation,
+            ApiExecutor api,
+            String apiKey,
+            Supplier<HealthReport> health,
+            Supplier<String> metrics,
+            HttpRefusals refusals) {
+        this(config, upgrade, emulation, api, apiKey, health, metrics, refusals, false);
     }
 
     private HttpChannelInitializer(
             HttpConfig config,
             WebSocketUpgrade upgrade,
+            EmulationEndpoints emulation,
             ApiExecutor api,
             String apiKey,
             Supplier<HealthReport> health,
@@ -76,6 +92,7 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
         this.refusals = refusals;
         this.config = config;
         this.upgrade = upgrade;
+        this.emulation = emulation;
         this.api = api;
         this.apiKey = new ApiKey(apiKey);
         this.health = health;
@@ -96,14 +113,21 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
                 .addLast("http-bytes", timeouts.bytesWatcher())
                 .addLast("http", new HttpServerCodec())
                 .addLast("http-timeouts", timeouts)
-                .addLast("http-gate", new HttpRequestGate(apiKey, api != null, config.maxBodySize(), refusals))
+                .addLast(
+                        "http-gate",
+                        new HttpRequestGate(
+                                apiKey,
+                                api != null,
+                                config.maxBodySize(),
+                                emulation == null ? 0 : emulation.maxBodySize(),
+                                refusals))
                 .addLast("aggregator", new HttpObjectAggregator(config.maxBodySize()))
                 .addLast("http-pipelining", new HttpPipelining(refusals))
                 .addLast(
                         "router",
                         standby
                                 ? HttpRouter.standby(apiKey, health, refusals)
-                                : new HttpRouter(upgrade, api, apiKey, health, metrics, refusals));
+                                : new HttpRouter(upgrade, emulation, api, apiKey, health, metrics, refusals));
     }
 
     /**
@@ -112,11 +136,11 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
      */
     public static HttpChannelInitializer standby(
             HttpConfig config, Supplier<HealthReport> health, HttpRefusals refusals) {
-        return new HttpChannelInitializer(config, null, null, null, health, null, refusals, true);
+        return new HttpChannelInitializer(config, null, null, null, null, health, null, refusals, true);
     }
 
     /** Removes the HTTP-only handlers, just before the connection becomes a WebSocket. */
-    static void leaveHttp(ChannelPipeline p) {
+    public static void leaveHttp(ChannelPipeline p) {
         for (String name : HTTP_ONLY) {
             if (p.get(name) != null) {
                 p.remove(name);

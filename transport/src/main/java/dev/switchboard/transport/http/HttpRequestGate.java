@@ -1,5 +1,6 @@
 package dev.switchboard.transport.http;
 
+import dev.switchboard.transport.emulation.EmulationEndpoints;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpObject;
@@ -32,6 +33,11 @@ final class HttpRequestGate extends ChannelInboundHandlerAdapter {
     private final ApiKey apiKey;
     private final boolean apiEnabled;
     private final int maxBodySize;
+    /**
+     * Largest body of an HTTP-streaming connect or an {@code /emulation} request (unauthenticated,
+     * so bounded like one client message), or 0 where emulation is not served.
+     */
+    private final int emulationMaxBody;
     /** After a refusal the rest of the connection's input is dropped until it closes. */
     private boolean refused;
 
@@ -42,6 +48,12 @@ final class HttpRequestGate extends ChannelInboundHandlerAdapter {
      * @param refusals told of each refusal
      */
     HttpRequestGate(ApiKey apiKey, boolean apiEnabled, int maxBodySize, HttpRefusals refusals) {
+        this(apiKey, apiEnabled, maxBodySize, 0, refusals);
+    }
+
+    /** As above; {@code emulationMaxBody} bounds bodies on the emulation paths (0: they take none). */
+    HttpRequestGate(ApiKey apiKey, boolean apiEnabled, int maxBodySize, int emulationMaxBody, HttpRefusals refusals) {
+        this.emulationMaxBody = emulationMaxBody;
         this.refusals = refusals;
         this.apiKey = apiKey;
         this.apiEnabled = apiEnabled;
@@ -61,6 +73,19 @@ final class HttpRequestGate extends ChannelInboundHandlerAdapter {
                 return;
             }
             long length = contentLength(req);
+            String path = HttpRouter.pathOf(req.uri());
+            boolean emulation = emulationMaxBody > 0
+                    && (path.equals(EmulationEndpoints.HTTP_STREAM_PATH)
+                            || path.equals(EmulationEndpoints.EMULATION_PATH));
+            if (emulation && length > emulationMaxBody) {
+                refuse(
+                        ctx,
+                        msg,
+                        HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                        HttpResponses.TEXT,
+                        "request body larger than " + emulationMaxBody + " bytes\n");
+                return;
+            }
             if (length > maxBodySize) {
                 refuse(
                         ctx,
@@ -70,7 +95,7 @@ final class HttpRequestGate extends ChannelInboundHandlerAdapter {
                         "request body larger than " + maxBodySize + " bytes\n");
                 return;
             }
-            if (!api && (length > 0 || HttpUtil.isTransferEncodingChunked(req))) {
+            if (!api && !emulation && (length > 0 || HttpUtil.isTransferEncodingChunked(req))) {
                 refuse(
                         ctx,
                         msg,

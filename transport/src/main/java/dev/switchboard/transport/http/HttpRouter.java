@@ -2,6 +2,7 @@ package dev.switchboard.transport.http;
 
 import dev.switchboard.transport.api.ApiExecutor;
 import dev.switchboard.transport.api.ApiResponse;
+import dev.switchboard.transport.emulation.EmulationEndpoints;
 import dev.switchboard.transport.websocket.LingeringClose;
 import dev.switchboard.transport.websocket.WebSocketUpgrade;
 import io.netty.buffer.ByteBufUtil;
@@ -52,6 +53,9 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     private static final String JSON = HttpResponses.JSON;
 
     private final WebSocketUpgrade upgrade;
+    /** HTTP-streaming and SSE with /emulation, or {@code null} where client transports are not served. */
+    private final EmulationEndpoints emulation;
+
     private final ApiExecutor api;
     private final ApiKey apiKey;
     private final Supplier<HealthReport> health;
@@ -76,11 +80,24 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
             Supplier<HealthReport> health,
             Supplier<String> metrics,
             HttpRefusals refusals) {
-        this(upgrade, api, apiKey, health, metrics, refusals, false);
+        this(upgrade, null, api, apiKey, health, metrics, refusals, false);
+    }
+
+    /** As above, also serving HTTP-streaming and SSE emulation ({@code emulation} may be {@code null}). */
+    public HttpRouter(
+            WebSocketUpgrade upgrade,
+            EmulationEndpoints emulation,
+            ApiExecutor api,
+            ApiKey apiKey,
+            Supplier<HealthReport> health,
+            Supplier<String> metrics,
+            HttpRefusals refusals) {
+        this(upgrade, emulation, api, apiKey, health, metrics, refusals, false);
     }
 
     private HttpRouter(
             WebSocketUpgrade upgrade,
+            EmulationEndpoints emulation,
             ApiExecutor api,
             ApiKey apiKey,
             Supplier<HealthReport> health,
@@ -89,6 +106,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
             boolean standby) {
         this.standby = standby;
         this.upgrade = upgrade;
+        this.emulation = emulation;
         this.api = api;
         this.apiKey = apiKey;
         this.health = health;
@@ -98,7 +116,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
 
     /** The router of a {@code StandbyServer}: health and readiness answer, everything else is 503. */
     static HttpRouter standby(ApiKey apiKey, Supplier<HealthReport> health, HttpRefusals refusals) {
-        return new HttpRouter(null, null, apiKey, health, null, refusals, true);
+        return new HttpRouter(null, null, null, apiKey, health, null, refusals, true);
     }
 
     @Override
@@ -135,6 +153,10 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
                         "text/plain",
                         bytes("expected a WebSocket upgrade\n"));
             }
+            return;
+        }
+        if (emulation != null && EmulationEndpoints.handles(path)) {
+            emulation.handle(ctx, req, path, c -> HttpChannelInitializer.leaveHttp(c.pipeline()));
             return;
         }
         if (api != null && isApiPath(path)) {

@@ -1,0 +1,95 @@
+// Bidirectional emulation (docs/protocol.md, "HTTP-streaming and SSE"): centrifuge-js whose
+// WebSocket endpoint is unreachable falls back to HTTP-streaming, then to SSE (EventSource from
+// npm `eventsource`), with its stream on node A and its /emulation POSTs sent to node B: the two
+// nodes share a Redis, and B hands each request to A through it.
+//
+// Run by EmulationIT, which starts both nodes and sets:
+//   SWITCHBOARD_EMU_A      http://127.0.0.1:<port>   (stream node)
+//   SWITCHBOARD_EMU_B      http://127.0.0.1:<port>   (node receiving /emulation)
+//   SWITCHBOARD_HMAC_SECRET, SWITCHBOARD_API_URL, SWITCHBOARD_API_KEY (node A's API)
+// Without them (the plain conformance suite) the tests skip.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { EventSource } from 'eventsource';
+
+import { apiPublish, harness, uniqueChannel, uniqueUser } from '../lib/harness.mjs';
+
+const a = process.env.SWITCHBOARD_EMU_A;
+const b = process.env.SWITCHBOARD_EMU_B;
+const skip = a && b ? false : 'SWITCHBOARD_EMU_A and SWITCHBOARD_EMU_B not set (EmulationIT sets them)';
+const UNREACHABLE_WS = 'ws://127.0.0.1:9/connection/websocket';
+
+function fallbackTo(transport) {
+  const path = transport === 'sse' ? '/connection/sse' : '/connection/http_stream';
+  return {
+    url: [
+      { transport: 'websocket', endpoint: UNREACHABLE_WS },
+      { transport, endpoint: a + path },
+    ],
+    emulationEndpoint: b + '/emulation',
+    fetch: globalThis.fetch,
+    readableStream: globalThis.ReadableStream,
+    eventsource: EventSource,
+  };
+}
+
+async function scenario(t, transport) {
+  const h = harness(t);
+  const user = uniqueUser(transport);
+  const { client, ctx } = await h.connected(user, fallbackTo(transport), { timeoutMs: 10_000 });
+  assert.equal(ctx.transport, transport, `fell back to ${transport}`);
+
+  // Subscribe: a command sent through node B, answered on node A's stream.
+  const channel = uniqueChannel(transport);
+  const { sub } = await h.subscribed(client, channel, {}, { timeoutMs: 10_000 });
+  const next = () => new Promise((resolve) => sub.once('publication', (p) => resolve(p.data)));
+
+  let got = next();
+  await apiPublish(channel, { from: 'api' });
+  assert.deepEqual(await got, { from: 'api' });
+
+  got = next();
+  await sub.publish({ from: 'client' });
+  assert.deepEqual(await got, { from: 'client' });
+
+  const history = await sub.history({ limit: 10 });
+  assert.equal(history.publications.length, 2);
+
+  const presence = await sub.presenceStats();
+  assert.equal(presence.numClients, 1);
+
+  // Recovery: the stream drops, two publications are missed, the client comes back by itself.
+  const resubscribed = h.waitEvent(sub, 'subscribed', { timeoutMs: 10_000, filter: (c) => c.wasRecovering });
+  const pubs = [];
+  sub.on('publication', (p) => pubs.push(p.data));
+  client._transport.close();
+  await apiPublish(channel, { missed: 1 });
+  await apiPublish(channel, { missed: 2 });
+  const again = await resubscribed;
+  assert.equal(again.recovered, true);
+  const deadline = Date.now() + 5000;
+  while (pubs.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  assert.deepEqual(pubs.slice(0, 2), [{ missed: 1 }, { missed: 2 }]);
+}
+
+test('centrifuge-js falls back to http_stream: stream on A, commands via B', { skip, timeout: 40_000 }, async (t) => {
+  await scenario(t, 'http_stream');
+});
+
+test('centrifuge-js falls back to sse: stream on A, commands via B', { skip, timeout: 40_000 }, async (t) => {
+  await scenario(t, 'sse');
+});
+
+test('an /emulation POST for an unknown session is 404 on its own node, and bad bodies are 400', { skip }, async () => {
+  const post = (base, body, type = 'application/json') =>
+    fetch(base + '/emulation', { method: 'POST', headers: { 'Content-Type': type }, body });
+  const nodeA = await (await fetch(a + '/health')).json().catch(() => null);
+  assert.ok(nodeA !== undefined);
+  assert.equal((await post(a, JSON.stringify({ session: 'nope', node: '', data: '{}' }))).status, 404);
+  assert.equal((await post(a, '{not json')).status, 400);
+  assert.equal((await post(a, JSON.stringify({ session: 'x' }))).status, 400);
+  assert.equal((await fetch(a + '/emulation')).status, 405);
+  assert.equal((await fetch(a + '/connection/sse')).status, 400);
+  assert.equal((await fetch(a + '/connection/http_stream')).status, 405);
+});
