@@ -27,6 +27,7 @@ final class ConfigBuilders {
     final WebhookConfig.Builder webhook = WebhookConfig.builder();
     final LogConfig.Builder log = LogConfig.builder();
     final TlsConfig.Builder tls = TlsConfig.builder();
+    final AdminConfig.Builder admin = AdminConfig.builder();
 
     /**
      * Assembles the config.
@@ -51,6 +52,7 @@ final class ConfigBuilders {
                         .build())
                 .log(log.build())
                 .tls(tls.build())
+                .admin(admin.build())
                 .build();
     }
 

@@ -123,6 +123,7 @@ public final class ServerConfig {
     private final WebhookConfig webhook;
     private final LogConfig log;
     private final TlsConfig tls;
+    private final AdminConfig admin;
 
     private ServerConfig(Builder b) {
         port = b.port;
@@ -150,6 +151,7 @@ public final class ServerConfig {
         webhook = b.webhook;
         log = b.log;
         tls = b.tls;
+        admin = b.admin;
     }
 
     /** Every default: what a node runs with when there is no config file and no environment. */
@@ -291,6 +293,11 @@ public final class ServerConfig {
         return tls;
     }
 
+    /** {@code admin}: the operator's page, read by the standalone server; the library ignores it. */
+    public AdminConfig admin() {
+        return admin;
+    }
+
     /**
      * Checks what depends on this machine: that key files exist and hold usable keys. {@link ConfigLoader} calls it; call it yourself for configs built in code.
      *
@@ -347,7 +354,7 @@ public final class ServerConfig {
                 + ", httpApi=" + httpApiEnabled + ", metrics=" + metricsEnabled + ", health=" + healthEnabled
                 + ", internalPort=" + internalPort
                 + ", internalAddress=" + internalAddress + ", http=" + http + ", proxies=" + proxies + ", webhook="
-                + webhook + ", log=" + log + ", tls=" + tls + '}';
+                + webhook + ", log=" + log + ", tls=" + tls + ", admin=" + admin + '}';
     }
 
     /** Builder of {@link ServerConfig}; every field starts at its default. */
@@ -377,6 +384,7 @@ public final class ServerConfig {
         private WebhookConfig webhook = WebhookConfig.disabled();
         private LogConfig log = LogConfig.defaults();
         private TlsConfig tls = TlsConfig.disabled();
+        private AdminConfig admin = AdminConfig.disabled();
 
         private Builder() {}
 
@@ -406,6 +414,7 @@ public final class ServerConfig {
             webhook = c.webhook;
             log = c.log;
             tls = c.tls;
+            admin = c.admin;
         }
 
         public Builder port(int v) {
@@ -564,6 +573,12 @@ public final class ServerConfig {
         /** TLS on the public port; {@link ServerConfig#validate()} reads and checks its files. */
         public Builder tls(TlsConfig v) {
             tls = Objects.requireNonNull(v, "tls");
+            return this;
+        }
+
+        /** The admin page; served by the standalone server only. */
+        public Builder admin(AdminConfig v) {
+            admin = Objects.requireNonNull(v, "admin");
             return this;
         }
 

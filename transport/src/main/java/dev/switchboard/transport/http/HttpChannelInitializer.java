@@ -41,6 +41,7 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
     private final Supplier<String> metrics;
     private final ConnectionsPerIp perIp;
     private final boolean standby;
+    private final MountedEndpoints endpoints;
 
     /**
      * @param config the {@code http} section
@@ -51,6 +52,7 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
      * @param health the health report, or {@code null} when disabled
      * @param metrics Prometheus text, or {@code null} when disabled
      * @param refusals told of every connection cut or request refused to protect the node
+     * @param endpoints the application's {@link HttpEndpoint}s on this port, served on their prefixes
      */
     public HttpChannelInitializer(
             HttpConfig config,
@@ -59,8 +61,9 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
             String apiKey,
             Supplier<HealthReport> health,
             Supplier<String> metrics,
-            HttpRefusals refusals) {
-        this(config, upgrade, api, apiKey, health, metrics, refusals, false);
+            HttpRefusals refusals,
+            MountedEndpoints endpoints) {
+        this(config, upgrade, api, apiKey, health, metrics, refusals, endpoints, false);
     }
 
     private HttpChannelInitializer(
@@ -71,8 +74,10 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
             Supplier<HealthReport> health,
             Supplier<String> metrics,
             HttpRefusals refusals,
+            MountedEndpoints endpoints,
             boolean standby) {
         this.standby = standby;
+        this.endpoints = endpoints;
         this.refusals = refusals;
         this.config = config;
         this.upgrade = upgrade;
@@ -96,14 +101,16 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
                 .addLast("http-bytes", timeouts.bytesWatcher())
                 .addLast("http", new HttpServerCodec())
                 .addLast("http-timeouts", timeouts)
-                .addLast("http-gate", new HttpRequestGate(apiKey, api != null, config.maxBodySize(), refusals))
+                .addLast(
+                        "http-gate",
+                        new HttpRequestGate(apiKey, api != null, config.maxBodySize(), refusals, endpoints))
                 .addLast("aggregator", new HttpObjectAggregator(config.maxBodySize()))
                 .addLast("http-pipelining", new HttpPipelining(refusals))
                 .addLast(
                         "router",
                         standby
                                 ? HttpRouter.standby(apiKey, health, refusals)
-                                : new HttpRouter(upgrade, api, apiKey, health, metrics, refusals));
+                                : new HttpRouter(upgrade, api, apiKey, health, metrics, refusals, endpoints));
     }
 
     /**
@@ -112,7 +119,8 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
      */
     public static HttpChannelInitializer standby(
             HttpConfig config, Supplier<HealthReport> health, HttpRefusals refusals) {
-        return new HttpChannelInitializer(config, null, null, null, health, null, refusals, true);
+        return new HttpChannelInitializer(
+                config, null, null, null, health, null, refusals, MountedEndpoints.NONE, true);
     }
 
     /** Removes the HTTP-only handlers, just before the connection becomes a WebSocket. */

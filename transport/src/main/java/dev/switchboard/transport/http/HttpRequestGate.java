@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code /api} or {@code /api/...} without the right API key: {@code 401} (the server API's JSON error);</li>
  *   <li>a {@code Content-Length} above {@code http.max_body_size}: {@code 413};</li>
  *   <li>a body on any other path ({@code /health}, {@code /metrics}, the WebSocket handshake,
- *       unknown paths): {@code 413}, since none of them reads one and an unauthenticated peer
+ *       unknown paths) than an application's {@link HttpEndpoint} (which authenticates by itself,
+ *       within the same size bound): {@code 413}, since none of them reads one and an unauthenticated peer
  *       must not make us buffer anything.</li>
  * </ul>
  * Every refusal says {@code Connection: close}, drops whatever else the peer sends and closes the
@@ -32,6 +33,8 @@ final class HttpRequestGate extends ChannelInboundHandlerAdapter {
     private final ApiKey apiKey;
     private final boolean apiEnabled;
     private final int maxBodySize;
+    /** The application's endpoints, which may read a body (bounded like the API's). */
+    private final MountedEndpoints endpoints;
     /** After a refusal the rest of the connection's input is dropped until it closes. */
     private boolean refused;
 
@@ -42,6 +45,13 @@ final class HttpRequestGate extends ChannelInboundHandlerAdapter {
      * @param refusals told of each refusal
      */
     HttpRequestGate(ApiKey apiKey, boolean apiEnabled, int maxBodySize, HttpRefusals refusals) {
+        this(apiKey, apiEnabled, maxBodySize, refusals, MountedEndpoints.NONE);
+    }
+
+    /** @param endpoints the application's endpoints, whose paths may carry a body */
+    HttpRequestGate(
+            ApiKey apiKey, boolean apiEnabled, int maxBodySize, HttpRefusals refusals, MountedEndpoints endpoints) {
+        this.endpoints = endpoints;
         this.refusals = refusals;
         this.apiKey = apiKey;
         this.apiEnabled = apiEnabled;
@@ -55,7 +65,8 @@ final class HttpRequestGate extends ChannelInboundHandlerAdapter {
             return;
         }
         if (msg instanceof HttpRequest req && req.decoderResult().isSuccess()) {
-            boolean api = apiEnabled && HttpRouter.isApiPath(HttpRouter.pathOf(req.uri()));
+            String path = HttpRouter.pathOf(req.uri());
+            boolean api = apiEnabled && HttpRouter.isApiPath(path);
             if (api && !apiKey.matches(req.headers())) {
                 refuse(ctx, msg, HttpResponseStatus.UNAUTHORIZED, HttpResponses.JSON, ApiKey.UNAUTHORIZED_JSON);
                 return;
@@ -70,7 +81,7 @@ final class HttpRequestGate extends ChannelInboundHandlerAdapter {
                         "request body larger than " + maxBodySize + " bytes\n");
                 return;
             }
-            if (!api && (length > 0 || HttpUtil.isTransferEncodingChunked(req))) {
+            if (!api && endpoints.find(path) == null && (length > 0 || HttpUtil.isTransferEncodingChunked(req))) {
                 refuse(
                         ctx,
                         msg,

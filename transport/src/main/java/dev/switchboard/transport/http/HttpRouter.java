@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Routes plain HTTP requests: the WebSocket upgrade, the server API ({@code /api/<method>}, and
- * {@code /api} itself for newline-delimited commands), {@code /health} and {@code /metrics}; any
- * other path is a JSON 404. One instance per connection (it is cheap), last in the pipeline
+ * {@code /api} itself for newline-delimited commands), {@code /health} and {@code /metrics}, and
+ * the application's {@link HttpEndpoint}s under their prefixes; any other path is a JSON 404. One instance per connection (it is cheap), last in the pipeline
  * {@link HttpChannelInitializer} sets up, which has bounded and authenticated the request before
  * it gets here.
  *
@@ -59,6 +59,8 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     private final HttpRefusals refusals;
     /** A standby server's router: every path but health is a temporary 503. */
     private final boolean standby;
+    /** The application's endpoints on this port ({@link HttpEndpoint}). */
+    private final MountedEndpoints endpoints;
 
     /**
      * @param upgrade serves the WebSocket path, or {@code null} when this port does not (the
@@ -68,6 +70,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
      * @param health the health report, or {@code null} when disabled
      * @param metrics Prometheus text, or {@code null} when disabled
      * @param refusals told of upgrades refused for their origin
+     * @param endpoints the application's {@link HttpEndpoint}s on this port, served on their prefixes
      */
     public HttpRouter(
             WebSocketUpgrade upgrade,
@@ -75,8 +78,9 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
             ApiKey apiKey,
             Supplier<HealthReport> health,
             Supplier<String> metrics,
-            HttpRefusals refusals) {
-        this(upgrade, api, apiKey, health, metrics, refusals, false);
+            HttpRefusals refusals,
+            MountedEndpoints endpoints) {
+        this(upgrade, api, apiKey, health, metrics, refusals, endpoints, false);
     }
 
     private HttpRouter(
@@ -86,8 +90,10 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
             Supplier<HealthReport> health,
             Supplier<String> metrics,
             HttpRefusals refusals,
+            MountedEndpoints endpoints,
             boolean standby) {
         this.standby = standby;
+        this.endpoints = endpoints;
         this.upgrade = upgrade;
         this.api = api;
         this.apiKey = apiKey;
@@ -98,7 +104,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
 
     /** The router of a {@code StandbyServer}: health and readiness answer, everything else is 503. */
     static HttpRouter standby(ApiKey apiKey, Supplier<HealthReport> health, HttpRefusals refusals) {
-        return new HttpRouter(null, null, apiKey, health, null, refusals, true);
+        return new HttpRouter(null, null, apiKey, health, null, refusals, MountedEndpoints.NONE, true);
     }
 
     @Override
@@ -153,6 +159,11 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
         }
         if (path.equals("/metrics") && metrics != null) {
             respond(ctx, req, HttpResponseStatus.OK, "text/plain; version=0.0.4; charset=utf-8", bytes(metrics.get()));
+            return;
+        }
+        HttpEndpoint endpoint = endpoints.find(path);
+        if (endpoint != null) {
+            EndpointCall.run(ctx, req, path, endpoint);
             return;
         }
         respond(ctx, req, HttpResponseStatus.NOT_FOUND, JSON, bytes(NOT_FOUND_JSON));
@@ -215,7 +226,11 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
 
     private static void respond(
             ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, String type, byte[] body) {
-        FullHttpResponse res = HttpResponses.of(status, type, body, keepAlive);
+        send(ctx, HttpResponses.of(status, type, body, keepAlive), keepAlive);
+    }
+
+    /** Writes {@code res} on the connection's event loop, closing after it unless kept alive. */
+    static void send(ChannelHandlerContext ctx, FullHttpResponse res, boolean keepAlive) {
         if (ctx.executor().inEventLoop()) {
             write(ctx, res, keepAlive);
         } else {
