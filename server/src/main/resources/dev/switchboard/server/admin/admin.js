@@ -8,6 +8,7 @@ let csrf = null;
 let timers = [];
 const samples = []; // {t, rate, clients}
 let lastStats = null;
+const nodeNames = new Map(); // uid → name, from the last info
 
 /** Calls the admin API; resolves {status, body}, body parsed JSON or null. */
 async function request(method, path, body) {
@@ -100,8 +101,10 @@ $('logout').addEventListener('click', async () => {
 
 async function refreshNodes() {
   try {
-    const nodes = (await call('info', {})).nodes;
+    const nodes = (await call('info', {})).nodes.sort((a, b) => a.name.localeCompare(b.name));
     $('node-count').textContent = String(nodes.length);
+    nodeNames.clear();
+    nodes.forEach((n) => nodeNames.set(n.uid, n.name));
     fill($('nodes').querySelector('tbody'), nodes, (tr, n) => {
       [n.name, n.uid, n.address, n.num_clients, n.num_users, n.num_subs, n.num_channels, duration(n.uptime)]
         .forEach((v) => cell(tr, String(v ?? '')));
@@ -130,6 +133,9 @@ async function pollStats() {
 
 /** A line chart of the last HISTORY values, scaled to their maximum, drawn by hand. */
 function draw(canvas, values, color) {
+  // Draw at the size the page shows the canvas, so lines stay sharp at any width.
+  const shown = Math.round(canvas.clientWidth * (window.devicePixelRatio || 1));
+  if (shown > 0 && canvas.width !== shown) canvas.width = shown;
   const ctx = canvas.getContext('2d');
   const w = canvas.width, h = canvas.height, left = 44, bottom = h - 18, top = 8;
   ctx.clearRect(0, 0, w, h);
@@ -190,7 +196,8 @@ async function lookup() {
     $('lookup-summary').textContent = `${list.length} connection${list.length === 1 ? '' : 's'} for ${by} "${value}"`;
     fill($('connections').querySelector('tbody'), list, (tr, c) => {
       tr.dataset.client = c.client;
-      cell(tr, c.client); cell(tr, c.user); cell(tr, c.routing_key); cell(tr, c.node);
+      cell(tr, c.client); cell(tr, c.user); cell(tr, c.routing_key);
+      cell(tr, nodeNames.get(c.node) ?? c.node).title = c.node;
       cell(tr, new Date(c.connected_at).toLocaleTimeString());
       const button = document.createElement('button');
       button.type = 'button';
@@ -208,8 +215,12 @@ async function disconnect(c) {
   if (!window.confirm(`Disconnect client ${c.client} of user "${c.user}"?`)) return;
   try {
     await call('disconnect', { user: c.user, client: c.client });
-    // The registry forgets the connection a moment later on the node that held it.
-    setTimeout(lookup, 500);
+    // The node that held the connection tells the registry a moment later: look again until it is gone.
+    for (let i = 0; i < 10; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await lookup();
+      if (!document.querySelector(`#connections tr[data-client="${CSS.escape(c.client)}"]`)) break;
+    }
   } catch (e) {
     $('lookup-error').textContent = e.message;
   }
