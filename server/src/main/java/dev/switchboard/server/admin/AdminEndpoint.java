@@ -44,6 +44,11 @@ final class AdminEndpoint implements HttpEndpoint {
      */
     static final Set<String> METHODS =
             Set.of("info", "channels", "connections", "connection", "publish", "invoke", "disconnect");
+    /**
+     * Largest login body read: a password in JSON. Anyone may post a login, so nothing bigger is
+     * parsed (the node has bounded the body by {@code http.max_body_size} before this).
+     */
+    static final int MAX_LOGIN_BODY = 1024;
     /** How long a wrong password waits for its 401: guessing gets slow even below the limiter. */
     static final Duration FAILED_LOGIN_DELAY = Duration.ofMillis(400);
 
@@ -136,6 +141,9 @@ final class AdminEndpoint implements HttpEndpoint {
             log.warn("admin: login from {} refused: too many failed attempts", address);
             return done(AdminJson.error(429, "too many failed logins; try again later")
                     .withHeader("Retry-After", Long.toString(limiter.retryAfterSeconds(address))));
+        }
+        if (r.body().length > MAX_LOGIN_BODY) {
+            return done(AdminJson.error(413, "a login body is at most " + MAX_LOGIN_BODY + " bytes"));
         }
         String given = AdminJson.textField(r.body(), "password");
         if (given == null) {

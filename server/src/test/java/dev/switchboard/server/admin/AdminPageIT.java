@@ -105,6 +105,11 @@ class AdminPageIT {
         assertThat(wrong.headers().firstValue("Set-Cookie")).isEmpty();
         assertThat(tookMs).isGreaterThanOrEqualTo(AdminEndpoint.FAILED_LOGIN_DELAY.toMillis() - 50);
 
+        assertThat(send(post(base + "/api/login", "{\"password\":\"" + "x".repeat(2000) + "\"}"))
+                        .statusCode())
+                .as("a login body larger than 1 KiB is not parsed")
+                .isEqualTo(413);
+
         // The right one: a session cookie no script can read and no other site can send.
         var login = send(post(base + "/api/login", "{\"password\":\"" + PASSWORD + "\"}"));
         assertThat(login.statusCode()).isEqualTo(200);

@@ -7,6 +7,13 @@ import java.util.Objects;
 /**
  * One complete HTTP request as an {@link HttpEndpoint} sees it.
  *
+ * <pre>{@code
+ * HttpEndpoint hello = req -> CompletableFuture.completedFuture(
+ *     req.method().equals("GET") && "application/json".equals(req.header("Accept"))
+ *         ? HttpAnswer.json(200, "{\"from\":\"" + req.remoteAddress() + "\"}")
+ *         : HttpAnswer.text(406, "ask for JSON"));
+ * }</pre>
+ *
  * @param method the method, upper case ({@code GET}, {@code POST}...)
  * @param path the path, without the query, with the mount prefix ({@code /admin/api/login})
  * @param query the raw query after {@code ?}, {@code ""} when none

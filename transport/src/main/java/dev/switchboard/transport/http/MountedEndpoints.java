@@ -7,7 +7,13 @@ import java.util.Map;
 /**
  * The {@link HttpEndpoint}s of one port, by path prefix. A request belongs to an endpoint when
  * its path is the prefix or lies below it ({@code /admin}, {@code /admin/}, {@code /admin/api/x}
- * for {@code /admin}, never {@code /administrator}).
+ * for {@code /admin}, never {@code /administrator}). {@code SwitchboardServer.Builder#mount}
+ * builds one; the HTTP pipeline of a port takes it.
+ *
+ * <pre>{@code
+ * MountedEndpoints endpoints = MountedEndpoints.of(Map.of("/status", statusEndpoint));
+ * new HttpChannelInitializer(http, null, api, apiKey, health, metrics, refusals, endpoints);
+ * }</pre>
  */
 public final class MountedEndpoints {
 
