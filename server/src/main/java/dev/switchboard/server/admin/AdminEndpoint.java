@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -102,8 +103,8 @@ final class AdminEndpoint implements HttpEndpoint {
                 return login(r);
             }
             if (action.equals("logout")) {
-                return done(
-                        api(HttpAnswer.json(200, "{}").withHeader("Set-Cookie", AdminGuard.setCookie("", 0, r.tls()))));
+                return done(noStore(
+                        HttpAnswer.json(200, "{}").withHeader("Set-Cookie", AdminGuard.setCookie("", 0, r.tls()))));
             }
         }
         Optional<String> session = sessions.verify(AdminGuard.sessionCookie(r));
@@ -131,8 +132,7 @@ final class AdminEndpoint implements HttpEndpoint {
         // An audit line per action; the body stays out of the log (it may carry user data).
         log.info("admin: {} from {}", method, r.remoteAddress());
         return api.apply(method, r.body())
-                .thenApply(res ->
-                        api(new HttpAnswer(res.httpStatus(), "application/json", java.util.Map.of(), res.json())));
+                .thenApply(res -> noStore(new HttpAnswer(res.httpStatus(), "application/json", Map.of(), res.json())));
     }
 
     private CompletableFuture<HttpAnswer> login(EndpointRequest r) {
@@ -153,12 +153,13 @@ final class AdminEndpoint implements HttpEndpoint {
         if (!MessageDigest.isEqual(passwordDigest, sha256(given.getBytes(StandardCharsets.UTF_8)))) {
             limiter.failed(address);
             log.warn("admin: failed login from {}", address);
-            return CompletableFuture.supplyAsync(() -> api(AdminJson.error(401, "wrong password")), failedLoginDelay);
+            return CompletableFuture.supplyAsync(
+                    () -> noStore(AdminJson.error(401, "wrong password")), failedLoginDelay);
         }
         log.info("admin: login from {}", address);
         String cookie = sessions.issue();
         String csrf = sessions.csrfToken(sessions.verify(cookie).orElseThrow());
-        return done(api(HttpAnswer.json(200, "{\"csrf\":" + AdminJson.quote(csrf) + "}")
+        return done(noStore(HttpAnswer.json(200, "{\"csrf\":" + AdminJson.quote(csrf) + "}")
                 .withHeader(
                         "Set-Cookie",
                         AdminGuard.setCookie(cookie, sessions.ttl().toSeconds(), r.tls()))));
@@ -170,15 +171,15 @@ final class AdminEndpoint implements HttpEndpoint {
             return AdminJson.error(405, "use GET");
         }
         if (r.path().equals(PREFIX)) {
-            return secured(new HttpAnswer(302, "text/plain", java.util.Map.of("Location", PREFIX + "/"), new byte[0]));
+            return secured(new HttpAnswer(302, "text/plain", Map.of("Location", PREFIX + "/"), new byte[0]));
         }
         return assets.get(r.path().substring(PREFIX.length()))
                 .map(a -> secured(a).withHeader("Cache-Control", "no-cache"))
-                .orElseGet(() -> api(AdminJson.error(404, "not found")));
+                .orElseGet(() -> noStore(AdminJson.error(404, "not found")));
     }
 
     /** An API answer: never cached (it may hold a CSRF token or cluster data). */
-    private static HttpAnswer api(HttpAnswer a) {
+    private static HttpAnswer noStore(HttpAnswer a) {
         return secured(a).withHeader("Cache-Control", "no-store");
     }
 
@@ -191,7 +192,7 @@ final class AdminEndpoint implements HttpEndpoint {
     }
 
     private static CompletableFuture<HttpAnswer> done(HttpAnswer a) {
-        return CompletableFuture.completedFuture(a.headers().containsKey("Cache-Control") ? a : api(a));
+        return CompletableFuture.completedFuture(a.headers().containsKey("Cache-Control") ? a : noStore(a));
     }
 
     private static byte[] sha256(byte[] b) {
