@@ -30,9 +30,13 @@ final class UnknownKeys {
     /** Properties of the starter itself, not of the key table, in uniform form: {@code enabled}, {@code auto-startup}. */
     private static final List<String> STARTER_KEYS = List.of("enabled", "autostartup");
 
-    /** Why {@code switchboard.log.*} is refused: the app owns its logging, so a value here would do nothing. */
+    /**
+     * Why {@code switchboard.log.*} and {@code switchboard.admin.*} are refused: the app owns its
+     * logging and its pages, so a value here would do nothing.
+     */
     static final String APP_ONLY = "is read by the standalone server only; an embedded node logs through"
-            + " the application's logging: use Spring Boot's logging.level.* and logging.structured.format.console";
+            + " the application's logging (use Spring Boot's logging.level.* and logging.structured.format.console)"
+            + " and has no admin page of its own";
 
     private UnknownKeys() {}
 

@@ -154,6 +154,14 @@ class EnvironmentConfigTest {
     }
 
     @Test
+    void theStandaloneServersAdminKeysAreRefused() {
+        assertThatThrownBy(() -> EnvironmentConfig.bind(env(Map.of("switchboard.admin.enabled", "true"))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("switchboard.admin.enabled: is read by the standalone server only")
+                .hasMessageContaining("no admin page");
+    }
+
+    @Test
     void aNamespaceWithoutANameIsRefused() {
         assertThatThrownBy(
                         () -> EnvironmentConfig.bind(env(Map.of("switchboard.channel.namespaces[0].presence", "true"))))

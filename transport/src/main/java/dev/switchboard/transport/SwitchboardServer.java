@@ -20,8 +20,10 @@ import dev.switchboard.transport.config.ServerConfig;
 import dev.switchboard.transport.emulation.EmulationEndpoints;
 import dev.switchboard.transport.http.HealthReport;
 import dev.switchboard.transport.http.HttpChannelInitializer;
+import dev.switchboard.transport.http.HttpEndpoint;
 import dev.switchboard.transport.http.HttpRefusals;
 import dev.switchboard.transport.http.HttpRouter;
+import dev.switchboard.transport.http.MountedEndpoints;
 import dev.switchboard.transport.metrics.MicrometerNodeMetrics;
 import dev.switchboard.transport.proxy.Proxies;
 import dev.switchboard.transport.tls.TlsChannelInitializer;
@@ -37,6 +39,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -82,9 +85,12 @@ public final class SwitchboardServer implements AutoCloseable {
     private volatile WebhookDispatcher webhooks;
     /** The public port's TLS context, reloaded from its files; {@code null} without {@code tls.enabled}. */
     private final TlsContextHolder tls;
+    /** The application's endpoints, by prefix, made at {@link #start()} ({@link Builder#mount}). */
+    private final Map<String, Function<SwitchboardServer, HttpEndpoint>> endpointFactories;
 
     private SwitchboardServer(Builder b) {
         this.config = b.config;
+        this.endpointFactories = new LinkedHashMap<>(b.endpoints);
         if (b.engine == null) {
             config.validate();
         }
@@ -159,9 +165,12 @@ public final class SwitchboardServer implements AutoCloseable {
                 proxies.forwardedHeaders(),
                 meters.webSocketTraffic(),
                 config.webSocketCompression());
-        ApiExecutor api =
-                config.httpApiEnabled() ? new ApiExecutor(node, config.httpApiMaxResponseSize(), meters.api()) : null;
-        this.api = api;
+        // Made even with http_api.enabled false: mounted endpoints (the admin page) call it in-process.
+        this.api = new ApiExecutor(node, config.httpApiMaxResponseSize(), meters.api());
+        ApiExecutor api = config.httpApiEnabled() ? this.api : null;
+        Map<String, HttpEndpoint> built = new LinkedHashMap<>();
+        endpointFactories.forEach((prefix, factory) -> built.put(prefix, Objects.requireNonNull(factory.apply(this))));
+        MountedEndpoints endpoints = MountedEndpoints.of(built);
         Supplier<String> metrics = config.metricsEnabled() ? meters.prometheusText() : null;
         HttpRefusals refusals = meters.refusals();
         Supplier<HealthReport> health = config.healthEnabled() ? this::health : null;
@@ -181,7 +190,8 @@ public final class SwitchboardServer implements AutoCloseable {
                 config.apiKey(),
                 split ? null : health,
                 split ? null : metrics,
-                refusals);
+                refusals,
+                split ? MountedEndpoints.NONE : endpoints);
         if (tls != null) {
             // Only the public port: the internal one is for a private network and stays plain.
             publicPipeline = new TlsChannelInitializer(tls, publicPipeline, refusals);
@@ -195,9 +205,17 @@ public final class SwitchboardServer implements AutoCloseable {
                                     config.internalAddress(),
                                     config.internalPort(),
                                     new HttpChannelInitializer(
-                                            config.http(), null, api, config.apiKey(), health, metrics, refusals))
+                                            config.http(),
+                                            null,
+                                            api,
+                                            config.apiKey(),
+                                            health,
+                                            metrics,
+                                            refusals,
+                                            endpoints))
                             : null);
         } catch (IllegalStateException e) {
+            api.close();
             node.close();
             if (webhooks != null) {
                 webhooks.close();
@@ -227,6 +245,20 @@ public final class SwitchboardServer implements AutoCloseable {
      */
     public int internalPort() {
         return listeners.internalPort();
+    }
+
+    /**
+     * The server API run in-process, as {@code POST /api/<method>} would run it but without the
+     * API key: for {@link Builder#mount mounted endpoints}, which authenticate their own callers.
+     * There from {@link #start()} on, also when {@code http_api.enabled} is false.
+     *
+     * @throws IllegalStateException before {@link #start()}
+     */
+    public ApiExecutor apiExecutor() {
+        if (api == null) {
+            throw new IllegalStateException("the server is not started");
+        }
+        return api;
     }
 
     /** The bound port (useful with port 0). */
@@ -384,8 +416,35 @@ public final class SwitchboardServer implements AutoCloseable {
         private SendHandler sendHandler;
         private DisconnectListener disconnectListener;
         private final Map<String, RpcHandler> rpc = new LinkedHashMap<>();
+        private final Map<String, Function<SwitchboardServer, HttpEndpoint>> endpoints = new LinkedHashMap<>();
 
         private Builder() {}
+
+        /**
+         * Serves an application endpoint under {@code prefix} on the internal port, or on the only
+         * port when {@code internal_port} is 0. {@code endpoint} is called once at
+         * {@link SwitchboardServer#start()}, with the server, whose node, meters and
+         * {@link SwitchboardServer#apiExecutor()} the endpoint may use. The endpoint authenticates
+         * its callers itself: the API key is not asked for.
+         *
+         * <pre>{@code
+         * builder.mount("/status", server -> req -> CompletableFuture.completedFuture(
+         *     HttpAnswer.text(200, server.node().info().numClients() + " clients")));
+         * }</pre>
+         *
+         * @param prefix {@code /} and a path without a trailing slash, such as {@code /admin}; not
+         *     one of the node's own paths ({@code /api}, {@code /health}, {@code /ready},
+         *     {@code /metrics}, {@code /connection})
+         * @throws IllegalArgumentException for a bad or already mounted prefix
+         */
+        public Builder mount(String prefix, Function<SwitchboardServer, HttpEndpoint> endpoint) {
+            MountedEndpoints.checkPrefix(prefix);
+            Objects.requireNonNull(endpoint, "endpoint");
+            if (endpoints.putIfAbsent(prefix, endpoint) != null) {
+                throw new IllegalArgumentException(prefix + " is already mounted");
+            }
+            return this;
+        }
 
         public Builder config(ServerConfig v) {
             config = Objects.requireNonNull(v);

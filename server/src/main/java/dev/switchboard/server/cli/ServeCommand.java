@@ -1,5 +1,6 @@
 package dev.switchboard.server.cli;
 
+import dev.switchboard.server.admin.AdminPage;
 import dev.switchboard.server.config.DevSecrets;
 import dev.switchboard.server.logging.LogSetup;
 import dev.switchboard.transport.EngineUnavailableException;
@@ -208,6 +209,11 @@ public final class ServeCommand implements Callable<Integer> {
                             ? "  (no api_key configured: every call is refused)"
                             : "  (header \"Authorization: apikey <api_key>\")"));
         }
+        if (cfg.admin().enabled()) {
+            // The API's scheme: the admin page is wherever the API is (internal port, else the public one).
+            out.println("  Admin:     " + apiScheme + apiHost + ":" + apiPort + AdminPage.PATH
+                    + "  (log in with admin.password)");
+        }
         if (dev != null) {
             out.println("  Dev secrets " + (dev.created() ? "created" : "reused") + ": " + dev.file()
                     + " (token secret and api_key; for development only)");
@@ -303,18 +309,22 @@ public final class ServeCommand implements Callable<Integer> {
     static final Launcher SWITCHBOARD_SERVER = new Launcher() {
         @Override
         public RunningServer start(ServerConfig config) {
-            return running(SwitchboardServer.builder().config(config).build().start());
+            return running(builder(config).build().start());
         }
 
         @Override
         public Prepared prepare(ServerConfig config) {
             // build() connects the engine (EngineUnavailableException while Redis is down);
             // start() releases what it took when binding fails, so nothing is left running.
-            SwitchboardServer server =
-                    SwitchboardServer.builder().config(config).build();
+            SwitchboardServer server = builder(config).build();
             return () -> running(server.start());
         }
     };
+
+    /** The server of this app: the library's, plus the admin page when {@code admin.enabled}. */
+    private static SwitchboardServer.Builder builder(ServerConfig config) {
+        return AdminPage.install(SwitchboardServer.builder().config(config), config.admin());
+    }
 
     private static RunningServer running(SwitchboardServer server) {
         return new RunningServer() {

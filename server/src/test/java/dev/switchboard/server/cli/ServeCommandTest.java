@@ -96,6 +96,26 @@ class ServeCommandTest {
     }
 
     @Test
+    void theAdminPageIsAnnouncedWhereItListensAndRefusedWithoutAPassword() throws Exception {
+        Files.writeString(
+                work.resolve("sb.yaml"),
+                "address: 0.0.0.0\napi_key: k\ninternal_port: 9100\ninternal_address: 10.0.0.5\n"
+                        + "admin: {enabled: true}\n");
+        CliRunner refused = new CliRunner(work);
+        assertThat(refused.run("serve", "--config", "sb.yaml")).isEqualTo(Main.EXIT_FAILURE);
+        assertThat(refused.err()).contains("config error: admin.password: must be set when admin.enabled is true");
+        assertThat(refused.started).isEmpty();
+
+        CliRunner cli = new CliRunner(work, Map.of("SWITCHBOARD_ADMIN_PASSWORD", "pw-S3CRET"));
+        cli.fakePort = 18_124;
+        assertThat(cli.run("serve", "--config", "sb.yaml")).isZero();
+        assertThat(cli.out())
+                .contains("Admin:     http://10.0.0.5:")
+                .contains("/admin/")
+                .doesNotContain("pw-S3CRET");
+    }
+
+    @Test
     void badRedisUrlFailsBeforeAnythingStarts() {
         CliRunner cli = new CliRunner(work, Map.of("SWITCHBOARD_ENGINE", "redis", "SWITCHBOARD_REDIS_URL", "http://x"));
         assertThat(cli.run("serve")).isEqualTo(Main.EXIT_FAILURE);

@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -42,8 +41,6 @@ class FastApiExampleIT {
     private static final String API_KEY = "fastapi-example-it-api-key";
     private static final int JOB_STEPS = 8;
     private static final Duration SUITE_TIMEOUT = Duration.ofSeconds(120);
-    private static final List<String> CHROMIUM =
-            List.of("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome");
 
     @RegisterExtension
     static final RedisServerExtension redis = RedisServerExtension.create();
@@ -69,21 +66,8 @@ class FastApiExampleIT {
                 python != null,
                 "no python3 with fastapi, uvicorn and itsdangerous: apt-get install -y python3-fastapi"
                         + " python3-uvicorn python3-itsdangerous (or set PYTHON to such an interpreter)");
-        String node = ExternalTools.findExecutable("node", "NODE");
-        ExternalTools.requirePrerequisite(
-                TAG, ExternalTools.nodeMajorVersion(node) >= 18, "node 18+ not found (or set NODE to its path)");
-        ExternalTools.requirePrerequisite(
-                TAG,
-                Stream.of("centrifuge", "ws", "playwright-core")
-                        .allMatch(m -> Files.isDirectory(
-                                conformance.resolve("node_modules").resolve(m))),
-                "conformance/node_modules missing: run `npm ci --prefix conformance`");
-        String chromium = Stream.concat(Stream.ofNullable(System.getenv("CHROMIUM")), CHROMIUM.stream())
-                .filter(p -> Files.isExecutable(Path.of(p)))
-                .findFirst()
-                .orElse(null);
-        ExternalTools.requirePrerequisite(
-                TAG, chromium != null, "no Chromium: apt-get install chromium (or set CHROMIUM)");
+        String node = ExternalTools.requireNodeSuite(TAG, conformance);
+        String chromium = ExternalTools.requireChromium(TAG);
 
         long started = System.nanoTime();
         Path logs = Files.createTempDirectory("fastapi-example-");

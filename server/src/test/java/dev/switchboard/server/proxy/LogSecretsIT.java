@@ -8,6 +8,7 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.read.ListAppender;
+import dev.switchboard.server.admin.AdminPage;
 import dev.switchboard.server.config.ConfigLoader;
 import dev.switchboard.server.logging.LogSetup;
 import dev.switchboard.server.testing.ApiClient;
@@ -33,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * "Never a token or key": a node logging at debug ({@code dev.switchboard} at trace) through real
  * connects with a token, a refused token, the connect proxy with a cookie and a secret static
  * header (failing once), lifecycle webhooks with a secret header and a key in the endpoint's
- * query, API calls with the key and with a wrong one, and disconnects. No secret appears in
+ * query, API calls with the key and with a wrong one, the admin page's login (a wrong password,
+ * the right one) and an action with its session cookie and CSRF token, and disconnects. No secret appears in
  * any logged message, argument, exception or MDC; the disconnect lines are there.
  */
 class LogSecretsIT extends ProxyITSupport {
@@ -47,6 +49,9 @@ class LogSecretsIT extends ProxyITSupport {
     private static final String WEBHOOK_HEADER_SECRET = "webhook-header-S3CRET-0007";
     private static final String WEBHOOK_QUERY_SECRET = "webhook-query-S3CRET-0008";
     private static final String OTHER_SECRET = "some-other-S3CRET-that-is-long-enough-for-hs256-0009";
+    private static final String ADMIN_PASSWORD = "admin-password-S3CRET-0010";
+    private static final String ADMIN_SECRET = "admin-secret-S3CRET-that-is-at-least-32-chars-0011";
+    private static final String ADMIN_GUESS = "admin-guess-S3CRET-0012";
 
     private final ListAppender<ILoggingEvent> captured = new ListAppender<>();
 
@@ -93,10 +98,16 @@ class LogSecretsIT extends ProxyITSupport {
                                 "  enabled: true",
                                 "  endpoint: " + backend.url("/hook?token=" + WEBHOOK_QUERY_SECRET),
                                 "  static_headers: {Authorization: \"Bearer " + WEBHOOK_HEADER_SECRET + "\"}",
+                                "admin:",
+                                "  enabled: true",
+                                "  password: " + ADMIN_PASSWORD,
+                                "  secret: " + ADMIN_SECRET,
                                 ""),
                 "test",
                 Map.of("SWITCHBOARD_TOKEN_HMAC_SECRET", HMAC_SECRET, "SWITCHBOARD_API_KEY", API_KEY));
-        server = SwitchboardServer.builder().config(config).build().start();
+        server = AdminPage.install(SwitchboardServer.builder().config(config), config.admin())
+                .build()
+                .start();
         Map<String, String> cookie = Map.of("Cookie", COOKIE);
 
         String token = TokenGenerator.hmac(HMAC_SECRET).connectToken("alice", Duration.ofHours(1), List.of(), null);
@@ -124,6 +135,25 @@ class LogSecretsIT extends ProxyITSupport {
                         .status())
                 .isEqualTo(401);
 
+        // The admin page: a wrong password, the right one, and an action with the session.
+        String admin = "http://127.0.0.1:" + server.port() + "/admin/api/";
+        assertThat(adminPost(admin + "login", "{\"password\":\"" + ADMIN_GUESS + "\"}", Map.of())
+                        .statusCode())
+                .isEqualTo(401);
+        var login = adminPost(admin + "login", "{\"password\":\"" + ADMIN_PASSWORD + "\"}", Map.of());
+        String adminCookie =
+                login.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+        String csrf = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(login.body())
+                .get("csrf")
+                .asText();
+        assertThat(adminPost(
+                                admin + "call/publish",
+                                "{\"channel\":\"news\",\"data\":{}}",
+                                Map.of("Cookie", adminCookie, "X-CSRF-Token", csrf))
+                        .statusCode())
+                .isEqualTo(200);
+
         alice.sendClose(1000, "bye");
         proxied.sendClose(1000, "bye");
         await().atMost(Duration.ofSeconds(5))
@@ -136,7 +166,10 @@ class LogSecretsIT extends ProxyITSupport {
         String all = logged();
         assertThat(all)
                 .contains("closed before connecting: code 3500, reason \"invalid token\"")
-                .contains("closed before connecting: code 3004");
+                .contains("closed before connecting: code 3004")
+                .contains("admin: failed login from 127.0.0.1")
+                .contains("admin: login from 127.0.0.1")
+                .contains("admin: publish from 127.0.0.1");
         for (String secret : List.of(
                 HMAC_SECRET,
                 token,
@@ -149,9 +182,24 @@ class LogSecretsIT extends ProxyITSupport {
                 PROXY_QUERY_SECRET,
                 WEBHOOK_HEADER_SECRET,
                 WEBHOOK_QUERY_SECRET,
+                ADMIN_PASSWORD,
+                ADMIN_SECRET,
+                ADMIN_GUESS,
+                adminCookie.substring("sb_admin=".length()),
+                csrf,
                 "S3CRET")) {
             assertThat(all).as("the log holds %s", secret).doesNotContain(secret);
         }
+    }
+
+    private static java.net.http.HttpResponse<String> adminPost(String url, String body, Map<String, String> headers)
+            throws Exception {
+        var b = java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+                .header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body));
+        headers.forEach(b::header);
+        return java.net.http.HttpClient.newHttpClient()
+                .send(b.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
     }
 
     /** Everything an encoder could write: logger, message with its arguments, exception, MDC. */

@@ -44,6 +44,39 @@ public final class ExternalTools {
         Assumptions.assumeTrue(false, reason);
     }
 
+    /** Where Chromium is looked for after the {@code CHROMIUM} variable: Debian's, then others'. */
+    private static final List<String> CHROMIUM =
+            List.of("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome");
+
+    /**
+     * Node 18+ and {@code conformance/node_modules} with the packages the browser suites import
+     * (centrifuge, ws, playwright-core), else skips (fails under CI=true).
+     *
+     * @return the {@code node} executable
+     */
+    public static String requireNodeSuite(String tag, Path conformance) {
+        String node = findExecutable("node", "NODE");
+        requirePrerequisite(tag, nodeMajorVersion(node) >= 18, "node 18+ not found (or set NODE to its path)");
+        requirePrerequisite(
+                tag,
+                java.util.stream.Stream.of("centrifuge", "ws", "playwright-core")
+                        .allMatch(m -> Files.isDirectory(
+                                conformance.resolve("node_modules").resolve(m))),
+                "conformance/node_modules missing: run `npm ci --prefix conformance`");
+        return node;
+    }
+
+    /** Chromium ({@code CHROMIUM}, else Debian's), else skips (fails under CI=true); its path. */
+    public static String requireChromium(String tag) {
+        String chromium = java.util.stream.Stream.concat(
+                        java.util.stream.Stream.ofNullable(System.getenv("CHROMIUM")), CHROMIUM.stream())
+                .filter(p -> Files.isExecutable(Path.of(p)))
+                .findFirst()
+                .orElse(null);
+        requirePrerequisite(tag, chromium != null, "no Chromium: apt-get install chromium (or set CHROMIUM)");
+        return chromium;
+    }
+
     /** The repository's root (the folder holding {@code conformance/package.json}), from the cwd upwards. */
     public static Path repoRoot() {
         String configured = System.getProperty("switchboard.conformance.dir");

@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.server.admin.AdminPage;
 import dev.switchboard.server.testing.ExternalTools;
 import dev.switchboard.server.testing.TestServers;
 import dev.switchboard.server.testing.WsTestClient;
 import dev.switchboard.transport.StandbyServer;
 import dev.switchboard.transport.SwitchboardServer;
+import dev.switchboard.transport.config.AdminConfig;
 import dev.switchboard.transport.config.ConfigException;
 import dev.switchboard.transport.config.ServerConfig;
 import io.micrometer.core.instrument.Counter;
@@ -91,7 +93,11 @@ class TlsIT {
         assertThat(Files.readString(one.key)).contains("BEGIN RSA PRIVATE KEY");
         install(one, certFile, keyFile);
 
-        try (SwitchboardServer server = TestServers.start(tlsYaml(certFile, keyFile, "200ms"), b -> b)) {
+        // With the admin page, which shares the TLS port when there is no internal_port.
+        AdminConfig admin =
+                AdminConfig.builder().enabled(true).password("tls-admin-pw").build();
+        try (SwitchboardServer server =
+                TestServers.start(tlsYaml(certFile, keyFile, "200ms"), b -> AdminPage.install(b, admin))) {
             String wss = "wss://127.0.0.1:" + server.port() + "/connection/websocket";
             assertThat(server.describe().get("websocket")).isEqualTo(wss);
             assertThat(server.describe().get("api")).isEqualTo("https://127.0.0.1:" + server.port() + "/api/");
@@ -101,6 +107,20 @@ class TlsIT {
             assertThat(reply.path("connect").path("client").asText()).isNotEmpty();
             assertThat(served(server).getSerialNumber()).isEqualTo(BigInteger.valueOf(1001));
             assertThat(served(server).getSubjectX500Principal().getName()).isEqualTo("CN=node-one");
+
+            // The admin session cookie, set over TLS, is Secure: a browser never sends it over plain HTTP.
+            HttpResponse<String> login = trustingClient()
+                    .send(
+                            HttpRequest.newBuilder(
+                                            URI.create("https://127.0.0.1:" + server.port() + "/admin/api/login"))
+                                    .header("Content-Type", "application/json")
+                                    .POST(HttpRequest.BodyPublishers.ofString("{\"password\":\"tls-admin-pw\"}"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            assertThat(login.statusCode()).isEqualTo(200);
+            assertThat(login.headers().firstValue("Set-Cookie").orElseThrow())
+                    .contains("; HttpOnly; SameSite=Strict")
+                    .endsWith("; Secure");
 
             // Plain WebSocket (and HTTP) to the TLS port: the handshake fails, nothing is served.
             assertThatThrownBy(() -> WsTestClient.open(TestServers.wsUrl(server)))

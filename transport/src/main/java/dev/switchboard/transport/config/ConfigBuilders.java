@@ -29,6 +29,7 @@ final class ConfigBuilders {
     final LogConfig.Builder log = LogConfig.builder();
     final TlsConfig.Builder tls = TlsConfig.builder();
     final WebSocketCompression.Builder compression = WebSocketCompression.builder();
+    final AdminConfig.Builder admin = AdminConfig.builder();
 
     /**
      * Assembles the config.
@@ -54,6 +55,7 @@ final class ConfigBuilders {
                 .log(log.build())
                 .tls(tls.build())
                 .webSocketCompression(compression.build())
+                .admin(admin.build())
                 .build();
     }
 

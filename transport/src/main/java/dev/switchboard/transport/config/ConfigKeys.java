@@ -311,14 +311,26 @@ public final class ConfigKeys {
         log("log.levels", HEADERS, List.of(), LogConfig.Builder::levels,
             "Levels of single loggers or packages, over log.level: a mapping such as {dev.switchboard.redis: debug, io.netty: info}."));
 
+    /** The {@code admin} section: the operator's page, served by the standalone server (docs/admin.md). */
+    static final List<ConfigKey<ConfigBuilders, ?>> ADMIN = List.of(
+        admin("admin.enabled", BOOL, AdminConfig.DEFAULT_ENABLED, AdminConfig.Builder::enabled,
+            "Serve the admin page at /admin on the internal port (or the only port without internal_port)."),
+        admin("admin.password", STRING, (String) null, AdminConfig.Builder::password,
+            "Password of the admin page; required when admin.enabled. Keep it private."),
+        admin("admin.secret", STRING, (String) null, AdminConfig.Builder::secret,
+            "Key (32+ characters) that signs admin session cookies; empty: random per process. Nodes behind one address need the same."),
+        admin("admin.session_ttl", DURATION, AdminConfig.DEFAULT_SESSION_TTL, AdminConfig.Builder::sessionTtl,
+            "How long an admin login lasts (1m..720h)."));
+
     // spotless:on
 
     /**
-     * Keys only the standalone server acts on: the process's logging. An embedding application
-     * configures its own logging, so the Spring Boot starter neither binds nor documents these
-     * (it refuses {@code switchboard.log.*} in favour of Boot's {@code logging.*}).
+     * Keys only the standalone server acts on: the process's logging and the admin page. An
+     * embedding application configures its own logging and serves its own pages, so the Spring
+     * Boot starter neither binds nor documents these (it refuses {@code switchboard.log.*} in
+     * favour of Boot's {@code logging.*}, and {@code switchboard.admin.*}).
      */
-    public static final List<ConfigKey<?, ?>> APP_ONLY = List.copyOf(LOG);
+    public static final List<ConfigKey<?, ?>> APP_ONLY = concat(LOG, ADMIN);
 
     /** The list of namespaces under {@code channel}: a list of mappings, not a key of this table. */
     static final String NAMESPACES = "namespaces";
@@ -327,7 +339,7 @@ public final class ConfigKeys {
 
     /** The keys of the config tree's sections, bound into {@link ConfigBuilders}: every key but the channel options. */
     static final List<ConfigKey<ConfigBuilders, ?>> ROOT = Stream.of(
-                    NODE, TOKEN, ACCESS, CLIENT, PROXY, WEBHOOK, CHANNEL, RUNTIME, HTTP, LOG, TLS)
+                    NODE, TOKEN, ACCESS, CLIENT, PROXY, WEBHOOK, CHANNEL, RUNTIME, HTTP, LOG, TLS, ADMIN)
             .flatMap(List::stream)
             .toList();
 
@@ -347,7 +359,8 @@ public final class ConfigKeys {
             RUNTIME,
             HTTP,
             LOG,
-            TLS);
+            TLS,
+            ADMIN);
 
     /** Environment variables that override config keys, and the key path each one sets: one per key of {@link #ALL}. */
     public static final Map<String, String> ENV_KEYS = envKeys();
@@ -451,6 +464,11 @@ public final class ConfigKeys {
     private static <T> ConfigKey<ConfigBuilders, T> tls(
             String path, KeyType<T> type, T defaultValue, BiConsumer<TlsConfig.Builder, T> setter, String doc) {
         return bound(b -> b.tls, path, type, defaultValue, setter, doc);
+    }
+
+    private static <T> ConfigKey<ConfigBuilders, T> admin(
+            String path, KeyType<T> type, T defaultValue, BiConsumer<AdminConfig.Builder, T> setter, String doc) {
+        return bound(b -> b.admin, path, type, defaultValue, setter, doc);
     }
 
     /** A webhook option: {@link WebhookConfig.Builder}'s checks throw plain exceptions, which name the key here. */

@@ -125,6 +125,7 @@ public final class ServerConfig {
     private final LogConfig log;
     private final TlsConfig tls;
     private final WebSocketCompression webSocketCompression;
+    private final AdminConfig admin;
 
     private ServerConfig(Builder b) {
         port = b.port;
@@ -153,6 +154,7 @@ public final class ServerConfig {
         log = b.log;
         tls = b.tls;
         webSocketCompression = b.webSocketCompression;
+        admin = b.admin;
     }
 
     /** Every default: what a node runs with when there is no config file and no environment. */
@@ -299,6 +301,11 @@ public final class ServerConfig {
         return webSocketCompression;
     }
 
+    /** {@code admin}: the operator's page, read by the standalone server; the library ignores it. */
+    public AdminConfig admin() {
+        return admin;
+    }
+
     /**
      * Checks what depends on this machine: that key files exist and hold usable keys. {@link ConfigLoader} calls it; call it yourself for configs built in code.
      *
@@ -355,7 +362,7 @@ public final class ServerConfig {
                 + ", httpApi=" + httpApiEnabled + ", metrics=" + metricsEnabled + ", health=" + healthEnabled
                 + ", internalPort=" + internalPort
                 + ", internalAddress=" + internalAddress + ", http=" + http + ", proxies=" + proxies + ", webhook="
-                + webhook + ", log=" + log + ", tls=" + tls + ", " + webSocketCompression + '}';
+                + webhook + ", log=" + log + ", tls=" + tls + ", " + webSocketCompression + ", admin=" + admin + '}';
     }
 
     /** Builder of {@link ServerConfig}; every field starts at its default. */
@@ -386,6 +393,7 @@ public final class ServerConfig {
         private LogConfig log = LogConfig.defaults();
         private TlsConfig tls = TlsConfig.disabled();
         private WebSocketCompression webSocketCompression = WebSocketCompression.OFF;
+        private AdminConfig admin = AdminConfig.disabled();
 
         private Builder() {}
 
@@ -416,6 +424,7 @@ public final class ServerConfig {
             log = c.log;
             tls = c.tls;
             webSocketCompression = c.webSocketCompression;
+            admin = c.admin;
         }
 
         public Builder port(int v) {
@@ -580,6 +589,12 @@ public final class ServerConfig {
         /** TLS on the public port; {@link ServerConfig#validate()} reads and checks its files. */
         public Builder tls(TlsConfig v) {
             tls = Objects.requireNonNull(v, "tls");
+            return this;
+        }
+
+        /** The admin page; served by the standalone server only. */
+        public Builder admin(AdminConfig v) {
+            admin = Objects.requireNonNull(v, "admin");
             return this;
         }
 

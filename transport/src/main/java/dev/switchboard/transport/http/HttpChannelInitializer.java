@@ -36,13 +36,14 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
     private final HttpRefusals refusals;
     private final HttpConfig config;
     private final WebSocketUpgrade upgrade;
-    private final EmulationEndpoints emulation;
     private final ApiExecutor api;
     private final ApiKey apiKey;
     private final Supplier<HealthReport> health;
     private final Supplier<String> metrics;
     private final ConnectionsPerIp perIp;
     private final boolean standby;
+    private final MountedEndpoints endpoints;
+    private final EmulationEndpoints emulation;
 
     /**
      * @param config the {@code http} section
@@ -53,6 +54,7 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
      * @param health the health report, or {@code null} when disabled
      * @param metrics Prometheus text, or {@code null} when disabled
      * @param refusals told of every connection cut or request refused to protect the node
+     * @param endpoints the application's {@link HttpEndpoint}s on this port, served on their prefixes
      */
     public HttpChannelInitializer(
             HttpConfig config,
@@ -61,8 +63,9 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
             String apiKey,
             Supplier<HealthReport> health,
             Supplier<String> metrics,
-            HttpRefusals refusals) {
-        this(config, upgrade, null, api, apiKey, health, metrics, refusals, false);
+            HttpRefusals refusals,
+            MountedEndpoints endpoints) {
+        this(config, upgrade, null, api, apiKey, health, metrics, refusals, endpoints, false);
     }
 
     /** As above, also serving HTTP-streaming and SSE emulation when {@code emulation} is given. */
@@ -74,8 +77,9 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
             String apiKey,
             Supplier<HealthReport> health,
             Supplier<String> metrics,
-            HttpRefusals refusals) {
-        this(config, upgrade, emulation, api, apiKey, health, metrics, refusals, false);
+            HttpRefusals refusals,
+            MountedEndpoints endpoints) {
+        this(config, upgrade, emulation, api, apiKey, health, metrics, refusals, endpoints, false);
     }
 
     private HttpChannelInitializer(
@@ -87,12 +91,14 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
             Supplier<HealthReport> health,
             Supplier<String> metrics,
             HttpRefusals refusals,
+            MountedEndpoints endpoints,
             boolean standby) {
         this.standby = standby;
+        this.endpoints = endpoints;
+        this.emulation = emulation;
         this.refusals = refusals;
         this.config = config;
         this.upgrade = upgrade;
-        this.emulation = emulation;
         this.api = api;
         this.apiKey = new ApiKey(apiKey);
         this.health = health;
@@ -120,14 +126,16 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
                                 api != null,
                                 config.maxBodySize(),
                                 emulation == null ? 0 : emulation.maxBodySize(),
-                                refusals))
+                                refusals,
+                                endpoints))
                 .addLast("aggregator", new HttpObjectAggregator(config.maxBodySize()))
                 .addLast("http-pipelining", new HttpPipelining(refusals))
                 .addLast(
                         "router",
                         standby
                                 ? HttpRouter.standby(apiKey, health, refusals)
-                                : new HttpRouter(upgrade, emulation, api, apiKey, health, metrics, refusals));
+                                : new HttpRouter(
+                                        upgrade, emulation, api, apiKey, health, metrics, refusals, endpoints));
     }
 
     /**
@@ -136,7 +144,8 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
      */
     public static HttpChannelInitializer standby(
             HttpConfig config, Supplier<HealthReport> health, HttpRefusals refusals) {
-        return new HttpChannelInitializer(config, null, null, null, null, health, null, refusals, true);
+        return new HttpChannelInitializer(
+                config, null, null, null, null, health, null, refusals, MountedEndpoints.NONE, true);
     }
 
     /** Removes the HTTP-only handlers, just before the connection becomes a WebSocket. */

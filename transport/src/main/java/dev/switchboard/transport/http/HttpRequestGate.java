@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code /api} or {@code /api/...} without the right API key: {@code 401} (the server API's JSON error);</li>
  *   <li>a {@code Content-Length} above {@code http.max_body_size}: {@code 413};</li>
  *   <li>a body on any other path ({@code /health}, {@code /metrics}, the WebSocket handshake,
- *       unknown paths): {@code 413}, since none of them reads one and an unauthenticated peer
+ *       unknown paths) than an application's {@link HttpEndpoint} (which authenticates by itself,
+ *       within the same size bound): {@code 413}, since none of them reads one and an unauthenticated peer
  *       must not make us buffer anything.</li>
  * </ul>
  * Every refusal says {@code Connection: close}, drops whatever else the peer sends and closes the
@@ -33,6 +34,8 @@ final class HttpRequestGate extends ChannelInboundHandlerAdapter {
     private final ApiKey apiKey;
     private final boolean apiEnabled;
     private final int maxBodySize;
+    /** The application's endpoints, which may read a body (bounded like the API's). */
+    private final MountedEndpoints endpoints;
     /**
      * Largest body of an HTTP-streaming connect or an {@code /emulation} request (unauthenticated,
      * so bounded like one client message), or 0 where emulation is not served.
@@ -48,12 +51,22 @@ final class HttpRequestGate extends ChannelInboundHandlerAdapter {
      * @param refusals told of each refusal
      */
     HttpRequestGate(ApiKey apiKey, boolean apiEnabled, int maxBodySize, HttpRefusals refusals) {
-        this(apiKey, apiEnabled, maxBodySize, 0, refusals);
+        this(apiKey, apiEnabled, maxBodySize, 0, refusals, MountedEndpoints.NONE);
     }
 
-    /** As above; {@code emulationMaxBody} bounds bodies on the emulation paths (0: they take none). */
-    HttpRequestGate(ApiKey apiKey, boolean apiEnabled, int maxBodySize, int emulationMaxBody, HttpRefusals refusals) {
+    /**
+     * @param emulationMaxBody bound of bodies on the emulation paths (0: they take none)
+     * @param endpoints the application's endpoints, whose paths may carry a body
+     */
+    HttpRequestGate(
+            ApiKey apiKey,
+            boolean apiEnabled,
+            int maxBodySize,
+            int emulationMaxBody,
+            HttpRefusals refusals,
+            MountedEndpoints endpoints) {
         this.emulationMaxBody = emulationMaxBody;
+        this.endpoints = endpoints;
         this.refusals = refusals;
         this.apiKey = apiKey;
         this.apiEnabled = apiEnabled;
@@ -67,13 +80,13 @@ final class HttpRequestGate extends ChannelInboundHandlerAdapter {
             return;
         }
         if (msg instanceof HttpRequest req && req.decoderResult().isSuccess()) {
-            boolean api = apiEnabled && HttpRouter.isApiPath(HttpRouter.pathOf(req.uri()));
+            String path = HttpRouter.pathOf(req.uri());
+            boolean api = apiEnabled && HttpRouter.isApiPath(path);
             if (api && !apiKey.matches(req.headers())) {
                 refuse(ctx, msg, HttpResponseStatus.UNAUTHORIZED, HttpResponses.JSON, ApiKey.UNAUTHORIZED_JSON);
                 return;
             }
             long length = contentLength(req);
-            String path = HttpRouter.pathOf(req.uri());
             boolean emulation = emulationMaxBody > 0
                     && (path.equals(EmulationEndpoints.HTTP_STREAM_PATH)
                             || path.equals(EmulationEndpoints.EMULATION_PATH));
@@ -95,7 +108,10 @@ final class HttpRequestGate extends ChannelInboundHandlerAdapter {
                         "request body larger than " + maxBodySize + " bytes\n");
                 return;
             }
-            if (!api && !emulation && (length > 0 || HttpUtil.isTransferEncodingChunked(req))) {
+            if (!api
+                    && !emulation
+                    && endpoints.find(path) == null
+                    && (length > 0 || HttpUtil.isTransferEncodingChunked(req))) {
                 refuse(
                         ctx,
                         msg,

@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Routes plain HTTP requests: the WebSocket upgrade, the server API ({@code /api/<method>}, and
- * {@code /api} itself for newline-delimited commands), {@code /health} and {@code /metrics}; any
- * other path is a JSON 404. One instance per connection (it is cheap), last in the pipeline
+ * {@code /api} itself for newline-delimited commands), {@code /health} and {@code /metrics}, and
+ * the application's {@link HttpEndpoint}s under their prefixes; any other path is a JSON 404. One instance per connection (it is cheap), last in the pipeline
  * {@link HttpChannelInitializer} sets up, which has bounded and authenticated the request before
  * it gets here.
  *
@@ -53,9 +53,6 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     private static final String JSON = HttpResponses.JSON;
 
     private final WebSocketUpgrade upgrade;
-    /** HTTP-streaming and SSE with /emulation, or {@code null} where client transports are not served. */
-    private final EmulationEndpoints emulation;
-
     private final ApiExecutor api;
     private final ApiKey apiKey;
     private final Supplier<HealthReport> health;
@@ -63,6 +60,10 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     private final HttpRefusals refusals;
     /** A standby server's router: every path but health is a temporary 503. */
     private final boolean standby;
+    /** The application's endpoints on this port ({@link HttpEndpoint}). */
+    private final MountedEndpoints endpoints;
+    /** HTTP-streaming and SSE with /emulation, or {@code null} where client transports are not served. */
+    private final EmulationEndpoints emulation;
 
     /**
      * @param upgrade serves the WebSocket path, or {@code null} when this port does not (the
@@ -72,6 +73,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
      * @param health the health report, or {@code null} when disabled
      * @param metrics Prometheus text, or {@code null} when disabled
      * @param refusals told of upgrades refused for their origin
+     * @param endpoints the application's {@link HttpEndpoint}s on this port, served on their prefixes
      */
     public HttpRouter(
             WebSocketUpgrade upgrade,
@@ -79,8 +81,9 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
             ApiKey apiKey,
             Supplier<HealthReport> health,
             Supplier<String> metrics,
-            HttpRefusals refusals) {
-        this(upgrade, null, api, apiKey, health, metrics, refusals, false);
+            HttpRefusals refusals,
+            MountedEndpoints endpoints) {
+        this(upgrade, null, api, apiKey, health, metrics, refusals, endpoints, false);
     }
 
     /** As above, also serving HTTP-streaming and SSE emulation ({@code emulation} may be {@code null}). */
@@ -91,8 +94,9 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
             ApiKey apiKey,
             Supplier<HealthReport> health,
             Supplier<String> metrics,
-            HttpRefusals refusals) {
-        this(upgrade, emulation, api, apiKey, health, metrics, refusals, false);
+            HttpRefusals refusals,
+            MountedEndpoints endpoints) {
+        this(upgrade, emulation, api, apiKey, health, metrics, refusals, endpoints, false);
     }
 
     private HttpRouter(
@@ -103,10 +107,12 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
             Supplier<HealthReport> health,
             Supplier<String> metrics,
             HttpRefusals refusals,
+            MountedEndpoints endpoints,
             boolean standby) {
         this.standby = standby;
-        this.upgrade = upgrade;
+        this.endpoints = endpoints;
         this.emulation = emulation;
+        this.upgrade = upgrade;
         this.api = api;
         this.apiKey = apiKey;
         this.health = health;
@@ -116,7 +122,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
 
     /** The router of a {@code StandbyServer}: health and readiness answer, everything else is 503. */
     static HttpRouter standby(ApiKey apiKey, Supplier<HealthReport> health, HttpRefusals refusals) {
-        return new HttpRouter(null, null, null, apiKey, health, null, refusals, true);
+        return new HttpRouter(null, null, null, apiKey, health, null, refusals, MountedEndpoints.NONE, true);
     }
 
     @Override
@@ -175,6 +181,11 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
         }
         if (path.equals("/metrics") && metrics != null) {
             respond(ctx, req, HttpResponseStatus.OK, "text/plain; version=0.0.4; charset=utf-8", bytes(metrics.get()));
+            return;
+        }
+        HttpEndpoint endpoint = endpoints.find(path);
+        if (endpoint != null) {
+            EndpointCall.run(ctx, req, path, endpoint);
             return;
         }
         respond(ctx, req, HttpResponseStatus.NOT_FOUND, JSON, bytes(NOT_FOUND_JSON));
@@ -237,7 +248,11 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
 
     private static void respond(
             ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, String type, byte[] body) {
-        FullHttpResponse res = HttpResponses.of(status, type, body, keepAlive);
+        send(ctx, HttpResponses.of(status, type, body, keepAlive), keepAlive);
+    }
+
+    /** Writes {@code res} on the connection's event loop, closing after it unless kept alive. */
+    static void send(ChannelHandlerContext ctx, FullHttpResponse res, boolean keepAlive) {
         if (ctx.executor().inEventLoop()) {
             write(ctx, res, keepAlive);
         } else {

@@ -16,6 +16,8 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
@@ -42,7 +44,8 @@ class HttpRouterTest {
                     new ApiKey(KEY),
                     () -> new HealthReport(healthy.get(), "router-test", "memory", healthy.get(), true, false, 3, 7),
                     () -> "switchboard_clients 3\n",
-                    refused::add));
+                    refused::add,
+                    MountedEndpoints.of(Map.of("/app", HttpRouterTest::echo))));
 
     @AfterEach
     void close() {
@@ -84,6 +87,44 @@ class HttpRouterTest {
                 .endsWith("switchboard_clients 3\n");
     }
 
+    /** The endpoint mounted at {@code /app}: echoes what it was handed, with a header of its own. */
+    private static CompletableFuture<HttpAnswer> echo(EndpointRequest r) {
+        if (r.path().equals("/app/fail")) {
+            return CompletableFuture.failedFuture(new IllegalStateException("boom"));
+        }
+        return CompletableFuture.completedFuture(HttpAnswer.text(
+                        201,
+                        r.method() + " " + r.path() + " ?" + r.query() + " x=" + r.header("X-Thing") + " tls=" + r.tls()
+                                + " body=" + new String(r.body()))
+                .withHeader("Set-Cookie", "a=b; HttpOnly"));
+    }
+
+    @Test
+    void aMountedEndpointGetsItsPathsAndAnswersWithItsHeaders() {
+        EmbeddedHttp.send(ch, "POST /app/x?q=1 HTTP/1.1\r\nHost: x\r\nX-Thing: 7\r\nContent-Length: 2\r\n\r\nhi");
+        assertThat(EmbeddedHttp.written(ch))
+                .startsWith("HTTP/1.1 201 Created\r\n")
+                .containsIgnoringCase("set-cookie: a=b; HttpOnly")
+                .endsWith("POST /app/x ?q=1 x=7 tls=false body=hi");
+        assertThat(get("/app", "")).startsWith("HTTP/1.1 201 ").endsWith("GET /app ? x=null tls=false body=");
+        assertThat(get("/application", "")).as("not below /app").startsWith("HTTP/1.1 404 ");
+        assertThat(get("/app/fail", ""))
+                .as("a failed answer is a JSON 500")
+                .startsWith("HTTP/1.1 500 ")
+                .contains("internal server error");
+        assertThat(ch.isOpen()).isTrue();
+    }
+
+    @Test
+    void aMountPrefixMayNotTakeTheNodesOwnPaths() {
+        for (String bad : List.of("/api", "/api/x", "/metrics", "/", "/admin/", "admin", "/connection/websocket")) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> MountedEndpoints.checkPrefix(bad))
+                    .as(bad)
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+        assertThat(MountedEndpoints.checkPrefix("/ops/admin")).isEqualTo("/ops/admin");
+    }
+
     @Test
     void anUnknownPathIs404WithAJsonError() {
         assertThat(get("/nothing-here", ""))
@@ -104,7 +145,8 @@ class HttpRouterTest {
                         new ApiKey(KEY),
                         () -> null,
                         () -> "",
-                        refused::add));
+                        refused::add,
+                        MountedEndpoints.NONE));
         for (String path : List.of("/api", "/api/publish")) {
             EmbeddedHttp.send(noApi, "POST " + path + " HTTP/1.1\r\nHost: x\r\nX-API-Key: " + KEY + "\r\n\r\n");
             assertThat(EmbeddedHttp.written(noApi))
@@ -151,7 +193,13 @@ class HttpRouterTest {
     /** A router with no health or metrics, for channels a test builds itself. */
     private HttpRouter bareRouter(HttpRefusals refusals) {
         return new HttpRouter(
-                new WebSocketUpgrade(node, 1024, 1024), api, new ApiKey(KEY), () -> null, () -> "", refusals);
+                new WebSocketUpgrade(node, 1024, 1024),
+                api,
+                new ApiKey(KEY),
+                () -> null,
+                () -> "",
+                refusals,
+                MountedEndpoints.NONE);
     }
 
     /** A WebSocket upgrade request; {@code extraHeaders} are whole header lines. */
