@@ -13,12 +13,22 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EventSource } from 'eventsource';
 
-import { apiPublish, harness, uniqueChannel, uniqueUser } from '../lib/harness.mjs';
+import { fileURLToPath } from 'node:url';
+import { apiPublish, chromiumPath, connectToken, harness, uniqueChannel, uniqueUser } from '../lib/harness.mjs';
+
 
 const a = process.env.SWITCHBOARD_EMU_A;
 const b = process.env.SWITCHBOARD_EMU_B;
 const skip = a && b ? false : 'SWITCHBOARD_EMU_A and SWITCHBOARD_EMU_B not set (EmulationIT sets them)';
 const UNREACHABLE_WS = 'ws://127.0.0.1:9/connection/websocket';
+
+// CI installs Chromium (.ci/run): there a missing browser fails instead of skipping.
+if (a && !chromiumPath && process.env.CI === 'true') {
+  throw new Error('no Chromium found under CI=true: .ci/run installs the chromium package');
+}
+const skipBrowser = skip || (chromiumPath ? false : 'no Chromium found (install chromium, or set CHROMIUM to its path)');
+// The browser build (not in the package's exports): found next to the package's own entry.
+const centrifugeUmd = fileURLToPath(new URL('../node_modules/centrifuge/dist/centrifuge.js', import.meta.url));
 
 function fallbackTo(transport) {
   const path = transport === 'sse' ? '/connection/sse' : '/connection/http_stream';
@@ -92,4 +102,55 @@ test('an /emulation POST for an unknown session is 404 on its own node, and bad 
   assert.equal((await fetch(a + '/emulation')).status, 405);
   assert.equal((await fetch(a + '/connection/sse')).status, 400);
   assert.equal((await fetch(a + '/connection/http_stream')).status, 405);
+});
+
+/** In a page of node A: centrifuge-js with the browser's own fetch streams or EventSource. */
+async function inBrowser(page, transport, token, channel) {
+  return page.evaluate(
+    async ({ transport, token, channel, unreachable }) => {
+      const path = transport === 'sse' ? '/connection/sse' : '/connection/http_stream';
+      const c = new Centrifuge(
+        [
+          { transport: 'websocket', endpoint: unreachable },
+          { transport, endpoint: location.origin + path },
+        ],
+        { token, emulationEndpoint: location.origin + '/emulation', timeout: 5000 },
+      );
+      const connected = new Promise((resolve) => c.on('connected', resolve));
+      c.connect();
+      const ctx = await connected;
+      const sub = c.newSubscription(channel);
+      const subscribed = new Promise((resolve) => sub.on('subscribed', resolve));
+      sub.subscribe();
+      await subscribed;
+      window.__received = new Promise((resolve) => sub.on('publication', (p) => resolve(p.data)));
+      window.__client = c;
+      return ctx.transport;
+    },
+    { transport, token, channel, unreachable: UNREACHABLE_WS },
+  );
+}
+
+test('in Chromium: the browser falls back to its own fetch streams, then its own EventSource', { skip: skipBrowser, timeout: 60_000 }, async () => {
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: ['--no-sandbox'] });
+  try {
+    for (const transport of ['http_stream', 'sse']) {
+      const page = await browser.newPage();
+      const errors = [];
+      page.on('pageerror', (e) => errors.push(String(e)));
+      await page.goto(a + '/health');
+      await page.addScriptTag({ path: centrifugeUmd });
+      const channel = uniqueChannel('browser-' + transport);
+      const used = await inBrowser(page, transport, connectToken(uniqueUser('browser')), channel);
+      assert.equal(used, transport, `the browser fell back to ${transport}`);
+      await apiPublish(channel, { to: 'browser', over: transport });
+      assert.deepEqual(await page.evaluate(() => window.__received), { to: 'browser', over: transport });
+      await page.evaluate(() => window.__client.disconnect());
+      assert.deepEqual(errors, []);
+      await page.close();
+    }
+  } finally {
+    await browser.close();
+  }
 });
