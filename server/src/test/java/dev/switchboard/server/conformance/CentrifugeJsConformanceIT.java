@@ -121,6 +121,10 @@ class CentrifugeJsConformanceIT {
                 .forceRecovery(true)
                 .allowSubscribeForClient(true)
                 .build();
+        ChannelOptions cache = small.toBuilder()
+                .historySize(10)
+                .recoveryMode(dev.switchboard.core.channel.RecoveryMode.CACHE)
+                .build();
         ChannelOptions privateNs =
                 ChannelOptions.builder().allowSubscribeForClient(false).build();
         ServerConfig config = ServerConfig.builder()
@@ -131,6 +135,7 @@ class CentrifugeJsConformanceIT {
                 .channel(ChannelConfig.builder()
                         .defaultOptions(defaults)
                         .namespace("small", small)
+                        .namespace("cache", cache)
                         .namespace("private", privateNs)
                         .build())
                 .build();

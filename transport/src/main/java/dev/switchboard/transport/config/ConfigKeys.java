@@ -166,6 +166,11 @@ public final class ConfigKeys {
             "Let clients ask for positioned subscriptions."),
         ConfigKey.of("recovery_max_publication_limit", INT, ChannelOptions.DEFAULT_RECOVERY_MAX_PUBLICATION_LIMIT,
             ChannelOptions.Builder::recoveryMaxPublicationLimit, "Most publications one recovery returns; 0 means history_size."),
+        ConfigKey.of("force_recovery_mode", STRING, "stream", ChannelOptions.Builder::recoveryMode,
+            "What a recovery returns: stream (every missed publication) or cache (only the latest, as the state)."),
+        ConfigKey.of("auto_cache_recover", BOOL, false, ChannelOptions.Builder::autoCacheRecover,
+            "Every (re)subscribe gets the latest publication without asking; needs force_recovery and"
+                + " force_recovery_mode: cache."),
         ConfigKey.of("presence", BOOL, false, ChannelOptions.Builder::presence, "Keep presence (who is subscribed)."),
         ConfigKey.of("join_leave", BOOL, false, ChannelOptions.Builder::joinLeave,
             "Send join/leave pushes to subscribers that ask for them."),
