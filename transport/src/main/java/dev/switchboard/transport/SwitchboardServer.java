@@ -25,6 +25,7 @@ import dev.switchboard.transport.metrics.MicrometerNodeMetrics;
 import dev.switchboard.transport.proxy.Proxies;
 import dev.switchboard.transport.tls.TlsChannelInitializer;
 import dev.switchboard.transport.tls.TlsContextHolder;
+import dev.switchboard.transport.uni.UniHttpEndpoints;
 import dev.switchboard.transport.webhook.WebhookConfig;
 import dev.switchboard.transport.webhook.WebhookDispatcher;
 import dev.switchboard.transport.websocket.OriginCheck;
@@ -165,9 +166,19 @@ public final class SwitchboardServer implements AutoCloseable {
         Supplier<HealthReport> health = config.healthEnabled() ? this::health : null;
         // With an internal port, the public one serves client transports only, the internal one the rest.
         boolean split = config.internalPort() != 0;
+        UniHttpEndpoints uniStreams = config.uniSseEnabled() || config.uniHttpStreamEnabled()
+                ? new UniHttpEndpoints(
+                        node,
+                        node.options().clientQueueMaxBytes(),
+                        origins,
+                        config.uniSseEnabled(),
+                        config.uniHttpStreamEnabled())
+                : null;
+        HttpRouter.Uni uni = new HttpRouter.Uni(config.uniWebSocketEnabled(), uniStreams);
         ChannelHandler publicPipeline = new HttpChannelInitializer(
                 config.http(),
                 upgrade,
+                uni,
                 split ? null : api,
                 config.apiKey(),
                 split ? null : health,
@@ -186,7 +197,7 @@ public final class SwitchboardServer implements AutoCloseable {
                                     config.internalAddress(),
                                     config.internalPort(),
                                     new HttpChannelInitializer(
-                                            config.http(), null, api, config.apiKey(), health, metrics, refusals))
+                                            config.http(), null, null, api, config.apiKey(), health, metrics, refusals))
                             : null);
         } catch (IllegalStateException e) {
             node.close();

@@ -7,6 +7,7 @@ import dev.switchboard.core.protocol.Disconnect;
 import dev.switchboard.core.protocol.ProtocolCodec;
 import dev.switchboard.core.protocol.ProtocolError;
 import dev.switchboard.core.protocol.ProtocolException;
+import dev.switchboard.core.protocol.ProtocolFormat;
 import dev.switchboard.core.protocol.SharedPush;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -42,6 +43,11 @@ public final class Client {
     final Transport transport;
     /** The connection's encoding (JSON or protobuf), fixed by its transport when it opened. */
     private final ClientCodec codec;
+    /**
+     * A unidirectional connection (uni_sse, uni_http_stream, uni_websocket): it cannot answer
+     * pings, so none is awaited, and a refused connect closes it with a disconnect code.
+     */
+    private final boolean unidirectional;
 
     private final String id;
     /** Emulated headers and meta: what the connection carries for later hooks, set by Connector. */
@@ -71,6 +77,7 @@ public final class Client {
         this.node = node;
         this.transport = transport;
         this.codec = ClientCodec.of(transport.format());
+        this.unidirectional = transport.format() == ProtocolFormat.UNI_JSON;
         this.id = id;
         this.info = new ClientInfo(id, "", null, null);
         this.connectDeadline = nowMillis + node.options().connectTimeout().toMillis();
@@ -129,6 +136,34 @@ public final class Client {
     Subscriptions subscriptions() {
         return subscriptions;
     }
+
+    /**
+     * The stream positions of this client's live recoverable subscriptions as one short string
+     * (see {@code docs/protocol.md}, "Resuming uni SSE"). A transport that writes it beside a
+     * message, from the thread that writes the message, gets the positions that message leaves the
+     * client at: publications are written under this client's lock, after their offset is counted.
+     *
+     * <pre>{@code
+     * String id = client.resumeId();   // "1.1x3kq9-c-8m2kd0a": the SSE event's id
+     * }</pre>
+     */
+    public synchronized String resumeId() {
+        return ResumeId.of(subs.values());
+    }
+
+    /**
+     * Makes this client's server-side subscriptions recover from the positions of a
+     * {@link #resumeId()} a previous connection was given (a browser's {@code Last-Event-ID}).
+     * Call before the connect. A subscription the id has no entry for subscribes as usual; one the
+     * id cannot tell about (malformed, or too many channels) gets {@code recovered: false}. An
+     * explicit {@code subs} entry in the connect request wins.
+     */
+    public void resumeFrom(String lastEventId) {
+        resume = ResumeId.parse(lastEventId);
+    }
+
+    /** Set by {@link #resumeFrom}; {@code null} when the connection does not resume. */
+    volatile ResumeId resume;
 
     /** Channels this client is subscribed to, live or in progress. */
     public synchronized List<String> channels() {
@@ -350,7 +385,31 @@ public final class Client {
             return;
         }
         connectStarted = false;
+        if (unidirectional) {
+            close(uniDisconnect(cause));
+            return;
+        }
         replyError(cmd, cause);
+    }
+
+    /**
+     * The disconnect a unidirectional client gets for a refused connect (it has no reply to read
+     * an error from), with Centrifugo's default mapping: expired → 3005, too many requests → 3013,
+     * permission denied → 3507, anything else → 3004.
+     */
+    static Disconnect uniDisconnect(Throwable cause) {
+        if (cause instanceof DisconnectException de) {
+            return de.disconnect();
+        }
+        if (cause instanceof ProtocolError pe) {
+            return switch (pe.code()) {
+                case 109, 110 -> Disconnect.EXPIRED;
+                case 111 -> Disconnect.TOO_MANY_REQUESTS;
+                case 101, 103 -> Disconnect.PERMISSION_DENIED;
+                default -> Disconnect.SERVER_ERROR;
+            };
+        }
+        return Disconnect.SERVER_ERROR;
     }
 
     void replyError(Command cmd, Throwable err) {
@@ -394,7 +453,9 @@ public final class Client {
             close(Disconnect.SERVER_ERROR);
             return;
         }
-        transport.write(encoded);
+        if (encoded != null) {
+            transport.write(encoded);
+        }
     }
 
     /** Writes a message already in the connection's encoding (a buffered shared push). */
@@ -459,7 +520,7 @@ public final class Client {
         }
         if (now >= nextPingAt) {
             nextPingAt = now + node.options().pingInterval().toMillis();
-            if (pd == 0) {
+            if (pd == 0 && !unidirectional) {
                 pongDeadline = now + node.options().pongTimeout().toMillis();
             }
             write(ProtocolCodec.PING);

@@ -158,16 +158,23 @@ final class Subscriptions {
             if (client.isClosed()) {
                 return;
             }
-            client.write(reply);
+            // Positions first, then the reply: a transport that writes the client's positions
+            // beside each message (uni SSE event ids) must see the reply's.
+            List<PreparedSubscription> live = new ArrayList<>(prepared.size());
             for (PreparedSubscription p : prepared) {
                 ClientSubscription sub = p.sub;
                 if (client.subs.get(sub.channel) != sub) {
                     continue;
                 }
+                live.add(p);
                 sub.subscribing = false;
                 committed.add(sub.channel);
                 sub.offset = p.replyTop();
                 sub.epoch = p.position == null ? "" : p.position.epoch();
+            }
+            client.write(reply);
+            for (PreparedSubscription p : live) {
+                ClientSubscription sub = p.sub;
                 List<ClientSubscription.Buffered> buffered = sub.buffer;
                 sub.buffer = List.of();
                 for (ClientSubscription.Buffered b : buffered) {

@@ -20,10 +20,12 @@ public final class SharedPush {
 
     private final Once json;
     private final Once protobuf;
+    private final Once uni;
 
     private SharedPush(Once json, Once protobuf) {
         this.json = json;
         this.protobuf = protobuf;
+        this.uni = new Once(() -> UniJsonCodec.INSTANCE.encode(json.get()));
     }
 
     /** The {@code pub} push of a publication; each encoding is built straight from the record. */
@@ -40,7 +42,11 @@ public final class SharedPush {
 
     /** The push in one encoding, built on its first use. */
     public byte[] bytes(ProtocolFormat format) {
-        return (format == ProtocolFormat.JSON ? json : protobuf).get();
+        return switch (format) {
+            case JSON -> json.get();
+            case PROTOBUF -> protobuf.get();
+            case UNI_JSON -> uni.get();
+        };
     }
 
     /** An encoding built by the first caller; later ones (on any thread) get the same array. */

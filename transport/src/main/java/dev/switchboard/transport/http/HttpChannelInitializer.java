@@ -35,6 +35,7 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
     private final HttpRefusals refusals;
     private final HttpConfig config;
     private final WebSocketUpgrade upgrade;
+    private final HttpRouter.Uni uni;
     private final ApiExecutor api;
     private final ApiKey apiKey;
     private final Supplier<HealthReport> health;
@@ -46,6 +47,7 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
      * @param config the {@code http} section
      * @param upgrade serves the WebSocket path, or {@code null} when this port does not (the
      *     internal port)
+     * @param uni the unidirectional transports this port serves, or {@code null} for none
      * @param api the server API, or {@code null} when disabled
      * @param apiKey the key API callers must present, or {@code null} (then the API refuses all)
      * @param health the health report, or {@code null} when disabled
@@ -55,17 +57,19 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
     public HttpChannelInitializer(
             HttpConfig config,
             WebSocketUpgrade upgrade,
+            HttpRouter.Uni uni,
             ApiExecutor api,
             String apiKey,
             Supplier<HealthReport> health,
             Supplier<String> metrics,
             HttpRefusals refusals) {
-        this(config, upgrade, api, apiKey, health, metrics, refusals, false);
+        this(config, upgrade, uni, api, apiKey, health, metrics, refusals, false);
     }
 
     private HttpChannelInitializer(
             HttpConfig config,
             WebSocketUpgrade upgrade,
+            HttpRouter.Uni uni,
             ApiExecutor api,
             String apiKey,
             Supplier<HealthReport> health,
@@ -76,6 +80,7 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
         this.refusals = refusals;
         this.config = config;
         this.upgrade = upgrade;
+        this.uni = uni;
         this.api = api;
         this.apiKey = new ApiKey(apiKey);
         this.health = health;
@@ -96,14 +101,21 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
                 .addLast("http-bytes", timeouts.bytesWatcher())
                 .addLast("http", new HttpServerCodec())
                 .addLast("http-timeouts", timeouts)
-                .addLast("http-gate", new HttpRequestGate(apiKey, api != null, config.maxBodySize(), refusals))
+                .addLast(
+                        "http-gate",
+                        new HttpRequestGate(
+                                apiKey,
+                                api != null,
+                                config.maxBodySize(),
+                                refusals,
+                                path -> uni != null && upgrade != null && uni.takesBody(path)))
                 .addLast("aggregator", new HttpObjectAggregator(config.maxBodySize()))
                 .addLast("http-pipelining", new HttpPipelining(refusals))
                 .addLast(
                         "router",
                         standby
                                 ? HttpRouter.standby(apiKey, health, refusals)
-                                : new HttpRouter(upgrade, api, apiKey, health, metrics, refusals));
+                                : new HttpRouter(upgrade, uni, api, apiKey, health, metrics, refusals));
     }
 
     /**
@@ -112,7 +124,7 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
      */
     public static HttpChannelInitializer standby(
             HttpConfig config, Supplier<HealthReport> health, HttpRefusals refusals) {
-        return new HttpChannelInitializer(config, null, null, null, health, null, refusals, true);
+        return new HttpChannelInitializer(config, null, null, null, null, health, null, refusals, true);
     }
 
     /** Removes the HTTP-only handlers, just before the connection becomes a WebSocket. */

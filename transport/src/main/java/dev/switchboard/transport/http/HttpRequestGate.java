@@ -32,6 +32,8 @@ final class HttpRequestGate extends ChannelInboundHandlerAdapter {
     private final ApiKey apiKey;
     private final boolean apiEnabled;
     private final int maxBodySize;
+    /** Paths besides the API that read a body (the uni streams' connect requests). */
+    private final java.util.function.Predicate<String> bodyPaths;
     /** After a refusal the rest of the connection's input is dropped until it closes. */
     private boolean refused;
 
@@ -42,6 +44,17 @@ final class HttpRequestGate extends ChannelInboundHandlerAdapter {
      * @param refusals told of each refusal
      */
     HttpRequestGate(ApiKey apiKey, boolean apiEnabled, int maxBodySize, HttpRefusals refusals) {
+        this(apiKey, apiEnabled, maxBodySize, refusals, path -> false);
+    }
+
+    /** @param bodyPaths the paths other than the API's that read a body, bounded as the API's */
+    HttpRequestGate(
+            ApiKey apiKey,
+            boolean apiEnabled,
+            int maxBodySize,
+            HttpRefusals refusals,
+            java.util.function.Predicate<String> bodyPaths) {
+        this.bodyPaths = bodyPaths;
         this.refusals = refusals;
         this.apiKey = apiKey;
         this.apiEnabled = apiEnabled;
@@ -70,7 +83,9 @@ final class HttpRequestGate extends ChannelInboundHandlerAdapter {
                         "request body larger than " + maxBodySize + " bytes\n");
                 return;
             }
-            if (!api && (length > 0 || HttpUtil.isTransferEncodingChunked(req))) {
+            if (!api
+                    && !bodyPaths.test(HttpRouter.pathOf(req.uri()))
+                    && (length > 0 || HttpUtil.isTransferEncodingChunked(req))) {
                 refuse(
                         ctx,
                         msg,

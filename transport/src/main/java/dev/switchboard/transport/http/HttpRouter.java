@@ -2,6 +2,7 @@ package dev.switchboard.transport.http;
 
 import dev.switchboard.transport.api.ApiExecutor;
 import dev.switchboard.transport.api.ApiResponse;
+import dev.switchboard.transport.uni.UniHttpEndpoints;
 import dev.switchboard.transport.websocket.LingeringClose;
 import dev.switchboard.transport.websocket.WebSocketUpgrade;
 import io.netty.buffer.ByteBufUtil;
@@ -52,6 +53,9 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     private static final String JSON = HttpResponses.JSON;
 
     private final WebSocketUpgrade upgrade;
+    /** The unidirectional endpoints, or {@code null} when none is enabled or this port serves no clients. */
+    private final Uni uni;
+
     private final ApiExecutor api;
     private final ApiKey apiKey;
     private final Supplier<HealthReport> health;
@@ -61,8 +65,23 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     private final boolean standby;
 
     /**
+     * The unidirectional transports a router serves beside the WebSocket: {@code uni_websocket}
+     * (through the same {@link WebSocketUpgrade}) and the HTTP streams.
+     *
+     * @param webSocket serve {@link WebSocketUpgrade#UNI_PATH}
+     * @param streams the {@code uni_sse} and {@code uni_http_stream} endpoints, or {@code null}
+     */
+    public record Uni(boolean webSocket, UniHttpEndpoints streams) {
+        /** Whether a request to {@code path} may carry a body: a uni stream's connect request. */
+        public boolean takesBody(String path) {
+            return streams != null && streams.serves(path);
+        }
+    }
+
+    /**
      * @param upgrade serves the WebSocket path, or {@code null} when this port does not (the
      *     internal port)
+     * @param uni the unidirectional transports, or {@code null} for none
      * @param api the server API, or {@code null} when disabled
      * @param apiKey the key API callers must present
      * @param health the health report, or {@code null} when disabled
@@ -71,22 +90,25 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
      */
     public HttpRouter(
             WebSocketUpgrade upgrade,
+            Uni uni,
             ApiExecutor api,
             ApiKey apiKey,
             Supplier<HealthReport> health,
             Supplier<String> metrics,
             HttpRefusals refusals) {
-        this(upgrade, api, apiKey, health, metrics, refusals, false);
+        this(upgrade, uni, api, apiKey, health, metrics, refusals, false);
     }
 
     private HttpRouter(
             WebSocketUpgrade upgrade,
+            Uni uni,
             ApiExecutor api,
             ApiKey apiKey,
             Supplier<HealthReport> health,
             Supplier<String> metrics,
             HttpRefusals refusals,
             boolean standby) {
+        this.uni = upgrade == null ? null : uni;
         this.standby = standby;
         this.upgrade = upgrade;
         this.api = api;
@@ -98,7 +120,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
 
     /** The router of a {@code StandbyServer}: health and readiness answer, everything else is 503. */
     static HttpRouter standby(ApiKey apiKey, Supplier<HealthReport> health, HttpRefusals refusals) {
-        return new HttpRouter(null, null, apiKey, health, null, refusals, true);
+        return new HttpRouter(null, null, null, apiKey, health, null, refusals, true);
     }
 
     @Override
@@ -114,11 +136,16 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
             respond(ctx, req, HttpResponseStatus.SERVICE_UNAVAILABLE, JSON, bytes(STARTING_JSON));
             return;
         }
-        if (path.equals(WebSocketUpgrade.PATH) && upgrade != null) {
+        if (uni != null && uni.streams() != null && uni.streams().serves(path)) {
+            uni.streams().handle(ctx, req, path, HttpChannelInitializer::leaveHttp);
+            return;
+        }
+        boolean uniWebSocket = uni != null && uni.webSocket() && path.equals(WebSocketUpgrade.UNI_PATH);
+        if ((path.equals(WebSocketUpgrade.PATH) || uniWebSocket) && upgrade != null) {
             if (req.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
                 // HTTP timeouts and pipelining must not outlive the request: the WebSocket lives for hours.
                 HttpChannelInitializer.leaveHttp(ctx.pipeline());
-                WebSocketUpgrade.Result result = upgrade.upgrade(ctx, req);
+                WebSocketUpgrade.Result result = upgrade.upgrade(ctx, req, uniWebSocket);
                 if (result == WebSocketUpgrade.Result.REFUSED_ORIGIN) {
                     refusals.refused(HttpRefusals.Reason.ORIGIN);
                 }

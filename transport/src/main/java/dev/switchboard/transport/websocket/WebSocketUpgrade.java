@@ -1,6 +1,7 @@
 package dev.switchboard.transport.websocket;
 
 import dev.switchboard.core.node.Node;
+import dev.switchboard.core.protocol.ProtocolFormat;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
@@ -12,6 +13,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
@@ -46,6 +48,12 @@ public final class WebSocketUpgrade {
 
     /** The path clients connect to, as in Centrifugo. */
     public static final String PATH = "/connection/websocket";
+    /**
+     * The unidirectional WebSocket path: the first message (or the {@code cf_connect} query
+     * parameter) is a connect request, then the server only sends pushes (Centrifugo's
+     * {@code uni_websocket}).
+     */
+    public static final String UNI_PATH = "/connection/uni_websocket";
 
     /** The body of the 403 that refuses an origin. */
     static final String FORBIDDEN_ORIGIN_BODY = "origin not allowed\n";
@@ -131,6 +139,15 @@ public final class WebSocketUpgrade {
      * the caller ends it.
      */
     public Result upgrade(ChannelHandlerContext ctx, FullHttpRequest req) {
+        return upgrade(ctx, req, false);
+    }
+
+    /**
+     * As {@link #upgrade(ChannelHandlerContext, FullHttpRequest)}; {@code unidirectional} makes
+     * it a {@code uni_websocket} connection ({@link #UNI_PATH}): Centrifugo's unidirectional JSON,
+     * connect request as the first message or in the {@code cf_connect} query parameter.
+     */
+    public Result upgrade(ChannelHandlerContext ctx, FullHttpRequest req, boolean unidirectional) {
         if (!originAllowed(req.headers())) {
             FullHttpResponse res = new DefaultFullHttpResponse(
                     HttpVersion.HTTP_1_1,
@@ -149,9 +166,11 @@ public final class WebSocketUpgrade {
                 .allowExtensions(false)
                 .closeOnProtocolViolation(true)
                 .build();
-        ProtocolSelection protocol = ProtocolSelection.of(req);
-        WebSocketServerHandshakerFactory factory =
-                new WebSocketServerHandshakerFactory(scheme + "://" + host + PATH, protocol.subprotocol(), decoder);
+        ProtocolSelection protocol = unidirectional ? null : ProtocolSelection.of(req);
+        WebSocketServerHandshakerFactory factory = new WebSocketServerHandshakerFactory(
+                scheme + "://" + host + (unidirectional ? UNI_PATH : PATH),
+                unidirectional ? null : protocol.subprotocol(),
+                decoder);
         WebSocketServerHandshaker handshaker = factory.newHandshaker(req);
         if (handshaker == null) {
             WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
@@ -162,30 +181,37 @@ public final class WebSocketUpgrade {
         // Text frames must be valid UTF-8 (RFC 6455 §8.1): 1007 otherwise, before any JSON parser sees them.
         p.addLast("ws-utf8", new Utf8FrameValidator(true));
         p.addLast("ws-aggregator", new WebSocketFrameAggregator(maxMessageSize));
-        p.addLast(
-                "ws-handler",
-                new WebSocketFrameHandler(node, maxQueuedBytes, keptHeaders(req), protocol.format(), traffic));
+        ProtocolFormat format = unidirectional ? ProtocolFormat.UNI_JSON : protocol.format();
+        WebSocketFrameHandler handler =
+                new WebSocketFrameHandler(node, maxQueuedBytes, keptHeaders(req), format, traffic);
+        p.addLast("ws-handler", handler);
         p.remove(ctx.handler());
+        String urlConnect = unidirectional ? urlConnect(req.uri()) : null;
         handshaker.handshake(ctx.channel(), req).addListener(f -> {
             if (!f.isSuccess()) {
                 ctx.channel().close();
+            } else if (urlConnect != null) {
+                handler.connectFromUrl(urlConnect.getBytes(StandardCharsets.UTF_8));
             }
         });
         return Result.UPGRADED;
     }
 
+    /**
+     * The {@code cf_connect} query parameter, or {@code null}. Its length is bounded by the HTTP
+     * decoder's request-line limit.
+     */
+    public static String urlConnect(String uri) {
+        List<String> v = new QueryStringDecoder(uri, StandardCharsets.UTF_8, true, 8)
+                .parameters()
+                .get("cf_connect");
+        return v == null || v.isEmpty() ? null : v.get(0);
+    }
+
     private boolean originAllowed(HttpHeaders headers) {
+        boolean allowed = origins.allowsRequest(headers);
         List<String> origin = headers.getAll(HttpHeaderNames.ORIGIN);
-        if (origin.isEmpty()) {
-            // Drafts 7 and 8 of the protocol (still accepted by Netty) named it so.
-            origin = headers.getAll(HttpHeaderNames.SEC_WEBSOCKET_ORIGIN);
-        }
         List<String> host = headers.getAll(HttpHeaderNames.HOST);
-        // A browser sends one Origin and one Host; with several we could not tell which one it meant.
-        boolean allowed = origins.allowsAll()
-                || origin.size() <= 1
-                        && origins.allows(
-                                origin.isEmpty() ? null : origin.get(0), host.size() == 1 ? host.get(0) : null);
         if (!allowed) {
             String o = OriginCheck.printable(String.join(", ", origin), 200);
             String h = OriginCheck.printable(host.isEmpty() ? null : String.join(", ", host), 200);

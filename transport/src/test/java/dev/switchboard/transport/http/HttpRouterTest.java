@@ -38,6 +38,7 @@ class HttpRouterTest {
             new HttpObjectAggregator(1024),
             new HttpRouter(
                     new WebSocketUpgrade(node, 1024, 1024),
+                    null,
                     api,
                     new ApiKey(KEY),
                     () -> new HealthReport(healthy.get(), "router-test", "memory", healthy.get(), true, false, 3, 7),
@@ -101,6 +102,7 @@ class HttpRouterTest {
                 new HttpRouter(
                         new WebSocketUpgrade(node, 1024, 1024),
                         null,
+                        null,
                         new ApiKey(KEY),
                         () -> null,
                         () -> "",
@@ -151,7 +153,7 @@ class HttpRouterTest {
     /** A router with no health or metrics, for channels a test builds itself. */
     private HttpRouter bareRouter(HttpRefusals refusals) {
         return new HttpRouter(
-                new WebSocketUpgrade(node, 1024, 1024), api, new ApiKey(KEY), () -> null, () -> "", refusals);
+                new WebSocketUpgrade(node, 1024, 1024), null, api, new ApiKey(KEY), () -> null, () -> "", refusals);
     }
 
     /** A WebSocket upgrade request; {@code extraHeaders} are whole header lines. */
