@@ -117,6 +117,10 @@ public final class Client {
         return state == State.CONNECTED;
     }
 
+    boolean isUnidirectional() {
+        return unidirectional;
+    }
+
     boolean isClosed() {
         return state == State.CLOSED;
     }

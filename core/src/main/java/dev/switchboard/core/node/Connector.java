@@ -189,7 +189,10 @@ final class Connector {
                         g.writeNumberField(
                                 "ping",
                                 Math.max(1, node.options().pingInterval().toSeconds()));
-                        g.writeBooleanField("pong", true);
+                        if (!client.isUnidirectional()) {
+                            // A unidirectional client cannot answer pings, and none is awaited.
+                            g.writeBooleanField("pong", true);
+                        }
                         g.writeStringField("node", node.options().id());
                     });
                     subscriptions.commit(ps, reply);

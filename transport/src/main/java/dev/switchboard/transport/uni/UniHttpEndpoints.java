@@ -46,7 +46,7 @@ import java.util.function.Consumer;
  * }</pre>
  *
  * <p>Refusals are plain HTTP answers before any stream starts: 405 for another method (with
- * {@code Allow}), 415 for a body that is not JSON or text, 413 for a connect request over
+ * {@code Allow}), 415 for a body of another type than JSON, text or curl's default form type, 413 for a connect request over
  * {@link #MAX_CONNECT_BYTES}, 400 for one that is not a JSON object, 403 for a browser page of an
  * origin {@code client.allowed_origins} does not allow. A connect the node refuses (a bad token)
  * is a 200 stream holding only the {@code disconnect} push, as in Centrifugo.
@@ -112,7 +112,12 @@ public final class UniHttpEndpoints {
         byte[] connect;
         if (m.equals(HttpMethod.POST)) {
             String type = req.headers().get(HttpHeaderNames.CONTENT_TYPE, "").toLowerCase(Locale.ROOT);
-            if (!type.isEmpty() && !type.startsWith("application/json") && !type.startsWith("text/plain")) {
+            // JSON, text, or curl's default form type (Centrifugo's own examples post with plain
+            // `curl -d`); anything else (multipart, XML) is a client that meant something else.
+            if (!type.isEmpty()
+                    && !type.startsWith("application/json")
+                    && !type.startsWith("text/plain")
+                    && !type.startsWith("application/x-www-form-urlencoded")) {
                 refuse(
                         ctx,
                         HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE,
