@@ -163,6 +163,23 @@ class UniTransportsIT {
     }
 
     @Test
+    void uniWebSocketTakesTheConnectFromTheUrlAndClosesOnAMalformedOne() {
+        String ch = channel();
+        String url = "ws://127.0.0.1:" + server.port() + "/connection/uni_websocket?cf_connect="
+                + URLEncoder.encode(connectJson(ch), StandardCharsets.UTF_8);
+        try (WsTestClient ws = WsTestClient.open(url)) {
+            assertThat(ws.await(m -> m.has("connect")).at("/connect/subs/" + ch).isObject())
+                    .isTrue();
+        }
+        try (WsTestClient ws = WsTestClient.open("ws://127.0.0.1:" + server.port() + "/connection/uni_websocket")) {
+            ws.send("{\"token\":");
+            assertThat(ws.await(m -> m.has("disconnect")).at("/disconnect/code").asInt())
+                    .isEqualTo(3501);
+            assertThat(ws.awaitClose()).isEqualTo(3501);
+        }
+    }
+
+    @Test
     void aBadTokenGetsTheDisconnectPushAndTheEndOnEveryTransport() throws Exception {
         String bad = "{\"token\":\"not-a-jwt\"}";
         try (UniStream s = UniStream.open("POST", base + "/connection/uni_http_stream", bad, Map.of(), false)) {

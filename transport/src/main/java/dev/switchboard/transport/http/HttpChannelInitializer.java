@@ -127,6 +127,19 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
         return new HttpChannelInitializer(config, null, null, null, null, health, null, refusals, true);
     }
 
+    /**
+     * Removes the HTTP-only handlers and the body aggregator when a request became a long-lived
+     * response stream (uni SSE, uni HTTP stream): the HTTP codec stays to frame the response, and
+     * whatever the peer still sends reaches the stream's handler chunk by chunk, to be dropped,
+     * instead of being gathered up to {@code http.max_body_size} first.
+     */
+    static void leaveHttpForStream(ChannelPipeline p) {
+        leaveHttp(p);
+        if (p.get("aggregator") != null) {
+            p.remove("aggregator");
+        }
+    }
+
     /** Removes the HTTP-only handlers, just before the connection becomes a WebSocket. */
     static void leaveHttp(ChannelPipeline p) {
         for (String name : HTTP_ONLY) {

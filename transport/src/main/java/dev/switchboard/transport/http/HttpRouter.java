@@ -137,7 +137,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
             return;
         }
         if (uni != null && uni.streams() != null && uni.streams().serves(path)) {
-            uni.streams().handle(ctx, req, path, HttpChannelInitializer::leaveHttp);
+            uni.streams().handle(ctx, req, path, HttpChannelInitializer::leaveHttpForStream);
             return;
         }
         boolean uniWebSocket = uni != null && uni.webSocket() && path.equals(WebSocketUpgrade.UNI_PATH);
