@@ -172,7 +172,8 @@ public final class SwitchboardServer implements AutoCloseable {
                         node.options().clientQueueMaxBytes(),
                         origins,
                         config.uniSseEnabled(),
-                        config.uniHttpStreamEnabled())
+                        config.uniHttpStreamEnabled(),
+                        proxies.forwardedHeaders())
                 : null;
         HttpRouter.Uni uni = new HttpRouter.Uni(config.uniWebSocketEnabled(), uniStreams);
         ChannelHandler publicPipeline = new HttpChannelInitializer(

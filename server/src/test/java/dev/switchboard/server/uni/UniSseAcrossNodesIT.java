@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.redis.testing.RedisServerExtension;
 import dev.switchboard.server.testing.ApiClient;
 import dev.switchboard.server.testing.TestServers;
+import dev.switchboard.server.testing.UniStream;
 import dev.switchboard.transport.SwitchboardServer;
 import java.time.Duration;
 import java.util.List;

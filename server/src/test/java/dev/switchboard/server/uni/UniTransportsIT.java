@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.server.testing.ApiClient;
 import dev.switchboard.server.testing.TestServers;
+import dev.switchboard.server.testing.UniStream;
 import dev.switchboard.server.testing.WsTestClient;
 import dev.switchboard.transport.SwitchboardServer;
 import java.io.InputStream;

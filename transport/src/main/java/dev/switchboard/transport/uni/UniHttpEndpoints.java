@@ -27,7 +27,6 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
-import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -40,7 +39,7 @@ import java.util.function.Consumer;
  * {@code client.subscribe_to_channels} or the connect proxy, as for any connection.
  *
  * <pre>{@code
- * UniHttpEndpoints uni = new UniHttpEndpoints(node, queueMaxBytes, origins, true, true);
+ * UniHttpEndpoints uni = new UniHttpEndpoints(node, queueMaxBytes, origins, true, true, Set.of("Cookie"));
  * // in the HTTP router, for a request to one of its paths:
  * if (uni.serves(path)) uni.handle(ctx, request, path, pipeline -> HttpChannelInitializer.leaveHttp(pipeline));
  * }</pre>
@@ -65,6 +64,7 @@ public final class UniHttpEndpoints {
     private final OriginCheck origins;
     private final boolean sse;
     private final boolean httpStream;
+    private final java.util.Set<String> keptHeaders;
 
     /**
      * @param node the node the connections join
@@ -72,8 +72,18 @@ public final class UniHttpEndpoints {
      * @param origins which browser pages may connect ({@code client.allowed_origins})
      * @param sse serve {@value #SSE_PATH} ({@code uni_sse.enabled})
      * @param httpStream serve {@value #HTTP_STREAM_PATH} ({@code uni_http_stream.enabled})
+     * @param keptHeaders names (any case) of request headers a connection keeps for its connect
+     *     decision, e.g. the connect proxy's {@code http_headers} ({@code Cookie} for a browser's
+     *     {@code EventSource}, which sends the site's cookies and no other header)
      */
-    public UniHttpEndpoints(Node node, long maxQueuedBytes, OriginCheck origins, boolean sse, boolean httpStream) {
+    public UniHttpEndpoints(
+            Node node,
+            long maxQueuedBytes,
+            OriginCheck origins,
+            boolean sse,
+            boolean httpStream,
+            java.util.Set<String> keptHeaders) {
+        this.keptHeaders = WebSocketUpgrade.lowerCase(keptHeaders);
         this.node = node;
         this.maxQueuedBytes = maxQueuedBytes;
         this.origins = origins;
@@ -171,7 +181,7 @@ public final class UniHttpEndpoints {
                 isSse ? UniStreamTransport.Framing.SSE : UniStreamTransport.Framing.LINES,
                 isSse ? "uni_sse" : "uni_http_stream",
                 maxQueuedBytes,
-                Map.of());
+                WebSocketUpgrade.keptHeaders(req.headers(), keptHeaders));
         Client client = node.newClient(transport);
         transport.client(client);
         String lastEventId = req.headers().get("Last-Event-ID");

@@ -113,24 +113,41 @@ public final class WebSocketUpgrade {
         this.maxMessageSize = maxMessageSize;
         this.maxQueuedBytes = maxQueuedBytes;
         this.origins = origins;
-        Set<String> lower = new HashSet<>();
-        keptHeaders.forEach(h -> lower.add(h.toLowerCase(Locale.ROOT)));
-        this.keptHeaders = Set.copyOf(lower);
+        this.keptHeaders = lowerCase(keptHeaders);
     }
 
     /** The kept headers of the request; their size is bounded by the HTTP decoder's header limit. */
     private Map<String, List<String>> keptHeaders(FullHttpRequest req) {
-        if (keptHeaders.isEmpty()) {
+        return keptHeaders(req.headers(), keptHeaders);
+    }
+
+    /**
+     * The headers named in {@code lowerCaseNames} (a connect proxy's {@code http_headers}) that a
+     * connection keeps for its connect decision, with lower-case names; the rest are dropped.
+     *
+     * <pre>{@code
+     * Map<String, List<String>> kept = WebSocketUpgrade.keptHeaders(request.headers(), Set.of("cookie"));
+     * }</pre>
+     */
+    public static Map<String, List<String>> keptHeaders(HttpHeaders headers, Set<String> lowerCaseNames) {
+        if (lowerCaseNames.isEmpty()) {
             return Map.of();
         }
         Map<String, List<String>> out = new HashMap<>();
-        for (String name : keptHeaders) {
-            List<String> values = req.headers().getAll(name);
+        for (String name : lowerCaseNames) {
+            List<String> values = headers.getAll(name);
             if (!values.isEmpty()) {
                 out.put(name, List.copyOf(values));
             }
         }
         return Map.copyOf(out);
+    }
+
+    /** Lower-cases header names once, for {@link #keptHeaders(HttpHeaders, Set)}. */
+    public static Set<String> lowerCase(Set<String> names) {
+        Set<String> lower = new HashSet<>();
+        names.forEach(h -> lower.add(h.toLowerCase(Locale.ROOT)));
+        return Set.copyOf(lower);
     }
 
     /**

@@ -1,4 +1,4 @@
-package dev.switchboard.server.uni;
+package dev.switchboard.server.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.core.protocol.ProtocolCodec;
@@ -20,12 +20,12 @@ import java.util.concurrent.TimeUnit;
  * A unidirectional HTTP stream read by the JDK's {@link HttpClient}, line by line on a thread of
  * its own: SSE events (their {@code id} and {@code data}) or newline-delimited pushes.
  */
-final class UniStream implements AutoCloseable {
+public final class UniStream implements AutoCloseable {
 
-    static final Duration WAIT = Duration.ofSeconds(5);
+    public static final Duration WAIT = Duration.ofSeconds(5);
 
     /** One message: the SSE event's id ({@code null} without one, or on an HTTP stream) and its JSON. */
-    record Event(String id, JsonNode data) {}
+    public record Event(String id, JsonNode data) {}
 
     private static final HttpClient HTTP = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -33,8 +33,8 @@ final class UniStream implements AutoCloseable {
             .build();
     private static final Event END = new Event(null, null);
 
-    final int status;
-    final HttpResponse<InputStream> response;
+    public final int status;
+    public final HttpResponse<InputStream> response;
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private final Thread reader;
 
@@ -47,7 +47,7 @@ final class UniStream implements AutoCloseable {
     }
 
     /** Opens {@code url} with {@code method} ({@code GET} or {@code POST} with {@code body}). */
-    static UniStream open(String method, String url, String body, Map<String, String> headers, boolean sse)
+    public static UniStream open(String method, String url, String body, Map<String, String> headers, boolean sse)
             throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url))
                 .method(
@@ -80,7 +80,7 @@ final class UniStream implements AutoCloseable {
     }
 
     /** The next message, skipping pings; fails when none comes within {@link #WAIT} or the stream ended. */
-    Event next() throws InterruptedException {
+    public Event next() throws InterruptedException {
         while (true) {
             Event e = events.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
             if (e == null || e == END) {
@@ -93,7 +93,7 @@ final class UniStream implements AutoCloseable {
     }
 
     /** The next message, pings included, or {@code null} once the stream ended. */
-    Event nextOrEnd() throws InterruptedException {
+    public Event nextOrEnd() throws InterruptedException {
         Event e = events.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
         if (e == null) {
             throw new AssertionError("neither a message nor the end within " + WAIT);
