@@ -20,7 +20,8 @@ import java.util.zip.CRC32;
  * (CRC-32 of the channel name) and offset in base 36. Channels are hashed, not named, so the id
  * stays short whatever the names (at most {@link #MAX_ENTRIES} entries, about 1 KiB); the new
  * connection knows its channels (the same token, config or proxy decide them) and finds each one's
- * entry by its hash. {@code 1.!} says "positions unknown" (more recoverable subscriptions than fit).
+ * entry by its hash. {@code 1.!} says "positions unknown" (more recoverable subscriptions than fit,
+ * or one whose stream had a hole), so a resume reports {@code recovered: false} instead of a guess.
  *
  * <pre>{@code
  * String id = ResumeId.of(client.subs.values());      // "1.1x3kq9-c-8m2kd0a"
@@ -69,10 +70,14 @@ final class ResumeId {
         StringBuilder out = new StringBuilder(VERSION);
         int n = 0;
         for (ClientSubscription s : subs) {
-            if (!s.recoverable || s.subscribing || s.offset == Long.MAX_VALUE) {
+            if (!s.recoverable || s.subscribing) {
                 continue;
             }
-            if (++n > MAX_ENTRIES || !EPOCH.matcher(s.epoch).matches()) {
+            // A stream with a hole (offset parked at MAX_VALUE until the client is told) or more
+            // channels than fit: the positions cannot be stated, and a resume must say so.
+            if (++n > MAX_ENTRIES
+                    || s.offset == Long.MAX_VALUE
+                    || !EPOCH.matcher(s.epoch).matches()) {
                 return VERSION + "." + NO_EPOCH;
             }
             out.append('.')

@@ -50,6 +50,9 @@ class ResumeIdTest {
         }
         String id = ResumeId.of(many);
         assertThat(id).isEqualTo("1.!");
+        assertThat(ResumeId.of(List.of(sub("a", true, 3, "e"), sub("holed", true, Long.MAX_VALUE, "e"))))
+                .as("a stream with a hole cannot be resumed from")
+                .isEqualTo("1.!");
         assertThat(ResumeId.parse(id).lookup("c1").outcome()).isEqualTo(ResumeId.Outcome.UNKNOWN);
     }
 
