@@ -143,7 +143,7 @@ public final class Client {
 
     /**
      * The stream positions of this client's live recoverable subscriptions as one short string
-     * (see {@code docs/protocol.md}, "Resuming uni SSE"). A transport that writes it beside a
+     * (see {@code docs/transports.md}, "Resuming with Last-Event-ID"). A transport that writes it beside a
      * message, from the thread that writes the message, gets the positions that message leaves the
      * client at: publications are written under this client's lock, after their offset is counted.
      *
@@ -398,8 +398,9 @@ public final class Client {
 
     /**
      * The disconnect a unidirectional client gets for a refused connect (it has no reply to read
-     * an error from), with Centrifugo's default mapping: expired → 3005, too many requests → 3013,
-     * permission denied → 3507, anything else → 3004.
+     * an error from), as Centrifugo's default mapping: expired → 3005, too many requests → 3013,
+     * permission denied → 3507, anything else → 3004; unauthorized (101) → 3507 too, which says
+     * more than Centrifugo's 3004 for a client a connect proxy refused.
      */
     static Disconnect uniDisconnect(Throwable cause) {
         if (cause instanceof DisconnectException de) {
