@@ -19,6 +19,8 @@
 //       allow_presence_for_subscriber true, allow_history_for_subscriber true
 //   - namespace `small`:   history_size 3, history_ttl 300s, force_recovery true,
 //       allow_subscribe_for_client true
+//   - namespace `cache`:   history_size 10, history_ttl 300s, force_recovery true,
+//       force_recovery_mode cache, allow_subscribe_for_client true
 //   - namespace `private`: subscribing requires a subscription token
 //       (allow_subscribe_for_client false); history/recovery not required
 //   - no namespace named `nosuchns`
@@ -679,4 +681,43 @@ test('14b. an unknown API method or path answers a JSON error, never plain text'
   assert.equal(path.status, 404);
   assert.match(path.headers.get('content-type') ?? '', /application\/json/);
   assert.deepEqual(await path.json(), { error: { code: 104, message: 'not found' } });
+});
+
+// 15 -----------------------------------------------------------------------------------------
+test('15. cache recovery mode: a client that subscribes after 3 publications gets the third as its state', { timeout: TEST_TIMEOUT }, async (t) => {
+  const h = harness(t);
+  const channel = uniqueChannel('state', 'cache');
+  const sent = [];
+  for (let n = 1; n <= 3; n++) {
+    sent.push(await apiPublish(channel, { n }));
+  }
+  const { client } = await h.connected(uniqueUser('cache'));
+  // `since: {}` is how centrifuge-js asks for recovery with no position (recover: true).
+  const sub = client.newSubscription(channel, { since: {}, minResubscribeDelay: 50, maxResubscribeDelay: 500 });
+  const pubs = h.record(sub, 'publication');
+  const subscribed = h.waitEvent(sub, 'subscribed', {
+    failOn: { unsubscribed: (ctx) => `subscription ended: ${JSON.stringify(ctx)}` },
+  });
+  sub.subscribe();
+  const ctx = await subscribed;
+  assert.equal(ctx.wasRecovering, true, 'subscribed.wasRecovering');
+  assert.equal(ctx.recovered, true, 'subscribed.recovered');
+  assert.equal(ctx.hasRecoveredPublications, true, 'subscribed.hasRecoveredPublications');
+  await h.waitUntil(() => pubs.length >= 1, { timeoutMs: 3000, message: 'the state publication' });
+  await sleep(200);
+  assert.deepEqual(pubs.map((p) => p.data), [{ n: 3 }], 'only the latest publication, as the state');
+  assert.equal(pubs[0].offset, sent[2].offset);
+
+  // After a reconnect that missed two more, again only the latest.
+  await h.disconnect(client);
+  await apiPublish(channel, { n: 4 });
+  const last = await apiPublish(channel, { n: 5 });
+  const resubscribed = h.waitEvent(sub, 'subscribed');
+  client.connect();
+  const again = await resubscribed;
+  assert.equal(again.recovered, true);
+  await h.waitUntil(() => pubs.length >= 2, { timeoutMs: 3000, message: 'the state after a reconnect' });
+  await sleep(200);
+  assert.deepEqual(pubs.map((p) => p.data), [{ n: 3 }, { n: 5 }]);
+  assert.equal(pubs[1].offset, last.offset);
 });

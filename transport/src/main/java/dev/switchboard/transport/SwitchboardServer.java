@@ -28,6 +28,7 @@ import dev.switchboard.transport.metrics.MicrometerNodeMetrics;
 import dev.switchboard.transport.proxy.Proxies;
 import dev.switchboard.transport.tls.TlsChannelInitializer;
 import dev.switchboard.transport.tls.TlsContextHolder;
+import dev.switchboard.transport.uni.UniHttpEndpoints;
 import dev.switchboard.transport.webhook.WebhookConfig;
 import dev.switchboard.transport.webhook.WebhookDispatcher;
 import dev.switchboard.transport.websocket.OriginCheck;
@@ -182,10 +183,21 @@ public final class SwitchboardServer implements AutoCloseable {
                 node.options().clientQueueMaxBytes(),
                 origins,
                 lowerCase(proxies.forwardedHeaders()));
+        UniHttpEndpoints uniStreams = config.uniSseEnabled() || config.uniHttpStreamEnabled()
+                ? new UniHttpEndpoints(
+                        node,
+                        node.options().clientQueueMaxBytes(),
+                        origins,
+                        config.uniSseEnabled(),
+                        config.uniHttpStreamEnabled(),
+                        proxies.forwardedHeaders())
+                : null;
+        HttpRouter.Uni uni = new HttpRouter.Uni(config.uniWebSocketEnabled(), uniStreams);
         ChannelHandler publicPipeline = new HttpChannelInitializer(
                 config.http(),
                 upgrade,
                 emulation,
+                uni,
                 split ? null : api,
                 config.apiKey(),
                 split ? null : health,

@@ -41,6 +41,8 @@ public final class ChannelOptions {
     private final boolean forcePositioning;
     private final boolean allowPositioning;
     private final int recoveryMaxPublicationLimit;
+    private final RecoveryMode recoveryMode;
+    private final boolean autoCacheRecover;
     private final boolean presence;
     private final boolean joinLeave;
     private final boolean forcePushJoinLeave;
@@ -67,6 +69,8 @@ public final class ChannelOptions {
         this.forcePositioning = b.forcePositioning;
         this.allowPositioning = b.allowPositioning;
         this.recoveryMaxPublicationLimit = b.recoveryMaxPublicationLimit;
+        this.recoveryMode = b.recoveryMode;
+        this.autoCacheRecover = b.autoCacheRecover;
         this.presence = b.presence;
         this.joinLeave = b.joinLeave;
         this.forcePushJoinLeave = b.forcePushJoinLeave;
@@ -144,6 +148,24 @@ public final class ChannelOptions {
      */
     public int recoveryMaxPublicationLimit() {
         return recoveryMaxPublicationLimit;
+    }
+
+    /**
+     * What a recovery returns: the missed publications ({@link RecoveryMode#STREAM}, the default)
+     * or only the latest one ({@link RecoveryMode#CACHE}, for channels whose every publication is
+     * the whole state).
+     */
+    public RecoveryMode recoveryMode() {
+        return recoveryMode;
+    }
+
+    /**
+     * Every subscription recovers in cache mode without asking: server-side subscriptions and
+     * unidirectional clients, which cannot send {@code recover: true}, get the latest publication
+     * on each (re)subscribe. Needs {@link #forceRecovery()} and {@link RecoveryMode#CACHE}.
+     */
+    public boolean autoCacheRecover() {
+        return autoCacheRecover;
     }
 
     /** Channel presence is kept (who is subscribed). */
@@ -241,7 +263,8 @@ public final class ChannelOptions {
     @Override
     public String toString() {
         return "ChannelOptions{historySize=" + historySize + ", historyTtl=" + historyTtl + ", forceRecovery="
-                + forceRecovery + ", presence=" + presence + ", joinLeave=" + joinLeave + '}';
+                + forceRecovery + ", recoveryMode=" + recoveryMode + ", presence=" + presence + ", joinLeave="
+                + joinLeave + '}';
     }
 
     /** Builder of {@link ChannelOptions}; every field starts at its documented default. */
@@ -254,6 +277,8 @@ public final class ChannelOptions {
         private boolean forcePositioning;
         private boolean allowPositioning;
         private int recoveryMaxPublicationLimit = DEFAULT_RECOVERY_MAX_PUBLICATION_LIMIT;
+        private RecoveryMode recoveryMode = RecoveryMode.STREAM;
+        private boolean autoCacheRecover;
         private boolean presence;
         private boolean joinLeave;
         private boolean forcePushJoinLeave;
@@ -282,6 +307,8 @@ public final class ChannelOptions {
             forcePositioning = o.forcePositioning;
             allowPositioning = o.allowPositioning;
             recoveryMaxPublicationLimit = o.recoveryMaxPublicationLimit;
+            recoveryMode = o.recoveryMode;
+            autoCacheRecover = o.autoCacheRecover;
             presence = o.presence;
             joinLeave = o.joinLeave;
             forcePushJoinLeave = o.forcePushJoinLeave;
@@ -349,6 +376,24 @@ public final class ChannelOptions {
                 throw new InvalidOptionException("recovery_max_publication_limit", "must be >= 0, got " + v);
             }
             recoveryMaxPublicationLimit = v;
+            return this;
+        }
+
+        public Builder recoveryMode(RecoveryMode v) {
+            if (v == null) {
+                throw new InvalidOptionException("force_recovery_mode", "must be stream or cache");
+            }
+            recoveryMode = v;
+            return this;
+        }
+
+        /** The configuration form: {@code stream} or {@code cache}. */
+        public Builder recoveryMode(String v) {
+            return recoveryMode(RecoveryMode.of(v));
+        }
+
+        public Builder autoCacheRecover(boolean v) {
+            autoCacheRecover = v;
             return this;
         }
 
@@ -442,7 +487,8 @@ public final class ChannelOptions {
         /**
          * Builds the options.
          *
-         * @throws InvalidOptionException naming the option, when recovery is asked for without history
+         * @throws InvalidOptionException naming the option, when recovery is asked for without
+         *     history, or automatic cache recovery without forced cache-mode recovery
          */
         public ChannelOptions build() {
             boolean history = historySize > 0 && !historyTtl.isZero();
@@ -450,6 +496,10 @@ public final class ChannelOptions {
                 throw new InvalidOptionException(
                         forceRecovery ? "force_recovery" : "allow_recovery",
                         "needs history: set history_size > 0 and history_ttl > 0");
+            }
+            if (autoCacheRecover && !(forceRecovery && recoveryMode == RecoveryMode.CACHE)) {
+                throw new InvalidOptionException(
+                        "auto_cache_recover", "needs force_recovery: true and force_recovery_mode: cache");
             }
             return new ChannelOptions(this);
         }

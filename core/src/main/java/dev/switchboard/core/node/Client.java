@@ -43,6 +43,11 @@ public final class Client {
     final Transport transport;
     /** The connection's encoding (JSON or protobuf), fixed by its transport when it opened. */
     private final ClientCodec codec;
+    /**
+     * A unidirectional connection (uni_sse, uni_http_stream, uni_websocket): it cannot answer
+     * pings, so none is awaited, and a refused connect closes it with a disconnect code.
+     */
+    private final boolean unidirectional;
 
     private final String id;
     /** Secret session id of an emulated transport; commands in /emulation requests name it. */
@@ -74,6 +79,7 @@ public final class Client {
         this.node = node;
         this.transport = transport;
         this.codec = ClientCodec.of(transport.format());
+        this.unidirectional = transport.format() == ProtocolFormat.UNI_JSON;
         this.id = id;
         this.session = transport.emulated() ? Emulation.newSessionId() : null;
         this.info = new ClientInfo(id, "", null, null);
@@ -119,6 +125,10 @@ public final class Client {
         return state == State.CONNECTED;
     }
 
+    boolean isUnidirectional() {
+        return unidirectional;
+    }
+
     boolean isClosed() {
         return state == State.CLOSED;
     }
@@ -138,6 +148,34 @@ public final class Client {
     Subscriptions subscriptions() {
         return subscriptions;
     }
+
+    /**
+     * The stream positions of this client's live recoverable subscriptions as one short string
+     * (see {@code docs/transports.md}, "Resuming with Last-Event-ID"). A transport that writes it beside a
+     * message, from the thread that writes the message, gets the positions that message leaves the
+     * client at: publications are written under this client's lock, after their offset is counted.
+     *
+     * <pre>{@code
+     * String id = client.resumeId();   // "1.1x3kq9-c-8m2kd0a": the SSE event's id
+     * }</pre>
+     */
+    public synchronized String resumeId() {
+        return ResumeId.of(subs.values());
+    }
+
+    /**
+     * Makes this client's server-side subscriptions recover from the positions of a
+     * {@link #resumeId()} a previous connection was given (a browser's {@code Last-Event-ID}).
+     * Call before the connect. A subscription the id has no entry for subscribes as usual; one the
+     * id cannot tell about (malformed, or too many channels) gets {@code recovered: false}. An
+     * explicit {@code subs} entry in the connect request wins.
+     */
+    public void resumeFrom(String lastEventId) {
+        resume = ResumeId.parse(lastEventId);
+    }
+
+    /** Set by {@link #resumeFrom}; {@code null} when the connection does not resume. */
+    volatile ResumeId resume;
 
     /** Channels this client is subscribed to, live or in progress. */
     public synchronized List<String> channels() {
@@ -359,7 +397,32 @@ public final class Client {
             return;
         }
         connectStarted = false;
+        if (unidirectional) {
+            close(uniDisconnect(cause));
+            return;
+        }
         replyError(cmd, cause);
+    }
+
+    /**
+     * The disconnect a unidirectional client gets for a refused connect (it has no reply to read
+     * an error from), as Centrifugo's default mapping: expired → 3005, too many requests → 3013,
+     * permission denied → 3507, anything else → 3004; unauthorized (101) → 3507 too, which says
+     * more than Centrifugo's 3004 for a client a connect proxy refused.
+     */
+    static Disconnect uniDisconnect(Throwable cause) {
+        if (cause instanceof DisconnectException de) {
+            return de.disconnect();
+        }
+        if (cause instanceof ProtocolError pe) {
+            return switch (pe.code()) {
+                case 109, 110 -> Disconnect.EXPIRED;
+                case 111 -> Disconnect.TOO_MANY_REQUESTS;
+                case 101, 103 -> Disconnect.PERMISSION_DENIED;
+                default -> Disconnect.SERVER_ERROR;
+            };
+        }
+        return Disconnect.SERVER_ERROR;
     }
 
     void replyError(Command cmd, Throwable err) {
@@ -403,7 +466,9 @@ public final class Client {
             close(Disconnect.SERVER_ERROR);
             return;
         }
-        transport.write(encoded);
+        if (encoded != null) {
+            transport.write(encoded);
+        }
     }
 
     /** Writes a message already in the connection's encoding (a buffered shared push). */
@@ -483,7 +548,7 @@ public final class Client {
         }
         if (now >= nextPingAt) {
             nextPingAt = now + node.options().pingInterval().toMillis();
-            if (pd == 0) {
+            if (pd == 0 && !unidirectional) {
                 pongDeadline = now + node.options().pongTimeout().toMillis();
             }
             write(ProtocolCodec.PING);

@@ -38,6 +38,21 @@ final class Connector {
         this.node = client.node;
     }
 
+    /** How a server-side subscription resumes from the client's {@link Client#resumeFrom} id, if any. */
+    private SubscribeParams resumeParams(String channel) {
+        ResumeId resume = client.resume;
+        if (resume == null) {
+            return SubscribeParams.NONE;
+        }
+        ResumeId.Lookup l = resume.lookup(channel);
+        return switch (l.outcome()) {
+            case ABSENT -> SubscribeParams.NONE;
+            case UNKNOWN -> new SubscribeParams(true, ResumeId.NO_EPOCH, 0, false, false, false, false, "");
+            case FOUND ->
+                new SubscribeParams(true, l.position().epoch(), l.position().offset(), false, false, false, false, "");
+        };
+    }
+
     /** Completes with {@code null}: the connect reply is written by {@link Subscriptions#commit}. */
     CompletionStage<byte[]> connect(Command cmd) {
         // Decoded first: a malformed map refuses this connect with 107 before any token or hook.
@@ -134,7 +149,7 @@ final class Connector {
         serverSubs.forEach((ch, s) -> {
             JsonNode r = subsReq == null ? null : subsReq.get(ch);
             SubscribeParams p = r == null || !r.isObject()
-                    ? SubscribeParams.NONE
+                    ? resumeParams(ch)
                     : new SubscribeParams(
                             r.path("recover").asBoolean(false),
                             r.path("epoch").asText(""),
@@ -175,7 +190,10 @@ final class Connector {
                         g.writeNumberField(
                                 "ping",
                                 Math.max(1, node.options().pingInterval().toSeconds()));
-                        g.writeBooleanField("pong", true);
+                        if (!client.isUnidirectional()) {
+                            // A unidirectional client cannot answer pings, and none is awaited.
+                            g.writeBooleanField("pong", true);
+                        }
                         g.writeStringField("node", node.options().id());
                         if (client.session() != null) {
                             // HTTP-streaming and SSE clients name it in their /emulation requests.

@@ -8,7 +8,7 @@ import java.util.List;
 /**
  * The recovery rule: a client asking to resume a channel from {@code (epoch, offset)} gets
  * every publication after that offset, or none and {@code recovered: false} — never a
- * partial set.
+ * partial set. In cache mode ({@link #cache}) the rule is the latest publication, or none.
  */
 final class Recovery {
 
@@ -57,6 +57,32 @@ final class Recovery {
                     && contiguous(pubs);
         }
         return new Outcome(recovered, recovered ? pubs : List.of(), top);
+    }
+
+    /**
+     * The cache-mode rule ({@code force_recovery_mode: cache}), applied to a read of the newest
+     * publication only ({@code limit 1, reverse}). The client gets that publication as its state
+     * with {@code recovered: true} when it is still the stream's top; when the client already holds
+     * exactly that position ({@code offset > 0}, same epoch) it gets nothing and
+     * {@code recovered: true}. An empty history (never published, expired, or a lost memory engine)
+     * is {@code recovered: false} unless the client already holds the top; a publication larger than
+     * {@code maxBytes} is {@code recovered: false} for the reason given at {@link #apply(String, long,
+     * int, long, HistoryResult)}.
+     *
+     * @param epoch the client's epoch, possibly empty
+     * @param offset the client's offset, {@code 0} when it holds nothing
+     * @param maxBytes most data bytes the reply may carry
+     * @param newest the read of the newest publication
+     */
+    static Outcome cache(String epoch, long offset, long maxBytes, HistoryResult newest) {
+        StreamPosition top = newest.position();
+        boolean sameState = offset > 0 && offset == top.offset() && top.epoch().equals(epoch);
+        if (newest.publications().isEmpty()) {
+            return new Outcome(sameState, List.of(), top);
+        }
+        Publication latest = newest.publications().get(0);
+        boolean recovered = latest.offset() == top.offset() && latest.data().length <= maxBytes;
+        return new Outcome(recovered, recovered && !sameState ? List.of(latest) : List.of(), top);
     }
 
     private static long dataBytes(List<Publication> pubs) {

@@ -1,6 +1,7 @@
 package dev.switchboard.core.node;
 
 import dev.switchboard.core.channel.ChannelOptions;
+import dev.switchboard.core.channel.RecoveryMode;
 import dev.switchboard.core.engine.ClientInfo;
 import dev.switchboard.core.engine.HistoryFilter;
 import dev.switchboard.core.engine.StreamPosition;
@@ -116,8 +117,19 @@ final class Subscriptions {
             return CompletableFuture.completedFuture(
                     new PreparedSubscription(sub, false, false, List.of(), null, data));
         }
+        ChannelOptions opts = sub.options;
+        boolean cacheMode = opts.recoveryMode() == RecoveryMode.CACHE;
+        if (sub.recoverable && cacheMode && (p.recover() || opts.autoCacheRecover())) {
+            // Only the newest publication matters: one reverse read of one entry, however long
+            // the history is (XREVRANGE COUNT 1 on Redis).
+            HistoryFilter newest = new HistoryFilter(null, 1, true, opts.historyMetaTtl());
+            return node.broker().history(sub.channel, newest).thenApply(h -> {
+                Recovery.Outcome o = Recovery.cache(p.epoch(), p.offset(), client.maxReplyBytes(), h);
+                node.metrics().recovery(o.recovered());
+                return new PreparedSubscription(sub, true, o.recovered(), o.publications(), o.position(), data);
+            });
+        }
         if (sub.recoverable && p.recover()) {
-            ChannelOptions opts = sub.options;
             int max = opts.recoveryMaxPublicationLimit() > 0 ? opts.recoveryMaxPublicationLimit() : opts.historySize();
             HistoryFilter filter =
                     new HistoryFilter(new StreamPosition(p.offset(), p.epoch()), max + 1, false, opts.historyMetaTtl());
@@ -149,18 +161,25 @@ final class Subscriptions {
             if (client.isClosed()) {
                 return;
             }
-            client.write(reply);
+            // Positions first, then the reply: a transport that writes the client's positions
+            // beside each message (uni SSE event ids) must see the reply's.
+            List<PreparedSubscription> live = new ArrayList<>(prepared.size());
             for (PreparedSubscription p : prepared) {
                 ClientSubscription sub = p.sub;
                 if (client.subs.get(sub.channel) != sub) {
                     continue;
                 }
+                live.add(p);
                 sub.subscribing = false;
                 committed.add(sub.channel);
                 sub.offset = p.replyTop();
                 sub.epoch = p.position == null ? "" : p.position.epoch();
                 // Recovered publications give the subscriber a base for deltas; a bare position does not.
                 sub.deltaReady = sub.delta && !p.publications.isEmpty();
+            }
+            client.write(reply);
+            for (PreparedSubscription p : live) {
+                ClientSubscription sub = p.sub;
                 List<ClientSubscription.Buffered> buffered = sub.buffer;
                 sub.buffer = List.of();
                 for (ClientSubscription.Buffered b : buffered) {

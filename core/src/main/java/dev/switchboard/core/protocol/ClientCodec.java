@@ -38,12 +38,18 @@ public interface ClientCodec {
      * One reply or push in this encoding.
      *
      * @param json the message as {@link ProtocolCodec} encodes it (one JSON object)
+     * @return the message, or {@code null} when this encoding has no such message (a unidirectional
+     *     connection gets no command replies but the connect's)
      */
     byte[] encode(byte[] json);
 
     /** The codec of an encoding. */
     static ClientCodec of(ProtocolFormat format) {
-        return format == ProtocolFormat.PROTOBUF ? ProtobufCodec.INSTANCE : JsonCodec.INSTANCE;
+        return switch (format) {
+            case PROTOBUF -> ProtobufCodec.INSTANCE;
+            case UNI_JSON -> UniJsonCodec.INSTANCE;
+            case JSON -> JsonCodec.INSTANCE;
+        };
     }
 
     /** The JSON encoding: what {@link ProtocolCodec} writes goes out unchanged. */

@@ -23,10 +23,13 @@ public final class SharedPush {
     /** For delta subscribers ({@link DeltaPublications}); {@code null} for pushes that are not publications. */
     private final Deltas deltas;
 
+    private final Once uni;
+
     private SharedPush(Once json, Once protobuf, Deltas deltas) {
         this.json = json;
         this.protobuf = protobuf;
         this.deltas = deltas;
+        this.uni = new Once(() -> UniJsonCodec.INSTANCE.encode(json.get()));
     }
 
     /** The {@code pub} push of a publication; each encoding is built straight from the record. */
@@ -60,7 +63,7 @@ public final class SharedPush {
      * smaller, else the whole publication in a delta subscription's shape.
      */
     public byte[] deltaBytes(ProtocolFormat format, boolean againstPrevious) {
-        if (deltas == null) {
+        if (deltas == null || format == ProtocolFormat.UNI_JSON) {
             return bytes(format);
         }
         if (againstPrevious && deltas.previous != null && deltas.patch() != null) {
@@ -77,7 +80,11 @@ public final class SharedPush {
 
     /** The push in one encoding, built on its first use. */
     public byte[] bytes(ProtocolFormat format) {
-        return (format == ProtocolFormat.JSON ? json : protobuf).get();
+        return switch (format) {
+            case JSON -> json.get();
+            case PROTOBUF -> protobuf.get();
+            case UNI_JSON -> uni.get();
+        };
     }
 
     /** The delta subscribers' encodings, each built on first use; the patch once for both formats. */

@@ -32,7 +32,9 @@ import org.junit.jupiter.api.Test;
  * {@code conformance/test/browser-origin.test.mjs}, which drives a real Chromium against the origin
  * check when one is installed and skips itself otherwise,
  * {@code conformance/test/centrifuge-js-protobuf.test.mjs}, which runs centrifuge-js's protobuf
- * build against the same node, and {@code conformance/test/proxy.test.mjs}, which runs the application's backend on the port this
+ * build against the same node, {@code conformance/test/browser-uni-sse.test.mjs}, a real Chromium's own
+ * {@code EventSource} resuming on uni SSE (the node serves {@code uni_sse}), and
+ * {@code conformance/test/proxy.test.mjs}, which runs the application's backend on the port this
  * test chooses ({@code SWITCHBOARD_PROXY_BACKEND_PORT}) for a second node whose proxies point there
  * ({@code SWITCHBOARD_PROXY_WS_URL}; see {@link #startProxyNode}).
  */
@@ -125,16 +127,22 @@ class CentrifugeJsConformanceIT {
                 .historySize(100)
                 .allowedDeltaTypes(List.of(ChannelOptions.DELTA_FOSSIL))
                 .build();
+        ChannelOptions cache = small.toBuilder()
+                .historySize(10)
+                .recoveryMode(dev.switchboard.core.channel.RecoveryMode.CACHE)
+                .build();
         ChannelOptions privateNs =
                 ChannelOptions.builder().allowSubscribeForClient(false).build();
         ServerConfig config = ServerConfig.builder()
                 .address("127.0.0.1")
                 .port(0)
                 .apiKey(API_KEY)
+                .uniSseEnabled(true)
                 .token(TokenConfig.builder().hmacSecret(HMAC_SECRET).build())
                 .channel(ChannelConfig.builder()
                         .defaultOptions(defaults)
                         .namespace("small", small)
+                        .namespace("cache", cache)
                         .namespace("private", privateNs)
                         .namespace("delta", delta)
                         .build())

@@ -74,6 +74,8 @@ public final class ServerConfig {
     public static final boolean DEFAULT_METRICS_ENABLED = true;
     /** Default {@code health.enabled}: health JSON at {@code /health}. */
     public static final boolean DEFAULT_HEALTH_ENABLED = true;
+    /** Default of {@code uni_websocket.enabled}, {@code uni_sse.enabled}, {@code uni_http_stream.enabled}: off, as in Centrifugo. */
+    public static final boolean DEFAULT_UNI_ENABLED = false;
     /** Default {@code shutdown_timeout}: how long a graceful stop may take before the process exits anyway. */
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
     /**
@@ -113,6 +115,9 @@ public final class ServerConfig {
     private final boolean httpApiEnabled;
     private final boolean metricsEnabled;
     private final boolean healthEnabled;
+    private final boolean uniWebSocketEnabled;
+    private final boolean uniSseEnabled;
+    private final boolean uniHttpStreamEnabled;
     private final Duration shutdownTimeout;
     private final Duration drainDelay;
     private final int internalPort;
@@ -142,6 +147,9 @@ public final class ServerConfig {
         httpApiEnabled = b.httpApiEnabled;
         metricsEnabled = b.metricsEnabled;
         healthEnabled = b.healthEnabled;
+        uniWebSocketEnabled = b.uniWebSocketEnabled;
+        uniSseEnabled = b.uniSseEnabled;
+        uniHttpStreamEnabled = b.uniHttpStreamEnabled;
         shutdownTimeout = b.shutdownTimeout;
         drainDelay = b.drainDelay;
         internalPort = b.internalPort;
@@ -247,6 +255,18 @@ public final class ServerConfig {
     /** {@code health.enabled}. */
     public boolean healthEnabled() {
         return healthEnabled;
+    }
+    /** {@code uni_websocket.enabled}: serve {@code /connection/uni_websocket}. */
+    public boolean uniWebSocketEnabled() {
+        return uniWebSocketEnabled;
+    }
+    /** {@code uni_sse.enabled}: serve {@code /connection/uni_sse}. */
+    public boolean uniSseEnabled() {
+        return uniSseEnabled;
+    }
+    /** {@code uni_http_stream.enabled}: serve {@code /connection/uni_http_stream}. */
+    public boolean uniHttpStreamEnabled() {
+        return uniHttpStreamEnabled;
     }
     /** {@code io_threads} as configured; {@code 0} means one per available processor. */
     public int ioThreads() {
@@ -360,6 +380,7 @@ public final class ServerConfig {
                 + ", clientAllowedOrigins=" + clientAllowedOrigins
                 + ", channel=" + channel
                 + ", httpApi=" + httpApiEnabled + ", metrics=" + metricsEnabled + ", health=" + healthEnabled
+                + ", uni=" + uniWebSocketEnabled + "/" + uniSseEnabled + "/" + uniHttpStreamEnabled
                 + ", internalPort=" + internalPort
                 + ", internalAddress=" + internalAddress + ", http=" + http + ", proxies=" + proxies + ", webhook="
                 + webhook + ", log=" + log + ", tls=" + tls + ", " + webSocketCompression + ", admin=" + admin + '}';
@@ -381,6 +402,9 @@ public final class ServerConfig {
         private boolean httpApiEnabled = DEFAULT_HTTP_API_ENABLED;
         private boolean metricsEnabled = DEFAULT_METRICS_ENABLED;
         private boolean healthEnabled = DEFAULT_HEALTH_ENABLED;
+        private boolean uniWebSocketEnabled = DEFAULT_UNI_ENABLED;
+        private boolean uniSseEnabled = DEFAULT_UNI_ENABLED;
+        private boolean uniHttpStreamEnabled = DEFAULT_UNI_ENABLED;
         private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
         private Duration drainDelay = DEFAULT_DRAIN_DELAY;
         private int internalPort = DEFAULT_INTERNAL_PORT;
@@ -412,6 +436,9 @@ public final class ServerConfig {
             httpApiEnabled = c.httpApiEnabled;
             metricsEnabled = c.metricsEnabled;
             healthEnabled = c.healthEnabled;
+            uniWebSocketEnabled = c.uniWebSocketEnabled;
+            uniSseEnabled = c.uniSseEnabled;
+            uniHttpStreamEnabled = c.uniHttpStreamEnabled;
             shutdownTimeout = c.shutdownTimeout;
             drainDelay = c.drainDelay;
             internalPort = c.internalPort;
@@ -537,6 +564,21 @@ public final class ServerConfig {
 
         public Builder healthEnabled(boolean v) {
             healthEnabled = v;
+            return this;
+        }
+
+        public Builder uniWebSocketEnabled(boolean v) {
+            uniWebSocketEnabled = v;
+            return this;
+        }
+
+        public Builder uniSseEnabled(boolean v) {
+            uniSseEnabled = v;
+            return this;
+        }
+
+        public Builder uniHttpStreamEnabled(boolean v) {
+            uniHttpStreamEnabled = v;
             return this;
         }
         /** {@code 0}: one per available processor. */

@@ -44,6 +44,7 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
     private final boolean standby;
     private final MountedEndpoints endpoints;
     private final EmulationEndpoints emulation;
+    private final HttpRouter.Uni uni;
 
     /**
      * @param config the {@code http} section
@@ -65,27 +66,32 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
             Supplier<String> metrics,
             HttpRefusals refusals,
             MountedEndpoints endpoints) {
-        this(config, upgrade, null, api, apiKey, health, metrics, refusals, endpoints, false);
+        this(config, upgrade, null, null, api, apiKey, health, metrics, refusals, endpoints, false);
     }
 
-    /** As above, also serving HTTP-streaming and SSE emulation when {@code emulation} is given. */
+    /**
+     * As above, also serving the client transports besides the WebSocket: HTTP-streaming and SSE
+     * emulation, and the unidirectional transports ({@code uni}); each may be {@code null}.
+     */
     public HttpChannelInitializer(
             HttpConfig config,
             WebSocketUpgrade upgrade,
             EmulationEndpoints emulation,
+            HttpRouter.Uni uni,
             ApiExecutor api,
             String apiKey,
             Supplier<HealthReport> health,
             Supplier<String> metrics,
             HttpRefusals refusals,
             MountedEndpoints endpoints) {
-        this(config, upgrade, emulation, api, apiKey, health, metrics, refusals, endpoints, false);
+        this(config, upgrade, emulation, uni, api, apiKey, health, metrics, refusals, endpoints, false);
     }
 
     private HttpChannelInitializer(
             HttpConfig config,
             WebSocketUpgrade upgrade,
             EmulationEndpoints emulation,
+            HttpRouter.Uni uni,
             ApiExecutor api,
             String apiKey,
             Supplier<HealthReport> health,
@@ -96,6 +102,7 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
         this.standby = standby;
         this.endpoints = endpoints;
         this.emulation = emulation;
+        this.uni = uni;
         this.refusals = refusals;
         this.config = config;
         this.upgrade = upgrade;
@@ -127,7 +134,8 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
                                 config.maxBodySize(),
                                 emulation == null ? 0 : emulation.maxBodySize(),
                                 refusals,
-                                endpoints))
+                                endpoints,
+                                path -> uni != null && upgrade != null && uni.takesBody(path)))
                 .addLast("aggregator", new HttpObjectAggregator(config.maxBodySize()))
                 .addLast("http-pipelining", new HttpPipelining(refusals))
                 .addLast(
@@ -135,7 +143,7 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
                         standby
                                 ? HttpRouter.standby(apiKey, health, refusals)
                                 : new HttpRouter(
-                                        upgrade, emulation, api, apiKey, health, metrics, refusals, endpoints));
+                                        upgrade, emulation, uni, api, apiKey, health, metrics, refusals, endpoints));
     }
 
     /**
@@ -145,7 +153,20 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
     public static HttpChannelInitializer standby(
             HttpConfig config, Supplier<HealthReport> health, HttpRefusals refusals) {
         return new HttpChannelInitializer(
-                config, null, null, null, null, health, null, refusals, MountedEndpoints.NONE, true);
+                config, null, null, null, null, null, health, null, refusals, MountedEndpoints.NONE, true);
+    }
+
+    /**
+     * Removes the HTTP-only handlers and the body aggregator when a request became a long-lived
+     * response stream (uni SSE, uni HTTP stream): the HTTP codec stays to frame the response, and
+     * whatever the peer still sends reaches the stream's handler chunk by chunk, to be dropped,
+     * instead of being gathered up to {@code http.max_body_size} first.
+     */
+    static void leaveHttpForStream(ChannelPipeline p) {
+        leaveHttp(p);
+        if (p.get("aggregator") != null) {
+            p.remove("aggregator");
+        }
     }
 
     /** Removes the HTTP-only handlers, just before the connection becomes a WebSocket. */

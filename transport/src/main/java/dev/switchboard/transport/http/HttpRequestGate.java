@@ -41,6 +41,8 @@ final class HttpRequestGate extends ChannelInboundHandlerAdapter {
      * so bounded like one client message), or 0 where emulation is not served.
      */
     private final int emulationMaxBody;
+    /** Paths besides the API's, the endpoints' and emulation's that read a body (the uni streams' connect requests). */
+    private final java.util.function.Predicate<String> bodyPaths;
     /** After a refusal the rest of the connection's input is dropped until it closes. */
     private boolean refused;
 
@@ -51,12 +53,13 @@ final class HttpRequestGate extends ChannelInboundHandlerAdapter {
      * @param refusals told of each refusal
      */
     HttpRequestGate(ApiKey apiKey, boolean apiEnabled, int maxBodySize, HttpRefusals refusals) {
-        this(apiKey, apiEnabled, maxBodySize, 0, refusals, MountedEndpoints.NONE);
+        this(apiKey, apiEnabled, maxBodySize, 0, refusals, MountedEndpoints.NONE, path -> false);
     }
 
     /**
      * @param emulationMaxBody bound of bodies on the emulation paths (0: they take none)
      * @param endpoints the application's endpoints, whose paths may carry a body
+     * @param bodyPaths other paths that read a body, bounded as the API's
      */
     HttpRequestGate(
             ApiKey apiKey,
@@ -64,7 +67,9 @@ final class HttpRequestGate extends ChannelInboundHandlerAdapter {
             int maxBodySize,
             int emulationMaxBody,
             HttpRefusals refusals,
-            MountedEndpoints endpoints) {
+            MountedEndpoints endpoints,
+            java.util.function.Predicate<String> bodyPaths) {
+        this.bodyPaths = bodyPaths;
         this.emulationMaxBody = emulationMaxBody;
         this.endpoints = endpoints;
         this.refusals = refusals;
@@ -111,6 +116,7 @@ final class HttpRequestGate extends ChannelInboundHandlerAdapter {
             if (!api
                     && !emulation
                     && endpoints.find(path) == null
+                    && !bodyPaths.test(path)
                     && (length > 0 || HttpUtil.isTransferEncodingChunked(req))) {
                 refuse(
                         ctx,

@@ -3,6 +3,7 @@ package dev.switchboard.transport.http;
 import dev.switchboard.transport.api.ApiExecutor;
 import dev.switchboard.transport.api.ApiResponse;
 import dev.switchboard.transport.emulation.EmulationEndpoints;
+import dev.switchboard.transport.uni.UniHttpEndpoints;
 import dev.switchboard.transport.websocket.LingeringClose;
 import dev.switchboard.transport.websocket.WebSocketUpgrade;
 import io.netty.buffer.ByteBufUtil;
@@ -64,6 +65,22 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     private final MountedEndpoints endpoints;
     /** HTTP-streaming and SSE with /emulation, or {@code null} where client transports are not served. */
     private final EmulationEndpoints emulation;
+    /** The unidirectional endpoints, or {@code null} when none is enabled or this port serves no clients. */
+    private final Uni uni;
+
+    /**
+     * The unidirectional transports a router serves beside the WebSocket: {@code uni_websocket}
+     * (through the same {@link WebSocketUpgrade}) and the HTTP streams.
+     *
+     * @param webSocket serve {@link WebSocketUpgrade#UNI_PATH}
+     * @param streams the {@code uni_sse} and {@code uni_http_stream} endpoints, or {@code null}
+     */
+    public record Uni(boolean webSocket, UniHttpEndpoints streams) {
+        /** Whether a request to {@code path} may carry a body: a uni stream's connect request. */
+        public boolean takesBody(String path) {
+            return streams != null && streams.serves(path);
+        }
+    }
 
     /**
      * @param upgrade serves the WebSocket path, or {@code null} when this port does not (the
@@ -83,25 +100,30 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
             Supplier<String> metrics,
             HttpRefusals refusals,
             MountedEndpoints endpoints) {
-        this(upgrade, null, api, apiKey, health, metrics, refusals, endpoints, false);
+        this(upgrade, null, null, api, apiKey, health, metrics, refusals, endpoints, false);
     }
 
-    /** As above, also serving HTTP-streaming and SSE emulation ({@code emulation} may be {@code null}). */
+    /**
+     * As above, also serving the client transports besides the WebSocket: HTTP-streaming and SSE
+     * emulation and the unidirectional transports (each may be {@code null}).
+     */
     public HttpRouter(
             WebSocketUpgrade upgrade,
             EmulationEndpoints emulation,
+            Uni uni,
             ApiExecutor api,
             ApiKey apiKey,
             Supplier<HealthReport> health,
             Supplier<String> metrics,
             HttpRefusals refusals,
             MountedEndpoints endpoints) {
-        this(upgrade, emulation, api, apiKey, health, metrics, refusals, endpoints, false);
+        this(upgrade, emulation, uni, api, apiKey, health, metrics, refusals, endpoints, false);
     }
 
     private HttpRouter(
             WebSocketUpgrade upgrade,
             EmulationEndpoints emulation,
+            Uni uni,
             ApiExecutor api,
             ApiKey apiKey,
             Supplier<HealthReport> health,
@@ -112,6 +134,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
         this.standby = standby;
         this.endpoints = endpoints;
         this.emulation = emulation;
+        this.uni = upgrade == null ? null : uni;
         this.upgrade = upgrade;
         this.api = api;
         this.apiKey = apiKey;
@@ -122,7 +145,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
 
     /** The router of a {@code StandbyServer}: health and readiness answer, everything else is 503. */
     static HttpRouter standby(ApiKey apiKey, Supplier<HealthReport> health, HttpRefusals refusals) {
-        return new HttpRouter(null, null, null, apiKey, health, null, refusals, MountedEndpoints.NONE, true);
+        return new HttpRouter(null, null, null, null, apiKey, health, null, refusals, MountedEndpoints.NONE, true);
     }
 
     @Override
@@ -138,11 +161,16 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
             respond(ctx, req, HttpResponseStatus.SERVICE_UNAVAILABLE, JSON, bytes(STARTING_JSON));
             return;
         }
-        if (path.equals(WebSocketUpgrade.PATH) && upgrade != null) {
+        if (uni != null && uni.streams() != null && uni.streams().serves(path)) {
+            uni.streams().handle(ctx, req, path, HttpChannelInitializer::leaveHttpForStream);
+            return;
+        }
+        boolean uniWebSocket = uni != null && uni.webSocket() && path.equals(WebSocketUpgrade.UNI_PATH);
+        if ((path.equals(WebSocketUpgrade.PATH) || uniWebSocket) && upgrade != null) {
             if (req.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
                 // HTTP timeouts and pipelining must not outlive the request: the WebSocket lives for hours.
                 HttpChannelInitializer.leaveHttp(ctx.pipeline());
-                WebSocketUpgrade.Result result = upgrade.upgrade(ctx, req);
+                WebSocketUpgrade.Result result = upgrade.upgrade(ctx, req, uniWebSocket);
                 if (result == WebSocketUpgrade.Result.REFUSED_ORIGIN) {
                     refusals.refused(HttpRefusals.Reason.ORIGIN);
                 }

@@ -143,6 +143,22 @@ public final class OriginCheck {
     }
 
     /**
+     * Whether a request with these headers may proceed: its one {@code Origin} (or the
+     * {@code Sec-WebSocket-Origin} of WebSocket drafts 7 and 8) is allowed for its one
+     * {@code Host}. A browser sends one of each; with several we could not tell which one it meant.
+     */
+    public boolean allowsRequest(io.netty.handler.codec.http.HttpHeaders headers) {
+        List<String> origin = headers.getAll(io.netty.handler.codec.http.HttpHeaderNames.ORIGIN);
+        if (origin.isEmpty()) {
+            origin = headers.getAll(io.netty.handler.codec.http.HttpHeaderNames.SEC_WEBSOCKET_ORIGIN);
+        }
+        List<String> host = headers.getAll(io.netty.handler.codec.http.HttpHeaderNames.HOST);
+        return any
+                || origin.size() <= 1
+                        && allows(origin.isEmpty() ? null : origin.get(0), host.size() == 1 ? host.get(0) : null);
+    }
+
+    /**
      * Whether an upgrade with this {@code Origin} may proceed.
      *
      * @param origin the {@code Origin} header, or {@code null} when there is none

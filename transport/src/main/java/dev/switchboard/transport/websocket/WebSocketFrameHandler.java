@@ -37,6 +37,8 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
     private final long maxQueuedBytes;
     private WebSocketTransport transport;
     private Client client;
+    /** A unidirectional connection sent (or its URL carried) its connect request. */
+    private boolean connectSent;
 
     private final Map<String, List<String>> headers;
     private final ProtocolFormat format;
@@ -92,6 +94,13 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
             }
             ByteBuf content = frame.content();
             received.message(content.readableBytes());
+            if (format == ProtocolFormat.UNI_JSON && connectSent) {
+                // Unidirectional: after the connect request nothing is read, but it is rate-limited
+                // like commands, so a flood still closes the client (3013).
+                client.acceptControlFrame();
+                return;
+            }
+            connectSent = true;
             client.handleFrame(ByteBufUtil.getBytes(content));
         } else if (frame instanceof PingWebSocketFrame) {
             // Pings are rate-limited like commands and their pongs count against the queue bound.
@@ -112,6 +121,17 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
             log.info("closing a client with 3506 (inappropriate protocol): {}. Later ones are logged at debug", what);
         } else {
             log.debug("closing a client with 3506 (inappropriate protocol): {}", what);
+        }
+    }
+
+    /**
+     * A unidirectional connection's connect request from its URL ({@code cf_connect}), once the
+     * handshake is done; a connect message the client still sends is then ignored.
+     */
+    void connectFromUrl(byte[] connectRequest) {
+        if (!connectSent && !transport.isClosing()) {
+            connectSent = true;
+            client.handleFrame(connectRequest);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.switchboard.transport.websocket;
 import dev.switchboard.core.node.Transport;
 import dev.switchboard.core.protocol.Disconnect;
 import dev.switchboard.core.protocol.ProtocolFormat;
+import dev.switchboard.core.protocol.UniJsonCodec;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -98,7 +99,7 @@ final class WebSocketTransport implements Transport {
 
     @Override
     public String name() {
-        return "websocket";
+        return format == ProtocolFormat.UNI_JSON ? "uni_websocket" : "websocket";
     }
 
     /** True once this side started closing: nothing more is read or written for the client. */
@@ -218,6 +219,10 @@ final class WebSocketTransport implements Transport {
         closedWith = disconnect;
         boolean flushQueued = disconnect != Disconnect.SLOW;
         dropQueued = !flushQueued;
+        if (flushQueued && format == ProtocolFormat.UNI_JSON) {
+            // Unidirectional clients read the reason as their last message too, as on uni SSE and HTTP streams.
+            queue.add(UniJsonCodec.disconnectPush(disconnect));
+        }
         channel.eventLoop().execute(() -> sendCloseFrame(disconnect.code(), disconnect.reason(), flushQueued));
     }
 

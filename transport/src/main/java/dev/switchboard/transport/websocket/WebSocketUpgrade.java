@@ -1,6 +1,7 @@
 package dev.switchboard.transport.websocket;
 
 import dev.switchboard.core.node.Node;
+import dev.switchboard.core.protocol.ProtocolFormat;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
@@ -13,6 +14,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
@@ -48,6 +50,12 @@ public final class WebSocketUpgrade {
 
     /** The path clients connect to, as in Centrifugo. */
     public static final String PATH = "/connection/websocket";
+    /**
+     * The unidirectional WebSocket path: the first message (or the {@code cf_connect} query
+     * parameter) is a connect request, then the server only sends pushes (Centrifugo's
+     * {@code uni_websocket}).
+     */
+    public static final String UNI_PATH = "/connection/uni_websocket";
 
     /** The body of the 403 that refuses an origin. */
     static final String FORBIDDEN_ORIGIN_BODY = "origin not allowed\n";
@@ -121,24 +129,41 @@ public final class WebSocketUpgrade {
         this.maxMessageSize = maxMessageSize;
         this.maxQueuedBytes = maxQueuedBytes;
         this.origins = origins;
-        Set<String> lower = new HashSet<>();
-        keptHeaders.forEach(h -> lower.add(h.toLowerCase(Locale.ROOT)));
-        this.keptHeaders = Set.copyOf(lower);
+        this.keptHeaders = lowerCase(keptHeaders);
     }
 
     /** The kept headers of the request; their size is bounded by the HTTP decoder's header limit. */
     private Map<String, List<String>> keptHeaders(FullHttpRequest req) {
-        if (keptHeaders.isEmpty()) {
+        return keptHeaders(req.headers(), keptHeaders);
+    }
+
+    /**
+     * The headers named in {@code lowerCaseNames} (a connect proxy's {@code http_headers}) that a
+     * connection keeps for its connect decision, with lower-case names; the rest are dropped.
+     *
+     * <pre>{@code
+     * Map<String, List<String>> kept = WebSocketUpgrade.keptHeaders(request.headers(), Set.of("cookie"));
+     * }</pre>
+     */
+    public static Map<String, List<String>> keptHeaders(HttpHeaders headers, Set<String> lowerCaseNames) {
+        if (lowerCaseNames.isEmpty()) {
             return Map.of();
         }
         Map<String, List<String>> out = new HashMap<>();
-        for (String name : keptHeaders) {
-            List<String> values = req.headers().getAll(name);
+        for (String name : lowerCaseNames) {
+            List<String> values = headers.getAll(name);
             if (!values.isEmpty()) {
                 out.put(name, List.copyOf(values));
             }
         }
         return Map.copyOf(out);
+    }
+
+    /** Lower-cases header names once, for {@link #keptHeaders(HttpHeaders, Set)}. */
+    public static Set<String> lowerCase(Set<String> names) {
+        Set<String> lower = new HashSet<>();
+        names.forEach(h -> lower.add(h.toLowerCase(Locale.ROOT)));
+        return Set.copyOf(lower);
     }
 
     /**
@@ -147,6 +172,15 @@ public final class WebSocketUpgrade {
      * the caller ends it.
      */
     public Result upgrade(ChannelHandlerContext ctx, FullHttpRequest req) {
+        return upgrade(ctx, req, false);
+    }
+
+    /**
+     * As {@link #upgrade(ChannelHandlerContext, FullHttpRequest)}; {@code unidirectional} makes
+     * it a {@code uni_websocket} connection ({@link #UNI_PATH}): Centrifugo's unidirectional JSON,
+     * connect request as the first message or in the {@code cf_connect} query parameter.
+     */
+    public Result upgrade(ChannelHandlerContext ctx, FullHttpRequest req, boolean unidirectional) {
         if (!originAllowed(req.headers())) {
             FullHttpResponse res = new DefaultFullHttpResponse(
                     HttpVersion.HTTP_1_1,
@@ -167,9 +201,11 @@ public final class WebSocketUpgrade {
                 .allowExtensions(deflate != null)
                 .closeOnProtocolViolation(true)
                 .build();
-        ProtocolSelection protocol = ProtocolSelection.of(req);
-        WebSocketServerHandshakerFactory factory =
-                new WebSocketServerHandshakerFactory(scheme + "://" + host + PATH, protocol.subprotocol(), decoder);
+        ProtocolSelection protocol = unidirectional ? null : ProtocolSelection.of(req);
+        WebSocketServerHandshakerFactory factory = new WebSocketServerHandshakerFactory(
+                scheme + "://" + host + (unidirectional ? UNI_PATH : PATH),
+                unidirectional ? null : protocol.subprotocol(),
+                decoder);
         WebSocketServerHandshaker handshaker = factory.newHandshaker(req);
         if (handshaker == null) {
             WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
@@ -180,10 +216,12 @@ public final class WebSocketUpgrade {
         // Text frames must be valid UTF-8 (RFC 6455 §8.1): 1007 otherwise, before any JSON parser sees them.
         p.addLast("ws-utf8", new Utf8FrameValidator(true));
         p.addLast("ws-aggregator", new WebSocketFrameAggregator(maxMessageSize));
-        p.addLast(
-                "ws-handler",
-                new WebSocketFrameHandler(node, maxQueuedBytes, keptHeaders(req), protocol.format(), traffic));
+        ProtocolFormat format = unidirectional ? ProtocolFormat.UNI_JSON : protocol.format();
+        WebSocketFrameHandler handler =
+                new WebSocketFrameHandler(node, maxQueuedBytes, keptHeaders(req), format, traffic);
+        p.addLast("ws-handler", handler);
         p.remove(ctx.handler());
+        String urlConnect = unidirectional ? urlConnect(req.uri()) : null;
         HttpHeaders answer = null;
         if (deflate != null) {
             answer = new DefaultHttpHeaders()
@@ -196,6 +234,8 @@ public final class WebSocketUpgrade {
                 .addListener(f -> {
                     if (!f.isSuccess()) {
                         ctx.channel().close();
+                    } else if (urlConnect != null) {
+                        handler.connectFromUrl(urlConnect.getBytes(StandardCharsets.UTF_8));
                     }
                 });
         if (deflate != null) {
@@ -207,18 +247,21 @@ public final class WebSocketUpgrade {
         return Result.UPGRADED;
     }
 
+    /**
+     * The {@code cf_connect} query parameter, or {@code null}. Its length is bounded by the HTTP
+     * decoder's request-line limit.
+     */
+    public static String urlConnect(String uri) {
+        List<String> v = new QueryStringDecoder(uri, StandardCharsets.UTF_8, true, 8)
+                .parameters()
+                .get("cf_connect");
+        return v == null || v.isEmpty() ? null : v.get(0);
+    }
+
     private boolean originAllowed(HttpHeaders headers) {
+        boolean allowed = origins.allowsRequest(headers);
         List<String> origin = headers.getAll(HttpHeaderNames.ORIGIN);
-        if (origin.isEmpty()) {
-            // Drafts 7 and 8 of the protocol (still accepted by Netty) named it so.
-            origin = headers.getAll(HttpHeaderNames.SEC_WEBSOCKET_ORIGIN);
-        }
         List<String> host = headers.getAll(HttpHeaderNames.HOST);
-        // A browser sends one Origin and one Host; with several we could not tell which one it meant.
-        boolean allowed = origins.allowsAll()
-                || origin.size() <= 1
-                        && origins.allows(
-                                origin.isEmpty() ? null : origin.get(0), host.size() == 1 ? host.get(0) : null);
         if (!allowed) {
             String o = OriginCheck.printable(String.join(", ", origin), 200);
             String h = OriginCheck.printable(host.isEmpty() ? null : String.join(", ", host), 200);
