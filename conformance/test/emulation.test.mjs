@@ -12,6 +12,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EventSource } from 'eventsource';
+import { Centrifuge as ProtobufCentrifuge } from 'centrifuge/build/protobuf';
 
 import { fileURLToPath } from 'node:url';
 import { apiPublish, chromiumPath, connectToken, harness, uniqueChannel, uniqueUser } from '../lib/harness.mjs';
@@ -89,6 +90,24 @@ test('centrifuge-js falls back to http_stream: stream on A, commands via B', { s
 
 test('centrifuge-js falls back to sse: stream on A, commands via B', { skip, timeout: 40_000 }, async (t) => {
   await scenario(t, 'sse');
+});
+
+test('centrifuge-js protobuf build falls back to http_stream (varint-delimited frames): stream on A, commands via B', { skip, timeout: 40_000 }, async (t) => {
+  const h = harness(t);
+  const { client, ctx } = await h.connected(
+    uniqueUser('pb-stream'),
+    { centrifuge: ProtobufCentrifuge, ...fallbackTo('http_stream') },
+    { timeoutMs: 10_000 },
+  );
+  assert.equal(ctx.transport, 'http_stream');
+  const channel = uniqueChannel('pb-stream');
+  const { sub } = await h.subscribed(client, channel, {}, { timeoutMs: 10_000 });
+  const got = new Promise((resolve) => sub.once('publication', (p) => resolve(p.data)));
+  await apiPublish(channel, { over: 'protobuf http_stream' });
+  assert.deepEqual(JSON.parse(new TextDecoder().decode(await got)), { over: 'protobuf http_stream' });
+  const ownPublication = new Promise((resolve) => sub.once('publication', (p) => resolve(p.data)));
+  await sub.publish(new TextEncoder().encode(JSON.stringify({ from: 'pb client' })));
+  assert.deepEqual(JSON.parse(new TextDecoder().decode(await ownPublication)), { from: 'pb client' });
 });
 
 test('an /emulation POST for an unknown session is 404 on its own node, and bad bodies are 400', { skip }, async () => {
