@@ -110,6 +110,31 @@ test('centrifuge-js protobuf build falls back to http_stream (varint-delimited f
   assert.deepEqual(JSON.parse(new TextDecoder().decode(await ownPublication)), { from: 'pb client' });
 });
 
+test('a flood of /emulation POSTs closes only the flooded session (3013); a bystander keeps receiving', { skip, timeout: 40_000 }, async (t) => {
+  const h = harness(t);
+  const { client: victim } = await h.connected(uniqueUser('flooded'), fallbackTo('http_stream'), { timeoutMs: 10_000 });
+  const { client: bystander } = await h.connected(uniqueUser('bystander'), fallbackTo('sse'), { timeoutMs: 10_000 });
+  const channel = uniqueChannel('flood');
+  const { sub } = await h.subscribed(bystander, channel, {}, { timeoutMs: 10_000 });
+  const closed = h.waitEvent(victim, 'connecting', { timeoutMs: 15_000, filter: (c) => c.code === 3013 });
+
+  // 60 requests of 100 commands each, all at once: over the burst (2000) and the rate (1000/s).
+  const lines = Array.from({ length: 100 }, (_, i) => JSON.stringify({ id: 1000 + i, ping: {} })).join('\n');
+  const body = JSON.stringify({ session: victim._session, node: victim._node, data: lines });
+  const statuses = await Promise.all(
+    Array.from({ length: 60 }, () =>
+      fetch(b + '/emulation', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body }).then((r) => r.status),
+    ),
+  );
+  assert.ok(statuses.every((s) => s === 204 || s === 404), `statuses ${[...new Set(statuses)]}`);
+  const ctx = await closed;
+  assert.equal(ctx.code, 3013, 'the flooded client was told: too many requests');
+
+  const got = new Promise((resolve) => sub.once('publication', (p) => resolve(p.data)));
+  await apiPublish(channel, { still: 'served' });
+  assert.deepEqual(await got, { still: 'served' });
+});
+
 test('an /emulation POST for an unknown session is 404 on its own node, and bad bodies are 400', { skip }, async () => {
   const post = (base, body, type = 'application/json') =>
     fetch(base + '/emulation', { method: 'POST', headers: { 'Content-Type': type }, body });
