@@ -70,6 +70,10 @@ async function scenario(t, transport) {
   const presence = await sub.presenceStats();
   assert.equal(presence.numClients, 1);
 
+  // RPC: the call goes through node B, the answer comes on node A's stream.
+  const rpc = await client.rpc('echo', { ask: transport });
+  assert.deepEqual(rpc.data, { ask: transport });
+
   // Recovery: the stream drops, two publications are missed, the client comes back by itself.
   const resubscribed = h.waitEvent(sub, 'subscribed', { timeoutMs: 10_000, filter: (c) => c.wasRecovering });
   const pubs = [];

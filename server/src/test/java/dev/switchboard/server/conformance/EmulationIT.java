@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -40,7 +41,9 @@ class EmulationIT {
                 "conformance/node_modules missing: run `npm ci --prefix conformance`");
         String prefix = "emu" + Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36);
         String yaml = String.join("\n", "engine: redis", "redis:", "  url: " + redis.url(), "  prefix: " + prefix, "");
-        try (SwitchboardServer a = TestServers.start(yaml, bb -> bb);
+        // An RPC method on node A, where the stream is: its reply travels back on the stream.
+        try (SwitchboardServer a = TestServers.start(
+                        yaml, bb -> bb.rpc("echo", r -> CompletableFuture.completedFuture(r.data())));
                 SwitchboardServer b = TestServers.start(yaml, bb -> bb)) {
             int exit = ExternalTools.runNodeTests(
                     TAG,
