@@ -303,6 +303,14 @@ class TlsIT {
                         ConfigException.class, e -> assertThat(e.key()).isEqualTo("tls.key_pem_file"))
                 .hasMessageContaining("openssl pkcs8 -topk8");
 
+        // A wrong path to a large file (a log, an image) is refused, not read whole every reload.
+        Path huge = dir.resolve("huge.pem");
+        Files.write(huge, new byte[(1 << 20) + 1]);
+        assertThatThrownBy(() -> TestServers.config(TestServers.CONFIG_YAML + tlsYaml(huge, keyFile, "5s")))
+                .isInstanceOfSatisfying(
+                        ConfigException.class, e -> assertThat(e.key()).isEqualTo("tls.cert_pem_file"))
+                .hasMessageContaining("more than a PEM file holds");
+
         Path missing = dir.resolve("missing.pem");
         assertThatThrownBy(() -> TestServers.config(TestServers.CONFIG_YAML + tlsYaml(missing, keyFile, "5s")))
                 .isInstanceOfSatisfying(

@@ -75,9 +75,28 @@ public final class TlsMaterial {
         }
     }
 
+    /**
+     * Largest PEM file read: a certificate chain or key is a few kilobytes, and the files are read
+     * again every reload interval, so a wrong path (a log, a disk image) must not be read whole.
+     */
+    static final long MAX_PEM_BYTES = 1 << 20;
+
     static byte[] readFile(String key, Path file) {
         try {
-            return Files.readAllBytes(file);
+            long size = Files.size(file);
+            if (size > MAX_PEM_BYTES) {
+                throw new ConfigException(
+                        key,
+                        file + " is " + size + " bytes, more than a PEM file holds (at most " + MAX_PEM_BYTES + ")");
+            }
+            try (java.io.InputStream in = Files.newInputStream(file)) {
+                // Bounded again while reading: the file may grow between the size check and the read.
+                byte[] bytes = in.readNBytes((int) MAX_PEM_BYTES + 1);
+                if (bytes.length > MAX_PEM_BYTES) {
+                    throw new ConfigException(key, file + " grew past " + MAX_PEM_BYTES + " bytes while read");
+                }
+                return bytes;
+            }
         } catch (IOException e) {
             throw new ConfigException(key, "cannot read " + file + ": " + e);
         }
