@@ -31,7 +31,9 @@ if ARGV[5] ~= '' then
   redis.call('PUBLISH', p .. ':conns-changed', ARGV[5])
 end
 redis.call('SADD', p .. ':conns-node:' .. ARGV[6], ARGV[2])
-if ARGV[8] ~= '' then
+-- A client id added again (a write the node retries after the engine was unreachable, whose
+-- first attempt may have landed) is reported once.
+if ARGV[8] ~= '' and not previous then
   redis.call('XADD', p .. ':events', 'MAXLEN', '~', ARGV[9], '*', 'e', ARGV[8])
 end
 return 1

@@ -86,6 +86,8 @@ class RedisEventQueueIT {
         RedisEventQueue queue = new RedisEventQueue(c);
         ConnectionEntry a = entry("a", "n1");
         registry.add(a, LifecycleEvent.connected(a, "websocket", 1)).join();
+        // Adding it again (a retried write whose first attempt landed) queues nothing more.
+        registry.add(a, LifecycleEvent.connected(a, "websocket", 1)).join();
         registry.remove(a, LifecycleEvent.disconnected(a, 3000, "connection closed", 2))
                 .join();
         // Removing it again (say, a retried write) queues nothing: the entry is gone.

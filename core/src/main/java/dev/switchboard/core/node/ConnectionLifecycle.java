@@ -6,12 +6,16 @@ import dev.switchboard.core.engine.EventQueue;
 import dev.switchboard.core.engine.LifecycleEvent;
 import dev.switchboard.core.protocol.Disconnect;
 import java.time.Clock;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,6 +23,11 @@ import org.slf4j.LoggerFactory;
  * A node's writes of its connections to the registry, with their lifecycle events when the node
  * queues them; and the writes still in flight, which a closing node waits for before it closes
  * the engine (else the last disconnects would be neither unregistered nor reported).
+ *
+ * <p>A write that fails (the engine unreachable) is kept, one per connection, and made again by
+ * {@link #retryFailed} once the engine answers, so a connection made or ended during a Redis
+ * outage still reaches the cluster registry, and its event the webhooks. The registry reports a
+ * client added twice only once, so a retried write whose first attempt did land is harmless.
  */
 final class ConnectionLifecycle {
 
@@ -30,6 +39,15 @@ final class ConnectionLifecycle {
     private final Clock clock;
     private final Set<CompletableFuture<Void>> inFlight = ConcurrentHashMap.newKeySet();
     private final AtomicLong failed = new AtomicLong();
+    /** Failed writes are made again at most this often, so an engine that answers heartbeats but refuses writes is not hammered. */
+    static final long RETRY_INTERVAL_MILLIS = 2000;
+
+    private volatile long lastRetryAt;
+    /** The last failed registry write of each connection, to be made again. */
+    private final Map<String, Write> retries = new ConcurrentHashMap<>();
+
+    /** One registry write of a connection, repeatable. */
+    private record Write(String clientId, boolean add, Supplier<CompletableFuture<Void>> op, String what) {}
 
     /** @param queue the engine's event queue, or {@code null} when {@code scope} is NONE */
     ConnectionLifecycle(ConnectionRegistry registry, EventQueue queue, LifecycleEvents scope, Clock clock) {
@@ -44,20 +62,60 @@ final class ConnectionLifecycle {
     }
 
     void connected(ConnectionEntry entry, String transport) {
-        track(
-                scope == LifecycleEvents.NONE
-                        ? registry.add(entry)
-                        : registry.add(entry, LifecycleEvent.connected(entry, transport, clock.millis())),
-                "register connection " + entry.clientId());
+        LifecycleEvent event = LifecycleEvent.connected(entry, transport, clock.millis());
+        write(new Write(
+                entry.clientId(),
+                true,
+                () -> scope == LifecycleEvents.NONE ? registry.add(entry) : registry.add(entry, event),
+                "register connection " + entry.clientId()));
     }
 
     void disconnected(ConnectionEntry entry, Disconnect d) {
-        track(
-                scope == LifecycleEvents.NONE
-                        ? registry.remove(entry)
-                        : registry.remove(
-                                entry, LifecycleEvent.disconnected(entry, d.code(), d.reason(), clock.millis())),
-                "unregister connection " + entry.clientId());
+        // A failed add is replaced by the remove: whatever the add left must go.
+        LifecycleEvent event = LifecycleEvent.disconnected(entry, d.code(), d.reason(), clock.millis());
+        write(new Write(
+                entry.clientId(),
+                false,
+                () -> scope == LifecycleEvents.NONE ? registry.remove(entry) : registry.remove(entry, event),
+                "unregister connection " + entry.clientId()));
+    }
+
+    private void write(Write w) {
+        retries.remove(w.clientId());
+        CompletableFuture<Void> f = w.op().get();
+        track(f, w.what());
+        f.whenComplete((v, e) -> {
+            if (e != null) {
+                retries.putIfAbsent(w.clientId(), w);
+            }
+        });
+    }
+
+    /**
+     * Makes the failed writes again (called when the engine answers again). An add is made only
+     * for a connection still open here ({@code open}), so an add never outlives its remove.
+     */
+    void retryFailed(Predicate<String> open) {
+        long now = clock.millis();
+        if (retries.isEmpty() || now - lastRetryAt < RETRY_INTERVAL_MILLIS) {
+            return;
+        }
+        lastRetryAt = now;
+        for (Write w : List.copyOf(retries.values())) {
+            if (!retries.remove(w.clientId(), w)) {
+                continue;
+            }
+            if (w.add() && !open.test(w.clientId())) {
+                continue;
+            }
+            log.info("retrying: {}", w.what());
+            write(w);
+        }
+    }
+
+    /** Registry writes waiting to be made again. */
+    int pendingRetries() {
+        return retries.size();
     }
 
     void subscription(ConnectionEntry entry, String channel, boolean subscribed) {

@@ -188,6 +188,8 @@ public final class Node implements AutoCloseable {
                 log.debug("heartbeat failed: {}", e.toString());
             } else {
                 lastHeartbeatAt = started;
+                // The engine answers again: connections it could not learn of meanwhile are written now.
+                lifecycle.retryFailed(id -> hub.client(id) != null);
             }
         });
     }

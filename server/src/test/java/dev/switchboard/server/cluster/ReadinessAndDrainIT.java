@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.core.node.PublishParams;
+import dev.switchboard.core.rpc.InvokeTarget;
 import dev.switchboard.redis.testing.RedisServerExtension;
 import dev.switchboard.server.testing.HttpStatus;
 import dev.switchboard.server.testing.TestServers;
@@ -85,7 +86,7 @@ class ReadinessAndDrainIT {
     }
 
     @Test
-    void aNodeWhoseRedisIsDownIsAliveButNotReadyUntilItIsBack() {
+    void aNodeWhoseRedisIsDownIsAliveButNotReadyUntilItIsBackAndThenRegistersWhatItMissed() {
         SwitchboardServer server = TestServers.start(
                 "engine: redis\nredis:\n  url: " + redis.url() + "\n  prefix: rd"
                         + Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36) + "\n",
@@ -93,14 +94,30 @@ class ReadinessAndDrainIT {
         toClose.add(server);
         int port = server.port();
         await().atMost(Duration.ofSeconds(5)).until(() -> status(port, "/ready") == 200);
+        WsTestClient before = WsTestClient.open(TestServers.wsUrl(server));
+        toClose.add(before);
+        String beforeId =
+                before.connect(TestServers.token("u0")).at("/connect/client").asText();
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> server.node()
+                        .connection(InvokeTarget.client(beforeId))
+                        .join()
+                        .isPresent());
 
         redis.kill();
+        String duringId;
         try {
             await().atMost(Duration.ofSeconds(8)).until(() -> status(port, "/ready") == 503);
             assertThat(status(port, "/health")).isEqualTo(200);
             // A client still connects, but the cluster registry cannot learn of it: counted.
-            WsTestClient during = client(TestServers.wsUrl(server));
+            WsTestClient during = WsTestClient.open(TestServers.wsUrl(server));
+            toClose.add(during);
+            duringId = during.connect(TestServers.token("u1"))
+                    .at("/connect/client")
+                    .asText();
             assertThat(during.isOpen()).isTrue();
+            // And one that leaves while the registry cannot hear of it.
+            before.close();
             await().atMost(Duration.ofSeconds(8)).until(() -> server.node().registryWriteFailures() >= 1);
             assertThat(server.meterRegistry()
                             .get("switchboard_registry_write_failures")
@@ -111,6 +128,15 @@ class ReadinessAndDrainIT {
             redis.start();
         }
         await().atMost(Duration.ofSeconds(15)).until(() -> status(port, "/ready") == 200);
+        // The writes that failed during the outage are made once Redis answers again: the
+        // connection made meanwhile is found, the one ended meanwhile is not.
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> server.node()
+                        .connection(InvokeTarget.client(duringId))
+                        .join()
+                        .isPresent());
+        assertThat(server.node().connection(InvokeTarget.client(beforeId)).join())
+                .isEmpty();
     }
 
     @Test

@@ -50,8 +50,10 @@ public final class MemoryConnectionRegistry implements ConnectionRegistry {
         }
         // The queue's lock makes the two one step for anyone looking at both.
         synchronized (events) {
-            entries.put(entry.clientId(), entry);
-            events.offer(connected.toJson());
+            // A client registered again (a retried write) is not reported twice.
+            if (entries.put(entry.clientId(), entry) == null) {
+                events.offer(connected.toJson());
+            }
         }
         return CompletableFuture.completedFuture(null);
     }
