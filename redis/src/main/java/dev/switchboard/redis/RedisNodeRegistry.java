@@ -59,7 +59,7 @@ public final class RedisNodeRegistry implements NodeRegistry {
     }
 
     @Override
-    public CompletableFuture<Void> heartbeat(NodeInfo info) {
+    public CompletableFuture<Boolean> heartbeat(NodeInfo info) {
         byte[] json = encode(info);
         CompletableFuture<Long> f = RedisConnections.call(() -> NODES.run(
                 redis.async(),
@@ -71,7 +71,7 @@ public final class RedisNodeRegistry implements NodeRegistry {
                 utf8(info.id()),
                 json,
                 maxEventBacklog));
-        return f.thenApply(evicted -> null);
+        return f.thenApply(joined -> joined == 1);
     }
 
     @Override

@@ -1,6 +1,6 @@
 -- The node registry, atomically, with Redis time so node clocks don't matter: evicts nodes whose
 -- last heartbeat is older than the timeout (and their connections), then either records a
--- heartbeat or lists the live nodes' infos.
+-- heartbeat (returning 1 when this node was not listed) or lists the live nodes' infos.
 -- KEYS[1] nodes hash (node id -> NodeInfo JSON), KEYS[2] liveness sorted set (node id by last heartbeat, ms)
 -- ARGV[1] node timeout (ms), ARGV[2] key prefix, ARGV[3] 'beat' or 'list', ARGV[4] node id, ARGV[5] NodeInfo JSON,
 -- ARGV[6] the event stream's max length.
@@ -45,6 +45,9 @@ if #stale > 0 then
   redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. oldest)
 end
 if ARGV[3] == 'beat' then
+  -- 1 when the registry did not list this node (first beat, evicted just now or before, or a
+  -- Redis that came back empty): the node then writes its connections again.
+  local joined = redis.call('ZSCORE', KEYS[2], ARGV[4]) and 0 or 1
   redis.call('HSET', KEYS[1], ARGV[4], ARGV[5])
   redis.call('ZADD', KEYS[2], now, ARGV[4])
   -- When every node is gone (a full outage, a one-node deployment restarting) the next node to
@@ -52,7 +55,7 @@ if ARGV[3] == 'beat' then
   -- a cluster gone for a day lets the keys expire.
   redis.call('PEXPIRE', KEYS[1], 86400000)
   redis.call('PEXPIRE', KEYS[2], 86400000)
-  return #stale
+  return joined
 end
 local out = {}
 for _, id in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do

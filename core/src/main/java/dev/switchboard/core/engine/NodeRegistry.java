@@ -14,8 +14,15 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface NodeRegistry extends AutoCloseable {
 
-    /** Records that this node is alive with these counts. */
-    CompletableFuture<Void> heartbeat(NodeInfo info);
+    /**
+     * Records that this node is alive with these counts.
+     *
+     * @return true when the registry did not list this node before this heartbeat: its first one,
+     *     or the node had been evicted (silent past the timeout), or the engine lost its data (a
+     *     Redis restarted empty). The node then writes its connections again, since the registry
+     *     no longer has them.
+     */
+    CompletableFuture<Boolean> heartbeat(NodeInfo info);
 
     /** Nodes whose last heartbeat is recent enough, this one included. */
     CompletableFuture<List<NodeInfo>> nodes();

@@ -183,11 +183,22 @@ public final class Node implements AutoCloseable {
             return;
         }
         long started = clock.millis();
-        registry.heartbeat(info()).whenComplete((v, e) -> {
+        registry.heartbeat(info()).whenComplete((joined, e) -> {
             if (e != null) {
                 log.debug("heartbeat failed: {}", e.toString());
             } else {
+                boolean rejoined = Boolean.TRUE.equals(joined) && lastHeartbeatAt != 0;
                 lastHeartbeatAt = started;
+                if (rejoined) {
+                    // Evicted, or the engine lost its data: the registry lost our connections too.
+                    List<Client> open = List.copyOf(hub.clients());
+                    log.warn(
+                            "node {} was not in the registry (evicted, or the engine lost its data): registering its {}"
+                                    + " connections again",
+                            options.name(),
+                            open.size());
+                    open.forEach(c -> lifecycle.connected(entryOf(c), c.transport.name()));
+                }
                 // The engine answers again: connections it could not learn of meanwhile are written now.
                 lifecycle.retryFailed(id -> hub.client(id) != null);
             }

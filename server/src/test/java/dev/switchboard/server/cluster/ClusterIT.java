@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.core.rpc.InvokeTarget;
 import dev.switchboard.redis.testing.RedisServerExtension;
 import dev.switchboard.server.testing.ApiClient;
+import dev.switchboard.server.testing.TestServers;
 import dev.switchboard.server.testing.WsTestClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -205,6 +207,34 @@ class ClusterIT {
                     .isEqualTo(published.get(v - 1));
         }
         assertThat(deltas).as("all but the first came as deltas").isEqualTo(29);
+    }
+
+    @Test
+    void aRegistryThatLostItsDataIsWrittenAgainByTheLiveNodes() {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            WsTestClient c = WsTestClient.open(TestServers.wsUrl(cluster.node(i)));
+            clients.add(c);
+            ids.add(c.connect(TestServers.token("kept" + i))
+                    .at("/connect/client")
+                    .asText());
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> allRegistered(ids));
+        // Redis restarted empty, as far as the registry can tell: every key is gone.
+        redis.flushAll();
+        assertThat(allRegistered(ids)).isFalse();
+        await().atMost(Duration.ofSeconds(5)).until(() -> allRegistered(ids));
+        assertThat(cluster.api(0).call("info", "{}").body().at("/result/nodes").size())
+                .isEqualTo(3);
+    }
+
+    private boolean allRegistered(List<String> ids) {
+        return ids.stream()
+                .allMatch(id -> cluster.node(0)
+                        .node()
+                        .connection(InvokeTarget.client(id))
+                        .join()
+                        .isPresent());
     }
 
     @Test

@@ -12,9 +12,8 @@ public final class MemoryNodeRegistry implements NodeRegistry {
     private final AtomicReference<NodeInfo> self = new AtomicReference<>();
 
     @Override
-    public CompletableFuture<Void> heartbeat(NodeInfo info) {
-        self.set(info);
-        return CompletableFuture.completedFuture(null);
+    public CompletableFuture<Boolean> heartbeat(NodeInfo info) {
+        return CompletableFuture.completedFuture(self.getAndSet(info) == null);
     }
 
     @Override

@@ -54,6 +54,16 @@ public abstract class NodeRegistryContract extends ContractSupport {
     }
 
     @Test
+    void aHeartbeatSaysWhetherTheNodeJoinedOrWasListedAlready() {
+        assertThat(registry.heartbeat(info("n1", 10)).join()).as("first").isTrue();
+        assertThat(registry.heartbeat(info("n1", 11)).join()).as("listed").isFalse();
+        registry.leave("n1").join();
+        assertThat(registry.heartbeat(info("n1", 12)).join())
+                .as("after leaving")
+                .isTrue();
+    }
+
+    @Test
     void nextHeartbeatReplacesTheCounts() {
         registry.heartbeat(info("n1", 10)).join();
         registry.heartbeat(info("n1", 11)).join();
