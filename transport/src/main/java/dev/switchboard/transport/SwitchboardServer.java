@@ -182,7 +182,7 @@ public final class SwitchboardServer implements AutoCloseable {
                 config.clientMaxMessageSize(),
                 node.options().clientQueueMaxBytes(),
                 origins,
-                lowerCase(proxies.forwardedHeaders()));
+                WebSocketUpgrade.lowerCase(proxies.forwardedHeaders()));
         UniHttpEndpoints uniStreams = config.uniSseEnabled() || config.uniHttpStreamEnabled()
                 ? new UniHttpEndpoints(
                         node,
@@ -398,12 +398,6 @@ public final class SwitchboardServer implements AutoCloseable {
             api.close();
         }
         meters.close();
-    }
-
-    private static java.util.Set<String> lowerCase(java.util.Set<String> names) {
-        java.util.Set<String> out = new java.util.HashSet<>();
-        names.forEach(n -> out.add(n.toLowerCase(java.util.Locale.ROOT)));
-        return java.util.Set.copyOf(out);
     }
 
     private static void sleep(Duration d) {

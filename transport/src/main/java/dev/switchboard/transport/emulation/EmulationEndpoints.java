@@ -5,13 +5,15 @@ import dev.switchboard.core.node.Client;
 import dev.switchboard.core.node.Node;
 import dev.switchboard.core.protocol.ProtocolCodec;
 import dev.switchboard.core.protocol.ProtocolFormat;
+import dev.switchboard.transport.stream.StreamHandler;
+import dev.switchboard.transport.stream.StreamTransport;
 import dev.switchboard.transport.websocket.OriginCheck;
+import dev.switchboard.transport.websocket.WebSocketUpgrade;
 import dev.switchboard.wire.proto.EmulationRequest;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -24,13 +26,10 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -113,7 +112,7 @@ public final class EmulationEndpoints {
                         ctx,
                         req,
                         ByteBufUtil.getBytes(req.content()),
-                        protobuf ? StreamFraming.PROTOBUF : StreamFraming.JSON_LINES,
+                        protobuf ? StreamTransport.Framing.VARINT : StreamTransport.Framing.LINES,
                         protobuf ? ProtocolFormat.PROTOBUF : ProtocolFormat.JSON,
                         "http_stream",
                         leaveHttp);
@@ -133,7 +132,7 @@ public final class EmulationEndpoints {
                         ctx,
                         req,
                         connect.get(0).getBytes(StandardCharsets.UTF_8),
-                        StreamFraming.SSE,
+                        StreamTransport.Framing.SSE,
                         ProtocolFormat.JSON,
                         "sse",
                         leaveHttp);
@@ -151,7 +150,7 @@ public final class EmulationEndpoints {
             ChannelHandlerContext ctx,
             FullHttpRequest req,
             byte[] connect,
-            StreamFraming framing,
+            StreamTransport.Framing framing,
             ProtocolFormat format,
             String name,
             Consumer<ChannelHandlerContext> leaveHttp) {
@@ -162,49 +161,33 @@ public final class EmulationEndpoints {
         leaveHttp.accept(ctx);
         HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
         head.headers()
-                .set(HttpHeaderNames.CONTENT_TYPE, framing.contentType)
+                .set(HttpHeaderNames.CONTENT_TYPE, contentType(framing))
                 .set(HttpHeaderNames.CACHE_CONTROL, "no-store")
                 // nginx would otherwise hold the stream in its buffers.
                 .set("X-Accel-Buffering", "no")
                 .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         HttpUtil.setTransferEncodingChunked(head, true);
         ctx.writeAndFlush(head);
-        HttpStreamTransport transport =
-                new HttpStreamTransport(ctx.channel(), name, framing, format, maxQueuedBytes, kept(req));
+        StreamTransport transport = new StreamTransport(
+                ctx.channel(),
+                name,
+                framing,
+                format,
+                true,
+                maxQueuedBytes,
+                WebSocketUpgrade.keptHeaders(req.headers(), keptHeaders));
         Client client = node.newClient(transport);
         // The rest of the connection is the stream: what the peer still sends is dropped.
-        ctx.pipeline().replace(ctx.handler(), "emulation-stream", new ChannelInboundHandlerAdapter() {
-            @Override
-            public void channelRead(ChannelHandlerContext c, Object msg) {
-                ReferenceCountUtil.release(msg);
-            }
-
-            @Override
-            public void channelInactive(ChannelHandlerContext c) {
-                client.transportClosed(transport.closedWith());
-                c.fireChannelInactive();
-            }
-
-            @Override
-            public void exceptionCaught(ChannelHandlerContext c, Throwable cause) {
-                c.close();
-            }
-        });
+        ctx.pipeline().replace(ctx.handler(), "emulation-stream", new StreamHandler(client, transport));
         client.handleFrame(connect);
     }
 
-    private Map<String, List<String>> kept(FullHttpRequest req) {
-        if (keptHeaders.isEmpty()) {
-            return Map.of();
-        }
-        Map<String, List<String>> out = new HashMap<>();
-        for (String h : keptHeaders) {
-            List<String> values = req.headers().getAll(h);
-            if (!values.isEmpty()) {
-                out.put(h, List.copyOf(values));
-            }
-        }
-        return Map.copyOf(out);
+    private static String contentType(StreamTransport.Framing framing) {
+        return switch (framing) {
+            case VARINT -> "application/octet-stream";
+            case SSE, SSE_RESUMABLE -> "text/event-stream";
+            case LINES -> "application/json";
+        };
     }
 
     private void emulation(ChannelHandlerContext ctx, FullHttpRequest req) {

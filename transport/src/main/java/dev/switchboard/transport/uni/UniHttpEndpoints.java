@@ -5,6 +5,8 @@ import dev.switchboard.core.node.Node;
 import dev.switchboard.core.protocol.ClientCodec;
 import dev.switchboard.core.protocol.ProtocolException;
 import dev.switchboard.core.protocol.ProtocolFormat;
+import dev.switchboard.transport.stream.StreamHandler;
+import dev.switchboard.transport.stream.StreamTransport;
 import dev.switchboard.transport.websocket.OriginCheck;
 import dev.switchboard.transport.websocket.WebSocketUpgrade;
 import io.netty.buffer.ByteBufUtil;
@@ -176,10 +178,12 @@ public final class UniHttpEndpoints {
         h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         cors(h, req.headers());
         leaveHttp.accept(ctx.pipeline());
-        UniStreamTransport transport = new UniStreamTransport(
+        StreamTransport transport = new StreamTransport(
                 ctx.channel(),
-                isSse ? UniStreamTransport.Framing.SSE : UniStreamTransport.Framing.LINES,
                 isSse ? "uni_sse" : "uni_http_stream",
+                isSse ? StreamTransport.Framing.SSE_RESUMABLE : StreamTransport.Framing.LINES,
+                ProtocolFormat.UNI_JSON,
+                false,
                 maxQueuedBytes,
                 WebSocketUpgrade.keptHeaders(req.headers(), keptHeaders));
         Client client = node.newClient(transport);
@@ -189,7 +193,7 @@ public final class UniHttpEndpoints {
             client.resumeFrom(lastEventId);
         }
         io.netty.channel.Channel ch = ctx.channel();
-        ctx.pipeline().replace(ctx.handler(), "uni-stream", new UniStreamHandler(client, transport));
+        ctx.pipeline().replace(ctx.handler(), "uni-stream", new StreamHandler(client, transport));
         if (isSse) {
             // A comment line first, so the browser's EventSource reports the stream open at once.
             ch.write(res);

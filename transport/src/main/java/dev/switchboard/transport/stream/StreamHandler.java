@@ -1,4 +1,4 @@
-package dev.switchboard.transport.uni;
+package dev.switchboard.transport.stream;
 
 import dev.switchboard.core.node.Client;
 import io.netty.channel.ChannelHandlerContext;
@@ -8,18 +8,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Last in the pipeline of a unidirectional HTTP stream once it started: whatever the peer still
+ * Last in the pipeline of an HTTP stream ({@link StreamTransport}) once it started: whatever the peer still
  * sends is dropped as it arrives (it has nothing more to say, and nothing is buffered for it), and
  * the connection's end is reported to the session.
  */
-final class UniStreamHandler extends ChannelInboundHandlerAdapter {
+public final class StreamHandler extends ChannelInboundHandlerAdapter {
 
-    private static final Logger log = LoggerFactory.getLogger(UniStreamHandler.class);
+    private static final Logger log = LoggerFactory.getLogger(StreamHandler.class);
 
     private final Client client;
-    private final UniStreamTransport transport;
+    private final StreamTransport transport;
 
-    UniStreamHandler(Client client, UniStreamTransport transport) {
+    /** @param client the session the stream serves, told when the connection ends */
+    public StreamHandler(Client client, StreamTransport transport) {
         this.client = client;
         this.transport = transport;
     }
@@ -37,7 +38,7 @@ final class UniStreamHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        log.debug("uni stream error: {}", cause.toString());
+        log.debug("HTTP stream error: {}", cause.toString());
         ctx.close();
     }
 }
