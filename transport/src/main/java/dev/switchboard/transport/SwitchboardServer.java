@@ -18,6 +18,7 @@ import dev.switchboard.core.node.NodeOptions;
 import dev.switchboard.transport.api.ApiExecutor;
 import dev.switchboard.transport.config.ServerConfig;
 import dev.switchboard.transport.emulation.EmulationEndpoints;
+import dev.switchboard.transport.http.ClientTransports;
 import dev.switchboard.transport.http.HealthReport;
 import dev.switchboard.transport.http.HttpChannelInitializer;
 import dev.switchboard.transport.http.HttpEndpoint;
@@ -192,12 +193,9 @@ public final class SwitchboardServer implements AutoCloseable {
                         config.uniHttpStreamEnabled(),
                         proxies.forwardedHeaders())
                 : null;
-        HttpRouter.Uni uni = new HttpRouter.Uni(config.uniWebSocketEnabled(), uniStreams);
         ChannelHandler publicPipeline = new HttpChannelInitializer(
                 config.http(),
-                upgrade,
-                emulation,
-                uni,
+                new ClientTransports(upgrade, config.uniWebSocketEnabled(), uniStreams, emulation),
                 split ? null : api,
                 config.apiKey(),
                 split ? null : health,
@@ -218,7 +216,7 @@ public final class SwitchboardServer implements AutoCloseable {
                                     config.internalPort(),
                                     new HttpChannelInitializer(
                                             config.http(),
-                                            null,
+                                            ClientTransports.NONE,
                                             api,
                                             config.apiKey(),
                                             health,

@@ -2,7 +2,6 @@ package dev.switchboard.transport.http;
 
 import dev.switchboard.transport.api.ApiExecutor;
 import dev.switchboard.transport.config.HttpConfig;
-import dev.switchboard.transport.emulation.EmulationEndpoints;
 import dev.switchboard.transport.websocket.WebSocketUpgrade;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
@@ -35,7 +34,6 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
 
     private final HttpRefusals refusals;
     private final HttpConfig config;
-    private final WebSocketUpgrade upgrade;
     private final ApiExecutor api;
     private final ApiKey apiKey;
     private final Supplier<HealthReport> health;
@@ -43,8 +41,7 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
     private final ConnectionsPerIp perIp;
     private final boolean standby;
     private final MountedEndpoints endpoints;
-    private final EmulationEndpoints emulation;
-    private final HttpRouter.Uni uni;
+    private final ClientTransports clients;
 
     /**
      * @param config the {@code http} section
@@ -66,32 +63,25 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
             Supplier<String> metrics,
             HttpRefusals refusals,
             MountedEndpoints endpoints) {
-        this(config, upgrade, null, null, api, apiKey, health, metrics, refusals, endpoints, false);
+        this(config, ClientTransports.webSocketOnly(upgrade), api, apiKey, health, metrics, refusals, endpoints, false);
     }
 
-    /**
-     * As above, also serving the client transports besides the WebSocket: HTTP-streaming and SSE
-     * emulation, and the unidirectional transports ({@code uni}); each may be {@code null}.
-     */
+    /** As above, serving every client transport of {@code clients}. */
     public HttpChannelInitializer(
             HttpConfig config,
-            WebSocketUpgrade upgrade,
-            EmulationEndpoints emulation,
-            HttpRouter.Uni uni,
+            ClientTransports clients,
             ApiExecutor api,
             String apiKey,
             Supplier<HealthReport> health,
             Supplier<String> metrics,
             HttpRefusals refusals,
             MountedEndpoints endpoints) {
-        this(config, upgrade, emulation, uni, api, apiKey, health, metrics, refusals, endpoints, false);
+        this(config, clients, api, apiKey, health, metrics, refusals, endpoints, false);
     }
 
     private HttpChannelInitializer(
             HttpConfig config,
-            WebSocketUpgrade upgrade,
-            EmulationEndpoints emulation,
-            HttpRouter.Uni uni,
+            ClientTransports clients,
             ApiExecutor api,
             String apiKey,
             Supplier<HealthReport> health,
@@ -101,11 +91,9 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
             boolean standby) {
         this.standby = standby;
         this.endpoints = endpoints;
-        this.emulation = emulation;
-        this.uni = uni;
+        this.clients = clients;
         this.refusals = refusals;
         this.config = config;
-        this.upgrade = upgrade;
         this.api = api;
         this.apiKey = new ApiKey(apiKey);
         this.health = health;
@@ -132,18 +120,17 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
                                 apiKey,
                                 api != null,
                                 config.maxBodySize(),
-                                emulation == null ? 0 : emulation.maxBodySize(),
+                                clients.emulationMaxBody(),
                                 refusals,
                                 endpoints,
-                                path -> uni != null && upgrade != null && uni.takesBody(path)))
+                                clients::uniTakesBody))
                 .addLast("aggregator", new HttpObjectAggregator(config.maxBodySize()))
                 .addLast("http-pipelining", new HttpPipelining(refusals))
                 .addLast(
                         "router",
                         standby
                                 ? HttpRouter.standby(apiKey, health, refusals)
-                                : new HttpRouter(
-                                        upgrade, emulation, uni, api, apiKey, health, metrics, refusals, endpoints));
+                                : new HttpRouter(clients, api, apiKey, health, metrics, refusals, endpoints));
     }
 
     /**
@@ -153,7 +140,7 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
     public static HttpChannelInitializer standby(
             HttpConfig config, Supplier<HealthReport> health, HttpRefusals refusals) {
         return new HttpChannelInitializer(
-                config, null, null, null, null, null, health, null, refusals, MountedEndpoints.NONE, true);
+                config, ClientTransports.NONE, null, null, health, null, refusals, MountedEndpoints.NONE, true);
     }
 
     /**

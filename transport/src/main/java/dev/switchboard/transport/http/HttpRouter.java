@@ -65,22 +65,10 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     private final MountedEndpoints endpoints;
     /** HTTP-streaming and SSE with /emulation, or {@code null} where client transports are not served. */
     private final EmulationEndpoints emulation;
-    /** The unidirectional endpoints, or {@code null} when none is enabled or this port serves no clients. */
-    private final Uni uni;
-
-    /**
-     * The unidirectional transports a router serves beside the WebSocket: {@code uni_websocket}
-     * (through the same {@link WebSocketUpgrade}) and the HTTP streams.
-     *
-     * @param webSocket serve {@link WebSocketUpgrade#UNI_PATH}
-     * @param streams the {@code uni_sse} and {@code uni_http_stream} endpoints, or {@code null}
-     */
-    public record Uni(boolean webSocket, UniHttpEndpoints streams) {
-        /** Whether a request to {@code path} may carry a body: a uni stream's connect request. */
-        public boolean takesBody(String path) {
-            return streams != null && streams.serves(path);
-        }
-    }
+    /** Serve {@code uni_websocket} through {@link #upgrade}. */
+    private final boolean uniWebSocket;
+    /** The unidirectional HTTP streams, or {@code null} when none is enabled or this port serves no clients. */
+    private final UniHttpEndpoints uniStreams;
 
     /**
      * @param upgrade serves the WebSocket path, or {@code null} when this port does not (the
@@ -100,30 +88,23 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
             Supplier<String> metrics,
             HttpRefusals refusals,
             MountedEndpoints endpoints) {
-        this(upgrade, null, null, api, apiKey, health, metrics, refusals, endpoints, false);
+        this(ClientTransports.webSocketOnly(upgrade), api, apiKey, health, metrics, refusals, endpoints, false);
     }
 
-    /**
-     * As above, also serving the client transports besides the WebSocket: HTTP-streaming and SSE
-     * emulation and the unidirectional transports (each may be {@code null}).
-     */
+    /** As above, serving every client transport of {@code clients}. */
     public HttpRouter(
-            WebSocketUpgrade upgrade,
-            EmulationEndpoints emulation,
-            Uni uni,
+            ClientTransports clients,
             ApiExecutor api,
             ApiKey apiKey,
             Supplier<HealthReport> health,
             Supplier<String> metrics,
             HttpRefusals refusals,
             MountedEndpoints endpoints) {
-        this(upgrade, emulation, uni, api, apiKey, health, metrics, refusals, endpoints, false);
+        this(clients, api, apiKey, health, metrics, refusals, endpoints, false);
     }
 
     private HttpRouter(
-            WebSocketUpgrade upgrade,
-            EmulationEndpoints emulation,
-            Uni uni,
+            ClientTransports clients,
             ApiExecutor api,
             ApiKey apiKey,
             Supplier<HealthReport> health,
@@ -133,9 +114,10 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
             boolean standby) {
         this.standby = standby;
         this.endpoints = endpoints;
-        this.emulation = emulation;
-        this.uni = upgrade == null ? null : uni;
-        this.upgrade = upgrade;
+        this.upgrade = clients.webSocket();
+        this.emulation = clients.emulation();
+        this.uniWebSocket = clients.uniWebSocket();
+        this.uniStreams = clients.uniStreams();
         this.api = api;
         this.apiKey = apiKey;
         this.health = health;
@@ -145,7 +127,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
 
     /** The router of a {@code StandbyServer}: health and readiness answer, everything else is 503. */
     static HttpRouter standby(ApiKey apiKey, Supplier<HealthReport> health, HttpRefusals refusals) {
-        return new HttpRouter(null, null, null, null, apiKey, health, null, refusals, MountedEndpoints.NONE, true);
+        return new HttpRouter(ClientTransports.NONE, null, apiKey, health, null, refusals, MountedEndpoints.NONE, true);
     }
 
     @Override
@@ -161,16 +143,16 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
             respond(ctx, req, HttpResponseStatus.SERVICE_UNAVAILABLE, JSON, bytes(STARTING_JSON));
             return;
         }
-        if (uni != null && uni.streams() != null && uni.streams().serves(path)) {
-            uni.streams().handle(ctx, req, path, HttpChannelInitializer::leaveHttpForStream);
+        if (uniStreams != null && uniStreams.serves(path)) {
+            uniStreams.handle(ctx, req, path, HttpChannelInitializer::leaveHttpForStream);
             return;
         }
-        boolean uniWebSocket = uni != null && uni.webSocket() && path.equals(WebSocketUpgrade.UNI_PATH);
-        if ((path.equals(WebSocketUpgrade.PATH) || uniWebSocket) && upgrade != null) {
+        boolean uniWs = uniWebSocket && path.equals(WebSocketUpgrade.UNI_PATH);
+        if ((path.equals(WebSocketUpgrade.PATH) || uniWs) && upgrade != null) {
             if (req.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
                 // HTTP timeouts and pipelining must not outlive the request: the WebSocket lives for hours.
                 HttpChannelInitializer.leaveHttp(ctx.pipeline());
-                WebSocketUpgrade.Result result = upgrade.upgrade(ctx, req, uniWebSocket);
+                WebSocketUpgrade.Result result = upgrade.upgrade(ctx, req, uniWs);
                 if (result == WebSocketUpgrade.Result.REFUSED_ORIGIN) {
                     refusals.refused(HttpRefusals.Reason.ORIGIN);
                 }

@@ -12,7 +12,7 @@ import java.util.Map;
  *
  * <pre>{@code
  * MountedEndpoints endpoints = MountedEndpoints.of(Map.of("/status", statusEndpoint));
- * new HttpChannelInitializer(http, null, api, apiKey, health, metrics, refusals, endpoints);
+ * new HttpChannelInitializer(http, ClientTransports.NONE, api, apiKey, health, metrics, refusals, endpoints);
  * }</pre>
  */
 public final class MountedEndpoints {
