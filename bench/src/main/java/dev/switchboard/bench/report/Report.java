@@ -21,7 +21,8 @@ import java.util.Locale;
  */
 public final class Report {
 
-    public static final List<String> SCENARIOS = List.of("fanout", "latency", "rpc", "idle", "broadcast", "ceiling");
+    public static final List<String> SCENARIOS =
+            List.of("fanout", "latency", "rpc", "idle", "broadcast", "ceiling", "transports");
     static final String OURS = "switchboard";
     static final String PEER = "socketio";
 
@@ -49,6 +50,9 @@ public final class Report {
             }
         }
         figures(scenarios);
+        if (scenarios.has("transports")) {
+            transportFigures(scenarios.get("transports"));
+        }
         report.remove("figures");
         report.set("figures", figures);
         Files.writeString(out.resolve("report.json"), Json.MAPPER.writeValueAsString(stripCurves(report.deepCopy())));
@@ -127,6 +131,68 @@ public final class Report {
 
     private static JsonNode num(JsonNode n) {
         return n == null || n.isMissingNode() || !n.isNumber() ? null : n;
+    }
+
+    /**
+     * The highest publish rate that every transport of the {@code transports} scenario sustained
+     * (at least the minimum completeness, no publish error), or -1.
+     */
+    static double commonTransportRate(JsonNode sc) {
+        double min = sc.path("params").path("minCompleteness").asDouble(0.99);
+        double common = Double.MAX_VALUE;
+        JsonNode by = sys(sc, OURS).path("transports");
+        if (by.isEmpty()) {
+            return -1;
+        }
+        for (JsonNode t : by) {
+            double best = -1;
+            for (JsonNode st : t.path("steps")) {
+                if (st.path("completeness").asDouble() >= min
+                        && st.path("pubErrors").asLong() == 0) {
+                    best = Math.max(best, st.path("publishRate").asDouble());
+                }
+            }
+            common = Math.min(common, best);
+        }
+        return common;
+    }
+
+    static JsonNode stepAt(JsonNode transport, double rate) {
+        for (JsonNode st : transport.path("steps")) {
+            if (st.path("publishRate").asDouble() == rate) {
+                return st;
+            }
+        }
+        return MissingNode.getInstance();
+    }
+
+    private void transportFigures(JsonNode sc) {
+        double rate = commonTransportRate(sc);
+        if (rate <= 0) {
+            return;
+        }
+        sys(sc, OURS).path("transports").fields().forEachRemaining(e -> {
+            JsonNode st = stepAt(e.getValue(), rate);
+            String at = " at " + fmt(st.get("offeredDeliveriesPerSec")) + " deliveries/s";
+            figure(
+                    "transports",
+                    "node CPU per delivery, " + e.getKey() + at,
+                    "us",
+                    false,
+                    num(st.get("nodeCpuUsPerDelivery")),
+                    null,
+                    null,
+                    null);
+            figure(
+                    "transports",
+                    "publish->deliver p99, " + e.getKey() + at,
+                    "ms",
+                    false,
+                    num(st.path("latencyMs").get("p99")),
+                    null,
+                    null,
+                    null);
+        });
     }
 
     private void figures(ObjectNode scenarios) {
@@ -471,6 +537,10 @@ public final class Report {
                 }
             }
         }
+        JsonNode tr = scenarios.get("transports");
+        if (tr != null) {
+            transportsSection(md, tr);
+        }
         for (String name : List.of("latency", "rpc", "idle", "broadcast", "ceiling")) {
             JsonNode sc = scenarios.get(name);
             if (sc == null) {
@@ -532,6 +602,49 @@ public final class Report {
             }
         }
         return md.toString();
+    }
+
+    private static void transportsSection(StringBuilder md, JsonNode sc) {
+        md.append("\n## transports\n\n").append(paramLine(sc)).append("\n\n");
+        String why = status(sys(sc, OURS));
+        if (why != null) {
+            md.append("- switchboard: ").append(why).append("\n");
+        }
+        md.append("Node CPU per delivery = node CPU-seconds in the window / deliveries in it (the server API ")
+                .append("publishes included). Other CPU = the machine's busy cores outside the bench's processes.\n\n");
+        md.append(
+                        "| Transport | Publish/s | Delivered/s | Delivered % | Node CPU | Node CPU µs/delivery | p50 ms | p90 ms ")
+                .append("| p99 ms | max ms | Loadgen CPU | Other CPU | Pass |\n");
+        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+        sys(sc, OURS).path("transports").fields().forEachRemaining(e -> {
+            String err = status(e.getValue());
+            if (err != null) {
+                md.append("| ").append(e.getKey()).append(" | ").append(err).append(" ||||||||||||\n");
+            }
+            for (JsonNode st : e.getValue().path("steps")) {
+                JsonNode l = st.path("latencyMs");
+                JsonNode cpu = st.path("cpu");
+                md.append("| ").append(e.getKey());
+                for (String v : List.of(
+                        fmt(st.get("publishRate")),
+                        fmt(st.get("deliveredPerSec")),
+                        String.format(
+                                Locale.ROOT, "%.1f%%", st.path("completeness").asDouble() * 100),
+                        fmt(cpu.path("nodes").get("cores")),
+                        fmt(st.get("nodeCpuUsPerDelivery")),
+                        fmt(l.get("p50")),
+                        fmt(l.get("p90")),
+                        fmt(l.get("p99")),
+                        fmt(l.get("max")),
+                        fmt(cpu.path("loadgen").get("cores")),
+                        fmt(cpu.get("otherCores")))) {
+                    md.append(" | ").append(v);
+                }
+                md.append(" | ")
+                        .append(st.path("pass").asBoolean() ? "yes" : "no")
+                        .append(" |\n");
+            }
+        });
     }
 
     private static String paramLine(JsonNode sc) {
