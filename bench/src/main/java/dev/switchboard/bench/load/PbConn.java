@@ -1,5 +1,6 @@
 package dev.switchboard.bench.load;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
 import dev.switchboard.bench.Micros;
 import dev.switchboard.wire.proto.Command;
@@ -7,7 +8,6 @@ import dev.switchboard.wire.proto.ConnectRequest;
 import dev.switchboard.wire.proto.Reply;
 import dev.switchboard.wire.proto.SubscribeRequest;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufInputStream;
 import io.netty.buffer.ByteBufOutputStream;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -55,35 +55,49 @@ final class PbConn extends WsConn {
         close();
     }
 
+    /**
+     * Walks the varint-delimited replies without parsing publications: the JSON {@code data} is in
+     * the frame byte for byte, so its {@code "t"} is found by scanning, as {@link SbConn} does with
+     * JSON. An empty reply is a ping; anything else (connect and subscribe replies) is parsed.
+     */
     @Override
-    protected void onBinary(ByteBuf content) {
+    protected void onBinary(ByteBuf b) {
         long now = -1;
-        try (ByteBufInputStream in = new ByteBufInputStream(content.duplicate())) {
-            while (in.available() > 0) {
-                Reply r = Reply.parseDelimitedFrom(in);
-                if (r.hasPush()) {
-                    if (r.getPush().hasPub()) {
-                        ByteBuf d = Unpooled.wrappedBuffer(
-                                r.getPush().getPub().getData().asReadOnlyByteBuffer());
-                        long t = Payload.findT(d, d.readerIndex(), d.writerIndex());
-                        if (t >= 0) {
-                            if (now < 0) {
-                                now = Micros.now();
-                            }
-                            lg.delivered(t, now);
-                        }
-                    }
-                } else if (r.getId() == 0) {
-                    Channel ch = channel;
-                    if (ch != null) {
-                        ch.writeAndFlush(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(PONG)));
-                    }
-                } else {
-                    reply(r);
+        int i = b.readerIndex();
+        int end = b.writerIndex();
+        while (i < end) {
+            int len = 0;
+            int shift = 0;
+            byte x;
+            do {
+                x = b.getByte(i++);
+                len |= (x & 0x7F) << shift;
+                shift += 7;
+            } while (x < 0 && shift < 35);
+            int from = i;
+            i += len;
+            if (len == 0) {
+                Channel ch = channel;
+                if (ch != null) {
+                    ch.writeAndFlush(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(PONG)));
+                }
+                continue;
+            }
+            long t = Payload.findT(b, from, i);
+            if (t >= 0) {
+                if (now < 0) {
+                    now = Micros.now();
+                }
+                lg.delivered(t, now);
+            } else {
+                try {
+                    reply(Reply.parseFrom(b.nioBuffer(from, len)));
+                } catch (InvalidProtocolBufferException e) {
+                    lg.noteClose(this, "unreadable reply: " + e);
+                    close();
+                    return;
                 }
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 

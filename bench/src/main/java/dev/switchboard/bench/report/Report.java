@@ -611,19 +611,34 @@ public final class Report {
             md.append("- switchboard: ").append(why).append("\n");
         }
         md.append("Node CPU per delivery = node CPU-seconds in the window / deliveries in it (the server API ")
-                .append("publishes included). Other CPU = the machine's busy cores outside the bench's processes.\n\n");
+                .append(
+                        "publishes and the node's fixed costs included). Marginal = its growth from the previous step: ")
+                .append("(node cores - previous node cores) / (delivered/s - previous delivered/s). ")
+                .append(
+                        "Other CPU = the machine's busy cores outside the bench's processes. With several rounds each figure ")
+                .append("is the median over the rounds, Delivered % the lowest, Pass (rounds passed / rounds).\n\n");
         md.append(
-                        "| Transport | Publish/s | Delivered/s | Delivered % | Node CPU | Node CPU µs/delivery | p50 ms | p90 ms ")
+                        "| Transport | Publish/s | Delivered/s | Delivered % | Node CPU | Node CPU µs/delivery | Marginal µs | p50 ms | p90 ms ")
                 .append("| p99 ms | max ms | Loadgen CPU | Other CPU | Pass |\n");
-        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
         sys(sc, OURS).path("transports").fields().forEachRemaining(e -> {
             String err = status(e.getValue());
             if (err != null) {
-                md.append("| ").append(e.getKey()).append(" | ").append(err).append(" ||||||||||||\n");
+                md.append("| ").append(e.getKey()).append(" | ").append(err).append(" |||||||||||||\n");
             }
+            JsonNode prev = null;
             for (JsonNode st : e.getValue().path("steps")) {
                 JsonNode l = st.path("latencyMs");
                 JsonNode cpu = st.path("cpu");
+                String marginal = "";
+                if (prev != null) {
+                    double dd = st.path("deliveredPerSec").asDouble()
+                            - prev.path("deliveredPerSec").asDouble();
+                    double dc = cpu.path("nodes").path("cores").asDouble()
+                            - prev.path("cpu").path("nodes").path("cores").asDouble();
+                    marginal = dd > 0 ? fmt(Json.MAPPER.getNodeFactory().numberNode(dc * 1e6 / dd)) : "";
+                }
+                prev = st;
                 md.append("| ").append(e.getKey());
                 for (String v : List.of(
                         fmt(st.get("publishRate")),
@@ -632,6 +647,7 @@ public final class Report {
                                 Locale.ROOT, "%.1f%%", st.path("completeness").asDouble() * 100),
                         fmt(cpu.path("nodes").get("cores")),
                         fmt(st.get("nodeCpuUsPerDelivery")),
+                        marginal,
                         fmt(l.get("p50")),
                         fmt(l.get("p90")),
                         fmt(l.get("p99")),
@@ -642,6 +658,11 @@ public final class Report {
                 }
                 md.append(" | ")
                         .append(st.path("pass").asBoolean() ? "yes" : "no")
+                        .append(
+                                st.has("rounds")
+                                        ? " (" + st.path("passedRounds").asInt() + "/"
+                                                + st.path("rounds").asInt() + ")"
+                                        : "")
                         .append(" |\n");
             }
         });
