@@ -492,7 +492,9 @@ public final class Report {
                     .append(f.has("met") ? (f.path("met").asBoolean() ? "yes" : "**no**") : "")
                     .append(" |\n");
         }
-        md.append("\n![latency percentiles](latency-percentiles.png)\n");
+        if (List.of("fanout", "latency", "rpc", "broadcast").stream().anyMatch(scenarios::has)) {
+            md.append("\n![latency percentiles](latency-percentiles.png)\n"); // the plotted scenarios
+        }
         // details
         JsonNode fan = scenarios.get("fanout");
         if (fan != null) {
