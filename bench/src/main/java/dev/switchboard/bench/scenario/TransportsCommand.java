@@ -61,6 +61,12 @@ public final class TransportsCommand extends ScenarioCommand {
                     + "each step is then the median over the rounds (default: ${DEFAULT-VALUE}).")
     int rounds;
 
+    @Option(
+            names = "--ping-interval",
+            description = "The node's client.ping_interval (e.g. 300s, to keep pongs out of the windows; "
+                    + "default: the node's own, 25s).")
+    String pingInterval;
+
     @Mixin
     StepOptions steps = new StepOptions();
 
@@ -84,7 +90,14 @@ public final class TransportsCommand extends ScenarioCommand {
         ObjectNode o = p().toJson().put("engine", "memory").put("publishVia", "server API (POST /api/publish)");
         ArrayNode t = o.putArray("transports");
         transports.forEach(t::add);
+        if (pingInterval != null) {
+            o.put("pingInterval", pingInterval);
+        }
         return o.put("rounds", rounds);
+    }
+
+    private String clientYaml() {
+        return pingInterval == null ? "" : "  ping_interval: " + pingInterval + "\n";
     }
 
     @Override
@@ -104,7 +117,8 @@ public final class TransportsCommand extends ScenarioCommand {
                 ctx.log("transports: round %d/%d: %s ...", r + 1, rounds, t);
                 try {
                     results.get(t)
-                            .add(PubSub.run(ctx, name() + "-" + t, system, p(), new PubSub.Setup(true, "", t, true)));
+                            .add(PubSub.run(
+                                    ctx, name() + "-" + t, system, p(), new PubSub.Setup(true, clientYaml(), t, true)));
                 } catch (Exception e) {
                     ctx.log("transports: %s failed: %s", t, e);
                     results.get(t).add(Json.object().put("error", e.toString()));
