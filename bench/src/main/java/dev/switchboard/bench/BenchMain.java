@@ -10,6 +10,7 @@ import dev.switchboard.bench.scenario.LatencyCommand;
 import dev.switchboard.bench.scenario.ProxyCommand;
 import dev.switchboard.bench.scenario.ReportCommand;
 import dev.switchboard.bench.scenario.RpcCommand;
+import dev.switchboard.bench.scenario.TransportsCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -33,7 +34,8 @@ import picocli.CommandLine.Command;
             CeilingCommand.class,
             ReportCommand.class,
             JfrTopCommand.class,
-            ProxyCommand.class
+            ProxyCommand.class,
+            TransportsCommand.class
         })
 public final class BenchMain implements Runnable {
 

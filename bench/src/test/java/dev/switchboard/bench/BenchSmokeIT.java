@@ -11,17 +11,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A seconds-long run of the bench so it cannot rot: {@code fanout} and {@code rpc} with tiny load
+ * A seconds-long run of the bench so it cannot rot: {@code fanout}, {@code rpc} and {@code transports} with tiny load
  * against real nodes, Redis and a load generator process, then the report files. The Socket.IO
  * peer runs too when {@code bench/peer/node_modules} is there. Figures are not asserted: this
  * checks the machinery, the benchmark itself is {@code java -jar bench/target/switchboard-bench.jar all}.
  */
 class BenchSmokeIT {
 
+    /** One short step, no JIT warm-up, no latency limit. */
+    private static final List<String> TINY_STEPS =
+            List.of("--prewarm", "0", "--warmup", "300", "--measure", "1500", "--drain", "500", "--max-p99", "10000");
+
     private static final String SMALL_JVM = "-Xmx256m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
 
     @Test
-    void fanoutAndRpcProduceAReport(@TempDir Path out) throws Exception {
+    void fanoutRpcAndTransportsProduceAReport(@TempDir Path out) throws Exception {
         Path root = BenchContext.findRoot(Path.of(System.getProperty("bench.root", "..")));
         List<String> systems = new ArrayList<>(List.of("switchboard"));
         String why = peerSkipReason(root);
@@ -51,18 +55,9 @@ class BenchSmokeIT {
                 "1",
                 "--rates",
                 "100",
-                "--prewarm",
-                "0",
-                "--warmup",
-                "300",
-                "--measure",
-                "1500",
-                "--drain",
-                "500",
-                "--max-p99",
-                "10000",
                 "--loadgen-threads",
                 "1"));
+        fanout.addAll(TINY_STEPS);
         fanout.addAll(common);
         assertThat(BenchMain.run(fanout.toArray(String[]::new))).isZero();
 
@@ -87,7 +82,26 @@ class BenchSmokeIT {
         rpc.set(rpc.indexOf("--systems") + 1, "switchboard");
         assertThat(BenchMain.run(rpc.toArray(String[]::new))).isZero();
 
-        for (String f : List.of("report.json", "report.md", "latency-percentiles.png", "fanout.json", "rpc.json")) {
+        // Every client transport once, tiny: Switchboard only (the peer has none of them).
+        List<String> transports = new ArrayList<>(List.of(
+                "transports",
+                "--subscribers",
+                "8",
+                "--channels",
+                "2",
+                "--api-lanes",
+                "1",
+                "--rates",
+                "50",
+                "--loadgen-threads",
+                "1"));
+        transports.addAll(TINY_STEPS);
+        transports.addAll(common);
+        transports.set(transports.indexOf("--systems") + 1, "switchboard");
+        assertThat(BenchMain.run(transports.toArray(String[]::new))).isZero();
+
+        for (String f : List.of(
+                "report.json", "report.md", "latency-percentiles.png", "fanout.json", "rpc.json", "transports.json")) {
             assertThat(out.resolve(f)).isRegularFile();
             assertThat(Files.size(out.resolve(f))).isPositive();
         }
@@ -105,7 +119,13 @@ class BenchSmokeIT {
             JsonNode m = report.at("/scenarios/rpc/systems/switchboard/modes/" + mode);
             assertThat(m.path("calls").asLong()).as("rpc " + mode + ": " + m).isPositive();
         }
-        assertThat(Files.readString(out.resolve("report.md"))).contains("| fanout |");
+        for (String t : List.of("websocket", "websocket-protobuf", "http_stream", "sse")) {
+            JsonNode r = report.at("/scenarios/transports/systems/switchboard/transports/" + t);
+            assertThat(r.path("steps").path(0).path("delivered").asLong())
+                    .as("transports " + t + ": " + r)
+                    .isPositive();
+        }
+        assertThat(Files.readString(out.resolve("report.md"))).contains("| fanout |", "## transports");
     }
 
     private static String peerSkipReason(Path root) {

@@ -85,6 +85,9 @@ public final class LoadGen {
     private final String[] channelNames;
     private final List<WsConn> subscribers = new ArrayList<>();
     private final List<WsConn> publishers = new ArrayList<>();
+    /** What a {@code pub} step publishes through: the publisher connections, or server API lanes. */
+    private final List<Publisher> pacers = new ArrayList<>();
+
     private final List<WsConn> agents = new ArrayList<>();
     private volatile Window window = Window.NONE;
     private volatile boolean shuttingDown;
@@ -234,9 +237,8 @@ public final class LoadGen {
             int node = subNodes.get((int) (((long) i * perConn / channels) % subNodes.size()));
             WsConn c = socketIo
                     ? new SioConn(this, WsConn.Role.SUBSCRIBER, i, rooms(chans))
-                    : new SbConn(
-                            this,
-                            WsConn.Role.SUBSCRIBER,
+                    : subscriber(
+                            spec.path("transport").asText("websocket"),
                             i,
                             tokens.connectToken("u" + i, Duration.ofHours(3), List.of(), null),
                             chans);
@@ -246,7 +248,8 @@ public final class LoadGen {
         }
         JsonNode pubs = spec.path("publishers");
         List<Integer> pubNodes = ints(pubs.path("nodes"));
-        for (int j = 0; j < pubs.path("count").asInt(0); j++) {
+        boolean viaApi = pubs.path("via").asText("client").equals("api");
+        for (int j = 0; j < (viaApi ? 0 : pubs.path("count").asInt(0)); j++) {
             int node = pubNodes.get(j % pubNodes.size());
             WsConn c = socketIo
                     ? new SioConn(this, WsConn.Role.PUBLISHER, j, "{}")
@@ -313,11 +316,33 @@ public final class LoadGen {
                 }
             }
         }
+        if (viaApi) {
+            if (socketIo) {
+                throw new IllegalArgumentException("publishing through the server API is for Switchboard only");
+            }
+            for (int j = 0; j < pubs.path("count").asInt(0); j++) {
+                InetSocketAddress node = nodes.get(pubNodes.get(j % pubNodes.size()));
+                HttpLane lane = new HttpLane(
+                        node.getHostString() + ":" + node.getPort(),
+                        "/api/publish",
+                        spec.path("apiKey").asText());
+                try {
+                    pacers.add(new ApiPublisher(
+                            this, lane.open(bootstrap, node, nextSource()).get(20, TimeUnit.SECONDS)));
+                    ok.incrementAndGet();
+                } catch (Exception e) {
+                    failed.incrementAndGet();
+                    firstError.compareAndSet(null, "server API lane: " + e);
+                }
+            }
+        } else {
+            pacers.addAll(publishers);
+        }
         ObjectNode ev = event("ready")
                 .put("connected", ok.get())
                 .put("failed", failed.get())
                 .put("subscribers", subscribers.size())
-                .put("publishers", publishers.size())
+                .put("publishers", pacers.size())
                 .put("agents", agents.size())
                 .put("connectMillis", (System.nanoTime() - t0) / 1_000_000);
         if (firstError.get() != null) {
@@ -333,6 +358,17 @@ public final class LoadGen {
             return now;
         }
         return last;
+    }
+
+    /** A subscriber of Switchboard over {@code transport}: websocket (JSON), websocket-protobuf, http_stream or sse. */
+    private WsConn subscriber(String transport, int i, String token, List<String> chans) {
+        return switch (transport) {
+            case "websocket" -> new SbConn(this, WsConn.Role.SUBSCRIBER, i, token, chans);
+            case "websocket-protobuf" -> new PbConn(this, WsConn.Role.SUBSCRIBER, i, token, chans);
+            case "http_stream" -> new EmuConn(this, WsConn.Role.SUBSCRIBER, i, token, chans, EmuConn.Kind.HTTP_STREAM);
+            case "sse" -> new EmuConn(this, WsConn.Role.SUBSCRIBER, i, token, chans, EmuConn.Kind.SSE);
+            default -> throw new IllegalArgumentException("unknown transport " + transport);
+        };
     }
 
     private static String rooms(List<String> chans) {
@@ -398,7 +434,7 @@ public final class LoadGen {
         long inWindow = 0;
         long sent = 0;
         int c = channelNames.length;
-        if (!publishers.isEmpty() && rate > 0) {
+        if (!pacers.isEmpty() && rate > 0) {
             Micros.sleepUntil(start);
             long k = 0;
             while (true) {
@@ -412,14 +448,14 @@ public final class LoadGen {
                         break;
                     }
                     int ch = (int) (k % c);
-                    publishers.get(ch % publishers.size()).enqueuePublish(ch, it);
+                    pacers.get(ch % pacers.size()).enqueuePublish(ch, it);
                     if (it >= from) {
                         inWindow++;
                     }
                     sent++;
                     k++;
                 }
-                for (WsConn p : publishers) {
+                for (Publisher p : pacers) {
                     p.flushOutbox();
                 }
                 // Sleep until the next publication is due (at most 1 ms): no busy ticking.

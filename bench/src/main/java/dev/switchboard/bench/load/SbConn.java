@@ -14,7 +14,7 @@ import java.util.List;
  * publish with {@code publish} commands, answer {@code {}} pings, and — as an agent — answer
  * {@code sb_invoke} messages with {@code sb_result} sends.
  */
-final class SbConn extends WsConn {
+class SbConn extends WsConn {
 
     private static final byte[] ID = "{\"id\":".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] PUSH = "{\"push\":".getBytes(StandardCharsets.US_ASCII);

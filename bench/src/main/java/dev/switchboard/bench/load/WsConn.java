@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -13,6 +14,7 @@ import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
@@ -34,7 +36,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Frames are read straight from the buffer; nothing is decoded on the delivery path but the
  * timestamp.
  */
-abstract class WsConn extends SimpleChannelInboundHandler<Object> {
+abstract class WsConn extends SimpleChannelInboundHandler<Object> implements Publisher {
 
     enum Role {
         SUBSCRIBER,
@@ -68,16 +70,30 @@ abstract class WsConn extends SimpleChannelInboundHandler<Object> {
     /** One text frame. */
     protected abstract void onText(ByteBuf content);
 
+    /** One binary frame (only protobuf connections get them). */
+    protected void onBinary(ByteBuf content) {}
+
+    /** The WebSocket subprotocol to ask for, or null. */
+    protected String subprotocol() {
+        return null;
+    }
+
     /** Encodes one publish command for channel {@code channelIndex} with timestamp {@code t}. */
     protected abstract void encodePublish(ByteBuf out, int channelIndex, long t);
 
     ChannelFuture open(Bootstrap template, URI uri, InetSocketAddress remote, InetSocketAddress local) {
         handshaker = WebSocketClientHandshakerFactory.newHandshaker(
-                uri, WebSocketVersion.V13, null, false, new DefaultHttpHeaders(), MAX_FRAME);
+                uri, WebSocketVersion.V13, subprotocol(), false, new DefaultHttpHeaders(), MAX_FRAME);
+        return connect(template, remote, local, new HttpClientCodec(), new HttpObjectAggregator(65536));
+    }
+
+    /** Connects with {@code before} and then this handler in the pipeline; a failure fails {@link #ready}. */
+    protected ChannelFuture connect(
+            Bootstrap template, InetSocketAddress remote, InetSocketAddress local, ChannelHandler... before) {
         Bootstrap b = template.clone().handler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
-                ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(65536), WsConn.this);
+                ch.pipeline().addLast(before).addLast(WsConn.this);
             }
         });
         ChannelFuture f = local == null ? b.connect(remote) : b.connect(remote, local);
@@ -112,6 +128,8 @@ abstract class WsConn extends SimpleChannelInboundHandler<Object> {
         }
         if (msg instanceof TextWebSocketFrame f) {
             onText(f.content());
+        } else if (msg instanceof BinaryWebSocketFrame f) {
+            onBinary(f.content());
         } else if (msg instanceof PingWebSocketFrame p) {
             ctx.writeAndFlush(new PongWebSocketFrame(p.content().retain()));
         } else if (msg instanceof CloseWebSocketFrame c) {
@@ -149,12 +167,14 @@ abstract class WsConn extends SimpleChannelInboundHandler<Object> {
     }
 
     /** Queues a publish from the pacer thread; frames are written and flushed on the event loop. */
-    void enqueuePublish(int channelIndex, long t) {
+    @Override
+    public void enqueuePublish(int channelIndex, long t) {
         outbox.add(new long[] {channelIndex, t});
     }
 
     /** Writes every queued publish, one frame each, with one flush. */
-    void flushOutbox() {
+    @Override
+    public void flushOutbox() {
         Channel ch = channel;
         if (ch == null || outbox.isEmpty() || !flushScheduled.compareAndSet(false, true)) {
             return;

@@ -21,7 +21,8 @@ import java.util.Locale;
  */
 public final class Report {
 
-    public static final List<String> SCENARIOS = List.of("fanout", "latency", "rpc", "idle", "broadcast", "ceiling");
+    public static final List<String> SCENARIOS =
+            List.of("fanout", "latency", "rpc", "idle", "broadcast", "ceiling", "transports");
     static final String OURS = "switchboard";
     static final String PEER = "socketio";
 
@@ -49,6 +50,9 @@ public final class Report {
             }
         }
         figures(scenarios);
+        if (scenarios.has("transports")) {
+            transportFigures(scenarios.get("transports"));
+        }
         report.remove("figures");
         report.set("figures", figures);
         Files.writeString(out.resolve("report.json"), Json.MAPPER.writeValueAsString(stripCurves(report.deepCopy())));
@@ -127,6 +131,68 @@ public final class Report {
 
     private static JsonNode num(JsonNode n) {
         return n == null || n.isMissingNode() || !n.isNumber() ? null : n;
+    }
+
+    /**
+     * The highest publish rate that every transport of the {@code transports} scenario sustained
+     * (at least the minimum completeness, no publish error), or -1.
+     */
+    static double commonTransportRate(JsonNode sc) {
+        double min = sc.path("params").path("minCompleteness").asDouble(0.99);
+        double common = Double.MAX_VALUE;
+        JsonNode by = sys(sc, OURS).path("transports");
+        if (by.isEmpty()) {
+            return -1;
+        }
+        for (JsonNode t : by) {
+            double best = -1;
+            for (JsonNode st : t.path("steps")) {
+                if (st.path("completeness").asDouble() >= min
+                        && st.path("pubErrors").asLong() == 0) {
+                    best = Math.max(best, st.path("publishRate").asDouble());
+                }
+            }
+            common = Math.min(common, best);
+        }
+        return common;
+    }
+
+    static JsonNode stepAt(JsonNode transport, double rate) {
+        for (JsonNode st : transport.path("steps")) {
+            if (st.path("publishRate").asDouble() == rate) {
+                return st;
+            }
+        }
+        return MissingNode.getInstance();
+    }
+
+    private void transportFigures(JsonNode sc) {
+        double rate = commonTransportRate(sc);
+        if (rate <= 0) {
+            return;
+        }
+        sys(sc, OURS).path("transports").fields().forEachRemaining(e -> {
+            JsonNode st = stepAt(e.getValue(), rate);
+            String at = " at " + fmt(st.get("offeredDeliveriesPerSec")) + " deliveries/s";
+            figure(
+                    "transports",
+                    "node CPU per delivery, " + e.getKey() + at,
+                    "us",
+                    false,
+                    num(st.get("nodeCpuUsPerDelivery")),
+                    null,
+                    null,
+                    null);
+            figure(
+                    "transports",
+                    "publish->deliver p99, " + e.getKey() + at,
+                    "ms",
+                    false,
+                    num(st.path("latencyMs").get("p99")),
+                    null,
+                    null,
+                    null);
+        });
     }
 
     private void figures(ObjectNode scenarios) {
@@ -426,7 +492,9 @@ public final class Report {
                     .append(f.has("met") ? (f.path("met").asBoolean() ? "yes" : "**no**") : "")
                     .append(" |\n");
         }
-        md.append("\n![latency percentiles](latency-percentiles.png)\n");
+        if (List.of("fanout", "latency", "rpc", "broadcast").stream().anyMatch(scenarios::has)) {
+            md.append("\n![latency percentiles](latency-percentiles.png)\n"); // the plotted scenarios
+        }
         // details
         JsonNode fan = scenarios.get("fanout");
         if (fan != null) {
@@ -470,6 +538,10 @@ public final class Report {
                     md.append("| ").append(s).append(" | ").append(why).append(" |||||||||||\n");
                 }
             }
+        }
+        JsonNode tr = scenarios.get("transports");
+        if (tr != null) {
+            transportsSection(md, tr);
         }
         for (String name : List.of("latency", "rpc", "idle", "broadcast", "ceiling")) {
             JsonNode sc = scenarios.get(name);
@@ -532,6 +604,70 @@ public final class Report {
             }
         }
         return md.toString();
+    }
+
+    private static void transportsSection(StringBuilder md, JsonNode sc) {
+        md.append("\n## transports\n\n").append(paramLine(sc)).append("\n\n");
+        String why = status(sys(sc, OURS));
+        if (why != null) {
+            md.append("- switchboard: ").append(why).append("\n");
+        }
+        md.append("Node CPU per delivery = node CPU-seconds in the window / deliveries in it (the server API ")
+                .append(
+                        "publishes and the node's fixed costs included). Marginal = its growth from the previous step: ")
+                .append("(node cores - previous node cores) / (delivered/s - previous delivered/s). ")
+                .append(
+                        "Other CPU = the machine's busy cores outside the bench's processes. With several rounds each figure ")
+                .append("is the median over the rounds, Delivered % the lowest, Pass (rounds passed / rounds).\n\n");
+        md.append(
+                        "| Transport | Publish/s | Delivered/s | Delivered % | Node CPU | Node CPU µs/delivery | Marginal µs | p50 ms | p90 ms ")
+                .append("| p99 ms | max ms | Loadgen CPU | Other CPU | Pass |\n");
+        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+        sys(sc, OURS).path("transports").fields().forEachRemaining(e -> {
+            String err = status(e.getValue());
+            if (err != null) {
+                md.append("| ").append(e.getKey()).append(" | ").append(err).append(" |||||||||||||\n");
+            }
+            JsonNode prev = null;
+            for (JsonNode st : e.getValue().path("steps")) {
+                JsonNode l = st.path("latencyMs");
+                JsonNode cpu = st.path("cpu");
+                String marginal = "";
+                if (prev != null) {
+                    double dd = st.path("deliveredPerSec").asDouble()
+                            - prev.path("deliveredPerSec").asDouble();
+                    double dc = cpu.path("nodes").path("cores").asDouble()
+                            - prev.path("cpu").path("nodes").path("cores").asDouble();
+                    marginal = dd > 0 ? fmt(Json.MAPPER.getNodeFactory().numberNode(dc * 1e6 / dd)) : "";
+                }
+                prev = st;
+                md.append("| ").append(e.getKey());
+                for (String v : List.of(
+                        fmt(st.get("publishRate")),
+                        fmt(st.get("deliveredPerSec")),
+                        String.format(
+                                Locale.ROOT, "%.1f%%", st.path("completeness").asDouble() * 100),
+                        fmt(cpu.path("nodes").get("cores")),
+                        fmt(st.get("nodeCpuUsPerDelivery")),
+                        marginal,
+                        fmt(l.get("p50")),
+                        fmt(l.get("p90")),
+                        fmt(l.get("p99")),
+                        fmt(l.get("max")),
+                        fmt(cpu.path("loadgen").get("cores")),
+                        fmt(cpu.get("otherCores")))) {
+                    md.append(" | ").append(v);
+                }
+                md.append(" | ")
+                        .append(st.path("pass").asBoolean() ? "yes" : "no")
+                        .append(
+                                st.has("rounds")
+                                        ? " (" + st.path("passedRounds").asInt() + "/"
+                                                + st.path("rounds").asInt() + ")"
+                                        : "")
+                        .append(" |\n");
+            }
+        });
     }
 
     private static String paramLine(JsonNode sc) {

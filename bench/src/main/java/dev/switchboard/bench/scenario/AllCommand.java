@@ -13,8 +13,9 @@ import picocli.CommandLine.Option;
 @Command(
         name = "all",
         mixinStandardHelpOptions = true,
-        description = "Runs every scenario with its defaults (ceiling, fanout, latency, rpc, idle, broadcast) against "
-                + "Switchboard and the Socket.IO peer, and writes report.json, report.md and latency-percentiles.png.")
+        description =
+                "Runs every scenario with its defaults (ceiling, fanout, latency, rpc, idle, broadcast, transports) against "
+                        + "Switchboard and the Socket.IO peer, and writes report.json, report.md and latency-percentiles.png.")
 public final class AllCommand implements Callable<Integer> {
 
     @Mixin
@@ -23,7 +24,7 @@ public final class AllCommand implements Callable<Integer> {
     @Option(
             names = "--scenarios",
             split = ",",
-            defaultValue = "ceiling,fanout,latency,rpc,idle,broadcast",
+            defaultValue = "ceiling,fanout,latency,rpc,idle,broadcast,transports",
             description = "Scenarios to run (default: ${DEFAULT-VALUE}).")
     List<String> scenarios;
 
@@ -39,6 +40,7 @@ public final class AllCommand implements Callable<Integer> {
                 case "rpc" -> new RpcCommand();
                 case "idle" -> new IdleCommand();
                 case "broadcast" -> new BroadcastCommand();
+                case "transports" -> new TransportsCommand();
                 default -> throw new CommandLine.ParameterException(new CommandLine(this), "unknown scenario " + s);
             };
             new CommandLine(c).parseArgs(); // defaults

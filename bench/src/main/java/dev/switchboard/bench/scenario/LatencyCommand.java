@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.bench.BenchContext;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(
@@ -13,26 +14,14 @@ import picocli.CommandLine.Option;
                 + "node 2; the full percentile spectrum.")
 public final class LatencyCommand extends ScenarioCommand {
 
-    @Option(
-            names = "--subscribers",
-            defaultValue = "1000",
-            description = "Subscribers on node 2 (default: ${DEFAULT-VALUE}).")
-    int subscribers;
-
-    @Option(names = "--channels", defaultValue = "10", description = "Channels (default: ${DEFAULT-VALUE}).")
-    int channels;
+    @Mixin
+    Workload workload = new Workload();
 
     @Option(
             names = "--rate",
             defaultValue = "200",
             description = "Publications/s (default: ${DEFAULT-VALUE}; x subscribers/channels = deliveries/s).")
     double rate;
-
-    @Option(
-            names = "--size",
-            defaultValue = "100",
-            description = "Publication data size in bytes (default: ${DEFAULT-VALUE}).")
-    int size;
 
     @Option(
             names = "--publishers",
@@ -60,9 +49,9 @@ public final class LatencyCommand extends ScenarioCommand {
     PubSub.Params p() {
         return new PubSub.Params(
                 2,
-                subscribers,
-                channels,
-                size,
+                workload.subscribers,
+                workload.channels,
+                workload.size,
                 List.of(1),
                 List.of(0),
                 publishers,
@@ -81,7 +70,7 @@ public final class LatencyCommand extends ScenarioCommand {
 
     @Override
     protected ObjectNode params() {
-        return p().toJson().put("deliveriesPerSec", Math.round(rate * subscribers / channels));
+        return p().toJson().put("deliveriesPerSec", Math.round(rate * workload.subscribers / workload.channels));
     }
 
     @Override

@@ -68,21 +68,40 @@ final class PubSub {
         }
     }
 
+    /**
+     * How the system is set up and reached: the default is the Redis engine, subscribers on the
+     * JSON WebSocket and publishers as client connections.
+     *
+     * @param memory one node on the memory engine (no Redis); {@code nodes} must be 1
+     * @param clientYaml extra {@code client:} lines of a memory node
+     * @param transport the subscribers' transport (see the load generator)
+     * @param apiPublish publish through the server API ({@code publishers} keep-alive HTTP lanes)
+     */
+    record Setup(boolean memory, String clientYaml, String transport, boolean apiPublish) {
+        static final Setup DEFAULT = new Setup(false, "", "websocket", false);
+    }
+
     private PubSub() {}
 
     static ObjectNode run(BenchContext ctx, String scenario, String system, Params p) throws Exception {
+        return run(ctx, scenario, system, p, Setup.DEFAULT);
+    }
+
+    static ObjectNode run(BenchContext ctx, String scenario, String system, Params p, Setup setup) throws Exception {
         if (p.subscribers % p.channels != 0) {
             throw new IllegalArgumentException("subscribers must be a multiple of channels");
         }
         long stepMs = p.warmupMs + p.measureMs + p.drainMs + 1000;
         long budget = 180 + p.rates.size() * stepMs / 1000 + p.subscribers / 500 + p.prewarmMs / 1000;
         ObjectNode out = Json.object();
-        try (Cluster cl = Cluster.start(ctx, system, scenario, p.nodes, p.channelYaml, budget)) {
+        try (Cluster cl = setup.memory()
+                ? Cluster.startMemory(ctx, scenario, setup.clientYaml(), p.channelYaml, budget)
+                : Cluster.start(ctx, system, scenario, p.nodes, p.channelYaml, budget)) {
             int l = Runs.loadgensFor(p.subscribers + p.publishers);
             List<ObjectNode> specs = new ArrayList<>();
             for (int i = 0; i < l; i++) {
                 ObjectNode s = Runs.baseSpec(ctx, cl);
-                s.put("size", p.size).put("threads", p.threads);
+                s.put("size", p.size).put("threads", p.threads).put("transport", setup.transport());
                 s.putObject("channels").put("count", p.channels).put("prefix", "ch");
                 ObjectNode subs = s.putObject("subscribers")
                         .put("from", (int) ((long) p.subscribers * i / l))
@@ -90,7 +109,9 @@ final class PubSub {
                         .put("perConn", 1);
                 ArrayNode sn = subs.putArray("nodes");
                 p.subscriberNodes.forEach(sn::add);
-                ObjectNode pubs = s.putObject("publishers").put("count", i == 0 ? p.publishers : 0);
+                ObjectNode pubs = s.putObject("publishers")
+                        .put("count", i == 0 ? p.publishers : 0)
+                        .put("via", setup.apiPublish() ? "api" : "client");
                 ArrayNode pn = pubs.putArray("nodes");
                 p.publisherNodes.forEach(pn::add);
                 specs.add(s);
@@ -176,6 +197,12 @@ final class PubSub {
                     }
                     step.set("latencyMs", lat);
                     step.set("cpu", cpu.join());
+                    double nodeCpuSeconds =
+                            step.path("cpu").path("nodes").path("cores").asDouble()
+                                    * step.path("cpu").path("windowSeconds").asDouble(secs);
+                    if (delivered > 0) {
+                        step.put("nodeCpuUsPerDelivery", Stats.round(nodeCpuSeconds * 1e6 / delivered, 3));
+                    }
                     step.set("curve", Stats.curve(h));
                     ctx.log(
                             "%s %s: rate %.0f/s -> %d deliveries/s (%.1f%%), p50 %.3f ms, p99 %.3f ms, max %.3f ms, node cpu %.2f cores %s",
