@@ -34,12 +34,11 @@ final class NodeEvents implements BrokerEventHandler {
         if (subs.isEmpty()) {
             return;
         }
-        Publication previous = null;
         ChannelOptions opts = node.options().channelRules().optionsFor(channel).orElse(null);
-        if (opts != null && !opts.allowedDeltaTypes().isEmpty()) {
-            previous = node.deltaBases().advance(channel, publication, position);
-        }
-        SharedPush push = SharedPush.publication(channel, publication, previous);
+        SharedPush push = opts != null && !opts.allowedDeltaTypes().isEmpty()
+                ? SharedPush.publication(
+                        channel, publication, node.deltaBases().advance(channel, publication, position))
+                : SharedPush.publication(channel, publication);
         for (Client c : subs) {
             c.deliverPublication(channel, publication.offset(), push);
         }

@@ -32,13 +32,21 @@ public final class SharedPush {
         this.uni = new Once(() -> UniJsonCodec.INSTANCE.encode(json.get()));
     }
 
-    /** The {@code pub} push of a publication; each encoding is built straight from the record. */
+    /**
+     * The {@code pub} push of a publication in a channel without deltas; each encoding is built
+     * straight from the record.
+     */
     public static SharedPush publication(String channel, Publication pub) {
-        return publication(channel, pub, null);
+        return new SharedPush(
+                new Once(() -> ProtocolCodec.publicationPush(channel, pub)),
+                new Once(() -> ProtobufReplies.publicationPush(channel, pub)),
+                null);
     }
 
     /**
-     * The {@code pub} push of a publication, also for subscribers that negotiated deltas: with
+     * The {@code pub} push of a publication in a channel that allows deltas, also for subscribers
+     * that negotiated them (a channel without deltas takes {@link #publication(String, Publication)},
+     * so its publications allocate nothing for them): with
      * {@code previous} (the publication just before it in the same epoch) they may get a Fossil
      * delta of it, built once for all of them.
      */
