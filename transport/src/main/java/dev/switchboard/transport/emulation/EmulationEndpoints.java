@@ -5,16 +5,15 @@ import dev.switchboard.core.node.Client;
 import dev.switchboard.core.node.Node;
 import dev.switchboard.core.protocol.ProtocolCodec;
 import dev.switchboard.core.protocol.ProtocolFormat;
+import dev.switchboard.transport.http.HttpResponses;
 import dev.switchboard.transport.stream.StreamHandler;
 import dev.switchboard.transport.stream.StreamTransport;
 import dev.switchboard.transport.websocket.OriginCheck;
 import dev.switchboard.transport.websocket.WebSocketUpgrade;
 import dev.switchboard.wire.proto.EmulationRequest;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -231,23 +230,23 @@ public final class EmulationEndpoints {
             answer(ctx, req, HttpResponseStatus.NOT_FOUND, "session not found");
             return;
         }
-        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NO_CONTENT);
-        write(ctx, req, res);
+        write(ctx, req, HttpResponseStatus.NO_CONTENT, new byte[0]);
     }
 
+    /** {@code message} is one of this class's constants: no escaping needed. */
     private static void answer(
             ChannelHandlerContext ctx, FullHttpRequest req, HttpResponseStatus status, String message) {
-        byte[] body = ("{\"error\":{\"code\":" + status.code() + ",\"message\":\"" + message + "\"}}")
-                .getBytes(StandardCharsets.UTF_8);
-        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
-        res.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
-        write(ctx, req, res);
+        write(
+                ctx,
+                req,
+                status,
+                ("{\"error\":{\"code\":" + status.code() + ",\"message\":\"" + message + "\"}}")
+                        .getBytes(StandardCharsets.UTF_8));
     }
 
-    private static void write(ChannelHandlerContext ctx, FullHttpRequest req, FullHttpResponse res) {
+    private static void write(ChannelHandlerContext ctx, FullHttpRequest req, HttpResponseStatus status, byte[] body) {
         boolean keepAlive = HttpUtil.isKeepAlive(req);
-        HttpUtil.setContentLength(res, res.content().readableBytes());
-        HttpUtil.setKeepAlive(res, keepAlive);
+        FullHttpResponse res = HttpResponses.of(status, HttpResponses.JSON, body, keepAlive);
         if (keepAlive) {
             ctx.writeAndFlush(res);
         } else {

@@ -12,9 +12,11 @@ import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
 
 /** Builds the small complete responses the HTTP handlers send. */
-final class HttpResponses {
+public final class HttpResponses {
 
-    static final String JSON = "application/json";
+    /** The JSON content type. */
+    public static final String JSON = "application/json";
+
     static final String TEXT = "text/plain";
 
     private HttpResponses() {}
@@ -24,7 +26,7 @@ final class HttpResponses {
     }
 
     /** A complete response with its length, type and {@code Connection} header set. */
-    static FullHttpResponse of(HttpResponseStatus status, String type, byte[] body, boolean keepAlive) {
+    public static FullHttpResponse of(HttpResponseStatus status, String type, byte[] body, boolean keepAlive) {
         FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
         res.headers().set(HttpHeaderNames.CONTENT_TYPE, type);
         HttpUtil.setContentLength(res, body.length);
