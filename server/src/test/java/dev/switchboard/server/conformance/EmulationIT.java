@@ -33,12 +33,11 @@ class EmulationIT {
         Path root = ExternalTools.repoRoot();
         ExternalTools.requirePrerequisite(TAG, root != null, "repository root (with conformance/) not found");
         Path conformance = root.resolve("conformance");
-        String node = ExternalTools.findExecutable("node", "NODE");
-        ExternalTools.requirePrerequisite(TAG, node != null, "node not found on PATH (or NODE)");
+        String node = ExternalTools.requireNodeSuite(TAG, conformance);
         ExternalTools.requirePrerequisite(
                 TAG,
                 Files.isDirectory(conformance.resolve("node_modules").resolve("eventsource")),
-                "conformance/node_modules missing: run `npm ci --prefix conformance`");
+                "conformance/node_modules/eventsource missing: run `npm ci --prefix conformance`");
         String prefix = "emu" + Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36);
         String yaml = String.join("\n", "engine: redis", "redis:", "  url: " + redis.url(), "  prefix: " + prefix, "");
         // An RPC method on node A, where the stream is: its reply travels back on the stream.

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.switchboard.server.testing.ExternalTools;
 import dev.switchboard.server.testing.TestServers;
 import dev.switchboard.transport.SwitchboardServer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -25,12 +24,7 @@ class WebSocketCompressionIT {
         Path root = ExternalTools.repoRoot();
         ExternalTools.requirePrerequisite(TAG, root != null, "repository root (with conformance/) not found");
         Path conformance = root.resolve("conformance");
-        String node = ExternalTools.findExecutable("node", "NODE");
-        ExternalTools.requirePrerequisite(TAG, node != null, "node not found on PATH (or NODE)");
-        ExternalTools.requirePrerequisite(
-                TAG,
-                Files.isDirectory(conformance.resolve("node_modules").resolve("ws")),
-                "conformance/node_modules missing: run `npm ci --prefix conformance`");
+        String node = ExternalTools.requireNodeSuite(TAG, conformance);
         String yaml = String.join(
                 "\n", "websocket:", "  compression: true", "  compression_level: 1", "  compression_min_size: 64", "");
         try (SwitchboardServer server = TestServers.start(yaml, b -> b)) {
