@@ -29,7 +29,6 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -62,7 +61,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * the class, so the server is restarted before each test if it is down. The process is destroyed
  * after the class, and by a JVM shutdown hook should the JVM exit first.
  */
-public final class RedisServerExtension implements BeforeAllCallback, BeforeEachCallback, AfterAllCallback {
+public final class RedisServerExtension
+        implements BeforeAllCallback, BeforeEachCallback, AfterAllCallback, RedisUnderTest {
 
     /** How long a starting server may take to answer PING (loading an AOF included). */
     public static final Duration START_TIMEOUT = Duration.ofSeconds(10);
@@ -217,6 +217,7 @@ public final class RedisServerExtension implements BeforeAllCallback, BeforeEach
     }
 
     /** {@code redis://127.0.0.1:<port>}. */
+    @Override
     public String url() {
         return "redis://" + HOST + ":" + port;
     }
@@ -257,11 +258,13 @@ public final class RedisServerExtension implements BeforeAllCallback, BeforeEach
     }
 
     /** Drops every pub/sub connection ({@code CLIENT KILL TYPE pubsub}); returns how many. */
+    @Override
     public long clientKillPubSub() {
         return withSync(r -> r.clientKill(KillArgs.Builder.typePubsub()));
     }
 
     /** Deletes every key. */
+    @Override
     public void flushAll() {
         withSync(RedisCommands::flushall);
     }
@@ -309,7 +312,7 @@ public final class RedisServerExtension implements BeforeAllCallback, BeforeEach
     private void awaitPong() {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline && process.isAlive()) {
-            if (pings()) {
+            if (pings(port)) {
                 return;
             }
             sleep(PROBE_DELAY);
@@ -323,7 +326,7 @@ public final class RedisServerExtension implements BeforeAllCallback, BeforeEach
     }
 
     /** True once the server answers PING with PONG (not LOADING while it reads its AOF). */
-    private boolean pings() {
+    static boolean pings(int port) {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress(HOST, port), PROBE_SOCKET_TIMEOUT_MS);
             s.setSoTimeout(PROBE_SOCKET_TIMEOUT_MS);
@@ -370,37 +373,33 @@ public final class RedisServerExtension implements BeforeAllCallback, BeforeEach
                     .withTimeout(COMMAND_TIMEOUT)
                     .build();
             helper = RedisClient.create(uri);
-            helper.setOptions(ClientOptions.builder()
-                    // RESP2 keeps replies to strings, integers and arrays for RedisReplyOutput.
-                    .protocolVersion(ProtocolVersion.RESP2)
-                    .autoReconnect(false)
-                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                    .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
-                    .build());
+            helper.setOptions(helperOptions());
         }
         return helper;
     }
 
-    private static String binaryOrSkip() {
-        return RedisServerBinary.find().orElseGet(() -> {
-            String why = "no redis-server: set " + RedisServerBinary.ENV
-                    + " or put redis-server on the PATH (apt-get install redis-server)";
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-                throw new IllegalStateException(why + "; CI must install it");
-            }
-            System.out.println("SKIPPED: " + why);
-            Assumptions.abort(why);
-            return null;
-        });
+    /** Options of the connections behind {@link #command}: fail fast, never reconnect. */
+    static ClientOptions helperOptions() {
+        return ClientOptions.builder()
+                // RESP2 keeps replies to strings, integers and arrays for RedisReplyOutput.
+                .protocolVersion(ProtocolVersion.RESP2)
+                .autoReconnect(false)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
+                .build();
     }
 
-    private static int freePort() throws IOException {
+    static String binaryOrSkip() {
+        return RedisServerBinary.orSkip(RedisServerBinary.find(), RedisServerBinary.ENV, RedisServerBinary.NAME);
+    }
+
+    static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
             return s.getLocalPort();
         }
     }
 
-    private static ProtocolKeyword keyword(String name) {
+    static ProtocolKeyword keyword(String name) {
         byte[] bytes = name.toUpperCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII);
         return new ProtocolKeyword() {
             @Override
@@ -425,7 +424,7 @@ public final class RedisServerExtension implements BeforeAllCallback, BeforeEach
         }
     }
 
-    private static void deleteTree(Path root) throws IOException {
+    static void deleteTree(Path root) throws IOException {
         if (!Files.exists(root)) {
             return;
         }
@@ -436,7 +435,7 @@ public final class RedisServerExtension implements BeforeAllCallback, BeforeEach
         }
     }
 
-    private static void sleep(Duration d) {
+    static void sleep(Duration d) {
         try {
             Thread.sleep(d.toMillis());
         } catch (InterruptedException e) {
