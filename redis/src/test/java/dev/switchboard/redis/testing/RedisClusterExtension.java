@@ -178,7 +178,8 @@ public final class RedisClusterExtension
 
     @Override
     public synchronized void afterAll(ExtensionContext context) {
-        destroyProcesses();
+        // Killed and gone before the dirs are deleted: a live node may still write its nodes.conf.
+        nodes.forEach(this::kill);
         if (helper != null) {
             helper.shutdown(0, 1, TimeUnit.SECONDS);
             helper = null;
