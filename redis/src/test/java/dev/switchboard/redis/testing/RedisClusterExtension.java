@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -116,7 +117,9 @@ public final class RedisClusterExtension
     static final int CHANNEL_ATTEMPTS = 2_000_000;
 
     private final Thread shutdownHook = new Thread(this::destroyProcesses, "redis-cluster-test-cleanup");
-    private final List<ClusterNode> nodes = new ArrayList<>();
+    /** Filled by beforeAll, read by the shutdown hook too. */
+    private final List<ClusterNode> nodes = new CopyOnWriteArrayList<>();
+
     private Path root;
     private String binary;
     private RedisClient helper;
@@ -175,7 +178,8 @@ public final class RedisClusterExtension
 
     @Override
     public synchronized void afterAll(ExtensionContext context) {
-        destroyProcesses();
+        // Killed and gone before the dirs are deleted: a live node may still write its nodes.conf.
+        nodes.forEach(this::kill);
         if (helper != null) {
             helper.shutdown(0, 1, TimeUnit.SECONDS);
             helper = null;
