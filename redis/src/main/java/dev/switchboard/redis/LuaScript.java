@@ -2,7 +2,7 @@ package dev.switchboard.redis;
 
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -47,7 +47,7 @@ final class LuaScript {
     }
 
     <T> CompletableFuture<T> run(
-            RedisAsyncCommands<byte[], byte[]> redis, ScriptOutputType type, byte[][] keys, byte[]... args) {
+            RedisClusterAsyncCommands<byte[], byte[]> redis, ScriptOutputType type, byte[][] keys, byte[]... args) {
         CompletableFuture<T> f = redis.<T>evalsha(sha, type, keys, args).toCompletableFuture();
         return f.handle((r, e) -> {
                     if (e == null) {

@@ -1,263 +1,33 @@
 package dev.switchboard.redis;
 
-import io.lettuce.core.RedisChannelHandler;
-import io.lettuce.core.RedisConnectionStateListener;
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
-import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
-import java.net.SocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The node's pub/sub connection: routes messages to stream trackers, control messages to the
- * node, and watches its own health.
- *
- * <p>After Lettuce reconnects it, every channel is subscribed again and every tracker reads
- * what it missed from the stream. A connection can also go deaf without disconnecting (seen
- * after a Sentinel failover), so a probe is published to this node's own channel periodically;
- * if it does not come back in time the connection is replaced, with the same catch-up.
+ * The node's subscriptions in Redis: this node's own channel, the control and routing-key
+ * channels every node hears, and a pub/sub channel per subscribed channel. After any gap (a
+ * reconnect, a replaced connection, a channel moved to another shard) the affected channels'
+ * trackers read what they missed from their streams. Two shapes: {@link SinglePubSubSession} on
+ * one Redis, {@link ShardedPubSubSession} across the shards of a Redis Cluster.
  */
-final class PubSubSession {
+interface PubSubSession {
 
-    private static final Logger log = LoggerFactory.getLogger(PubSubSession.class);
-    private static final String PROBE = "probe:";
+    /** Subscribes the node's fixed channels; throws if Redis cannot be reached. */
+    void start();
 
-    private final RedisConnections redis;
-    private final RedisKeys keys;
-    private final RedisBroker broker;
-    private final byte[] nodeChannel;
-    private final byte[] controlChannel;
-    private final byte[] changesChannel;
-    private final RoutingKeyCache routingKeys;
-    private final Set<String> channels = ConcurrentHashMap.newKeySet();
-    private final ScheduledExecutorService scheduler;
-    private final AtomicLong probeSent = new AtomicLong();
-    private final AtomicLong probeSeen = new AtomicLong();
-    private final AtomicLong restarts = new AtomicLong();
-    private final Listener listener = new Listener();
-    private final StateListener stateListener = new StateListener();
-    private volatile StatefulRedisPubSubConnection<byte[], byte[]> conn;
-    private volatile boolean deaf;
-    private volatile boolean closed;
+    /** Subscribes a channel's pub/sub channel; completes once Redis confirmed it. */
+    CompletableFuture<Void> subscribe(byte[] pubSubChannel);
 
-    PubSubSession(RedisConnections redis, RedisKeys keys, String nodeId, RedisBroker broker) {
-        this.redis = redis;
-        this.keys = keys;
-        this.broker = broker;
-        this.nodeChannel = keys.node(nodeId);
-        this.controlChannel = keys.control();
-        this.changesChannel = keys.connectionChanges();
-        this.routingKeys = broker.routingKeyCache();
-        ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "switchboard-redis-pubsub");
-            t.setDaemon(true);
-            return t;
-        });
-        s.setRemoveOnCancelPolicy(true);
-        this.scheduler = s;
-    }
-
-    void start() {
-        redis.client().addListener(stateListener);
-        conn = open();
-        conn.sync().subscribe(controlChannel, nodeChannel, changesChannel);
-        routingKeys.feedUp();
-        long every = redis.options().probeInterval().toMillis();
-        scheduler.scheduleWithFixedDelay(this::probe, every, every, TimeUnit.MILLISECONDS);
-    }
-
-    private StatefulRedisPubSubConnection<byte[], byte[]> open() {
-        StatefulRedisPubSubConnection<byte[], byte[]> c = redis.newPubSub();
-        c.addListener(listener);
-        return c;
-    }
-
-    CompletableFuture<Void> subscribe(byte[] pubSubChannel) {
-        channels.add(new String(pubSubChannel, StandardCharsets.UTF_8));
-        return conn.async().subscribe(pubSubChannel).toCompletableFuture().handle((r, e) -> {
-            if (e != null) {
-                throw new CompletionException(RedisConnections.toProtocolError(e));
-            }
-            return null;
-        });
-    }
-
-    CompletableFuture<Void> unsubscribe(byte[] pubSubChannel) {
-        channels.remove(new String(pubSubChannel, StandardCharsets.UTF_8));
-        return conn.async().unsubscribe(pubSubChannel).toCompletableFuture().handle((r, e) -> null);
-    }
+    /** Unsubscribes a channel's pub/sub channel. */
+    CompletableFuture<Void> unsubscribe(byte[] pubSubChannel);
 
     /** Runs a task later, with jitter, so retries of many channels spread out. */
-    void retryLater(Runnable task) {
-        if (!closed) {
-            long delay = 100 + ThreadLocalRandom.current().nextLong(200);
-            scheduler.schedule(task, delay, TimeUnit.MILLISECONDS);
-        }
-    }
+    void retryLater(Runnable task);
 
-    boolean healthy() {
-        StatefulRedisPubSubConnection<byte[], byte[]> c = conn;
-        return c != null && c.isOpen() && !deaf;
-    }
+    /** Whether every connection is up and heard its last probe. */
+    boolean healthy();
 
-    long restarts() {
-        return restarts.get();
-    }
+    /** Times a connection was found deaf and replaced. */
+    long restarts();
 
-    // ---- catch-up after a reconnect or a restart ----
-
-    private void resubscribeAndResync(StatefulRedisPubSubConnection<byte[], byte[]> c) {
-        byte[][] all = allChannels();
-        c.async().subscribe(all).toCompletableFuture().whenComplete((r, e) -> {
-            if (e != null) {
-                log.debug("resubscribe failed, retrying: {}", e.toString());
-                retryLater(() -> resubscribeAndResync(c));
-                return;
-            }
-            routingKeys.feedUp();
-            broker.trackers().values().forEach(StreamTracker::resync);
-        });
-    }
-
-    private byte[][] allChannels() {
-        byte[][] all = new byte[channels.size() + 3][];
-        int i = 0;
-        all[i++] = controlChannel;
-        all[i++] = nodeChannel;
-        all[i++] = changesChannel;
-        for (String ch : channels) {
-            if (i == all.length) {
-                break;
-            }
-            all[i++] = ch.getBytes(StandardCharsets.UTF_8);
-        }
-        return i == all.length ? all : Arrays.copyOf(all, i);
-    }
-
-    // ---- deaf-connection probe ----
-
-    private void probe() {
-        if (closed) {
-            return;
-        }
-        long n = probeSent.incrementAndGet();
-        redis.async()
-                .publish(nodeChannel, (PROBE + n).getBytes(StandardCharsets.US_ASCII))
-                .toCompletableFuture()
-                .whenComplete((receivers, e) -> {
-                    if (e != null) {
-                        return; // Redis is down: that is an outage, not a deaf connection.
-                    }
-                    scheduler.schedule(
-                            () -> checkProbe(n), redis.options().probeTimeout().toMillis(), TimeUnit.MILLISECONDS);
-                });
-    }
-
-    private void checkProbe(long n) {
-        if (closed || probeSeen.get() >= n) {
-            deaf = false;
-            return;
-        }
-        StatefulRedisPubSubConnection<byte[], byte[]> c = conn;
-        if (c != null && c.isOpen()) {
-            deaf = true;
-            log.warn(
-                    "pub/sub connection deaf: probe {} not received in {}; restarting it",
-                    n,
-                    redis.options().probeTimeout());
-            restart();
-        }
-    }
-
-    /** Replaces the pub/sub connection with a new one and catches every channel up. */
-    synchronized void restart() {
-        if (closed) {
-            return;
-        }
-        restarts.incrementAndGet();
-        routingKeys.feedDown();
-        StatefulRedisPubSubConnection<byte[], byte[]> old = conn;
-        try {
-            StatefulRedisPubSubConnection<byte[], byte[]> fresh = open();
-            conn = fresh;
-            resubscribeAndResync(fresh);
-        } catch (RuntimeException e) {
-            log.warn("could not open a new pub/sub connection: {}", e.toString());
-            return;
-        }
-        if (old != null) {
-            old.removeListener(listener);
-            old.closeAsync();
-        }
-    }
-
-    void close() {
-        closed = true;
-        redis.client().removeListener(stateListener);
-        scheduler.shutdownNow();
-        StatefulRedisPubSubConnection<byte[], byte[]> c = conn;
-        if (c != null) {
-            c.close();
-        }
-    }
-
-    private final class Listener extends RedisPubSubAdapter<byte[], byte[]> {
-        @Override
-        public void message(byte[] channel, byte[] message) {
-            if (Arrays.equals(channel, controlChannel)) {
-                broker.handler().handleControl(message);
-                return;
-            }
-            if (Arrays.equals(channel, changesChannel)) {
-                routingKeys.changed(new String(message, StandardCharsets.UTF_8));
-                return;
-            }
-            if (Arrays.equals(channel, nodeChannel)) {
-                if (message.length > 0 && message[0] == 'm') {
-                    broker.handler().handleNodeMessage(Arrays.copyOfRange(message, 1, message.length));
-                    return;
-                }
-                String s = new String(message, StandardCharsets.US_ASCII);
-                if (s.startsWith(PROBE)) {
-                    probeSeen.accumulateAndGet(Long.parseLong(s.substring(PROBE.length())), Math::max);
-                }
-                return;
-            }
-            String ch = keys.channelOf(channel);
-            StreamTracker t = ch == null ? null : broker.trackers().get(ch);
-            if (t != null) {
-                t.onMessage(message);
-            }
-        }
-    }
-
-    private final class StateListener implements RedisConnectionStateListener {
-        @Override
-        public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress socketAddress) {
-            if (connection == conn && !closed) {
-                log.info("pub/sub connection re-established; catching channels up from their streams");
-                // Lettuce resubscribes by itself; subscribing again is harmless and tells us when.
-                scheduler.execute(() -> resubscribeAndResync(conn));
-            }
-        }
-
-        @Override
-        public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
-            if (connection == conn && !closed) {
-                routingKeys.feedDown();
-                log.warn("pub/sub connection lost; reconnecting");
-            }
-        }
-    }
+    void close();
 }

@@ -43,6 +43,7 @@ public final class RedisBroker implements Broker {
     private final RedisConnections redis;
     private final RedisKeys keys;
     private final String nodeId;
+    private final byte[] publishCommand;
     private final Map<String, StreamTracker> trackers = new ConcurrentHashMap<>();
     private volatile BrokerEventHandler handler;
     private final RoutingKeyCache routingKeyCache;
@@ -55,7 +56,8 @@ public final class RedisBroker implements Broker {
     /** With the cache this node's {@link RedisConnectionRegistry} routes through, fed by this broker's pub/sub. */
     RedisBroker(RedisConnections redis, String nodeId, RoutingKeyCache routingKeyCache) {
         this.redis = redis;
-        this.keys = new RedisKeys(redis.options().prefix());
+        this.keys = redis.keys();
+        this.publishCommand = b(keys.publishCommand());
         this.nodeId = nodeId;
         this.routingKeyCache = routingKeyCache;
     }
@@ -63,7 +65,9 @@ public final class RedisBroker implements Broker {
     @Override
     public void start(BrokerEventHandler h) {
         this.handler = h;
-        this.pubsub = new PubSubSession(redis, keys, nodeId, this);
+        PubSubRouter router = new PubSubRouter(keys, nodeId, this);
+        this.pubsub =
+                redis.cluster() ? new ShardedPubSubSession(redis, router) : new SinglePubSubSession(redis, router);
         pubsub.start();
     }
 
@@ -103,12 +107,13 @@ public final class RedisBroker implements Broker {
     public CompletableFuture<StreamPosition> publish(String channel, byte[] data, PublishOptions o) {
         byte[] payload = PublicationCodec.encode(data, o.info(), o.tags(), System.currentTimeMillis());
         String idem = o.idempotencyKey();
-        byte[][] k = {
-            keys.stream(channel),
-            keys.meta(channel),
-            idem == null ? keys.idempotency(channel, "") : keys.idempotency(channel, idem)
-        };
-        CompletableFuture<List<Object>> f = PUBLISH.run(
+        // Without an idempotency key the script declares only the keys it touches: on a cluster,
+        // a never-existing third key would make Redis answer TRYAGAIN while the slot migrates.
+        byte[][] k = idem == null
+                ? new byte[][] {keys.stream(channel), keys.meta(channel)}
+                : new byte[][] {keys.stream(channel), keys.meta(channel), keys.idempotency(channel, idem)};
+        byte[] epoch = b(newEpoch());
+        CompletableFuture<List<Object>> f = redis.retryingUnexecuted(() -> PUBLISH.run(
                 redis.async(),
                 ScriptOutputType.MULTI,
                 k,
@@ -117,8 +122,9 @@ public final class RedisBroker implements Broker {
                 b(o.withHistory() ? seconds(o.historyTtl()) : 0),
                 b(seconds(o.historyMetaTtl())),
                 keys.pubSub(channel),
-                b(newEpoch()),
-                b(idem == null ? 0 : seconds(o.idempotentResultTtl())));
+                epoch,
+                b(idem == null ? 0 : seconds(o.idempotentResultTtl())),
+                publishCommand));
         return f.handle((r, e) -> {
             if (e != null) {
                 throw new java.util.concurrent.CompletionException(RedisConnections.toProtocolError(e));
@@ -128,9 +134,7 @@ public final class RedisBroker implements Broker {
     }
 
     private CompletableFuture<Void> publishRaw(byte[] pubSubChannel, byte[] message) {
-        return redis.async()
-                .publish(pubSubChannel, message)
-                .toCompletableFuture()
+        return redis.retryingUnexecuted(() -> redis.publish(pubSubChannel, message))
                 .handle((r, e) -> {
                     if (e != null) {
                         throw new java.util.concurrent.CompletionException(RedisConnections.toProtocolError(e));
@@ -239,7 +243,7 @@ public final class RedisBroker implements Broker {
     @Override
     public CompletableFuture<HistoryResult> history(String channel, HistoryFilter filter) {
         long since = filter.since() == null ? -1 : filter.since().offset();
-        CompletableFuture<List<Object>> f = HISTORY.run(
+        CompletableFuture<List<Object>> f = redis.retryingUnexecuted(() -> HISTORY.run(
                 redis.async(),
                 ScriptOutputType.MULTI,
                 new byte[][] {keys.stream(channel), keys.meta(channel)},
@@ -247,7 +251,7 @@ public final class RedisBroker implements Broker {
                 b(filter.limit()),
                 b(filter.reverse() ? "1" : "0"),
                 b(seconds(filter.metaTtl())),
-                b(newEpoch()));
+                b(newEpoch())));
         return f.handle((r, e) -> {
             if (e != null) {
                 throw new java.util.concurrent.CompletionException(RedisConnections.toProtocolError(e));

@@ -31,11 +31,12 @@ public final class RedisConnectionRegistry implements ConnectionRegistry {
     private static final LuaScript ADD = LuaScript.load("conn_add.lua");
     private static final LuaScript REMOVE = LuaScript.load("conn_remove.lua");
     private static final LuaScript FIND = LuaScript.load("conn_find.lua");
-    private static final byte[][] NO_KEYS = new byte[0][];
     private static final byte[] NO_EVENT = new byte[0];
 
     private final RedisConnections redis;
     private final byte[] prefix;
+    private final byte[][] connectionsKey;
+    private final byte[] publishCommand;
     private final RoutingKeyCache routingKeys;
     private final byte[] maxEventBacklog;
 
@@ -47,7 +48,9 @@ public final class RedisConnectionRegistry implements ConnectionRegistry {
     /** A registry that routes through {@code routingKeys}, kept fresh by the node's broker. */
     RedisConnectionRegistry(RedisConnections redis, RoutingKeyCache routingKeys) {
         this.redis = redis;
-        this.prefix = b(redis.options().prefix());
+        this.prefix = b(redis.keys().registryPrefix());
+        this.connectionsKey = new byte[][] {redis.keys().connections()};
+        this.publishCommand = b(redis.keys().publishCommand());
         this.routingKeys = routingKeys;
         this.maxEventBacklog = b(Integer.toString(redis.options().maxEventBacklog()));
     }
@@ -101,7 +104,7 @@ public final class RedisConnectionRegistry implements ConnectionRegistry {
         CompletableFuture<Long> f = ADD.run(
                 redis.async(),
                 ScriptOutputType.INTEGER,
-                NO_KEYS,
+                connectionsKey,
                 prefix,
                 b(e.clientId()),
                 encode(e, connected != null),
@@ -110,7 +113,8 @@ public final class RedisConnectionRegistry implements ConnectionRegistry {
                 b(e.nodeId()),
                 b(Long.toString(e.connectedAt())),
                 connected == null ? NO_EVENT : connected.toJson(),
-                maxEventBacklog);
+                maxEventBacklog,
+                publishCommand);
         return f.handle((r, err) -> err != null ? rethrow(err) : null);
     }
 
@@ -124,21 +128,22 @@ public final class RedisConnectionRegistry implements ConnectionRegistry {
         CompletableFuture<Long> f = REMOVE.run(
                 redis.async(),
                 ScriptOutputType.INTEGER,
-                NO_KEYS,
+                connectionsKey,
                 prefix,
                 b(e.clientId()),
                 b(e.user()),
                 b(e.routingKey() == null ? "" : e.routingKey()),
                 b(e.nodeId()),
                 disconnected == null ? NO_EVENT : disconnected.toJson(),
-                maxEventBacklog);
+                maxEventBacklog,
+                publishCommand);
         return f.handle((r, err) -> err != null ? rethrow(err) : null);
     }
 
     @Override
     public CompletableFuture<Optional<ConnectionEntry>> byClient(String clientId) {
         return redis.async()
-                .hget(b(redis.options().prefix() + ":conns"), b(clientId))
+                .hget(connectionsKey[0], b(clientId))
                 .toCompletableFuture()
                 .handle((raw, err) -> {
                     if (err != null) {
@@ -154,7 +159,7 @@ public final class RedisConnectionRegistry implements ConnectionRegistry {
 
     private CompletableFuture<List<ConnectionEntry>> find(String index, String value) {
         CompletableFuture<List<Object>> f =
-                FIND.run(redis.async(), ScriptOutputType.MULTI, NO_KEYS, prefix, b(index), b(value));
+                FIND.run(redis.async(), ScriptOutputType.MULTI, connectionsKey, prefix, b(index), b(value));
         return f.handle((list, err) -> {
             if (err != null) {
                 return rethrow(err);

@@ -47,6 +47,13 @@ public final class RedisEngineOptions {
      */
     public static final int DEFAULT_MAX_EVENT_BACKLOG = 100_000;
 
+    /**
+     * Default {@link #clusterRefreshInterval()}: how often the engine re-reads a Redis Cluster's
+     * topology, besides when a redirect or a lost connection suggests it changed. A promoted
+     * replica is found within about this long after the cluster agrees on it.
+     */
+    public static final Duration DEFAULT_CLUSTER_REFRESH_INTERVAL = Duration.ofSeconds(1);
+
     private final String url;
     private final String prefix;
     private final Duration commandTimeout;
@@ -59,6 +66,7 @@ public final class RedisEngineOptions {
     private final int gapFillLimit;
     private final int maxEventBacklog;
     private final CommandLatencyRecorder commandLatencyRecorder;
+    private final Duration clusterRefreshInterval;
 
     private RedisEngineOptions(Builder b) {
         this.url = b.url;
@@ -73,11 +81,14 @@ public final class RedisEngineOptions {
         this.gapFillLimit = b.gapFillLimit;
         this.maxEventBacklog = b.maxEventBacklog;
         this.commandLatencyRecorder = b.commandLatencyRecorder;
+        this.clusterRefreshInterval = b.clusterRefreshInterval;
     }
 
     /**
      * Options for a Redis URL: {@code redis://[:password@]host[:port][/db]}, {@code rediss://} for
-     * TLS, or {@code redis+sentinel://[:password@]host[:port][,host2[:port2]][/db]#masterName}.
+     * TLS, {@code redis+sentinel://[:password@]host[:port][,host2[:port2]][/db]#masterName}, or
+     * {@code redis+cluster://[:password@]host:port[,host2:port2...]} ({@code rediss+cluster://} for
+     * TLS) for a Redis Cluster reached through those seed nodes.
      */
     public static Builder builder(String url) {
         return new Builder(url);
@@ -86,6 +97,15 @@ public final class RedisEngineOptions {
     /** The Redis URL, possibly holding a password: never log it, use {@link #redactedUrl()}. */
     public String url() {
         return url;
+    }
+
+    /**
+     * Whether the URL names a Redis Cluster ({@code redis+cluster://} or {@code rediss+cluster://}):
+     * keys, scripts and pub/sub are then placed by slot, and pub/sub is sharded.
+     */
+    public boolean cluster() {
+        return url.regionMatches(true, 0, "redis+cluster://", 0, 16)
+                || url.regionMatches(true, 0, "rediss+cluster://", 0, 17);
     }
 
     /** The URL with any password replaced, safe to log. */
@@ -142,6 +162,11 @@ public final class RedisEngineOptions {
         return commandLatencyRecorder;
     }
 
+    /** How often a Redis Cluster's topology is re-read (unused outside a cluster). */
+    public Duration clusterRefreshInterval() {
+        return clusterRefreshInterval;
+    }
+
     /** Builder of {@link RedisEngineOptions}. */
     public static final class Builder {
         private final String url;
@@ -156,12 +181,14 @@ public final class RedisEngineOptions {
         private int gapFillLimit = DEFAULT_GAP_FILL_LIMIT;
         private int maxEventBacklog = DEFAULT_MAX_EVENT_BACKLOG;
         private CommandLatencyRecorder commandLatencyRecorder;
+        private Duration clusterRefreshInterval = DEFAULT_CLUSTER_REFRESH_INTERVAL;
 
         private Builder(String url) {
             this.url = Objects.requireNonNull(url, "url");
-            if (!url.matches("(?i)(redis|rediss|redis\\+sentinel|redis-sentinel)://.*")) {
+            if (!url.matches(
+                    "(?i)(redis|rediss|redis\\+sentinel|redis-sentinel|redis\\+cluster|rediss\\+cluster)://.*")) {
                 throw new IllegalArgumentException(
-                        "redis url must start with redis://, rediss:// or redis+sentinel://");
+                        "redis url must start with redis://, rediss://, redis+sentinel://, redis+cluster:// or rediss+cluster://");
             }
         }
 
@@ -233,6 +260,11 @@ public final class RedisEngineOptions {
          */
         public Builder commandLatencyRecorder(CommandLatencyRecorder v) {
             commandLatencyRecorder = v;
+            return this;
+        }
+
+        public Builder clusterRefreshInterval(Duration v) {
+            clusterRefreshInterval = positive(v, "cluster_refresh_interval");
             return this;
         }
 

@@ -61,7 +61,7 @@ public final class RedisEventQueue implements EventQueue {
     /** A queue whose claimed entries are taken over after {@code claimAfter}, for tests. */
     RedisEventQueue(RedisConnections redis, Duration claimAfter) {
         this.redis = redis;
-        this.stream = new byte[][] {new RedisKeys(redis.options().prefix()).events()};
+        this.stream = new byte[][] {redis.keys().events()};
         this.maxBacklog = ascii(Integer.toString(redis.options().maxEventBacklog()));
         this.claimAfter = claimAfter;
     }

@@ -48,14 +48,18 @@ public final class RedisNodeRegistry implements NodeRegistry {
     private final RedisKeys keys;
     private final byte[] timeoutMillis;
     private final byte[] maxEventBacklog;
+    private final byte[] registryPrefix;
+    private final byte[] publishCommand;
 
     /** A registry on the engine's shared connection; the connections stay owned by the caller. */
     public RedisNodeRegistry(RedisConnections redis) {
         this.redis = Objects.requireNonNull(redis, "redis");
-        this.keys = new RedisKeys(redis.options().prefix());
+        this.keys = redis.keys();
         this.timeoutMillis =
                 Long.toString(redis.options().nodeTimeout().toMillis()).getBytes(StandardCharsets.US_ASCII);
         this.maxEventBacklog = utf8(Integer.toString(redis.options().maxEventBacklog()));
+        this.registryPrefix = utf8(keys.registryPrefix());
+        this.publishCommand = utf8(keys.publishCommand());
     }
 
     @Override
@@ -66,11 +70,12 @@ public final class RedisNodeRegistry implements NodeRegistry {
                 ScriptOutputType.INTEGER,
                 registryKeys(),
                 timeoutMillis,
-                utf8(redis.options().prefix()),
+                registryPrefix,
                 utf8("beat"),
                 utf8(info.id()),
                 json,
-                maxEventBacklog));
+                maxEventBacklog,
+                publishCommand));
         return f.thenApply(joined -> joined == 1);
     }
 
@@ -81,11 +86,12 @@ public final class RedisNodeRegistry implements NodeRegistry {
                 ScriptOutputType.MULTI,
                 registryKeys(),
                 timeoutMillis,
-                utf8(redis.options().prefix()),
+                registryPrefix,
                 utf8("list"),
                 NONE,
                 NONE,
-                maxEventBacklog));
+                maxEventBacklog,
+                publishCommand));
         return f.thenApply(RedisNodeRegistry::decodeAll);
     }
 

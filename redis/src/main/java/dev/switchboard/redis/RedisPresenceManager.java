@@ -52,7 +52,7 @@ public final class RedisPresenceManager implements PresenceManager {
     /** Presence on the engine's shared connection; the connections stay owned by the caller. */
     public RedisPresenceManager(RedisConnections redis) {
         this.redis = Objects.requireNonNull(redis, "redis");
-        this.keys = new RedisKeys(redis.options().prefix());
+        this.keys = redis.keys();
     }
 
     @Override

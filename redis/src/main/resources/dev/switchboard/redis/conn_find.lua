@@ -1,5 +1,6 @@
 -- Returns the entries of a user or routing key index (oldest first), or of all connections.
--- ARGV[1] prefix, ARGV[2] 'user' | 'key' | 'all', ARGV[3] the user or key
+-- ARGV[1] registry prefix, ARGV[2] 'user' | 'key' | 'all', ARGV[3] the user or key
+-- KEYS[1] the connections hash (declared so a cluster routes the script to the registry's slot)
 local p = ARGV[1]
 if ARGV[2] == 'all' then
   return redis.call('HVALS', p .. ':conns')

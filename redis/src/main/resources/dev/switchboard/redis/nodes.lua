@@ -3,7 +3,7 @@
 -- heartbeat (returning 1 when this node was not listed) or lists the live nodes' infos.
 -- KEYS[1] nodes hash (node id -> NodeInfo JSON), KEYS[2] liveness sorted set (node id by last heartbeat, ms)
 -- ARGV[1] node timeout (ms), ARGV[2] key prefix, ARGV[3] 'beat' or 'list', ARGV[4] node id, ARGV[5] NodeInfo JSON,
--- ARGV[6] the event stream's max length.
+-- ARGV[6] the event stream's max length, ARGV[7] the publish command ('publish', or 'spublish' on a cluster).
 -- An evicted connection whose entry asks for lifecycle events ("ev") gets its disconnected event
 -- here, in the same step, so it is queued exactly once (LifecycleEvent's shape, written in Lua).
 local prefix = ARGV[2]
@@ -39,7 +39,7 @@ for _, id in ipairs(stale) do
 end
 if keysChanged then
   -- Nodes drop every cached routing-key lookup (RoutingKeyCache).
-  redis.call('PUBLISH', prefix .. ':conns-changed', '*')
+  redis.call(ARGV[7], prefix .. ':conns-changed', '*')
 end
 if #stale > 0 then
   redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. oldest)

@@ -1,6 +1,6 @@
 package dev.switchboard.redis;
 
-import dev.switchboard.redis.testing.RedisServerExtension;
+import dev.switchboard.redis.testing.RedisUnderTest;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Connections for the engine contract runners ({@code Redis*ContractIT}): a key prefix per test. */
@@ -10,8 +10,8 @@ final class ContractRedis {
 
     private ContractRedis() {}
 
-    /** New connections to the server, under a key prefix no other test uses. */
-    static RedisConnections connect(RedisServerExtension redis, String role) {
+    /** New connections to the server or cluster, under a key prefix no other test uses. */
+    static RedisConnections connect(RedisUnderTest redis, String role) {
         return new RedisConnections(RedisEngineOptions.builder(redis.url())
                 .prefix("contract-" + role + PREFIXES.incrementAndGet())
                 .build());

@@ -80,6 +80,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * }
  * }</pre>
  *
+ * <p>{@code @Nested} test classes share their enclosing class's cluster (the suites of
+ * {@code RedisClusterContractIT}), so one cluster serves them all.
+ *
  * <p>Before each test every dead node (a previous test killed it) is restarted on its port and dir,
  * and the cluster is awaited healthy: all slots served by live primaries that every node agrees on,
  * {@code cluster_state:ok} everywhere, every replica linked. The cluster is not rebuilt, so roles
@@ -134,6 +137,9 @@ public final class RedisClusterExtension
 
     @Override
     public synchronized void beforeAll(ExtensionContext context) throws IOException {
+        if (nested(context)) {
+            return; // @Nested classes share their enclosing class's cluster
+        }
         binary = RedisServerExtension.binaryOrSkip();
         String cli = RedisServerBinary.orSkip(
                 RedisServerBinary.findCli(), RedisServerBinary.CLI_ENV, RedisServerBinary.CLI_NAME);
@@ -152,6 +158,12 @@ public final class RedisClusterExtension
             destroyProcesses();
             throw e;
         }
+    }
+
+    private static boolean nested(ExtensionContext context) {
+        return context.getTestClass()
+                .map(c -> c.isAnnotationPresent(org.junit.jupiter.api.Nested.class))
+                .orElse(false);
     }
 
     @Override
@@ -178,6 +190,9 @@ public final class RedisClusterExtension
 
     @Override
     public synchronized void afterAll(ExtensionContext context) {
+        if (nested(context)) {
+            return;
+        }
         // Killed and gone before the dirs are deleted: a live node may still write its nodes.conf.
         nodes.forEach(this::kill);
         if (helper != null) {

@@ -76,7 +76,7 @@ public final class ConfigKeys {
         server("engine", ENGINE, ServerConfig.DEFAULT_ENGINE, ServerConfig.Builder::engine,
             "Engine: memory (one node, nothing else to run) or redis (many nodes)."),
         server("redis.url", STRING, ServerConfig.DEFAULT_REDIS_URL, ServerConfig.Builder::redisUrl,
-            "Redis URL, used only with engine: redis (redis://, rediss://, redis+sentinel://)."),
+            "Redis URL, used only with engine: redis (redis://, rediss://, redis+sentinel://, or redis+cluster://host:port,host:port for a Redis Cluster)."),
         server("redis.prefix", STRING, ServerConfig.DEFAULT_REDIS_PREFIX, ServerConfig.Builder::redisPrefix,
             "Prefix of every Redis key and pub/sub channel; nodes of one deployment share it."));
 

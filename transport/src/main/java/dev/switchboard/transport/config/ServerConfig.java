@@ -95,7 +95,8 @@ public final class ServerConfig {
     public static final int MAX_IO_THREADS = 1024;
 
     /** URL schemes accepted in {@code redis.url}. */
-    public static final Set<String> REDIS_SCHEMES = Set.of("redis", "rediss", "redis-sentinel", "redis+sentinel");
+    public static final Set<String> REDIS_SCHEMES =
+            Set.of("redis", "rediss", "redis-sentinel", "redis+sentinel", "redis+cluster", "rediss+cluster");
     /** Default {@code redis.prefix}: every Redis key and pub/sub channel of this deployment starts with it. */
     public static final String DEFAULT_REDIS_PREFIX = "sb";
 
@@ -479,7 +480,10 @@ public final class ServerConfig {
             return this;
         }
 
-        /** @throws ConfigException unless a {@code redis://}, {@code rediss://} or {@code redis-sentinel://} URL */
+        /**
+         * @throws ConfigException unless a {@code redis://}, {@code rediss://}, {@code redis+sentinel://},
+         *     {@code redis-sentinel://}, {@code redis+cluster://} or {@code rediss+cluster://} URL
+         */
         public Builder redisUrl(String v) {
             String url = Check.requiredText("redis.url", v);
             String scheme;
@@ -491,7 +495,8 @@ public final class ServerConfig {
             }
             if (scheme == null || !REDIS_SCHEMES.contains(scheme)) {
                 throw new ConfigException(
-                        "redis.url", "must start with redis://, rediss://, redis+sentinel:// or redis-sentinel://");
+                        "redis.url",
+                        "must start with redis://, rediss://, redis+sentinel://, redis-sentinel://, redis+cluster:// or rediss+cluster://");
             }
             redisUrl = url;
             return this;
