@@ -93,6 +93,65 @@ class RedisClusterFaultsIT {
         }
     }
 
+    /**
+     * Replication is asynchronous: a primary acknowledges writes its replica may never get. Made
+     * certain here: the replica is stopped (SIGSTOP) and its link cut, publications are acknowledged
+     * by the primary alone, the primary is killed and the replica, resumed, is promoted without
+     * them. Subscribers that were delivered those publications must be told (a new epoch:
+     * {@code recovered: false} for clients), never left believing the reused offsets.
+     */
+    @Test
+    void aFailoverThatLostAcknowledgedPublicationsTellsEverySubscriberOfTheirChannels() throws Exception {
+        List<String> channels = channelsOnEveryShard("lossy");
+        int slot = RedisClusterExtension.slotOf(channels.get(0));
+        ClusterNode victim = cluster.primaryOfSlot(slot);
+        ClusterNode replica = replicaOf(victim);
+        try (ClusterTraffic traffic = new ClusterTraffic(cluster.url(), "lw", channels, 3)) {
+            traffic.start(RATE);
+            Thread.sleep(1000);
+            signal("STOP", replica);
+            try {
+                cluster.command(victim, "CLIENT", "KILL", "TYPE", "replica");
+                Thread.sleep(300); // publications acknowledged by the primary alone
+                cluster.kill(victim);
+            } finally {
+                signal("CONT", replica);
+            }
+            cluster.awaitFailover(slot, victim, Duration.ofSeconds(20));
+            Thread.sleep(2000);
+            traffic.stop();
+            ClusterTraffic.Report r = traffic.settle(Duration.ofSeconds(15));
+            print("primary SIGKILLed after acknowledging writes its replica never got", r, "");
+            assertThat(r.firstHoles()).as("silent holes").isEmpty();
+            assertThat(r.lost()).isZero();
+            assertThat(r.duplicates()).isZero();
+            assertThat(r.flaggedPairs())
+                    .as("each of the three nodes subscribed to the lossy shard's two channels was told")
+                    .isGreaterThanOrEqualTo(3);
+        }
+    }
+
+    private static ClusterNode replicaOf(ClusterNode primary) {
+        for (ClusterNode n : cluster.nodes()) {
+            if (n.isRunning() && !n.id().equals(primary.id())) {
+                Object role = cluster.command(n, "ROLE");
+                if (role instanceof List<?> l
+                        && "slave".equals(String.valueOf(l.get(0)))
+                        && Long.parseLong(String.valueOf(l.get(2))) == primary.port()) {
+                    return n;
+                }
+            }
+        }
+        throw new IllegalStateException("no replica of " + primary);
+    }
+
+    private static void signal(String signal, ClusterNode node) throws Exception {
+        Process p = new ProcessBuilder("kill", "-" + signal, Long.toString(node.pid()))
+                .redirectErrorStream(true)
+                .start();
+        assertThat(p.waitFor()).as("kill -%s %s", signal, node).isZero();
+    }
+
     @Test
     void aBusyChannelsSlotMovedMidStreamLosesNothingAndDuplicatesNothing() throws Exception {
         ClusterNode from = cluster.primaries().get(0);
