@@ -24,6 +24,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -78,15 +79,21 @@ class NodeProcessIT {
         return apis.get(ThreadLocalRandom.current().nextInt(apis.size()));
     }
 
-    /** Publishes until stopped, each publication retried on any node with one idempotency key. */
     private Thread publisher(String channel, AtomicBoolean stop, AtomicInteger published, int max) {
+        return publisher(this::anyApi, channel, stop, published, max);
+    }
+
+    /** Publishes until stopped, each publication retried on any node with one idempotency key. */
+    static Thread publisher(
+            Supplier<ApiClient> anyApi, String channel, AtomicBoolean stop, AtomicInteger published, int max) {
         Thread t = new Thread(
                 () -> {
                     while (!stop.get() && published.get() < max) {
                         String key = UUID.randomUUID().toString();
                         while (true) {
                             try {
-                                ApiClient.Response r = anyApi().call(
+                                ApiClient.Response r = anyApi.get()
+                                        .call(
                                                 "publish",
                                                 "{\"channel\":\"" + channel + "\",\"data\":{},\"idempotency_key\":\""
                                                         + key + "\"}");
@@ -106,7 +113,7 @@ class NodeProcessIT {
         return t;
     }
 
-    private static List<Long> oneTo(int n) {
+    static List<Long> oneTo(int n) {
         List<Long> out = new ArrayList<>();
         for (long o = 1; o <= n; o++) {
             out.add(o);
@@ -232,7 +239,7 @@ class NodeProcessIT {
         }
     }
 
-    private static void sleepQuietly(long ms) {
+    static void sleepQuietly(long ms) {
         try {
             Thread.sleep(ms);
         } catch (InterruptedException e) {
