@@ -2,6 +2,7 @@ package dev.switchboard.redis;
 
 import io.lettuce.core.metrics.CommandLatencyRecorder;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -55,6 +56,7 @@ public final class RedisEngineOptions {
     public static final Duration DEFAULT_CLUSTER_REFRESH_INTERVAL = Duration.ofSeconds(1);
 
     private final String url;
+    private final List<String> urls;
     private final String prefix;
     private final Duration commandTimeout;
     private final int requestQueueSize;
@@ -70,6 +72,7 @@ public final class RedisEngineOptions {
 
     private RedisEngineOptions(Builder b) {
         this.url = b.url;
+        this.urls = List.copyOf(b.urls);
         this.prefix = b.prefix;
         this.commandTimeout = b.commandTimeout;
         this.requestQueueSize = b.requestQueueSize;
@@ -94,7 +97,29 @@ public final class RedisEngineOptions {
         return new Builder(url);
     }
 
-    /** The Redis URL, possibly holding a password: never log it, use {@link #redactedUrl()}. */
+    /**
+     * Options for several independent Redis servers (or Sentinel groups): channels are spread over
+     * them by consistent hashing of their names, and the first one also holds the registries and
+     * node messages. One URL is the same as {@link #builder(String)}. Cluster URLs cannot be
+     * combined: a Redis Cluster shards by itself.
+     */
+    public static Builder builder(List<String> urls) {
+        if (urls == null || urls.isEmpty()) {
+            throw new IllegalArgumentException("at least one redis url is needed");
+        }
+        Builder b = new Builder(urls.get(0));
+        for (String u : urls.subList(1, urls.size())) {
+            new Builder(u); // validates the scheme
+        }
+        if (urls.size() > 1 && urls.stream().anyMatch(RedisEngineOptions::isClusterUrl)) {
+            throw new IllegalArgumentException(
+                    "a redis+cluster:// url shards by itself: it cannot be one of several redis urls");
+        }
+        b.urls = List.copyOf(urls);
+        return b;
+    }
+
+    /** The Redis URL (of the first shard), possibly holding a password: never log it, use {@link #redactedUrl()}. */
     public String url() {
         return url;
     }
@@ -104,13 +129,42 @@ public final class RedisEngineOptions {
      * keys, scripts and pub/sub are then placed by slot, and pub/sub is sharded.
      */
     public boolean cluster() {
+        return isClusterUrl(url);
+    }
+
+    private static boolean isClusterUrl(String url) {
         return url.regionMatches(true, 0, "redis+cluster://", 0, 16)
                 || url.regionMatches(true, 0, "rediss+cluster://", 0, 17);
     }
 
-    /** The URL with any password replaced, safe to log. */
+    /** Every shard's URL: one, unless built with {@link #builder(List)} and several. */
+    public List<String> urls() {
+        return urls;
+    }
+
+    /** These options for shard {@code i} alone: its URL, every other option the same. */
+    RedisEngineOptions forShard(int i) {
+        Builder b = new Builder(urls.get(i));
+        b.prefix = prefix;
+        b.commandTimeout = commandTimeout;
+        b.requestQueueSize = requestQueueSize;
+        b.reconnectMinDelay = reconnectMinDelay;
+        b.reconnectMaxDelay = reconnectMaxDelay;
+        b.probeInterval = probeInterval;
+        b.probeTimeout = probeTimeout;
+        b.nodeTimeout = nodeTimeout;
+        b.gapFillLimit = gapFillLimit;
+        b.maxEventBacklog = maxEventBacklog;
+        b.commandLatencyRecorder = commandLatencyRecorder;
+        b.clusterRefreshInterval = clusterRefreshInterval;
+        return b.build();
+    }
+
+    /** The URL (every shard's, comma-separated) with any password replaced, safe to log. */
     public String redactedUrl() {
-        return url.replaceAll("//[^@/]*@", "//***@");
+        return String.join(
+                ", ",
+                urls.stream().map(u -> u.replaceAll("//[^@/]*@", "//***@")).toList());
     }
 
     public String prefix() {
@@ -170,6 +224,7 @@ public final class RedisEngineOptions {
     /** Builder of {@link RedisEngineOptions}. */
     public static final class Builder {
         private final String url;
+        private List<String> urls;
         private String prefix = DEFAULT_PREFIX;
         private Duration commandTimeout = DEFAULT_COMMAND_TIMEOUT;
         private int requestQueueSize = DEFAULT_REQUEST_QUEUE_SIZE;
@@ -185,6 +240,7 @@ public final class RedisEngineOptions {
 
         private Builder(String url) {
             this.url = Objects.requireNonNull(url, "url");
+            this.urls = List.of(url);
             if (!url.matches(
                     "(?i)(redis|rediss|redis\\+sentinel|redis-sentinel|redis\\+cluster|rediss\\+cluster)://.*")) {
                 throw new IllegalArgumentException(

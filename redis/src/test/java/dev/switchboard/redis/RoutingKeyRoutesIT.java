@@ -70,7 +70,7 @@ class RoutingKeyRoutesIT {
         // The add's own change message may still be on its way and drop that first lookup.
         await().atMost(CHANGE_SEEN_WITHIN).pollInterval(POLL).until(() -> {
             a.connectionRegistry().routesByRoutingKey("proj:prod").join();
-            return a.broker().routingKeyCache().get("proj:prod") != null;
+            return a.broker(0).routingKeyCache().get("proj:prod") != null;
         });
 
         // Behind the registry's back: Redis no longer has it, the cached route still answers,

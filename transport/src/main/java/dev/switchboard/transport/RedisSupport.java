@@ -69,7 +69,9 @@ final class RedisSupport {
 
         private static Engine connectOrThrow(ServerConfig config, String nodeId) {
             return RedisEngine.connect(
-                    RedisEngineOptions.builder(config.redisUrl())
+                    (config.redisUrls().isEmpty()
+                                    ? RedisEngineOptions.builder(config.redisUrl())
+                                    : RedisEngineOptions.builder(config.redisUrls()))
                             .prefix(config.redisPrefix())
                             .maxEventBacklog(config.webhook().maxBacklog())
                             .commandLatencyRecorder(new RedisCommandMeters())
@@ -85,13 +87,12 @@ final class RedisSupport {
                 // Only an engine we connected has it; an embedder's own engine keeps its own recorder.
                 commands.bind(registry);
             }
-            var broker = redis.broker();
             return List.of(
                     FunctionCounter.builder(
-                                    "switchboard_redis_gap_filled_publications", broker, b -> b.gapFilledCount())
+                                    "switchboard_redis_gap_filled_publications", redis, RedisEngine::gapFilledCount)
                             .description("Publications read from channel streams to fill pub/sub gaps")
                             .register(registry),
-                    FunctionCounter.builder("switchboard_redis_pubsub_restarts", broker, b -> b.pubSubRestarts())
+                    FunctionCounter.builder("switchboard_redis_pubsub_restarts", redis, RedisEngine::pubSubRestarts)
                             .description("Redis pub/sub connections restarted (lost or deaf)")
                             .register(registry));
         }

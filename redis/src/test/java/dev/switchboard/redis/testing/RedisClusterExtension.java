@@ -137,7 +137,7 @@ public final class RedisClusterExtension
 
     @Override
     public synchronized void beforeAll(ExtensionContext context) throws IOException {
-        if (nested(context)) {
+        if (RedisServerExtension.nested(context)) {
             return; // @Nested classes share their enclosing class's cluster
         }
         binary = RedisServerExtension.binaryOrSkip();
@@ -158,12 +158,6 @@ public final class RedisClusterExtension
             destroyProcesses();
             throw e;
         }
-    }
-
-    private static boolean nested(ExtensionContext context) {
-        return context.getTestClass()
-                .map(c -> c.isAnnotationPresent(org.junit.jupiter.api.Nested.class))
-                .orElse(false);
     }
 
     @Override
@@ -190,7 +184,7 @@ public final class RedisClusterExtension
 
     @Override
     public synchronized void afterAll(ExtensionContext context) {
-        if (nested(context)) {
+        if (RedisServerExtension.nested(context)) {
             return;
         }
         // Killed and gone before the dirs are deleted: a live node may still write its nodes.conf.

@@ -104,8 +104,18 @@ public final class RedisServerExtension
         return new RedisServerExtension(true);
     }
 
+    /** Whether the class being set up is {@code @Nested}: it shares its enclosing class's fixture. */
+    static boolean nested(ExtensionContext context) {
+        return context.getTestClass()
+                .map(c -> c.isAnnotationPresent(org.junit.jupiter.api.Nested.class))
+                .orElse(false);
+    }
+
     @Override
     public synchronized void beforeAll(ExtensionContext context) throws IOException {
+        if (nested(context)) {
+            return; // @Nested classes share their enclosing class's server
+        }
         String binary = binaryOrSkip();
         dir = Files.createTempDirectory("switchboard-redis-");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -133,6 +143,9 @@ public final class RedisServerExtension
 
     @Override
     public synchronized void afterAll(ExtensionContext context) {
+        if (nested(context)) {
+            return;
+        }
         destroyQuietly();
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);

@@ -23,9 +23,13 @@ final class TestCluster implements AutoCloseable {
         }
     }
 
+    /** @param redisUrl one Redis URL, or several separated by spaces for {@code redis.urls} */
     SwitchboardServer startNode() {
+        String where = redisUrl.contains(" ")
+                ? "  urls: [" + String.join(", ", redisUrl.split(" ")) + "]"
+                : "  url: " + redisUrl;
         return TestServers.start(
-                String.join("\n", "engine: redis", "redis:", "  url: " + redisUrl, "  prefix: " + prefix, ""), b -> b);
+                String.join("\n", "engine: redis", "redis:", where, "  prefix: " + prefix, ""), b -> b);
     }
 
     SwitchboardServer node(int i) {

@@ -77,6 +77,8 @@ public final class ConfigKeys {
             "Engine: memory (one node, nothing else to run) or redis (many nodes)."),
         server("redis.url", STRING, ServerConfig.DEFAULT_REDIS_URL, ServerConfig.Builder::redisUrl,
             "Redis URL, used only with engine: redis (redis://, rediss://, redis+sentinel://, or redis+cluster://host:port,host:port for a Redis Cluster)."),
+        server("redis.urls", STRINGS, ServerConfig.DEFAULT_REDIS_URLS, ServerConfig.Builder::redisUrls,
+            "Several independent Redis servers: channels are spread over them by consistent hashing; replaces redis.url."),
         server("redis.prefix", STRING, ServerConfig.DEFAULT_REDIS_PREFIX, ServerConfig.Builder::redisPrefix,
             "Prefix of every Redis key and pub/sub channel; nodes of one deployment share it."));
 

@@ -56,6 +56,8 @@ public final class ServerConfig {
     public static final EngineType DEFAULT_ENGINE = EngineType.MEMORY;
     /** Default {@code redis.url}: a Redis on this machine. Used only with {@code engine: redis}. */
     public static final String DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
+    /** Default {@link #redisUrls()}: none, so the one {@link #redisUrl()} is used. */
+    public static final List<String> DEFAULT_REDIS_URLS = List.of();
     /** Default {@code client.max_message_size}: largest WebSocket frame accepted from a client, in bytes. */
     public static final int DEFAULT_CLIENT_MAX_MESSAGE_SIZE = 65_536;
     /**
@@ -106,6 +108,7 @@ public final class ServerConfig {
     private final String address;
     private final EngineType engine;
     private final String redisUrl;
+    private final List<String> redisUrls;
     private final String redisPrefix;
     private final TokenConfig token;
     private final String apiKey;
@@ -138,6 +141,7 @@ public final class ServerConfig {
         address = b.address;
         engine = b.engine;
         redisUrl = b.redisUrl;
+        redisUrls = b.redisUrls;
         redisPrefix = b.redisPrefix;
         token = b.token;
         apiKey = b.apiKey;
@@ -207,6 +211,14 @@ public final class ServerConfig {
     /** {@code redis.url}. */
     public String redisUrl() {
         return redisUrl;
+    }
+
+    /**
+     * Several independent Redis servers to spread channels over (consistent hashing by channel;
+     * the first also holds the registries and node messages), or empty for {@link #redisUrl()}.
+     */
+    public List<String> redisUrls() {
+        return redisUrls;
     }
 
     /** {@code redis.prefix}. */
@@ -393,6 +405,7 @@ public final class ServerConfig {
         private String address = DEFAULT_ADDRESS;
         private EngineType engine = DEFAULT_ENGINE;
         private String redisUrl = DEFAULT_REDIS_URL;
+        private List<String> redisUrls = DEFAULT_REDIS_URLS;
         private String redisPrefix = DEFAULT_REDIS_PREFIX;
         private TokenConfig token = TokenConfig.empty();
         private String apiKey;
@@ -427,6 +440,7 @@ public final class ServerConfig {
             address = c.address;
             engine = c.engine;
             redisUrl = c.redisUrl;
+            redisUrls = c.redisUrls;
             redisPrefix = c.redisPrefix;
             token = c.token;
             apiKey = c.apiKey;
@@ -485,21 +499,43 @@ public final class ServerConfig {
          *     {@code redis-sentinel://}, {@code redis+cluster://} or {@code rediss+cluster://} URL
          */
         public Builder redisUrl(String v) {
-            String url = Check.requiredText("redis.url", v);
+            redisUrl = checkedRedisUrl("redis.url", v);
+            return this;
+        }
+
+        /**
+         * @throws ConfigException unless each is a URL {@link #redisUrl} accepts, and no cluster URL
+         *     is one of several (a Redis Cluster shards by itself)
+         */
+        public Builder redisUrls(List<String> v) {
+            List<String> urls = Objects.requireNonNull(v, "redis.urls").stream()
+                    .map(u -> checkedRedisUrl("redis.urls", u))
+                    .toList();
+            if (urls.size() > 1
+                    && urls.stream()
+                            .anyMatch(u -> u.toLowerCase(java.util.Locale.ROOT).contains("+cluster://"))) {
+                throw new ConfigException(
+                        "redis.urls", "a redis+cluster:// URL shards by itself: it cannot be one of several");
+            }
+            redisUrls = urls;
+            return this;
+        }
+
+        private static String checkedRedisUrl(String key, String v) {
+            String url = Check.requiredText(key, v).trim();
             String scheme;
             try {
                 scheme = new URI(url).getScheme();
             } catch (URISyntaxException e) {
                 // The URL may hold a password: describe the problem without echoing it.
-                throw new ConfigException("redis.url", "is not a valid URL (" + e.getReason() + ")");
+                throw new ConfigException(key, "is not a valid URL (" + e.getReason() + ")");
             }
             if (scheme == null || !REDIS_SCHEMES.contains(scheme)) {
                 throw new ConfigException(
-                        "redis.url",
+                        key,
                         "must start with redis://, rediss://, redis+sentinel://, redis-sentinel://, redis+cluster:// or rediss+cluster://");
             }
-            redisUrl = url;
-            return this;
+            return url;
         }
 
         /** @throws ConfigException unless 1-32 of {@code [A-Za-z0-9_.-]} */
