@@ -135,6 +135,11 @@ final class ShardedPubSubSession implements PubSubSession {
             if (s != null) {
                 s.channels.remove(k);
                 s.sunsubscribe(k);
+                if (s.channels.isEmpty()) {
+                    // No channel left on that shard: no connection to it either.
+                    s.close();
+                    shards.remove(s.nodeId, s);
+                }
             }
         });
         return CompletableFuture.completedFuture(null);
