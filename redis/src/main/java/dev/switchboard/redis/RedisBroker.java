@@ -12,8 +12,12 @@ import io.lettuce.core.ScriptOutputType;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -287,6 +291,41 @@ public final class RedisBroker implements Broker {
                 throw new java.util.concurrent.CompletionException(RedisConnections.toProtocolError(e));
             }
             return null;
+        });
+    }
+
+    /**
+     * {@code PUBSUB NUMSUB} of the nodes' own channels, in one command; on a cluster
+     * {@code PUBSUB SHARDNUMSUB}, one per node, each sent to the primary that owns the channel's
+     * slot (where its node subscribes).
+     */
+    @Override
+    public CompletableFuture<Set<String>> nodesNotListening(Collection<String> nodeIds) {
+        List<String> ids = List.copyOf(nodeIds);
+        if (ids.isEmpty()) {
+            return CompletableFuture.completedFuture(Set.of());
+        }
+        byte[][] channels = ids.stream().map(keys::node).toArray(byte[][]::new);
+        List<CompletableFuture<Map<byte[], Long>>> counts = new ArrayList<>();
+        if (redis.cluster()) {
+            for (byte[] ch : channels) {
+                counts.add(redis.async().pubsubShardNumsub(ch).toCompletableFuture());
+            }
+        } else {
+            counts.add(redis.async().pubsubNumsub(channels).toCompletableFuture());
+        }
+        return CompletableFuture.allOf(counts.toArray(new CompletableFuture[0])).thenApply(v -> {
+            Map<String, Long> listeners = new HashMap<>();
+            for (CompletableFuture<Map<byte[], Long>> f : counts) {
+                f.join().forEach((ch, n) -> listeners.merge(new String(ch, StandardCharsets.UTF_8), n, Long::sum));
+            }
+            Set<String> quiet = new HashSet<>();
+            for (int i = 0; i < ids.size(); i++) {
+                if (listeners.getOrDefault(new String(channels[i], StandardCharsets.UTF_8), 0L) == 0) {
+                    quiet.add(ids.get(i));
+                }
+            }
+            return quiet;
         });
     }
 

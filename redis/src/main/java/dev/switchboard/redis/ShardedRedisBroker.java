@@ -7,7 +7,9 @@ import dev.switchboard.core.engine.HistoryFilter;
 import dev.switchboard.core.engine.HistoryResult;
 import dev.switchboard.core.engine.PublishOptions;
 import dev.switchboard.core.engine.StreamPosition;
+import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -56,6 +58,12 @@ final class ShardedRedisBroker implements Broker {
     @Override
     public CompletableFuture<Void> publishControl(byte[] message) {
         return shards.get(0).publishControl(message);
+    }
+
+    /** Node channels live on the first shard. */
+    @Override
+    public CompletableFuture<Set<String>> nodesNotListening(Collection<String> nodeIds) {
+        return shards.get(0).nodesNotListening(nodeIds);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.switchboard.core.engine;
 
+import java.util.Collection;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -63,6 +65,16 @@ public interface Broker extends AutoCloseable {
      * Whether the engine is reachable right now, for health checks. A broker that is down fails
      * calls fast with a temporary error.
      */
+    /**
+     * Of these nodes, the ones nobody listens for right now: a node process that crashed closed its
+     * sockets, so the engine sees its subscription to its own channel go at once, long before its
+     * heartbeat goes stale. Callers confirm over a few checks, since a live node's subscription may
+     * be gone for a moment while it reconnects. The default cannot tell, and says none.
+     */
+    default CompletableFuture<Set<String>> nodesNotListening(Collection<String> nodeIds) {
+        return CompletableFuture.completedFuture(Set.of());
+    }
+
     default boolean healthy() {
         return true;
     }

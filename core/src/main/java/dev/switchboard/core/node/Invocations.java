@@ -36,8 +36,21 @@ import org.slf4j.LoggerFactory;
 final class Invocations {
 
     private static final Logger log = LoggerFactory.getLogger(Invocations.class);
-    /** How often pending remote calls are checked against the live node list. */
-    static final long NODE_CHECK_MILLIS = 250;
+    /**
+     * How often pending remote calls are checked: whether their node still listens on its own
+     * channel (a crashed process's subscription goes with its sockets), and every
+     * {@link #REGISTRY_CHECK_EVERY}th time whether it is still in the node registry (heartbeats,
+     * the answer for a machine that vanished without closing its sockets).
+     */
+    static final long NODE_CHECK_MILLIS = 100;
+    /** Checks between two reads of the node registry: about every 300 ms. */
+    static final int REGISTRY_CHECK_EVERY = 3;
+    /**
+     * Consecutive checks a node must be found not listening before its calls fail: the
+     * subscription of a live node whose pub/sub connection reconnects is gone for a moment too,
+     * so silence must last at least {@code (SILENT_CHECKS - 1) * NODE_CHECK_MILLIS}.
+     */
+    static final int SILENT_CHECKS = 3;
 
     /** A call this node is waiting on. */
     private record Pending(
@@ -57,6 +70,8 @@ final class Invocations {
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
     private final Map<String, Delivered> delivered = new ConcurrentHashMap<>();
     private final AtomicInteger remotePending = new AtomicInteger();
+    private final Map<String, Integer> silent = new ConcurrentHashMap<>();
+    private long checks;
 
     Invocations(Node node, int maxPending) {
         this.node = node;
@@ -199,9 +214,14 @@ final class Invocations {
         finish(id, null, e);
     }
 
-    /** Fails remote calls whose node left the registry, well before their timeout. */
+    /** Fails remote calls whose node stopped listening or left the registry, well before their timeout. */
     private void checkNodes() {
         if (remotePending.get() == 0) {
+            silent.clear();
+            return;
+        }
+        checkListening();
+        if (checks++ % REGISTRY_CHECK_EVERY != 0) {
             return;
         }
         node.nodes().whenComplete((nodes, err) -> {
@@ -217,6 +237,41 @@ final class Invocations {
                     fail(id, new InvokeException(Reason.NODE_UNAVAILABLE, "node " + p.nodeId() + " is unavailable"));
                 }
             });
+        });
+    }
+
+    private void checkListening() {
+        Set<String> remote = new HashSet<>();
+        pending.values().forEach(p -> {
+            if (!"local".equals(p.path())) {
+                remote.add(p.nodeId());
+            }
+        });
+        if (remote.isEmpty()) {
+            return;
+        }
+        Set<String> asked = new HashSet<>(remote);
+        asked.add(node.options().id());
+        node.broker().nodesNotListening(asked).whenComplete((quiet, err) -> {
+            if (err != null || quiet.contains(node.options().id())) {
+                // Redis unreachable, or this node's own subscription is down too: no verdict.
+                silent.clear();
+                return;
+            }
+            for (String id : remote) {
+                if (!quiet.contains(id)) {
+                    silent.remove(id);
+                } else if (silent.merge(id, 1, Integer::sum) >= SILENT_CHECKS) {
+                    silent.remove(id);
+                    pending.forEach((callId, p) -> {
+                        if (!"local".equals(p.path()) && id.equals(p.nodeId())) {
+                            fail(
+                                    callId,
+                                    new InvokeException(Reason.NODE_UNAVAILABLE, "node " + id + " is unavailable"));
+                        }
+                    });
+                }
+            }
         });
     }
 

@@ -117,6 +117,19 @@ final class NodeProcess implements AutoCloseable {
         process.waitFor(10, TimeUnit.SECONDS);
     }
 
+    /**
+     * Freezes ({@code STOP}) or thaws ({@code CONT}) the process: a frozen node keeps its sockets
+     * open but answers nothing, like a machine that vanished from the network.
+     */
+    void signal(String name) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+                .redirectErrorStream(true)
+                .start();
+        if (p.waitFor() != 0) {
+            throw new IOException("kill -" + name + " " + process.pid() + " failed");
+        }
+    }
+
     /** Sends SIGTERM and returns at once, while the node drains. */
     void signalTerm() {
         process.destroy();
