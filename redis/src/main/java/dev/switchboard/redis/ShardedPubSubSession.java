@@ -105,6 +105,23 @@ final class ShardedPubSubSession implements PubSubSession {
         exec.scheduleWithFixedDelay(this::checkTopology, TOPOLOGY_CHECK_MS, TOPOLOGY_CHECK_MS, TimeUnit.MILLISECONDS);
     }
 
+    /** Least time between two topology re-reads this session asks for. */
+    static final long REFRESH_SPACING_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+
+    private final AtomicLong lastRefresh = new AtomicLong();
+
+    /**
+     * Asks Lettuce to re-read the topology, at most every 200 ms: when a shard goes down, every
+     * channel on it fails at once, and each would otherwise ask (one CLUSTER NODES per node each).
+     */
+    private void refreshTopology() {
+        long now = System.nanoTime();
+        long last = lastRefresh.get();
+        if (now - last >= REFRESH_SPACING_NANOS && lastRefresh.compareAndSet(last, now)) {
+            redis.clusterClient().refreshPartitionsAsync();
+        }
+    }
+
     /** How often the client's view of the slots is compared with the placements (cheap: no I/O). */
     static final long TOPOLOGY_CHECK_MS = 100;
 
@@ -186,7 +203,7 @@ final class ShardedPubSubSession implements PubSubSession {
         RedisClusterNode owner = ownerOf(redis.clusterClient().getPartitions(), k);
         if (owner == null) {
             lost.add(k);
-            redis.clusterClient().refreshPartitionsAsync();
+            refreshTopology();
             return CompletableFuture.failedFuture(new IllegalStateException("no primary serves the slot of " + k));
         }
         Shard s = shards.computeIfAbsent(owner.getNodeId(), id -> new Shard(owner));
@@ -205,7 +222,7 @@ final class ShardedPubSubSession implements PubSubSession {
                                 // A stale view of the slots (MOVED) or a shard going down: place it again
                                 // once the topology is re-read.
                                 lost.add(k);
-                                redis.clusterClient().refreshPartitionsAsync();
+                                refreshTopology();
                             }
                         },
                         exec);
@@ -376,7 +393,7 @@ final class ShardedPubSubSession implements PubSubSession {
                                 (v, e) -> {
                                     if (e != null) {
                                         lost.add(k);
-                                        redis.clusterClient().refreshPartitionsAsync();
+                                        refreshTopology();
                                     } else if (channels.contains(k)) {
                                         caughtUp(k);
                                     }
@@ -430,7 +447,7 @@ final class ShardedPubSubSession implements PubSubSession {
                 router.routingKeys().feedDown();
             }
             log.warn("pub/sub connection to shard {} lost; reconnecting and re-reading the cluster topology", uri);
-            redis.clusterClient().refreshPartitionsAsync();
+            refreshTopology();
             attempts = 1;
             exec.schedule(this::connect, backoffMillis(attempts), TimeUnit.MILLISECONDS);
         }
@@ -511,7 +528,7 @@ final class ShardedPubSubSession implements PubSubSession {
                             "shard {} dropped a subscription (its slot moved); subscribing where it lives now",
                             shard.uri);
                     lost.add(k);
-                    redis.clusterClient().refreshPartitionsAsync();
+                    refreshTopology();
                 }
             });
         }
