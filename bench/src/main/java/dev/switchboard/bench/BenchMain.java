@@ -8,6 +8,7 @@ import dev.switchboard.bench.scenario.IdleCommand;
 import dev.switchboard.bench.scenario.JfrTopCommand;
 import dev.switchboard.bench.scenario.LatencyCommand;
 import dev.switchboard.bench.scenario.ProxyCommand;
+import dev.switchboard.bench.scenario.RedisCostsCommand;
 import dev.switchboard.bench.scenario.ReportCommand;
 import dev.switchboard.bench.scenario.RpcCommand;
 import dev.switchboard.bench.scenario.TransportsCommand;
@@ -35,7 +36,8 @@ import picocli.CommandLine.Command;
             ReportCommand.class,
             JfrTopCommand.class,
             ProxyCommand.class,
-            TransportsCommand.class
+            TransportsCommand.class,
+            RedisCostsCommand.class
         })
 public final class BenchMain implements Runnable {
 
