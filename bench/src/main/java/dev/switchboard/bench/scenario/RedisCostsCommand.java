@@ -125,6 +125,14 @@ public final class RedisCostsCommand extends ScenarioCommand {
                     + "each costs the other nodes; 0 skips it (default: ${DEFAULT-VALUE}).")
     int busRequests;
 
+    @Option(
+            names = "--ceiling-requests",
+            defaultValue = "50000",
+            description = "redis-benchmark calls of the publish script and of each registry script on the "
+                    + "redis-server, 50 clients, to find what one Redis core does when saturated; 0 skips it "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int ceilingRequests;
+
     @Override
     public String name() {
         return "redis-costs";
@@ -153,6 +161,7 @@ public final class RedisCostsCommand extends ScenarioCommand {
                 .put("concurrency", concurrency)
                 .put("shards", shards)
                 .put("busRequests", busRequests)
+                .put("ceilingRequests", ceilingRequests)
                 .put("command", commandLine());
     }
 
@@ -236,8 +245,174 @@ public final class RedisCostsCommand extends ScenarioCommand {
             } finally {
                 Runs.closeAll(lgs);
             }
+            if (ceilingRequests > 0) {
+                out.set("ceiling", ceilingStep(ctx, redis.port()));
+            }
         }
         return out;
+    }
+
+    // ---- one Redis core saturated: the engine's own scripts under redis-benchmark ----
+
+    private ObjectNode ceilingStep(BenchContext ctx, int port) throws Exception {
+        ObjectNode out = Json.object();
+        String pub = load(port, "publish.lua");
+        String add = load(port, "conn_add.lua");
+        String remove = load(port, "conn_remove.lua");
+        String payload = "x".repeat(size + 60); // the data framed as a publication
+        String p = "sbbench";
+        for (int subs : nodes > 1 ? List.of(0, nodes) : List.of(0)) {
+            List<java.net.Socket> subscribers = new ArrayList<>();
+            try {
+                for (int i = 0; i < subs; i++) {
+                    subscribers.add(patternSubscriber(port, p + ":ch:*"));
+                }
+                Thread.sleep(200);
+                ObjectNode o = benchmark(
+                        ctx,
+                        port,
+                        List.of(
+                                "EVALSHA",
+                                pub,
+                                "2",
+                                p + ":stream:{c__rand_int__}",
+                                p + ":meta:{c__rand_int__}",
+                                payload,
+                                "100",
+                                "60",
+                                "120",
+                                p + ":ch:{c__rand_int__}",
+                                "epoch",
+                                "0",
+                                "publish"));
+                o.put("subscribingConnections", subs);
+                out.set("publish" + subs, o);
+            } finally {
+                for (java.net.Socket sk : subscribers) {
+                    sk.close();
+                }
+            }
+        }
+        String entry = "{\"client\":\"00000000-0000-0000-0000-000000000000\",\"user\":\"u1\",\"node\":"
+                + "\"11111111-1111-1111-1111-111111111111\",\"at\":1700000000000,\"info\":null}";
+        out.set(
+                "connAdd",
+                benchmark(
+                        ctx,
+                        port,
+                        List.of(
+                                "EVALSHA",
+                                add,
+                                "1",
+                                p + ":conns",
+                                p,
+                                "c__rand_int__",
+                                entry,
+                                "u__rand_int__",
+                                "",
+                                "node-1",
+                                "1700000000000",
+                                "",
+                                "10000",
+                                "publish")));
+        out.set(
+                "connRemove",
+                benchmark(
+                        ctx,
+                        port,
+                        List.of(
+                                "EVALSHA",
+                                remove,
+                                "1",
+                                p + ":conns",
+                                p,
+                                "c__rand_int__",
+                                "u__rand_int__",
+                                "",
+                                "node-1",
+                                "",
+                                "10000",
+                                "publish")));
+        return out;
+    }
+
+    private static String load(int port, String script) throws IOException {
+        try (var in = RedisCostsCommand.class.getResourceAsStream("/dev/switchboard/redis/" + script)) {
+            if (in == null) {
+                throw new IOException("script " + script + " not on the class path");
+            }
+            return (String) RedisCli.command(
+                    port, "SCRIPT", "LOAD", new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        }
+    }
+
+    /** A pub/sub connection that reads and drops everything (a node's subscriber, without the node). */
+    private static java.net.Socket patternSubscriber(int port, String pattern) throws IOException {
+        java.net.Socket s = new java.net.Socket("127.0.0.1", port);
+        s.getOutputStream()
+                .write(("*2\r\n$10\r\nPSUBSCRIBE\r\n$" + pattern.length() + "\r\n" + pattern + "\r\n")
+                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        Thread t = new Thread(
+                () -> {
+                    byte[] buf = new byte[65536];
+                    try (var in = s.getInputStream()) {
+                        while (in.read(buf) >= 0) {
+                            // dropped
+                        }
+                    } catch (IOException ignored) {
+                        // closed
+                    }
+                },
+                "redis-costs-subscriber");
+        t.setDaemon(true);
+        t.start();
+        return s;
+    }
+
+    /** redis-benchmark of one command, 50 clients, no pipelining; Redis CPU per call and calls per core-second. */
+    private ObjectNode benchmark(BenchContext ctx, int port, List<String> command) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(
+                System.getenv().getOrDefault("REDIS_BENCHMARK", "redis-benchmark"),
+                "-p",
+                Integer.toString(port),
+                "-q",
+                "-n",
+                Integer.toString(ceilingRequests),
+                "-c",
+                "50",
+                "-r",
+                "100000"));
+        cmd.addAll(command);
+        RedisStats a = RedisStats.read(port);
+        Process proc = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String text = new String(proc.getInputStream().readAllBytes());
+        proc.waitFor();
+        RedisStats d = RedisStats.read(port).minus(a);
+        Matcher m = Pattern.compile("([0-9.]+) requests per second").matcher(text);
+        double rps = -1;
+        while (m.find()) {
+            rps = Double.parseDouble(m.group(1));
+        }
+        long[] es = d.commandStats().get("evalsha");
+        long calls = es == null ? 0 : es[0];
+        ObjectNode o = Json.object();
+        o.put("requests", ceilingRequests)
+                .put("callsPerSec", Math.round(rps))
+                .put("evalshaCalls", calls)
+                .put("redisCores", RedisCosts.round(d.cores(), 3))
+                .put("cpuMicrosPerCall", calls == 0 ? 0 : RedisCosts.round(d.cpuSeconds() * 1e6 / calls, 2))
+                .put("callsPerCoreSecond", d.cpuSeconds() <= 0 ? 0 : Math.round(calls / d.cpuSeconds()))
+                .put("evalshaMicrosPerCall", calls == 0 ? 0 : RedisCosts.round(es[1] / (double) calls, 2));
+        if (calls < ceilingRequests) {
+            o.put("output", text.length() > 500 ? text.substring(text.length() - 500) : text);
+        }
+        ctx.log(
+                "redis-costs: redis-benchmark %s: %.0f/s, Redis %.3f cores, %.2f us CPU per call",
+                command.get(0) + " " + command.get(4),
+                rps,
+                d.cores(),
+                o.path("cpuMicrosPerCall").asDouble());
+        return o;
     }
 
     // ---- a Redis Cluster ----
@@ -752,6 +927,32 @@ public final class RedisCostsCommand extends ScenarioCommand {
                 c.path("connectsPerSec").asLong(),
                 c.path("redis").path("cpuMicrosPerConnect").asDouble(),
                 perConnect(c.path("redis").path("callsPerConnect"))));
+        JsonNode ce = st.path("ceiling");
+        if (!ce.isMissingNode()) {
+            md.append("\n### One Redis core saturated (redis-benchmark, 50 clients, no pipelining)\n\n");
+            md.append(
+                    "| Script | Calls/s | Redis cores | Redis CPU µs / call | Calls per core-second | EVALSHA µs / call |\n"
+                            + "|---|---:|---:|---:|---:|---:|\n");
+            ce.fields().forEachRemaining(e -> {
+                JsonNode o = e.getValue();
+                String what = switch (e.getKey()) {
+                    case "connAdd" -> "conn_add.lua (connect)";
+                    case "connRemove" -> "conn_remove.lua (disconnect)";
+                    default ->
+                        "publish.lua, history on, "
+                                + o.path("subscribingConnections").asInt() + " subscribed node connections";
+                };
+                md.append(String.format(
+                        Locale.ROOT,
+                        "| %s | %d | %.3f | %.2f | %d | %.2f |%n",
+                        what,
+                        o.path("callsPerSec").asLong(),
+                        o.path("redisCores").asDouble(),
+                        o.path("cpuMicrosPerCall").asDouble(),
+                        o.path("callsPerCoreSecond").asLong(),
+                        o.path("evalshaMicrosPerCall").asDouble()));
+            });
+        }
         JsonNode cl = out.path("cluster");
         if (!cl.isMissingNode()) {
             md.append("\n## Redis Cluster, per shard\n\n");
