@@ -272,16 +272,17 @@ public final class RedisCostsCommand extends ScenarioCommand {
                         ctx,
                         port,
                         List.of(
+                                // One channel: its stream and meta must agree on the offset.
                                 "EVALSHA",
                                 pub,
                                 "2",
-                                p + ":stream:{c__rand_int__}",
-                                p + ":meta:{c__rand_int__}",
+                                p + ":stream:{c1}",
+                                p + ":meta:{c1}",
                                 payload,
                                 "100",
                                 "60",
                                 "120",
-                                p + ":ch:{c__rand_int__}",
+                                p + ":ch:{c1}",
                                 "epoch",
                                 "0",
                                 "publish"));
