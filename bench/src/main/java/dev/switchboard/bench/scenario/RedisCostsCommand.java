@@ -294,6 +294,11 @@ public final class RedisCostsCommand extends ScenarioCommand {
                 }
             }
         }
+        // Memory: one channel's history (100 entries) and one registry entry (a connection with its indexes).
+        out.put("historyStreamBytes", (Long)
+                RedisCli.command(port, "MEMORY", "USAGE", p + ":stream:{c1}", "SAMPLES", "0"));
+        long mem0 = usedMemory(port);
+        long conns0 = (Long) RedisCli.command(port, "HLEN", p + ":conns");
         String entry = "{\"client\":\"00000000-0000-0000-0000-000000000000\",\"user\":\"u1\",\"node\":"
                 + "\"11111111-1111-1111-1111-111111111111\",\"at\":1700000000000,\"info\":null}";
         out.set(
@@ -316,6 +321,11 @@ public final class RedisCostsCommand extends ScenarioCommand {
                                 "",
                                 "10000",
                                 "publish")));
+        long added = (Long) RedisCli.command(port, "HLEN", p + ":conns") - conns0;
+        if (added > 0) {
+            out.put("registryEntries", added)
+                    .put("registryBytesPerConnection", Math.round((usedMemory(port) - mem0) / (double) added));
+        }
         out.set(
                 "connRemove",
                 benchmark(
@@ -335,6 +345,10 @@ public final class RedisCostsCommand extends ScenarioCommand {
                                 "10000",
                                 "publish")));
         return out;
+    }
+
+    private static long usedMemory(int port) throws IOException {
+        return Long.parseLong(RedisCli.info(port, "memory").get("used_memory"));
     }
 
     private static String load(int port, String script) throws IOException {
@@ -936,6 +950,9 @@ public final class RedisCostsCommand extends ScenarioCommand {
                             + "|---|---:|---:|---:|---:|---:|\n");
             ce.fields().forEachRemaining(e -> {
                 JsonNode o = e.getValue();
+                if (!o.isObject()) {
+                    return;
+                }
                 String what = switch (e.getKey()) {
                     case "connAdd" -> "conn_add.lua (connect)";
                     case "connRemove" -> "conn_remove.lua (disconnect)";
@@ -953,6 +970,17 @@ public final class RedisCostsCommand extends ScenarioCommand {
                         o.path("callsPerCoreSecond").asLong(),
                         o.path("evalshaMicrosPerCall").asDouble()));
             });
+        }
+        if (ce.has("registryBytesPerConnection")) {
+            md.append(String.format(
+                    Locale.ROOT,
+                    "%nRedis memory: %d bytes per registry entry (a connection with its user and node indexes, "
+                            + "%d entries written by conn_add.lua above); %d bytes for one channel's history "
+                            + "(100 entries of %d-byte payloads, MEMORY USAGE of the stream).%n",
+                    ce.path("registryBytesPerConnection").asLong(),
+                    ce.path("registryEntries").asLong(),
+                    ce.path("historyStreamBytes").asLong(),
+                    size + 60));
         }
         JsonNode cl = out.path("cluster");
         if (!cl.isMissingNode()) {
