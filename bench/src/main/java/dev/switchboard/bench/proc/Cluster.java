@@ -184,7 +184,8 @@ public final class Cluster implements AutoCloseable {
     }
 
     private static void awaitHealthy(Managed m, InetSocketAddress a) throws IOException, InterruptedException {
-        long deadline = System.currentTimeMillis() + 30_000;
+        // 60 s: a node on a Redis Cluster on a busy two-core machine has been seen to take 30.
+        long deadline = System.currentTimeMillis() + 60_000;
         URI uri = URI.create("http://127.0.0.1:" + a.getPort() + "/health");
         while (System.currentTimeMillis() < deadline) {
             if (!m.isAlive()) {
@@ -204,7 +205,7 @@ public final class Cluster implements AutoCloseable {
             }
             Thread.sleep(100);
         }
-        throw new IOException(m.name() + " not healthy within 30 s (see " + m.log() + ")");
+        throw new IOException(m.name() + " not healthy within 60 s (see " + m.log() + ")");
     }
 
     public String system() {

@@ -185,7 +185,13 @@ public final class RedisCostsCommand extends ScenarioCommand {
         ObjectNode out = Json.object();
         out.set("standalone", standalone(ctx, budget));
         if (shards > 0) {
-            out.set("cluster", cluster(ctx, budget));
+            try {
+                out.set("cluster", cluster(ctx, budget));
+            } catch (Exception e) {
+                // The one-server figures stand on their own: keep them.
+                ctx.log("redis-costs: cluster run failed: %s", e);
+                out.putObject("cluster").put("error", e.toString());
+            }
         }
         String md = markdown(out);
         out.put("markdown", md);
@@ -983,7 +989,11 @@ public final class RedisCostsCommand extends ScenarioCommand {
                     size + 60));
         }
         JsonNode cl = out.path("cluster");
-        if (!cl.isMissingNode()) {
+        if (cl.has("error")) {
+            md.append("\n## Redis Cluster\n\nFailed: ")
+                    .append(cl.path("error").asText())
+                    .append('\n');
+        } else if (!cl.isMissingNode()) {
             md.append("\n## Redis Cluster, per shard\n\n");
             md.append("| Server | At rest: cores | Publishing: cores | Publications/s run | Net µs / publication "
                     + "| Commands/s | Out MB/s | Connects: cores | Registry calls / connect |\n"
