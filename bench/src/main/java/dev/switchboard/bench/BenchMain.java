@@ -11,6 +11,7 @@ import dev.switchboard.bench.scenario.ProxyCommand;
 import dev.switchboard.bench.scenario.RedisCostsCommand;
 import dev.switchboard.bench.scenario.ReportCommand;
 import dev.switchboard.bench.scenario.RpcCommand;
+import dev.switchboard.bench.scenario.ScalingModelCommand;
 import dev.switchboard.bench.scenario.TransportsCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -37,7 +38,8 @@ import picocli.CommandLine.Command;
             JfrTopCommand.class,
             ProxyCommand.class,
             TransportsCommand.class,
-            RedisCostsCommand.class
+            RedisCostsCommand.class,
+            ScalingModelCommand.class
         })
 public final class BenchMain implements Runnable {
 
