@@ -8,8 +8,10 @@ import dev.switchboard.bench.scenario.IdleCommand;
 import dev.switchboard.bench.scenario.JfrTopCommand;
 import dev.switchboard.bench.scenario.LatencyCommand;
 import dev.switchboard.bench.scenario.ProxyCommand;
+import dev.switchboard.bench.scenario.RedisCostsCommand;
 import dev.switchboard.bench.scenario.ReportCommand;
 import dev.switchboard.bench.scenario.RpcCommand;
+import dev.switchboard.bench.scenario.ScalingModelCommand;
 import dev.switchboard.bench.scenario.TransportsCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -35,7 +37,9 @@ import picocli.CommandLine.Command;
             ReportCommand.class,
             JfrTopCommand.class,
             ProxyCommand.class,
-            TransportsCommand.class
+            TransportsCommand.class,
+            RedisCostsCommand.class,
+            ScalingModelCommand.class
         })
 public final class BenchMain implements Runnable {
 

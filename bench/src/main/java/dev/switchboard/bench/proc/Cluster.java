@@ -62,7 +62,18 @@ public final class Cluster implements AutoCloseable {
     public static Cluster start(
             BenchContext ctx, String system, String scenario, int k, String channelYaml, long maxSeconds)
             throws IOException, InterruptedException {
-        return start(ctx, system, scenario, k, true, "", channelYaml, maxSeconds);
+        RedisServer redis = RedisServer.start(ctx, scenario, system + "-redis", maxSeconds);
+        return start(ctx, system, scenario, k, redis, redis.url(), "", channelYaml, maxSeconds);
+    }
+
+    /**
+     * {@code k} Switchboard nodes on a Redis the caller started and stops ({@code redisUrl}: any
+     * URL the nodes accept, {@code redis+cluster://} too); {@link #redis()} is then null.
+     */
+    public static Cluster startOn(
+            BenchContext ctx, String scenario, int k, String redisUrl, String channelYaml, long maxSeconds)
+            throws IOException, InterruptedException {
+        return start(ctx, SWITCHBOARD, scenario, k, null, redisUrl, "", channelYaml, maxSeconds);
     }
 
     /**
@@ -73,7 +84,7 @@ public final class Cluster implements AutoCloseable {
     public static Cluster startMemory(
             BenchContext ctx, String scenario, String clientYaml, String channelYaml, long maxSeconds)
             throws IOException, InterruptedException {
-        return start(ctx, SWITCHBOARD, scenario, 1, false, clientYaml, channelYaml, maxSeconds);
+        return start(ctx, SWITCHBOARD, scenario, 1, null, null, clientYaml, channelYaml, maxSeconds);
     }
 
     private static Cluster start(
@@ -81,12 +92,12 @@ public final class Cluster implements AutoCloseable {
             String system,
             String scenario,
             int k,
-            boolean withRedis,
+            RedisServer redis,
+            String redisUrl,
             String clientYaml,
             String channelYaml,
             long maxSeconds)
             throws IOException, InterruptedException {
-        RedisServer redis = withRedis ? RedisServer.start(ctx, scenario, system + "-redis", maxSeconds) : null;
         List<Managed> nodes = new ArrayList<>();
         List<InetSocketAddress> addresses = new ArrayList<>();
         String prefix = "sbbench";
@@ -115,9 +126,9 @@ public final class Cluster implements AutoCloseable {
                     env.put("SWITCHBOARD_TOKEN_HMAC_SECRET", ctx.secret());
                     env.put("SWITCHBOARD_API_KEY", ctx.apiKey());
                     env.put("SWITCHBOARD_PORT", Integer.toString(port));
-                    if (redis != null) {
+                    if (redisUrl != null) {
                         env.put("SWITCHBOARD_ENGINE", "redis");
-                        env.put("SWITCHBOARD_REDIS_URL", redis.url());
+                        env.put("SWITCHBOARD_REDIS_URL", redisUrl);
                     } else {
                         env.put("SWITCHBOARD_ENGINE", "memory");
                     }
@@ -133,7 +144,7 @@ public final class Cluster implements AutoCloseable {
                             "--port",
                             Integer.toString(port),
                             "--redis",
-                            redis.url(),
+                            redisUrl,
                             "--name",
                             name,
                             "--max-seconds",
@@ -173,7 +184,8 @@ public final class Cluster implements AutoCloseable {
     }
 
     private static void awaitHealthy(Managed m, InetSocketAddress a) throws IOException, InterruptedException {
-        long deadline = System.currentTimeMillis() + 30_000;
+        // 60 s: a node on a Redis Cluster on a busy two-core machine has been seen to take 30.
+        long deadline = System.currentTimeMillis() + 60_000;
         URI uri = URI.create("http://127.0.0.1:" + a.getPort() + "/health");
         while (System.currentTimeMillis() < deadline) {
             if (!m.isAlive()) {
@@ -193,7 +205,7 @@ public final class Cluster implements AutoCloseable {
             }
             Thread.sleep(100);
         }
-        throw new IOException(m.name() + " not healthy within 30 s (see " + m.log() + ")");
+        throw new IOException(m.name() + " not healthy within 60 s (see " + m.log() + ")");
     }
 
     public String system() {
