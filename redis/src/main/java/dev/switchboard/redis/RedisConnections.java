@@ -219,6 +219,10 @@ public final class RedisConnections implements AutoCloseable {
      * connection of its own ({@code client().connectPubSubAsync(codec, uri)}).
      */
     RedisURI nodeUri(RedisURI node) {
+        return nodeUri(seed, node);
+    }
+
+    static RedisURI nodeUri(RedisURI seed, RedisURI node) {
         return RedisURI.builder(seed)
                 .withHost(node.getHost())
                 .withPort(node.getPort())
