@@ -2,14 +2,9 @@ package dev.switchboard.redis;
 
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisConnectionStateListener;
-import io.lettuce.core.RedisURI;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.models.partitions.Partitions;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
-import io.lettuce.core.codec.ByteArrayCodec;
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
-import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -18,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -42,10 +38,9 @@ import org.slf4j.LoggerFactory;
  * a probe not heard in time replaces the connection, as on one Redis. Every decision about
  * placement runs on one thread, so placements never race.
  */
-final class ShardedPubSubSession implements PubSubSession {
+final class ShardedPubSubSession implements PubSubSession, ShardConnection.Session {
 
     private static final Logger log = LoggerFactory.getLogger(ShardedPubSubSession.class);
-    private static final String PROBE = "probe:";
     private static final String THREAD_NAME = "switchboard-redis-sharded-pubsub";
     /** How long {@link #start()} waits for the fixed channels to be subscribed. */
     private static final long START_TIMEOUT_FACTOR = 2;
@@ -58,8 +53,8 @@ final class ShardedPubSubSession implements PubSubSession {
     // Pub/sub channel names as ISO-8859-1 strings: one char per byte, so every name round-trips.
     private final Set<String> wanted = java.util.concurrent.ConcurrentHashMap.newKeySet();
     // Confined to exec: where each wanted channel is subscribed, and the shards by primary id.
-    private final Map<String, Shard> placed = new HashMap<>();
-    private final Map<String, Shard> shards = new HashMap<>();
+    private final Map<String, ShardConnection> placed = new HashMap<>();
+    private final Map<String, ShardConnection> shards = new HashMap<>();
     private final Set<String> lost = new HashSet<>();
     private final AtomicLong restarts = new AtomicLong();
     private long topology;
@@ -78,11 +73,65 @@ final class ShardedPubSubSession implements PubSubSession {
     }
 
     private static String key(byte[] name) {
-        return new String(name, StandardCharsets.ISO_8859_1);
+        return ShardConnection.key(name);
     }
 
     private static byte[] bytes(String key) {
-        return key.getBytes(StandardCharsets.ISO_8859_1);
+        return ShardConnection.bytes(key);
+    }
+
+    // ---- what shard connections need (called on exec) ----
+
+    @Override
+    public ScheduledExecutorService exec() {
+        return exec;
+    }
+
+    @Override
+    public RedisConnections redis() {
+        return redis;
+    }
+
+    @Override
+    public PubSubRouter router() {
+        return router;
+    }
+
+    @Override
+    public String probeId() {
+        return probeId;
+    }
+
+    @Override
+    public boolean closed() {
+        return closed;
+    }
+
+    @Override
+    public void lost(String k) {
+        lost.add(k);
+        refreshTopology();
+    }
+
+    @Override
+    public void dropped(ShardConnection shard) {
+        if (shard.channels.contains(key(router.changesChannel()))) {
+            router.routingKeys().feedDown();
+        }
+        refreshTopology();
+    }
+
+    @Override
+    public void unsubscribedByRedis(ShardConnection shard, String k) {
+        if (wanted.contains(k) && placed.get(k) == shard) {
+            log.info("shard {} dropped a subscription (its slot moved); subscribing where it lives now", shard.uri);
+            lost(k);
+        }
+    }
+
+    @Override
+    public void restarted() {
+        restarts.incrementAndGet();
     }
 
     @Override
@@ -148,14 +197,14 @@ final class ShardedPubSubSession implements PubSubSession {
         exec.execute(() -> {
             wanted.remove(k);
             lost.remove(k);
-            Shard s = placed.remove(k);
+            ShardConnection s = placed.remove(k);
             if (s != null) {
                 s.channels.remove(k);
                 s.sunsubscribe(k);
                 if (s.channels.isEmpty()) {
                     // No channel left on that shard: no connection to it either.
                     s.close();
-                    shards.remove(s.nodeId, s);
+                    shards.remove(s.nodeId(), s);
                 }
             }
         });
@@ -177,10 +226,10 @@ final class ShardedPubSubSession implements PubSubSession {
         }
         // Read from another thread: a stale answer is fine, a concurrent-modification one is not.
         if (Thread.currentThread().getName().equals(THREAD_NAME)) {
-            return lost.isEmpty() && shards.values().stream().allMatch(Shard::healthy);
+            return lost.isEmpty() && shards.values().stream().allMatch(ShardConnection::healthy);
         }
         try {
-            return exec.submit(() -> lost.isEmpty() && shards.values().stream().allMatch(Shard::healthy))
+            return exec.submit(() -> lost.isEmpty() && shards.values().stream().allMatch(ShardConnection::healthy))
                     .get(1, TimeUnit.SECONDS);
         } catch (Exception e) {
             return false;
@@ -206,8 +255,8 @@ final class ShardedPubSubSession implements PubSubSession {
             refreshTopology();
             return CompletableFuture.failedFuture(new IllegalStateException("no primary serves the slot of " + k));
         }
-        Shard s = shards.computeIfAbsent(owner.getNodeId(), id -> new Shard(owner));
-        Shard previous = placed.put(k, s);
+        ShardConnection s = shards.computeIfAbsent(owner.getNodeId(), id -> new ShardConnection(owner, this));
+        ShardConnection previous = placed.put(k, s);
         if (previous != null && previous != s) {
             previous.channels.remove(k);
             previous.sunsubscribe(k);
@@ -237,7 +286,7 @@ final class ShardedPubSubSession implements PubSubSession {
         List<String> moving = new ArrayList<>();
         for (String k : wanted) {
             RedisClusterNode owner = ownerOf(partitions, k);
-            Shard cur = placed.get(k);
+            ShardConnection cur = placed.get(k);
             if (owner != null && (cur == null || !cur.nodeId.equals(owner.getNodeId()) || lost.contains(k))) {
                 moving.add(k);
             }
@@ -257,7 +306,8 @@ final class ShardedPubSubSession implements PubSubSession {
         }
     }
 
-    private void caughtUp(String k) {
+    @Override
+    public void caughtUp(String k) {
         byte[] ch = bytes(k);
         if (java.util.Arrays.equals(ch, router.changesChannel())) {
             router.routingKeys().feedUp();
@@ -285,7 +335,7 @@ final class ShardedPubSubSession implements PubSubSession {
     }
 
     private void tick() {
-        for (Shard s : shards.values()) {
+        for (ShardConnection s : shards.values()) {
             s.probe();
         }
     }
@@ -297,7 +347,7 @@ final class ShardedPubSubSession implements PubSubSession {
         CompletableFuture<?> done = new CompletableFuture<>();
         try {
             exec.execute(() -> {
-                shards.values().forEach(Shard::close);
+                shards.values().forEach(ShardConnection::close);
                 shards.clear();
                 placed.clear();
                 done.complete(null);
@@ -307,230 +357,6 @@ final class ShardedPubSubSession implements PubSubSession {
             log.debug("closing shard connections: {}", e.toString());
         } finally {
             exec.shutdownNow();
-        }
-    }
-
-    /**
-     * One primary's pub/sub connection and the channels placed on it. Lettuce does not reconnect
-     * it: its re-subscribe would send every channel in one {@code SSUBSCRIBE}, which Redis refuses
-     * for channels of different slots. The shard reconnects itself, with backoff, subscribes each
-     * channel on its own and catches each one up. All its state changes run on exec.
-     */
-    private final class Shard {
-        final String nodeId;
-        final RedisURI uri;
-        final Set<String> channels = new HashSet<>();
-        final AtomicLong probeSent = new AtomicLong();
-        final AtomicLong probeSeen = new AtomicLong();
-        final byte[] probeChannel;
-        final ShardListener listener = new ShardListener(this);
-        volatile StatefulRedisPubSubConnection<byte[], byte[]> conn;
-        /** Completes with the connection once it is up; a new one while it reconnects. */
-        volatile CompletableFuture<StatefulRedisPubSubConnection<byte[], byte[]>> ready = new CompletableFuture<>();
-
-        volatile boolean deaf;
-        private boolean removed;
-        private int attempts;
-
-        Shard(RedisClusterNode owner) {
-            this.nodeId = owner.getNodeId();
-            this.uri = redis.nodeUri(owner.getUri());
-            this.probeChannel = probeChannelFor(owner);
-            connect();
-        }
-
-        private byte[] probeChannelFor(RedisClusterNode owner) {
-            for (int i = 0; ; i++) {
-                byte[] ch = redis.keys().probe(probeId + "-" + i);
-                if (owner.hasSlot(SlotHash.getSlot(ch)) || owner.getSlots().isEmpty()) {
-                    return ch;
-                }
-            }
-        }
-
-        private void connect() {
-            redis.client()
-                    .connectPubSubAsync(ByteArrayCodec.INSTANCE, uri)
-                    .toCompletableFuture()
-                    .whenCompleteAsync(
-                            (c, e) -> {
-                                if (removed || closed) {
-                                    if (c != null) {
-                                        c.closeAsync();
-                                    }
-                                    return;
-                                }
-                                if (e != null) {
-                                    attempts++;
-                                    exec.schedule(this::connect, backoffMillis(attempts), TimeUnit.MILLISECONDS);
-                                    return;
-                                }
-                                attempts = 0;
-                                c.addListener(listener);
-                                conn = c;
-                                ready.complete(c);
-                                subscribeAll();
-                            },
-                            exec);
-        }
-
-        private long backoffMillis(int attempt) {
-            long min = redis.options().reconnectMinDelay().toMillis();
-            long max = redis.options().reconnectMaxDelay().toMillis();
-            long cap = Math.min(max, min << Math.min(attempt, 10));
-            return Math.max(min, ThreadLocalRandom.current().nextLong(cap + 1));
-        }
-
-        /** On a new connection: the probe channel and every placed channel, each caught up. */
-        private void subscribeAll() {
-            StatefulRedisPubSubConnection<byte[], byte[]> c = conn;
-            c.async().ssubscribe(probeChannel);
-            for (String k : List.copyOf(channels)) {
-                c.async()
-                        .ssubscribe(bytes(k))
-                        .toCompletableFuture()
-                        .whenCompleteAsync(
-                                (v, e) -> {
-                                    if (e != null) {
-                                        lost.add(k);
-                                        refreshTopology();
-                                    } else if (channels.contains(k)) {
-                                        caughtUp(k);
-                                    }
-                                },
-                                exec);
-            }
-        }
-
-        /**
-         * Subscribes once the connection is up, waiting at most the command timeout; a channel
-         * placed here while the shard reconnects is subscribed by {@link #subscribeAll} anyway.
-         */
-        CompletableFuture<Void> ssubscribe(String k) {
-            return ready.thenCompose(c -> c.async().ssubscribe(bytes(k)).toCompletableFuture())
-                    .orTimeout(redis.options().commandTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        }
-
-        private void down() {
-            conn = null;
-            if (ready.isDone()) {
-                ready = new CompletableFuture<>();
-            }
-        }
-
-        void sunsubscribe(String k) {
-            StatefulRedisPubSubConnection<byte[], byte[]> c = conn;
-            if (c != null && c.isOpen()) {
-                c.async().sunsubscribe(bytes(k));
-            }
-        }
-
-        boolean reconnecting() {
-            StatefulRedisPubSubConnection<byte[], byte[]> c = conn;
-            return c == null || !c.isOpen();
-        }
-
-        boolean healthy() {
-            return !deaf && !reconnecting();
-        }
-
-        /** The connection dropped (not closed by us): reconnect, with backoff. */
-        void dropped(RedisChannelHandler<?, ?> connection) {
-            if (conn != connection || removed) {
-                return;
-            }
-            down();
-            if (connection.isOpen()) {
-                connection.closeAsync();
-            }
-            if (channels.contains(key(router.changesChannel()))) {
-                router.routingKeys().feedDown();
-            }
-            log.warn("pub/sub connection to shard {} lost; reconnecting and re-reading the cluster topology", uri);
-            refreshTopology();
-            attempts = 1;
-            exec.schedule(this::connect, backoffMillis(attempts), TimeUnit.MILLISECONDS);
-        }
-
-        void probe() {
-            StatefulRedisPubSubConnection<byte[], byte[]> c = conn;
-            if (closed || removed || c == null || !c.isOpen()) {
-                return;
-            }
-            long n = probeSent.incrementAndGet();
-            byte[] msg = (PROBE + probeId + ":" + n).getBytes(StandardCharsets.US_ASCII);
-            redis.publish(probeChannel, msg).whenComplete((receivers, e) -> {
-                if (e != null || closed) {
-                    return; // the shard is down: that is an outage, handled by placement
-                }
-                exec.schedule(
-                        () -> checkProbe(n, c), redis.options().probeTimeout().toMillis(), TimeUnit.MILLISECONDS);
-            });
-        }
-
-        private void checkProbe(long n, StatefulRedisPubSubConnection<byte[], byte[]> probed) {
-            if (closed || probeSeen.get() >= n) {
-                deaf = false;
-                return;
-            }
-            if (removed || conn != probed || !probed.isOpen()) {
-                return;
-            }
-            deaf = true;
-            restarts.incrementAndGet();
-            log.warn("pub/sub connection to shard {} deaf: probe {} not received; replacing it", uri, n);
-            down();
-            probed.removeListener(listener);
-            probed.closeAsync();
-            deaf = false;
-            connect();
-        }
-
-        void close() {
-            removed = true;
-            StatefulRedisPubSubConnection<byte[], byte[]> c = conn;
-            conn = null;
-            ready.completeExceptionally(new IllegalStateException("shard connection closed"));
-            if (c != null) {
-                c.removeListener(listener);
-                c.closeAsync();
-            }
-        }
-    }
-
-    private final class ShardListener extends RedisPubSubAdapter<byte[], byte[]> {
-        private final Shard shard;
-
-        ShardListener(Shard shard) {
-            this.shard = shard;
-        }
-
-        @Override
-        public void smessage(byte[] channel, byte[] message) {
-            if (java.util.Arrays.equals(channel, shard.probeChannel)) {
-                String s = new String(message, StandardCharsets.US_ASCII);
-                String mine = PROBE + probeId + ":";
-                if (s.startsWith(mine)) {
-                    shard.probeSeen.accumulateAndGet(Long.parseLong(s.substring(mine.length())), Math::max);
-                }
-                return;
-            }
-            router.route(channel, message);
-        }
-
-        @Override
-        public void sunsubscribed(byte[] channel, long count) {
-            String k = key(channel);
-            exec.execute(() -> {
-                // Redis unsubscribed a channel we still want here: its slot moved away.
-                if (wanted.contains(k) && placed.get(k) == shard) {
-                    log.info(
-                            "shard {} dropped a subscription (its slot moved); subscribing where it lives now",
-                            shard.uri);
-                    lost.add(k);
-                    refreshTopology();
-                }
-            });
         }
     }
 
