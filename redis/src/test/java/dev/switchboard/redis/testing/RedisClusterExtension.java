@@ -128,11 +128,24 @@ public final class RedisClusterExtension
     private RedisClient helper;
     private volatile Duration lastFailover;
 
-    private RedisClusterExtension() {}
+    private final String password;
+
+    private RedisClusterExtension(String password) {
+        this.password = password;
+    }
 
     /** A cluster of {@value #NODES} nodes without persistence. */
     public static RedisClusterExtension create() {
-        return new RedisClusterExtension();
+        return new RedisClusterExtension(null);
+    }
+
+    /**
+     * A cluster whose nodes require {@code password} ({@code requirepass}, and {@code masterauth}
+     * for their replicas); {@link #url()} carries it. {@link #reshardSlot} passes it to
+     * {@code MIGRATE}.
+     */
+    public static RedisClusterExtension withPassword(String password) {
+        return new RedisClusterExtension(java.util.Objects.requireNonNull(password, "password"));
     }
 
     @Override
@@ -213,7 +226,9 @@ public final class RedisClusterExtension
      */
     @Override
     public String url() {
-        return "redis+cluster://" + nodes.stream().map(ClusterNode::hostAndPort).collect(Collectors.joining(","));
+        String auth = password == null ? "" : ":" + password + "@";
+        return "redis+cluster://" + auth
+                + nodes.stream().map(ClusterNode::hostAndPort).collect(Collectors.joining(","));
     }
 
     /** The six nodes, in the order they were started (the first three were the first primaries). */
@@ -414,8 +429,11 @@ public final class RedisClusterExtension
                         Integer.toString(to.port()),
                         "",
                         "0",
-                        Long.toString(MIGRATE_TIMEOUT.toMillis()),
-                        "KEYS"));
+                        Long.toString(MIGRATE_TIMEOUT.toMillis())));
+                if (password != null) {
+                    migrate.addAll(List.of("AUTH", password));
+                }
+                migrate.add("KEYS");
                 migrate.addAll(keys);
                 dispatch(source.sync(), migrate.toArray(String[]::new));
                 moved += keys.size();
@@ -684,7 +702,7 @@ public final class RedisClusterExtension
     }
 
     private Process launch(int port, int busPort, Path dir) {
-        List<String> cmd = List.of(
+        List<String> cmd = new ArrayList<>(List.of(
                 binary,
                 "--port",
                 Integer.toString(port),
@@ -713,7 +731,10 @@ public final class RedisClusterExtension
                 "--cluster-allow-reads-when-down",
                 "no",
                 "--repl-diskless-sync-delay",
-                "0");
+                "0"));
+        if (password != null) {
+            cmd.addAll(List.of("--requirepass", password, "--masterauth", password));
+        }
         Path log = dir.resolve(RedisServerExtension.LOG_FILE);
         Process p;
         try {
@@ -742,6 +763,9 @@ public final class RedisClusterExtension
         List<String> cmd = new ArrayList<>(List.of(cli, "--cluster", "create"));
         nodes.forEach(n -> cmd.add(n.hostAndPort()));
         cmd.addAll(List.of("--cluster-replicas", Integer.toString(REPLICAS_PER_PRIMARY), "--cluster-yes"));
+        if (password != null) {
+            cmd.addAll(List.of("-a", password, "--no-auth-warning"));
+        }
         Path out = root.resolve(CREATE_LOG);
         try {
             Process p = new ProcessBuilder(cmd)
@@ -771,12 +795,14 @@ public final class RedisClusterExtension
     }
 
     private StatefulRedisConnection<String, String> connect(ClusterNode node) {
-        RedisURI uri = RedisURI.builder()
+        RedisURI.Builder uri = RedisURI.builder()
                 .withHost(HOST)
                 .withPort(node.port())
-                .withTimeout(RedisServerExtension.COMMAND_TIMEOUT)
-                .build();
-        return helper().connect(StringCodec.UTF8, uri);
+                .withTimeout(RedisServerExtension.COMMAND_TIMEOUT);
+        if (password != null) {
+            uri.withPassword(password.toCharArray());
+        }
+        return helper().connect(StringCodec.UTF8, uri.build());
     }
 
     private synchronized RedisClient helper() {

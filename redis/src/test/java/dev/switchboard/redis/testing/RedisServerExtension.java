@@ -338,7 +338,7 @@ public final class RedisServerExtension
                 + START_TIMEOUT.toSeconds() + " s; its log:\n" + log);
     }
 
-    /** True once the server answers PING with PONG (not LOADING while it reads its AOF). */
+    /** True once the server answers PING with PONG, or NOAUTH (not LOADING while it reads its AOF). */
     static boolean pings(int port) {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress(HOST, port), PROBE_SOCKET_TIMEOUT_MS);
@@ -347,7 +347,9 @@ public final class RedisServerExtension
             InputStream in = s.getInputStream();
             byte[] buf = new byte[64];
             int n = in.read(buf);
-            return n > 0 && new String(buf, 0, n, StandardCharsets.US_ASCII).startsWith("+PONG");
+            String reply = n > 0 ? new String(buf, 0, n, StandardCharsets.US_ASCII) : "";
+            // A server that requires a password answers NOAUTH: it is up.
+            return reply.startsWith("+PONG") || reply.startsWith("-NOAUTH");
         } catch (IOException e) {
             return false;
         }
