@@ -3,6 +3,7 @@ package dev.switchboard.redis;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.models.partitions.Partitions;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
@@ -70,7 +71,9 @@ final class ShardConnection {
     final Set<String> channels = new HashSet<>();
     final AtomicLong probeSent = new AtomicLong();
     final AtomicLong probeSeen = new AtomicLong();
-    final byte[] probeChannel;
+    /** A channel in one of this primary's slots; picked again if that slot moves away. */
+    volatile byte[] probeChannel;
+
     private final Listener listener = new Listener();
     volatile StatefulRedisPubSubConnection<byte[], byte[]> conn;
     /** Completes with the connection once it is up; a new one while it reconnects. */
@@ -229,6 +232,9 @@ final class ShardConnection {
         if (removed || conn != probed || !probed.isOpen()) {
             return;
         }
+        if (probeSlotMovedAway(probed)) {
+            return;
+        }
         deaf = true;
         session.restarted();
         log.warn("pub/sub connection to shard {} deaf: probe {} not received; replacing it", uri, n);
@@ -237,6 +243,26 @@ final class ShardConnection {
         probed.closeAsync();
         deaf = false;
         connect();
+    }
+
+    /**
+     * When the probe channel's slot now belongs to another primary, the probe went there: that is
+     * no sign of deafness. A new probe channel is picked among this primary's slots instead.
+     */
+    private boolean probeSlotMovedAway(StatefulRedisPubSubConnection<byte[], byte[]> c) {
+        Partitions partitions = redis.clusterClient().getPartitions();
+        RedisClusterNode owner = partitions.getMasterBySlot(SlotHash.getSlot(probeChannel));
+        if (owner != null && owner.getNodeId().equals(nodeId)) {
+            return false;
+        }
+        RedisClusterNode self = partitions.getPartitionByNodeId(nodeId);
+        if (self != null && !self.getSlots().isEmpty()) {
+            byte[] old = probeChannel;
+            probeChannel = probeChannelFor(self);
+            c.async().sunsubscribe(old);
+            c.async().ssubscribe(probeChannel);
+        }
+        return true;
     }
 
     void close() {

@@ -251,8 +251,7 @@ final class ShardedPubSubSession implements PubSubSession, ShardConnection.Sessi
     private CompletableFuture<Void> place(String k) {
         RedisClusterNode owner = ownerOf(redis.clusterClient().getPartitions(), k);
         if (owner == null) {
-            lost.add(k);
-            refreshTopology();
+            lost(k);
             return CompletableFuture.failedFuture(new IllegalStateException("no primary serves the slot of " + k));
         }
         ShardConnection s = shards.computeIfAbsent(owner.getNodeId(), id -> new ShardConnection(owner, this));
@@ -268,10 +267,8 @@ final class ShardedPubSubSession implements PubSubSession, ShardConnection.Sessi
                         (v, e) -> {
                             // While the shard reconnects, it subscribes the channel itself once back.
                             if (e != null && wanted.contains(k) && placed.get(k) == s && !s.reconnecting()) {
-                                // A stale view of the slots (MOVED) or a shard going down: place it again
-                                // once the topology is re-read.
-                                lost.add(k);
-                                refreshTopology();
+                                // A stale view of the slots (MOVED): place it again once re-read.
+                                lost(k);
                             }
                         },
                         exec);
