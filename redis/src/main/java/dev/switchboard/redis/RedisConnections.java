@@ -46,6 +46,7 @@ public final class RedisConnections implements AutoCloseable {
      */
     public RedisConnections(RedisEngineOptions options) {
         this.options = options;
+        LettuceTransport.apply(options.ioTransport());
         var resourcesBuilder = DefaultClientResources.builder()
                 .reconnectDelay(Delay.fullJitter(
                         options.reconnectMinDelay(), options.reconnectMaxDelay(), 2, TimeUnit.MILLISECONDS));

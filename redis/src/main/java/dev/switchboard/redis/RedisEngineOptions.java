@@ -46,6 +46,11 @@ public final class RedisEngineOptions {
      * Redis keeps (a few hundred bytes each) before it drops the oldest.
      */
     public static final int DEFAULT_MAX_EVENT_BACKLOG = 100_000;
+    /**
+     * Default {@link #ioTransport()}: {@code auto}, Lettuce's own choice (epoll, else io_uring,
+     * else NIO, as they load). The server passes the transport its {@code io_transport} resolved to.
+     */
+    public static final String DEFAULT_IO_TRANSPORT = LettuceTransport.AUTO;
 
     private final String url;
     private final String prefix;
@@ -59,6 +64,7 @@ public final class RedisEngineOptions {
     private final int gapFillLimit;
     private final int maxEventBacklog;
     private final CommandLatencyRecorder commandLatencyRecorder;
+    private final String ioTransport;
 
     private RedisEngineOptions(Builder b) {
         this.url = b.url;
@@ -73,6 +79,7 @@ public final class RedisEngineOptions {
         this.gapFillLimit = b.gapFillLimit;
         this.maxEventBacklog = b.maxEventBacklog;
         this.commandLatencyRecorder = b.commandLatencyRecorder;
+        this.ioTransport = b.ioTransport;
     }
 
     /**
@@ -142,6 +149,14 @@ public final class RedisEngineOptions {
         return commandLatencyRecorder;
     }
 
+    /**
+     * The socket I/O of the Redis client: {@code auto}, {@code nio}, {@code epoll} or {@code
+     * io_uring}. Lettuce takes it once per JVM (see {@link LettuceTransport}).
+     */
+    public String ioTransport() {
+        return ioTransport;
+    }
+
     /** Builder of {@link RedisEngineOptions}. */
     public static final class Builder {
         private final String url;
@@ -156,6 +171,7 @@ public final class RedisEngineOptions {
         private int gapFillLimit = DEFAULT_GAP_FILL_LIMIT;
         private int maxEventBacklog = DEFAULT_MAX_EVENT_BACKLOG;
         private CommandLatencyRecorder commandLatencyRecorder;
+        private String ioTransport = DEFAULT_IO_TRANSPORT;
 
         private Builder(String url) {
             this.url = Objects.requireNonNull(url, "url");
@@ -233,6 +249,17 @@ public final class RedisEngineOptions {
          */
         public Builder commandLatencyRecorder(CommandLatencyRecorder v) {
             commandLatencyRecorder = v;
+            return this;
+        }
+
+        /**
+         * {@code auto}, {@code nio}, {@code epoll} or {@code io_uring}; a native transport that
+         * does not load leaves Lettuce on NIO, with a warning.
+         *
+         * @throws IllegalArgumentException for another name
+         */
+        public Builder ioTransport(String v) {
+            ioTransport = LettuceTransport.check(v);
             return this;
         }
 

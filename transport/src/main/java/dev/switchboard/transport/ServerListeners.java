@@ -5,8 +5,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -42,17 +40,18 @@ final class ServerListeners {
     /**
      * Starts the event loops and binds the listeners.
      *
+     * @param io the resolved transport (not {@link IoTransport#AUTO})
      * @param internal the internal listener, or {@code null}
      * @throws IllegalStateException naming the address and port that could not be bound; the
      *     loops and any listener already bound are released first
      */
-    static ServerListeners bind(int ioThreads, Listener publicListener, Listener internal) {
-        EventLoopGroup boss = new NioEventLoopGroup(1);
-        EventLoopGroup workers = new NioEventLoopGroup(ioThreads);
+    static ServerListeners bind(IoTransport io, int ioThreads, Listener publicListener, Listener internal) {
+        EventLoopGroup boss = io.newEventLoopGroup(1, "accept");
+        EventLoopGroup workers = io.newEventLoopGroup(ioThreads, "io");
         Channel pub = null;
         try {
-            pub = bind(boss, workers, publicListener);
-            Channel in = internal == null ? null : bind(boss, workers, internal);
+            pub = bind(io, boss, workers, publicListener);
+            Channel in = internal == null ? null : bind(io, boss, workers, internal);
             return new ServerListeners(boss, workers, pub, in);
         } catch (IllegalStateException e) {
             if (pub != null) {
@@ -64,11 +63,11 @@ final class ServerListeners {
         }
     }
 
-    private static Channel bind(EventLoopGroup boss, EventLoopGroup workers, Listener l) {
+    private static Channel bind(IoTransport io, EventLoopGroup boss, EventLoopGroup workers, Listener l) {
         try {
             return new ServerBootstrap()
                     .group(boss, workers)
-                    .channel(NioServerSocketChannel.class)
+                    .channel(io.serverChannelClass())
                     .option(ChannelOption.SO_BACKLOG, ACCEPT_BACKLOG)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childHandler(l.pipeline())
