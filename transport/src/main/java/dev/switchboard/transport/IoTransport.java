@@ -129,7 +129,8 @@ public enum IoTransport {
     }
 
     /**
-     * Starts an event loop group of this transport, its threads named {@code <name>-<transport>-...}.
+     * Starts an event loop group of this transport, its threads named {@code <name>-<transport>-<group>-<n>}
+     * ({@code io-epoll-2-1}, {@code io-uring-2-1}).
      *
      * @param threads the number of event loops (threads); 0 means Netty's default (twice the processors)
      * @throws IllegalStateException for {@link #AUTO} (resolve first) or a transport that does not load
@@ -141,7 +142,7 @@ public enum IoTransport {
             default -> NioIoHandler.newFactory();
         };
         return new MultiThreadIoEventLoopGroup(
-                threads, new DefaultThreadFactory(name + "-" + configName().replace('_', '-')), handlers);
+                threads, new DefaultThreadFactory(name + "-" + (this == IO_URING ? "uring" : configName())), handlers);
     }
 
     /** The listening socket class that runs on {@link #newEventLoopGroup} of this transport. */

@@ -110,7 +110,7 @@ class IoTransportTest {
             assertThat(client.eventLoop()
                             .submit(() -> Thread.currentThread().getName())
                             .get())
-                    .startsWith("test-" + t.configName().replace('_', '-'));
+                    .startsWith(t == IoTransport.IO_URING ? "test-uring-" : "test-" + t.configName() + "-");
             client.close().sync();
             server.close().sync();
         } finally {
