@@ -37,6 +37,7 @@ public final class BenchContext {
     private final AtomicInteger loadgens = new AtomicInteger();
     private final boolean verbose;
     private final int nodeIoThreads;
+    private final String nodeIoTransport;
 
     public BenchContext(
             Path root,
@@ -46,6 +47,7 @@ public final class BenchContext {
             String nodeJvmOpts,
             String loadgenJvmOpts,
             int nodeIoThreads,
+            String nodeIoTransport,
             boolean jfr,
             boolean verbose) {
         this.root = root.toAbsolutePath().normalize();
@@ -57,6 +59,7 @@ public final class BenchContext {
         this.jfr = jfr;
         this.verbose = verbose;
         this.nodeIoThreads = nodeIoThreads;
+        this.nodeIoTransport = nodeIoTransport;
         SecureRandom r = new SecureRandom();
         byte[] s = new byte[32];
         r.nextBytes(s);
@@ -132,6 +135,11 @@ public final class BenchContext {
     /** {@code io_threads} of each Switchboard node (0: the node's default, one per processor). */
     public int nodeIoThreads() {
         return nodeIoThreads;
+    }
+
+    /** {@code io_transport} of each Switchboard node: auto, nio, epoll or io_uring. */
+    public String nodeIoTransport() {
+        return nodeIoTransport;
     }
 
     public boolean jfr() {

@@ -3,14 +3,14 @@ package dev.switchboard.client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.transport.IoTransport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
@@ -31,7 +31,7 @@ import java.util.function.Predicate;
  */
 final class ScriptedServer implements AutoCloseable {
 
-    private final NioEventLoopGroup group = new NioEventLoopGroup(1);
+    private final EventLoopGroup group = IoTransport.NIO.newEventLoopGroup(1, "test");
     private final Channel listener;
     /** Every text frame received, as sent. */
     final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
@@ -44,7 +44,7 @@ final class ScriptedServer implements AutoCloseable {
     ScriptedServer() {
         listener = new ServerBootstrap()
                 .group(group)
-                .channel(NioServerSocketChannel.class)
+                .channel(IoTransport.NIO.serverChannelClass())
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {

@@ -67,6 +67,7 @@ public final class RedisConnections implements AutoCloseable {
     public RedisConnections(RedisEngineOptions options) {
         this.options = options;
         this.keys = new RedisKeys(options.prefix(), options.cluster());
+        LettuceTransport.apply(options.ioTransport());
         var resourcesBuilder = DefaultClientResources.builder()
                 .reconnectDelay(Delay.fullJitter(
                         options.reconnectMinDelay(), options.reconnectMaxDelay(), 2, TimeUnit.MILLISECONDS));

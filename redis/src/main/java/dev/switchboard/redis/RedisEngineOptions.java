@@ -47,6 +47,11 @@ public final class RedisEngineOptions {
      * Redis keeps (a few hundred bytes each) before it drops the oldest.
      */
     public static final int DEFAULT_MAX_EVENT_BACKLOG = 100_000;
+    /**
+     * Default {@link #ioTransport()}: {@code auto}, Lettuce's own choice (epoll, else io_uring,
+     * else NIO, as they load). The server passes the transport its {@code io_transport} resolved to.
+     */
+    public static final String DEFAULT_IO_TRANSPORT = LettuceTransport.AUTO;
 
     /**
      * Default {@link #clusterRefreshInterval()}: how often the engine re-reads a Redis Cluster's
@@ -69,6 +74,7 @@ public final class RedisEngineOptions {
     private final int maxEventBacklog;
     private final CommandLatencyRecorder commandLatencyRecorder;
     private final Duration clusterRefreshInterval;
+    private final String ioTransport;
 
     private RedisEngineOptions(Builder b) {
         this.url = b.url;
@@ -85,6 +91,7 @@ public final class RedisEngineOptions {
         this.maxEventBacklog = b.maxEventBacklog;
         this.commandLatencyRecorder = b.commandLatencyRecorder;
         this.clusterRefreshInterval = b.clusterRefreshInterval;
+        this.ioTransport = b.ioTransport;
     }
 
     /**
@@ -157,6 +164,7 @@ public final class RedisEngineOptions {
         b.maxEventBacklog = maxEventBacklog;
         b.commandLatencyRecorder = commandLatencyRecorder;
         b.clusterRefreshInterval = clusterRefreshInterval;
+        b.ioTransport = ioTransport;
         return b.build();
     }
 
@@ -221,6 +229,14 @@ public final class RedisEngineOptions {
         return clusterRefreshInterval;
     }
 
+    /**
+     * The socket I/O of the Redis client: {@code auto}, {@code nio}, {@code epoll} or {@code
+     * io_uring}. Lettuce takes it once per JVM (see {@link LettuceTransport}).
+     */
+    public String ioTransport() {
+        return ioTransport;
+    }
+
     /** Builder of {@link RedisEngineOptions}. */
     public static final class Builder {
         private final String url;
@@ -237,6 +253,7 @@ public final class RedisEngineOptions {
         private int maxEventBacklog = DEFAULT_MAX_EVENT_BACKLOG;
         private CommandLatencyRecorder commandLatencyRecorder;
         private Duration clusterRefreshInterval = DEFAULT_CLUSTER_REFRESH_INTERVAL;
+        private String ioTransport = DEFAULT_IO_TRANSPORT;
 
         private Builder(String url) {
             this.url = Objects.requireNonNull(url, "url");
@@ -321,6 +338,17 @@ public final class RedisEngineOptions {
 
         public Builder clusterRefreshInterval(Duration v) {
             clusterRefreshInterval = positive(v, "cluster_refresh_interval");
+            return this;
+        }
+
+        /**
+         * {@code auto}, {@code nio}, {@code epoll} or {@code io_uring}; a native transport that
+         * does not load leaves Lettuce on NIO, with a warning.
+         *
+         * @throws IllegalArgumentException for another name
+         */
+        public Builder ioTransport(String v) {
+            ioTransport = LettuceTransport.check(v);
             return this;
         }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.transport.IoTransport;
 import dev.switchboard.transport.config.ConfigKey;
 import dev.switchboard.transport.config.ConfigKeys;
 import dev.switchboard.transport.config.Durations;
@@ -88,12 +89,15 @@ public final class ConfigurationMetadata {
                         "description",
                         "Channel namespaces: each entry has a name and any channel option"
                                 + " (history-size, presence, allow-subscribe-for-client...), as under switchboard.channel.");
-        ArrayNode engines = root.putArray("hints")
-                .addObject()
-                .put("name", "switchboard.engine")
-                .putArray("values");
+        ArrayNode hints = root.putArray("hints");
+        ArrayNode engines = hints.addObject().put("name", "switchboard.engine").putArray("values");
         for (EngineType e : EngineType.values()) {
             engines.addObject().put("value", e.configName());
+        }
+        ArrayNode transports =
+                hints.addObject().put("name", "switchboard.io-transport").putArray("values");
+        for (IoTransport t : IoTransport.values()) {
+            transports.addObject().put("value", t.configName());
         }
         return root;
     }
@@ -121,6 +125,8 @@ public final class ConfigurationMetadata {
             p.put("defaultValue", b);
         } else if (value instanceof EngineType e) {
             p.put("defaultValue", e.configName());
+        } else if (value instanceof IoTransport t) {
+            p.put("defaultValue", t.configName());
         } else if (value instanceof List<?> l && !l.isEmpty()) {
             l.forEach(v -> ((ArrayNode) p.withArray("defaultValue")).add(v.toString()));
         } else if (value instanceof String s) {

@@ -40,14 +40,14 @@ final class RedisSupport {
      * @throws ConfigException naming {@code engine} when {@code switchboard-redis} is missing
      * @throws EngineUnavailableException when Redis cannot be reached
      */
-    static Engine connect(ServerConfig config, String nodeId) {
+    static Engine connect(ServerConfig config, IoTransport io, String nodeId) {
         if (!AVAILABLE) {
             throw new ConfigException(
                     "engine",
                     "engine: redis needs the Redis engine on the class path "
                             + "(Maven: dev.switchboard:switchboard-redis)");
         }
-        return Connector.connect(config, nodeId);
+        return Connector.connect(config, io, nodeId);
     }
 
     /** Registers the Redis engine's own meters when {@code engine} is one; returns them. */
@@ -58,16 +58,16 @@ final class RedisSupport {
     /** Holds the references to the engine's classes, resolved only when it is used. */
     private static final class Connector {
 
-        static Engine connect(ServerConfig config, String nodeId) {
+        static Engine connect(ServerConfig config, IoTransport io, String nodeId) {
             try {
-                return connectOrThrow(config, nodeId);
+                return connectOrThrow(config, io, nodeId);
             } catch (IllegalStateException e) {
                 // RedisEngine.connect's one failure: Redis could not be reached.
                 throw new EngineUnavailableException(e.getMessage(), e);
             }
         }
 
-        private static Engine connectOrThrow(ServerConfig config, String nodeId) {
+        private static Engine connectOrThrow(ServerConfig config, IoTransport io, String nodeId) {
             return RedisEngine.connect(
                     (config.redisUrls().isEmpty()
                                     ? RedisEngineOptions.builder(config.redisUrl())
@@ -75,6 +75,7 @@ final class RedisSupport {
                             .prefix(config.redisPrefix())
                             .maxEventBacklog(config.webhook().maxBacklog())
                             .commandLatencyRecorder(new RedisCommandMeters())
+                            .ioTransport(io.configName())
                             .build(),
                     nodeId);
         }

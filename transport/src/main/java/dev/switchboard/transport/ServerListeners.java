@@ -5,11 +5,13 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.Future;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -42,17 +44,18 @@ final class ServerListeners {
     /**
      * Starts the event loops and binds the listeners.
      *
+     * @param io the resolved transport (not {@link IoTransport#AUTO})
      * @param internal the internal listener, or {@code null}
      * @throws IllegalStateException naming the address and port that could not be bound; the
      *     loops and any listener already bound are released first
      */
-    static ServerListeners bind(int ioThreads, Listener publicListener, Listener internal) {
-        EventLoopGroup boss = new NioEventLoopGroup(1);
-        EventLoopGroup workers = new NioEventLoopGroup(ioThreads);
+    static ServerListeners bind(IoTransport io, int ioThreads, Listener publicListener, Listener internal) {
+        EventLoopGroup boss = io.newEventLoopGroup(1, "accept");
+        EventLoopGroup workers = io.newEventLoopGroup(ioThreads, "io");
         Channel pub = null;
         try {
-            pub = bind(boss, workers, publicListener);
-            Channel in = internal == null ? null : bind(boss, workers, internal);
+            pub = bind(io, boss, workers, publicListener);
+            Channel in = internal == null ? null : bind(io, boss, workers, internal);
             return new ServerListeners(boss, workers, pub, in);
         } catch (IllegalStateException e) {
             if (pub != null) {
@@ -64,11 +67,11 @@ final class ServerListeners {
         }
     }
 
-    private static Channel bind(EventLoopGroup boss, EventLoopGroup workers, Listener l) {
+    private static Channel bind(IoTransport io, EventLoopGroup boss, EventLoopGroup workers, Listener l) {
         try {
             return new ServerBootstrap()
                     .group(boss, workers)
-                    .channel(NioServerSocketChannel.class)
+                    .channel(io.serverChannelClass())
                     .option(ChannelOption.SO_BACKLOG, ACCEPT_BACKLOG)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childHandler(l.pipeline())
@@ -106,7 +109,31 @@ final class ServerListeners {
     void shutdownLoops(Duration timeout) {
         long quiet = 100;
         long limit = Math.max(quiet, timeout.toMillis());
+        drainQueuedTasks(Math.min(limit, 1000));
         boss.shutdownGracefully(0, limit, TimeUnit.MILLISECONDS);
         workers.shutdownGracefully(quiet, limit, TimeUnit.MILLISECONDS).syncUninterruptibly();
+    }
+
+    /**
+     * Waits, up to {@code millis}, until every I/O loop has run the tasks queued so far (the close
+     * frames the node's close just queued) and then one more I/O pass. Netty 4.2's loops close every
+     * channel as soon as they see the shutdown, before the tasks already queued (4.1 ran those first),
+     * and io_uring submits writes on its next I/O pass; without this, clients of a stopping node lose
+     * their 3001 close frame to a closed socket.
+     */
+    private void drainQueuedTasks(long millis) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        for (int round = 0; round < 2; round++) {
+            List<Future<?>> marks = new ArrayList<>();
+            for (EventExecutor loop : workers) {
+                marks.add(loop.submit(() -> {}));
+            }
+            for (Future<?> mark : marks) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || !mark.awaitUninterruptibly(left, TimeUnit.NANOSECONDS)) {
+                    return;
+                }
+            }
+        }
     }
 }

@@ -10,8 +10,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -58,11 +56,12 @@ public final class StandbyServer implements AutoCloseable {
             // (the files as they are now; the real server reloads them).
             pipeline = new TlsChannelInitializer(TlsContextHolder.load(config.tls()), pipeline, reason -> {});
         }
-        EventLoopGroup loop = new NioEventLoopGroup(1);
+        IoTransport io = config.ioTransport().resolve();
+        EventLoopGroup loop = io.newEventLoopGroup(1, "standby");
         try {
             Channel channel = new ServerBootstrap()
                     .group(loop)
-                    .channel(NioServerSocketChannel.class)
+                    .channel(io.serverChannelClass())
                     .option(ChannelOption.SO_BACKLOG, 128)
                     .childHandler(pipeline)
                     .bind(address(config), port(config))

@@ -83,6 +83,8 @@ public final class SwitchboardServer implements AutoCloseable {
     private final Proxies proxies;
     /** The engine the node runs on, whose event queue the webhooks read. */
     private final Engine engine;
+    /** {@code io_transport} resolved: the event loops' socket I/O, never {@link IoTransport#AUTO}. */
+    private final IoTransport io;
     /** Delivers lifecycle events to the backend, from start when webhooks are enabled. */
     private volatile WebhookDispatcher webhooks;
     /** The public port's TLS context, reloaded from its files; {@code null} without {@code tls.enabled}. */
@@ -96,7 +98,9 @@ public final class SwitchboardServer implements AutoCloseable {
         if (b.engine == null) {
             config.validate();
         }
-        // Before the engine, which would need closing: bad TLS files fail the build here.
+        // Before the engine, which would need closing: an explicit io_transport that does not load
+        // and bad TLS files fail the build here.
+        this.io = config.ioTransport().resolve();
         this.tls = config.tls().enabled() ? TlsContextHolder.load(config.tls()) : null;
         NodeOptions options = config.toNodeOptions();
         // First, before anything that would need releasing: this is what fails while Redis is
@@ -208,6 +212,7 @@ public final class SwitchboardServer implements AutoCloseable {
         }
         try {
             listeners = ServerListeners.bind(
+                    io,
                     config.effectiveIoThreads(),
                     new ServerListeners.Listener(config.address(), config.port(), publicPipeline),
                     split
@@ -237,12 +242,13 @@ public final class SwitchboardServer implements AutoCloseable {
         }
         node.advertiseAddress(displayHost() + ":" + port());
         log.info(
-                "node {} listening on {}:{}{} (engine {}){}",
+                "node {} listening on {}:{}{} (engine {}, I/O {}){}",
                 node.options().name(),
                 config.address(),
                 port(),
                 tls != null ? " over TLS" : "",
                 config.engine(),
+                config.ioTransport().describeResolution(),
                 split
                         ? "; API, metrics, health and readiness on " + config.internalAddress() + ":" + internalPort()
                         : "");

@@ -6,6 +6,7 @@ import dev.switchboard.bench.Json;
 import dev.switchboard.bench.Micros;
 import dev.switchboard.core.node.NodeOptions;
 import dev.switchboard.core.rpc.InvokeTarget;
+import dev.switchboard.transport.IoTransport;
 import dev.switchboard.transport.SwitchboardWorker;
 import dev.switchboard.transport.auth.TokenGenerator;
 import dev.switchboard.transport.config.EngineType;
@@ -15,8 +16,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
@@ -107,10 +106,13 @@ public final class LoadGen {
         this.out =
                 new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
         System.setOut(new PrintStream(System.err, true, StandardCharsets.UTF_8)); // stray prints go to the log
-        this.group = new NioEventLoopGroup(spec.path("threads").asInt(2));
+        // NIO unless the spec says otherwise: the generator stays the same while the nodes' io_transport varies.
+        IoTransport io = IoTransport.fromConfigName(spec.path("io_transport").asText("nio"))
+                .resolve();
+        this.group = io.newEventLoopGroup(spec.path("threads").asInt(2), "loadgen");
         this.bootstrap = new Bootstrap()
                 .group(group)
-                .channel(NioSocketChannel.class)
+                .channel(io.socketChannelClass())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 20_000)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024));

@@ -134,6 +134,7 @@ public final class Cluster implements AutoCloseable {
                     }
                     env.put("SWITCHBOARD_NODE_NAME", name);
                     env.put("SWITCHBOARD_IO_THREADS", Integer.toString(ctx.nodeIoThreads()));
+                    env.put("SWITCHBOARD_IO_TRANSPORT", ctx.nodeIoTransport());
                     m = Managed.start(name, cmd, env, ctx.runDir(), log, maxSeconds, false);
                 } else {
                     List<String> cmd = List.of(

@@ -459,6 +459,8 @@ public final class Report {
                         .append(n.path("jvmOpts").asText())
                         .append("`, `io_threads: ")
                         .append(n.path("ioThreads").asInt())
+                        .append("`, `io_transport: ")
+                        .append(n.path("ioTransport").asText("auto"))
                         .append("`. Socket.IO nodes: one Node.js process each.\n\n");
                 break;
             }

@@ -41,6 +41,13 @@ public final class CommonOptions {
     int nodeIoThreads;
 
     @Option(
+            names = "--node-io-transport",
+            defaultValue = "auto",
+            description =
+                    "io_transport of each Switchboard node: auto, nio, epoll or io_uring (default: ${DEFAULT-VALUE}).")
+    String nodeIoTransport;
+
+    @Option(
             names = "--loadgen-jvm-opts",
             defaultValue = "-Xms1g -Xmx4g -XX:+UseParallelGC",
             description = "JVM options of load generators (default: ${DEFAULT-VALUE}).")
@@ -67,6 +74,7 @@ public final class CommonOptions {
                     nodeJvmOpts,
                     loadgenJvmOpts,
                     nodeIoThreads,
+                    nodeIoTransport,
                     jfr,
                     verbose);
         }

@@ -48,7 +48,8 @@ public abstract class ScenarioCommand implements Callable<Integer> {
         result.set("params", params());
         result.putObject("switchboardNodes")
                 .put("jvmOpts", String.join(" ", ctx.nodeJvmOpts()))
-                .put("ioThreads", ctx.nodeIoThreads());
+                .put("ioThreads", ctx.nodeIoThreads())
+                .put("ioTransport", ctx.nodeIoTransport());
         ObjectNode systems = result.putObject("systems");
         for (String system : common.systems()) {
             if (system.equals(Cluster.SOCKETIO)) {

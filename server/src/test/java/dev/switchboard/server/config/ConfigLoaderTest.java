@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.switchboard.core.channel.ChannelOptions;
+import dev.switchboard.transport.IoTransport;
 import dev.switchboard.transport.config.ConfigAssertions;
 import dev.switchboard.transport.config.ConfigException;
 import dev.switchboard.transport.config.ConfigKeys;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Test;
@@ -281,6 +283,29 @@ class ConfigLoaderTest {
         assertFails("engine: redis\nredis: {prefix: 'has space'}\n").hasMessageStartingWith("redis.prefix:");
         assertFails("", Map.of("SWITCHBOARD_ENGINE", "redis", "SWITCHBOARD_REDIS_URL", "http://cache"))
                 .hasMessageStartingWith("redis.url (from SWITCHBOARD_REDIS_URL):");
+    }
+
+    @Test
+    void ioTransportIsReadFromTheFileAndTheEnvironment() {
+        assertThat(ConfigLoader.loadYaml("", "t", Map.of()).ioTransport()).isEqualTo(IoTransport.AUTO);
+        assertThat(ConfigLoader.loadYaml("io_transport: nio\n", "t", Map.of()).ioTransport())
+                .isEqualTo(IoTransport.NIO);
+        assertThat(ConfigLoader.loadYaml("io_transport: auto\n", "t", Map.of("SWITCHBOARD_IO_TRANSPORT", "NIO"))
+                        .ioTransport())
+                .isEqualTo(IoTransport.NIO);
+        assertFails("io_transport: kqueue\n")
+                .hasMessage("io_transport: must be one of auto, nio, epoll, io_uring, got \"kqueue\"");
+        for (IoTransport t : List.of(IoTransport.EPOLL, IoTransport.IO_URING)) {
+            if (t.isAvailable()) {
+                assertThat(ConfigLoader.loadYaml("io_transport: " + t.configName() + "\n", "t", Map.of())
+                                .ioTransport())
+                        .isEqualTo(t);
+            } else {
+                // Where it does not load, the config is refused before anything starts (and by checkconfig).
+                assertFails("io_transport: " + t.configName() + "\n")
+                        .hasMessageStartingWith("io_transport: " + t.configName() + " is not available here: ");
+            }
+        }
     }
 
     @Test

@@ -6,6 +6,7 @@ import static dev.switchboard.transport.config.KeyType.DURATION;
 import static dev.switchboard.transport.config.KeyType.ENGINE;
 import static dev.switchboard.transport.config.KeyType.HEADERS;
 import static dev.switchboard.transport.config.KeyType.INT;
+import static dev.switchboard.transport.config.KeyType.IO_TRANSPORT;
 import static dev.switchboard.transport.config.KeyType.STRING;
 import static dev.switchboard.transport.config.KeyType.STRINGS;
 
@@ -236,7 +237,10 @@ public final class ConfigKeys {
         server("shutdown.drain_delay", DURATION, ServerConfig.DEFAULT_DRAIN_DELAY, ServerConfig.Builder::drainDelay,
             "On a graceful stop, how long /ready answers 503 while clients stay connected, before they get 3001."),
         server("io_threads", INT, ServerConfig.DEFAULT_IO_THREADS, ServerConfig.Builder::ioThreads,
-            "WebSocket and HTTP I/O threads; 0 = one per available processor."));
+            "WebSocket and HTTP I/O threads; 0 = one per available processor."),
+        server("io_transport", IO_TRANSPORT, ServerConfig.DEFAULT_IO_TRANSPORT, ServerConfig.Builder::ioTransport,
+            "Socket I/O for clients and Redis: auto (io_uring, else epoll, else nio; the choice is logged), nio, epoll"
+                + " or io_uring (Linux x86_64; fails the start where it does not load)."));
 
     /** The {@code http} section. */
     static final List<ConfigKey<ConfigBuilders, ?>> HTTP = List.of(

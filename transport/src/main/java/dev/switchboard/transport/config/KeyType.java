@@ -3,6 +3,7 @@ package dev.switchboard.transport.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.transport.IoTransport;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
@@ -49,6 +50,10 @@ public final class KeyType<T> {
     /** {@code memory} or {@code redis}. */
     public static final KeyType<EngineType> ENGINE =
             new KeyType<>("engine", s -> name -> engine(s, name), EngineType::configName);
+
+    /** {@code auto}, {@code nio}, {@code epoll} or {@code io_uring}. */
+    public static final KeyType<IoTransport> IO_TRANSPORT =
+            new KeyType<>("io transport", s -> name -> ioTransport(s, name), IoTransport::configName);
 
     private final String description;
     private final Function<YamlSection, Function<String, T>> reader;
@@ -99,6 +104,14 @@ public final class KeyType<T> {
     private static EngineType engine(YamlSection s, String name) {
         try {
             return EngineType.fromConfigName(s.textValue(name));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(s.key(name), e.getMessage());
+        }
+    }
+
+    private static IoTransport ioTransport(YamlSection s, String name) {
+        try {
+            return IoTransport.fromConfigName(s.textValue(name));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(s.key(name), e.getMessage());
         }

@@ -2,6 +2,7 @@ package dev.switchboard.transport.config;
 
 import dev.switchboard.core.channel.ChannelRules;
 import dev.switchboard.core.node.NodeOptions;
+import dev.switchboard.transport.IoTransport;
 import dev.switchboard.transport.api.ApiExecutor;
 import dev.switchboard.transport.webhook.WebhookConfig;
 import dev.switchboard.transport.websocket.OriginCheck;
@@ -95,6 +96,12 @@ public final class ServerConfig {
     public static final int DEFAULT_IO_THREADS = 0;
     /** Largest {@code io_threads} accepted. */
     public static final int MAX_IO_THREADS = 1024;
+    /**
+     * Default {@code io_transport}: {@link IoTransport#AUTO}, the best socket I/O that loads here
+     * (io_uring, else epoll, else Java NIO), named in the start log. The Redis engine's client uses
+     * the same one.
+     */
+    public static final IoTransport DEFAULT_IO_TRANSPORT = IoTransport.AUTO;
 
     /** URL schemes accepted in {@code redis.url}. */
     public static final Set<String> REDIS_SCHEMES =
@@ -127,6 +134,7 @@ public final class ServerConfig {
     private final int internalPort;
     private final String internalAddress;
     private final int ioThreads;
+    private final IoTransport ioTransport;
     private final int httpApiMaxResponseSize;
     private final HttpConfig http;
     private final ProxiesConfig proxies;
@@ -160,6 +168,7 @@ public final class ServerConfig {
         internalPort = b.internalPort;
         internalAddress = b.internalAddress;
         ioThreads = b.ioThreads;
+        ioTransport = b.ioTransport;
         httpApiMaxResponseSize = b.httpApiMaxResponseSize;
         http = b.http;
         proxies = b.proxies;
@@ -284,6 +293,10 @@ public final class ServerConfig {
     /** {@code io_threads} as configured; {@code 0} means one per available processor. */
     public int ioThreads() {
         return ioThreads;
+    }
+    /** {@code io_transport} as configured; {@link IoTransport#resolve()} gives the one in use. */
+    public IoTransport ioTransport() {
+        return ioTransport;
     }
     /** {@code http_api.max_response_size}, in bytes. */
     public int httpApiMaxResponseSize() {
@@ -424,6 +437,7 @@ public final class ServerConfig {
         private int internalPort = DEFAULT_INTERNAL_PORT;
         private String internalAddress = DEFAULT_INTERNAL_ADDRESS;
         private int ioThreads = DEFAULT_IO_THREADS;
+        private IoTransport ioTransport = DEFAULT_IO_TRANSPORT;
         private int httpApiMaxResponseSize = DEFAULT_HTTP_API_MAX_RESPONSE_SIZE;
         private HttpConfig http = HttpConfig.defaults();
         private ProxiesConfig proxies = ProxiesConfig.none();
@@ -459,6 +473,7 @@ public final class ServerConfig {
             internalPort = c.internalPort;
             internalAddress = c.internalAddress;
             ioThreads = c.ioThreads;
+            ioTransport = c.ioTransport;
             httpApiMaxResponseSize = c.httpApiMaxResponseSize;
             http = c.http;
             proxies = c.proxies;
@@ -625,6 +640,14 @@ public final class ServerConfig {
         /** {@code 0}: one per available processor. */
         public Builder ioThreads(int v) {
             ioThreads = Check.between("io_threads", v, 0, MAX_IO_THREADS);
+            return this;
+        }
+        /**
+         * {@code auto} (the default) picks the best that loads; an explicit {@code epoll} or
+         * {@code io_uring} that does not load here fails the server's start.
+         */
+        public Builder ioTransport(IoTransport v) {
+            ioTransport = Objects.requireNonNull(v, "io_transport");
             return this;
         }
 

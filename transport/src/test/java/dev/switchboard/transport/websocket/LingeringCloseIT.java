@@ -2,6 +2,7 @@ package dev.switchboard.transport.websocket;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.transport.IoTransport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -9,9 +10,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.ReferenceCountUtil;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -30,7 +29,7 @@ import org.junit.jupiter.api.Test;
  */
 class LingeringCloseIT {
 
-    private final EventLoopGroup group = new NioEventLoopGroup(1);
+    private final EventLoopGroup group = IoTransport.NIO.newEventLoopGroup(1, "test");
     private final CompletableFuture<Channel> accepted = new CompletableFuture<>();
 
     @AfterEach
@@ -42,7 +41,7 @@ class LingeringCloseIT {
     private int serve(byte[] last) {
         Channel server = new ServerBootstrap()
                 .group(group)
-                .channel(NioServerSocketChannel.class)
+                .channel(IoTransport.NIO.serverChannelClass())
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
