@@ -17,6 +17,8 @@ import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.RedisClusterURIUtil;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.event.ClusterTopologyChangedEvent;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
@@ -32,6 +34,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
 
 /**
  * The engine's Lettuce client and its shared command connection, configured so an outage fails
@@ -57,6 +60,7 @@ public final class RedisConnections implements AutoCloseable {
     private final RedisURI seed;
     private final StatefulConnection<byte[], byte[]> connection;
     private final RedisClusterAsyncCommands<byte[], byte[]> async;
+    private Disposable topologyEvents;
 
     /**
      * Connects to Redis.
@@ -89,6 +93,15 @@ public final class RedisConnections implements AutoCloseable {
                 StatefulRedisClusterConnection<byte[], byte[]> c = clusterClient.connect(ByteArrayCodec.INSTANCE);
                 this.connection = c;
                 this.async = c.async();
+                // Lettuce rejects a command whose node connection is still being opened (with
+                // REJECT_COMMANDS), so every primary's is opened now, and again whenever the
+                // topology changes (a promoted replica, a primary added).
+                connectToPrimaries(c, true);
+                this.topologyEvents = resources
+                        .eventBus()
+                        .get()
+                        .filter(e -> e instanceof ClusterTopologyChangedEvent)
+                        .subscribe(e -> connectToPrimaries(c, false));
             } else {
                 this.seed =
                         RedisURI.create(options.url().replaceFirst("(?i)^redis\\+sentinel://", "redis-sentinel://"));
@@ -106,6 +119,27 @@ public final class RedisConnections implements AutoCloseable {
                     "cannot connect to Redis at " + options.redactedUrl() + ": " + rootMessage(e), e);
         }
         log.info("connected to Redis{} at {}", options.cluster() ? " Cluster" : "", options.redactedUrl());
+    }
+
+    /** Opens the connection to every primary; waits for them at start (bounded by the command timeout). */
+    private void connectToPrimaries(StatefulRedisClusterConnection<byte[], byte[]> c, boolean wait) {
+        List<CompletableFuture<?>> opening = new ArrayList<>();
+        for (RedisClusterNode n : clusterClient.getPartitions()) {
+            if (n.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
+                // By host and port: that is how Lettuce keys the connections it routes slots to.
+                opening.add(
+                        c.getConnectionAsync(n.getUri().getHost(), n.getUri().getPort())
+                                .exceptionally(e -> null));
+            }
+        }
+        if (wait) {
+            try {
+                CompletableFuture.allOf(opening.toArray(new CompletableFuture[0]))
+                        .get(options.commandTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                log.warn("not every Redis Cluster primary answered at start: {}", e.toString());
+            }
+        }
     }
 
     private static ClientOptions clientOptions(RedisEngineOptions options) {
@@ -320,6 +354,9 @@ public final class RedisConnections implements AutoCloseable {
 
     @Override
     public void close() {
+        if (topologyEvents != null) {
+            topologyEvents.dispose();
+        }
         try {
             connection.close();
         } finally {

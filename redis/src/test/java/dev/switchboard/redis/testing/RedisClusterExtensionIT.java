@@ -62,6 +62,10 @@ class RedisClusterExtensionIT {
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .build());
         connection = client.connect(StringCodec.UTF8);
+        // Lettuce 7 rejects (REJECT_COMMANDS) a command whose node connection is still opening.
+        for (ClusterNode n : cluster.primaries()) {
+            connection.getConnection(RedisServerExtension.HOST, n.port());
+        }
     }
 
     @AfterAll
