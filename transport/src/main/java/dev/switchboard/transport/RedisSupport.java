@@ -73,6 +73,7 @@ final class RedisSupport {
                                     ? RedisEngineOptions.builder(config.redisUrl())
                                     : RedisEngineOptions.builder(config.redisUrls()))
                             .prefix(config.redisPrefix())
+                            .clusterRefreshInterval(config.redisClusterRefreshInterval())
                             .maxEventBacklog(config.webhook().maxBacklog())
                             .commandLatencyRecorder(new RedisCommandMeters())
                             .ioTransport(io.configName())

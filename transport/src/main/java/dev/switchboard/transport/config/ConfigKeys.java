@@ -80,6 +80,9 @@ public final class ConfigKeys {
             "Redis URL, used only with engine: redis (redis://, rediss://, redis+sentinel://, or redis+cluster://host:port,host:port for a Redis Cluster)."),
         server("redis.urls", STRINGS, ServerConfig.DEFAULT_REDIS_URLS, ServerConfig.Builder::redisUrls,
             "Several independent Redis servers: channels are spread over them by consistent hashing; replaces redis.url."),
+        server("redis.cluster_refresh_interval", DURATION, ServerConfig.DEFAULT_REDIS_CLUSTER_REFRESH_INTERVAL,
+            ServerConfig.Builder::redisClusterRefreshInterval,
+            "How often a node re-reads a Redis Cluster's topology, besides on redirects and lost connections."),
         server("redis.prefix", STRING, ServerConfig.DEFAULT_REDIS_PREFIX, ServerConfig.Builder::redisPrefix,
             "Prefix of every Redis key and pub/sub channel; nodes of one deployment share it."));
 

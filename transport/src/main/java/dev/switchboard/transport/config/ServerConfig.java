@@ -108,6 +108,11 @@ public final class ServerConfig {
             Set.of("redis", "rediss", "redis-sentinel", "redis+sentinel", "redis+cluster", "rediss+cluster");
     /** Default {@code redis.prefix}: every Redis key and pub/sub channel of this deployment starts with it. */
     public static final String DEFAULT_REDIS_PREFIX = "sb";
+    /**
+     * Default {@link #redisClusterRefreshInterval()}: a node re-reads a Redis Cluster's topology
+     * every second, besides whenever a redirect or a lost connection suggests it changed.
+     */
+    public static final Duration DEFAULT_REDIS_CLUSTER_REFRESH_INTERVAL = Duration.ofSeconds(1);
 
     private static final ServerConfig DEFAULTS = builder().build();
 
@@ -117,6 +122,7 @@ public final class ServerConfig {
     private final String redisUrl;
     private final List<String> redisUrls;
     private final String redisPrefix;
+    private final Duration redisClusterRefreshInterval;
     private final TokenConfig token;
     private final String apiKey;
     private final NodeOptions node;
@@ -151,6 +157,7 @@ public final class ServerConfig {
         redisUrl = b.redisUrl;
         redisUrls = b.redisUrls;
         redisPrefix = b.redisPrefix;
+        redisClusterRefreshInterval = b.redisClusterRefreshInterval;
         token = b.token;
         apiKey = b.apiKey;
         node = b.node;
@@ -233,6 +240,11 @@ public final class ServerConfig {
     /** {@code redis.prefix}. */
     public String redisPrefix() {
         return redisPrefix;
+    }
+
+    /** How often a node re-reads a Redis Cluster's topology (unused outside a cluster). */
+    public Duration redisClusterRefreshInterval() {
+        return redisClusterRefreshInterval;
     }
     /** {@code token}. */
     public TokenConfig token() {
@@ -420,6 +432,7 @@ public final class ServerConfig {
         private String redisUrl = DEFAULT_REDIS_URL;
         private List<String> redisUrls = DEFAULT_REDIS_URLS;
         private String redisPrefix = DEFAULT_REDIS_PREFIX;
+        private Duration redisClusterRefreshInterval = DEFAULT_REDIS_CLUSTER_REFRESH_INTERVAL;
         private TokenConfig token = TokenConfig.empty();
         private String apiKey;
         private NodeOptions node = NodeOptions.builder().build();
@@ -456,6 +469,7 @@ public final class ServerConfig {
             redisUrl = c.redisUrl;
             redisUrls = c.redisUrls;
             redisPrefix = c.redisPrefix;
+            redisClusterRefreshInterval = c.redisClusterRefreshInterval;
             token = c.token;
             apiKey = c.apiKey;
             node = c.node;
@@ -560,6 +574,12 @@ public final class ServerConfig {
                 throw new ConfigException("redis.prefix", "must be 1-32 of [A-Za-z0-9_.-]");
             }
             redisPrefix = p;
+            return this;
+        }
+
+        /** @throws ConfigException unless positive */
+        public Builder redisClusterRefreshInterval(Duration v) {
+            redisClusterRefreshInterval = Check.positive("redis.cluster_refresh_interval", v);
             return this;
         }
 
