@@ -55,6 +55,9 @@ public final class RedisConnections implements AutoCloseable {
     private final RedisEngineOptions options;
     private final RedisKeys keys;
     private final ClientResources resources;
+    /** Whether {@link #resources} are this instance's to shut down (not shared by the shards of an engine). */
+    private final boolean ownsResources;
+
     private final RedisClient client;
     private final RedisClusterClient clusterClient;
     private final RedisURI seed;
@@ -69,16 +72,19 @@ public final class RedisConnections implements AutoCloseable {
      *     redacted URL)
      */
     public RedisConnections(RedisEngineOptions options) {
+        this(options, null);
+    }
+
+    /**
+     * Connects to Redis on {@code shared} resources (Lettuce's event loops and timers), which the
+     * caller shuts down after closing every connections object using them; {@code null} for
+     * resources of its own.
+     */
+    RedisConnections(RedisEngineOptions options, ClientResources shared) {
         this.options = options;
         this.keys = new RedisKeys(options.prefix(), options.cluster());
-        LettuceTransport.apply(options.ioTransport());
-        var resourcesBuilder = DefaultClientResources.builder()
-                .reconnectDelay(Delay.fullJitter(
-                        options.reconnectMinDelay(), options.reconnectMaxDelay(), 2, TimeUnit.MILLISECONDS));
-        if (options.commandLatencyRecorder() != null) {
-            resourcesBuilder.commandLatencyRecorder(options.commandLatencyRecorder());
-        }
-        this.resources = resourcesBuilder.build();
+        this.ownsResources = shared == null;
+        this.resources = shared != null ? shared : newResources(options);
         try {
             if (options.cluster()) {
                 List<RedisURI> seeds = clusterSeeds(options);
@@ -193,8 +199,22 @@ public final class RedisConnections implements AutoCloseable {
                 client.shutdown(0, 1, TimeUnit.SECONDS);
             }
         } finally {
-            resources.shutdown(0, 1, TimeUnit.SECONDS);
+            if (ownsResources) {
+                resources.shutdown(0, 1, TimeUnit.SECONDS);
+            }
         }
+    }
+
+    /** Lettuce's event loops and timers for these options: reconnect backoff with jitter, the latency recorder. */
+    static ClientResources newResources(RedisEngineOptions options) {
+        LettuceTransport.apply(options.ioTransport());
+        var builder = DefaultClientResources.builder()
+                .reconnectDelay(Delay.fullJitter(
+                        options.reconnectMinDelay(), options.reconnectMaxDelay(), 2, TimeUnit.MILLISECONDS));
+        if (options.commandLatencyRecorder() != null) {
+            builder.commandLatencyRecorder(options.commandLatencyRecorder());
+        }
+        return builder.build();
     }
 
     public RedisEngineOptions options() {
@@ -366,7 +386,9 @@ public final class RedisConnections implements AutoCloseable {
                 }
             } finally {
                 client.shutdown(0, 2, TimeUnit.SECONDS);
-                resources.shutdown(0, 2, TimeUnit.SECONDS);
+                if (ownsResources) {
+                    resources.shutdown(0, 2, TimeUnit.SECONDS);
+                }
             }
         }
     }

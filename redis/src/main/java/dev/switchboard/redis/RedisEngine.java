@@ -5,9 +5,11 @@ import dev.switchboard.core.engine.Engine;
 import dev.switchboard.core.engine.EventQueue;
 import dev.switchboard.core.engine.NodeRegistry;
 import dev.switchboard.core.engine.PresenceManager;
+import io.lettuce.core.resource.ClientResources;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -37,10 +39,13 @@ public final class RedisEngine implements Engine {
     private final RedisNodeRegistry registry;
     private final RedisConnectionRegistry connectionRegistry;
     private final RedisEventQueue events;
+    private final ClientResources sharedResources;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private RedisEngine(RedisEngineOptions options, List<RedisConnections> connections, String nodeId) {
+    private RedisEngine(
+            RedisEngineOptions options, List<RedisConnections> connections, ClientResources shared, String nodeId) {
         this.options = options;
+        this.sharedResources = shared;
         this.connections = List.copyOf(connections);
         // The registry routes through lookups the first shard's pub/sub keeps fresh; the other
         // shards' sessions must not switch that cache on or off, so they get caches of their own.
@@ -67,16 +72,22 @@ public final class RedisEngine implements Engine {
      * @throws IllegalStateException when a Redis cannot be reached
      */
     public static RedisEngine connect(RedisEngineOptions options, String nodeId) {
+        if (options.urls().size() == 1) {
+            return new RedisEngine(options, List.of(new RedisConnections(options)), null, nodeId);
+        }
+        // Several servers share one set of Lettuce event loops and timers, not one set each.
+        ClientResources shared = RedisConnections.newResources(options);
         List<RedisConnections> shards = new ArrayList<>();
         try {
             for (int i = 0; i < options.urls().size(); i++) {
-                shards.add(new RedisConnections(options.urls().size() == 1 ? options : options.forShard(i)));
+                shards.add(new RedisConnections(options.forShard(i), shared));
             }
         } catch (RuntimeException e) {
             shards.forEach(RedisConnections::close);
+            shared.shutdown(0, 1, TimeUnit.SECONDS);
             throw e;
         }
-        return new RedisEngine(options, shards, nodeId);
+        return new RedisEngine(options, shards, shared, nodeId);
     }
 
     /** The options it was connected with. */
@@ -135,6 +146,9 @@ public final class RedisEngine implements Engine {
             Engine.super.close();
         } finally {
             connections.forEach(RedisConnections::close);
+            if (sharedResources != null) {
+                sharedResources.shutdown(0, 2, TimeUnit.SECONDS);
+            }
         }
     }
 }
