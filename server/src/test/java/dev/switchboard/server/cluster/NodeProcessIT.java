@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -40,47 +39,32 @@ class NodeProcessIT {
     @TempDir
     Path dir;
 
-    final List<NodeProcess> nodes = new ArrayList<>();
+    NodeProcesses procs;
+    List<NodeProcess> nodes;
+    String prefix;
     final List<RecoveringClient> clients = new ArrayList<>();
-    final String prefix = "p" + Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36);
-    int next;
 
     @BeforeEach
     void start() throws Exception {
-        NodeProcess.requireJar();
-        for (int i = 0; i < 3; i++) {
-            NodeProcess n = new NodeProcess(NodeProcess.freePort(), redis.url(), prefix, dir);
-            n.start();
-            nodes.add(n);
-            apis.add(new ApiClient(n.apiUrl(), TestServers.API_KEY));
-        }
+        procs = NodeProcesses.start(3, redis.url(), dir);
+        nodes = procs.nodes;
+        prefix = procs.prefix;
     }
 
     @AfterEach
     void stop() {
         clients.forEach(RecoveringClient::close);
-        nodes.forEach(NodeProcess::close);
-    }
-
-    /** Round-robin over nodes that are up, as a load balancer with health checks would. */
-    private synchronized String nextUrl() {
-        for (int i = 0; i < nodes.size(); i++) {
-            NodeProcess n = nodes.get(next++ % nodes.size());
-            if (n.alive()) {
-                return n.wsUrl();
-            }
+        if (procs != null) {
+            procs.close();
         }
-        return nodes.get(0).wsUrl();
     }
 
-    private final List<ApiClient> apis = new ArrayList<>();
-
-    private ApiClient anyApi() {
-        return apis.get(ThreadLocalRandom.current().nextInt(apis.size()));
+    private String nextUrl() {
+        return procs.nextUrl();
     }
 
     private Thread publisher(String channel, AtomicBoolean stop, AtomicInteger published, int max) {
-        return publisher(this::anyApi, channel, stop, published, max);
+        return publisher(procs::anyApi, channel, stop, published, max);
     }
 
     /** Publishes until stopped, each publication retried on any node with one idempotency key. */

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.redis.testing.ClusterNode;
 import dev.switchboard.redis.testing.RedisClusterExtension;
-import dev.switchboard.server.testing.ApiClient;
 import dev.switchboard.server.testing.RecoveringClient;
 import dev.switchboard.server.testing.TestServers;
 import java.nio.file.Path;
@@ -12,7 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -35,46 +33,20 @@ class NodeProcessOnRedisClusterIT {
     @TempDir
     Path dir;
 
-    final List<NodeProcess> nodes = new ArrayList<>();
-    final List<ApiClient> apis = new ArrayList<>();
+    NodeProcesses procs;
     final List<RecoveringClient> clients = new ArrayList<>();
-    final String prefix = "pc" + Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36);
-    int next;
 
     @BeforeEach
     void start() throws Exception {
-        NodeProcess.requireJar();
         // Two are enough for the dead one's clients to go elsewhere; each process costs seconds to start.
-        for (int i = 0; i < 2; i++) {
-            NodeProcess n = new NodeProcess(NodeProcess.freePort(), redis.url(), prefix, dir);
-            n.start();
-            nodes.add(n);
-            apis.add(new ApiClient(n.apiUrl(), TestServers.API_KEY));
-        }
+        procs = NodeProcesses.start(2, redis.url(), dir);
     }
 
     @AfterEach
     void stop() {
         clients.forEach(RecoveringClient::close);
-        nodes.forEach(NodeProcess::close);
-    }
-
-    private synchronized String nextUrl() {
-        for (int i = 0; i < nodes.size(); i++) {
-            NodeProcess n = nodes.get(next++ % nodes.size());
-            if (n.alive()) {
-                return n.wsUrl();
-            }
-        }
-        return nodes.get(0).wsUrl();
-    }
-
-    private ApiClient anyLiveApi() {
-        while (true) {
-            int i = ThreadLocalRandom.current().nextInt(apis.size());
-            if (nodes.get(i).alive()) {
-                return apis.get(i);
-            }
+        if (procs != null) {
+            procs.close();
         }
     }
 
@@ -82,18 +54,18 @@ class NodeProcessOnRedisClusterIT {
     void aNodeProcessAndTheChannelsRedisPrimaryKilledTogetherClientsRecoverElsewhere() throws Exception {
         String channel = "crash";
         for (int i = 0; i < 6; i++) {
-            clients.add(new RecoveringClient(this::nextUrl, TestServers.token("u" + i), channel));
+            clients.add(new RecoveringClient(procs::nextUrl, TestServers.token("u" + i), channel));
         }
         AtomicBoolean stop = new AtomicBoolean();
         AtomicInteger published = new AtomicInteger();
-        Thread pub = NodeProcessIT.publisher(this::anyLiveApi, channel, stop, published, 4_000);
+        Thread pub = NodeProcessIT.publisher(procs::anyLiveApi, channel, stop, published, 4_000);
         clients.forEach(c -> c.pump(Duration.ofMillis(300)));
 
         int slot = RedisClusterExtension.slotOf(channel);
         ClusterNode primary = redis.primaryOfSlot(slot);
         long killedAt = System.nanoTime();
         redis.kill(primary);
-        nodes.get(0).kill();
+        procs.nodes.get(0).kill();
         CompletableFuture<ClusterNode> failover =
                 CompletableFuture.supplyAsync(() -> redis.awaitFailover(slot, primary, Duration.ofSeconds(20)));
         while (!failover.isDone()) {
