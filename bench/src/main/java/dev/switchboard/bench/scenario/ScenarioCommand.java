@@ -1,5 +1,6 @@
 package dev.switchboard.bench.scenario;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.bench.BenchContext;
@@ -45,7 +46,12 @@ public abstract class ScenarioCommand implements Callable<Integer> {
         ObjectNode r = execute(ctx);
         Report.write(ctx.out());
         ctx.log("report: %s", ctx.out().resolve("report.md"));
-        return r.path("systems").path(Cluster.SWITCHBOARD).has("error") ? 1 : 0;
+        for (JsonNode run : r.path("runs")) {
+            if (run.path("systems").path(Cluster.SWITCHBOARD).has("error")) {
+                return 1; // any repeat of Switchboard failing fails the command
+            }
+        }
+        return 0;
     }
 
     public ObjectNode execute(BenchContext ctx) throws Exception {
