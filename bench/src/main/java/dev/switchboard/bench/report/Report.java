@@ -373,9 +373,10 @@ public final class Report {
     /** Adds {@code system}'s curve; {@code shade} tells apart several curves of one system (rpc modes). */
     private static void add(List<Plot.Series> l, String label, String system, int shade, JsonNode curve) {
         int which = system.equals(OURS) ? 0 : system.equals("socketio") ? 1 : 2;
-        Color c = shade == 0 && which < 2
-                ? (which == 0 ? Plot.OURS : Plot.PEER)
-                : Plot.PALETTE[(shade * 3 + which) % Plot.PALETTE.length];
+        // Shade 0 in each system's own colour; further shades (rpc modes) three fresh colours each.
+        Color c = shade == 0
+                ? new Color[] {Plot.OURS, Plot.PEER, Plot.PALETTE[2]}[which]
+                : Plot.PALETTE[3 + ((shade - 1) * 3 + which) % (Plot.PALETTE.length - 3)];
         add(l, label, c, !system.equals(OURS), curve);
     }
 
