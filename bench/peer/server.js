@@ -1,9 +1,16 @@
 'use strict';
 // Socket.IO 4 peer for the Switchboard benchmark: one process = one node, nodes share Redis
-// through @socket.io/redis-adapter. The bench starts one per node, like it starts Switchboard
-// nodes, and drives it with the same load generator (Engine.IO 4 over WebSocket).
+// through an adapter. The bench starts one per node, like it starts Switchboard nodes, and
+// drives it with the same load generator (Engine.IO 4 over WebSocket).
 //
 //   node server.js --port 9001 --redis redis://127.0.0.1:6379 --name peer-1 [--max-seconds 600]
+//                  [--adapter redis|redis-streams]
+//
+// --adapter redis (default): @socket.io/redis-adapter (Redis PUB/SUB, no recovery).
+// --adapter redis-streams: @socket.io/redis-streams-adapter (a Redis stream, at its default
+// options) with connectionStateRecovery on: the Socket.IO setup that can resume a session and
+// replay what it missed, so the one closest to Switchboard's guarantees. Every emit then carries
+// an offset as an extra last argument.
 //
 // Channels are rooms. A connection joins the rooms listed in its CONNECT auth ({"rooms":[..]}).
 // Publishing: the client event "p" (room, data) -> io.to(room).emit("m", data), or
@@ -12,7 +19,8 @@
 // room "rk:<routing key>". GET /health, GET /stats (rss, heap after a GC when --expose-gc).
 const http = require('http');
 const { Server } = require('socket.io');
-const { createAdapter } = require('@socket.io/redis-adapter');
+const redisAdapter = require('@socket.io/redis-adapter');
+const redisStreamsAdapter = require('@socket.io/redis-streams-adapter');
 const { createClient } = require('redis');
 
 function arg(name, def) {
@@ -25,6 +33,11 @@ const host = arg('host', '127.0.0.1');
 const redisUrl = arg('redis', 'redis://127.0.0.1:6379');
 const name = arg('name', 'peer');
 const maxSeconds = parseInt(arg('max-seconds', '0'), 10);
+const adapterName = arg('adapter', 'redis');
+if (adapterName !== 'redis' && adapterName !== 'redis-streams') {
+  console.error(`unknown --adapter ${adapterName} (redis or redis-streams)`);
+  process.exit(2);
+}
 
 function readBody(req) {
   return new Promise((resolve, reject) => {
@@ -48,11 +61,13 @@ function reply(res, status, obj) {
 }
 
 async function main() {
+  // The PUB/SUB adapter wants a publishing and a subscribed client; the streams adapter takes one
+  // client (node-redis v4) and makes its own blocking XREAD connection from it.
   const pub = createClient({ url: redisUrl });
-  const sub = pub.duplicate();
-  pub.on('error', (e) => console.error('redis pub error', e.message));
-  sub.on('error', (e) => console.error('redis sub error', e.message));
-  await Promise.all([pub.connect(), sub.connect()]);
+  const clients = adapterName === 'redis' ? [pub, pub.duplicate()] : [pub];
+  clients.forEach((c) => c.on('error', (e) => console.error('redis error', e.message)));
+  await Promise.all(clients.map((c) => c.connect()));
+  const streams = adapterName === 'redis-streams';
 
   let io;
   const server = http.createServer(async (req, res) => {
@@ -95,7 +110,10 @@ async function main() {
     maxHttpBufferSize: 1e6,
     pingInterval: 25000,
     pingTimeout: 20000,
-    adapter: createAdapter(pub, sub),
+    adapter: streams ? redisStreamsAdapter.createAdapter(pub) : redisAdapter.createAdapter(clients[0], clients[1]),
+    // Socket.IO's defaults (2 min, middlewares skipped on recovery); only meaningful with an adapter that
+    // keeps what was sent, which the PUB/SUB one does not.
+    connectionStateRecovery: streams ? {} : undefined,
   });
 
   io.on('connection', (socket) => {
@@ -106,12 +124,13 @@ async function main() {
     });
   });
 
-  server.listen(port, host, () => console.log(`${name} listening on ${host}:${port} (socket.io 4, redis adapter ${redisUrl})`));
+  server.listen(port, host, () =>
+    console.log(`${name} listening on ${host}:${port} (socket.io 4, ${adapterName} adapter ${redisUrl})`));
 
   const stop = () => {
     io.close();
     server.close();
-    Promise.allSettled([pub.quit(), sub.quit()]).finally(() => process.exit(0));
+    Promise.allSettled(clients.map((c) => c.quit())).finally(() => process.exit(0));
     setTimeout(() => process.exit(0), 2000).unref();
   };
   process.on('SIGTERM', stop);

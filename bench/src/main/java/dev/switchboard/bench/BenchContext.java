@@ -1,5 +1,7 @@
 package dev.switchboard.bench;
 
+import dev.switchboard.bench.proc.Cluster;
+import dev.switchboard.bench.proc.Pinning;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -38,6 +40,7 @@ public final class BenchContext {
     private final boolean verbose;
     private final int nodeIoThreads;
     private final String nodeIoTransport;
+    private Pinning pinning = Pinning.NONE;
 
     public BenchContext(
             Path root,
@@ -142,6 +145,15 @@ public final class BenchContext {
         return nodeIoTransport;
     }
 
+    /** Which CPUs nodes and load generators run on. */
+    public Pinning pinning() {
+        return pinning;
+    }
+
+    public void pinning(Pinning p) {
+        this.pinning = p;
+    }
+
     public boolean jfr() {
         return jfr;
     }
@@ -158,10 +170,14 @@ public final class BenchContext {
         return verbose;
     }
 
-    /** Why the Socket.IO peer cannot run here, or null when it can. */
-    public String peerSkipReason() {
+    /** Why the Socket.IO peer {@code system} cannot run here, or null when it can. */
+    public String peerSkipReason(String system) {
         if (!Files.isDirectory(peerDir.resolve("node_modules"))) {
             return "bench/peer/node_modules is absent (run: cd bench/peer && npm ci)";
+        }
+        if (system.equals(Cluster.SOCKETIO_STREAMS)
+                && !Files.isDirectory(peerDir.resolve("node_modules/@socket.io/redis-streams-adapter"))) {
+            return "bench/peer/node_modules has no @socket.io/redis-streams-adapter (run: cd bench/peer && npm ci)";
         }
         try {
             Process p = new ProcessBuilder("node", "--version")

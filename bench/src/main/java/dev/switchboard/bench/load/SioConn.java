@@ -12,6 +12,11 @@ import java.nio.charset.StandardCharsets;
  * joined from the CONNECT packet's auth ({@code {"rooms":[...]}}), publications arrive as
  * {@code 42["m",{...}]}, publishes go out as {@code 42["p","room",{...}]}, and agents answer
  * {@code 42<id>["invoke",{...}]} with the ack {@code 43<id>[data]}.
+ *
+ * <p>The same for both peers: with connection-state recovery ({@code socketio-streams}) the CONNECT
+ * reply also carries a {@code pid} and each event a stream offset as its last argument
+ * ({@code 42["m",{...},"1796183335480-0"]}); neither matters here, since a connection is ready on
+ * any CONNECT reply and the send time is found by its {@code "t":} key wherever it stands.
  */
 final class SioConn extends WsConn {
 

@@ -25,7 +25,13 @@ import java.util.Map;
 public final class Cluster implements AutoCloseable {
 
     public static final String SWITCHBOARD = "switchboard";
+    /** The Socket.IO peer on {@code @socket.io/redis-adapter} (Redis PUB/SUB). */
     public static final String SOCKETIO = "socketio";
+    /** The Socket.IO peer on {@code @socket.io/redis-streams-adapter} with connection-state recovery. */
+    public static final String SOCKETIO_STREAMS = "socketio-streams";
+
+    /** Every system the bench knows, in the order it runs them. */
+    public static final List<String> SYSTEMS = List.of(SWITCHBOARD, SOCKETIO, SOCKETIO_STREAMS);
 
     private static final HttpClient HTTP = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -135,8 +141,17 @@ public final class Cluster implements AutoCloseable {
                     env.put("SWITCHBOARD_NODE_NAME", name);
                     env.put("SWITCHBOARD_IO_THREADS", Integer.toString(ctx.nodeIoThreads()));
                     env.put("SWITCHBOARD_IO_TRANSPORT", ctx.nodeIoTransport());
-                    m = Managed.start(name, cmd, env, ctx.runDir(), log, maxSeconds, false);
+                    m = Managed.start(
+                            name,
+                            cmd,
+                            env,
+                            ctx.runDir(),
+                            log,
+                            maxSeconds,
+                            false,
+                            ctx.pinning().nodes());
                 } else {
+                    peerAdapter(system); // an unknown system fails here, before anything starts
                     List<String> cmd = List.of(
                             "node",
                             "--expose-gc",
@@ -149,8 +164,18 @@ public final class Cluster implements AutoCloseable {
                             "--name",
                             name,
                             "--max-seconds",
-                            Long.toString(maxSeconds));
-                    m = Managed.start(name, cmd, Map.of(), ctx.peerDir(), log, maxSeconds + 10, false);
+                            Long.toString(maxSeconds),
+                            "--adapter",
+                            peerAdapter(system));
+                    m = Managed.start(
+                            name,
+                            cmd,
+                            Map.of(),
+                            ctx.peerDir(),
+                            log,
+                            maxSeconds + 10,
+                            false,
+                            ctx.pinning().nodes());
                 }
                 nodes.add(m);
                 addresses.add(new InetSocketAddress("127.0.0.1", port));
@@ -211,6 +236,27 @@ public final class Cluster implements AutoCloseable {
 
     public String system() {
         return system;
+    }
+
+    /** Whether {@code system} is one of the Socket.IO peers. */
+    public static boolean isPeer(String system) {
+        return system.equals(SOCKETIO) || system.equals(SOCKETIO_STREAMS);
+    }
+
+    /** What the load generator speaks to {@code system}: both peers speak Socket.IO. */
+    public static String protocol(String system) {
+        return isPeer(system) ? SOCKETIO : system;
+    }
+
+    /** The peer's {@code --adapter} for {@code system}. */
+    private static String peerAdapter(String system) {
+        return switch (system) {
+            case SOCKETIO -> "redis";
+            case SOCKETIO_STREAMS -> "redis-streams";
+            default ->
+                throw new IllegalArgumentException(
+                        "unknown system " + system + " (one of " + String.join(", ", SYSTEMS) + ")");
+        };
     }
 
     public boolean isSwitchboard() {

@@ -67,7 +67,8 @@ public final class LoadGenProcess implements AutoCloseable {
                 ctx.runDir(),
                 ctx.logs(scenario).resolve(name + ".log"),
                 maxSeconds + 10,
-                true);
+                true,
+                ctx.pinning().load());
         return new LoadGenProcess(ctx, m);
     }
 

@@ -28,10 +28,13 @@ public final class Managed implements AutoCloseable {
     }
 
     /**
-     * Starts {@code command}.
+     * Starts {@code command} on {@code cpus}: {@code timeout ... taskset -c <set> command} (both
+     * exec the next program, so the child of {@code timeout} is still the real program). Every
+     * child of the bench starts here, so this is the one place pinning is applied.
      *
      * @param log where stdout and stderr go; with {@code pipeStdout} only stderr, stdout is piped
      * @param maxSeconds the process is sent SIGTERM after this, SIGKILL 5 s later
+     * @param cpus where it runs ({@link Pinning.Cpus#ANY}: anywhere)
      */
     public static Managed start(
             String name,
@@ -40,10 +43,11 @@ public final class Managed implements AutoCloseable {
             Path workDir,
             Path log,
             long maxSeconds,
-            boolean pipeStdout)
+            boolean pipeStdout,
+            Pinning.Cpus cpus)
             throws IOException {
         List<String> cmd = new ArrayList<>(List.of("timeout", "--kill-after=5", maxSeconds + "s"));
-        cmd.addAll(command);
+        cmd.addAll(cpus.wrap(command));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         if (workDir != null) {
             pb.directory(workDir.toFile());

@@ -79,7 +79,8 @@ public final class RedisCluster implements AutoCloseable {
                         dir,
                         ctx.logs(scenario).resolve(name + ".log"),
                         maxSeconds,
-                        false);
+                        false,
+                        ctx.pinning().load());
                 members.add(new Member(name, port, m));
             }
             for (Member m : members) {

@@ -49,7 +49,8 @@ public final class RedisServer implements AutoCloseable {
                 ctx.runDir(),
                 ctx.logs(scenario).resolve(name + ".log"),
                 maxSeconds,
-                false);
+                false,
+                ctx.pinning().load());
         long deadline = System.currentTimeMillis() + 10_000;
         while (System.currentTimeMillis() < deadline) {
             if (ping(port)) {

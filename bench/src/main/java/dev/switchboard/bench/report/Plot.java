@@ -30,7 +30,10 @@ public final class Plot {
         new Color(0x9467bd),
         new Color(0xff7f0e),
         new Color(0x8c564b),
-        new Color(0x17becf)
+        new Color(0x17becf),
+        new Color(0xe377c2),
+        new Color(0x7f7f7f),
+        new Color(0xbcbd22)
     };
 
     private Plot() {}

@@ -1,7 +1,6 @@
 package dev.switchboard.bench.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.bench.Json;
@@ -24,14 +23,11 @@ public final class Report {
     public static final List<String> SCENARIOS =
             List.of("fanout", "latency", "rpc", "idle", "broadcast", "ceiling", "transports");
     static final String OURS = "switchboard";
-    static final String PEER = "socketio";
 
     private final ObjectNode report = Json.object();
-    private final ArrayNode figures;
+    private Figures figures;
 
-    private Report() {
-        figures = report.putArray("figures");
-    }
+    private Report() {}
 
     public static void write(Path out) throws IOException {
         Report r = new Report();
@@ -49,12 +45,8 @@ public final class Report {
                 scenarios.set(s, Json.parse(Files.readAllBytes(f)));
             }
         }
-        figures(scenarios);
-        if (scenarios.has("transports")) {
-            transportFigures(scenarios.get("transports"));
-        }
-        report.remove("figures");
-        report.set("figures", figures);
+        figures = SummaryFigures.build(scenarios);
+        report.set("figures", figures.json());
         Files.writeString(out.resolve("report.json"), Json.MAPPER.writeValueAsString(stripCurves(report.deepCopy())));
         Files.writeString(out.resolve("report.md"), markdown(scenarios));
         plot(scenarios, out.resolve("latency-percentiles.png"));
@@ -71,51 +63,12 @@ public final class Report {
         return n;
     }
 
-    // ---- figures ----
-
-    private void figure(
-            String scenario,
-            String metric,
-            String unit,
-            boolean higherBetter,
-            JsonNode ours,
-            JsonNode peer,
-            String target,
-            Boolean met) {
-        ObjectNode f = figures.addObject();
-        f.put("scenario", scenario)
-                .put("metric", metric)
-                .put("unit", unit)
-                .put("better", higherBetter ? "higher" : "lower");
-        if (ours != null && ours.isNumber()) {
-            f.put(OURS, ours.asDouble());
-        }
-        if (peer != null && peer.isNumber()) {
-            f.put(PEER, peer.asDouble());
-        }
-        if (ours != null
-                && ours.isNumber()
-                && peer != null
-                && peer.isNumber()
-                && ours.asDouble() > 0
-                && peer.asDouble() > 0) {
-            double ratio = higherBetter ? ours.asDouble() / peer.asDouble() : peer.asDouble() / ours.asDouble();
-            f.put("advantage", Stats.round(ratio, 2));
-        }
-        if (target != null) {
-            f.put("target", target);
-        }
-        if (met != null) {
-            f.put("met", met);
-        }
-    }
-
-    private static JsonNode sys(JsonNode scenario, String system) {
+    static JsonNode sys(JsonNode scenario, String system) {
         return scenario == null ? null : scenario.path("systems").path(system);
     }
 
     /** The step with the most deliveries/s among those that delivered enough, whatever their latency. */
-    private static JsonNode sustained(JsonNode system, JsonNode scenario) {
+    static JsonNode sustained(JsonNode system, JsonNode scenario) {
         double min = scenario.path("params").path("minCompleteness").asDouble(0.99);
         JsonNode best = MissingNode.getInstance();
         for (JsonNode st : system.path("steps")) {
@@ -129,7 +82,7 @@ public final class Report {
         return best;
     }
 
-    private static JsonNode num(JsonNode n) {
+    static JsonNode num(JsonNode n) {
         return n == null || n.isMissingNode() || !n.isNumber() ? null : n;
     }
 
@@ -166,265 +119,6 @@ public final class Report {
         return MissingNode.getInstance();
     }
 
-    private void transportFigures(JsonNode sc) {
-        double rate = commonTransportRate(sc);
-        if (rate <= 0) {
-            return;
-        }
-        sys(sc, OURS).path("transports").fields().forEachRemaining(e -> {
-            JsonNode st = stepAt(e.getValue(), rate);
-            String at = " at " + fmt(st.get("offeredDeliveriesPerSec")) + " deliveries/s";
-            figure(
-                    "transports",
-                    "node CPU per delivery, " + e.getKey() + at,
-                    "us",
-                    false,
-                    num(st.get("nodeCpuUsPerDelivery")),
-                    null,
-                    null,
-                    null);
-            figure(
-                    "transports",
-                    "publish->deliver p99, " + e.getKey() + at,
-                    "ms",
-                    false,
-                    num(st.path("latencyMs").get("p99")),
-                    null,
-                    null,
-                    null);
-        });
-    }
-
-    private void figures(ObjectNode scenarios) {
-        JsonNode fan = scenarios.get("fanout");
-        if (fan != null) {
-            JsonNode o = sys(fan, OURS).path("best");
-            JsonNode p = sys(fan, PEER).path("best");
-            JsonNode od = num(o.path("deliveredPerSec"));
-            JsonNode pd = num(p.path("deliveredPerSec"));
-            Boolean met =
-                    od == null ? null : od.asDouble() >= 300_000 && (pd == null || od.asDouble() >= 5 * pd.asDouble());
-            figure(
-                    "fanout",
-                    "deliveries/s (highest step with p99 <= "
-                            + fan.path("params").path("maxP99Ms").asText() + " ms, >= 99% delivered)",
-                    "msg/s",
-                    true,
-                    od,
-                    pd,
-                    ">= 300000/s and >= 5x Socket.IO",
-                    met);
-            figure(
-                    "fanout",
-                    "p99 at that step",
-                    "ms",
-                    false,
-                    num(o.path("latencyMs").path("p99")),
-                    num(p.path("latencyMs").path("p99")),
-                    "< 50 ms",
-                    num(o.path("latencyMs").path("p99")) == null
-                            ? null
-                            : o.path("latencyMs").path("p99").asDouble() < 50);
-            figure(
-                    "fanout",
-                    "node CPU at that step",
-                    "cores",
-                    false,
-                    num(o.path("cpu").path("nodes").path("cores")),
-                    num(p.path("cpu").path("nodes").path("cores")),
-                    null,
-                    null);
-            figure("fanout", "deliveries per node CPU-second", "msg/core-s", true, perCore(o), perCore(p), null, null);
-            JsonNode os = sustained(sys(fan, OURS), fan);
-            JsonNode ps = sustained(sys(fan, PEER), fan);
-            figure(
-                    "fanout",
-                    "sustained deliveries/s (highest step with >= 99% delivered, any latency)",
-                    "msg/s",
-                    true,
-                    num(os.path("deliveredPerSec")),
-                    num(ps.path("deliveredPerSec")),
-                    null,
-                    null);
-            figure(
-                    "fanout",
-                    "p99 at the sustained step",
-                    "ms",
-                    false,
-                    num(os.path("latencyMs").path("p99")),
-                    num(ps.path("latencyMs").path("p99")),
-                    null,
-                    null);
-        }
-        JsonNode lat = scenarios.get("latency");
-        if (lat != null) {
-            JsonNode o = sys(lat, OURS).path("steps").path(0);
-            JsonNode p = sys(lat, PEER).path("steps").path(0);
-            figure(
-                    "latency",
-                    "deliveries/s achieved (offered "
-                            + lat.path("params").path("deliveriesPerSec").asText() + ")",
-                    "msg/s",
-                    true,
-                    num(o.path("deliveredPerSec")),
-                    num(p.path("deliveredPerSec")),
-                    null,
-                    null);
-            String[][] ps = {
-                {"p50", "< 1 ms"}, {"p90", null}, {"p99", "< 3 ms"}, {"p99_9", null}, {"p99_99", null}, {"max", null}
-            };
-            for (String[] q : ps) {
-                JsonNode ov = num(o.path("latencyMs").path(q[0]));
-                Boolean met = q[1] == null || ov == null
-                        ? null
-                        : ov.asDouble() < Double.parseDouble(q[1].replaceAll("[^0-9.]", ""));
-                figure(
-                        "latency",
-                        "cross-node publish->deliver " + q[0].replace('_', '.'),
-                        "ms",
-                        false,
-                        ov,
-                        num(p.path("latencyMs").path(q[0])),
-                        q[1],
-                        met);
-            }
-        }
-        JsonNode rpc = scenarios.get("rpc");
-        if (rpc != null) {
-            String[][] rows = {
-                {"local", "p50", "< 0.3 ms"},
-                {"local", "p99", null},
-                {"cross", "p50", "< 1 ms"},
-                {"cross", "p99", "< 3 ms"},
-                {"worker", "p50", null},
-                {"worker", "p99", null}
-            };
-            for (String[] r : rows) {
-                JsonNode ov = num(sys(rpc, OURS)
-                        .path("modes")
-                        .path(r[0])
-                        .path("latencyMs")
-                        .path(r[1]));
-                JsonNode pv = num(sys(rpc, PEER)
-                        .path("modes")
-                        .path(r[0])
-                        .path("latencyMs")
-                        .path(r[1]));
-                Boolean met = r[2] == null || ov == null
-                        ? null
-                        : ov.asDouble() < Double.parseDouble(r[2].replaceAll("[^0-9.]", ""));
-                String label = switch (r[0]) {
-                    case "local" -> "invoke round trip, agent on the called node";
-                    case "cross" -> "invoke round trip, cross-node";
-                    default -> "invoke round trip from a worker (no sockets)";
-                };
-                figure("rpc", label + " " + r[1], "ms", false, ov, pv, r[2], met);
-            }
-        }
-        JsonNode idle = scenarios.get("idle");
-        if (idle != null) {
-            JsonNode o = sys(idle, OURS);
-            JsonNode p = sys(idle, PEER);
-            figure(
-                    "idle",
-                    "connections held on one node",
-                    "conns",
-                    true,
-                    num(o.path("connections")),
-                    num(p.path("connections")),
-                    ">= 50000",
-                    num(o.path("connections")) == null
-                            ? null
-                            : o.path("connections").asDouble() >= 50_000);
-            figure(
-                    "idle",
-                    "RSS per connection",
-                    "KiB",
-                    false,
-                    num(o.path("rssPerConnectionKiB")),
-                    num(p.path("rssPerConnectionKiB")),
-                    "<= 8 KiB",
-                    num(o.path("rssPerConnectionKiB")) == null
-                            ? null
-                            : o.path("rssPerConnectionKiB").asDouble() <= 8.0);
-            figure(
-                    "idle",
-                    "heap per connection",
-                    "KiB",
-                    false,
-                    num(o.path("heapPerConnectionKiB")),
-                    num(p.path("heapPerConnectionKiB")),
-                    null,
-                    null);
-            figure(
-                    "idle",
-                    "node CPU at rest",
-                    "cores",
-                    false,
-                    num(o.path("nodeCpuCoresAtRest")),
-                    num(p.path("nodeCpuCoresAtRest")),
-                    "near zero",
-                    num(o.path("nodeCpuCoresAtRest")) == null
-                            ? null
-                            : o.path("nodeCpuCoresAtRest").asDouble() < 0.05);
-        }
-        JsonNode b = scenarios.get("broadcast");
-        if (b != null) {
-            JsonNode o = sys(b, OURS);
-            JsonNode p = sys(b, PEER);
-            figure(
-                    "broadcast",
-                    "time until the last of "
-                            + b.path("params").path("connections").asText() + " connections has it (median of rounds)",
-                    "ms",
-                    false,
-                    num(o.path("timeToLastMsMedian")),
-                    num(p.path("timeToLastMsMedian")),
-                    null,
-                    null);
-            figure(
-                    "broadcast",
-                    "per-connection latency p50",
-                    "ms",
-                    false,
-                    num(o.path("latencyMs").path("p50")),
-                    num(p.path("latencyMs").path("p50")),
-                    null,
-                    null);
-        }
-        JsonNode c = scenarios.get("ceiling");
-        if (c != null) {
-            JsonNode o = sys(c, OURS);
-            figure(
-                    "ceiling",
-                    "redis-benchmark PUBLISH/s (50 clients, no pipelining)",
-                    "cmd/s",
-                    true,
-                    num(o.path("publishPerSec")),
-                    null,
-                    null,
-                    null);
-            figure(
-                    "ceiling",
-                    "redis-benchmark PUBLISH/s (pipeline 16)",
-                    "cmd/s",
-                    true,
-                    num(o.path("publishPerSecPipelined16")),
-                    null,
-                    null,
-                    null);
-        }
-    }
-
-    private static JsonNode perCore(JsonNode step) {
-        double d = step.path("deliveredPerSec").asDouble(0);
-        double c = step.path("cpu").path("nodes").path("cores").asDouble(0);
-        if (d <= 0 || c <= 0) {
-            return null;
-        }
-        return Json.MAPPER.getNodeFactory().numberNode(Math.round(d / c));
-    }
-
     // ---- markdown ----
 
     private String markdown(ObjectNode scenarios) {
@@ -450,7 +144,7 @@ public final class Report {
                 .append(m.path("node").asText())
                 .append(", Redis ")
                 .append(m.path("redis").asText())
-                .append(". Nodes, Redis and load generators all share it, on loopback.\n\n");
+                .append(". Nodes, Redis and load generators all run on it, on loopback.\n\n");
         // Every scenario of a run records the same node setup: the first one tells.
         for (JsonNode sc : scenarios) {
             JsonNode n = sc.path("switchboardNodes");
@@ -461,150 +155,35 @@ public final class Report {
                         .append(n.path("ioThreads").asInt())
                         .append("`, `io_transport: ")
                         .append(n.path("ioTransport").asText("auto"))
-                        .append("`. Socket.IO nodes: one Node.js process each.\n\n");
+                        .append("`. Socket.IO nodes: one Node.js process each; socketio on ")
+                        .append("`@socket.io/redis-adapter`, socketio-streams on `@socket.io/redis-streams-adapter` ")
+                        .append("with `connectionStateRecovery`.\n\n");
                 break;
             }
         }
-        md.append(
-                "Advantage = how many times better Switchboard is (ours/peer for throughput, peer/ours for latency and cost).\n\n");
-        md.append("| Scenario | Metric | Switchboard | Socket.IO | Advantage | Target | Met |\n");
-        md.append("|---|---|---:|---:|---:|---|---|\n");
-        for (JsonNode f : figures) {
-            md.append("| ")
-                    .append(f.path("scenario").asText())
-                    .append(" | ")
-                    .append(f.path("metric").asText())
-                    .append(" (")
-                    .append(f.path("unit").asText())
-                    .append(") | ")
-                    .append(fmt(f.get(OURS)))
-                    .append(" | ")
-                    .append(peerCell(scenarios, f))
-                    .append(" | ")
-                    .append(
-                            f.has("advantage")
-                                    ? String.format(
-                                            Locale.ROOT,
-                                            "%.2fx",
-                                            f.path("advantage").asDouble())
-                                    : "")
-                    .append(" | ")
-                    .append(f.path("target").asText(""))
-                    .append(" | ")
-                    .append(f.has("met") ? (f.path("met").asBoolean() ? "yes" : "**no**") : "")
-                    .append(" |\n");
+        for (JsonNode sc : scenarios) {
+            JsonNode p = sc.path("pinning");
+            if (!p.isMissingNode()) {
+                md.append("CPU pinning (taskset): ")
+                        .append(p.path("note").asText())
+                        .append(".\n\n");
+                break;
+            }
         }
+        figures.markdown(md);
         if (List.of("fanout", "latency", "rpc", "broadcast").stream().anyMatch(scenarios::has)) {
             md.append("\n![latency percentiles](latency-percentiles.png)\n"); // the plotted scenarios
         }
-        // details
+        List<String> systems = Repeats.systems(scenarios);
         JsonNode fan = scenarios.get("fanout");
         if (fan != null) {
-            md.append("\n## fanout steps\n\n").append(paramLine(fan)).append("\n\n");
-            md.append(
-                    "| System | Publish/s | Offered deliveries/s | Delivered/s | Delivered | p50 ms | p99 ms | max ms | Node CPU | Redis CPU | Loadgen CPU | Pass |\n");
-            md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
-            for (String s : List.of(OURS, PEER)) {
-                for (JsonNode st : sys(fan, s).path("steps")) {
-                    md.append("| ")
-                            .append(s)
-                            .append(" | ")
-                            .append(fmt(st.get("publishRate")))
-                            .append(" | ")
-                            .append(fmt(st.get("offeredDeliveriesPerSec")))
-                            .append(" | ")
-                            .append(fmt(st.get("deliveredPerSec")))
-                            .append(" | ")
-                            .append(String.format(
-                                    Locale.ROOT,
-                                    "%.1f%%",
-                                    st.path("completeness").asDouble() * 100))
-                            .append(" | ")
-                            .append(fmt(st.path("latencyMs").get("p50")))
-                            .append(" | ")
-                            .append(fmt(st.path("latencyMs").get("p99")))
-                            .append(" | ")
-                            .append(fmt(st.path("latencyMs").get("max")))
-                            .append(" | ")
-                            .append(fmt(st.path("cpu").path("nodes").get("cores")))
-                            .append(" | ")
-                            .append(fmt(st.path("cpu").path("redis").get("cores")))
-                            .append(" | ")
-                            .append(fmt(st.path("cpu").path("loadgen").get("cores")))
-                            .append(" | ")
-                            .append(st.path("pass").asBoolean() ? "yes" : "no")
-                            .append(" |\n");
-                }
-                String why = status(sys(fan, s));
-                if (why != null) {
-                    md.append("| ").append(s).append(" | ").append(why).append(" |||||||||||\n");
-                }
-            }
+            Details.fanout(md, fan, systems);
         }
         JsonNode tr = scenarios.get("transports");
         if (tr != null) {
             transportsSection(md, tr);
         }
-        for (String name : List.of("latency", "rpc", "idle", "broadcast", "ceiling")) {
-            JsonNode sc = scenarios.get(name);
-            if (sc == null) {
-                continue;
-            }
-            md.append("\n## ").append(name).append("\n\n").append(paramLine(sc)).append("\n\n");
-            for (String s : List.of(OURS, PEER)) {
-                JsonNode r = sys(sc, s);
-                if (r == null || r.isMissingNode()) {
-                    continue;
-                }
-                String why = status(r);
-                if (why != null) {
-                    md.append("- ").append(s).append(": ").append(why).append("\n");
-                } else if (name.equals("rpc")) {
-                    r.path("modes")
-                            .fields()
-                            .forEachRemaining(e -> md.append("- ")
-                                    .append(s)
-                                    .append(" ")
-                                    .append(e.getKey())
-                                    .append(": ")
-                                    .append(
-                                            e.getValue().has("skipped")
-                                                    ? e.getValue()
-                                                            .path("skipped")
-                                                            .asText()
-                                                    : e.getValue().path("calls").asText() + " calls, "
-                                                            + e.getValue()
-                                                                    .path("errors")
-                                                                    .asText() + " errors, latency "
-                                                            + latLine(
-                                                                    e.getValue().path("latencyMs")))
-                                    .append("\n"));
-                } else if (name.equals("latency")) {
-                    JsonNode st = r.path("steps").path(0);
-                    md.append("- ")
-                            .append(s)
-                            .append(": ")
-                            .append(st.path("deliveredPerSec").asText())
-                            .append(" deliveries/s, ")
-                            .append(latLine(st.path("latencyMs")))
-                            .append(", CPU nodes ")
-                            .append(st.path("cpu").path("nodes").path("cores").asText())
-                            .append(" / redis ")
-                            .append(st.path("cpu").path("redis").path("cores").asText())
-                            .append(" / loadgen ")
-                            .append(st.path("cpu").path("loadgen").path("cores").asText())
-                            .append(" cores\n");
-                } else {
-                    ObjectNode copy = (ObjectNode) r.deepCopy();
-                    copy.remove("curve");
-                    md.append("- ")
-                            .append(s)
-                            .append(": `")
-                            .append(Json.line(copy))
-                            .append("`\n");
-                }
-            }
-        }
+        Details.others(md, scenarios, systems);
         return md.toString();
     }
 
@@ -672,11 +251,11 @@ public final class Report {
         });
     }
 
-    private static String paramLine(JsonNode sc) {
+    static String paramLine(JsonNode sc) {
         return "Parameters: `" + Json.line(sc.path("params")) + "`";
     }
 
-    private static String latLine(JsonNode l) {
+    static String latLine(JsonNode l) {
         return String.format(
                 Locale.ROOT,
                 "p50 %s / p90 %s / p99 %s / p99.9 %s / p99.99 %s / max %s ms",
@@ -688,7 +267,7 @@ public final class Report {
                 l.path("max").asText("-"));
     }
 
-    private static String status(JsonNode r) {
+    static String status(JsonNode r) {
         if (r == null || r.isMissingNode()) {
             return "not run";
         }
@@ -701,21 +280,7 @@ public final class Report {
         return null;
     }
 
-    private static String peerCell(ObjectNode scenarios, JsonNode f) {
-        if (f.has(PEER)) {
-            return fmt(f.get(PEER));
-        }
-        JsonNode r = sys(scenarios.get(f.path("scenario").asText()), PEER);
-        String why = status(r);
-        if (f.path("scenario").asText().equals("ceiling")) {
-            return "";
-        }
-        return why == null
-                ? "n/a"
-                : why.startsWith("skipped") ? "skipped" : why.startsWith("failed") ? "failed" : "n/a";
-    }
-
-    private static String fmt(JsonNode n) {
+    static String fmt(JsonNode n) {
         if (n == null || n.isNull() || n.isMissingNode()) {
             return "";
         }
@@ -734,40 +299,35 @@ public final class Report {
 
     // ---- plot ----
 
+    /** One curve per system (of the first repeat): Switchboard solid, the peers dashed. */
     private void plot(ObjectNode scenarios, Path file) throws IOException {
+        List<String> systems = Repeats.systems(scenarios);
         List<Plot.Panel> panels = new ArrayList<>();
         JsonNode fan = scenarios.get("fanout");
         if (fan != null) {
             List<Plot.Series> s = new ArrayList<>();
-            add(
-                    s,
-                    "Switchboard @ " + fmt(sys(fan, OURS).path("best").get("deliveredPerSec")) + " msg/s",
-                    Plot.OURS,
-                    false,
-                    sys(fan, OURS).path("best").path("curve"));
-            add(
-                    s,
-                    "Socket.IO @ " + fmt(sys(fan, PEER).path("best").get("deliveredPerSec")) + " msg/s",
-                    Plot.PEER,
-                    true,
-                    sys(fan, PEER).path("best").path("curve"));
+            for (String sy : systems) {
+                JsonNode best = sys(fan, sy).path("best");
+                add(
+                        s,
+                        Repeats.label(sy) + " @ " + fmt(best.get("deliveredPerSec")) + " msg/s",
+                        sy,
+                        0,
+                        best.path("curve"));
+            }
             panels.add(new Plot.Panel("fanout: publish->deliver at each system's best step", s));
         }
         JsonNode lat = scenarios.get("latency");
         if (lat != null) {
             List<Plot.Series> s = new ArrayList<>();
-            add(
-                    s,
-                    "Switchboard",
-                    Plot.OURS,
-                    false,
-                    sys(lat, OURS).path("steps").path(0).path("curve"));
-            add(
-                    s,
-                    "Socket.IO",
-                    Plot.PEER,
-                    true,
-                    sys(lat, PEER).path("steps").path(0).path("curve"));
+            for (String sy : systems) {
+                add(
+                        s,
+                        Repeats.label(sy),
+                        sy,
+                        0,
+                        sys(lat, sy).path("steps").path(0).path("curve"));
+            }
             panels.add(new Plot.Panel(
                     "cross-node publish->deliver @ "
                             + lat.path("params").path("deliveriesPerSec").asText() + " msg/s",
@@ -778,19 +338,15 @@ public final class Report {
             List<Plot.Series> s = new ArrayList<>();
             int i = 0;
             for (String mode : List.of("local", "cross", "worker")) {
-                Color c = Plot.PALETTE[i++ % Plot.PALETTE.length];
-                add(
-                        s,
-                        "Switchboard " + mode,
-                        c,
-                        false,
-                        sys(rpc, OURS).path("modes").path(mode).path("curve"));
-                add(
-                        s,
-                        "Socket.IO " + mode,
-                        c,
-                        true,
-                        sys(rpc, PEER).path("modes").path(mode).path("curve"));
+                for (String sy : systems) {
+                    add(
+                            s,
+                            Repeats.label(sy) + " " + mode,
+                            sy,
+                            i,
+                            sys(rpc, sy).path("modes").path(mode).path("curve"));
+                }
+                i++;
             }
             panels.add(new Plot.Panel(
                     "invoke round trip @ "
@@ -800,15 +356,28 @@ public final class Report {
         JsonNode b = scenarios.get("broadcast");
         if (b != null) {
             List<Plot.Series> s = new ArrayList<>();
-            add(s, "Switchboard", Plot.OURS, false, sys(b, OURS).path("curve"));
-            add(s, "Socket.IO", Plot.PEER, true, sys(b, PEER).path("curve"));
+            for (String sy : systems) {
+                add(s, Repeats.label(sy), sy, 0, sys(b, sy).path("curve"));
+            }
             panels.add(new Plot.Panel(
                     "broadcast to " + b.path("params").path("connections").asText()
                             + " connections: per-connection latency",
                     s));
         }
         Plot.render(
-                panels, file, "Switchboard (solid) vs Socket.IO 4 + redis-adapter (dashed), same machine, same run");
+                panels,
+                file,
+                "Switchboard (solid) vs the Socket.IO 4 peers (dashed), same machine, same run (first repeat)");
+    }
+
+    /** Adds {@code system}'s curve; {@code shade} tells apart several curves of one system (rpc modes). */
+    private static void add(List<Plot.Series> l, String label, String system, int shade, JsonNode curve) {
+        int which = system.equals(OURS) ? 0 : system.equals("socketio") ? 1 : 2;
+        // Shade 0 in each system's own colour; further shades (rpc modes) three fresh colours each.
+        Color c = shade == 0
+                ? new Color[] {Plot.OURS, Plot.PEER, Plot.PALETTE[2]}[which]
+                : Plot.PALETTE[3 + ((shade - 1) * 3 + which) % (Plot.PALETTE.length - 3)];
+        add(l, label, c, !system.equals(OURS), curve);
     }
 
     private static void add(List<Plot.Series> l, String label, Color c, boolean dashed, JsonNode curve) {

@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description =
                 "Runs every scenario with its defaults (ceiling, fanout, latency, rpc, idle, broadcast, transports) against "
-                        + "Switchboard and the Socket.IO peer, and writes report.json, report.md and latency-percentiles.png.")
+                        + "Switchboard and both Socket.IO peers, and writes report.json, report.md and latency-percentiles.png.")
 public final class AllCommand implements Callable<Integer> {
 
     @Mixin
@@ -27,6 +27,13 @@ public final class AllCommand implements Callable<Integer> {
             defaultValue = "ceiling,fanout,latency,rpc,idle,broadcast,transports",
             description = "Scenarios to run (default: ${DEFAULT-VALUE}).")
     List<String> scenarios;
+
+    @Option(
+            names = "--repeats",
+            defaultValue = "3",
+            description = "Full runs per system of the headline scenarios fanout, latency and rpc, reported as "
+                    + "median and min-max; the others run once (default: ${DEFAULT-VALUE}).")
+    int repeats;
 
     @Override
     public Integer call() throws Exception {
@@ -45,6 +52,9 @@ public final class AllCommand implements Callable<Integer> {
             };
             new CommandLine(c).parseArgs(); // defaults
             c.shareContext(ctx, common);
+            if (c.repeatOptions() != null) {
+                c.repeatOptions().repeats = repeats;
+            }
             cmds.add(c);
         }
         long t0 = System.nanoTime();

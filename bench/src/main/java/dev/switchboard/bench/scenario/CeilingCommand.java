@@ -74,7 +74,8 @@ public final class CeilingCommand extends ScenarioCommand {
                             ctx.runDir(),
                             ctx.runDir().resolve("ceiling-sub.log"),
                             300,
-                            false));
+                            false,
+                            ctx.pinning().load()));
                 }
                 Thread.sleep(500);
                 String msg = "x".repeat(size);

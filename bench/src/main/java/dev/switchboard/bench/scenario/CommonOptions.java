@@ -1,6 +1,8 @@
 package dev.switchboard.bench.scenario;
 
 import dev.switchboard.bench.BenchContext;
+import dev.switchboard.bench.proc.Cluster;
+import dev.switchboard.bench.proc.Pinning;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,9 +25,30 @@ public final class CommonOptions {
     @Option(
             names = "--systems",
             split = ",",
-            defaultValue = "switchboard,socketio",
-            description = "Systems to run: switchboard, socketio (default: ${DEFAULT-VALUE}).")
-    List<String> systems = new ArrayList<>(List.of("switchboard", "socketio"));
+            defaultValue = "switchboard,socketio,socketio-streams",
+            description = "Systems to run: switchboard, socketio (the peer on @socket.io/redis-adapter), "
+                    + "socketio-streams (the peer on @socket.io/redis-streams-adapter with connection-state "
+                    + "recovery) (default: ${DEFAULT-VALUE}).")
+    List<String> systems = new ArrayList<>(Cluster.SYSTEMS);
+
+    @Option(
+            names = "--pin",
+            negatable = true,
+            description = "Pin nodes and load generators (with Redis) to separate CPUs with taskset; on by "
+                    + "default when the machine has at least 2 CPUs and taskset is there (--no-pin: off).")
+    Boolean pin;
+
+    @Option(
+            names = "--node-cpus",
+            description = "CPU set of the nodes under test, as taskset -c takes it (default: the lower half "
+                    + "of the CPUs; 0 on a 2-CPU machine).")
+    String nodeCpus;
+
+    @Option(
+            names = "--loadgen-cpus",
+            description = "CPU set of the load generators and Redis (default: the upper half of the CPUs; "
+                    + "1 on a 2-CPU machine).")
+    String loadgenCpus;
 
     @Option(
             names = "--node-jvm-opts",
@@ -77,6 +100,8 @@ public final class CommonOptions {
                     nodeIoTransport,
                     jfr,
                     verbose);
+            context.pinning(Pinning.resolve(pin, nodeCpus, loadgenCpus));
+            context.log("pinning: %s", context.pinning().describe());
         }
         return context;
     }

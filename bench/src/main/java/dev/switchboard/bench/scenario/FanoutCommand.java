@@ -41,6 +41,14 @@ public final class FanoutCommand extends ScenarioCommand {
             description = "Keep history (size 100, ttl 60s) in the channels (Switchboard only; the peer has none).")
     boolean history;
 
+    @Mixin
+    RepeatOptions repeat = new RepeatOptions();
+
+    @Override
+    RepeatOptions repeatOptions() {
+        return repeat;
+    }
+
     @Override
     public String name() {
         return "fanout";

@@ -41,6 +41,14 @@ public final class LatencyCommand extends ScenarioCommand {
             description = "JIT warm-up before the measured run, ms, at the same rate (default: ${DEFAULT-VALUE}).")
     long prewarmMs;
 
+    @Mixin
+    RepeatOptions repeat = new RepeatOptions();
+
+    @Override
+    RepeatOptions repeatOptions() {
+        return repeat;
+    }
+
     @Override
     public String name() {
         return "latency";

@@ -203,6 +203,10 @@ final class PubSub {
                     if (delivered > 0) {
                         step.put("nodeCpuUsPerDelivery", Stats.round(nodeCpuSeconds * 1e6 / delivered, 3));
                     }
+                    if (nodeCpuSeconds > 0) {
+                        // The figure that survives a shared machine: what the nodes did per CPU-second they got.
+                        step.put("deliveriesPerNodeCpuSecond", Math.round(delivered / nodeCpuSeconds));
+                    }
                     step.set("curve", Stats.curve(h));
                     ctx.log(
                             "%s %s: rate %.0f/s -> %d deliveries/s (%.1f%%), p50 %.3f ms, p99 %.3f ms, max %.3f ms, node cpu %.2f cores %s",

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(
@@ -64,6 +65,14 @@ public final class RpcCommand extends ScenarioCommand {
             description =
                     "JIT warm-up before the measured modes (half local, half cross-node), ms (default: ${DEFAULT-VALUE}).")
     long prewarmMs;
+
+    @Mixin
+    RepeatOptions repeat = new RepeatOptions();
+
+    @Override
+    RepeatOptions repeatOptions() {
+        return repeat;
+    }
 
     @Override
     public String name() {

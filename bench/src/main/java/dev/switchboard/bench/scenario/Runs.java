@@ -29,7 +29,8 @@ final class Runs {
 
     static ObjectNode baseSpec(BenchContext ctx, Cluster cl) {
         ObjectNode s = Json.object();
-        s.put("protocol", cl.system());
+        s.put("protocol", Cluster.protocol(cl.system()));
+        s.put("system", cl.system()); // names the load generator (and its log): both peers speak "socketio"
         var nodes = s.putArray("nodes");
         cl.addresses()
                 .forEach(a -> nodes.addObject().put("host", a.getHostString()).put("port", a.getPort()));
@@ -55,7 +56,9 @@ final class Runs {
                 lgs.add(LoadGenProcess.start(
                         ctx,
                         scenario,
-                        specs.get(0).path("protocol").asText() + "-loadgen" + (i + 1),
+                        specs.get(0)
+                                        .path("system")
+                                        .asText(specs.get(0).path("protocol").asText()) + "-loadgen" + (i + 1),
                         specs.get(i),
                         maxSeconds));
             }
