@@ -170,7 +170,8 @@ public final class SwitchboardServer implements AutoCloseable {
                 origins,
                 proxies.forwardedHeaders(),
                 meters.webSocketTraffic(),
-                config.webSocketCompression());
+                config.webSocketCompression(),
+                config.clientWriteDelay());
         // Made even with http_api.enabled false: mounted endpoints (the admin page) call it in-process.
         this.api = new ApiExecutor(node, config.httpApiMaxResponseSize(), meters.api());
         ApiExecutor api = config.httpApiEnabled() ? this.api : null;

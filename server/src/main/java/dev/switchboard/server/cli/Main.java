@@ -46,8 +46,21 @@ public final class Main implements Callable<Integer> {
 
     private Main() {}
 
+    /**
+     * Netty's leak detection level when the JVM is not given one: {@code disabled}. At its own
+     * default it tracks about one buffer in 128 with a stack trace, which costs a busy node about 1 %
+     * of its CPU (measured: {@code docs/benchmarks.md}). In-process tests keep Netty's default.
+     */
+    static final String DEFAULT_LEAK_DETECTION = "disabled";
+
+    private static final String LEAK_DETECTION_PROPERTY = "io.netty.leakDetection.level";
+
     /** Runs the command line in this JVM and exits with its code. */
     public static void main(String[] args) {
+        // Before any Netty class loads; -Dio.netty.leakDetection.level=simple turns it back on.
+        if (System.getProperty(LEAK_DETECTION_PROPERTY) == null) {
+            System.setProperty(LEAK_DETECTION_PROPERTY, DEFAULT_LEAK_DETECTION);
+        }
         System.exit(run(CliContext.system(), args));
     }
 

@@ -133,6 +133,10 @@ public final class ConfigKeys {
             "Grace after a connection token expires before the client is disconnected (3005).").core("client_expired_close_delay"),
         server("client.max_message_size", BYTES, ServerConfig.DEFAULT_CLIENT_MAX_MESSAGE_SIZE,
             ServerConfig.Builder::clientMaxMessageSize, "Largest WebSocket frame accepted from a client, in bytes."),
+        server("client.write_delay", DURATION, ServerConfig.DEFAULT_CLIENT_WRITE_DELAY,
+            ServerConfig.Builder::clientWriteDelay,
+            "How long a WebSocket connection's first queued message waits for more, so they share one frame and one"
+                + " socket write: less CPU per delivery at high fan-out, this much more latency. 0 = write at once."),
         server("client.allowed_origins", STRINGS, ServerConfig.DEFAULT_CLIENT_ALLOWED_ORIGINS, ServerConfig.Builder::clientAllowedOrigins,
             "Origins (https://app.example.com, https://*.example.com, or *) whose pages may open WebSockets; empty: Origin must match Host."),
         node("client.subscribe_to_channels", STRINGS, List.<String>of(), NodeOptions.Builder::serverSideChannels,

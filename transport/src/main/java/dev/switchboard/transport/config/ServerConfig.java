@@ -62,6 +62,13 @@ public final class ServerConfig {
     /** Default {@code client.max_message_size}: largest WebSocket frame accepted from a client, in bytes. */
     public static final int DEFAULT_CLIENT_MAX_MESSAGE_SIZE = 65_536;
     /**
+     * Default {@code client.write_delay}: none, every message is written as soon as its
+     * connection's event loop gets to it (lowest latency; one socket write per message at low rates).
+     */
+    public static final Duration DEFAULT_CLIENT_WRITE_DELAY = Duration.ZERO;
+    /** Longest {@code client.write_delay} accepted: beyond it the delay is the latency, not a batching window. */
+    public static final Duration MAX_CLIENT_WRITE_DELAY = Duration.ofSeconds(1);
+    /**
      * Default {@code client.allowed_origins}: none listed, so a browser's WebSocket upgrade must come
      * from the origin the {@code Host} header names (see {@link OriginCheck}).
      */
@@ -127,6 +134,7 @@ public final class ServerConfig {
     private final String apiKey;
     private final NodeOptions node;
     private final int clientMaxMessageSize;
+    private final Duration clientWriteDelay;
     private final List<String> clientAllowedOrigins;
     private final ChannelConfig channel;
     private final boolean httpApiEnabled;
@@ -162,6 +170,7 @@ public final class ServerConfig {
         apiKey = b.apiKey;
         node = b.node;
         clientMaxMessageSize = b.clientMaxMessageSize;
+        clientWriteDelay = b.clientWriteDelay;
         clientAllowedOrigins = b.clientAllowedOrigins;
         channel = b.channel;
         httpApiEnabled = b.httpApiEnabled;
@@ -266,6 +275,14 @@ public final class ServerConfig {
     /** {@code client.max_message_size}: WebSocket frame limit in bytes; larger frames close the connection (1009). */
     public int clientMaxMessageSize() {
         return clientMaxMessageSize;
+    }
+
+    /**
+     * {@code client.write_delay}: how long a WebSocket connection's first queued message waits for
+     * more before they go out in one frame and one socket write; zero writes at once.
+     */
+    public Duration clientWriteDelay() {
+        return clientWriteDelay;
     }
     /**
      * {@code client.allowed_origins}: the origin patterns a browser's WebSocket upgrade must match,
@@ -415,6 +432,7 @@ public final class ServerConfig {
         return "ServerConfig{port=" + port + ", address=" + address + ", nodeName=" + node.name() + ", engine="
                 + engine.configName() + ", token=" + token + ", apiKey=" + (apiKey == null ? "unset" : "<redacted>")
                 + ", allowAnonymousConnect=" + node.allowAnonymous() + ", clientMaxMessageSize=" + clientMaxMessageSize
+                + ", clientWriteDelay=" + clientWriteDelay
                 + ", clientAllowedOrigins=" + clientAllowedOrigins
                 + ", channel=" + channel
                 + ", httpApi=" + httpApiEnabled + ", metrics=" + metricsEnabled + ", health=" + healthEnabled
@@ -437,6 +455,7 @@ public final class ServerConfig {
         private String apiKey;
         private NodeOptions node = NodeOptions.builder().build();
         private int clientMaxMessageSize = DEFAULT_CLIENT_MAX_MESSAGE_SIZE;
+        private Duration clientWriteDelay = DEFAULT_CLIENT_WRITE_DELAY;
         private List<String> clientAllowedOrigins = DEFAULT_CLIENT_ALLOWED_ORIGINS;
         private ChannelConfig channel = ChannelConfig.defaults();
         private boolean httpApiEnabled = DEFAULT_HTTP_API_ENABLED;
@@ -474,6 +493,7 @@ public final class ServerConfig {
             apiKey = c.apiKey;
             node = c.node;
             clientMaxMessageSize = c.clientMaxMessageSize;
+            clientWriteDelay = c.clientWriteDelay;
             clientAllowedOrigins = c.clientAllowedOrigins;
             channel = c.channel;
             httpApiEnabled = c.httpApiEnabled;
@@ -600,6 +620,18 @@ public final class ServerConfig {
         /** Frames below 1 KiB could not even carry a connect command with a token. */
         public Builder clientMaxMessageSize(int v) {
             clientMaxMessageSize = Check.atLeast("client.max_message_size", v, 1024);
+            return this;
+        }
+
+        /** Zero or more, at most {@link #MAX_CLIENT_WRITE_DELAY}. */
+        public Builder clientWriteDelay(Duration v) {
+            Check.nonNegative("client.write_delay", v);
+            if (v.compareTo(MAX_CLIENT_WRITE_DELAY) > 0) {
+                throw new ConfigException(
+                        "client.write_delay",
+                        "must be at most " + Durations.format(MAX_CLIENT_WRITE_DELAY) + ", got " + Durations.format(v));
+            }
+            clientWriteDelay = v;
             return this;
         }
 

@@ -47,6 +47,9 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
      * clients that parse every answer as JSON, e.g. cent.js).
      */
     static final String NOT_FOUND_JSON = "{\"error\":{\"code\":104,\"message\":\"not found\"}}";
+    /** What {@code /metrics} answers when too many scrapes are already waiting, or one failed. */
+    static final String METRICS_BUSY_JSON = "{\"error\":\"metrics busy, try again\"}";
+
     /** What a standby server answers on every path but health: temporary, try again. */
     static final String STARTING_JSON =
             "{\"error\":{\"code\":100,\"message\":\"node starting: engine unavailable\",\"temporary\":true}}";
@@ -190,7 +193,20 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
             return;
         }
         if (path.equals("/metrics") && metrics != null) {
-            respond(ctx, req, HttpResponseStatus.OK, "text/plain; version=0.0.4; charset=utf-8", bytes(metrics.get()));
+            boolean keepAlive = HttpUtil.isKeepAlive(req);
+            MetricsRendering.render(metrics).whenComplete((text, err) -> {
+                if (err != null) {
+                    log.debug("/metrics not rendered: {}", err.toString());
+                    respond(ctx, keepAlive, HttpResponseStatus.SERVICE_UNAVAILABLE, JSON, bytes(METRICS_BUSY_JSON));
+                } else {
+                    respond(
+                            ctx,
+                            keepAlive,
+                            HttpResponseStatus.OK,
+                            "text/plain; version=0.0.4; charset=utf-8",
+                            bytes(text));
+                }
+            });
             return;
         }
         HttpEndpoint endpoint = endpoints.find(path);

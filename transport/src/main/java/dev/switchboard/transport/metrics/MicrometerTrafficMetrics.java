@@ -16,6 +16,7 @@ public final class MicrometerTrafficMetrics implements TrafficMetrics {
 
     private final Map<ProtocolFormat, TrafficMetrics.Counter> received = new EnumMap<>(ProtocolFormat.class);
     private final Map<ProtocolFormat, TrafficMetrics.Counter> sent = new EnumMap<>(ProtocolFormat.class);
+    private final Map<ProtocolFormat, TrafficMetrics.Counter> flushed = new EnumMap<>(ProtocolFormat.class);
 
     public MicrometerTrafficMetrics(MeterRegistry registry, String transport) {
         for (ProtocolFormat f : ProtocolFormat.values()) {
@@ -23,6 +24,7 @@ public final class MicrometerTrafficMetrics implements TrafficMetrics {
             sent.put(
                     f,
                     counter(registry, "sent", transport, f, "Protocol messages (replies and pushes) sent to clients"));
+            flushed.put(f, writes(registry, transport, f));
         }
     }
 
@@ -45,6 +47,23 @@ public final class MicrometerTrafficMetrics implements TrafficMetrics {
             messages.increment();
             bytes.increment(n);
         };
+    }
+
+    private static TrafficMetrics.Counter writes(MeterRegistry registry, String transport, ProtocolFormat f) {
+        io.micrometer.core.instrument.Counter writes = io.micrometer.core.instrument.Counter.builder(
+                        "switchboard_transport_writes")
+                .description(
+                        "Socket writes (flushes) to clients, each carrying one or more messages; messages sent"
+                                + " per write shows how well writes are batched (client.write_delay), by transport and encoding")
+                .tag("transport", transport)
+                .tag("format", f.name().toLowerCase(Locale.ROOT))
+                .register(registry);
+        return n -> writes.increment();
+    }
+
+    @Override
+    public TrafficMetrics.Counter flushed(ProtocolFormat format) {
+        return flushed.get(format);
     }
 
     @Override

@@ -28,6 +28,14 @@ public interface TrafficMetrics {
     /** Protocol messages (replies and pushes) queued for clients of this encoding, before framing. */
     Counter sent(ProtocolFormat format);
 
+    /**
+     * Socket writes to clients of this encoding: one per flush, however many messages it carries,
+     * with those messages' bytes. Messages sent per write is how well writes are batched.
+     */
+    default Counter flushed(ProtocolFormat format) {
+        return Counter.NOOP;
+    }
+
     /** Counts one message of so many bytes. Cheap and thread-safe. */
     @FunctionalInterface
     interface Counter {

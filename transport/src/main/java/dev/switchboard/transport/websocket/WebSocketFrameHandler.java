@@ -35,6 +35,7 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
 
     private final Node node;
     private final long maxQueuedBytes;
+    private final long writeDelayNanos;
     private WebSocketTransport transport;
     private Client client;
     /** A unidirectional connection sent (or its URL carried) its connect request. */
@@ -65,6 +66,17 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
             Map<String, List<String>> headers,
             ProtocolFormat format,
             TrafficMetrics traffic) {
+        this(node, maxQueuedBytes, headers, format, traffic, 0);
+    }
+
+    WebSocketFrameHandler(
+            Node node,
+            long maxQueuedBytes,
+            Map<String, List<String>> headers,
+            ProtocolFormat format,
+            TrafficMetrics traffic,
+            long writeDelayNanos) {
+        this.writeDelayNanos = writeDelayNanos;
         this.traffic = traffic;
         this.node = node;
         this.maxQueuedBytes = maxQueuedBytes;
@@ -74,7 +86,14 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
-        transport = new WebSocketTransport(ctx.channel(), maxQueuedBytes, headers, format, traffic.sent(format));
+        transport = new WebSocketTransport(
+                ctx.channel(),
+                maxQueuedBytes,
+                headers,
+                format,
+                traffic.sent(format),
+                traffic.flushed(format),
+                writeDelayNanos);
         received = traffic.received(format);
         client = node.newClient(transport);
     }

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -29,6 +30,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * frames. Messages are wrapped, not copied, so one encoded publication is shared by every
  * connection. Bytes queued or in Netty's outbound buffer are counted; past the limit the client
  * is too slow and is disconnected with 3008 instead of growing memory.
+ *
+ * <p>With a write delay ({@code client.write_delay}) the drain runs that long after the first
+ * message queued since the last one, so that messages arriving meanwhile share its frame and its
+ * socket write: each write costs a system call and the kernel's TCP work, whatever its size, which
+ * at high fan-out is most of a node's CPU.
  */
 final class WebSocketTransport implements Transport {
 
@@ -60,6 +66,10 @@ final class WebSocketTransport implements Transport {
     private final Map<String, List<String>> headers;
     private final ProtocolFormat format;
     private final TrafficMetrics.Counter sent;
+    private final TrafficMetrics.Counter flushed;
+    private final long writeDelayNanos;
+    /** One task object for every drain this connection schedules. */
+    private final Runnable drainTask = this::drain;
 
     WebSocketTransport(Channel channel, long maxQueuedBytes) {
         this(channel, maxQueuedBytes, Map.of(), ProtocolFormat.JSON);
@@ -69,18 +79,33 @@ final class WebSocketTransport implements Transport {
         this(channel, maxQueuedBytes, headers, format, TrafficMetrics.Counter.NOOP);
     }
 
-    /**
-     * @param headers upgrade-request headers kept for the connect decision (lower-case names)
-     * @param format the encoding the upgrade selected
-     * @param sent counts each message accepted for writing
-     */
     WebSocketTransport(
             Channel channel,
             long maxQueuedBytes,
             Map<String, List<String>> headers,
             ProtocolFormat format,
             TrafficMetrics.Counter sent) {
+        this(channel, maxQueuedBytes, headers, format, sent, TrafficMetrics.Counter.NOOP, 0);
+    }
+
+    /**
+     * @param headers upgrade-request headers kept for the connect decision (lower-case names)
+     * @param format the encoding the upgrade selected
+     * @param sent counts each message accepted for writing
+     * @param flushed counts each socket write (one flush of one or more frames) and its bytes
+     * @param writeDelayNanos how long the first queued message waits for others; 0 = none
+     */
+    WebSocketTransport(
+            Channel channel,
+            long maxQueuedBytes,
+            Map<String, List<String>> headers,
+            ProtocolFormat format,
+            TrafficMetrics.Counter sent,
+            TrafficMetrics.Counter flushed,
+            long writeDelayNanos) {
         this.sent = sent;
+        this.flushed = flushed;
+        this.writeDelayNanos = writeDelayNanos;
         this.channel = channel;
         this.maxQueuedBytes = maxQueuedBytes;
         this.headers = headers;
@@ -125,7 +150,11 @@ final class WebSocketTransport implements Transport {
         // Counted when queued (no listener per write): a queue dropped on a slow client's close is counted too.
         sent.message(message.length);
         if (flushScheduled.compareAndSet(false, true)) {
-            channel.eventLoop().execute(this::drain);
+            if (writeDelayNanos > 0) {
+                channel.eventLoop().schedule(drainTask, writeDelayNanos, TimeUnit.NANOSECONDS);
+            } else {
+                channel.eventLoop().execute(drainTask);
+            }
         }
     }
 
@@ -138,8 +167,10 @@ final class WebSocketTransport implements Transport {
         boolean wrote = false;
         List<byte[]> batch = new ArrayList<>();
         int batchBytes = 0;
+        int drained = 0;
         byte[] m;
         while ((m = queue.poll()) != null) {
+            drained += m.length;
             if (!batch.isEmpty() && batchBytes + m.length + MAX_SEPARATOR_BYTES > MAX_BATCH_BYTES) {
                 writeBatch(batch, batchBytes);
                 wrote = true;
@@ -155,6 +186,7 @@ final class WebSocketTransport implements Transport {
         }
         if (wrote) {
             channel.flush();
+            flushed.message(drained);
         }
     }
 

@@ -22,6 +22,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtension;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -80,6 +81,7 @@ public final class WebSocketUpgrade {
     private final Set<String> keptHeaders;
     private final TrafficMetrics traffic;
     private final WebSocketCompression compression;
+    private final long writeDelayNanos;
 
     /** As {@link #WebSocketUpgrade(Node, int, long, OriginCheck, Set)}: same-origin rule, no headers kept. */
     public WebSocketUpgrade(Node node, int maxMessageSize, long maxQueuedBytes) {
@@ -123,6 +125,23 @@ public final class WebSocketUpgrade {
             Set<String> keptHeaders,
             TrafficMetrics traffic,
             WebSocketCompression compression) {
+        this(node, maxMessageSize, maxQueuedBytes, origins, keptHeaders, traffic, compression, Duration.ZERO);
+    }
+
+    /**
+     * As the constructor above, each connection holding its first queued message back for
+     * {@code writeDelay} ({@code client.write_delay}) so that those arriving meanwhile share its write.
+     */
+    public WebSocketUpgrade(
+            Node node,
+            int maxMessageSize,
+            long maxQueuedBytes,
+            OriginCheck origins,
+            Set<String> keptHeaders,
+            TrafficMetrics traffic,
+            WebSocketCompression compression,
+            Duration writeDelay) {
+        this.writeDelayNanos = writeDelay.toNanos();
         this.compression = compression;
         this.traffic = traffic;
         this.node = node;
@@ -218,7 +237,7 @@ public final class WebSocketUpgrade {
         p.addLast("ws-aggregator", new WebSocketFrameAggregator(maxMessageSize));
         ProtocolFormat format = unidirectional ? ProtocolFormat.UNI_JSON : protocol.format();
         WebSocketFrameHandler handler =
-                new WebSocketFrameHandler(node, maxQueuedBytes, keptHeaders(req), format, traffic);
+                new WebSocketFrameHandler(node, maxQueuedBytes, keptHeaders(req), format, traffic, writeDelayNanos);
         p.addLast("ws-handler", handler);
         p.remove(ctx.handler());
         String urlConnect = unidirectional ? urlConnect(req.uri()) : null;

@@ -141,6 +141,18 @@ class ServerConfigTest {
                 .hasMessageStartingWith("channel.namespaces[0].history_size:");
     }
 
+    @Test
+    void writeDelayDefaultsToNoneAndIsBoundedToOneSecond() throws Exception {
+        assertThat(bind("{}").clientWriteDelay()).isZero();
+        assertThat(bind("{\"client\": {\"write_delay\": \"2ms\"}}").clientWriteDelay())
+                .isEqualTo(java.time.Duration.ofMillis(2));
+        assertThatThrownBy(() -> bind("{\"client\": {\"write_delay\": \"2s\"}}"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("client.write_delay: must be at most 1s");
+        assertThatThrownBy(() -> bind("{\"client\": {\"write_delay\": \"-1ms\"}}"))
+                .hasMessageStartingWith("client.write_delay:");
+    }
+
     private static ServerConfig bind(String json) throws Exception {
         return ConfigBinder.bind((ObjectNode) new ObjectMapper().readTree(json));
     }

@@ -14,6 +14,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.ReferenceCountUtil;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +36,7 @@ class HttpRouterTest {
     private final ApiExecutor api = new ApiExecutor(node);
     private final AtomicBoolean healthy = new AtomicBoolean(true);
     private final List<HttpRefusals.Reason> refused = new ArrayList<>();
+    private final CompletableFuture<String> renderedOn = new CompletableFuture<>();
     private final EmbeddedChannel ch = new EmbeddedChannel(
             new HttpServerCodec(),
             new HttpObjectAggregator(1024),
@@ -43,7 +45,10 @@ class HttpRouterTest {
                     api,
                     new ApiKey(KEY),
                     () -> new HealthReport(healthy.get(), "router-test", "memory", healthy.get(), true, false, 3, 7),
-                    () -> "switchboard_clients 3\n",
+                    () -> {
+                        renderedOn.complete(Thread.currentThread().getName());
+                        return "switchboard_clients 3\n";
+                    },
                     refused::add,
                     MountedEndpoints.of(Map.of("/app", HttpRouterTest::echo))));
 
@@ -80,8 +85,18 @@ class HttpRouterTest {
     }
 
     @Test
-    void metricsAreServedAsPrometheusText() {
-        assertThat(get("/metrics", ""))
+    void metricsAreServedAsPrometheusTextRenderedOffTheEventLoop() throws Exception {
+        EmbeddedHttp.send(ch, "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n");
+        assertThat(renderedOn).as("rendered on its own thread").succeedsWithin(Duration.ofSeconds(5));
+        assertThat(renderedOn.get()).isEqualTo("switchboard-metrics");
+        String res = "";
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (res.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+            ch.runPendingTasks(); // the answer comes back to the channel's loop as a task
+            res = EmbeddedHttp.written(ch);
+        }
+        assertThat(res)
                 .startsWith("HTTP/1.1 200 OK\r\n")
                 .containsIgnoringCase("content-type: text/plain; version=0.0.4")
                 .endsWith("switchboard_clients 3\n");

@@ -3,6 +3,7 @@ package dev.switchboard.transport.websocket;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.core.protocol.Disconnect;
+import dev.switchboard.core.protocol.ProtocolFormat;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
@@ -14,7 +15,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -186,6 +189,40 @@ class WebSocketTransportBatchingTest {
         assertThat(peer.flushes).isEqualTo(2);
         assertThat(peer.texts()).hasSize(2);
         assertThat(peer.messages()).hasSize(3);
+    }
+
+    @Test
+    void withAWriteDelayMessagesQueuedWithinItShareOneFrameAndOneCountedWrite() {
+        peer = new Peer(true);
+        ch = new EmbeddedChannel(peer);
+        List<Integer> writes = new ArrayList<>();
+        WebSocketTransport t = new WebSocketTransport(
+                ch,
+                QUEUE_BYTES,
+                Map.of(),
+                ProtocolFormat.JSON,
+                TrafficMetrics.Counter.NOOP,
+                writes::add,
+                TimeUnit.MILLISECONDS.toNanos(5));
+        t.write(message("a", 0, 10));
+        ch.runPendingTasks();
+        assertThat(peer.flushes).as("held back for the delay").isZero();
+        ch.advanceTimeBy(3, TimeUnit.MILLISECONDS);
+        t.write(message("a", 1, 10));
+        ch.runScheduledPendingTasks();
+        assertThat(peer.flushes).as("still within the delay of the first").isZero();
+        ch.advanceTimeBy(2, TimeUnit.MILLISECONDS);
+        ch.runScheduledPendingTasks();
+        assertThat(peer.flushes).isEqualTo(1);
+        assertThat(peer.texts()).hasSize(1);
+        assertThat(peer.messages()).containsExactly("a-0:" + "x".repeat(6), "a-1:" + "x".repeat(6));
+        assertThat(writes).as("one write of both messages' bytes").containsExactly(20);
+
+        t.write(message("a", 2, 10));
+        ch.advanceTimeBy(5, TimeUnit.MILLISECONDS);
+        ch.runScheduledPendingTasks();
+        assertThat(peer.flushes).as("the next message opens a new delay").isEqualTo(2);
+        assertThat(writes).containsExactly(20, 10);
     }
 
     @Test
