@@ -41,6 +41,7 @@ public final class BenchContext {
     private final int nodeIoThreads;
     private final String nodeIoTransport;
     private Pinning pinning = Pinning.NONE;
+    private java.util.Map<String, String> nodeEnv = java.util.Map.of();
 
     public BenchContext(
             Path root,
@@ -141,6 +142,15 @@ public final class BenchContext {
     }
 
     /** {@code io_transport} of each Switchboard node: auto, nio, epoll or io_uring. */
+    /** Extra environment of every Switchboard node ({@code --node-env}), in the order given. */
+    public java.util.Map<String, String> nodeEnv() {
+        return nodeEnv;
+    }
+
+    public void nodeEnv(java.util.Map<String, String> env) {
+        this.nodeEnv = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(env));
+    }
+
     public String nodeIoTransport() {
         return nodeIoTransport;
     }

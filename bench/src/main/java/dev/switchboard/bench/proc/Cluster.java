@@ -141,6 +141,7 @@ public final class Cluster implements AutoCloseable {
                     env.put("SWITCHBOARD_NODE_NAME", name);
                     env.put("SWITCHBOARD_IO_THREADS", Integer.toString(ctx.nodeIoThreads()));
                     env.put("SWITCHBOARD_IO_TRANSPORT", ctx.nodeIoTransport());
+                    env.putAll(ctx.nodeEnv());
                     m = Managed.start(
                             name,
                             cmd,

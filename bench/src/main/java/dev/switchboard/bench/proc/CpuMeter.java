@@ -22,9 +22,11 @@ public final class CpuMeter {
             try {
                 Micros.sleepUntil(fromUs);
                 Map<Managed, Long> start = new LinkedHashMap<>();
+                Map<Managed, Long> jitStart = new LinkedHashMap<>();
                 long[] machine0 = machineTicks();
                 long t0 = System.nanoTime();
                 roles.values().forEach(l -> l.forEach(m -> start.put(m, m.cpuTicks())));
+                roles.values().forEach(l -> l.forEach(m -> jitStart.put(m, m.jitTicks())));
                 Micros.sleepUntil(toUs);
                 long t1 = System.nanoTime();
                 long[] machine1 = machineTicks();
@@ -33,6 +35,7 @@ public final class CpuMeter {
                 double total = 0;
                 for (Map.Entry<String, List<Managed>> e : roles.entrySet()) {
                     double cores = 0;
+                    double jit = 0;
                     long rss = 0;
                     for (Managed m : e.getValue()) {
                         long end = m.cpuTicks();
@@ -40,11 +43,17 @@ public final class CpuMeter {
                         if (end >= 0 && s >= 0) {
                             cores += (end - s) / (double) ProcStat.CLK_TCK / secs;
                         }
+                        long jitEnd = m.jitTicks();
+                        long jitS = jitStart.get(m);
+                        if (jitEnd >= 0 && jitS >= 0) {
+                            jit += (jitEnd - jitS) / (double) ProcStat.CLK_TCK / secs;
+                        }
                         rss += Math.max(0, m.rssBytes());
                     }
                     total += cores;
                     out.putObject(e.getKey())
                             .put("cores", round(cores))
+                            .put("jitCores", round(jit))
                             .put("processes", e.getValue().size())
                             .put("rssMiB", round(rss / 1048576.0));
                 }

@@ -107,6 +107,11 @@ public final class Managed implements AutoCloseable {
         return ProcStat.cpuTicks(pid);
     }
 
+    /** CPU ticks of this process's JIT compiler threads (0 for a process that is not a JVM). */
+    public long jitTicks() {
+        return ProcStat.jitTicks(pid);
+    }
+
     public long rssBytes() {
         return ProcStat.rssBytes(pid);
     }

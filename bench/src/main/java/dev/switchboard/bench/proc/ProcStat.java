@@ -24,6 +24,32 @@ public final class ProcStat {
         }
     }
 
+    /**
+     * User + system CPU time of a JVM's JIT compiler threads ({@code C1/C2 CompilerThread*}) in
+     * clock ticks, or -1 when the process is gone: CPU a node spent compiling rather than serving,
+     * which is large until the JIT settles and is what a too-short warm-up leaves in a window.
+     */
+    public static long jitTicks(long pid) {
+        Path tasks = Path.of("/proc/" + pid + "/task");
+        long sum = 0;
+        try (var list = Files.list(tasks)) {
+            for (Path t : (Iterable<Path>) list::iterator) {
+                try {
+                    if (Files.readString(t.resolve("comm")).contains("CompilerThre")) {
+                        String s = Files.readString(t.resolve("stat"));
+                        String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
+                        sum += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // The thread ended between listing and reading: its time is gone with it.
+                }
+            }
+            return sum;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     /** Resident set size in bytes, or -1 when the process is gone. */
     public static long rssBytes(long pid) {
         try {

@@ -49,11 +49,15 @@ final class Details {
             }
             md.append("\n");
         }
-        md.append("Deliveries per node CPU-second = deliveries in the measured window / node CPU-seconds in it.\n\n");
+        md.append("Deliveries per node CPU-second = deliveries in the measured window / node CPU-seconds in it."
+                + " Of it JIT = the part of node CPU that was the JIT compiler's threads (warm-up left in the window)."
+                + " Messages per write = messages sent / socket writes (Switchboard's /metrics).\n\n");
         md.append(
                         "| System | Run | Publish/s | Offered deliveries/s | Delivered/s | Delivered | p50 ms | p99 ms | max ms ")
-                .append("| Node CPU | Deliveries per node CPU-s | Redis CPU | Loadgen CPU | Pass |\n");
-        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+                .append(
+                        "| Node CPU | of it JIT | Deliveries per node CPU-s | Messages per write | Redis CPU | Loadgen CPU ")
+                .append("| Pass |\n");
+        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
         for (int i = 0; i < runs.size(); i++) {
             for (String s : systems) {
                 JsonNode r = runs.get(i).path(s);
@@ -72,7 +76,9 @@ final class Details {
                             fmt(st.path("latencyMs").get("p99")),
                             fmt(st.path("latencyMs").get("max")),
                             fmt(st.path("cpu").path("nodes").get("cores")),
+                            fmt(st.path("cpu").path("nodes").get("jitCores")),
                             fmt(SummaryFigures.perNodeCpuSecond(st)),
+                            fmt(st.path("writes").get("messagesPerWrite")),
                             fmt(st.path("cpu").path("redis").get("cores")),
                             fmt(st.path("cpu").path("loadgen").get("cores")),
                             st.path("pass").asBoolean() ? "yes" : "no")) {
@@ -88,7 +94,7 @@ final class Details {
                             .append(run)
                             .append(" | ")
                             .append(why)
-                            .append(" |||||||||||\n");
+                            .append(" |||||||||||||\n");
                 }
             }
         }

@@ -155,7 +155,15 @@ public final class Report {
                         .append(n.path("ioThreads").asInt())
                         .append("`, `io_transport: ")
                         .append(n.path("ioTransport").asText("auto"))
-                        .append("`. Socket.IO nodes: one Node.js process each; socketio on ")
+                        .append("`");
+                n.path("env")
+                        .fields()
+                        .forEachRemaining(e -> md.append(", `")
+                                .append(e.getKey())
+                                .append('=')
+                                .append(e.getValue().asText())
+                                .append('`'));
+                md.append(". Socket.IO nodes: one Node.js process each; socketio on ")
                         .append("`@socket.io/redis-adapter`, socketio-streams on `@socket.io/redis-streams-adapter` ")
                         .append("with `connectionStateRecovery`.\n\n");
                 break;

@@ -71,6 +71,13 @@ public final class CommonOptions {
     String nodeIoTransport;
 
     @Option(
+            names = "--node-env",
+            paramLabel = "NAME=VALUE",
+            description = "An environment variable for every Switchboard node, e.g. SWITCHBOARD_CLIENT_WRITE_DELAY=2ms;"
+                    + " repeatable. Recorded in the report.")
+    java.util.Map<String, String> nodeEnv = new java.util.LinkedHashMap<>();
+
+    @Option(
             names = "--loadgen-jvm-opts",
             defaultValue = "-Xms1g -Xmx4g -XX:+UseParallelGC",
             description = "JVM options of load generators (default: ${DEFAULT-VALUE}).")
@@ -100,6 +107,7 @@ public final class CommonOptions {
                     nodeIoTransport,
                     jfr,
                     verbose);
+            context.nodeEnv(nodeEnv);
             context.pinning(Pinning.resolve(pin, nodeCpus, loadgenCpus));
             context.log("pinning: %s", context.pinning().describe());
         }

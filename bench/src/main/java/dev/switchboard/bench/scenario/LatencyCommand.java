@@ -37,7 +37,7 @@ public final class LatencyCommand extends ScenarioCommand {
 
     @Option(
             names = "--prewarm",
-            defaultValue = "15000",
+            defaultValue = "30000",
             description = "JIT warm-up before the measured run, ms, at the same rate (default: ${DEFAULT-VALUE}).")
     long prewarmMs;
 

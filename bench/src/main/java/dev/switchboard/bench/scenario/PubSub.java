@@ -9,6 +9,7 @@ import dev.switchboard.bench.Micros;
 import dev.switchboard.bench.proc.Cluster;
 import dev.switchboard.bench.proc.CpuMeter;
 import dev.switchboard.bench.proc.LoadGenProcess;
+import dev.switchboard.bench.proc.WriteBatching;
 import dev.switchboard.bench.report.Stats;
 import java.util.ArrayList;
 import java.util.List;
@@ -147,6 +148,7 @@ final class PubSub {
                     long from = start + p.warmupMs * 1000;
                     long to = from + p.measureMs * 1000;
                     CompletableFuture<ObjectNode> cpu = CpuMeter.measure(Runs.roles(cl, lgs), from, to);
+                    CompletableFuture<ObjectNode> writes = WriteBatching.measure(cl, from, to);
                     ObjectNode cmd = Json.object()
                             .put("cmd", "pub")
                             .put("id", id++)
@@ -197,6 +199,7 @@ final class PubSub {
                     }
                     step.set("latencyMs", lat);
                     step.set("cpu", cpu.join());
+                    step.set("writes", writes.join());
                     double nodeCpuSeconds =
                             step.path("cpu").path("nodes").path("cores").asDouble()
                                     * step.path("cpu").path("windowSeconds").asDouble(secs);
@@ -209,7 +212,7 @@ final class PubSub {
                     }
                     step.set("curve", Stats.curve(h));
                     ctx.log(
-                            "%s %s: rate %.0f/s -> %d deliveries/s (%.1f%%), p50 %.3f ms, p99 %.3f ms, max %.3f ms, node cpu %.2f cores %s",
+                            "%s %s: rate %.0f/s -> %d deliveries/s (%.1f%%), p50 %.3f ms, p99 %.3f ms, max %.3f ms, node cpu %.2f cores (jit %.2f), %s messages per write %s",
                             scenario,
                             system,
                             rate,
@@ -219,6 +222,8 @@ final class PubSub {
                             lat.path("p99").asDouble(),
                             lat.path("max").asDouble(),
                             step.path("cpu").path("nodes").path("cores").asDouble(),
+                            step.path("cpu").path("nodes").path("jitCores").asDouble(),
+                            step.path("writes").path("messagesPerWrite").asText("n/a"),
                             pass ? "PASS" : "FAIL");
                     if (pass
                             && (best == null

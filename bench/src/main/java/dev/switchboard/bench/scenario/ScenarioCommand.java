@@ -59,10 +59,11 @@ public abstract class ScenarioCommand implements Callable<Integer> {
         result.put("scenario", name());
         result.put("started", Instant.now().toString());
         result.set("params", params());
-        result.putObject("switchboardNodes")
+        ObjectNode nodes = result.putObject("switchboardNodes")
                 .put("jvmOpts", String.join(" ", ctx.nodeJvmOpts()))
                 .put("ioThreads", ctx.nodeIoThreads())
                 .put("ioTransport", ctx.nodeIoTransport());
+        ctx.nodeEnv().forEach(nodes.putObject("env")::put);
         result.set("pinning", ctx.pinning().toJson());
         for (String system : common.systems()) {
             if (!Cluster.SYSTEMS.contains(system)) {

@@ -36,7 +36,7 @@ final class StepOptions {
 
     @Option(
             names = "--prewarm",
-            defaultValue = "20000",
+            defaultValue = "40000",
             description = "JIT warm-up before the first step, ms, not measured (default: ${DEFAULT-VALUE}).")
     long prewarmMs;
 
