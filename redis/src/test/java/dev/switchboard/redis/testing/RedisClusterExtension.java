@@ -506,12 +506,32 @@ public final class RedisClusterExtension
         return withNode(node, r -> dispatch(r, args));
     }
 
-    /** Typed sync commands on a fresh connection to one node. */
+    /**
+     * Typed sync commands on a fresh connection to one node. A connection that drops between its
+     * handshake and the first command (seen once in CI, as Lettuce's "Currently not connected") is
+     * opened again, up to {@value #FRESH_CONNECTION_ATTEMPTS} times; any other error is the test's.
+     */
     public <T> T withNode(ClusterNode node, Function<RedisCommands<String, String>, T> body) {
-        try (StatefulRedisConnection<String, String> c = connect(node)) {
-            return body.apply(c.sync());
+        for (int attempt = 1; ; attempt++) {
+            try (StatefulRedisConnection<String, String> c = connect(node)) {
+                return body.apply(c.sync());
+            } catch (io.lettuce.core.RedisException e) {
+                boolean dropped = String.valueOf(e.getMessage()).startsWith("Currently not connected");
+                if (!dropped || attempt >= FRESH_CONNECTION_ATTEMPTS) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
         }
     }
+
+    /** How many fresh connections {@link #withNode} opens for one command at most. */
+    static final int FRESH_CONNECTION_ATTEMPTS = 3;
 
     /**
      * CPU the node used since it started, in seconds: {@code used_cpu_sys + used_cpu_user} of {@code
