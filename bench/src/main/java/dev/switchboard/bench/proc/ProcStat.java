@@ -15,13 +15,18 @@ public final class ProcStat {
     /** User + system CPU time in clock ticks, or -1 when the process is gone. */
     public static long cpuTicks(long pid) {
         try {
-            String s = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            // The command name may hold spaces: fields start after the last ')'.
-            String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
-            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+            return statTicks(Path.of("/proc/" + pid + "/stat"));
         } catch (IOException | RuntimeException e) {
             return -1;
         }
+    }
+
+    /** utime + stime of a process's or thread's {@code stat} file. */
+    private static long statTicks(Path stat) throws IOException {
+        String s = Files.readString(stat);
+        // The command name may hold spaces: fields start after the last ')'.
+        String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
     }
 
     /**
@@ -36,9 +41,7 @@ public final class ProcStat {
             for (Path t : (Iterable<Path>) list::iterator) {
                 try {
                     if (Files.readString(t.resolve("comm")).contains("CompilerThre")) {
-                        String s = Files.readString(t.resolve("stat"));
-                        String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
-                        sum += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                        sum += statTicks(t.resolve("stat"));
                     }
                 } catch (IOException | RuntimeException e) {
                     // The thread ended between listing and reading: its time is gone with it.

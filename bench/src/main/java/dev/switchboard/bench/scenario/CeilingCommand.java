@@ -4,12 +4,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.bench.BenchContext;
 import dev.switchboard.bench.Json;
 import dev.switchboard.bench.proc.Managed;
+import dev.switchboard.bench.proc.RedisBenchmark;
 import dev.switchboard.bench.proc.RedisServer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -19,6 +18,9 @@ import picocli.CommandLine.Option;
         description =
                 "Context: redis-benchmark PUBLISH on this machine (with two subscribed connections, like two nodes).")
 public final class CeilingCommand extends ScenarioCommand {
+
+    /** Longest one {@code redis-benchmark} run may take before it is killed (a run takes seconds). */
+    static final long BENCHMARK_MAX_SECONDS = 120;
 
     @Option(
             names = "--requests",
@@ -80,29 +82,22 @@ public final class CeilingCommand extends ScenarioCommand {
                 Thread.sleep(500);
                 String msg = "x".repeat(size);
                 for (int pipeline : new int[] {1, 16}) {
-                    Process p = new ProcessBuilder(
-                                    "redis-benchmark",
-                                    "-p",
-                                    Integer.toString(redis.port()),
-                                    "-q",
-                                    "-n",
-                                    Integer.toString(requests),
-                                    "-c",
-                                    Integer.toString(clients),
-                                    "-P",
-                                    Integer.toString(pipeline),
-                                    "PUBLISH",
-                                    "bench",
-                                    msg)
-                            .redirectErrorStream(true)
-                            .start();
-                    String text = new String(p.getInputStream().readAllBytes());
-                    p.waitFor();
-                    Matcher m = Pattern.compile("([0-9.]+) requests per second").matcher(text);
-                    double rps = -1;
-                    while (m.find()) {
-                        rps = Double.parseDouble(m.group(1));
-                    }
+                    double rps = RedisBenchmark.run(
+                                    ctx,
+                                    "ceiling-benchmark-p" + pipeline,
+                                    redis.port(),
+                                    List.of(
+                                            "-n",
+                                            Integer.toString(requests),
+                                            "-c",
+                                            Integer.toString(clients),
+                                            "-P",
+                                            Integer.toString(pipeline),
+                                            "PUBLISH",
+                                            "bench",
+                                            msg),
+                                    BENCHMARK_MAX_SECONDS)
+                            .requestsPerSecond();
                     out.put(pipeline == 1 ? "publishPerSec" : "publishPerSecPipelined16", Math.round(rps));
                     out.put(
                             pipeline == 1 ? "deliveriesPerSec" : "deliveriesPerSecPipelined16",

@@ -10,6 +10,7 @@ import dev.switchboard.bench.proc.Cluster;
 import dev.switchboard.bench.proc.CpuMeter;
 import dev.switchboard.bench.proc.LoadGenProcess;
 import dev.switchboard.bench.proc.Managed;
+import dev.switchboard.bench.proc.RedisBenchmark;
 import dev.switchboard.bench.proc.RedisCli;
 import dev.switchboard.bench.proc.RedisCluster;
 import dev.switchboard.bench.proc.RedisServer;
@@ -22,8 +23,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -400,28 +399,15 @@ public final class RedisCostsCommand extends ScenarioCommand {
 
     /** redis-benchmark of one command, 50 clients, no pipelining; Redis CPU per call and calls per core-second. */
     private ObjectNode benchmark(BenchContext ctx, int port, List<String> command) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(
-                System.getenv().getOrDefault("REDIS_BENCHMARK", "redis-benchmark"),
-                "-p",
-                Integer.toString(port),
-                "-q",
-                "-n",
-                Integer.toString(ceilingRequests),
-                "-c",
-                "50",
-                "-r",
-                "100000"));
-        cmd.addAll(command);
+        List<String> args =
+                new ArrayList<>(List.of("-n", Integer.toString(ceilingRequests), "-c", "50", "-r", "100000"));
+        args.addAll(command);
         RedisStats a = RedisStats.read(port);
-        Process proc = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String text = new String(proc.getInputStream().readAllBytes());
-        proc.waitFor();
+        RedisBenchmark.Result run =
+                RedisBenchmark.run(ctx, "redis-costs-benchmark", port, args, CeilingCommand.BENCHMARK_MAX_SECONDS);
+        double rps = run.requestsPerSecond();
+        String text = run.output();
         RedisStats d = RedisStats.read(port).minus(a);
-        Matcher m = Pattern.compile("([0-9.]+) requests per second").matcher(text);
-        double rps = -1;
-        while (m.find()) {
-            rps = Double.parseDouble(m.group(1));
-        }
         long[] es = d.commandStats().get("evalsha");
         long calls = es == null ? 0 : es[0];
         ObjectNode o = Json.object();
@@ -764,28 +750,21 @@ public final class RedisCostsCommand extends ScenarioCommand {
         }
         for (String command : List.of("PUBLISH", "SPUBLISH")) {
             Map<String, RedisStats> a = readAll(targets);
-            Process p = new ProcessBuilder(
-                            System.getenv().getOrDefault("REDIS_BENCHMARK", "redis-benchmark"),
-                            "-p",
-                            Integer.toString(primary.port()),
-                            "-q",
-                            "-n",
-                            Integer.toString(busRequests),
-                            "-c",
-                            "10",
-                            command,
-                            channel,
-                            "x".repeat(size))
-                    .redirectErrorStream(true)
-                    .start();
-            String text = new String(p.getInputStream().readAllBytes());
-            p.waitFor();
+            double rps = RedisBenchmark.run(
+                            ctx,
+                            "redis-costs-bus-" + command.toLowerCase(Locale.ROOT),
+                            primary.port(),
+                            List.of(
+                                    "-n",
+                                    Integer.toString(busRequests),
+                                    "-c",
+                                    "10",
+                                    command,
+                                    channel,
+                                    "x".repeat(size)),
+                            CeilingCommand.BENCHMARK_MAX_SECONDS)
+                    .requestsPerSecond();
             Map<String, RedisStats> b = readAll(targets);
-            Matcher m = Pattern.compile("([0-9.]+) requests per second").matcher(text);
-            double rps = -1;
-            while (m.find()) {
-                rps = Double.parseDouble(m.group(1));
-            }
             ObjectNode o = out.putObject(command.toLowerCase(Locale.ROOT));
             o.put("requests", busRequests).put("perSec", Math.round(rps)).put("channel", channel);
             for (Target t : targets) {
